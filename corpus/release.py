@@ -1,0 +1,56 @@
+"""The :class:`Release`: one press release, whatever source it came from."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+URL_PREFIX = "https://www.thaigov.go.th/news/contents/details/"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One press release, normalised (NFC, no zero-width or no-break spaces, no print-button leftovers).
+
+    ``date`` is the publication date in ISO form (``2023-12-19``), converted from the Buddhist-era date
+    line; ``crawled`` is the crawl date of the file (its date folder), used only to keep the later of
+    two files with the same URL. ``hash`` covers what the index depends on (title, date, body), so an
+    unchanged release is never embedded again.
+    """
+
+    url: str
+    release_id: str
+    title: str
+    date: str
+    category: str
+    lang: str
+    body: str
+    hash: str = ""
+    path: str = ""
+    crawled: str = ""
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            object.__setattr__(self, "hash", content_hash(self.title, self.date, self.body))
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        if not data["extra"]:
+            data.pop("extra")
+        return data
+
+
+def content_hash(title: str, date: str, body: str) -> str:
+    """A stable fingerprint of what the index is built from."""
+    digest = hashlib.sha256()
+    for part in (title, date, body):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:32]
+
+
+def release_id_from_url(url: str) -> str:
+    """The number at the end of a thaigov URL (``.../details/76362`` → ``76362``)."""
+    tail = url.rstrip("/").rsplit("/", 1)[-1]
+    return tail if tail.isdigit() else ""

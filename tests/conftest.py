@@ -1,0 +1,35 @@
+"""Shared fixtures: paths into ../shared (beside the checkout, as in CI) and settings for a temporary DATA_DIR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thaigov_qa.settings import SHARED_MODEL, Settings
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    assert SHARED.is_dir(), f"../shared not found at {SHARED}"
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def sample_dir(shared_dir: Path) -> Path:
+    return shared_dir / "corpus" / "sample"
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    assert SHARED_MODEL.is_dir(), f"shared model not found at {SHARED_MODEL}"
+    return SHARED_MODEL
+
+
+@pytest.fixture
+def settings(tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings for a fresh DATA_DIR under tmp_path, with the offline model; ignores any local .env."""
+    monkeypatch.chdir(tmp_path)
+    return Settings(data_dir=tmp_path / "var", embedding_model=str(model_path), _env_file=None)

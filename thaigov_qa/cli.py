@@ -1,0 +1,71 @@
+"""The ``thaigov-qa`` command line.
+
+Each top-level package registers its own subcommands (``corpus.cli``, ``index.cli``, ``bot.cli``), so this
+module stays a thin dispatcher. Conventions every subcommand keeps: ``--help`` at every level; with
+``--json`` standard output carries only JSON, one object a line, while progress bars and logs go to
+standard error; a bad setting or input ends the program with one readable line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from thaigov_qa.settings import Settings, SettingsError, load_settings
+
+#: A subcommand handler: takes the parsed arguments and the settings, returns the exit status.
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+class UserError(Exception):
+    """An error the user can fix (bad path, no index yet...): printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thaigov-qa",
+        description="Answer Thai or English questions about Thai government press releases.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on standard error")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Imported here so that `thaigov-qa --help` works even while a part is being written.
+    from corpus import cli as corpus_cli
+
+    corpus_cli.register(sub)
+    for module_name in ("index.cli", "bot.cli"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+        handler: Handler = args.handler
+        return handler(args, settings)
+    except (SettingsError, UserError) as exc:
+        print(f"thaigov-qa: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("thaigov-qa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

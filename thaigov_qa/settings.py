@@ -1,0 +1,122 @@
+"""The one settings class, read from the environment and ``.env`` (pydantic-settings).
+
+Every part of the product takes its configuration from :class:`Settings`; nothing reads ``os.environ``
+directly. Lists are comma-separated in the environment (``TELEGRAM_ADMIN_IDS=1,2``), not JSON, because
+that is what an admin writes by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: The embedding model production loads by name from the Hugging Face hub.
+HUB_MODEL = "intfloat/multilingual-e5-small"
+#: The same model, offline, beside the checkout (tests, benchmarks, the demo).
+SHARED_MODEL = Path(__file__).resolve().parent.parent.parent / "shared" / "models" / "multilingual-e5-small"
+
+CommaList = Annotated[list[str], NoDecode]
+CommaInts = Annotated[list[int], NoDecode]
+
+
+def _split(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(v).strip() for v in value]  # type: ignore[union-attr]
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message is one readable line naming it."""
+
+
+class Settings(BaseSettings):
+    """All configuration of ThaiGov QA. See ``.env.example`` for what each setting does."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- storage and index -------------------------------------------------------------------
+    data_dir: Path = Path("./var")
+    embedding_model: str = HUB_MODEL
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    embedding_device: str = ""  # "" = cuda when present, else cpu
+    embedding_batch_size: int = Field(32, ge=1, le=4096)
+    corpus_sources: CommaList = []
+
+    # --- answering ---------------------------------------------------------------------------
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout_seconds: float = Field(20.0, gt=0)
+
+    # --- Telegram ----------------------------------------------------------------------------
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_admin_ids: CommaInts = []
+    rate_limit_per_minute: int = Field(10, ge=1)
+    log_questions: bool = False
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret: SecretStr = SecretStr("")
+
+    # --- alerts ------------------------------------------------------------------------------
+    release_feeds: CommaList = []
+    watch_dirs: CommaList = []
+    alert_poll_minutes: float = Field(10.0, gt=0)
+    realert_on_edit: bool = False
+
+    @field_validator("corpus_sources", "release_feeds", "watch_dirs", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> list[str]:
+        return _split(value)
+
+    @field_validator("telegram_admin_ids", mode="before")
+    @classmethod
+    def _comma_ints(cls, value: object) -> list[int]:
+        parts = _split(value)
+        try:
+            return [int(p) for p in parts]
+        except ValueError as exc:
+            raise ValueError(f"expected comma-separated Telegram user ids, got {value!r}") from exc
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value
+
+    # --- derived paths -----------------------------------------------------------------------
+    @cached_property
+    def db_path(self) -> Path:
+        """The SQLite database: releases, chunks, FTS, subscriptions, alert outbox."""
+        return self.data_dir / "thaigov.sqlite"
+
+    @cached_property
+    def index_dir(self) -> Path:
+        """Index generations (FAISS files and manifests) and the pointer to the live one."""
+        return self.data_dir / "index"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value raises :class:`SettingsError` with one line naming the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "?"
+            problems.append(f"{name}: {err['msg']}")
+        raise SettingsError("bad setting " + "; ".join(problems)) from None
+
+
+def demo_model() -> str:
+    """The model the demo uses: the shared offline copy when present, else the hub model."""
+    return str(SHARED_MODEL) if SHARED_MODEL.is_dir() else HUB_MODEL
+
