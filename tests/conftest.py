@@ -33,3 +33,16 @@ def settings(tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch) 
     """Settings for a fresh DATA_DIR under tmp_path, with the offline model; ignores any local .env."""
     monkeypatch.chdir(tmp_path)
     return Settings(data_dir=tmp_path / "var", embedding_model=str(model_path), _env_file=None)
+
+
+@pytest.fixture
+async def fake_bot_api():  # type: ignore[no-untyped-def]
+    """A started local fake Telegram Bot API server (tests/fake_bot_api.py); stopped after the test."""
+    from tests.fake_bot_api import FakeBotAPI
+
+    api = FakeBotAPI()
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()

@@ -1,0 +1,328 @@
+"""New-release alerts in Telegram: ``/subscribe``, ``/unsubscribe``, ``/subscriptions`` and the poll job.
+
+Who may subscribe what:
+
+- anyone may subscribe their own private chat (``/subscribe [keywords…]`` in a private chat);
+- a group is subscribed by an admin (``TELEGRAM_ADMIN_IDS``) sending ``/subscribe`` in that group;
+- a channel (or a group, remotely) from an admin's private chat: ``/subscribe @channel_or_id [keywords…]``.
+  Channel posts carry no sender to check, so the command never comes from the channel itself; the bot
+  first asks Telegram (getChatMember) whether it may post there, so that a typo does not create a
+  subscription that can only fail.
+
+Filters: words are keywords (any one matches; quote a phrase: ``"digital economy"``), and
+``category:NAME`` (or ``หมวด:NAME``) limits to a section, e.g. ``category:"Government News"``.
+
+The moving parts live beside this module: ``alerts_store`` (tables), ``alerts_poll`` (a pass),
+``alerts_delivery`` (sending), ``alerts_message`` (matching and the message). :func:`install` is what
+``bot.app`` calls.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import shlex
+from dataclasses import dataclass
+
+from telegram import Bot, Chat, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
+
+from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
+from bot.alerts_poll import Poller, PollReport
+from bot.alerts_store import AlertStore, Subscription
+from bot.messages import user_lang
+from thaigov_qa.settings import Settings
+
+__all__ = [
+    "AlertStore",
+    "DeliveryPolicy",
+    "DeliveryReport",
+    "Filters",
+    "PollReport",
+    "Poller",
+    "Subscription",
+    "install",
+    "parse_filters",
+]
+
+log = logging.getLogger(__name__)
+
+_CATEGORY_PREFIXES = ("category:", "cat:", "หมวด:")
+_TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d{5,})$")
+POLL_JOB_NAME = "alerts-poll"
+
+_TEXTS = {
+    "th": {
+        "subscribed": "✅ สมัครรับข่าวใหม่แล้วสำหรับ {chat}\n{filters}",
+        "updated": "✅ ปรับตัวกรองข่าวใหม่ของ {chat} แล้ว\n{filters}",
+        "all": "ตัวกรอง: ทุกข่าว",
+        "filters": "คำค้น: {keywords}\nหมวด: {categories}",
+        "none": "-",
+        "unsubscribed": "🛑 ยกเลิกการแจ้งข่าวใหม่ของ {chat} แล้ว",
+        "not_subscribed": "{chat} ไม่ได้สมัครรับข่าวใหม่ไว้",
+        "admins_only": "ขออภัย เฉพาะผู้ดูแลระบบเท่านั้นที่สมัครหรือยกเลิกการแจ้งข่าวให้กลุ่มหรือช่องได้",
+        "cannot_post": (
+            "บอตยังโพสต์ใน {chat} ไม่ได้ (สถานะ: {status}) กรุณาเพิ่มบอตเป็นผู้ดูแลที่โพสต์ข้อความได้ แล้วลองอีกครั้ง"
+        ),
+        "no_chat": "ไม่พบแชท {chat} หรือบอตเข้าถึงไม่ได้: {error}",
+        "list_empty": "ยังไม่มีการสมัครรับข่าวใหม่",
+        "list_title": "<b>การสมัครรับข่าวใหม่</b>",
+        "paused": "⏸ หยุดชั่วคราว",
+        "usage": (
+            "วิธีใช้: <code>/subscribe [คำค้น…] [category:หมวด]</code>\n"
+            "ช่อง: ส่งในแชทส่วนตัวกับบอต <code>/subscribe @channel [คำค้น…]</code> (ผู้ดูแลเท่านั้น)"
+        ),
+    },
+    "en": {
+        "subscribed": "✅ {chat} is subscribed to new releases.\n{filters}",
+        "updated": "✅ New-release filters of {chat} updated.\n{filters}",
+        "all": "Filters: every release",
+        "filters": "Keywords: {keywords}\nCategories: {categories}",
+        "none": "-",
+        "unsubscribed": "🛑 {chat} no longer gets new-release alerts.",
+        "not_subscribed": "{chat} was not subscribed.",
+        "admins_only": "Sorry, only the bot's admins can subscribe or unsubscribe groups and channels.",
+        "cannot_post": (
+            "I cannot post in {chat} yet (status: {status}). "
+            "Add me as an administrator allowed to post messages, then try again."
+        ),
+        "no_chat": "Cannot find chat {chat}, or I have no access to it: {error}",
+        "list_empty": "No subscriptions yet.",
+        "list_title": "<b>New-release subscriptions</b>",
+        "paused": "⏸ paused",
+        "usage": (
+            "Usage: <code>/subscribe [keywords…] [category:NAME]</code>\n"
+            "Channels: in a private chat with me, <code>/subscribe @channel [keywords…]</code> (admins only)"
+        ),
+    },
+}
+
+
+def _t(lang: str, key: str, **values: str) -> str:
+    return _TEXTS[lang][key].format(**values)
+
+
+@dataclass(frozen=True)
+class Filters:
+    keywords: tuple[str, ...]
+    categories: tuple[str, ...]
+
+
+def parse_filters(words: list[str]) -> Filters:
+    """``category:NAME`` words are categories, everything else a keyword (quoted phrases stay whole)."""
+    keywords: list[str] = []
+    categories: list[str] = []
+    for word in words:
+        word = word.strip()
+        if not word:
+            continue
+        prefix = next((p for p in _CATEGORY_PREFIXES if word.casefold().startswith(p)), None)
+        if prefix:
+            name = word[len(prefix) :].strip()
+            if name:
+                categories.append(name)
+        else:
+            keywords.append(word)
+    return Filters(tuple(dict.fromkeys(keywords)), tuple(dict.fromkeys(categories)))
+
+
+def _words(text: str | None) -> list[str]:
+    """The command's arguments, with shell-style quotes for phrases (unbalanced quotes: plain split)."""
+    if not text:
+        return []
+    parts = text.split(maxsplit=1)
+    rest = parts[1] if len(parts) > 1 else ""
+    rest = rest.replace("“", '"').replace("”", '"')
+    try:
+        return shlex.split(rest)
+    except ValueError:
+        return rest.split()
+
+
+def describe_filters(sub: Subscription, lang: str) -> str:
+    if not sub.keywords and not sub.categories:
+        return _t(lang, "all")
+    none = _t(lang, "none")
+    return _t(
+        lang,
+        "filters",
+        keywords=html.escape(", ".join(sub.keywords)) or none,
+        categories=html.escape(", ".join(sub.categories)) or none,
+    )
+
+
+def _chat_name(chat: Chat | None, chat_id: int) -> str:
+    if chat is not None and chat.type != ChatType.PRIVATE and (chat.title or chat.username):
+        return html.escape(chat.title or f"@{chat.username}")
+    return str(chat_id)
+
+
+def _lang(update: Update) -> str:
+    user = update.effective_user
+    return user_lang(user.language_code if user else None)
+
+
+def _is_admin(update: Update, settings: Settings) -> bool:
+    user = update.effective_user
+    return bool(user and user.id in settings.telegram_admin_ids)
+
+
+async def _reply(update: Update, text: str) -> None:
+    if update.effective_message:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
+    """Whether the bot can post in ``chat``, asked to Telegram (getChatMember of the bot itself)."""
+    member = await bot.get_chat_member(chat.id, bot.id)
+    status = member.status
+    if chat.type == ChatType.CHANNEL:
+        ok = status == ChatMemberStatus.OWNER or (
+            status == ChatMemberStatus.ADMINISTRATOR and bool(getattr(member, "can_post_messages", False))
+        )
+    elif status == ChatMemberStatus.RESTRICTED:
+        ok = bool(getattr(member, "can_send_messages", False))
+    else:
+        ok = status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    return ok, str(status)
+
+
+class _Handlers:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def _store(self) -> AlertStore:
+        return AlertStore(self.settings.db_path)
+
+    async def _target(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, words: list[str], lang: str
+    ) -> tuple[int, Chat | None, list[str]] | None:
+        """Which chat a command is about: a named one (admins, private chat only) or the current one."""
+        chat = update.effective_chat
+        assert chat is not None
+        if chat.type == ChatType.PRIVATE and words and _TARGET.match(words[0]):
+            if not _is_admin(update, self.settings):
+                await _reply(update, _t(lang, "admins_only"))
+                return None
+            ref: int | str = int(words[0]) if words[0].lstrip("-").isdigit() else words[0]
+            try:
+                target = await context.bot.get_chat(ref)
+            except TelegramError as exc:
+                error = html.escape(str(exc))
+                await _reply(update, _t(lang, "no_chat", chat=html.escape(str(ref)), error=error))
+                return None
+            return target.id, target, words[1:]
+        if chat.type != ChatType.PRIVATE and not _is_admin(update, self.settings):
+            await _reply(update, _t(lang, "admins_only"))
+            return None
+        return chat.id, chat, words
+
+    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        lang = _lang(update)
+        message = update.effective_message
+        words = _words(message.text if message else None)
+        if words and words[0] in ("help", "-h", "--help"):
+            await _reply(update, _t(lang, "usage"))
+            return
+        found = await self._target(update, context, words, lang)
+        if found is None:
+            return
+        chat_id, chat, words = found
+        name = _chat_name(chat, chat_id)
+        if chat is not None and chat.id != (update.effective_chat.id if update.effective_chat else None):
+            try:
+                ok, status = await _may_post(context.bot, chat)
+            except TelegramError as exc:
+                await _reply(update, _t(lang, "no_chat", chat=name, error=html.escape(str(exc))))
+                return
+            if not ok:
+                await _reply(update, _t(lang, "cannot_post", chat=name, status=status))
+                return
+        filters_ = parse_filters(words)
+        user = update.effective_user
+        with self._store() as store:
+            sub, created = store.subscribe(
+                chat_id,
+                kind=str(chat.type) if chat else "unknown",
+                title=(chat.title or chat.username or "") if chat and chat.type != ChatType.PRIVATE else "",
+                keywords=filters_.keywords,
+                categories=filters_.categories,
+                created_by=user.id if user else None,
+            )
+        log.info(
+            "chat %s subscribed to alerts (%d keywords, %d categories)",
+            chat_id,
+            len(sub.keywords),
+            len(sub.categories),
+        )
+        key = "subscribed" if created else "updated"
+        await _reply(update, _t(lang, key, chat=name, filters=describe_filters(sub, lang)))
+
+    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        lang = _lang(update)
+        message = update.effective_message
+        words = _words(message.text if message else None)
+        found = await self._target(update, context, words, lang)
+        if found is None:
+            return
+        chat_id, chat, _ = found
+        with self._store() as store:
+            removed = store.unsubscribe(chat_id)
+        name = _chat_name(chat, chat_id)
+        await _reply(update, _t(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
+
+    async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        lang = _lang(update)
+        chat = update.effective_chat
+        assert chat is not None
+        with self._store() as store:
+            if chat.type == ChatType.PRIVATE and _is_admin(update, self.settings):
+                subs = store.subscriptions()
+            else:
+                sub = store.subscription(chat.id)
+                subs = [sub] if sub else []
+        if not subs:
+            await _reply(update, _t(lang, "list_empty"))
+            return
+        lines = [_t(lang, "list_title")]
+        for sub in subs:
+            name = html.escape(sub.title) if sub.title else str(sub.chat_id)
+            head = f"• <code>{sub.chat_id}</code> {name if sub.title else ''}".rstrip()
+            if sub.paused:
+                head += f" {_t(lang, 'paused')}"
+            lines.append(head)
+            lines.append("  " + describe_filters(sub, lang).replace("\n", "\n  "))
+        await _reply(update, "\n".join(lines))
+
+
+async def _poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    poller: Poller = context.job.data  # type: ignore[union-attr,assignment]
+    try:
+        report = await poller.poll(context.bot)
+    except Exception:  # noqa: BLE001 - one failed pass must not kill the job
+        log.exception("alert pass failed")
+        return
+    for error in report.errors:
+        log.warning("alert pass: %s", error)
+
+
+def install(application: Application, settings: Settings) -> Poller:  # type: ignore[type-arg]
+    """Add the alert commands and the poll job (every ``ALERT_POLL_MINUTES``) to ``application``."""
+    handlers = _Handlers(settings)
+    only_messages = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("subscribe", handlers.subscribe, filters=only_messages))
+    application.add_handler(CommandHandler("unsubscribe", handlers.unsubscribe, filters=only_messages))
+    application.add_handler(CommandHandler("subscriptions", handlers.subscriptions, filters=only_messages))
+    poller = Poller(settings)
+    application.bot_data["alerts_poller"] = poller
+    interval = settings.alert_poll_minutes * 60.0
+    if application.job_queue is None:
+        log.warning("no job queue (python-telegram-bot[job-queue] missing): alerts are not polled")
+    else:
+        application.job_queue.run_repeating(
+            _poll_job, interval=interval, first=min(30.0, interval), name=POLL_JOB_NAME, data=poller
+        )
+    return poller

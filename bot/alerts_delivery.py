@@ -1,0 +1,252 @@
+"""Sending what the outbox holds: claim, send, mark; wait, retry or pause on Telegram's errors.
+
+What each Telegram answer means here:
+
+- success: the row is marked ``sent`` with the message id (only now, after Telegram confirmed).
+- ``RetryAfter`` (429, flood control): wait the time Telegram asks and send again; a wait longer than
+  :attr:`DeliveryPolicy.max_inline_wait` ends the pass instead (flood control is per bot, so every other
+  send would be refused too) and the row is due again after the wait.
+- network errors, timeouts and 5xx (``NetworkError``): retried in the pass with a short backoff, then left
+  ``pending`` with an exponential ``next_try``; a later pass or a restart picks it up.
+- ``Forbidden`` (403: blocked, kicked, removed from the channel) and "chat not found": the chat is paused
+  (its alerts wait, others go on) and every admin is told once. Re-subscribing resumes it.
+- ``ChatMigrated``: the group became a supergroup; the subscription moves to the new id, the send is retried.
+- any other ``BadRequest``: Telegram refuses this message itself; the row is marked ``failed`` (kept, not
+  retried).
+- ``InvalidToken``: a configuration error; the pass stops, nothing is lost.
+
+A timeout can also mean Telegram did deliver the message and the answer was lost: the resend is then a
+duplicate, the same at-least-once window as a crash between send and mark (see ``bot.alerts_store``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.alerts_message import render_alert
+from bot.alerts_store import AlertStore, OutboxRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryPolicy:
+    """Timings of delivery; tests shorten them, production keeps the defaults."""
+
+    #: A RetryAfter up to this many seconds is waited out in the pass; a longer one ends the pass.
+    max_inline_wait: float = 30.0
+    #: Sends of one alert in one pass before it is left for a later pass.
+    tries_per_pass: int = 3
+    #: In-pass backoff after a network error or 5xx: base, 2*base, ...
+    retry_base: float = 1.0
+    #: Backoff between passes for a row that keeps failing: base * 2^(attempts-1), at most cap.
+    requeue_base: float = 60.0
+    requeue_cap: float = 3600.0
+    #: A ``sending`` claim older than this belongs to a sender that died: the row is taken again.
+    #: Longer than one alert can take in a pass (tries, in-pass waits and HTTP timeouts).
+    lease: float = 300.0
+    #: Rows taken per pass (the rest wait for the next pass).
+    batch: int = 500
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    paused_chats: list[int] = field(default_factory=list)
+    waiting: int = 0
+    errors: list[str] = field(default_factory=list)
+    stopped: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sent": self.sent,
+            "retried": self.retried,
+            "failed": self.failed,
+            "paused_chats": self.paused_chats,
+            "waiting": self.waiting,
+            "errors": self.errors,
+            "stopped": self.stopped,
+        }
+
+
+def _seconds(exc: RetryAfter) -> float:
+    value = getattr(exc, "_retry_after", None)  # a timedelta; the public attribute warns when an int
+    if value is None:
+        value = exc.retry_after
+    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
+
+
+_GONE = (
+    "chat not found",
+    "bot was kicked",
+    "not enough rights",
+    "need administrator rights",
+    "have no rights",
+)
+
+
+class _StopPass(Exception):
+    """Ends the delivery pass (flood control for the whole bot, bad token)."""
+
+
+class Deliverer:
+    """Sends due outbox rows through ``bot`` (a started python-telegram-bot :class:`Bot`).
+
+    ``release_of(url)`` gives the release to render (the registry's ``get``); ``admin_ids`` are told
+    about paused chats.
+    """
+
+    def __init__(
+        self,
+        store: AlertStore,
+        bot: Bot,
+        release_of: Callable[[str], object],
+        admin_ids: list[int],
+        policy: DeliveryPolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.bot = bot
+        self.release_of = release_of
+        self.admin_ids = list(admin_ids)
+        self.policy = policy or DeliveryPolicy()
+        self.clock = clock
+
+    async def deliver(self) -> DeliveryReport:
+        """One delivery pass over every due row."""
+        report = DeliveryReport()
+        now = self.clock()
+        rows = self.store.due(now, self.policy.lease, self.policy.batch)
+        try:
+            for row in rows:
+                if self.store.subscription(row.chat_id) is None or row.chat_id in report.paused_chats:
+                    continue
+                if not self.store.claim(row, self.clock(), self.policy.lease):
+                    continue  # another sender took it
+                await self._send_one(row, report)
+        except _StopPass as exc:
+            report.stopped = str(exc)
+            log.warning("alert delivery stopped: %s", exc)
+        counts = self.store.counts()
+        report.waiting = counts.get("pending") + counts.get("sending")
+        return report
+
+    async def _send_one(self, row: OutboxRow, report: DeliveryReport) -> None:
+        release = self.release_of(row.url)
+        if release is None:
+            self.store.mark_failed(row.id, "release no longer in the registry")
+            report.failed += 1
+            return
+        text, markup = render_alert(release, self._username())  # type: ignore[arg-type]
+        chat_id = row.chat_id
+        policy = self.policy
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                message = await self.bot.send_message(
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except RetryAfter as exc:
+                wait = _seconds(exc)
+                if wait > policy.max_inline_wait:
+                    self.store.requeue(row.id, self.clock() + wait, str(exc), count_attempt=False)
+                    raise _StopPass(f"Telegram flood control: retry in {wait:g} s") from None
+                log.info("alert to %s: flood control, waiting %g s", chat_id, wait)
+                await asyncio.sleep(wait)
+                tries -= 1  # Telegram asked us to wait; that is not a failed try
+                continue
+            except ChatMigrated as exc:
+                new_id = int(exc.new_chat_id)
+                log.info("chat %s migrated to %s; moving its subscription", chat_id, new_id)
+                self.store.migrate_chat(chat_id, new_id)
+                chat_id = new_id
+                if tries < policy.tries_per_pass:
+                    continue
+                self.store.requeue(row.id, self.clock(), str(exc))
+                return
+            except Forbidden as exc:
+                await self._pause(chat_id, row, str(exc), report)
+                return
+            except BadRequest as exc:
+                if any(s in str(exc).lower() for s in _GONE):
+                    await self._pause(chat_id, row, str(exc), report)
+                else:
+                    log.error("alert %s to chat %s refused: %s", row.url, chat_id, exc)
+                    self.store.mark_failed(row.id, str(exc))
+                    report.failed += 1
+                    report.errors.append(f"chat {chat_id}: {exc}")
+                return
+            except InvalidToken as exc:
+                self.store.requeue(row.id, self.clock(), str(exc), count_attempt=False)
+                raise _StopPass(f"Telegram refused the bot token ({exc})") from None
+            except (NetworkError, TelegramError) as exc:  # timeouts, connection errors, 5xx
+                if tries < policy.tries_per_pass:
+                    report.retried += 1
+                    delay = policy.retry_base * 2 ** (tries - 1)
+                    log.info("alert to %s failed (%s); retrying in %g s", chat_id, exc, delay)
+                    await asyncio.sleep(delay)
+                    continue
+                attempts = row.attempts + 1
+                delay = min(policy.requeue_cap, policy.requeue_base * 2 ** max(0, attempts - 1))
+                self.store.requeue(row.id, self.clock() + delay, str(exc))
+                report.errors.append(f"chat {chat_id}: {exc} (next try in {delay:g} s)")
+                log.warning(
+                    "alert %s to chat %s still failing (%s); next try in %g s", row.url, chat_id, exc, delay
+                )
+                return
+            self.store.mark_sent(row.id, message.message_id)
+            report.sent += 1
+            return
+
+    def _username(self) -> str:
+        try:
+            return self.bot.username or ""
+        except RuntimeError:  # Bot.initialize() not called: no getMe yet, so no deep-link button
+            return ""
+
+    async def _pause(self, chat_id: int, row: OutboxRow, reason: str, report: DeliveryReport) -> None:
+        """Pause the chat, give the row back (it waits with the chat), tell the admins once."""
+        self.store.requeue(row.id, self.clock(), reason, count_attempt=False)
+        report.paused_chats.append(chat_id)
+        if not self.store.pause(chat_id, reason):
+            return
+        log.warning("alerts to chat %s paused: %s", chat_id, reason)
+        sub = self.store.subscription(chat_id)
+        name = f"{chat_id}" + (f" ({sub.title})" if sub and sub.title else "")
+        text = (
+            f"⏸ หยุดส่งข่าวใหม่ไปยังแชท {html.escape(name)} ชั่วคราว: บอตถูกบล็อกหรือถูกนำออก\n"
+            f"⏸ Alerts to chat {html.escape(name)} are paused: the bot was blocked or removed "
+            f"({html.escape(reason[:200])}).\n"
+            "/subscribe ในแชทนั้นอีกครั้งเพื่อส่งต่อ · /subscribe there again to resume."
+        )
+        for admin in self.admin_ids:
+            if admin == chat_id:
+                continue
+            try:
+                await self.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+            except TelegramError as exc:
+                log.warning("could not tell admin %s about paused chat %s: %s", admin, chat_id, exc)

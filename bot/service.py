@@ -1,0 +1,144 @@
+"""The question-answering service behind the bot: one searcher and answerer, shared by all handlers.
+
+Why a separate object: the index and the embedding model are loaded once per process (seconds, hundreds
+of MB) and then reused by every chat; the handlers only ever call :meth:`QAService.ask` from worker
+threads, so the event loop never waits for retrieval. The service opens the index lazily (a bot may be
+started before the first build), picks up a new generation when an admin's build moves the pointer
+(:meth:`refresh`), and counts what ``/stats`` reports, without keeping any question text or user id.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class IndexUnavailable(Exception):
+    """No index can be used: ``missing`` is True when none was built yet (else the model differs...)."""
+
+    def __init__(self, message: str, missing: bool) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+@dataclass
+class Counters:
+    """What ``/stats`` shows; numbers only, never who asked what."""
+
+    started: float = field(default_factory=time.monotonic)
+    questions: int = 0
+    not_found: int = 0
+    errors: int = 0
+    rate_limited: int = 0
+    total_ms: float = 0.0
+    users: set[int] = field(default_factory=set)
+
+    def average_ms(self) -> int:
+        return round(self.total_ms / self.questions) if self.questions else 0
+
+
+class QAService:
+    """Thread-safe access to the live index for the bot (see the module docstring)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.counters = Counters()
+        self._lock = threading.Lock()
+        self._searcher: Any = None
+        self._answerer: Any = None
+
+    # ------------------------------------------------------------------ index
+    def _open(self) -> Any:
+        from index.reader import ModelMismatch, NoIndex
+        from index.retrieve import Searcher
+
+        try:
+            searcher = Searcher.open(self.settings)
+        except NoIndex as exc:
+            raise IndexUnavailable(str(exc), missing=True) from exc
+        except ModelMismatch as exc:
+            raise IndexUnavailable(str(exc), missing=False) from exc
+        log.info("index opened: %s", _describe(searcher))
+        return searcher
+
+    def searcher(self) -> Any:
+        """The live searcher, opened on first use and reopened when the pointer moved."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self._open()
+                self._answerer = None
+            elif self._searcher.reload_if_changed():
+                log.info("index reloaded: %s", _describe(self._searcher))
+                self._answerer = None
+            return self._searcher
+
+    def refresh(self) -> bool:
+        """Reopen if an index build switched generations; False when there is still no index."""
+        try:
+            self.searcher()
+            return True
+        except IndexUnavailable:
+            return False
+
+    def _answerer_for(self, searcher: Any) -> Any:
+        from index.answer import Answerer
+
+        with self._lock:
+            if self._answerer is None:
+                self._answerer = Answerer(searcher, self.settings)
+            return self._answerer
+
+    def warm_up(self) -> None:
+        """Open the index and load the model before the first question (start-up, in a thread)."""
+        try:
+            searcher = self.searcher()
+        except IndexUnavailable as exc:
+            log.warning("no usable index yet: %s", exc)
+            return
+        self._answerer_for(searcher)
+        embedder = getattr(searcher, "embedder", None)
+        if embedder is not None and hasattr(embedder, "encode_queries"):
+            embedder.encode_queries(["warm up"])
+
+    # ------------------------------------------------------------------ questions
+    def ask(self, question: str) -> Any:
+        """Answer one question (blocking: call it from a worker thread). Raises :class:`IndexUnavailable`."""
+        searcher = self.searcher()
+        answer = self._answerer_for(searcher).ask(question)
+        self.counters.questions += 1
+        self.counters.total_ms += float(getattr(answer, "ms", 0) or 0)
+        if not getattr(answer, "found", True):
+            self.counters.not_found += 1
+        return answer
+
+    def release_by_id(self, release_id: str) -> Any:
+        """The release with this thaigov id (the alerts' deep links carry it), or None."""
+        from corpus.release import URL_PREFIX
+
+        if not release_id.isdigit():
+            return None
+        return self.searcher().release(URL_PREFIX + release_id)
+
+    def latest(self, n: int) -> list[Any]:
+        return list(self.searcher().latest(n))
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self.searcher().stats())
+
+
+def _describe(searcher: Any) -> str:
+    try:
+        stats = searcher.stats()
+    except Exception:  # noqa: BLE001 - a description must never break opening the index
+        return "?"
+    return (
+        f"generation {stats.get('generation')}, {stats.get('releases')} releases, "
+        f"{stats.get('chunks')} chunks"
+    )

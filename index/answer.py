@@ -1,0 +1,576 @@
+"""Extractive answers: the sentence of a release that answers the question, its short answer, the sources.
+
+Nothing is generated: the evidence is a verbatim slice of a release (at most :data:`EVIDENCE_CHARS`
+characters), the short answer a span of that slice (a date, an amount, a count, a person, a place), and
+when the best sentence is not good enough the reply says so and lists the closest releases instead.
+
+How a sentence is chosen (:meth:`Answerer.ask`):
+
+1. retrieval (:class:`index.retrieve.Searcher`) gives the top releases with their best passages; the
+   sentences of those passages (split Thai-aware, :mod:`index.sentences`) from the top
+   :data:`TOP_RELEASES` releases are the candidates, weighted by the release's retrieval rank;
+2. each candidate scores: lexical overlap with the question (``index.lexical.tokenize`` tokens, rarer and
+   longer tokens weigh more; for an English question also its Thai rendering from the Searcher, so an
+   English question can match a Thai sentence), the overlap of its neighbours (context), the retrieval
+   score of its passage, whether it holds the kind of span the question asks for (:mod:`index.qtype`,
+   :mod:`index.spans`) and, optionally, the e5 similarity of question and sentence;
+3. the best candidate's score is the answer's confidence; below :data:`CONFIDENCE_THRESHOLD` (calibrated
+   on the development set, see ``docs/answers.md``) the answer abstains.
+
+Sentence embeddings are off by default (:data:`SEMANTIC_SENTENCES` = 0): embedding even eight short
+sentences costs 100-300 ms on two shared CPU cores, which would spend the whole latency budget, while the
+passage scores already carry the dense retrieval's semantic match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.release import Release
+from corpus.text import detect_lang
+from index.qtype import QuestionType, detect_qtype
+from index.sentences import Sentence, split_sentences
+from index.spans import Span, best_span, span_answer
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Releases whose sentences compete for the evidence (the rest only appear as sources).
+TOP_RELEASES = 5
+#: Releases listed in ``sources``.
+MAX_SOURCES = 10
+#: Most characters of quoted evidence.
+EVIDENCE_CHARS = 400
+#: Neighbour sentences are added to a short best sentence while the evidence stays under this.
+EVIDENCE_TARGET = 280
+#: Characters of a source's passage in ``sources`` (JSON) .
+PASSAGE_CHARS = 400
+#: Below this confidence the answer abstains (calibrated on the development set; see docs/answers.md).
+CONFIDENCE_THRESHOLD = 0.55
+#: A span scoring below this (e.g. a name the question itself gives) counts as no span at all.
+WEAK_SPAN = 0.5
+#: A span's own score saturates here (type, unit and nearness to the question's words all count).
+KIND_CAP = 3.0
+#: An English release within this many days of a Thai hit is taken for its English version.
+TWIN_DAYS = 3
+#: Candidate sentences re-scored with e5 sentence embeddings (0: off; see the module docstring).
+SEMANTIC_SENTENCES = 0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the parts of a sentence's score add up (see the module docstring)."""
+
+    lexical: float = 1.0
+    context: float = 0.25
+    release: float = 1.0
+    passage: float = 0.25
+    kind: float = 0.6
+    kind_missing: float = 0.3
+    unit_missing: float = 0.5
+    span_missing: float = 0.6
+    same_lang: float = 0.15
+    semantic: float = 0.6
+    rank_decay: float = 0.7
+
+
+@dataclass(frozen=True)
+class Source:
+    """A release listed with an answer: link, title, publication date (ISO), its best passage, its score."""
+
+    url: str
+    title: str
+    date: str
+    passage: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "date": self.date,
+            "passage": self.passage,
+            "score": round(float(self.score), 6),
+        }
+
+
+@dataclass
+class Answer:
+    """An answer as the CLI, the bot and the evaluation see it; ``reply`` is the HTML the bot sends."""
+
+    question: str
+    lang: str
+    found: bool
+    answer: str | None
+    evidence: str | None
+    sources: list[Source] = field(default_factory=list)
+    reply: str = ""
+    ms: float = 0.0
+    #: Not part of the JSON: the evidence's confidence, the question type, whether an LLM wrote it.
+    confidence: float = 0.0
+    qtype: str = ""
+    generated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``ask --json`` object: exactly these keys."""
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "found": self.found,
+            "answer": self.answer,
+            "evidence": self.evidence,
+            "sources": [s.to_json() for s in self.sources],
+            "reply": self.reply,
+            "ms": round(self.ms, 1),
+        }
+
+
+@dataclass
+class _Candidate:
+    hit_rank: int
+    url: str
+    release: Release | None
+    sentences: list[Sentence]
+    index: int
+    passage_score: float
+    score: float = 0.0
+    span: Span | None = None
+    lang: str = "th"
+    lex: float = 0.0
+
+
+# --- question tokens ------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_EN_STOP = frozenset(
+    _words(
+        """a an the of to in on at for from by with and or is are was were be been being do does did what
+    which who whom whose when where why how many much did has have had this that these those it its
+    their his her they
+    he she we you i as about into than then there here under over after before during until up out not
+    no yes can could will would should may might must s per also so such any all some"""
+    )
+)
+_TH_QUESTION = frozenset(
+    _words(
+        """กี่ เท่าไร เท่าไหร่ ใคร อะไร ไหน ที่ไหน เมื่อไร เมื่อไหร่ อย่างไร ยังไง ทำไม หรือเปล่า หรือไม่ ไหม ใด บ้าง
+    แค่ไหน มั้ย คะ ครับ ค่ะ จริง ใช่"""
+    )
+)
+
+
+def _stopwords() -> frozenset[str]:
+    try:
+        from pythainlp.corpus import thai_stopwords
+
+        return frozenset(thai_stopwords()) | _EN_STOP | _TH_QUESTION
+    except Exception:  # noqa: BLE001 - pythainlp's corpus missing: English and question words only
+        return _EN_STOP | _TH_QUESTION
+
+
+_STOP: frozenset[str] | None = None
+
+
+def _tokens(text: str) -> list[str]:
+    from index.lexical import tokenize
+
+    return tokenize(text)
+
+
+def content_tokens(text: str) -> list[str]:
+    """The question's words that can match a sentence: no stopwords, no question words, no punctuation."""
+    global _STOP
+    if _STOP is None:
+        _STOP = _stopwords()
+    return [t for t in _tokens(text) if t not in _STOP and (len(t) > 1 or t.isdigit())]
+
+
+def _weight(token: str) -> float:
+    """Longer tokens, names (Latin) and numbers say more about which sentence answers than short words."""
+    w = 1.0 + min(len(token), 12) / 6.0
+    if re.search(r"[0-9a-z]", token):
+        w *= 1.3
+    return w
+
+
+# --- the answerer ---------------------------------------------------------------------------------
+
+
+class Answerer:
+    """Answers questions over a :class:`~index.retrieve.Searcher` (any object with ``search``/``release``).
+
+    Thread-safe for concurrent ``ask`` calls (the bot answers in a thread pool): the only shared state
+    is a small cache of split releases, guarded by replacing whole entries.
+    """
+
+    def __init__(
+        self,
+        searcher: Any,
+        settings: Settings | None = None,
+        *,
+        threshold: float | None = None,
+        weights: Weights | None = None,
+        top_releases: int = TOP_RELEASES,
+        semantic_sentences: int = SEMANTIC_SENTENCES,
+        llm: Any = None,
+    ) -> None:
+        self.searcher = searcher
+        self.settings = settings
+        self.threshold = CONFIDENCE_THRESHOLD if threshold is None else threshold
+        self.weights = weights or Weights()
+        self.top_releases = top_releases
+        self.semantic_sentences = semantic_sentences
+        self._split_cache: OrderedDict[tuple[str, str], list[Sentence]] = OrderedDict()
+        if llm is None and settings is not None:
+            from index.llm import LLMClient
+
+            client = LLMClient(settings)
+            llm = client if client.enabled else None
+        self.llm = llm
+        self._thai_tokens: dict[str, float] = {}
+
+    # --- public --------------------------------------------------------------------------------
+    def ask(self, question: str) -> Answer:
+        """The answer to ``question`` (never raises for odd input: empty or junk questions get a reply)."""
+        from index.reply import render_html
+
+        started = time.perf_counter()
+        answer = self._answer(question)
+        if answer.found and self.llm is not None:
+            answer = self.llm.rewrite(answer, self._llm_passages(answer)) or answer
+        answer.reply = render_html(answer)
+        answer.ms = (time.perf_counter() - started) * 1000.0
+        return answer
+
+    # --- steps ---------------------------------------------------------------------------------
+    def _answer(self, question: str) -> Answer:
+        text = " ".join((question or "").split())
+        lang = detect_lang(text) if text else "th"
+        if not re.search(r"\w", text):
+            return Answer(question, lang, False, None, None, [])
+        qt = detect_qtype(text, lang)
+        hits = list(self.searcher.search(text, k=MAX_SOURCES))
+        if not hits:
+            return Answer(question, lang, False, None, None, [], qtype=qt.qtype)
+        q_tokens = self._question_tokens(text, lang)
+        candidates = self._candidates(hits)
+        best = self._score(candidates, hits, qt, text, q_tokens, lang)
+        sources = self._sources(hits, best.url if best else None)
+        if best is None:
+            return Answer(question, lang, False, None, None, sources, qtype=qt.qtype)
+        evidence, span = self._evidence(best, qt, text, q_tokens)
+        confidence = best.score
+        if qt.kind not in (None, "reason") and (span is None or span.score < WEAK_SPAN):
+            # Asked for a date, a number, a person or a place, and the evidence holds none.
+            confidence -= self.weights.span_missing
+            span = None
+        elif span is not None and span.fit == 0.0:
+            # The question names what its number counts (people, baht, %) and no sentence has one.
+            confidence -= self.weights.unit_missing
+        if confidence < self.threshold:
+            return Answer(question, lang, False, None, None, sources, confidence=confidence, qtype=qt.qtype)
+        short = span_answer(span, lang) if span is not None else None
+        return Answer(question, lang, True, short, evidence, sources, confidence=confidence, qtype=qt.qtype)
+
+    def _question_tokens(self, text: str, lang: str) -> dict[str, float]:
+        """Weighted content tokens; an English question adds its Thai rendering (the Searcher's glossary)."""
+        tokens = {t: _weight(t) for t in content_tokens(text)}
+        self._thai_tokens = {}
+        if lang == "en":
+            thai = self._thai_rendering(text)
+            # Glossary renderings are guesses: they help find the Thai sentence, weigh a little less.
+            self._thai_tokens = {t: 0.8 * _weight(t) for t in content_tokens(thai) if t not in tokens}
+        return tokens
+
+    def _thai_rendering(self, text: str) -> str:
+        analyze = getattr(self.searcher, "analyze", None)
+        translation = getattr(self.searcher, "translation", None)
+        if analyze is None or translation is None:
+            return ""
+        try:
+            return str(translation(analyze(text)))
+        except Exception as exc:  # noqa: BLE001 - a translation failure only costs recall
+            log.debug("no Thai rendering for the question: %s", exc)
+            return ""
+
+    def _split(self, url: str, release: Release | None, fallback: str) -> list[Sentence]:
+        """Sentences of a release body (cached: long releases come back for related questions)."""
+        body = release.body if release is not None else fallback
+        key = (url, release.hash if release is not None else str(hash(fallback)))
+        cached = self._split_cache.get(key)
+        if cached is None:
+            cached = split_sentences(body)
+            self._split_cache[key] = cached
+            while len(self._split_cache) > 256:
+                self._split_cache.popitem(last=False)
+        return cached
+
+    def _candidates(self, hits: list[Any]) -> list[_Candidate]:
+        """Sentences of the top releases' matching passages, each with its passage's score."""
+        out: list[_Candidate] = []
+        for rank, hit in enumerate(hits[: self.top_releases]):
+            release = self.searcher.release(hit.url)
+            passages = list(getattr(hit, "passages", []) or [])
+            if release is None or not release.body:
+                fallback = "\n".join(p.text for p in passages)
+                sentences = self._split(hit.url, None, fallback)
+                for i, _s in enumerate(sentences):
+                    score = max((p.score for p in passages), default=0.0)
+                    out.append(_Candidate(rank, hit.url, None, sentences, i, score, lang=hit.lang))
+                continue
+            body = release.body
+            sentences = self._split(hit.url, release, body)
+            ranges = _passage_ranges(body, passages)
+            if not ranges:
+                # No passage located (or none given): the release's opening sentences stand in.
+                ranges = [(0, min(len(body), 1500), hit.score)]
+            for i, sent in enumerate(sentences):
+                score = max((s for a, b, s in ranges if sent.start < b and sent.end > a), default=None)
+                if score is not None:
+                    out.append(_Candidate(rank, hit.url, release, sentences, i, score, lang=hit.lang))
+        return out
+
+    def _score(
+        self,
+        candidates: list[_Candidate],
+        hits: list[Any],
+        qt: QuestionType,
+        question: str,
+        q_tokens: dict[str, float],
+        lang: str,
+    ) -> _Candidate | None:
+        if not candidates:
+            return None
+        w = self.weights
+        top = max((h.score for h in hits), default=0.0) or 1.0
+        top_passage = max((c.passage_score for c in candidates), default=0.0) or 1.0
+        prior = {
+            h.url: (h.score / top) / (1.0 + w.rank_decay * rank)
+            for rank, h in enumerate(hits[: self.top_releases])
+        }
+        preferred: set[str] = set()
+        if lang == "en":
+            preferred = _english_versions(hits[: self.top_releases])
+            for url, twin in preferred_twins(hits[: self.top_releases]).items():
+                prior[url] = max(prior.get(url, 0.0), prior.get(twin, 0.0))
+        # An English question meets a Thai sentence only through its Thai rendering, names and numbers;
+        # each sentence is measured against the words it could contain, so languages compete fairly.
+        cross = self._cross_tokens(question, q_tokens) if lang == "en" else q_tokens
+        token_cache: dict[str, set[str]] = {}
+
+        def toks(s: str) -> set[str]:
+            got = token_cache.get(s)
+            if got is None:
+                got = set(_tokens(s))
+                token_cache[s] = got
+            return got
+
+        for c in candidates:
+            sent = c.sentences[c.index]
+            words = cross if (lang == "en" and _THAI.search(sent.text)) else q_tokens
+            total = sum(words.values()) or 1.0
+            stoks = toks(sent.text)
+            lex = sum(wt for t, wt in words.items() if t in stoks) / total
+            ctx_text = " ".join(
+                c.sentences[j].text for j in (c.index - 1, c.index + 1) if 0 <= j < len(c.sentences)
+            )
+            ctx_toks = toks(ctx_text) if ctx_text else set()
+            ctx = sum(wt for t, wt in words.items() if t in ctx_toks and t not in stoks) / total
+            score = w.lexical * lex + w.context * ctx + w.release * prior.get(c.url, 0.0)
+            score += w.passage * (c.passage_score / top_passage)
+            if qt.kind:
+                anchors = _anchors(sent.text, words, qt.unit)
+                span = best_span(sent.text, qt, question, anchors, _year(c.release))
+                if span is None or span.score < WEAK_SPAN:
+                    score -= w.kind_missing
+                else:
+                    score += w.kind * min(span.score, KIND_CAP) / KIND_CAP
+                    c.span = span
+            if c.url in preferred:
+                score += w.same_lang
+            c.lex = lex
+            c.score = score
+        if self.semantic_sentences > 0:
+            self._semantic(candidates, question)
+        return max(candidates, key=lambda c: c.score)
+
+    def _cross_tokens(self, question: str, q_tokens: dict[str, float]) -> dict[str, float]:
+        """What of an English question a Thai sentence can contain: the Thai rendering, names, numbers."""
+        names = {t.casefold() for t in _NAMEISH.findall(question)}
+        out = {t: wt for t, wt in q_tokens.items() if t in names or any(ch.isdigit() for ch in t)}
+        for t, wt in self._thai_tokens.items():
+            out.setdefault(t, wt)
+        return out or q_tokens
+
+    def _semantic(self, candidates: list[_Candidate], question: str) -> None:
+        """Optional: re-score the leading candidates with e5 question/sentence similarity."""
+        embedder = getattr(self.searcher, "embedder", None)
+        if embedder is None:
+            return
+        lead = sorted(candidates, key=lambda c: -c.score)[: self.semantic_sentences]
+        texts = [c.sentences[c.index].text for c in lead]
+        try:
+            q = embedder.encode_queries([question])[0]
+            vecs = embedder.encode_passages(texts)
+        except Exception as exc:  # noqa: BLE001 - the extractive answer stands without it
+            log.warning("sentence embeddings unavailable: %s", exc)
+            return
+        for c, v in zip(lead, vecs, strict=True):
+            c.score += self.weights.semantic * float(q @ v)
+
+    def _evidence(
+        self, best: _Candidate, qt: QuestionType, question: str, q_tokens: dict[str, float]
+    ) -> tuple[str, Span | None]:
+        """The quoted evidence (the best sentence, widened with neighbours while short) and its span."""
+        sents = best.sentences
+        i = j = best.index
+        body = best.release.body if best.release is not None else None
+
+        def text_of(a: int, b: int) -> str:
+            if body is not None:
+                return body[sents[a].start : sents[b].end]
+            return " ".join(s.text for s in sents[a : b + 1])
+
+        # Widen within the paragraph: the sentence before first (it often names the subject), then after.
+        for step in ("prev", "next", "prev", "next"):
+            if step == "prev" and i > 0 and _same_paragraph(body, sents[i - 1], sents[i]):
+                if len(text_of(i - 1, j)) <= EVIDENCE_TARGET:
+                    i -= 1
+            elif (
+                step == "next"
+                and j + 1 < len(sents)
+                and _same_paragraph(body, sents[j], sents[j + 1])
+                and len(text_of(i, j + 1)) <= EVIDENCE_TARGET
+            ):
+                j += 1
+        evidence = text_of(i, j)
+        if len(evidence) > EVIDENCE_CHARS:
+            evidence = sents[best.index].text[:EVIDENCE_CHARS]
+        span = best.span
+        if qt.kind and qt.kind != "reason":
+            # The span may sit in a neighbour sentence when the best one lacks it.
+            widened = best_span(
+                evidence, qt, question, _anchors(evidence, q_tokens, qt.unit), _year(best.release)
+            )
+            if span is None or (widened is not None and widened.score > span.score + 0.25):
+                span = widened
+        return evidence, span
+
+    def _sources(self, hits: list[Any], first_url: str | None) -> list[Source]:
+        """Top releases in rank order, the evidence's release first."""
+        ordered = list(hits[:MAX_SOURCES])
+        if first_url is not None:
+            ordered.sort(key=lambda h: 0 if h.url == first_url else 1)
+        out = []
+        for h in ordered:
+            passages = list(getattr(h, "passages", []) or [])
+            passage = passages[0].text if passages else ""
+            passage = " ".join(passage.split())
+            if len(passage) > PASSAGE_CHARS:
+                passage = passage[: PASSAGE_CHARS - 1].rstrip() + "…"
+            out.append(Source(h.url, h.title, h.date, passage, float(h.score)))
+        return out
+
+    def _llm_passages(self, answer: Answer) -> list[tuple[Source, str]]:
+        """The sources handed to the LLM with their passage text (the evidence for the first)."""
+        out = []
+        for i, src in enumerate(answer.sources[:5]):
+            text = answer.evidence if i == 0 and answer.evidence else src.passage
+            out.append((src, text or ""))
+        return out
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _passage_ranges(body: str, passages: list[Any]) -> list[tuple[int, int, float]]:
+    """Where each passage lies in the body, found by its first (or last) characters."""
+    ranges = []
+    for p in passages:
+        text = p.text or ""
+        for line in text.split("\n"):
+            line = line.strip()
+            if len(line) < 12:
+                continue
+            probe = line[:80]
+            pos = body.find(probe)
+            if pos >= 0:
+                ranges.append((pos, pos + len(line), float(p.score)))
+                continue
+            probe = line[-80:]
+            pos = body.find(probe)
+            if pos >= 0:
+                ranges.append((max(0, pos + len(probe) - len(line)), pos + len(probe), float(p.score)))
+    return ranges
+
+
+def _anchors(text: str, q_tokens: dict[str, float], skip: str | None = None) -> list[tuple[int, int]]:
+    """Positions in ``text`` of the question's words (every occurrence, case-folded), to prefer spans near
+    them; ``skip`` is the counted unit (``รูป``), which sits beside every candidate number alike."""
+    low = text.casefold()
+    out = []
+    for t in q_tokens:
+        if len(t) < 2 or t == skip:
+            continue
+        for m in re.finditer(re.escape(t), low):
+            out.append((m.start(), m.end()))
+    return out
+
+
+_THAI = re.compile(r"[\u0e01-\u0e4e]")
+#: Words of an English question that a Thai text may carry as written: names, acronyms, codes, numbers.
+_NAMEISH = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'’-]*|\b\w*\d[\w.,]*")
+
+
+def preferred_twins(hits: list[Any]) -> dict[str, str]:
+    """English hits that look like the English version of a Thai hit ranked above them (published within
+    :data:`TWIN_DAYS` days): url of the English release → url of its Thai twin."""
+    out: dict[str, str] = {}
+    for i, hit in enumerate(hits):
+        if getattr(hit, "lang", "th") != "en":
+            continue
+        for other in hits[:i]:
+            if getattr(other, "lang", "th") == "th" and _days_apart(hit.date, other.date) <= TWIN_DAYS:
+                out[hit.url] = other.url
+                break
+    return out
+
+
+def _english_versions(hits: list[Any]) -> set[str]:
+    """English hits an English question should prefer: the top hit, or the twin of a Thai hit above it."""
+    out = set(preferred_twins(hits))
+    if hits and getattr(hits[0], "lang", "th") == "en":
+        out.add(hits[0].url)
+    return out
+
+
+def _days_apart(a: str, b: str) -> int:
+    try:
+        return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days)
+    except (TypeError, ValueError):
+        return 10**6
+
+
+def _year(release: Release | None) -> int | None:
+    if release is None or not release.date:
+        return None
+    try:
+        return int(release.date[:4])
+    except ValueError:
+        return None
+
+
+def _same_paragraph(body: str | None, a: Sentence, b: Sentence) -> bool:
+    if body is None:
+        return True
+    return "\n" not in body[a.end : b.start]

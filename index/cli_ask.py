@@ -1,0 +1,185 @@
+"""``thaigov-qa ask``, ``thaigov-qa chat`` and ``thaigov-qa demo``: answers from the command line.
+
+``ask`` answers one question, or with no question reads standard input one question a line and writes one
+JSON object a line, loading the model once (for scripts and evaluation). ``chat`` is the console version
+of the bot: the same answers, rendered as plain text. ``demo`` is the README's first command: it indexes a
+small corpus once (the shared sample when it sits beside the checkout, else the one release the repository
+carries) into its own data folder, so it never touches a real index, then answers a question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEMO_QUESTION = "When was the Huawei MOU signed?"
+#: The demo's own data folder (relative to the working directory): never the production ``DATA_DIR``.
+DEMO_DATA_DIR = Path("var-demo")
+#: The release the repository carries for the demo (public domain; see corpus/demo/).
+BUILTIN_DEMO = Path(__file__).resolve().parent.parent / "corpus" / "demo"
+SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "sample"
+
+
+def _open_answerer(settings: Settings) -> Any:
+    """Searcher + Answerer on the live index; no index (or another model's) is a one-line user error."""
+    from index.answer import Answerer
+    from index.reply import texts
+    from index.retrieve import Searcher
+    from thaigov_qa.cli import UserError
+
+    try:
+        searcher = Searcher.open(settings)
+    except Exception as exc:
+        name = type(exc).__name__
+        if name == "NoIndex":
+            raise UserError(f"{texts('en')['no_index']} (DATA_DIR={settings.data_dir})") from None
+        if name in ("ModelMismatch", "IndexCorrupt"):
+            raise UserError(str(exc)) from None
+        raise
+    return Answerer(searcher, settings)
+
+
+def _print_answer(answer: Any, as_json: bool) -> None:
+    from index.reply import render_text
+
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+    else:
+        print(render_text(answer), flush=True)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from thaigov_qa.cli import UserError
+
+    question = " ".join(args.question).strip() if args.question else ""
+    if args.question and not question:
+        raise UserError("empty question: ask something, or give no argument to read questions from stdin")
+    answerer = _open_answerer(settings)
+    if question:
+        _print_answer(answerer.ask(question), args.json)
+        return 0
+    # Batch mode: one question a line on stdin, one JSON object a line on stdout.
+    for line in sys.stdin:
+        line = line.rstrip("\n").strip()
+        if not line:
+            continue
+        print(json.dumps(answerer.ask(line).to_json(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def chat_loop(answerer: Any, stdin: Any = None, stdout: Any = None, lang: str = "en") -> int:
+    """The console chat: a prompt, a question, the reply as plain text; ``/quit`` or end of input ends it."""
+    from index.reply import render_text, texts
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    interactive = hasattr(stdin, "isatty") and stdin.isatty()
+    print(texts(lang)["chat_intro"], file=stdout, flush=True)
+    while True:
+        if interactive:
+            print("\n> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        if question.lower() in ("/quit", "/exit", "quit", "exit", "/q"):
+            break
+        answer = answerer.ask(question)
+        print(render_text(answer), file=stdout, flush=True)
+        if not interactive:
+            print("", file=stdout, flush=True)
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    return chat_loop(_open_answerer(settings))
+
+
+def demo_source() -> Path:
+    """The shared sample when it is there (a richer demo), else the built-in one-release corpus."""
+    if SHARED_SAMPLE.is_dir() and any(SHARED_SAMPLE.glob("*.txt")):
+        return SHARED_SAMPLE
+    return BUILTIN_DEMO
+
+
+def demo_settings(settings: Settings, data_dir: Path | None = None) -> Settings:
+    """The demo's settings: its own data folder and the demo model (offline copy when present)."""
+    from thaigov_qa.settings import demo_model
+
+    # A fresh object, not model_copy: derived paths (db_path, index_dir) are cached per instance.
+    values = settings.model_dump()
+    values.update(data_dir=Path(data_dir or DEMO_DATA_DIR), embedding_model=demo_model())
+    return type(settings)(_env_file=None, **values)
+
+
+def ensure_demo_index(settings: Settings, source: Path | None = None, progress: bool = True) -> Any:
+    """Open the demo index, building it first when it is missing or was built with another model."""
+    from index.answer import Answerer
+    from index.build import build_index
+    from index.retrieve import Searcher
+
+    try:
+        searcher = Searcher.open(settings)
+    except Exception as exc:
+        if type(exc).__name__ not in ("NoIndex", "ModelMismatch"):
+            raise
+        src = source or demo_source()
+        log.info("building the demo index from %s into %s (once)", src, settings.data_dir)
+        build_index(settings, src, progress=progress)
+        searcher = Searcher.open(settings)
+    return Answerer(searcher, settings)
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from thaigov_qa.cli import UserError
+
+    dsettings = demo_settings(settings, args.data_dir)
+    source = Path(args.source) if args.source else None
+    if source is not None and not source.exists():
+        raise UserError(f"demo source not found: {source}")
+    answerer = ensure_demo_index(dsettings, source, progress=not args.json)
+    if args.chat:
+        return chat_loop(answerer)
+    question = " ".join(args.question).strip() if args.question else DEMO_QUESTION
+    _print_answer(answerer.ask(question or DEMO_QUESTION), args.json)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "ask",
+        help="answer a question with evidence and sources (no question: read stdin, one a line, JSON out)",
+    )
+    p.add_argument("question", nargs="*", help="the question, Thai or English")
+    p.add_argument("--json", action="store_true", help="one JSON object: question, lang, found, answer, …")
+    p.set_defaults(handler=_ask)
+
+    p = sub.add_parser("chat", help="console chat on the current index (the bot's answers, as plain text)")
+    p.set_defaults(handler=_chat)
+
+    p = sub.add_parser(
+        "demo",
+        help=f"index a small built-in corpus once (into ./{DEMO_DATA_DIR}) and answer a question",
+    )
+    p.add_argument("question", nargs="*", help=f"default: {DEMO_QUESTION!r}")
+    p.add_argument("--chat", action="store_true", help="open the console chat on the demo index")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument(
+        "--data-dir", type=Path, default=None, help=f"demo data folder (default ./{DEMO_DATA_DIR})"
+    )
+    p.add_argument(
+        "--source",
+        default=None,
+        help="index this folder instead (default: the shared sample or the built-in release)",
+    )
+    p.set_defaults(handler=_demo)

@@ -1,0 +1,96 @@
+"""``thaigov-qa index build|update|stats``: the admin commands that write and inspect the index.
+
+With ``--json`` standard output carries one summary object; progress bars, skipped files (path and
+reason) and logs go to standard error, so a script can read the summary while a person watches progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from thaigov_qa.settings import Settings
+
+
+def _print_skipped(report: object) -> None:
+    for path, reason in getattr(report, "skipped_files", []):
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
+    from corpus.sources import SourceError
+    from index.build import IndexLocked, build_index, update_index
+    from index.embedding import EmbeddingError
+    from thaigov_qa.cli import UserError
+
+    progress = True
+    try:
+        if kind == "build":
+            report = build_index(settings, args.source, only=args.only, progress=progress)
+        else:
+            if not args.source and not settings.corpus_sources:
+                raise UserError("no SOURCE given and CORPUS_SOURCES is empty")
+            report = update_index(settings, args.source, progress=progress)
+    except (IndexLocked, SourceError, EmbeddingError) as exc:
+        raise UserError(str(exc)) from None
+    _print_skipped(report)
+    summary = report.summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False), flush=True)
+    else:
+        print(
+            f"generation {summary['generation']}: {summary['releases']} releases, {summary['chunks']} chunks; "
+            f"embedded {summary['embedded']} chunks in {summary['seconds']} s; "
+            f"{summary['new']} new, {summary['changed']} changed, {summary['removed']} removed, "
+            f"{summary['skipped']} files skipped"
+        )
+    return 0
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings, "build")
+
+
+def _update(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings, "update")
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    from index.reader import IndexReader, ModelMismatch, NoIndex
+    from thaigov_qa.cli import UserError
+
+    try:
+        reader = IndexReader.open(settings)
+    except (NoIndex, ModelMismatch) as exc:
+        raise UserError(str(exc)) from None
+    try:
+        stats = reader.stats()
+    finally:
+        reader.close()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False), flush=True)
+    else:
+        for key, value in stats.items():
+            print(f"{key:12} {value}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    index = sub.add_parser("index", help="build, update or inspect the search index")
+    isub = index.add_subparsers(dest="index_command", metavar="ACTION", required=True)
+
+    p = isub.add_parser("build", help="index exactly the releases of SOURCE (new generation, atomic switch)")
+    p.add_argument("source", help="folder of .txt files, .tar.xz archive or .jsonl file")
+    p.add_argument("--only", metavar="LIST", help="file listing the archive paths to index, one a line")
+    p.add_argument("--json", action="store_true", help="one JSON summary object on standard output")
+    p.set_defaults(handler=_build)
+
+    p = isub.add_parser("update", help="embed only new or changed releases; drop releases gone from SOURCE")
+    p.add_argument("source", nargs="?", help="default: CORPUS_SOURCES")
+    p.add_argument("--json", action="store_true", help="one JSON summary object on standard output")
+    p.set_defaults(handler=_update)
+
+    p = isub.add_parser("stats", help="size, model and date of the live index")
+    p.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    p.set_defaults(handler=_stats)

@@ -1,0 +1,143 @@
+"""``thaigov-qa search QUERY`` and ``thaigov-qa eval QA.jsonl``: retrieval from the command line, measured.
+
+``search`` shows what the Searcher returns for one question (releases, dates, passages); ``eval`` runs a
+whole question set and reports the metrics the project is judged by (see :mod:`index.evaluate`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _open_searcher(settings: Settings) -> Any:
+    from index.retrieve import Searcher
+    from thaigov_qa.cli import UserError
+
+    try:
+        return Searcher.open(settings)
+    except Exception as exc:  # NoIndex, ModelMismatch: the reader's messages say what to do
+        if type(exc).__name__ in ("NoIndex", "ModelMismatch", "IndexError_", "IndexCorrupt"):
+            raise UserError(str(exc)) from None
+        raise
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from thaigov_qa.cli import UserError
+
+    query = " ".join(args.query).strip()
+    if not query:
+        raise UserError("empty query: give a question or keywords")
+    if args.k < 1 or args.k > 100:
+        raise UserError("-k must be between 1 and 100")
+    searcher = _open_searcher(settings)
+    hits = searcher.search(query, k=args.k, mode=args.mode)
+    if args.json:
+        info = searcher.analyze(query)
+        out = {
+            "query": query,
+            "lang": info.lang,
+            "dates": [[w.start.isoformat(), w.end.isoformat(), w.kind] for w in info.dates],
+            "hits": [asdict(h) for h in hits],
+        }
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("no results")
+        return 0
+    for i, h in enumerate(hits, 1):
+        print(f"{i:>2}. [{h.date}] {h.title}  ({h.lang}, score {h.score:.4f})")
+        print(f"    {h.url}")
+        if h.passages:
+            text = " ".join(h.passages[0].text.split())
+            print(f"    {text[:240]}{'…' if len(text) > 240 else ''}")
+    return 0
+
+
+def _progress(i: int, n: int) -> None:
+    if sys.stderr.isatty() and (i % 10 == 0 or i == n):
+        print(f"\r{i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from index.evaluate import BadQuestionSet, evaluate, format_table, load_questions, summarize
+    from thaigov_qa.cli import UserError
+
+    try:
+        questions = load_questions(Path(args.qa))
+    except BadQuestionSet as exc:
+        raise UserError(str(exc)) from None
+    if args.lang:
+        questions = [q for q in questions if q.get("lang") == args.lang]
+    searcher = _open_searcher(settings)
+    modes = ["bm25", "dense", "fusion", "hybrid"] if args.mode == "all" else [args.mode]
+    ask = None
+    if not args.retrieval_only:
+        try:
+            from index.answer import Answerer
+        except ImportError:
+            log.info("index.answer not available: retrieval metrics only")
+        else:
+            ask = Answerer(searcher, settings).ask
+    summaries = []
+    for mode in modes:
+
+        def search(q: str, mode: str = mode) -> list[str]:
+            return [h.url for h in searcher.search(q, k=10, mode=mode)]
+
+        # Answers depend on the product's retrieval only: run them with the hybrid pass.
+        results = evaluate(questions, search, ask if mode == "hybrid" else None, progress=_progress)
+        summary = summarize(results, mode=mode)
+        if args.details:
+            summary["questions"] = [
+                {
+                    "qid": r.qid,
+                    "lang": r.lang,
+                    "type": r.type,
+                    "rank": r.rank,
+                    "found": r.found,
+                    "correct": r.correct,
+                }
+                for r in results
+            ]
+        summaries.append(summary)
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False), flush=True)
+        else:
+            print(format_table(summary))
+            print()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("search", help="search the index: the releases that best match a question")
+    p.add_argument("query", nargs="+", help="question or keywords, Thai or English")
+    p.add_argument("-k", type=int, default=5, help="how many releases (default 5)")
+    p.add_argument(
+        "--mode", choices=["hybrid", "fusion", "bm25", "dense"], default="hybrid", help=argparse.SUPPRESS
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    p.set_defaults(handler=_search)
+
+    e = sub.add_parser("eval", help="evaluate retrieval (and answers) on a question set (QA jsonl)")
+    e.add_argument("qa", help="question set, e.g. ../shared/eval/dev-qa.jsonl")
+    e.add_argument("--json", action="store_true", help="one JSON summary object per mode on standard output")
+    e.add_argument("--retrieval-only", action="store_true", help="skip answering (retrieval metrics only)")
+    e.add_argument(
+        "--mode",
+        choices=["hybrid", "fusion", "bm25", "dense", "all"],
+        default="hybrid",
+        help="hybrid: the product's retrieval; fusion: plain BM25+dense RRF; bm25 / dense alone; all: each",
+    )
+    e.add_argument("--lang", choices=["th", "en"], help="only questions in this language")
+    e.add_argument("--details", action="store_true", help="include per-question ranks in the JSON")
+    e.set_defaults(handler=_eval)

@@ -1,0 +1,322 @@
+"""Embedding passages and questions, and the embedding cache that makes builds resumable.
+
+:class:`Embedder` hides which engine computes the vectors. The engine is picked by
+``settings.embedding_backend`` through :data:`BACKENDS` (a name → loader table): ``torch`` is
+sentence-transformers on PyTorch (CUDA in half precision when present); ``onnx``/``onnx-int8`` come from
+:mod:`index.onnx_backend`. Every engine takes texts that already carry the model's prompt
+(``passage: `` / ``query: `` for E5) and returns unit-length float32 rows, so the rest of the index never
+knows which engine ran.
+
+:class:`EmbeddingCache` keeps every vector computed, keyed by (model, SHA-1 of the embedded text), in the
+SQLite database, committed batch by batch while a build runs. Why: a build killed at any point keeps what
+it embedded, the next run embeds only what is missing (a resumable build), and an ``update`` over an
+unchanged source embeds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: The E5 family's prompts, used when a model folder does not declare its own.
+_E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
+
+
+class Encoder(Protocol):
+    """What a backend provides: prompted texts in, unit-length float32 rows out."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class EmbeddingError(RuntimeError):
+    """The model cannot be loaded or run; the message says which model and why."""
+
+
+def model_id(name: str) -> str:
+    """A stable name for a model: absolute path for a local folder, else the hub name as given."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return str(path.resolve())
+    return name
+
+
+def pick_device(setting: str) -> str:
+    """``settings.embedding_device`` when set, else ``cuda`` when a GPU is present, else ``cpu``."""
+    if setting:
+        return setting
+    try:
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except ImportError:  # pragma: no cover - torch is a dependency
+        return "cpu"
+
+
+class TorchEncoder:
+    """sentence-transformers on PyTorch; on CUDA the weights are cast to half precision (2x faster)."""
+
+    def __init__(self, model: str, device: str, batch_size: int) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self.model = SentenceTransformer(model, device=device)
+        except Exception as exc:  # noqa: BLE001 - many failure types (OSError, HF errors, bad files)
+            raise EmbeddingError(f"cannot load embedding model {model!r}: {exc}") from exc
+        if device.startswith("cuda"):
+            self.model.half()
+        self.batch_size = batch_size
+        self.dim = int((getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension)() or 0)
+        self.prompts = dict(self.model.prompts or {})
+        self.tokenizer = self.model.tokenizer
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _torch_backend(settings: Settings, device: str) -> Encoder:
+    return TorchEncoder(settings.embedding_model, device, settings.embedding_batch_size)
+
+
+def _onnx_backend(settings: Settings, device: str) -> Encoder:
+    from index import onnx_backend
+
+    try:
+        return onnx_backend.OnnxEncoder(
+            settings.embedding_model,
+            settings.data_dir,
+            quantized=settings.embedding_backend == "onnx-int8",
+            batch_size=settings.embedding_batch_size,
+        )
+    except onnx_backend.BackendUnavailable as exc:
+        raise EmbeddingError(str(exc)) from exc
+
+
+#: Backend name → loader. Another engine plugs in by adding an entry (and a value to the setting).
+BACKENDS: dict[str, Callable[[Settings, str], Encoder]] = {
+    "torch": _torch_backend,
+    "onnx": _onnx_backend,
+    "onnx-int8": _onnx_backend,
+}
+
+
+def _read_prompts(model: str) -> dict[str, str] | None:
+    """The prompts a local sentence-transformers folder declares (``config_sentence_transformers.json``)."""
+    config = Path(model).expanduser() / "config_sentence_transformers.json"
+    if config.is_file():
+        try:
+            return dict(json.loads(config.read_text(encoding="utf-8")).get("prompts") or {})
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+class Embedder:
+    """Turns passages and questions into unit vectors; the model loads on first use, not at construction.
+
+    Why lazy: the CLI, the bot and tests build an ``Embedder`` whenever they open an index, but many runs
+    never embed (an ``update`` with nothing new, a BM25-only check), and loading costs seconds.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.model_id = model_id(settings.embedding_model)
+        self.backend = settings.embedding_backend
+        self.device = pick_device(settings.embedding_device)
+        self._encoder: Encoder | None = None
+        self._tokenizer: object | None = None
+        self._prompts = _read_prompts(settings.embedding_model)
+
+    @property
+    def cache_key(self) -> str:
+        """The embedding cache's model key: int8 vectors differ slightly from float ones, so never mix them."""
+        return self.model_id if self.backend in ("torch", "onnx") else f"{self.model_id}#{self.backend}"
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            loader = BACKENDS.get(self.backend)
+            if loader is None:
+                raise EmbeddingError(
+                    f"unknown EMBEDDING_BACKEND {self.backend!r}: use one of {sorted(BACKENDS)}"
+                )
+            log.info("loading embedding model %s (%s, %s)", self.model_id, self.backend, self.device)
+            self._encoder = loader(self.settings, self.device)
+            if self._prompts is None:
+                self._prompts = dict(getattr(self._encoder, "prompts", None) or {})
+        return self._encoder
+
+    @property
+    def dim(self) -> int:
+        return int(self.encoder.dim)
+
+    @property
+    def tokenizer(self) -> object:
+        """The model's tokenizer (for counting chunk tokens), loaded without the model's weights."""
+        if self._tokenizer is None:
+            if self._encoder is not None and getattr(self._encoder, "tokenizer", None) is not None:
+                tok = self._encoder.tokenizer  # type: ignore[attr-defined]
+                if callable(tok):
+                    self._tokenizer = tok
+                    return tok
+            from transformers import AutoTokenizer
+
+            try:
+                self._tokenizer = AutoTokenizer.from_pretrained(self.settings.embedding_model)
+            except Exception as exc:  # noqa: BLE001
+                raise EmbeddingError(
+                    f"cannot load the tokenizer of {self.settings.embedding_model!r}: {exc}"
+                ) from exc
+            # We only count tokens; the 512 limit warning is about model input, which chunking keeps under.
+            self._tokenizer.model_max_length = 10**9  # type: ignore[attr-defined]
+        return self._tokenizer
+
+    def prompt(self, name: str) -> str:
+        prompts = self._prompts
+        if prompts is None:
+            prompts = dict(getattr(self.encoder, "prompts", None) or {})
+            self._prompts = prompts
+        if name in prompts:
+            return prompts[name]
+        return _E5_PROMPTS[name] if "e5" in self.model_id.lower() else ""
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of passages (``passage: `` prompt added), float32, in input order."""
+        return self._encode(texts, self.prompt("passage"))
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of questions (``query: `` prompt added)."""
+        return self._encode(texts, self.prompt("query"))
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.ascontiguousarray(self.encoder.encode([prefix + t for t in texts]), dtype=np.float32)
+
+
+# --- the cache -----------------------------------------------------------------------------------
+CACHE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embedding_cache (
+    model TEXT NOT NULL,
+    sha TEXT NOT NULL,
+    vec BLOB NOT NULL,
+    PRIMARY KEY (model, sha)
+) WITHOUT ROWID;
+"""
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors by (model key, text SHA-1) in ``embedding_cache``; float32 bytes, dimension from the blob."""
+
+    def __init__(self, conn: sqlite3.Connection, key: str) -> None:
+        self.conn = conn
+        self.key = key
+        conn.executescript(CACHE_SCHEMA)
+
+    def missing(self, shas: Sequence[str]) -> set[str]:
+        """Which of ``shas`` have no vector yet (queried in slices: SQLite limits bound parameters)."""
+        want = set(shas)
+        have: set[str] = set()
+        items = list(want)
+        for i in range(0, len(items), 900):
+            part = items[i : i + 900]
+            marks = ",".join("?" * len(part))
+            have.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT sha FROM embedding_cache WHERE model = ? AND sha IN ({marks})", (self.key, *part)
+                )
+            )
+        return want - have
+
+    def dim(self) -> int:
+        """The dimension of the cached vectors of this model (0 if none), read without loading the model."""
+        row = self.conn.execute("SELECT vec FROM embedding_cache WHERE model = ? LIMIT 1", (self.key,)).fetchone()
+        return len(row[0]) // 4 if row else 0
+
+    def get(self, shas: Sequence[str], dim: int) -> np.ndarray:
+        """Vectors for ``shas`` in order; raises KeyError if one is missing."""
+        out = np.zeros((len(shas), dim), dtype=np.float32)
+        index: dict[str, list[int]] = {}
+        for i, sha in enumerate(shas):
+            index.setdefault(sha, []).append(i)
+        items = list(index)
+        for i in range(0, len(items), 900):
+            part = items[i : i + 900]
+            marks = ",".join("?" * len(part))
+            for sha, blob in self.conn.execute(
+                f"SELECT sha, vec FROM embedding_cache WHERE model = ? AND sha IN ({marks})",
+                (self.key, *part),
+            ):
+                vec = np.frombuffer(blob, dtype=np.float32)
+                for row in index.pop(sha):
+                    out[row] = vec
+        if index:
+            raise KeyError(f"{len(index)} vectors missing from the embedding cache")
+        return out
+
+    def put(self, shas: Sequence[str], vectors: np.ndarray) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO embedding_cache(model, sha, vec) VALUES (?, ?, ?)",
+            [
+                (self.key, sha, np.asarray(v, dtype=np.float32).tobytes())
+                for sha, v in zip(shas, vectors, strict=True)
+            ],
+        )
+
+
+def embed_missing(
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    texts: dict[str, str],
+    progress: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Embed the texts (sha → text) that the cache lacks, committing after every batch; returns how many.
+
+    Longest first, in batches of ``embedding_batch_size``: texts of similar length share a batch, which
+    cuts padding, and committing each batch is what makes a killed build resumable. ``on_batch`` is
+    called with the number embedded so far after each commit (progress and the crash-test hook).
+    """
+    todo = sorted(cache.missing(list(texts)), key=lambda s: (-len(texts[s]), s))
+    if not todo:
+        return 0
+    from tqdm import tqdm
+
+    batch = max(1, embedder.settings.embedding_batch_size)
+    done = 0
+    with tqdm(total=len(todo), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr) as bar:
+        for start in range(0, len(todo), batch):
+            shas = todo[start : start + batch]
+            vectors = embedder.encode_passages([texts[s] for s in shas])
+            with cache.conn:
+                cache.put(shas, vectors)
+            done += len(shas)
+            bar.update(len(shas))
+            if on_batch is not None:
+                on_batch(done)
+    return done

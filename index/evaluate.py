@@ -1,0 +1,252 @@
+"""The evaluation command's engine: retrieval metrics, answer accuracy, abstention and latency.
+
+Why here and not in a notebook: every change to retrieval or answering is judged by the same numbers,
+computed the same way (``../shared/eval/README.md``): Recall@1/5/10 (a gold URL among the first k distinct
+releases), MRR@10 over answerable questions, per language and per question type; answer accuracy (the short
+answer plus the first 400 characters of evidence contain the answer or an alias, after NFKC, case folding
+and removing spaces and thousands separators, and the first source is a gold release); abstention (the
+share of unanswerable questions refused, of answerable ones wrongly refused); p50/p95 latency.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import statistics
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+KS = (1, 5, 10)
+
+
+class BadQuestionSet(ValueError):
+    """The question file cannot be read; the message names the file and line."""
+
+
+@dataclass
+class QuestionResult:
+    """One question's outcome: the ranked distinct release URLs and, when answers ran, the answer's score."""
+
+    qid: str
+    lang: str
+    type: str
+    gold: list[str]
+    urls: list[str]
+    search_ms: float
+    found: bool | None = None
+    correct: bool | None = None
+    ask_ms: float | None = None
+    answer: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+    @property
+    def rank(self) -> int | None:
+        """1-based rank of the first gold release among the returned ones, or None."""
+        gold = set(self.gold)
+        for i, url in enumerate(self.urls, 1):
+            if url in gold:
+                return i
+        return None
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """The questions of a QA jsonl file; raises :class:`BadQuestionSet` naming the bad line."""
+    if not path.is_file():
+        raise BadQuestionSet(f"question file not found: {path}")
+    questions = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                q = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BadQuestionSet(f"{path}:{n}: not JSON ({exc.msg})") from None
+            if not isinstance(q, dict) or not isinstance(q.get("question"), str):
+                raise BadQuestionSet(f"{path}:{n}: each line needs a 'question' string")
+            q.setdefault("qid", f"line-{n}")
+            q.setdefault("gold_urls", [])
+            q.setdefault("type", "unanswerable" if not q["gold_urls"] else "other")
+            if "lang" not in q:
+                from corpus.text import detect_lang
+
+                q["lang"] = detect_lang(q["question"])
+            questions.append(q)
+    if not questions:
+        raise BadQuestionSet(f"{path}: no questions")
+    return questions
+
+
+def distinct(urls: Iterable[str]) -> list[str]:
+    """URLs in order with repeats dropped: recall counts distinct releases."""
+    seen: set[str] = set()
+    out = []
+    for u in urls:
+        if u not in seen:
+            seen.add(u)
+            out.append(u)
+    return out
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"(?<=\d)[,\u066c\u2019'](?=\d{3})", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def answer_is_correct(question: dict[str, Any], answer: Any) -> bool:
+    """The question set's rule: answer or alias inside short answer + evidence[:400], from a gold release."""
+    gold = set(question.get("gold_urls") or [])
+    sources = list(getattr(answer, "sources", None) or [])
+    if not gold or not getattr(answer, "found", False) or not sources:
+        return False
+    if getattr(sources[0], "url", None) not in gold:
+        return False
+    evidence = getattr(answer, "evidence", "") or ""
+    if not isinstance(evidence, str):
+        evidence = " ".join(str(e) for e in evidence)
+    haystack = _norm((getattr(answer, "answer", "") or "") + " " + evidence[:400])
+    expected = [question.get("answer") or ""] + list(question.get("answer_aliases") or [])
+    return any(e and _norm(str(e)) in haystack for e in expected)
+
+
+def evaluate(
+    questions: Sequence[dict[str, Any]],
+    search: Callable[[str], list[str]],
+    ask: Callable[[str], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[QuestionResult]:
+    """Run every question: ``search(q) -> ranked URLs``; ``ask(q) -> Answer`` when answers run."""
+    results = []
+    for i, q in enumerate(questions, 1):
+        t0 = time.perf_counter()
+        urls = distinct(search(q["question"]))
+        search_ms = (time.perf_counter() - t0) * 1000
+        r = QuestionResult(
+            qid=str(q["qid"]),
+            lang=str(q.get("lang", "th")),
+            type=str(q.get("type", "other")),
+            gold=list(q.get("gold_urls") or []),
+            urls=urls[:10],
+            search_ms=search_ms,
+        )
+        if ask is not None:
+            t0 = time.perf_counter()
+            ans = ask(q["question"])
+            r.ask_ms = (time.perf_counter() - t0) * 1000
+            r.found = bool(getattr(ans, "found", False))
+            r.correct = answer_is_correct(q, ans) if r.answerable else None
+            r.answer = getattr(ans, "answer", None)
+        results.append(r)
+        if progress:
+            progress(i, len(questions))
+    return results
+
+
+def _pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    idx = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return round(values[idx], 1)
+
+
+@dataclass
+class Metrics:
+    """Metrics over a group of questions (all, one language, one type)."""
+
+    questions: int = 0
+    answerable: int = 0
+    recall: dict[str, float | None] = field(default_factory=dict)
+    mrr10: float | None = None
+    answer_accuracy: float | None = None
+    unanswerable_refused: float | None = None
+    answerable_refused: float | None = None
+
+
+def metrics(results: Sequence[QuestionResult]) -> Metrics:
+    """Recall@k, MRR@10 over answerable questions; answer accuracy and abstention when answers ran."""
+    m = Metrics(questions=len(results))
+    ans = [r for r in results if r.answerable]
+    m.answerable = len(ans)
+    if ans:
+        ranks = [r.rank for r in ans]
+        m.recall = {
+            f"r@{k}": round(sum(1 for x in ranks if x is not None and x <= k) / len(ans), 4) for k in KS
+        }
+        m.mrr10 = round(sum(1 / x for x in ranks if x is not None and x <= 10) / len(ans), 4)
+    if any(r.found is not None for r in results):
+        if ans:
+            m.answer_accuracy = round(sum(1 for r in ans if r.correct) / len(ans), 4)
+            m.answerable_refused = round(sum(1 for r in ans if r.found is False) / len(ans), 4)
+        un = [r for r in results if not r.answerable]
+        if un:
+            m.unanswerable_refused = round(sum(1 for r in un if r.found is False) / len(un), 4)
+    return m
+
+
+def summarize(results: Sequence[QuestionResult], mode: str = "hybrid") -> dict[str, Any]:
+    """The eval report as a JSON-ready dict: overall, per language, per type, latency."""
+
+    def group(key: Callable[[QuestionResult], str]) -> dict[str, Any]:
+        keys = sorted({key(r) for r in results})
+        return {k: asdict(metrics([r for r in results if key(r) == k])) for k in keys}
+
+    search_ms = [r.search_ms for r in results]
+    ask_ms = [r.ask_ms for r in results if r.ask_ms is not None]
+    latency = {"search_p50_ms": _pct(search_ms, 50), "search_p95_ms": _pct(search_ms, 95)}
+    if ask_ms:
+        latency.update({"ask_p50_ms": _pct(ask_ms, 50), "ask_p95_ms": _pct(ask_ms, 95)})
+    return {
+        "mode": mode,
+        "overall": asdict(metrics(results)),
+        "by_lang": group(lambda r: r.lang),
+        "by_type": group(lambda r: r.type),
+        "by_lang_type": group(lambda r: f"{r.lang}/{r.type}"),
+        "latency": latency,
+        "mean_search_ms": round(statistics.fmean(search_ms), 1) if search_ms else None,
+    }
+
+
+def _fmt(v: float | None) -> str:
+    return "   -" if v is None else f"{v:.2f}"
+
+
+def format_table(summary: dict[str, Any]) -> str:
+    """A human table of the summary (what ``eval`` prints without ``--json``)."""
+    has_answers = summary["overall"].get("answer_accuracy") is not None
+    head = f"{'group':<22}{'n':>4}{'ans':>5}  R@1   R@5   R@10  MRR10"
+    if has_answers:
+        head += "  AnsAcc UnRef AnsRef"
+    lines = [f"mode: {summary['mode']}", head, "-" * len(head)]
+
+    def row(name: str, m: dict[str, Any]) -> str:
+        r = m.get("recall") or {}
+        s = f"{name:<22}{m['questions']:>4}{m['answerable']:>5}  {_fmt(r.get('r@1'))}  {_fmt(r.get('r@5'))}  "
+        s += f"{_fmt(r.get('r@10'))}  {_fmt(m.get('mrr10'))}"
+        if has_answers:
+            s += f"   {_fmt(m.get('answer_accuracy'))}  {_fmt(m.get('unanswerable_refused'))}  "
+            s += f"{_fmt(m.get('answerable_refused'))}"
+        return s
+
+    lines.append(row("all", summary["overall"]))
+    for k, m in summary["by_lang"].items():
+        lines.append(row(f"lang={k}", m))
+    for k, m in summary["by_type"].items():
+        lines.append(row(f"type={k}", m))
+    lat = summary["latency"]
+    lines.append(
+        "latency: search p50 {} ms, p95 {} ms".format(lat.get("search_p50_ms"), lat.get("search_p95_ms"))
+        + (f"; ask p50 {lat['ask_p50_ms']} ms, p95 {lat['ask_p95_ms']} ms" if "ask_p50_ms" in lat else "")
+    )
+    return "\n".join(lines)

@@ -1,0 +1,297 @@
+"""English → Thai query translation from the glossary mined out of the corpus (bench/mine_glossary.py).
+
+Why: BM25 over Thai releases cannot match an English question's words, and e5-small's cross-lingual
+similarity is weak for names and government vocabulary. The corpus's own English versions of Thai releases
+teach which Thai words translate which English ones (``index/data/glossary_en_th.tsv``), and Thai names
+written after honorifics or place prefixes, romanised with royin (``index/data/names_th.tsv``), let an
+English spelling ("Supamas", "Roi Et") find its Thai form (ศุภมาส, ร้อยเอ็ด) by a fuzzy phonetic key, because
+English spellings of Thai names follow no single system.
+
+The translation is a bag of weighted Thai terms; the searcher sends it to BM25 and to the dense model beside
+the original question. Everything is loaded once (a few MB) and each query costs well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GLOSSARY_FILE = DATA_DIR / "glossary_en_th.tsv"
+NAMES_FILE = DATA_DIR / "names_th.tsv"
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']*[A-Za-z]|[A-Za-z]")
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "we",
+        "he",
+        "she",
+        "they",
+        "them",
+        "you",
+        "i",
+        "not",
+        "no",
+        "but",
+        "if",
+        "than",
+        "then",
+        "so",
+        "such",
+        "also",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "each",
+        "other",
+        "into",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "during",
+        "between",
+        "up",
+        "down",
+        "out",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "said",
+        "says",
+        "say",
+        "many",
+        "much",
+        "according",
+        "far",
+        "long",
+        "large",
+        "until",
+        "besides",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One Thai term of a translation: ``source`` is the English word(s) it came from."""
+
+    thai: str
+    weight: float
+    source: str
+    kind: str  # "glossary" | "name"
+
+
+def phonetic(s: str) -> str:
+    """A spelling-tolerant form of a romanised Thai word: aspiration, voicing and finals merged.
+
+    English spellings of Thai names vary (Supamas / Suphamat, Varawut / Warawut, Chidchob / Chitchop): the
+    merges below are the sound classes Thai romanisations disagree on.
+    """
+    s = re.sub(r"[^a-z]", "", s.lower())
+    for a, b in (("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "c"), ("sh", "s"), ("ng", "n"), ("j", "c")):
+        s = s.replace(a, b)
+    s = s.translate(str.maketrans("bdgvzqlx", "ptkwskrk"))
+    s = re.sub(r"(.)\1+", r"\1", s)
+    s = re.sub(r"s$", "t", s)
+    return s
+
+
+def skeleton(s: str) -> str:
+    """The consonants of :func:`phonetic` (vowels are the least reliable part of a romanisation)."""
+    sk = re.sub(r"[aeiouy]", "", phonetic(s))
+    return re.sub(r"(.)\1+", r"\1", sk)
+
+
+def _deletions(s: str) -> set[str]:
+    return {s} | {s[:i] + s[i + 1 :] for i in range(len(s))}
+
+
+class Glossary:
+    """The mined glossary and name table; :meth:`translate` turns an English question into Thai terms."""
+
+    def __init__(self, entries: dict[str, list[tuple[str, float]]], names: list[tuple[str, str, int]]):
+        self.entries = entries
+        self.names = names
+        # Thai → English, for Thai questions about the corpus's English releases: the best English word
+        # for each Thai unit (unigrams only: an English bigram's words are matched by BM25 anyway).
+        reverse: dict[str, tuple[float, str]] = {}
+        for en, lst in entries.items():
+            for thai, score in lst:
+                if score > reverse.get(thai, (0.0, ""))[0]:
+                    reverse[thai] = (score, en)
+        self.reverse = {thai: en for thai, (_, en) in reverse.items()}
+        self._by_skeleton: dict[str, list[int]] = defaultdict(list)
+        self._phon = [phonetic(rom) for _, rom, _ in names]
+        for i, (_, rom, _) in enumerate(names):
+            sk = skeleton(rom)
+            if len(sk) >= 2:
+                for d in _deletions(sk):
+                    self._by_skeleton[d].append(i)
+
+    @classmethod
+    def load(cls, glossary_file: Path = GLOSSARY_FILE, names_file: Path = NAMES_FILE) -> Glossary:
+        entries: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        if glossary_file.is_file():
+            for line in glossary_file.read_text(encoding="utf-8").splitlines():
+                if not line or line.startswith("#"):
+                    continue
+                parts = line.split("\t")
+                if len(parts) >= 3:
+                    entries[parts[0]].append((parts[1], float(parts[2])))
+        else:
+            log.warning("no glossary at %s: English questions get no Thai expansion", glossary_file)
+        names: list[tuple[str, str, int]] = []
+        if names_file.is_file():
+            for line in names_file.read_text(encoding="utf-8").splitlines():
+                if not line or line.startswith("#"):
+                    continue
+                parts = line.split("\t")
+                if len(parts) >= 3:
+                    names.append((parts[0], parts[1], int(parts[2])))
+        for lst in entries.values():
+            lst.sort(key=lambda r: -r[1])
+        return cls(dict(entries), names)
+
+    def match_name(self, word: str, limit: int = 2, min_ratio: float = 0.72) -> list[tuple[str, float]]:
+        """Thai names whose royin romanisation sounds like ``word`` (one English word or a joined pair)."""
+        sk = skeleton(word)
+        if len(sk) < 2:
+            return []
+        cand: set[int] = set()
+        for d in _deletions(sk):
+            cand.update(self._by_skeleton.get(d, ()))
+        if not cand:
+            return []
+        ph = phonetic(word)
+        scored = []
+        for i in cand:
+            ratio = difflib.SequenceMatcher(None, ph, self._phon[i]).ratio()
+            if ratio >= min_ratio:
+                scored.append((ratio, self.names[i][2], self.names[i][0]))
+        scored.sort(reverse=True)
+        out: list[tuple[str, float]] = []
+        for ratio, _, thai in scored:
+            if thai not in (t for t, _ in out):
+                out.append((thai, ratio))
+            if len(out) >= limit:
+                break
+        return out
+
+    def translate(self, text: str, per_word: int = 2) -> list[Term]:
+        """Thai terms for the English words of ``text``: glossary bigrams first, then words, then names."""
+        words = _WORD.findall(text)
+        low = [w.lower() for w in words]
+        terms: list[Term] = []
+        used = [False] * len(words)
+        for i in range(len(words) - 1):
+            bigram = f"{low[i]} {low[i + 1]}"
+            if bigram in self.entries:
+                for thai, score in self.entries[bigram][:per_word]:
+                    terms.append(Term(thai, score, bigram, "glossary"))
+                used[i] = used[i + 1] = True
+        for i, w in enumerate(low):
+            if w in STOP or len(w) < 2:
+                continue
+            if w in self.entries:
+                for thai, score in self.entries[w][:per_word]:
+                    terms.append(Term(thai, score, w, "glossary"))
+                continue
+            if used[i]:
+                continue
+            # Names: capitalised words the glossary does not know, alone or joined with the next
+            # capitalised word ("Roi Et" → roiet).
+            if words[i][0].isupper() and not words[i].isupper():
+                for thai, ratio in self.match_name(w):
+                    terms.append(Term(thai, ratio, w, "name"))
+                if i + 1 < len(words) and words[i + 1][0].isupper():
+                    for thai, ratio in self.match_name(w + low[i + 1]):
+                        terms.append(Term(thai, ratio, w + " " + low[i + 1], "name"))
+        seen: set[str] = set()
+        out = []
+        for t in terms:
+            if t.thai not in seen:
+                seen.add(t.thai)
+                out.append(t)
+        return out
+
+
+def to_english(glossary: Glossary, tokens: list[str]) -> list[str]:
+    """English words for Thai tokens (and adjacent pairs joined, as the glossary stores Thai bigrams)."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        pair = tokens[i] + tokens[i + 1] if i + 1 < len(tokens) else ""
+        if pair and pair in glossary.reverse:
+            out.append(glossary.reverse[pair])
+            i += 2
+            continue
+        if tokens[i] in glossary.reverse:
+            out.append(glossary.reverse[tokens[i]])
+        i += 1
+    return list(dict.fromkeys(out))
+
+
+@functools.lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    """The shipped glossary, loaded once per process."""
+    return Glossary.load()

@@ -1,0 +1,232 @@
+"""The fast CPU embedding path: the sentence-transformers model exported once to ONNX, run by onnxruntime.
+
+Why: on these 2-core machines a float32 PyTorch pass costs ~0.05-0.1 s per chunk, so the whole archive
+(~250k chunks) takes hours. onnxruntime with int8 dynamic quantisation (VNNI kernels) and batches sorted
+by token count (little padding) is several times faster at nearly the same embeddings; see
+``bench/PERFORMANCE.md`` for the measured figures.
+
+The export is made from the model the settings name (a local folder, or the hub model that
+sentence-transformers already caches), once, and cached under ``DATA_DIR/onnx/<key>/``: never in the
+repository and never downloaded. Later loads need only ``onnxruntime`` and ``tokenizers`` (no torch
+weights), which also keeps the resident memory of the bot small.
+
+``onnxruntime`` and ``onnx`` are an optional extra (``pip install thaigov-qa[onnx]``): the default
+backend (``torch``) does not need them, and :class:`BackendUnavailable` says how to install them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+#: Bump when the exported graph or its files change, so that old caches are not reused.
+EXPORT_VERSION = 1
+#: Backend names (``settings.embedding_backend``) this module serves.
+BACKENDS = ("onnx", "onnx-int8")
+
+
+class BackendUnavailable(RuntimeError):
+    """The ONNX backend cannot run here (missing package, unsupported model); the message says what to do."""
+
+
+def _require_ort():  # noqa: ANN202 - returns the module
+    try:
+        import onnxruntime  # noqa: PLC0415
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise BackendUnavailable(
+            "EMBEDDING_BACKEND=onnx needs onnxruntime: pip install 'thaigov-qa[onnx]' (or set EMBEDDING_BACKEND=torch)"
+        ) from exc
+    return onnxruntime
+
+
+def _model_fingerprint(model: str) -> str:
+    """A key that changes when the model changes: its name plus, for a local folder, its files' sizes and times."""
+    parts = [f"v{EXPORT_VERSION}", model]
+    path = Path(model)
+    if path.is_dir():
+        parts.append(str(path.resolve()))
+        for file in sorted(path.rglob("*")):
+            if file.is_file():
+                stat = file.stat()
+                parts.append(f"{file.relative_to(path)}:{stat.st_size}:{int(stat.st_mtime)}")
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def export_dir(model: str, data_dir: Path) -> Path:
+    """Where the export of ``model`` is cached: ``DATA_DIR/onnx/<name>-<fingerprint>/``."""
+    slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(model).name or model)[:60]
+    return Path(data_dir) / "onnx" / f"{slug}-{_model_fingerprint(model)}"
+
+
+def ensure_export(model: str, data_dir: Path, quantized: bool) -> Path:
+    """Return the path of the cached ONNX file for ``model`` (exporting it first if missing).
+
+    The float32 graph is exported from the sentence-transformers model (Transformer + mean pooling +
+    L2 normalisation, in the graph); the int8 graph is onnxruntime's dynamic quantisation of it.
+    Files are written to a temporary folder and moved into place, so a killed export leaves no half file.
+    """
+    target = export_dir(model, data_dir)
+    fp32 = target / "model.onnx"
+    int8 = target / "model-int8.onnx"
+    if not (fp32.is_file() and (target / "tokenizer.json").is_file()):
+        _export_fp32(model, target)
+    if quantized and not int8.is_file():
+        _quantize(fp32, int8)
+    return int8 if quantized else fp32
+
+
+def _export_fp32(model: str, target: Path) -> None:
+    _require_ort()
+    try:
+        import onnx  # noqa: F401, PLC0415
+    except ImportError as exc:  # pragma: no cover
+        raise BackendUnavailable("exporting to ONNX needs the onnx package: pip install 'thaigov-qa[onnx]'") from exc
+    import torch  # noqa: PLC0415
+    from sentence_transformers import SentenceTransformer  # noqa: PLC0415
+
+    log.info("exporting %s to ONNX under %s (once; later loads reuse it)", model, target)
+    st = SentenceTransformer(model, device="cpu", model_kwargs={"attn_implementation": "eager"})
+    modules = list(st)
+    pooling = next((m for m in modules if type(m).__name__ == "Pooling"), None)
+    normalize = any(type(m).__name__ == "Normalize" for m in modules)
+    if pooling is None or _pooling_mode(pooling) != "mean" or not normalize:
+        raise BackendUnavailable(
+            f"the ONNX backend supports mean-pooled, normalised models; {model} is not: use EMBEDDING_BACKEND=torch"
+        )
+    transformer = modules[0]
+    hf_model = transformer.auto_model.eval()
+
+    class Pooled(torch.nn.Module):
+        """Transformer + mean pooling + L2 normalisation: the whole sentence-transformers pipeline."""
+
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            summed = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(summed, p=2.0, dim=1)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        ids = torch.ones((2, 16), dtype=torch.long)
+        mask = torch.ones((2, 16), dtype=torch.long)
+        with torch.no_grad():
+            torch.onnx.export(
+                Pooled(hf_model),
+                (ids, mask),
+                str(tmp / "model.onnx"),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["embedding"],
+                dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        st.tokenizer.save_pretrained(str(tmp))
+        meta = {
+            "model": model,
+            "dim": st.get_sentence_embedding_dimension(),
+            "max_seq_length": st.max_seq_length,
+            "export_version": EXPORT_VERSION,
+        }
+        (tmp / "export.json").write_text(json.dumps(meta, indent=1))
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pooling_mode(pooling: object) -> str:
+    """The pooling mode across sentence-transformers versions (v3-v5 method, v6 attribute)."""
+    mode = getattr(pooling, "pooling_mode", None)
+    if isinstance(mode, str):
+        return mode
+    getter = getattr(pooling, "get_pooling_mode_str", None)
+    return getter() if callable(getter) else ""
+
+
+def _quantize(fp32: Path, int8: Path) -> None:
+    """int8 dynamic quantisation of the MatMul weights (activations quantised per batch at run time)."""
+    _require_ort()
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
+
+    log.info("quantising %s to int8", fp32)
+    tmp = int8.with_suffix(".tmp.onnx")
+    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
+    os.replace(tmp, int8)
+
+
+class OnnxEncoder:
+    """Embeds texts with an exported model: tokenise, sort by token count, run in batches, restore order.
+
+    Texts arrive already prefixed (``query: `` / ``passage: ``): the caller owns the model's prompts.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        data_dir: Path,
+        quantized: bool = True,
+        batch_size: int = 32,
+        threads: int | None = None,
+    ) -> None:
+        ort = _require_ort()
+        from tokenizers import Tokenizer  # noqa: PLC0415
+
+        self.path = ensure_export(model, data_dir, quantized)
+        folder = self.path.parent
+        meta = json.loads((folder / "export.json").read_text())
+        self.dim: int = int(meta["dim"])
+        self.max_seq_length: int = int(meta["max_seq_length"])
+        self.batch_size = batch_size
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_seq_length)
+        self.tokenizer.no_padding()
+        self.pad_id = self.tokenizer.token_to_id("<pad>") or 0
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: Sequence[str], sort_by_length: bool = True) -> np.ndarray:
+        """Unit-length float32 embeddings, one row per text, in the input order.
+
+        Sorting by token count first means each batch is padded only to its own longest text;
+        ``sort_by_length=False`` exists only so the benchmark can show what that saves.
+        """
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(list(texts))
+        if sort_by_length:
+            order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        else:
+            order = np.arange(len(encodings))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                seq = encodings[i].ids
+                ids[r, : len(seq)] = seq
+                mask[r, : len(seq)] = 1
+            (emb,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[rows] = emb
+        return out

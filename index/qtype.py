@@ -1,0 +1,165 @@
+"""What a question asks for: a date, a count, an amount, a person, a place, a reason...
+
+The answerer scores sentences by whether they hold the kind of thing asked for, and extracts a short answer
+span of that kind, so the type is detected first, from the wording of the question alone (Thai or English).
+Patterns are general interrogative forms of each language, ordered from the most specific to the least
+(``วันที่เท่าไหร่`` is a date question although ``เท่าไหร่`` alone asks for an amount).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.text import detect_lang
+
+WHEN = "when"
+HOW_MANY = "how_many"
+HOW_MUCH = "how_much"
+WHO = "who"
+WHERE = "where"
+WHICH = "which"
+WHAT = "what"
+WHY = "why"
+YES_NO = "yes_no"
+OTHER = "other"
+
+#: The kind of span each type expects in an answering sentence (``None``: any sentence may answer).
+EXPECTED_KIND = {
+    WHEN: "date",
+    HOW_MANY: "number",
+    HOW_MUCH: "number",
+    WHO: "person",
+    WHERE: "place",
+    WHICH: None,
+    WHAT: None,
+    WHY: "reason",
+    YES_NO: None,
+    OTHER: None,
+}
+
+# --- Thai ---------------------------------------------------------------------------------------------
+_TH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (WHY, re.compile(r"ทำไม|เพราะอะไร|เพราะเหตุใด|เหตุใด|สาเหตุ(?:อะไร|ใด)|ด้วยเหตุผลอะไร")),
+    (
+        WHEN,
+        re.compile(
+            r"เมื่อไ[รห]|เมื่อใด|วัน(?:ที่)?(?:ไหน|ใด|อะไร)|วันที่เท่า(?:ไร|ไหร่)|ถึงวันไหน|กี่โมง|"
+            r"เดือน(?:ไหน|ใด|อะไร)|ปี(?:ไหน|ใด)|ช่วง(?:ไหน|ใด)|ตั้งแต่(?:เมื่อ|วัน)ไหน"
+        ),
+    ),
+    # "ชื่ออะไร" asks for a name: a person's, unless the question names an organisation or an event.
+    (WHAT, re.compile(r"(?:บริษัท|โครงการ|สัมมนา|แพลตฟอร์ม|แอป|หน่วยงาน|องค์กร|มูลนิธิ|กิจกรรม|งาน).*ชื่อ(?:ว่า)?อะไร")),
+    (WHO, re.compile(r"ใคร|ผู้ใด|บุคคลใด|ชื่ออะไร|ชื่อว่าอะไร|คนไหน|ท่านใด|ท่านไหน")),
+    (
+        WHERE,
+        re.compile(
+            r"ที่ไหน|ที่ใด|แห่งใด|สถานที่ใด|จังหวัด(?:ไหน|ใด|อะไร)|เมือง(?:ไหน|ใด|อะไร)|อำเภอ(?:ไหน|ใด)|"
+            r"ประเทศ(?:ไหน|ใด)จัด|หาด(?:ไหน|ใด|อะไร)|ทำเล(?:ไหน|ใด)"
+        ),
+    ),
+    (HOW_MANY, re.compile(r"กี่|จำนวน(?:เท่า(?:ไร|ไหร่)|ทั้งหมด)|นานแค่ไหน|นานเท่า(?:ไร|ไหร่)|มากแค่ไหน")),
+    (HOW_MUCH, re.compile(r"เท่า(?:ไร|ไหร่|ใด)|เท่าไร|แค่ไหน|ร้อยละเท่า|กี่เปอร์เซ็นต์")),
+    (YES_NO, re.compile(r"หรือเปล่า|หรือไม่|ใช่ไหม|ใช่หรือไม่|จริงไหม|จริงหรือ|ไหม\s*$|มั้ย|หรือยัง")),
+    (WHICH, re.compile(r"(?:ไหน|ใด)")),
+    (WHAT, re.compile(r"อะไร|อย่างไร|ยังไง")),
+)
+
+# --- English ------------------------------------------------------------------------------------------
+_EN_DATE_NOUNS = r"(?:date|day|days|month|year|time|period|dates|deadline)"
+_EN_PLACE_NOUNS = (
+    r"(?:city|province|country|venue|location|place|hotel|hospital|beach|district|town|village|"
+    r"building|site|island|airport|port|area|region|temple|university|school|mall|centre|center|"
+    r"room|hall|park|border|camp|branch|station)"
+)
+_EN_PERSON_NOUNS = (
+    r"(?:person|people|minister|official|officer|singer|actor|director|governor|spokesperson|"
+    r"spokesman|chairman|chair|president|leader|member|man|woman|monk|doctor|ambassador|secretary)"
+)
+_EN_AMOUNT = (
+    r"(?:amount|value|budget|cost|price|rate|fee|fare|toll|prize|score|index|percentage|share|"
+    r"total|weight|sum)"
+)
+
+_EN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (WHY, re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:caused|was the reason|is the reason)\b", re.I)),
+    (
+        WHEN,
+        re.compile(
+            rf"\bwhen\b|\buntil when\b|\b(?:what|which) {_EN_DATE_NOUNS}\b|\bon what\b|"
+            rf"\bby what {_EN_DATE_NOUNS}\b|\bhow long ago\b",
+            re.I,
+        ),
+    ),
+    (HOW_MANY, re.compile(r"\bhow many\b|\bhow long\b|\bhow far\b|\bhow often\b|\bhow old\b", re.I)),
+    (
+        HOW_MUCH,
+        re.compile(
+            r"\bhow (?:much|large|big|high|low|heavy|expensive|cheap)\b|"
+            rf"\bwhat\b[^?,]{{0,60}}?\b{_EN_AMOUNT}\b|\bto what (?:rate|level|extent)\b|\bwhat percent",
+            re.I,
+        ),
+    ),
+    (WHO, re.compile(rf"\bwhom?\b|^\s*whose\b|\b(?:which|what) (?:\w+ ){{0,2}}{_EN_PERSON_NOUNS}\b", re.I)),
+    (WHERE, re.compile(rf"\bwhere\b|\b(?:which|what) (?:\w+ ){{0,2}}{_EN_PLACE_NOUNS}\b", re.I)),
+    (WHICH, re.compile(r"\bwhich\b", re.I)),
+    (WHAT, re.compile(r"\bwhat\b|\bhow\b", re.I)),
+    (
+        YES_NO,
+        re.compile(r"^\s*(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b", re.I),
+    ),
+)
+
+#: The unit or counted noun the question names (``กี่แห่ง`` → ``แห่ง``, ``how many beds`` → ``beds``).
+_TH_UNIT = re.compile(r"กี่\s*([ก-์]{1,12}?)(?=[\s?]|$|ที่|แล้ว|ทั้ง|ต่อ|ใน|จาก|กัน|คะ|ครับ)")
+_TH_UNIT_LOOSE = re.compile(r"กี่\s*([ก-ฮ][ก-์]{0,8})")
+_EN_UNIT = re.compile(r"\bhow many\s+((?:[a-z-]+\s+){0,3})", re.I)
+_EN_NOT_UNIT = {"does", "was", "has", "is", "its", "this", "his", "us", "as", "less", "thus", "news"}
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """The detected type (``when``, ``how_many``...), the span kind it expects, the question's language and
+    the counted noun or unit named in it, if any (``แห่ง``, ``beds``)."""
+
+    qtype: str
+    kind: str | None
+    lang: str
+    unit: str | None = None
+
+
+def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
+    """Classify ``question``; ``lang`` defaults to :func:`corpus.text.detect_lang` of the question."""
+    lang = lang or detect_lang(question)
+    rules = _TH_RULES if lang == "th" else _EN_RULES
+    qtype = OTHER
+    for name, pattern in rules:
+        if pattern.search(question):
+            qtype = name
+            break
+    if qtype == OTHER and lang == "th":
+        # Thai questions sometimes carry English interrogatives and vice versa ("ITA ... when").
+        for name, pattern in _EN_RULES:
+            if pattern.search(question):
+                qtype = name
+                break
+    unit = _unit(question, lang) if qtype in (HOW_MANY, HOW_MUCH) else None
+    return QuestionType(qtype, EXPECTED_KIND[qtype], lang, unit)
+
+
+def _unit(question: str, lang: str) -> str | None:
+    if lang == "th":
+        m = _TH_UNIT.search(question) or _TH_UNIT_LOOSE.search(question)
+        return m.group(1) if m else None
+    m = _EN_UNIT.search(question + " ")
+    if not m:
+        return None
+    words = [w.lower() for w in m.group(1).split()]
+    # The counted noun: "how many AI-skilled people does" → "people"; plural nouns end in s.
+    for word in words:
+        if word in _EN_COUNTED or (word.endswith("s") and word not in _EN_NOT_UNIT and len(word) > 3):
+            return word
+    return None
+
+
+_EN_COUNTED = {"people", "children", "staff", "police", "cattle", "rai", "baht"}

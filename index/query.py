@@ -1,0 +1,295 @@
+"""Question analysis: language, dates (absolute and relative), answer type, anchors (numbers, Latin words).
+
+Why a separate step: retrieval needs to know *when* a question is about (English questions often name the
+day, month or year, and a date window is the strongest filter there is between look-alike releases), which
+language it is in (fusion weights and cross-lingual expansion differ), and what it asks for. All of it is
+cheap regular-expression work, run once per question.
+
+Relative dates ("yesterday", "last week", "ล่าสุด") count from a reference day: today, or the newest
+release in the index when the corpus is older than today (an archive answers "latest" with its latest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from corpus.text import detect_lang, normalize
+from corpus.thaidate import EN_MONTHS, THAI_MONTHS, THAI_MONTHS_ABBR, ce_to_be, find_dates
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """Publication dates a question points at: ``start``..``end`` inclusive.
+
+    ``kind`` says how it was written ("day", "month", "year", "relative", "quarter") and sets how much
+    slack the searcher gives around it: a release reports an event on the day or a few days later.
+    """
+
+    start: dt.date
+    end: dt.date
+    kind: str
+    text: str = ""
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What retrieval needs to know about one question."""
+
+    text: str
+    lang: str
+    dates: list[DateWindow] = field(default_factory=list)
+    latest: bool = False
+    answer_type: str = "other"
+    numbers: list[str] = field(default_factory=list)
+    latin: list[str] = field(default_factory=list)
+
+    def thai_date_terms(self) -> list[str]:
+        """Dates of the question written the Thai way (month names, BE years) for BM25 over Thai text."""
+        terms: list[str] = []
+        for w in self.dates:
+            if w.kind in ("day", "month"):
+                terms.append(THAI_MONTHS[w.start.month - 1])
+                terms.append(THAI_MONTHS_ABBR[w.start.month - 1])
+                terms.append(str(ce_to_be(w.start.year)))
+            elif w.kind == "year":
+                terms.append(str(ce_to_be(w.start.year)))
+        return terms
+
+    def english_date_terms(self) -> list[str]:
+        """The same dates the English way, for Thai questions over English releases."""
+        terms: list[str] = []
+        for w in self.dates:
+            if w.kind in ("day", "month"):
+                terms += [EN_MONTHS[w.start.month - 1], str(w.start.year)]
+            elif w.kind == "year":
+                terms.append(str(w.start.year))
+        return terms
+
+
+_EN_TYPES = (
+    ("how_many", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
+    (
+        "how_much",
+        re.compile(
+            r"\bhow (?:much|large|big|long|far|high)\b|\bwhat (?:rate|toll|price|amount|value)\b", re.I
+        ),
+    ),
+    ("when", re.compile(r"\bwhen\b|\bwhat (?:date|day|time)\b|\bon what date\b|\buntil when\b", re.I)),
+    ("who", re.compile(r"\bwho(?:m|se)?\b", re.I)),
+    ("where", re.compile(r"\bwhere\b|\bin which (?:city|province|country|place)\b|\bat which\b", re.I)),
+    ("why", re.compile(r"\bwhy\b", re.I)),
+    ("which", re.compile(r"\bwhich\b", re.I)),
+    ("yes_no", re.compile(r"^(?:is|are|was|were|did|does|do|has|have|can|will)\b", re.I)),
+    ("what", re.compile(r"\bwhat\b", re.I)),
+)
+_TH_TYPES = (
+    ("how_many", re.compile(r"กี่|จำนวนเท่า")),
+    ("when", re.compile(r"เมื่อไร|เมื่อไหร่|วันที่เท่า|วันไหน|วันใด|ช่วงไหน|ช่วงใด|ถึงวันที่")),
+    ("how_much", re.compile(r"เท่าไร|เท่าไหร่|เท่าใด|มูลค่า|วงเงิน")),
+    ("who", re.compile(r"ใคร|ผู้ใด")),
+    ("where", re.compile(r"ที่ไหน|ที่ใด|สถานที่ใด|จังหวัดใด|จังหวัดไหน")),
+    ("why", re.compile(r"ทำไม|เหตุใด|เพราะอะไร|สาเหตุ")),
+    ("yes_no", re.compile(r"หรือไม่|ใช่ไหม|หรือเปล่า")),
+    ("which", re.compile(r"ใด|ไหน")),
+    ("what", re.compile(r"อะไร|อย่างไร")),
+)
+
+_YEAR_EN = re.compile(r"(?<![\d,./])(?:in |fiscal |FY ?|year )?((?:19|20)\d\d)(?!\d|,\d)", re.I)
+_YEAR_TH = re.compile(r"(?:ปี|พ\.\s?ศ\.|พศ\.?|ปีงบประมาณ|งบประมาณ)\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d)")
+_YEAR_BE = re.compile(r"(?<![\d,./])(25[6-9]\d)(?!\d|,\d)")
+_QUARTER = re.compile(
+    r"\bQ([1-4])\s*(?:of\s+)?((?:19|20)\d\d)\b|\b(first|second|third|fourth) quarter of ((?:19|20)\d\d)\b",
+    re.I,
+)
+_HALF = re.compile(r"\b(first|second) half of ((?:19|20)\d\d)\b", re.I)
+_LATE_EARLY = re.compile(r"\b(early|mid|late)[- ]((?:19|20)\d\d)\b", re.I)
+_NUMBER = re.compile(r"(?<![A-Za-z\d])\d[\d,]*(?:\.\d+)?(?![A-Za-z])")
+# "ธ.ค. 66", "ธันวาคม 2566": a Thai month and a year with no day, which corpus.thaidate leaves to callers.
+_TH_MONTH_YEAR = re.compile(
+    "(?<![\\d])("
+    + "|".join(sorted(THAI_MONTHS, key=len, reverse=True))
+    + "|"
+    + "|".join(re.escape(a) for a in THAI_MONTHS_ABBR)
+    + r")\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d)"
+)
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-&.]*[A-Za-z0-9]|[A-Z]")
+
+# Relative expressions: (pattern, (days back to start, days back to end), kind).
+_RELATIVE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\byesterday\b|เมื่อวาน(?:นี้)?", re.I), "yesterday"),
+    (re.compile(r"\btoday\b|\btonight\b|วันนี้", re.I), "today"),
+    (
+        re.compile(r"\blast week\b|\bpast week\b|สัปดาห์(?:ที่)?(?:แล้ว|ก่อน)|อาทิตย์(?:ที่)?(?:แล้ว|ก่อน)", re.I),
+        "last_week",
+    ),
+    (re.compile(r"\bthis week\b|สัปดาห์นี้|อาทิตย์นี้", re.I), "this_week"),
+    (re.compile(r"\blast month\b|\bpast month\b|เดือน(?:ที่)?(?:แล้ว|ก่อน)", re.I), "last_month"),
+    (re.compile(r"\bthis month\b|เดือนนี้", re.I), "this_month"),
+    (re.compile(r"\blast year\b|\bpast year\b|ปี(?:ที่)?(?:แล้ว|ก่อน)(?!หน้า)", re.I), "last_year"),
+    (re.compile(r"\bthis year\b|ปีนี้", re.I), "this_year"),
+)
+_LATEST = re.compile(
+    r"\blatest\b|\bmost recent\b|\brecent(?:ly)?\b|\bnewest\b|ล่าสุด|เร็ว ๆ นี้|เร็วๆนี้|ใหม่ล่าสุด", re.I
+)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _relative(kind: str, ref: dt.date) -> DateWindow:
+    if kind == "yesterday":
+        d = ref - dt.timedelta(days=1)
+        return DateWindow(d, d, "relative", kind)
+    if kind == "today":
+        return DateWindow(ref, ref, "relative", kind)
+    if kind == "last_week":
+        return DateWindow(
+            ref - dt.timedelta(days=ref.weekday() + 7),
+            ref - dt.timedelta(days=ref.weekday() + 1),
+            "relative",
+            kind,
+        )
+    if kind == "this_week":
+        return DateWindow(ref - dt.timedelta(days=ref.weekday()), ref, "relative", kind)
+    if kind == "last_month":
+        first = ref.replace(day=1) - dt.timedelta(days=1)
+        return DateWindow(first.replace(day=1), first, "relative", kind)
+    if kind == "this_month":
+        return DateWindow(ref.replace(day=1), ref, "relative", kind)
+    if kind == "last_year":
+        return DateWindow(dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31), "relative", kind)
+    return DateWindow(dt.date(ref.year, 1, 1), ref, "relative", kind)  # this_year
+
+
+def reference_day(today: dt.date | None = None, newest: dt.date | None = None) -> dt.date:
+    """The day relative dates count from: today, or the newest indexed release if the corpus is older."""
+    today = today or dt.date.today()
+    if newest is not None and newest < today:
+        return newest
+    return today
+
+
+def answer_type(text: str, lang: str) -> str:
+    """The kind of answer asked for (the question set's types), from the question words."""
+    for name, pattern in _TH_TYPES if lang == "th" else _EN_TYPES:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+def _absolute_dates(text: str) -> list[DateWindow]:
+    windows: list[DateWindow] = []
+    covered: list[tuple[int, int]] = []
+    for m in find_dates(text):
+        end = m.until or (_month_end(m.date) if m.granularity == "month" else m.date)
+        windows.append(DateWindow(m.date, end, m.granularity, m.text))
+        covered.append((m.start, m.end))
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in covered)
+
+    for m in _TH_MONTH_YEAR.finditer(text):
+        if not free(*m.span()):
+            continue
+        name, raw = m.group(1), m.group(2)
+        month = (THAI_MONTHS.index(name) if name in THAI_MONTHS else THAI_MONTHS_ABBR.index(name)) + 1
+        year = int(raw) + 2500 - 543 if len(raw) == 2 else (int(raw) - 543 if int(raw) > 2400 else int(raw))
+        if 1990 <= year <= 2100:
+            start = dt.date(year, month, 1)
+            windows.append(DateWindow(start, _month_end(start), "month", m.group()))
+            covered.append(m.span())
+    # Day-month pairs with no year ("on 2 November") take their year from another date of the question.
+    for m in _QUARTER.finditer(text):
+        if m.group(1):
+            q, year = int(m.group(1)), int(m.group(2))
+        else:
+            q = ("first", "second", "third", "fourth").index(m.group(3).lower()) + 1
+            year = int(m.group(4))
+        start = dt.date(year, 3 * q - 2, 1)
+        windows.append(DateWindow(start, _month_end(dt.date(year, 3 * q, 1)), "quarter", m.group()))
+        covered.append(m.span())
+    for m in _HALF.finditer(text):
+        year = int(m.group(2))
+        first = m.group(1).lower() == "first"
+        start, end = (
+            (dt.date(year, 1, 1), dt.date(year, 6, 30))
+            if first
+            else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+        )
+        windows.append(DateWindow(start, end, "quarter", m.group()))
+        covered.append(m.span())
+    for m in _LATE_EARLY.finditer(text):
+        year = int(m.group(2))
+        part = m.group(1).lower()
+        months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
+        windows.append(
+            DateWindow(
+                dt.date(year, months[0], 1), _month_end(dt.date(year, months[1], 1)), "quarter", m.group()
+            )
+        )
+        covered.append(m.span())
+    for m in _YEAR_TH.finditer(text):
+        raw = m.group(1)
+        year = int(raw)
+        year = year + 2500 - 543 if len(raw) == 2 else (year - 543 if year > 2400 else year)
+        if free(*m.span()) and 1990 <= year <= 2100:
+            windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
+            covered.append(m.span())
+    for m in _YEAR_BE.finditer(text):
+        if free(*m.span()):
+            year = int(m.group(1)) - 543
+            windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
+            covered.append(m.span())
+    for m in _YEAR_EN.finditer(text):
+        if free(*m.span(1)):
+            year = int(m.group(1))
+            # Thai fiscal years start in October: "fiscal 2025" runs from 1 October 2024.
+            if re.match(r"fiscal|FY", m.group(), re.I):
+                windows.append(DateWindow(dt.date(year - 1, 10, 1), dt.date(year, 12, 31), "year", m.group()))
+            else:
+                windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
+            covered.append(m.span())
+    return windows
+
+
+def analyze(question: str, today: dt.date | None = None, newest: dt.date | None = None) -> QueryInfo:
+    """Analyse one question. ``newest``: the newest release date in the index, for relative dates."""
+    text = normalize(question).replace("\n", " ").strip()
+    lang = detect_lang(text)
+    ascii_digits = text.translate(_THAI_DIGITS)
+    windows = _absolute_dates(ascii_digits)
+    ref = reference_day(today, newest)
+    for pattern, kind in _RELATIVE:
+        if pattern.search(text):
+            windows.append(_relative(kind, ref))
+    latest = bool(_LATEST.search(text))
+    date_spans = "|".join(re.escape(w.text) for w in windows if w.text and w.kind != "relative")
+    rest = re.sub(date_spans, " ", ascii_digits) if date_spans else ascii_digits
+    numbers = []
+    for m in _NUMBER.finditer(rest):
+        n = m.group().replace(",", "").rstrip(".")
+        if n and n not in numbers:
+            numbers.append(n)
+    latin = []
+    for m in _LATIN.finditer(text):
+        w = m.group().strip(".")
+        if w and w not in latin:
+            latin.append(w)
+    return QueryInfo(
+        text=text,
+        lang=lang,
+        dates=windows,
+        latest=latest,
+        answer_type=answer_type(text, lang),
+        numbers=numbers,
+        latin=latin,
+    )

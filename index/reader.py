@@ -1,0 +1,222 @@
+"""The low-level reader of the live index generation: BM25, dense search, chunk rows, releases, stats.
+
+Why it is cheap to query: the FAISS index of the live generation is held in memory, one SQLite connection
+(read-only) is kept open, and nothing is recomputed per query except the query itself. Readers never
+block writers: a build writes a newer generation beside this one (see :mod:`index.store`), and
+:meth:`IndexReader.reload_if_changed` (a tiny file read) switches to it when ``index/CURRENT`` moves.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.release import Release
+from index import lexical, store
+from index.embedding import Embedder, model_id
+from index.vectors import VectorIndex
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class NoIndex(RuntimeError):
+    """No build has finished yet in this DATA_DIR."""
+
+
+class ModelMismatch(RuntimeError):
+    """The live index was built with another embedding model than ``EMBEDDING_MODEL``."""
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """A passage as stored: ``text`` is an exact slice of the release body (``body[start:end]``)."""
+
+    chunk_id: int
+    url: str
+    position: int
+    text: str
+    start: int = 0
+    end: int = 0
+
+
+class _Generation:
+    """One opened generation: its number, manifest and vectors."""
+
+    def __init__(self, index_dir: Path, generation: int) -> None:
+        self.generation = generation
+        self.manifest = store.read_manifest(index_dir, generation)
+        self.vectors = VectorIndex.load(store.gen_dir(index_dir, generation) / store.VECTORS)
+
+
+def _check_model(manifest: dict[str, object], settings: Settings) -> None:
+    built_with = str(manifest.get("model", ""))
+    wanted = model_id(settings.embedding_model)
+    if built_with != wanted:
+        raise ModelMismatch(
+            f"the index was built with the embedding model {built_with!r}, but EMBEDDING_MODEL is {wanted!r}: "
+            "set EMBEDDING_MODEL back, or rebuild the index with `thaigov-qa index build SOURCE`"
+        )
+
+
+class IndexReader:
+    """Read access to the live generation. Thread-safe: one lock around the SQLite connection."""
+
+    def __init__(self, settings: Settings, generation: _Generation, conn: sqlite3.Connection) -> None:
+        self.settings = settings
+        self._gen = generation
+        self._conn = conn
+        self._lock = threading.RLock()
+        self._embedder: Embedder | None = None
+
+    # --- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, settings: Settings) -> IndexReader:
+        """Open the live generation; :class:`NoIndex` or :class:`ModelMismatch` with a readable message."""
+        generation = cls._open_generation(settings)
+        conn = store.connect(settings.db_path, readonly=True)
+        return cls(settings, generation, conn)
+
+    @staticmethod
+    def _open_generation(settings: Settings) -> _Generation:
+        live = store.read_current(settings.index_dir)
+        if live is None or not settings.db_path.is_file():
+            raise NoIndex(f"no index in {settings.data_dir}: build one with `thaigov-qa index build SOURCE`")
+        try:
+            generation = _Generation(settings.index_dir, live)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise NoIndex(f"the index generation {live} cannot be read ({exc}): rebuild it") from exc
+        _check_model(generation.manifest, settings)
+        return generation
+
+    def reload_if_changed(self) -> bool:
+        """Switch to a newer generation if ``index/CURRENT`` moved; True when it did."""
+        live = store.read_current(self.settings.index_dir)
+        if live is None or live == self._gen.generation:
+            return False
+        generation = self._open_generation(self.settings)
+        with self._lock:
+            self._gen = generation
+        log.info("index reloaded: generation %d", generation.generation)
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # --- properties ------------------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        return self._gen.generation
+
+    @property
+    def manifest(self) -> dict[str, object]:
+        return dict(self._gen.manifest)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder(self.settings)
+        return self._embedder
+
+    # --- search ----------------------------------------------------------------------------------
+    def bm25(self, query_text: str, k: int) -> list[tuple[int, float]]:
+        """Chunk ids and BM25 scores (higher is better; title weighted) for the words of ``query_text``."""
+        with self._lock:
+            return lexical.search(self._conn, query_text, k, self._gen.generation)
+
+    def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Chunk ids and cosine similarities of the ``k`` passages nearest to a query vector."""
+        gen = self._gen
+        if gen.vectors.ntotal == 0 or k <= 0:
+            return []
+        scores, ids = gen.vectors.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    # --- rows ------------------------------------------------------------------------------------
+    def chunks(self, ids: Sequence[int]) -> list[ChunkRow]:
+        """Rows of the given chunk ids, in the order asked (unknown ids are left out)."""
+        found: dict[int, ChunkRow] = {}
+        wanted = [int(i) for i in ids]
+        with self._lock:
+            for i in range(0, len(wanted), 900):
+                part = wanted[i : i + 900]
+                marks = ",".join("?" * len(part))
+                for row in self._conn.execute(
+                    f"SELECT chunk_id, url, position, text, start_char, end_char FROM chunks WHERE chunk_id IN ({marks})",
+                    part,
+                ):
+                    found[row[0]] = ChunkRow(*row)
+        return [found[i] for i in wanted if i in found]
+
+    def release_chunks(self, url: str) -> list[ChunkRow]:
+        """All live chunks of one release, in order (the answer part reads neighbours of a passage)."""
+        g = self._gen.generation
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT chunk_id, url, position, text, start_char, end_char FROM chunks AS c"
+                f" WHERE url = ? AND {store.visible('c')} ORDER BY position",
+                (url, g, g),
+            ).fetchall()
+        return [ChunkRow(*r) for r in rows]
+
+    def release(self, url: str) -> Release | None:
+        """The release as the corpus registry holds it (full body), or None if unknown."""
+        with self._lock:
+            try:
+                row = self._conn.execute(
+                    "SELECT url, release_id, title, date, category, lang, body, hash, path FROM releases WHERE url = ?",
+                    (url,),
+                ).fetchone()
+            except sqlite3.OperationalError:  # no registry table yet
+                row = None
+        if row is None:
+            return None
+        return Release(*row)
+
+    def latest(self, n: int) -> list[Release]:
+        """The ``n`` most recently published releases of the live generation, newest first."""
+        g = self._gen.generation
+        with self._lock:
+            urls = [
+                r[0]
+                for r in self._conn.execute(
+                    f"SELECT url FROM indexed_releases AS r WHERE {store.visible('r')}"
+                    " ORDER BY date DESC, CAST(release_id AS INTEGER) DESC LIMIT ?",
+                    (g, g, n),
+                )
+            ]
+        return [r for r in (self.release(u) for u in urls) if r is not None]
+
+    def release_meta(self) -> list[tuple[str, str, str, str, str, str]]:
+        """(url, release_id, title, date, category, lang) of every live release (no bodies: cheap)."""
+        g = self._gen.generation
+        with self._lock:
+            return self._conn.execute(
+                "SELECT url, release_id, title, date, category, lang FROM indexed_releases AS r"
+                f" WHERE {store.visible('r')}",
+                (g, g),
+            ).fetchall()
+
+    def stats(self) -> dict[str, object]:
+        """releases, chunks, model, generation, bytes (on disk), built_at, newest_date, and more."""
+        m = self._gen.manifest
+        return {
+            "releases": m.get("releases"),
+            "chunks": m.get("chunks"),
+            "model": m.get("model"),
+            "backend": m.get("backend"),
+            "dim": m.get("dim"),
+            "generation": self._gen.generation,
+            "bytes": store.disk_bytes(self.settings.db_path, self.settings.index_dir, self._gen.generation),
+            "built_at": m.get("built_at"),
+            "newest_date": m.get("newest_date"),
+            "corpus_hash": m.get("corpus_hash"),
+            "chunker": m.get("chunker"),
+        }

@@ -1,0 +1,310 @@
+"""The Searcher: from a question to the releases that answer it, best first, with their best passages.
+
+Pipeline (one call of :meth:`Searcher.search`):
+
+1. query analysis (:mod:`index.query`): language, dates, relative dates, numbers and Latin words;
+2. candidate lists: BM25 over the question's own tokens and e5 dense search with the question; for English
+   questions also BM25 and dense search with its Thai translation (:mod:`index.glossary`, mined from the
+   corpus's English/Thai release pairs) plus the question's dates written the Thai way;
+3. reciprocal-rank fusion at the *release* level (a release's rank in a list is the rank of its best
+   chunk), with per-language weights: recall is counted in distinct releases, so fusing chunk lists would
+   let one long release crowd out the others;
+4. dates: releases published inside (or just after) a date the question names get a multiplicative boost,
+   never a hard filter, because questions often name the event's date and releases come out days later;
+   "latest" questions favour the newest candidates.
+
+Why RRF rather than score mixing: BM25 and cosine scores live on unrelated scales that change with the
+query's length; ranks do not. Everything query-side is cheap (one batched encoder call, two to four
+index lookups, dictionary work), so search stays within tens of milliseconds on the full corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.release import Release
+from index.glossary import Glossary, default_glossary, to_english
+from index.lexical import tokenize
+from index.query import QueryInfo, analyze
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MODES = ("hybrid", "fusion", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk of a release that matched, with its fused score."""
+
+    chunk_id: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ReleaseHit:
+    """One release in the results: where it is, when it was published, why it matched."""
+
+    url: str
+    release_id: str
+    title: str
+    date: str
+    category: str
+    lang: str
+    score: float
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Fusion knobs. Lists are weighted per query language; ``k`` is RRF's rank offset."""
+
+    k: float = 20.0
+    th_bm25: float = 1.0
+    th_dense: float = 1.0
+    th_bm25_trans: float = 0.3
+    en_bm25: float = 0.6
+    en_dense: float = 1.0
+    en_bm25_trans: float = 1.2
+    en_dense_trans: float = 0.8
+    date_boost: float = 1.0
+    date_near_boost: float = 0.4
+    latest_boost: float = 0.5
+    pool: int = 100
+    passages: int = 3
+
+
+# Slack around a named date, in days (before, after): releases report events on the day or soon after.
+_SLACK = {"day": (2, 10), "month": (5, 25), "quarter": (10, 60), "year": (0, 45), "relative": (0, 1)}
+
+
+@dataclass
+class _Meta:
+    release_id: str
+    title: str
+    date: str
+    category: str
+    lang: str
+
+
+def rrf(
+    lists: list[tuple[float, list[tuple[str, int]]]], k: float
+) -> tuple[dict[str, float], dict[int, float]]:
+    """Weighted reciprocal-rank fusion at the release level, and at the chunk level for passages.
+
+    Each list holds ``(url, chunk_id)`` best first. A release's rank in a list is the rank of its first
+    (best) chunk among *distinct releases*, so a release with many matching chunks does not push the
+    others down; its score is the sum over lists of ``weight / (k + rank)``.
+    """
+    rel: dict[str, float] = {}
+    chunk: dict[int, float] = {}
+    for weight, ranked in lists:
+        seen: dict[str, int] = {}
+        for rank, (url, cid) in enumerate(ranked, 1):
+            chunk[cid] = chunk.get(cid, 0.0) + weight / (k + rank)
+            if url not in seen:
+                seen[url] = len(seen) + 1
+                rel[url] = rel.get(url, 0.0) + weight / (k + seen[url])
+    return rel, chunk
+
+
+class Searcher:
+    """Hybrid retrieval over an :class:`index.reader.IndexReader` (see the module docstring)."""
+
+    def __init__(
+        self,
+        reader: Any,
+        settings: Settings,
+        glossary: Glossary | None = None,
+        weights: Weights | None = None,
+        dense: bool = True,
+    ) -> None:
+        self.reader = reader
+        self.use_dense = dense
+        self.settings = settings
+        self.glossary = glossary if glossary is not None else default_glossary()
+        self.weights = weights or Weights()
+        self._lock = threading.Lock()
+        self._meta: dict[str, _Meta] = {}
+        self._newest: dt.date | None = None
+        self._load_meta()
+
+    @classmethod
+    def open(cls, settings: Settings, **kwargs: Any) -> Searcher:
+        """Open the live index generation (raises the reader's ``NoIndex`` / ``ModelMismatch``)."""
+        from index.reader import IndexReader
+
+        return cls(IndexReader.open(settings), settings, **kwargs)
+
+    # --- pass-throughs the answer and bot layers use -------------------------------------------
+    @property
+    def embedder(self) -> Any:
+        return self.reader.embedder
+
+    def stats(self) -> dict[str, Any]:
+        return self.reader.stats()
+
+    def release(self, url: str) -> Release | None:
+        return self.reader.release(url)
+
+    def latest(self, n: int) -> list[Release]:
+        return self.reader.latest(n)
+
+    def reload_if_changed(self) -> bool:
+        """Follow a new index generation (and its release metadata) when a build switched the pointer."""
+        changed = bool(self.reader.reload_if_changed())
+        if changed:
+            self._load_meta()
+        return changed
+
+    def _load_meta(self) -> None:
+        """Title, date, category and language of every release, kept in memory (small: no bodies).
+
+        Dates are needed for every candidate of every query (date boosts), so one query per candidate
+        would cost more than the search itself.
+        """
+        meta: dict[str, _Meta] = {}
+        for url, rid, title, date, cat, lang in self.reader.release_meta():
+            meta[url] = _Meta(rid or "", title or "", date or "", cat or "", lang or "th")
+        newest = max((m.date for m in meta.values() if m.date), default="")
+        with self._lock:
+            self._meta = meta
+            self._newest = dt.date.fromisoformat(newest) if newest else None
+
+    def _meta_for(self, url: str) -> _Meta:
+        m = self._meta.get(url)
+        if m is None:
+            rel = self.reader.release(url)
+            if rel is None:
+                m = _Meta("", "", "", "", "th")
+            else:
+                m = _Meta(rel.release_id, rel.title, rel.date, rel.category, rel.lang)
+            self._meta[url] = m
+        return m
+
+    # --- search --------------------------------------------------------------------------------
+    def analyze(self, query: str, today: dt.date | None = None) -> QueryInfo:
+        """Query analysis with relative dates counted from today or the newest indexed release."""
+        return analyze(query, today=today, newest=self._newest)
+
+    def translation(self, info: QueryInfo) -> str:
+        """The Thai rendering of an English question: glossary terms, names, dates, numbers, Latin words."""
+        terms = [t.thai for t in self.glossary.translate(info.text)]
+        terms += info.thai_date_terms()
+        terms += info.numbers
+        terms += [w for w in info.latin if w.lower() not in self.glossary_stop]
+        return " ".join(terms)
+
+    @property
+    def glossary_stop(self) -> frozenset[str]:
+        from index.glossary import STOP
+
+        return STOP
+
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", today: dt.date | None = None
+    ) -> list[ReleaseHit]:
+        """The top ``k`` releases for ``query``. ``mode``: hybrid (the product), fusion (plain BM25+dense
+        RRF, no translation or dates), bm25, dense: the last three exist to measure the parts."""
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
+        query = (query or "").strip()
+        if not query or k <= 0:
+            return []
+        w = self.weights
+        info = self.analyze(query, today=today)
+        lists: list[tuple[float, list[tuple[int, float]]]] = []
+        en = info.lang == "en"
+        if mode in ("bm25", "fusion", "hybrid"):
+            weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
+            lists.append((weight, self.reader.bm25(info.text, w.pool)))
+        trans = self.translation(info) if (mode == "hybrid" and en) else ""
+        if mode == "hybrid" and en and trans:
+            lists.append((w.en_bm25_trans, self.reader.bm25(trans, w.pool)))
+        if mode == "hybrid" and not en and w.th_bm25_trans > 0:
+            # Thai questions about the corpus's English releases: the English words of the question's
+            # Thai terms, and its dates written the English way.
+            english = to_english(self.glossary, tokenize(info.text)) + info.english_date_terms() + info.numbers
+            if english:
+                lists.append((w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool)))
+        if mode in ("dense", "fusion", "hybrid") and self.use_dense:
+            texts = [info.text] + ([trans] if trans else [])
+            vecs = self.reader.embedder.encode_queries(texts)
+            weight = (w.en_dense if en else w.th_dense) if mode == "hybrid" else 1.0
+            lists.append((weight, self.reader.dense(vecs[0], w.pool)))
+            if trans:
+                lists.append((w.en_dense_trans, self.reader.dense(vecs[1], w.pool)))
+        return self._fuse(info, lists, k, use_dates=(mode == "hybrid"))
+
+    def _fuse(
+        self, info: QueryInfo, lists: list[tuple[float, list[tuple[int, float]]]], k: int, use_dates: bool
+    ) -> list[ReleaseHit]:
+        w = self.weights
+        ids = sorted({cid for _, lst in lists for cid, _ in lst})
+        rows = {row.chunk_id: row for row in self.reader.chunks(ids)} if ids else {}
+        ranked_lists = []
+        for weight, lst in lists:
+            ranked = [(rows[cid].url, cid) for cid, _ in sorted(lst, key=lambda r: -r[1]) if cid in rows]
+            ranked_lists.append((weight, ranked))
+        rel_score, chunk_score = rrf(ranked_lists, w.k)
+        if use_dates and (info.dates or info.latest):
+            rel_score = self._date_adjust(info, rel_score)
+        order = sorted(rel_score, key=lambda u: -rel_score[u])[:k]
+        by_url: dict[str, list[Passage]] = {}
+        for cid, s in sorted(chunk_score.items(), key=lambda r: -r[1]):
+            row = rows[cid]
+            lst = by_url.setdefault(row.url, [])
+            if len(lst) < w.passages:
+                lst.append(Passage(cid, row.text, round(s, 6)))
+        hits = []
+        for url in order:
+            m = self._meta_for(url)
+            hits.append(
+                ReleaseHit(
+                    url=url,
+                    release_id=m.release_id,
+                    title=m.title,
+                    date=m.date,
+                    category=m.category,
+                    lang=m.lang,
+                    score=round(rel_score[url], 6),
+                    passages=by_url.get(url, []),
+                )
+            )
+        return hits
+
+    def _date_adjust(self, info: QueryInfo, scores: dict[str, float]) -> dict[str, float]:
+        w = self.weights
+        out = {}
+        dates = {}
+        for url in scores:
+            d = self._meta_for(url).date
+            try:
+                dates[url] = dt.date.fromisoformat(d) if d else None
+            except ValueError:
+                dates[url] = None
+        newest_rank: dict[str, int] = {}
+        if info.latest:
+            dated = sorted((u for u in scores if dates[u]), key=lambda u: dates[u], reverse=True)  # type: ignore[arg-type, return-value]
+            newest_rank = {u: i for i, u in enumerate(dated)}
+        for url, s in scores.items():
+            d = dates[url]
+            factor = 1.0
+            if d is not None and info.dates:
+                best = 0.0
+                for win in info.dates:
+                    before, after = _SLACK.get(win.kind, (2, 10))
+                    if win.start <= d <= win.end + dt.timedelta(days=min(after, 3)):
+                        best = max(best, w.date_boost)
+                    elif win.start - dt.timedelta(days=before) <= d <= win.end + dt.timedelta(days=after):
+                        best = max(best, w.date_near_boost)
+                factor += best
+            if url in newest_rank:
+                factor += w.latest_boost / (1 + newest_rank[url])
+            out[url] = s * factor
+        return out

@@ -1,0 +1,82 @@
+"""A small real index shared by the build and reader tests (built once per test session, then copied).
+
+Why copied: every build test mutates its index (updates, crashes), but embedding even a dozen passages
+costs seconds on these shared CPUs. The base index is built once from a few small real releases of
+``../shared/corpus/sample``; each test copies the whole DATA_DIR (SQLite file, embedding cache, FAISS
+generation) and starts from there, so only the passages a test changes are embedded again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from thaigov_qa.settings import SHARED_MODEL, Settings
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SAMPLE = SHARED / "corpus" / "sample"
+
+#: Small releases (1-2 chunks each): Thai and English, and the seed release (Huawei MOU).
+BASE_FILES = (
+    "data/2021/01/12/ด้านสังคม_4.txt",
+    "data/2022/11/05/ทัน LINE ไทยคู่ฟ้า_175_f1f17de9-dd0f-429f-806e-a098f54d7563.txt",
+    "data/2025/01/02/ด้านการศึกษาฯ _1_2d1e4ece-37ab-40d2-ab09-b5fc27a422fd.txt",
+    "data/2023/03/14/Government News_1_d1facc1b-99f2-4c6c-852c-23657cbcc656.txt",
+)
+#: Releases the tests add later (not in the base index).
+EXTRA_FILES = (
+    "data/2021/06/05/มาตรการเยียวยาฯ_2.txt",
+    "data/2022/11/05/Government News_267_446320e6-d0c4-4d11-bffa-bd2e48543b21.txt",
+    "data/2023/09/14/Government News\t_4_24256aa5-b209-4b80-9ece-79187ca76b35.txt",
+)
+SEED = SHARED / "corpus" / "seed" / "76362.txt"
+HUAWEI_URL = "https://www.thaigov.go.th/news/contents/details/76362"
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {"data_dir": data_dir, "embedding_model": str(SHARED_MODEL), "embedding_device": "cpu"}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+def copy_release(rel: str, folder: Path) -> Path:
+    """Copy one sample file into a source folder (flat: a folder source reads any ``*.txt``)."""
+    target = folder / Path(rel).name.replace("\t", "_")
+    shutil.copyfile(SAMPLE / rel, target)
+    return target
+
+
+@dataclass(frozen=True)
+class BaseIndex:
+    data_dir: Path
+    source: Path
+    report: dict[str, object]
+
+    def clone(self, tmp_path: Path) -> tuple[Settings, Path]:
+        """A private copy of the base DATA_DIR and source folder; returns its settings and source."""
+        data = tmp_path / "var"
+        source = tmp_path / "src"
+        shutil.copytree(self.data_dir, data)
+        shutil.copytree(self.source, source)
+        lock = data / "index" / ".lock"
+        if lock.exists():
+            lock.unlink()
+        return make_settings(data), source
+
+
+@pytest.fixture(scope="session")
+def base_index(tmp_path_factory: pytest.TempPathFactory) -> BaseIndex:
+    from index.build import build_index
+
+    root = tmp_path_factory.mktemp("base-index")
+    source = root / "src"
+    source.mkdir()
+    for rel in BASE_FILES:
+        copy_release(rel, source)
+    shutil.copyfile(SEED, source / SEED.name)
+    data = root / "var"
+    report = build_index(make_settings(data), source, progress=False)
+    return BaseIndex(data, source, report.summary())

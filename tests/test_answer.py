@@ -1,0 +1,149 @@
+"""Extractive answers over a tiny real index (a few small releases of ../shared/corpus/sample, real model).
+
+The index is the session's shared base index (tests/index_base.py), so it is embedded once for all tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from index.reply import texts
+from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
+from thaigov_qa.cli import UserError
+
+pytestmark = pytest.mark.slow
+
+IP_URL = "https://www.thaigov.go.th/news/contents/details/66096"
+MERIT_URL = "https://www.thaigov.go.th/news/contents/details/91934"
+GBDI_URL = "https://www.thaigov.go.th/news/contents/details/38225"
+JSON_KEYS = ["question", "lang", "found", "answer", "evidence", "sources", "reply", "ms"]
+
+
+@pytest.fixture(scope="module")
+def answerer(base_index: BaseIndex):  # noqa: ANN201, F811
+    from index.answer import Answerer
+    from index.retrieve import Searcher
+
+    settings = make_settings(base_index.data_dir)
+    return Answerer(Searcher.open(settings), settings)
+
+
+def _body(url: str, answerer) -> str:  # noqa: ANN001
+    release = answerer.searcher.release(url)
+    assert release is not None
+    return release.body
+
+
+def test_english_when_question_gets_both_calendars(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("When was the Huawei MOU signed?")
+    assert a.found and a.lang == "en"
+    assert a.answer is not None and a.answer.startswith("18 December 2023") and "18 ธ.ค. 2566" in a.answer
+    assert a.sources[0].url == HUAWEI_URL
+    assert "18 ธ.ค. 2566" in a.evidence and len(a.evidence) <= 400
+    assert a.evidence in _body(HUAWEI_URL, answerer)  # quoted verbatim
+    assert f'href="{HUAWEI_URL}"' in a.reply and "<b>18 December 2023" in a.reply
+
+
+def test_thai_count_question(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("ความร่วมมือระหว่างรัฐบาลกับหัวเว่ยเรื่องคลาวด์และ AI ครอบคลุมกี่ด้าน")
+    assert a.found and a.lang == "th"
+    assert a.answer == "4 ด้าน"
+    assert a.sources[0].url == HUAWEI_URL
+    assert texts("th")["sources"] in a.reply
+
+
+def test_count_picks_the_number_of_the_thing_asked(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("ทำบุญขึ้นปีใหม่ 2568 ที่ทำเนียบรัฐบาล ตักบาตรพระสงฆ์กี่รูป")
+    assert a.found and a.sources[0].url == MERIT_URL
+    assert a.answer == "68 รูป"
+    assert a.evidence in _body(MERIT_URL, answerer)
+
+
+def test_who_question_gives_a_titled_name(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("ใครเป็นประธานในพิธีลงนามความร่วมมือระหว่าง GBDi กับไปรษณีย์ไทย")
+    assert a.found and a.sources[0].url == GBDI_URL
+    assert a.answer == "นางสาวอัจฉรินทร์ พัฒนพันธ์ชัย"
+
+
+def test_english_release_answers_english_question(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("How many intellectual property applications were recorded in 2022?")
+    assert a.found and a.sources[0].url == IP_URL
+    assert "60,082" in (a.answer or "") + a.evidence
+    assert texts("en")["quoted_th"] not in a.reply  # English evidence for an English question
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the recipe for green curry with chicken?", "สูตรแกงเขียวหวานไก่ใส่อะไรบ้าง"]
+)
+def test_unrelated_question_is_refused_with_closest_releases(answerer, question: str) -> None:  # noqa: ANN001
+    a = answerer.ask(question)
+    assert not a.found
+    assert a.answer is None and a.evidence is None
+    assert a.sources, "the closest releases are listed"
+    assert texts(a.lang)["not_found"] in a.reply and "<a href=" in a.reply
+
+
+def test_json_has_exactly_the_contract_keys(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("When was the Huawei MOU signed?")
+    data = json.loads(json.dumps(a.to_json(), ensure_ascii=False))
+    assert list(data) == JSON_KEYS
+    assert data["question"] == "When was the Huawei MOU signed?"
+    assert 1 <= len(data["sources"]) <= 10
+    assert set(data["sources"][0]) == {"url", "title", "date", "passage", "score"}
+    assert data["sources"][0]["date"] == "2023-12-19"
+    assert data["ms"] > 0
+
+
+def test_empty_and_junk_questions_get_a_reply(answerer) -> None:  # noqa: ANN001
+    for q in ("", "   ", "???", "🙂🙂"):
+        a = answerer.ask(q)
+        assert not a.found and a.reply
+
+
+def _args(**kw: object) -> argparse.Namespace:
+    return argparse.Namespace(**kw)
+
+
+def test_ask_command_json_and_stdin_batch(
+    base_index: BaseIndex,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from index.cli_ask import _ask
+
+    settings = make_settings(base_index.data_dir)
+    assert _ask(_args(question=["When", "was", "the", "Huawei", "MOU", "signed?"], json=True), settings) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == JSON_KEYS and out["found"] and out["sources"][0]["url"] == HUAWEI_URL
+
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("When was the Huawei MOU signed?\n\nสูตรแกงเขียวหวานไก่ใส่อะไรบ้าง\n")
+    )
+    assert _ask(_args(question=[], json=True), settings) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert first["found"] and not second["found"] and second["lang"] == "th"
+
+
+def test_chat_loop_renders_plain_text(answerer) -> None:  # noqa: ANN001
+    from index.cli_ask import chat_loop
+
+    out = io.StringIO()
+    chat_loop(answerer, stdin=io.StringIO("When was the Huawei MOU signed?\n/quit\nnot asked\n"), stdout=out)
+    text = out.getvalue()
+    assert "18 December 2023 (18 ธ.ค. 2566)" in text and HUAWEI_URL in text
+    assert "<b>" not in text
+
+
+def test_no_index_is_a_one_line_user_error(tmp_path: Path) -> None:
+    from index.cli_ask import _ask
+
+    with pytest.raises(UserError) as err:
+        _ask(_args(question=["anything"], json=False), make_settings(tmp_path / "empty"))
+    assert "index build" in str(err.value) and "\n" not in str(err.value)

@@ -1,0 +1,144 @@
+"""Splitting Telegram HTML, escaping, the rate limiter and small-talk detection (no network, no index)."""
+
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+
+import pytest
+
+from bot.app import is_small_talk
+from bot.format import (
+    clean_text,
+    esc,
+    more_sources_keyboard,
+    render_latest,
+    render_more_sources,
+    render_release_card,
+    split_html,
+)
+from bot.messages import user_lang
+from bot.ratelimit import RateLimiter
+from tests.fake_bot_api import html_plain_text, utf16_len
+
+
+def _check_parts(parts: list[str], limit: int) -> str:
+    """Every part is valid Telegram HTML within the limit; returns the joined plain text."""
+    plains = []
+    for part in parts:
+        plain = html_plain_text(part)
+        assert 0 < utf16_len(plain) <= limit, (utf16_len(plain), part[:80])
+        assert plain.strip()
+        plains.append(plain)
+    return "".join(plains)
+
+
+def test_short_text_is_one_part() -> None:
+    assert split_html("<b>hi</b> there") == ["<b>hi</b> there"]
+
+
+def test_split_keeps_tags_balanced_and_loses_no_text() -> None:
+    rng = random.Random(7)
+    words = ["ภาษี", "รัฐบาล", "Huawei", "&amp;", "&lt;tag&gt;", "🇹🇭", "เกษตรกร", "MOU", "ก" * 30]
+    paragraphs = []
+    for n in range(60):
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(5, 40)))
+        paragraphs.append(f'{n}. <b>{body}</b> <a href="https://x.th/?a=1&amp;b={n}">link {body}</a>')
+    markup = "\n\n".join(paragraphs)
+    parts = split_html(markup, limit=500)
+    assert len(parts) > 5
+    joined = _check_parts(parts, 500)
+    # nothing lost but the whitespace at the cuts
+    assert "".join(html_plain_text(markup).split()) == "".join(joined.split())
+
+
+def test_split_inside_a_long_tag_reopens_it_with_attributes() -> None:
+    markup = '<a href="https://example.org/x">' + "word " * 400 + "</a>"
+    parts = split_html(markup, limit=300)
+    assert len(parts) >= 6
+    for part in parts:
+        assert part.startswith('<a href="https://example.org/x">') and part.endswith("</a>")
+    _check_parts(parts, 300)
+
+
+def test_split_without_spaces_never_breaks_entities_or_surrogates() -> None:
+    markup = "<i>" + ("&amp;😀ก" * 2000) + "</i>"
+    parts = split_html(markup, limit=4096)
+    assert len(parts) >= 2
+    _check_parts(parts, 4096)
+
+
+def test_split_prefers_paragraph_breaks() -> None:
+    first = "a" * 3000
+    second = "b" * 3000
+    parts = split_html(f"{first}\n\n{second}")
+    assert parts == [first, second]
+
+
+def test_blank_parts_are_dropped() -> None:
+    assert split_html("   \n\n  ") == []
+
+
+def test_escaping_and_control_characters() -> None:
+    hostile = "<script>alert('x')</script> & *bold* _it_ \x00\x07\u200b\ufeff"
+    escaped = esc(hostile)
+    assert html_plain_text(escaped) == "<script>alert('x')</script> & *bold* _it_ "
+    assert clean_text("a\r\nb\x1bc") == "a\nbc"
+
+
+def test_renderers_escape_release_text() -> None:
+    release = SimpleNamespace(
+        url='https://www.thaigov.go.th/news/contents/details/1?a="b"&c',
+        title="<b>Title</b> & co",
+        date="2023-12-19",
+        body="<b>Title</b> & co\nLead <i>line</i>\nsecond line",
+    )
+    for markup in (
+        render_latest([release, release], "en"),
+        render_release_card(release, "th"),
+        render_more_sources([SimpleNamespace(**vars(release), passage="<x> & y " * 100)], "en"),
+    ):
+        plain = html_plain_text(markup)
+        assert "<b>Title</b> & co" in plain
+    assert html_plain_text(render_more_sources([], "th"))
+    keyboard = more_sources_keyboard("abc123", "th")
+    assert keyboard.inline_keyboard[0][0].callback_data == "more:abc123"
+
+
+@pytest.mark.parametrize(
+    ("value", "small"),
+    [
+        ("สวัสดีครับ", True),
+        ("hello!", True),
+        ("Thank you 🙏", True),
+        ("😀😀😀", True),
+        ("", True),
+        ("?!...", True),
+        ("รัฐบาลลงนาม MOU กับ Huawei เรื่องอะไร", False),
+        ("What did the cabinet approve?", False),
+        ("สวัสดีครับ ขอถามเรื่องภาษีที่ดิน", False),
+    ],
+)
+def test_small_talk(value: str, small: bool) -> None:
+    assert is_small_talk(value) is small
+
+
+def test_user_lang() -> None:
+    assert user_lang("en-US") == "en"
+    assert user_lang("th") == "th"
+    assert user_lang(None) == "th"
+    assert user_lang("de") == "th"
+
+
+def test_rate_limiter_window() -> None:
+    now = [0.0]
+    limiter = RateLimiter(3, clock=lambda: now[0])
+    assert [limiter.check(1) for _ in range(3)] == [0.0, 0.0, 0.0]
+    wait = limiter.check(1)
+    assert 59 < wait <= 60
+    assert limiter.check(2) == 0.0  # other users are not affected
+    assert limiter.should_notify(1, wait) and not limiter.should_notify(1, wait)
+    now[0] = 30.0
+    assert limiter.check(1) == pytest.approx(30.0)
+    now[0] = 60.5
+    assert limiter.check(1) == 0.0

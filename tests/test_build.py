@@ -1,0 +1,198 @@
+"""Building and updating a real index (real model, SQLite, FAISS): incremental work, crash safety, lock.
+
+The crash tests run a build in a child process that stops at a chosen point (a test-only environment
+hook in ``index.build``) and kill it with SIGKILL, process group and all, as an admin's ``kill -9`` would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index import store
+from index.build import TEST_HOOK_ENV, TEST_HOOK_FILE_ENV, TEST_KILL_ENV, IndexLocked, apply_releases, update_index
+from index.lock import writer_lock
+from index.reader import IndexReader
+from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, base_index, copy_release  # noqa: F401
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _urls_of(reader: IndexReader, hits: list[tuple[int, float]]) -> set[str]:
+    return {row.url for row in reader.chunks([cid for cid, _ in hits])}
+
+
+def _edit_body(path: Path, extra_line: str) -> None:
+    """Add a paragraph before the closing ``ที่มา :`` line (the release's body changes, its URL does not)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    last = max(i for i, line in enumerate(lines) if line.startswith("ที่มา"))
+    lines.insert(last, extra_line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_base_build_embeds_every_chunk(base_index: BaseIndex) -> None:
+    report = base_index.report
+    assert report["releases"] == 5 and report["skipped"] == 0
+    assert report["embedded"] == report["chunks"] >= 5
+    assert store.read_current(base_index.data_dir / "index") == report["generation"] == 1
+
+
+def test_unchanged_update_embeds_nothing(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = base_index.clone(tmp_path)
+    report = update_index(settings, source, progress=False)
+    assert report.embedded == 0
+    assert (report.new_urls, report.changed_urls, report.removed_urls) == ([], [], [])
+    assert report.generation == 1  # nothing changed: readers keep their generation
+
+
+def test_changed_release_reembeds_only_its_chunks(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = base_index.clone(tmp_path)
+    reader = IndexReader.open(settings)
+    before = {url: [c.chunk_id for c in reader.release_chunks(url)] for url, *_ in reader.release_meta()}
+    reader.close()
+
+    _edit_body(source / "76362.txt", "ข้อความใหม่ทดสอบการปรับปรุงดัชนี Zyxwvut")
+    report = update_index(settings, source, progress=False)
+    assert report.changed_urls == [HUAWEI_URL] and not report.new_urls and not report.removed_urls
+    reader = IndexReader.open(settings)
+    huawei = reader.release_chunks(HUAWEI_URL)
+    # Only the chunk holding the new paragraph has new text; the others hit the embedding cache.
+    assert 1 <= report.embedded < len(huawei) + 1
+    assert report.embedded <= len(huawei)
+    assert any("Zyxwvut" in c.text for c in huawei)
+    assert _urls_of(reader, reader.bm25("zyxwvut", 5)) == {HUAWEI_URL}
+    # Other releases keep their rows (same chunk ids): nothing else was touched.
+    for url, ids in before.items():
+        if url != HUAWEI_URL:
+            assert [c.chunk_id for c in reader.release_chunks(url)] == ids
+    assert reader.stats()["chunks"] == sum(len(v) for k, v in before.items() if k != HUAWEI_URL) + len(huawei)
+    reader.close()
+
+
+def test_removed_release_disappears(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = base_index.clone(tmp_path)
+    (source / "76362.txt").unlink()
+    report = update_index(settings, source, progress=False)
+    assert report.removed_urls == [HUAWEI_URL] and report.embedded == 0
+    reader = IndexReader.open(settings)
+    assert reader.release_chunks(HUAWEI_URL) == []
+    assert HUAWEI_URL not in _urls_of(reader, reader.bm25("หัวเว่ย Huawei คลาวด์", 20))
+    vector = reader.embedder.encode_queries(["Huawei cloud MOU"])[0]
+    assert HUAWEI_URL not in _urls_of(reader, reader.dense(vector, 20))
+    assert reader.stats()["releases"] == 4
+    reader.close()
+
+
+def test_apply_releases_adds_without_removing(base_index: BaseIndex, tmp_path: Path) -> None:
+    from corpus.sources import read_releases
+
+    settings, _ = base_index.clone(tmp_path)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    copy_release(EXTRA_FILES[0], extra)
+    report = apply_releases(settings, read_releases(extra))
+    assert len(report.new_urls) == 1 and report.removed_urls == []
+    assert report.releases == 6 and report.embedded >= 1
+
+
+def test_concurrent_writer_is_refused(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = base_index.clone(tmp_path)
+    with writer_lock(settings.index_dir), pytest.raises(IndexLocked, match="another index build or update"):
+        update_index(settings, source, progress=False)
+    # Released with the block: the next writer goes ahead.
+    assert update_index(settings, source, progress=False).embedded == 0
+
+
+def _child_update(settings_dir: Path, source: Path, env_extra: dict[str, str]) -> subprocess.Popen[bytes]:
+    code = (
+        "import sys, logging; from pathlib import Path\n"
+        "logging.basicConfig(level=logging.WARNING)\n"
+        "from index.build import update_index\n"
+        "from tests.index_base import make_settings\n"
+        "update_index(make_settings(Path(sys.argv[1]), embedding_batch_size=1), sys.argv[2], progress=False)\n"
+    )
+    env = {**os.environ, **env_extra}
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(settings_dir), str(source)],
+        cwd=REPO,
+        env=env,
+        start_new_session=True,  # its own process group, killed as a whole below
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_for(marker: Path, proc: subprocess.Popen[bytes], seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while not marker.exists():
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            pytest.fail(f"build exited ({proc.returncode}) before the pause point: {err[-2000:]}")
+        if time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("build did not reach the pause point in time")
+        time.sleep(0.2)
+
+
+def test_killed_build_leaves_old_index_serving_and_resumes(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = base_index.clone(tmp_path)
+    base_chunks = int(base_index.report["chunks"])
+    for rel in EXTRA_FILES:
+        copy_release(rel, source)
+    marker = tmp_path / "paused"
+    proc = _child_update(
+        settings.data_dir, source, {TEST_HOOK_ENV: "embedded:2", TEST_HOOK_FILE_ENV: str(marker)}
+    )
+    _wait_for(marker, proc)
+    os.killpg(proc.pid, signal.SIGKILL)  # kill -9 of the whole process group, mid-embedding
+    proc.wait(timeout=30)
+
+    # The old generation still serves, untouched by the half-written one.
+    assert store.read_current(settings.index_dir) == 1
+    reader = IndexReader.open(settings)
+    assert reader.stats()["chunks"] == base_chunks
+    assert _urls_of(reader, reader.bm25("หัวเว่ย", 5)) == {HUAWEI_URL}
+
+    # The next run is not blocked by the dead one's lock and embeds only what the killed run had not kept.
+    report = update_index(settings, source, progress=False)
+    assert len(report.new_urls) == len(EXTRA_FILES)
+    new_chunks = report.chunks - base_chunks
+    assert report.embedded == new_chunks - 2
+    assert report.generation == 2
+    assert reader.reload_if_changed() and reader.stats()["chunks"] == report.chunks
+    # The resumed index equals an uninterrupted one: every live chunk has its vector.
+    assert reader.manifest["chunks"] == report.chunks
+    reader.close()
+
+
+def test_build_killed_before_the_switch(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = base_index.clone(tmp_path)
+    _edit_body(source / "76362.txt", "ย่อหน้าใหม่ก่อนการสลับรุ่น Qwertzu")
+    marker = tmp_path / "paused"
+    proc = _child_update(
+        settings.data_dir,
+        source,
+        {TEST_HOOK_ENV: "before_switch", TEST_HOOK_FILE_ENV: str(marker), TEST_KILL_ENV: "1"},
+    )
+    assert proc.wait(timeout=240) == -signal.SIGKILL
+    assert marker.exists()
+    # Generation 2 was fully written but never switched to: readers still get generation 1.
+    assert (settings.index_dir / "000002" / "vectors.faiss").exists()
+    reader = IndexReader.open(settings)
+    assert reader.generation == 1 and reader.bm25("qwertzu", 5) == []
+    reader.close()
+
+    report = update_index(settings, source, progress=False)
+    assert report.generation == 2 and report.changed_urls == [HUAWEI_URL]
+    assert report.embedded == 0  # the killed run had already cached the new passage's vector
+    reader = IndexReader.open(settings)
+    assert _urls_of(reader, reader.bm25("qwertzu", 5)) == {HUAWEI_URL}
+    reader.close()

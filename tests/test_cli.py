@@ -1,0 +1,78 @@
+"""The ``thaigov-qa`` command line: help at every level and ``corpus inspect`` in both output forms."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_corpus_sources import archive  # noqa: F401  (fixture)
+from thaigov_qa.cli import main
+
+
+@pytest.fixture(autouse=True)
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CORPUS_SOURCES", raising=False)
+
+
+def test_help_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["corpus", "--help"], ["corpus", "inspect", "--help"]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "corpus" in out and "--only LIST" in out and "--json" in out
+
+
+def test_console_entry_point_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "thaigov_qa", "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0 and "usage: thaigov-qa" in done.stdout
+
+
+def test_inspect_json(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    assert main(["corpus", "inspect", str(archive), "--json"]) == 0
+    out = capsys.readouterr().out
+    (line,) = out.splitlines()  # stdout carries one JSON object and nothing else
+    report = json.loads(line)
+    assert {"files", "releases", "skipped", "by_year", "by_lang", "by_category", "seconds"} <= report.keys()
+    assert report["files"] == 7  # README.md is not a release file
+    assert report["releases"] == 4 and report["duplicates"] == 1
+    assert report["skipped"] == {"placeholder_date": 1, "bad_encoding": 1}
+    assert report["by_year"] == {"2021": 1, "2023": 2, "2025": 1}
+    assert report["by_lang"] == {"th": 3, "en": 1}
+    assert report["by_category"]["Government News"] == 1 and report["by_category"]["ด้านเศรษฐกิจ"] == 1
+
+
+def test_inspect_only_and_table(archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    from tests.test_corpus_parse import OLD_FILE
+
+    listing = tmp_path / "list.txt"
+    listing.write_text(OLD_FILE + "\n", encoding="utf-8")
+    assert main(["corpus", "inspect", str(archive), "--only", str(listing)]) == 0
+    out = capsys.readouterr().out
+    assert "files:            1" in out and "distinct URLs:    1" in out and "ด้านสังคม" in out
+
+
+def test_inspect_reads_corpus_sources_setting(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]  # noqa: F811
+) -> None:
+    monkeypatch.setenv("CORPUS_SOURCES", str(archive))
+    assert main(["corpus", "inspect", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["releases"] == 4
+
+
+def test_inspect_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "inspect", str(tmp_path / "missing.tar.xz")]) == 2
+    assert main(["corpus", "inspect"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        f"thaigov-qa: source not found: {tmp_path / 'missing.tar.xz'}",
+        "thaigov-qa: no SOURCE given and the CORPUS_SOURCES setting is empty",
+    ]

@@ -1,0 +1,111 @@
+"""Evaluation metrics on a tiny synthetic run: recall over distinct releases, MRR, answers, abstention."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from index.evaluate import (
+    BadQuestionSet,
+    answer_is_correct,
+    evaluate,
+    format_table,
+    load_questions,
+    summarize,
+)
+
+U = "https://www.thaigov.go.th/news/contents/details/"
+
+
+@dataclass
+class Src:
+    url: str
+
+
+@dataclass
+class Ans:
+    found: bool
+    answer: str
+    evidence: str
+    sources: list[Src] = field(default_factory=list)
+
+
+QUESTIONS = [
+    {
+        "qid": "1",
+        "lang": "en",
+        "type": "when",
+        "question": "q1",
+        "gold_urls": [U + "1"],
+        "answer": "18 ธ.ค. 2566",
+        "answer_aliases": ["18 December 2023"],
+    },
+    {
+        "qid": "2",
+        "lang": "th",
+        "type": "how_many",
+        "question": "q2",
+        "gold_urls": [U + "2", U + "22"],
+        "answer": "1,234 คน",
+        "answer_aliases": [],
+    },
+    {
+        "qid": "3",
+        "lang": "th",
+        "type": "who",
+        "question": "q3",
+        "gold_urls": [U + "3"],
+        "answer": "x",
+        "answer_aliases": [],
+    },
+    {"qid": "4", "lang": "en", "type": "unanswerable", "question": "q4", "gold_urls": []},
+]
+RANKED = {
+    "q1": [U + "9", U + "9", U + "1"],  # the repeat of 9 does not count: gold is the 2nd distinct release
+    "q2": [U + "22"],
+    "q3": [U + str(i) for i in range(10, 30)],  # gold absent
+    "q4": [U + "5"],
+}
+ANSWERS = {
+    "q1": Ans(True, "18 December 2023", "", [Src(U + "1")]),
+    "q2": Ans(True, "1234 คน", "…", [Src(U + "2")]),  # thousands separator and spaces ignored
+    "q3": Ans(False, "", "", []),
+    "q4": Ans(False, "", "", []),
+}
+
+
+def test_metrics_on_a_synthetic_run() -> None:
+    results = evaluate(QUESTIONS, lambda q: RANKED[q], lambda q: ANSWERS[q])
+    assert [r.rank for r in results] == [2, 1, None, None]
+    s = summarize(results)
+    o = s["overall"]
+    assert o["answerable"] == 3
+    assert o["recall"] == {"r@1": round(1 / 3, 4), "r@5": round(2 / 3, 4), "r@10": round(2 / 3, 4)}
+    assert o["mrr10"] == round((1 / 2 + 1) / 3, 4)
+    assert o["answer_accuracy"] == round(2 / 3, 4)
+    assert o["unanswerable_refused"] == 1.0
+    assert o["answerable_refused"] == round(1 / 3, 4)
+    assert s["by_lang"]["en"]["recall"]["r@1"] == 0.0
+    assert s["by_type"]["how_many"]["mrr10"] == 1.0
+    assert "lang=en" in format_table(s)
+
+
+def test_answer_needs_gold_first_source_and_matching_text() -> None:
+    q = QUESTIONS[0]
+    assert answer_is_correct(q, Ans(True, "", "signed on 18 ธ.ค. 2566 in Bangkok", [Src(U + "1")]))
+    assert not answer_is_correct(q, Ans(True, "18 December 2023", "", [Src(U + "7"), Src(U + "1")]))
+    assert not answer_is_correct(q, Ans(True, "19 December 2023", "", [Src(U + "1")]))
+    # Evidence counts up to 400 characters only.
+    assert not answer_is_correct(q, Ans(True, "", "x" * 400 + "18 December 2023", [Src(U + "1")]))
+
+
+def test_bad_question_file_names_the_line(tmp_path: Path) -> None:
+    p = tmp_path / "qa.jsonl"
+    p.write_text(json.dumps({"question": "ok", "gold_urls": []}) + "\n{broken\n", encoding="utf-8")
+    with pytest.raises(BadQuestionSet, match=":2:"):
+        load_questions(p)
+    with pytest.raises(BadQuestionSet, match="not found"):
+        load_questions(tmp_path / "missing.jsonl")

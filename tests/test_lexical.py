@@ -1,0 +1,85 @@
+"""Thai/English tokenization and the FTS5 table: what BM25 can and cannot match."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from index import lexical, store
+from index.lexical import match_expression, mine_names, tokenize
+
+
+def test_custom_dictionary_keeps_names_whole() -> None:
+    from pythainlp.tokenize import word_tokenize
+
+    assert word_tokenize("หัวเว่ย", engine="newmm") == ["หัว", "เว่ย"]  # what the default dictionary does
+    assert "หัวเว่ย" in lexical.custom_words()
+    tokens = tokenize("บริษัท หัวเว่ย เทคโนโลยี่ (ประเทศไทย) จำกัด")
+    assert "หัวเว่ย" in tokens and "หัว" not in tokens
+
+
+def test_english_is_case_folded_and_punctuation_dropped() -> None:
+    assert tokenize("The MOU, signed by Huawei!") == ["the", "mou", "signed", "by", "huawei"]
+    assert tokenize("COVID-19ระบาด") == ["covid", "19", "ระบาด"]
+    assert tokenize("... — !!") == []
+
+
+def test_normalisation_before_tokenizing() -> None:
+    # Zero-width and no-break spaces from the site must not change the tokens.
+    assert tokenize("รัฐบาล\u200bกำหนด") == tokenize("รัฐบาลกำหนด")
+    assert tokenize("นายก\u00a0รัฐมนตรี") == tokenize("นายก รัฐมนตรี")
+
+
+def test_match_expression_quotes_every_token() -> None:
+    assert match_expression(["a", 'b"c', "a", ""]) == '"a" OR "b""c"'
+
+
+@pytest.fixture
+def fts() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    store.create_schema(conn)
+    rows = [
+        (1, "ลงนาม MOU กับหัวเว่ย", "บริษัท หัวเว่ย เทคโนโลยี่ ลงนามความร่วมมือด้านคลาวด์", 1, None),
+        (2, "ข่าวทั่วไป", "ผู้บริหารระดับหัวหน้า ประชุมเรื่องหัวเว่ยและคลาวด์", 1, None),
+        (3, "เรื่องเก่า", "ข้อความของรุ่นที่ถูกแทนที่ หัวเว่ย", 1, 2),
+        (4, "Cabinet approves budget", "The cabinet approved the 2024 budget.", 1, None),
+    ]
+    for cid, title, body, gen_from, gen_to in rows:
+        conn.execute(
+            "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha, gen_from,"
+            " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', ?, ?)",
+            (cid, f"u{cid}", body, gen_from, gen_to),
+        )
+    lexical.insert_rows(conn, [(cid, title, body) for cid, title, body, _, _ in rows])
+    return conn
+
+
+def test_fts_keeps_thai_marks_inside_words(fts: sqlite3.Connection) -> None:
+    # unicode61's default treats Thai vowel/tone marks as separators; ours must not.
+    hits = dict(lexical.search(fts, "หัวเว่ย", 10, generation=1))
+    assert set(hits) == {1, 2, 3}
+    assert lexical.search(fts, "เว่ย", 10, generation=1) == []
+
+
+def test_title_weight_and_generation_filter(fts: sqlite3.Connection) -> None:
+    hits = lexical.search(fts, "หัวเว่ย", 10, generation=2)
+    assert [cid for cid, _ in hits][:2] == [1, 2]  # the title match ranks first; row 3 is retired in gen 2
+    assert 3 not in dict(hits)
+    assert all(score > 0 for _, score in hits)
+
+
+def test_english_query_and_operators_are_safe(fts: sqlite3.Connection) -> None:
+    assert [cid for cid, _ in lexical.search(fts, "BUDGET cabinet", 5, generation=1)] == [4]
+    for nasty in ('AND OR NOT', 'NEAR("x" "y")', "a* ^b", '"', "-"):
+        lexical.search(fts, nasty, 5, generation=1)  # must not raise an FTS5 syntax error
+
+
+def test_mine_names_keeps_transliterations_only() -> None:
+    text = (
+        "บริษัท หัวเว่ย (Huawei) ลงนาม และ หัวเว่ย (Huawei) อีกครั้ง "
+        "ส่งเสริม เศรษฐกิจสีเขียว (Green Economy) และ เศรษฐกิจสีเขียว (Green Economy)"
+    )
+    names = mine_names([text])
+    assert ("หัวเว่ย", "Huawei") in names
+    assert not any(thai == "เศรษฐกิจสีเขียว" for thai, _ in names)

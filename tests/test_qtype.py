@@ -1,0 +1,64 @@
+"""Answer-type detection from the wording of Thai and English questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.qtype import detect_qtype
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype", "kind"),
+    [
+        ("ครม. อนุมัติโครงการนี้เมื่อไหร่", "when", "date"),
+        ("งานจัดขึ้นวันไหน", "when", "date"),
+        ("ลงนามบันทึกข้อตกลงวันที่เท่าไหร่", "when", "date"),
+        ("ผู้ประสบภัยทั้งหมดกี่คน", "how_many", "number"),
+        ("โครงการนี้ใช้งบประมาณเท่าไร", "how_much", "number"),
+        ("ใครเป็นประธานในพิธี", "who", "person"),
+        ("ผู้ว่าราชการจังหวัดที่สั่งการชื่ออะไร", "who", "person"),
+        ("บริษัทร่วมทุนนั้นชื่ออะไร", "what", None),
+        ("การประชุมจัดที่ไหน", "where", "place"),
+        ("โครงการนำร่องที่จังหวัดไหนก่อน", "where", "place"),
+        ("ทำไมรัฐบาลถอนร่างกฎหมาย", "why", "reason"),
+        ("ธนาคารส่ง SMS ชวนกู้เงินหรือเปล่า", "yes_no", None),
+        ("ประเทศไหนลงทุนมากที่สุด", "which", None),
+        ("มาตรการนี้มีอะไรบ้าง", "what", None),
+    ],
+)
+def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
+    qt = detect_qtype(question)
+    assert qt.lang == "th"
+    assert (qt.qtype, qt.kind) == (qtype, kind)
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype", "kind"),
+    [
+        ("When was the agreement signed?", "when", "date"),
+        ("Until what date was the plan extended?", "when", "date"),
+        ("On what date did the cabinet approve the bill?", "when", "date"),
+        ("How many people were evacuated?", "how_many", "number"),
+        ("How much did the project cost?", "how_much", "number"),
+        ("What was the total value of the seized goods?", "how_much", "number"),
+        ("Who chaired the meeting?", "who", "person"),
+        ("Which famous Thai singer joined the ceremony?", "who", "person"),
+        ("Where was the conference held?", "where", "place"),
+        ("In which city did the talks take place?", "where", "place"),
+        ("Why did the river rise so fast?", "why", "reason"),
+        ("Which agency will run the project whose budget was approved?", "which", None),
+        ("What name did the scammers use?", "what", None),
+        ("Is the loan capped per borrower?", "yes_no", None),
+    ],
+)
+def test_english_questions(question: str, qtype: str, kind: str | None) -> None:
+    qt = detect_qtype(question)
+    assert qt.lang == "en"
+    assert (qt.qtype, qt.kind) == (qtype, kind)
+
+
+def test_counted_unit_is_detected() -> None:
+    assert detect_qtype("มีร้านค้าเข้าร่วมกี่แห่ง").unit == "แห่ง"
+    assert detect_qtype("How many hospital beds does it have?").unit == "beds"
+    assert detect_qtype("How many AI-skilled people does the plan aim for?").unit == "people"
+    assert detect_qtype("Who signed it?").unit is None

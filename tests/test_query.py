@@ -1,0 +1,67 @@
+"""Question analysis: language, absolute dates (English and Thai, BE and CE), relative dates, types."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from index.query import analyze, reference_day
+
+TODAY = dt.date(2026, 11, 25)
+NEWEST = dt.date(2025, 9, 20)
+
+
+def windows(q: str, **kw: object) -> list[tuple[str, str, str]]:
+    info = analyze(q, **kw)  # type: ignore[arg-type]
+    return [(w.start.isoformat(), w.end.isoformat(), w.kind) for w in info.dates]
+
+
+def test_english_day_month_year() -> None:
+    assert windows("What happened on 9 Jan 2024?") == [("2024-01-09", "2024-01-09", "day")]
+    assert ("2023-12-01", "2023-12-31", "month") in windows("Huawei MOU in December 2023")
+    assert ("2021-01-01", "2021-12-31", "year") in windows("How many in 2021?")
+
+
+def test_english_fiscal_quarter_and_half() -> None:
+    assert ("2024-10-01", "2025-12-31", "year") in windows("In fiscal 2025, how many pages were shut?")
+    assert ("2023-10-01", "2023-12-31", "quarter") in windows("What was the MPI for Q4 2023?")
+    assert ("2024-07-01", "2024-12-31", "quarter") in windows("most homes sold in the second half of 2024")
+    assert ("2021-09-01", "2021-12-31", "quarter") in windows("a loan SMS in late 2021")
+
+
+def test_thai_dates_be_and_short_years() -> None:
+    assert windows("หัวเว่ยแถลงเมื่อ ธ.ค. 66 กี่ด้าน") == [("2023-12-01", "2023-12-31", "month")]
+    assert windows("ลงนามวันที่ 15 ตุลาคม 2567") == [("2024-10-15", "2024-10-15", "day")]
+    assert windows("งบประมาณปี 2566 เท่าไร") == [("2023-01-01", "2023-12-31", "year")]
+    assert ("2022-01-01", "2022-12-31", "year") in windows("ปี 65 มีผู้ป่วยกี่คน")
+
+
+def test_relative_dates_count_from_newest_release_when_corpus_is_older() -> None:
+    assert reference_day(TODAY, NEWEST) == NEWEST
+    assert reference_day(TODAY, dt.date(2027, 1, 1)) == TODAY
+    assert windows("What did the cabinet approve yesterday?", today=TODAY, newest=NEWEST) == [
+        ("2025-09-19", "2025-09-19", "relative")
+    ]
+    assert windows("ครม. อนุมัติอะไรเมื่อวาน", today=TODAY, newest=NEWEST) == [
+        ("2025-09-19", "2025-09-19", "relative")
+    ]
+    # 2025-09-20 is a Saturday: last week is Monday 8 to Sunday 14 September.
+    assert windows("news from last week", today=TODAY, newest=NEWEST) == [
+        ("2025-09-08", "2025-09-14", "relative")
+    ]
+    assert windows("ข่าวสัปดาห์ที่แล้ว", today=TODAY, newest=NEWEST) == [("2025-09-08", "2025-09-14", "relative")]
+    assert windows("เดือนที่แล้ว", today=TODAY, newest=None) == [("2026-10-01", "2026-10-31", "relative")]
+    assert analyze("ข่าวล่าสุดเรื่องน้ำท่วม").latest
+    assert analyze("the latest cabinet decisions").latest
+    assert not analyze("the cabinet decisions").latest
+
+
+def test_language_type_numbers_and_thai_date_terms() -> None:
+    info = analyze("How many Thai evacuees landed on flight EK384 on 3 March 2022 with 4,680 packs?")
+    assert info.lang == "en"
+    assert info.answer_type == "how_many"
+    assert info.numbers == ["4680"]  # the date's digits and EK384's are not loose numbers
+    assert "EK384" in info.latin
+    assert info.thai_date_terms() == ["มีนาคม", "มี.ค.", "2565"]
+    th = analyze("ใครเป็นประธานการประชุม")
+    assert th.lang == "th" and th.answer_type == "who"
+    assert analyze("พม. ลงนาม MOU วันที่เท่าไหร่").answer_type == "when"

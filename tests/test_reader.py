@@ -1,0 +1,70 @@
+"""The low-level reader over a real small index: search, rows, stats, reload, refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.reader import IndexReader, ModelMismatch, NoIndex
+from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, base_index, copy_release, make_settings  # noqa: F401
+
+pytestmark = pytest.mark.slow
+
+
+def test_no_index_yet(tmp_path: Path) -> None:
+    with pytest.raises(NoIndex, match="index build"):
+        IndexReader.open(make_settings(tmp_path / "empty"))
+
+
+def test_model_mismatch_is_refused_with_rebuild_advice(base_index: BaseIndex) -> None:
+    settings = make_settings(base_index.data_dir, embedding_model="intfloat/multilingual-e5-small")
+    with pytest.raises(ModelMismatch, match="rebuild"):
+        IndexReader.open(settings)
+
+
+def test_search_rows_and_stats(base_index: BaseIndex) -> None:
+    reader = IndexReader.open(make_settings(base_index.data_dir))
+    try:
+        hits = reader.bm25("หัวเว่ย ลงนาม MOU", 5)
+        assert hits and [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+        assert reader.chunks([hits[0][0]])[0].url == HUAWEI_URL
+
+        vector = reader.embedder.encode_queries(["When did the government sign the MOU with Huawei?"])[0]
+        dense = reader.dense(vector, 3)
+        assert reader.chunks([dense[0][0]])[0].url == HUAWEI_URL
+        assert 0 < dense[0][1] <= 1.0001
+
+        ids = [cid for cid, _ in dense]
+        rows = reader.chunks(list(reversed(ids)) + [999_999])
+        assert [r.chunk_id for r in rows] == list(reversed(ids))  # asked order kept, unknown ids dropped
+
+        chunks = reader.release_chunks(HUAWEI_URL)
+        assert [c.position for c in chunks] == list(range(len(chunks)))
+        release = reader.release(HUAWEI_URL)
+        if release is not None:  # the corpus registry mirrors the live releases
+            assert all(c.text == release.body[c.start : c.end] for c in chunks)
+
+        stats = reader.stats()
+        assert {"releases", "chunks", "model", "generation", "bytes", "built_at", "newest_date"} <= set(stats)
+        assert stats["releases"] == 5 and stats["generation"] == 1 and stats["bytes"] > 0
+        assert stats["newest_date"] == max(m[3] for m in reader.release_meta())
+        assert reader.reload_if_changed() is False
+    finally:
+        reader.close()
+
+
+def test_reload_when_the_pointer_moves(base_index: BaseIndex, tmp_path: Path) -> None:
+    from index.build import update_index
+
+    settings, source = base_index.clone(tmp_path)
+    reader = IndexReader.open(settings)
+    copy_release(EXTRA_FILES[1], source)
+    report = update_index(settings, source, progress=False)
+    assert reader.generation == 1  # an open reader keeps serving its generation until it reloads
+    assert reader.reload_if_changed() is True
+    assert reader.generation == report.generation == 2
+    assert reader.stats()["releases"] == 6
+    assert {u for u, *_ in reader.release_meta()} >= set(report.new_urls)
+    assert reader.reload_if_changed() is False
+    reader.close()

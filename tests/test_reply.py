@@ -1,0 +1,102 @@
+"""Reply formatting: Telegram HTML with every piece of release text escaped, and console text, TH and EN."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from index.answer import Answer, Source
+from index.reply import render_html, render_sources_html, render_text, texts
+
+URL = "https://www.thaigov.go.th/news/contents/details/76362"
+
+
+def _sources(n: int = 4) -> list[Source]:
+    return [
+        Source(
+            f"{URL[:-5]}{76362 + i}",
+            f"โฆษกรัฐบาลเผย <b>รัฐบาลร่วม</b> Huawei & AI #{i}",
+            "2023-12-19",
+            "passage <script>",
+            1.0 / (i + 1),
+        )
+        for i in range(n)
+    ]
+
+
+def _answer(lang: str, found: bool = True, short: str | None = "18 December 2023 (18 ธ.ค. 2566)") -> Answer:
+    return Answer(
+        question="When was the <MOU> signed?",
+        lang=lang,
+        found=found,
+        answer=short if found else None,
+        evidence="ลงนาม MOU กับ <Huawei> & พันธมิตร ในวันที่ 18 ธ.ค. 2566" if found else None,
+        sources=_sources(),
+    )
+
+
+def _visible(markup: str) -> str:
+    """The text Telegram shows: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_html_escapes_release_text_and_keeps_only_our_tags() -> None:
+    out = render_html(_answer("en"))
+    tags = set(re.findall(r"</?([a-z]+)", out))
+    assert tags <= {"b", "i", "a", "blockquote"}
+    assert "<Huawei>" not in out and "&lt;Huawei&gt;" in out
+    assert "<script>" not in out
+    assert "&lt;b&gt;รัฐบาลร่วม&lt;/b&gt;" in out
+    assert f'<a href="{URL}">' in out
+    text = _visible(out)
+    assert text.startswith("18 December 2023 (18 ธ.ค. 2566)")
+    assert "ลงนาม MOU กับ <Huawei> & พันธมิตร" in text
+    assert texts("en")["quoted_th"] in text
+    assert "19 December 2023" in text  # source dates in the reply's language
+    assert len(re.findall(r"<a href=", out)) == 3
+
+
+def test_thai_reply_uses_thai_strings_and_dates() -> None:
+    out = render_html(_answer("th", short="18 ธ.ค. 2566"))
+    text = _visible(out)
+    assert texts("th")["sources"] in text
+    assert "19 ธ.ค. 2566" in text
+    assert texts("th")["quoted_th"] not in text  # Thai question, Thai evidence: no note
+
+
+def test_not_found_lists_closest_releases_in_both_languages() -> None:
+    for lang in ("th", "en"):
+        out = render_html(_answer(lang, found=False))
+        text = _visible(out)
+        assert text.startswith(texts(lang)["not_found"])
+        assert texts(lang)["closest"] in text
+        assert out.count("<a href=") == 3
+        assert "<blockquote>" not in out
+
+
+def test_no_results_at_all() -> None:
+    answer = Answer("xyz", "en", False, None, None, [])
+    assert _visible(render_html(answer)) == texts("en")["no_results"]
+    assert render_text(answer) == texts("en")["no_results"]
+
+
+def test_more_sources_continue_the_numbering() -> None:
+    out = render_sources_html(_answer("en"))
+    assert "4. <a href=" in out and "1. <a href=" not in out
+
+
+def test_console_text_is_plain() -> None:
+    out = render_text(_answer("en"))
+    assert not out.startswith("<b>") and "&lt;" not in out and "<blockquote>" not in out
+    assert "<b>รัฐบาลร่วม</b>" in out  # release text shown as written, not interpreted
+    assert "<Huawei>" in out
+    assert URL in out
+    assert out.splitlines()[0] == "18 December 2023 (18 ธ.ค. 2566)"
+
+
+def test_generated_answer_is_marked() -> None:
+    answer = _answer("en", short="It was signed on 18 December 2023 [1].")
+    answer.generated = True
+    out = render_html(answer)
+    assert texts("en")["llm_note"] in _visible(out)
+    assert "<b>It was signed" not in out

@@ -1,0 +1,112 @@
+"""Retrieval: fusion arithmetic, glossary translation, and the right release for Thai and English questions
+over a tiny real index (five small releases of ../shared/corpus/sample plus the seed, real e5 model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.glossary import Glossary, default_glossary, phonetic, skeleton
+from index.retrieve import Searcher, rrf
+from thaigov_qa.settings import Settings
+
+U = "https://www.thaigov.go.th/news/contents/details/"
+
+SAMPLE_FILES = [
+    "data/2022/11/05/ด้านเศรษฐกิจ_2001_8732e9a8-d7f7-4591-81c8-03f1b76d62a5.txt",  # 48808 GH Bank SMS warning
+    "data/2023/09/05/ด้านเศรษฐกิจ_25_b8745301-f747-451c-85a6-db0537ed63bc.txt",  # 71956 rural road, Surin
+    "data/2022/11/05/ด้านความมั่นคง_795_2808eab6-a431-4ee2-8c13-5719276b602d.txt",  # 52172 Ukraine evacuees
+    "data/2024/10/18/ทัน LINE ไทยคู่ฟ้า _1_d6e26a5b-4884-4602-9746-783629b13b18.txt",  # 89259 disabled jobs
+    "data/2023/03/14/Government News_1_d1facc1b-99f2-4c6c-852c-23657cbcc656.txt",  # 66096 English, IP
+]
+
+
+def test_rrf_counts_distinct_releases_and_weights() -> None:
+    a = [("u1", 1), ("u1", 2), ("u2", 3)]  # u1's second chunk must not push u2 to rank 3
+    b = [("u2", 3), ("u3", 4)]
+    rel, chunk = rrf([(1.0, a), (2.0, b)], k=10)
+    assert rel["u1"] == pytest.approx(1 / 11)
+    assert rel["u2"] == pytest.approx(1 / 12 + 2 / 11)
+    assert rel["u3"] == pytest.approx(2 / 12)
+    assert chunk[3] == pytest.approx(1 / 13 + 2 / 11)
+    assert max(rel, key=rel.__getitem__) == "u2"
+
+
+def test_phonetic_keys_tolerate_romanisation_variants() -> None:
+    # English spellings vs royin output of the same Thai names.
+    assert skeleton("Supamas") == skeleton("supmat")
+    assert skeleton("Varawut") == skeleton("wrawut")
+    assert skeleton("Chidchob") == skeleton("chitchop")
+    assert phonetic("Roi Et") == phonetic("roiet")
+
+
+def test_glossary_translates_government_vocabulary_and_names() -> None:
+    g = default_glossary()
+    if not g.entries:
+        pytest.skip("no mined glossary shipped")
+    thai = {t.thai for t in g.translate("cabinet minister")}
+    assert thai & {"คณะรัฐมนตรี", "ครม", "รัฐมนตรี"}
+    small = Glossary({"cabinet": [("ครม", 0.9)]}, [("ศุภมาส", "supmat", 40), ("ชัยภูมิ", "chaiyaphum", 90)])
+    terms = {t.thai: t.kind for t in small.translate("The cabinet met Supamas in Chaiyaphum")}
+    assert terms == {"ครม": "glossary", "ศุภมาส": "name", "ชัยภูมิ": "name"}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path, shared_dir: Path, model_path: Path):
+    from index.build import build_index
+
+    root = tmp_path_factory.mktemp("retrieve")
+    src = root / "src"
+    src.mkdir()
+    for rel in SAMPLE_FILES:
+        shutil.copy(sample_dir / rel, src / Path(rel).name)
+    shutil.copy(shared_dir / "corpus" / "seed" / "76362.txt", src / "76362.txt")
+    settings = Settings(data_dir=root / "var", embedding_model=str(model_path), _env_file=None)
+    build_index(settings, str(src), progress=False)
+    return Searcher.open(settings)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "release"),
+    [
+        ("ธอส. เตือนประชาชนอย่าหลงเชื่อ SMS ชวนกู้เงิน", "48808"),
+        ("แรงงานไทยที่อพยพจากยูเครนเดินทางถึงสุวรรณภูมิกี่คน", "52172"),
+        ("Which company will the government work with on cloud and AI?", "76362"),
+        ("Which Surin rural road was under maintenance?", "71956"),
+        ("How many disabled people found jobs through the ministry's partnership?", "89259"),
+        ("intellectual property applications 2020-2022", "66096"),
+    ],
+)
+def test_right_release_first(searcher: Searcher, question: str, release: str) -> None:
+    hits = searcher.search(question, k=3)
+    assert hits, question
+    assert hits[0].url == U + release, [(h.release_id, h.title[:40]) for h in hits]
+    assert hits[0].passages and hits[0].passages[0].text
+    assert hits[0].date and hits[0].title
+
+
+@pytest.mark.slow
+def test_dates_in_the_question_boost_releases_of_that_time(searcher: Searcher) -> None:
+    q = "government news"
+    plain = {h.url: h.score for h in searcher.search(q, k=6, mode="fusion")}
+    dated = {h.url: h.score for h in searcher.search(q + " December 2023", k=6)}
+    seed = U + "76362"  # published 19 December 2023
+    assert seed in dated
+    assert max(dated, key=dated.__getitem__) == seed or dated[seed] > plain.get(seed, 0)
+    # "latest" counts from the newest release in the index, not from today.
+    info = searcher.analyze("the latest news from yesterday", today=dt.date(2030, 1, 1))
+    assert info.latest and info.dates[0].start == dt.date(2024, 10, 17)
+
+
+@pytest.mark.slow
+def test_modes_and_bad_mode(searcher: Searcher) -> None:
+    for mode in ("bm25", "dense", "fusion", "hybrid"):
+        hits = searcher.search("หัวเว่ย คลาวด์", k=2, mode=mode)
+        assert len({h.url for h in hits}) == len(hits) <= 2
+    with pytest.raises(ValueError, match="unknown search mode"):
+        searcher.search("x", mode="magic")
+    assert searcher.search("   ") == []

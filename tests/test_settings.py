@@ -1,0 +1,65 @@
+"""Settings: defaults, comma lists, .env, and one readable line naming a bad setting (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thaigov_qa.cli import main
+from thaigov_qa.settings import HUB_MODEL, Settings, SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No .env of the checkout and no setting from the caller's environment leak into these tests."""
+    monkeypatch.chdir(tmp_path)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def test_defaults() -> None:
+    s = load_settings()
+    assert s.data_dir == Path("var") and s.embedding_model == HUB_MODEL
+    assert s.db_path == Path("var") / "thaigov.sqlite" and s.index_dir == Path("var") / "index"
+    assert s.telegram_base_url == "https://api.telegram.org/bot"
+    assert s.corpus_sources == [] and s.telegram_admin_ids == []
+
+
+def test_comma_lists_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text(
+        "DATA_DIR=/srv/thaigov\nCORPUS_SOURCES= a.tar.xz , b/,,\nTELEGRAM_ADMIN_IDS=1, 22\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("RELEASE_FEEDS", "https://example.org/rss,https://example.org/atom")
+    s = load_settings()
+    assert s.data_dir == Path("/srv/thaigov")
+    assert s.corpus_sources == ["a.tar.xz", "b/"]
+    assert s.telegram_admin_ids == [1, 22]
+    assert s.release_feeds == ["https://example.org/rss", "https://example.org/atom"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_ADMIN_IDS", "12,abc"),
+        ("EMBEDDING_BATCH_SIZE", "0"),
+        ("WEBHOOK_PORT", "eighty"),
+        ("TELEGRAM_BASE_URL", "api.telegram.org"),
+        ("EMBEDDING_BACKEND", "gpu"),
+        ("LOG_QUESTIONS", "maybe"),
+        ("LLM_TIMEOUT_SECONDS", "-1"),
+    ],
+)
+def test_bad_setting_is_one_line_naming_it(
+    name: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:SECRET-TOKEN-VALUE")
+    with pytest.raises(SettingsError, match=name):
+        load_settings()
+    assert main(["corpus", "inspect", "whatever"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and lines[0].startswith("thaigov-qa: ")
+    assert "Traceback" not in err and "SECRET-TOKEN-VALUE" not in err

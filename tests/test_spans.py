@@ -1,0 +1,123 @@
+"""Short answer spans: dates (Buddhist era to Gregorian for English), numbers with units, people, places."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from index.qtype import detect_qtype
+from index.sentences import split_sentences
+from index.spans import (
+    best_span,
+    find_date_spans,
+    find_number_spans,
+    find_person_spans,
+    find_place_spans,
+    format_date_answer,
+    span_answer,
+)
+
+
+def _date_answer(text: str, lang: str, default_year: int | None = None) -> str:
+    spans = find_date_spans(text, default_year)
+    assert spans, text
+    return format_date_answer(spans[0], lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "thai"),
+    [
+        ("ลงนามในวันที่ 18 ธ.ค. 2566", "18 December 2023 (18 ธ.ค. 2566)", "18 ธ.ค. 2566"),
+        ("เมื่อวันที่ 15 ตุลาคม 2567", "15 October 2024 (15 ตุลาคม 2567)", "15 ตุลาคม 2567"),
+        ("ประกาศเมื่อ 5 ก.ย. 63 ที่ผ่านมา", "5 September 2020 (5 ก.ย. 63)", "5 ก.ย. 63"),
+        ("จัดงานระหว่างวันที่ 6-8 ธันวาคม 2567", "6–8 December 2024 (6-8 ธันวาคม 2567)", "6-8 ธันวาคม 2567"),
+        ("ภายในเดือนมีนาคม 2565", "March 2022 (เดือนมีนาคม 2565)", "เดือนมีนาคม 2565"),
+        ("extended until September 30, 2022.", "30 September 2022 (September 30, 2022)", None),
+        ("signed on 9 January 2024", "9 January 2024", None),
+    ],
+)
+def test_dates_normalised(text: str, english: str, thai: str | None) -> None:
+    assert _date_answer(text, "en") == english
+    if thai is not None:
+        assert _date_answer(text, "th") == thai
+
+
+def test_english_date_in_thai_reply_gets_buddhist_era() -> None:
+    assert _date_answer("signed on 9 January 2024", "th") == "9 January 2024 (9 ม.ค. 2567)"
+
+
+def test_yearless_date_takes_the_release_year() -> None:
+    spans = find_date_spans("ประชุมเมื่อวันที่ 3 มี.ค. ที่ผ่านมา", default_year=2022)
+    assert spans[0].date == dt.date(2022, 3, 3)
+
+
+def test_release_day_in_brackets_scores_below_the_event_date() -> None:
+    text = "วันนี้ (19 ธันวาคม 2566) โฆษกเปิดเผยว่า ได้ลงนาม MOU ในวันที่ 18 ธ.ค. 2566"
+    span = best_span(text, detect_qtype("When was the MOU signed?"), "When was the MOU signed?")
+    assert span is not None and span.date == dt.date(2023, 12, 18)
+
+
+def test_numbers_keep_prefix_multiplier_and_unit() -> None:
+    text = "ใช้งบประมาณ 179.950 ล้านบาท มีผู้ลงทะเบียนแล้ว 552,697 คน และบริษัทญี่ปุ่นกว่า 5,800 แห่ง"
+    got = [s.text for s in find_number_spans(text)]
+    assert got == ["179.950 ล้านบาท", "552,697 คน", "กว่า 5,800 แห่ง"]
+
+
+def test_numbers_skip_dates_times_ordinals_and_years() -> None:
+    text = "การประชุมครั้งที่ 25 เมื่อ 3 มีนาคม 2565 เวลา 12.05 น. ในปี 2565 มีผู้เข้าร่วม 16 ประเทศ"
+    assert [s.text for s in find_number_spans(text)] == ["16 ประเทศ"]
+
+
+def test_thai_digits_are_numbers() -> None:
+    assert [s.text for s in find_number_spans("ผู้ประกอบการยื่นข้อเสนอ ๗ ราย")] == ["๗ ราย"]
+
+
+def test_count_prefers_the_unit_the_question_names() -> None:
+    text = "แรงงานเดินทางถึงไทยทั้งสิ้น 40 คน ได้รับเงินรายละ 15,000 บาท ใช้รถบัส 2 คัน"
+    q = "ใช้รถบัสกี่คัน"
+    span = best_span(text, detect_qtype(q), q)
+    assert span is not None and span_answer(span, "th") == "2 คัน"
+    q = "How much did each worker receive?"
+    span = best_span(text, detect_qtype(q), q)
+    assert span is not None and span.text == "รายละ 15,000 บาท"
+
+
+def test_a_number_the_question_states_is_not_its_answer() -> None:
+    text = "ในปี 2565 มีผู้เข้าร่วม 25 ประเทศ จากสมาชิกทั้งหมด 40 ประเทศ"
+    q = "How many of the 40 countries took part?"
+    span = best_span(text, detect_qtype(q), q)
+    assert span is not None and span.text == "25 ประเทศ"
+
+
+def test_people_with_thai_and_english_titles() -> None:
+    text = (
+        "นายกรัฐมนตรี มอบหมายให้ นายระบิล พรพัฒน์กุล รักษาการผู้จัดการ โดยมี พันตำรวจโท ประวุธ วงศ์สีนิล "
+        "และ นพ.อธิวัฒน์ น้อยประสิทธิ์ ร่วมกับ Mr. Edison Xu"
+    )
+    got = [s.text for s in find_person_spans(text)]
+    assert got == ["นายระบิล พรพัฒน์กุล", "พันตำรวจโท ประวุธ วงศ์สีนิล", "นพ.อธิวัฒน์ น้อยประสิทธิ์", "Mr. Edison Xu"]
+
+
+def test_places() -> None:
+    got = [s.text for s in find_place_spans("จับกุมผู้ต้องหาได้ที่ ต.บึงคำพร้อย อ.ลำลูกกา จ.ปทุมธานี")]
+    assert "ต.บึงคำพร้อย อ.ลำลูกกา จ.ปทุมธานี" in got
+    q = "Where were the talks held?"
+    span = best_span("Talks were held at The Langham in Melbourne.", detect_qtype(q), q)
+    assert span is not None and span.text in ("The Langham", "The Langham in Melbourne")
+
+
+def test_sentences_are_verbatim_slices_and_keep_names_whole() -> None:
+    text = (
+        "วันนี้ (19 ธันวาคม 2566) นายชัย วัชรงค์ โฆษกประจำสำนักนายกรัฐมนตรี เปิดเผยว่า กระทรวงดิจิทัลเพื่อเศรษฐกิจ"
+        "และสังคม ได้ร่วมงานสัมมนา พร้อมลงนามความร่วมมือกับบริษัทเอกชน ในวันที่ 18 ธ.ค. 2566 "
+        "เพื่อการพัฒนาด้านดิจิทัล สนับสนุนการสร้างระบบนิเวศด้านคลาวด์ และสร้างบุคลากรที่มีความสามารถให้กับประเทศไทย\n"
+        "The Prime Minister met Mr. Anwar. They discussed trade and rubber prices."
+    )
+    sentences = split_sentences(text)
+    assert len(sentences) >= 4
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+        assert len(s.text) <= 320
+    assert not any(s.text.endswith("นายชัย") for s in sentences)
+    assert "They discussed trade and rubber prices." in [s.text for s in sentences]

@@ -1,0 +1,91 @@
+"""Thai and English dates: month names, Buddhist-era years, dates inside running text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from corpus.thaidate import (
+    THAI_MONTHS,
+    THAI_MONTHS_ABBR,
+    be_to_ce,
+    ce_to_be,
+    find_dates,
+    format_en,
+    format_th,
+    parse_thai_date,
+)
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("วันอังคารที่ 19 ธันวาคม 2566", D(2023, 12, 19)),  # the corpus's date line
+        ("วันพฤหัสบดีที่ 2 มกราคม 2568", D(2025, 1, 2)),
+        ("18 ธ.ค. 2566", D(2023, 12, 18)),
+        ("5 ก.ย. 63", D(2020, 9, 5)),  # two-digit BE year
+        ("1 มี.ค. 67", D(2024, 3, 1)),
+        ("29 ก.พ. 2567", D(2024, 2, 29)),  # leap day (2024)
+        ("๑๙ ธันวาคม ๒๕๖๖", D(2023, 12, 19)),  # Thai digits
+        ("19 ธันวาคม พ.ศ. 2566", D(2023, 12, 19)),
+        ("19/12/2566", D(2023, 12, 19)),
+        ("19/12/2023", D(2023, 12, 19)),  # a CE year stays CE
+        ("9 Jan 2024", D(2024, 1, 9)),
+        ("9 January 2024", D(2024, 1, 9)),
+        ("September 14, 2023", D(2023, 9, 14)),
+        ("the 3rd of March 2022", D(2022, 3, 3)),
+        ("December 2023", D(2023, 12, 1)),
+    ],
+)
+def test_parse_thai_date(text: str, expected: dt.date) -> None:
+    assert parse_thai_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "ไม่มีวันที่", "31 ก.พ. 2566", "วันที่ 18 ธ.ค.", "ก.ค.ศ. 2547", "may 5 people"])
+def test_no_date(text: str) -> None:
+    assert parse_thai_date(text) is None
+
+
+def test_every_month_full_and_abbreviated() -> None:
+    for month, (full, abbr) in enumerate(zip(THAI_MONTHS, THAI_MONTHS_ABBR, strict=True), 1):
+        assert parse_thai_date(f"3 {full} 2566") == D(2023, month, 3)
+        assert parse_thai_date(f"3 {abbr} 66") == D(2023, month, 3)
+        assert parse_thai_date(f"3 {abbr.rstrip('.')} 2566") == D(2023, month, 3)  # "ธ.ค" without final dot
+
+
+def test_find_dates_in_running_text_keeps_offsets() -> None:
+    text = (
+        "วันนี้ (19 ธันวาคม 2566) โฆษกฯ เปิดเผยว่า ได้ลงนาม MOU ในวันที่ 18 ธ.ค. 2566 "
+        "และจะประชุมอีกครั้ง 5 ม.ค. 67 เวลา 10.30 น. (meeting on 9 Jan 2024)"
+    )
+    mentions = find_dates(text)
+    assert [m.date for m in mentions] == [D(2023, 12, 19), D(2023, 12, 18), D(2024, 1, 5), D(2024, 1, 9)]
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    assert mentions[1].text == "18 ธ.ค. 2566"
+
+
+def test_find_dates_ranges_and_months() -> None:
+    (rng,) = find_dates("ระหว่างวันที่ 18 - 20 ธันวาคม 2566 ณ กรุงเทพฯ")
+    assert (rng.date, rng.until) == (D(2023, 12, 18), D(2023, 12, 20))
+    (month,) = find_dates("ในเดือนธันวาคม 2566 ")
+    assert (month.date, month.granularity) == (D(2023, 12, 1), "month")
+
+
+def test_time_is_not_a_two_digit_year() -> None:
+    assert find_dates("5 ก.ย. 10.30 น.") == []
+    (m,) = find_dates("5 ก.ย. 10.30 น.", default_year=2023)
+    assert m.date == D(2023, 9, 5) and m.text == "5 ก.ย."
+
+
+def test_be_ce_and_formatting() -> None:
+    assert be_to_ce(2566) == 2023 and ce_to_be(2023) == 2566
+    assert format_th(D(2023, 12, 18)) == "18 ธ.ค. 2566"
+    assert format_th(D(2023, 12, 18), full=True) == "18 ธันวาคม 2566"
+    assert format_en(D(2023, 12, 18)) == "18 December 2023"
+    for day in (D(2020, 9, 5), D(2024, 2, 29), D(2025, 9, 19)):
+        assert parse_thai_date(format_th(day)) == day
+        assert parse_thai_date(format_en(day)) == day
