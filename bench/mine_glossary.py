@@ -492,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("archive", type=Path)
     parser.add_argument("--work", type=Path, default=Path("/tmp/thaigov-mine"))
     parser.add_argument("--out", type=Path, default=DATA)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="2: re-pair using the first glossary (slow)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     from pythainlp.corpus import thai_stopwords
@@ -501,8 +504,18 @@ def main(argv: list[str] | None = None) -> int:
     records = stage_extract(args.archive, args.work)
     pairs = stage_pair(records, None, None)
     glossary_rows = stage_align(pairs, stop)
-    # Round two: pairing also counts glossary translations, which finds Thai versions that share few
-    # numbers or Latin words (speeches, visits); then align again over the larger set.
+    if args.rounds >= 2:
+        glossary_rows, pairs = _round_two(records, glossary_rows, args.work, stop)
+    _write_glossary(args, pairs, glossary_rows)
+    glossary_rows += stage_parentheses(records, stop)
+    _write_glossary(args, pairs, glossary_rows)
+    _write_names(args, records)
+    return 0
+
+
+def _round_two(records, glossary_rows, work: Path, stop: set[str]):
+    """Round two: pairing also counts glossary translations, which finds Thai versions that share few
+    numbers or Latin words (speeches, visits); then align again over the larger set."""
     gloss: dict[str, set[str]] = collections.defaultdict(set)
     for w, x, _s, _c in glossary_rows:
         if " " not in w:
@@ -515,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
             near.add((day + dt.timedelta(days=off)).isoformat())
     th_tokens: dict[str, set[str]] = {}
     t0 = time.time()
-    tok_cache = args.work / "th_tokens.pkl"
+    tok_cache = work / "th_tokens.pkl"
     if tok_cache.exists():
         th_tokens = pickle.loads(tok_cache.read_bytes())
     for r in records if not th_tokens else []:
@@ -524,8 +537,10 @@ def main(argv: list[str] | None = None) -> int:
     log.info("tokenized %d Thai candidates in %.0f s", len(th_tokens), time.time() - t0)
     tok_cache.write_bytes(pickle.dumps(th_tokens))
     pairs = stage_pair(records, gloss, th_tokens)
-    glossary_rows = stage_align(pairs, stop)
-    glossary_rows += stage_parentheses(records, stop)
+    return stage_align(pairs, stop), pairs
+
+
+def _write_glossary(args: argparse.Namespace, pairs, glossary_rows) -> None:
     (args.work / "pairs.tsv").write_text(
         "\n".join(f"{e['url']}\t{t['url']}\t{s:.1f}\t{e['title']}\t{t['title']}" for e, t, s in pairs)
     )
@@ -537,13 +552,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         for w, x, s, c in glossary_rows:
             f.write(f"{w}\t{x}\t{s}\t{c}\n")
+    log.info("wrote %d glossary rows", len(glossary_rows))
+
+
+def _write_names(args: argparse.Namespace, records) -> None:
     names = stage_names(records)
     with (args.out / "names_th.tsv").open("w", encoding="utf-8") as f:
         f.write("# Thai names after honorifics / place prefixes, royin romanisation, count\n")
         for name, rom, c in names:
             f.write(f"{name}\t{rom}\t{c}\n")
-    log.info("wrote %d glossary rows, %d names", len(glossary_rows), len(names))
-    return 0
+    log.info("wrote %d names", len(names))
 
 
 if __name__ == "__main__":

@@ -15,8 +15,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from corpus.release import Release
-from corpus.sources import SOURCE_REASONS, Skipped, SourceError, dedupe, iter_source
+from corpus.sources import SOURCE_REASONS, Skipped, SourceError, iter_source
 from corpus.thaigov import REASONS
 from thaigov_qa.cli import UserError
 from thaigov_qa.settings import Settings
@@ -49,7 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def inspect_sources(sources: list[str], only: str | None = None, progress: bool = False) -> dict[str, Any]:
     """Read ``sources`` and count; the dictionary is what ``corpus inspect --json`` prints."""
     start, cpu_start = time.perf_counter(), time.process_time()
-    releases: list[Release] = []
+    # Only what the counts need, per URL: the bodies (hundreds of MB for the whole corpus) are dropped.
+    by_url: dict[str, tuple[str, str, str, str]] = {}
+    parsed = 0
     skipped: list[Skipped] = []
     files = 0
     bar = None
@@ -64,35 +65,38 @@ def inspect_sources(sources: list[str], only: str | None = None, progress: bool 
                 if item.reason in _NOT_FILES:
                     continue
             else:
-                releases.append(item)
+                parsed += 1
+                old = by_url.get(item.url)
+                if old is None or item.crawled >= old[0]:  # the later crawl wins, as in dedupe()
+                    by_url[item.url] = (item.crawled, item.date, item.lang, item.category)
             files += 1
             if bar is not None:
                 bar.update()
     if bar is not None:
         bar.close()
-    distinct = dedupe(releases)
+    distinct = list(by_url.values())
     reasons = Counter(s.reason for s in skipped)
     examples: dict[str, list[str]] = {}
     for s in skipped:
         bucket = examples.setdefault(s.reason, [])
         if len(bucket) < _EXAMPLES:
             bucket.append(s.path)
-    by_year = Counter(r.date[:4] for r in distinct)
-    by_lang = Counter(r.lang for r in distinct)
-    by_category = Counter(r.category or "(none)" for r in distinct)
+    by_year = Counter(date[:4] for _, date, _, _ in distinct)
+    by_lang = Counter(lang for _, _, lang, _ in distinct)
+    by_category = Counter(category or "(none)" for _, _, _, category in distinct)
     return {
         "sources": sources,
         "files": files,
         "releases": len(distinct),
-        "parsed": len(releases),
-        "duplicates": len(releases) - len(distinct),
+        "parsed": parsed,
+        "duplicates": parsed - len(distinct),
         "skipped": dict(reasons.most_common()),
         "skipped_examples": examples,
         "by_year": dict(sorted(by_year.items())),
         "by_lang": dict(by_lang.most_common()),
         "by_category": dict(by_category.most_common()),
-        "newest_date": max((r.date for r in distinct), default=None),
-        "oldest_date": min((r.date for r in distinct), default=None),
+        "newest_date": max((d[1] for d in distinct), default=None),
+        "oldest_date": min((d[1] for d in distinct), default=None),
         "seconds": round(time.perf_counter() - start, 2),
         "cpu_seconds": round(time.process_time() - cpu_start, 2),
         "skipped_files": [{"path": s.path, "reason": s.reason} for s in skipped],

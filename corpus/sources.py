@@ -1,8 +1,8 @@
 """Read releases from any source the product accepts, one file at a time, never stopping on a bad one.
 
 Sources: a folder of thaigov-v2 ``*.txt`` files (any depth), one ``.txt`` file, the ``.tar.xz`` archive
-(streamed with :mod:`tarfile`, never unpacked), a subset of that archive (``only``: archive paths, one a
-line, as in ``../shared/eval/dev-corpus.txt``), or JSONL with the :class:`~corpus.release.Release` fields.
+(streamed once by :mod:`corpus.tarstream`, never unpacked), a subset of that archive (``only``: archive
+paths, one a line, as in ``../shared/eval/dev-corpus.txt``), or JSONL with the Release fields.
 A file that is not a usable release comes out as :class:`Skipped` with its path and a reason code, so the
 caller can count and report it.
 """
@@ -13,13 +13,13 @@ import datetime as dt
 import json
 import logging
 import os
-import tarfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from corpus.release import Release, release_id_from_url
+from corpus.tarstream import TarStreamError, iter_members
 from corpus.text import normalize, normalize_line
 from corpus.thaigov import (
     ParseError,
@@ -166,25 +166,22 @@ def _iter_folder(root: Path, wanted: list[str] | None) -> Iterator[Release | Ski
 
 def _iter_archive(path: Path, wanted: list[str] | None) -> Iterator[Release | Skipped]:
     remaining = set(wanted) if wanted is not None else None
+
+    def want(name: str) -> bool:
+        if not name.endswith(".txt"):
+            return False  # data/README.md and folders are not releases
+        return remaining is None or _clean_path(name) in remaining
+
     try:
-        # "r|*": a stream, one pass, no seeking: the archive is read once, whatever ``only`` holds.
-        with tarfile.open(path, mode="r|*") as tf:
-            for member in tf:
-                if not member.isfile() or not member.name.endswith(".txt"):
-                    continue
-                name = _clean_path(member.name)
-                if remaining is not None:
-                    if name not in remaining:
-                        continue
-                    remaining.discard(name)
-                fh = tf.extractfile(member)
-                if fh is None:
-                    yield Skipped(name, "read_error", "not a regular file")
-                    continue
-                yield parse_bytes(fh.read(), name)
-                if remaining is not None and not remaining:
-                    break  # every listed file found: no need to decompress the rest
-    except (tarfile.TarError, EOFError, OSError) as exc:
+        # One pass over the stream, no seeking, no unpacking: members not wanted are never copied.
+        for raw_name, data in iter_members(path, want):
+            name = _clean_path(raw_name)
+            if remaining is not None:
+                remaining.discard(name)
+            yield parse_bytes(data, name)
+            if remaining is not None and not remaining:
+                break  # every listed file found: no need to decompress the rest
+    except TarStreamError as exc:
         log.error("archive %s is damaged, reading stopped: %s", path, exc)
         yield Skipped(str(path), "bad_archive", str(exc))
     if remaining:

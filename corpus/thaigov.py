@@ -116,8 +116,10 @@ def parse_release(text: str, path: str) -> Release:
     text = text.replace("\ufffd", "")
     if "<" in text and _TAG.search(text):
         text = html.unescape(_TAG.sub(" ", text))
-    lines = [line for line in normalize(text).split("\n")]
+    lines = normalize(text).split("\n")
     nonempty = [i for i, line in enumerate(lines) if line]
+    if not nonempty:  # only zero-width characters or tags
+        raise ParseError("empty_body", "no visible text")
 
     # --- header and title -------------------------------------------------------------------
     first = lines[nonempty[0]]
@@ -182,6 +184,8 @@ def parse_release(text: str, path: str) -> Release:
         raise ParseError("no_title")
     if not url:
         raise ParseError("no_url")
+    if "thaigov.go.th/" in url and not release_id_from_url(url):
+        raise ParseError("no_url", f"source URL without a release number (truncated file?): {url}")
     body_lines = [line for line in body_lines if not _SEPARATOR.match(line)]
     if not body_lines:
         raise ParseError("title_only" if repeated else "empty_body")

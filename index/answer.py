@@ -52,7 +52,7 @@ EVIDENCE_TARGET = 280
 #: Characters of a source's passage in ``sources`` (JSON) .
 PASSAGE_CHARS = 400
 #: Below this confidence the answer abstains (calibrated on the development set; see docs/answers.md).
-CONFIDENCE_THRESHOLD = 0.55
+CONFIDENCE_THRESHOLD = 0.5
 #: A span scoring below this (e.g. a name the question itself gives) counts as no span at all.
 WEAK_SPAN = 0.5
 #: A span's own score saturates here (type, unit and nearness to the question's words all count).
@@ -73,10 +73,14 @@ class Weights:
     passage: float = 0.25
     kind: float = 0.6
     kind_missing: float = 0.3
+    # confidence (absolute; see Answerer._confidence)
+    conf_release: float = 0.6
+    conf_sentence: float = 0.6
+    span_found: float = 0.2
     unit_missing: float = 0.5
     span_missing: float = 0.6
     same_lang: float = 0.15
-    semantic: float = 0.6
+    semantic: float = 0.3
     rank_decay: float = 0.7
 
 
@@ -143,6 +147,8 @@ class _Candidate:
     span: Span | None = None
     lang: str = "th"
     lex: float = 0.0
+    ctx: float = 0.0
+    words: dict[str, float] | None = None
 
 
 # --- question tokens ------------------------------------------------------------------------------
@@ -222,6 +228,7 @@ class Answerer:
         weights: Weights | None = None,
         top_releases: int = TOP_RELEASES,
         semantic_sentences: int = SEMANTIC_SENTENCES,
+        semantic_langs: tuple[str, ...] = ("en",),
         llm: Any = None,
     ) -> None:
         self.searcher = searcher
@@ -230,6 +237,7 @@ class Answerer:
         self.weights = weights or Weights()
         self.top_releases = top_releases
         self.semantic_sentences = semantic_sentences
+        self.semantic_langs = semantic_langs
         self._split_cache: OrderedDict[tuple[str, str], list[Sentence]] = OrderedDict()
         if llm is None and settings is not None:
             from index.llm import LLMClient
@@ -237,7 +245,6 @@ class Answerer:
             client = LLMClient(settings)
             llm = client if client.enabled else None
         self.llm = llm
-        self._thai_tokens: dict[str, float] = {}
 
     # --- public --------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
@@ -262,35 +269,58 @@ class Answerer:
         hits = list(self.searcher.search(text, k=MAX_SOURCES))
         if not hits:
             return Answer(question, lang, False, None, None, [], qtype=qt.qtype)
-        q_tokens = self._question_tokens(text, lang)
+        q_tokens, thai_tokens = self._question_tokens(text, lang)
         candidates = self._candidates(hits)
-        best = self._score(candidates, hits, qt, text, q_tokens, lang)
+        best = self._score(candidates, hits, qt, text, q_tokens, lang, thai_tokens)
         sources = self._sources(hits, best.url if best else None)
         if best is None:
             return Answer(question, lang, False, None, None, sources, qtype=qt.qtype)
         evidence, span = self._evidence(best, qt, text, q_tokens)
-        confidence = best.score
+        confidence = self._confidence(best, hits, qt, span)
         if qt.kind not in (None, "reason") and (span is None or span.score < WEAK_SPAN):
-            # Asked for a date, a number, a person or a place, and the evidence holds none.
-            confidence -= self.weights.span_missing
             span = None
-        elif span is not None and span.fit == 0.0:
-            # The question names what its number counts (people, baht, %) and no sentence has one.
-            confidence -= self.weights.unit_missing
         if confidence < self.threshold:
             return Answer(question, lang, False, None, None, sources, confidence=confidence, qtype=qt.qtype)
         short = span_answer(span, lang) if span is not None else None
         return Answer(question, lang, True, short, evidence, sources, confidence=confidence, qtype=qt.qtype)
 
-    def _question_tokens(self, text: str, lang: str) -> dict[str, float]:
-        """Weighted content tokens; an English question adds its Thai rendering (the Searcher's glossary)."""
+    def _confidence(self, best: _Candidate, hits: list[Any], qt: QuestionType, span: Span | None) -> float:
+        """How sure the evidence answers, on an absolute scale (the ranking score is relative to the hits).
+
+        The share of the question's words found in the evidence sentence and around it, and in the
+        release's matching passages and title; then whether the evidence holds the kind of thing asked for
+        (a date, a number with the asked unit, a person, a place). Calibrated on the development set.
+        """
+        w = self.weights
+        hit = next((h for h in hits if h.url == best.url), None)
+        words = best.words or {}
+        total = sum(words.values()) or 1.0
+        release_text = " ".join(
+            [getattr(hit, "title", "") or ""] + [p.text for p in getattr(hit, "passages", [])]
+        )
+        rtoks = set(_tokens(release_text)) if release_text.strip() else set()
+        coverage = sum(wt for t, wt in words.items() if t in rtoks) / total
+        confidence = w.conf_release * coverage + w.conf_sentence * (best.lex + 0.5 * best.ctx)
+        if qt.kind not in (None, "reason"):
+            if span is None or span.score < WEAK_SPAN:
+                # Asked for a date, a number, a person or a place, and the evidence holds none.
+                confidence -= w.span_missing
+            elif span.fit == 0.0:
+                # The question names what its number counts (people, baht, %); the evidence has no such one.
+                confidence -= w.unit_missing
+            else:
+                confidence += w.span_found
+        return confidence
+
+    def _question_tokens(self, text: str, lang: str) -> tuple[dict[str, float], dict[str, float]]:
+        """Weighted content tokens, and for an English question the tokens of its Thai rendering (the
+        Searcher's glossary), which weigh a little less: they are guesses."""
         tokens = {t: _weight(t) for t in content_tokens(text)}
-        self._thai_tokens = {}
+        thai: dict[str, float] = {}
         if lang == "en":
-            thai = self._thai_rendering(text)
-            # Glossary renderings are guesses: they help find the Thai sentence, weigh a little less.
-            self._thai_tokens = {t: 0.8 * _weight(t) for t in content_tokens(thai) if t not in tokens}
-        return tokens
+            rendering = self._thai_rendering(text)
+            thai = {t: 0.8 * _weight(t) for t in content_tokens(rendering) if t not in tokens}
+        return tokens, thai
 
     def _thai_rendering(self, text: str) -> str:
         analyze = getattr(self.searcher, "analyze", None)
@@ -348,6 +378,7 @@ class Answerer:
         question: str,
         q_tokens: dict[str, float],
         lang: str,
+        thai_tokens: dict[str, float] | None = None,
     ) -> _Candidate | None:
         if not candidates:
             return None
@@ -365,7 +396,7 @@ class Answerer:
                 prior[url] = max(prior.get(url, 0.0), prior.get(twin, 0.0))
         # An English question meets a Thai sentence only through its Thai rendering, names and numbers;
         # each sentence is measured against the words it could contain, so languages compete fairly.
-        cross = self._cross_tokens(question, q_tokens) if lang == "en" else q_tokens
+        cross = _cross_tokens(question, q_tokens, thai_tokens or {}) if lang == "en" else q_tokens
         token_cache: dict[str, set[str]] = {}
 
         def toks(s: str) -> set[str]:
@@ -398,19 +429,11 @@ class Answerer:
                     c.span = span
             if c.url in preferred:
                 score += w.same_lang
-            c.lex = lex
+            c.lex, c.ctx, c.words = lex, ctx, words
             c.score = score
-        if self.semantic_sentences > 0:
+        if self.semantic_sentences > 0 and lang in self.semantic_langs:
             self._semantic(candidates, question)
         return max(candidates, key=lambda c: c.score)
-
-    def _cross_tokens(self, question: str, q_tokens: dict[str, float]) -> dict[str, float]:
-        """What of an English question a Thai sentence can contain: the Thai rendering, names, numbers."""
-        names = {t.casefold() for t in _NAMEISH.findall(question)}
-        out = {t: wt for t, wt in q_tokens.items() if t in names or any(ch.isdigit() for ch in t)}
-        for t, wt in self._thai_tokens.items():
-            out.setdefault(t, wt)
-        return out or q_tokens
 
     def _semantic(self, candidates: list[_Candidate], question: str) -> None:
         """Optional: re-score the leading candidates with e5 question/sentence similarity."""
@@ -425,8 +448,11 @@ class Answerer:
         except Exception as exc:  # noqa: BLE001 - the extractive answer stands without it
             log.warning("sentence embeddings unavailable: %s", exc)
             return
-        for c, v in zip(lead, vecs, strict=True):
-            c.score += self.weights.semantic * float(q @ v)
+        sims = [float(q @ v) for v in vecs]
+        top = max(sims)
+        # e5 cosines sit in a narrow band: what counts is how far below the most similar sentence one is.
+        for c, sim in zip(lead, sims, strict=True):
+            c.score += self.weights.semantic * 10.0 * (sim - top)
 
     def _evidence(
         self, best: _Candidate, qt: QuestionType, question: str, q_tokens: dict[str, float]
@@ -530,6 +556,15 @@ def _anchors(text: str, q_tokens: dict[str, float], skip: str | None = None) -> 
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
 #: Words of an English question that a Thai text may carry as written: names, acronyms, codes, numbers.
 _NAMEISH = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'’-]*|\b\w*\d[\w.,]*")
+
+
+def _cross_tokens(question: str, q_tokens: dict[str, float], thai: dict[str, float]) -> dict[str, float]:
+    """What of an English question a Thai sentence can contain: the Thai rendering, names, numbers."""
+    names = {t.casefold() for t in _NAMEISH.findall(question)}
+    out = {t: wt for t, wt in q_tokens.items() if t in names or any(ch.isdigit() for ch in t)}
+    for t, wt in thai.items():
+        out.setdefault(t, wt)
+    return out or q_tokens
 
 
 def preferred_twins(hits: list[Any]) -> dict[str, str]:

@@ -15,6 +15,7 @@ again: only what the killed run had not embedded is embedded (``BuildReport.embe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -127,7 +128,10 @@ def build_index(
 def update_index(
     settings: Settings, source: str | os.PathLike[str] | Sequence[str] | None = None, progress: bool = True
 ) -> BuildReport:
-    """Bring the index in line with ``source`` (default ``settings.corpus_sources``), embedding only changes."""
+    """Bring the index in line with ``source`` (default: ``settings.corpus_sources``), embedding only changes.
+
+    Several sources are read in turn and deduplicated by URL (the later crawl wins).
+    """
     started = time.monotonic()
     report = BuildReport()
     if source is None:
@@ -242,14 +246,14 @@ def _insert_chunks(
                         new_ids.append((next_id, sha))
                         next_id += 1
                     conn.executemany(
-                        "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha,"
-                        " gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char,"
+                        " n_tokens, sha, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         rows,
                     )
                     lexical.insert_rows(conn, fts_rows)
                     conn.execute(
-                        "INSERT INTO indexed_releases(url, hash, release_id, title, date, category, lang, n_chunks,"
-                        " gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO indexed_releases(url, hash, release_id, title, date, category, lang,"
+                        " n_chunks, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             release.url,
                             release.hash,
@@ -283,12 +287,14 @@ def _sync_registry(settings: Settings, releases: Sequence[Release], removed: Seq
     registry = Registry(settings.db_path)
     try:
         known = registry.hashes()
-        for release in releases:
-            if known.get(release.url) != release.hash:
-                registry.upsert(release)
-        for url in removed:
-            if url in known:
-                registry.remove(url)
+        batch = getattr(registry, "batch", None)
+        with batch() if callable(batch) else contextlib.nullcontext():
+            for release in releases:
+                if known.get(release.url) != release.hash:
+                    registry.upsert(release)
+            for url in removed:
+                if url in known:
+                    registry.remove(url)
     finally:
         close = getattr(registry, "close", None)
         if callable(close):

@@ -40,7 +40,8 @@ def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
         print(json.dumps(summary, ensure_ascii=False), flush=True)
     else:
         print(
-            f"generation {summary['generation']}: {summary['releases']} releases, {summary['chunks']} chunks; "
+            f"generation {summary['generation']}: {summary['releases']} releases, "
+            f"{summary['chunks']} chunks; "
             f"embedded {summary['embedded']} chunks in {summary['seconds']} s; "
             f"{summary['new']} new, {summary['changed']} changed, {summary['removed']} removed, "
             f"{summary['skipped']} files skipped"

@@ -79,7 +79,13 @@ class TorchEncoder:
         if device.startswith("cuda"):
             self.model.half()
         self.batch_size = batch_size
-        self.dim = int((getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension)() or 0)
+        self.dim = int(
+            (
+                getattr(self.model, "get_embedding_dimension", None)
+                or self.model.get_sentence_embedding_dimension
+            )()
+            or 0
+        )
         self.prompts = dict(self.model.prompts or {})
         self.tokenizer = self.model.tokenizer
 
@@ -149,7 +155,7 @@ class Embedder:
 
     @property
     def cache_key(self) -> str:
-        """The embedding cache's model key: int8 vectors differ slightly from float ones, so never mix them."""
+        """The embedding cache's model key: int8 vectors differ a little from float ones: never mix them."""
         return self.model_id if self.backend in ("torch", "onnx") else f"{self.model_id}#{self.backend}"
 
     @property
@@ -255,7 +261,9 @@ class EmbeddingCache:
 
     def dim(self) -> int:
         """The dimension of the cached vectors of this model (0 if none), read without loading the model."""
-        row = self.conn.execute("SELECT vec FROM embedding_cache WHERE model = ? LIMIT 1", (self.key,)).fetchone()
+        row = self.conn.execute(
+            "SELECT vec FROM embedding_cache WHERE model = ? LIMIT 1", (self.key,)
+        ).fetchone()
         return len(row[0]) // 4 if row else 0
 
     def get(self, shas: Sequence[str], dim: int) -> np.ndarray:

@@ -60,7 +60,8 @@ def _check_model(manifest: dict[str, object], settings: Settings) -> None:
     wanted = model_id(settings.embedding_model)
     if built_with != wanted:
         raise ModelMismatch(
-            f"the index was built with the embedding model {built_with!r}, but EMBEDDING_MODEL is {wanted!r}: "
+            f"the index was built with the embedding model {built_with!r}, "
+            f"but EMBEDDING_MODEL is {wanted!r}: "
             "set EMBEDDING_MODEL back, or rebuild the index with `thaigov-qa index build SOURCE`"
         )
 
@@ -149,7 +150,8 @@ class IndexReader:
                 part = wanted[i : i + 900]
                 marks = ",".join("?" * len(part))
                 for row in self._conn.execute(
-                    f"SELECT chunk_id, url, position, text, start_char, end_char FROM chunks WHERE chunk_id IN ({marks})",
+                    "SELECT chunk_id, url, position, text, start_char, end_char FROM chunks"
+                    f" WHERE chunk_id IN ({marks})",
                     part,
                 ):
                     found[row[0]] = ChunkRow(*row)
@@ -171,7 +173,8 @@ class IndexReader:
         with self._lock:
             try:
                 row = self._conn.execute(
-                    "SELECT url, release_id, title, date, category, lang, body, hash, path FROM releases WHERE url = ?",
+                    "SELECT url, release_id, title, date, category, lang, body, hash, path, crawled"
+                    " FROM releases WHERE url = ?",
                     (url,),
                 ).fetchone()
             except sqlite3.OperationalError:  # no registry table yet

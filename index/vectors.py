@@ -14,11 +14,15 @@ Vectors are unit length, so inner product is cosine similarity.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
-import faiss
-import numpy as np
+# faiss logs every failed attempt to load its AVX2/AVX512 builds at INFO: noise on every command's stderr.
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+
+import faiss  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 class VectorIndex:

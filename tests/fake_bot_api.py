@@ -322,7 +322,7 @@ class FakeBotAPI:
         self,
         method: str,
         count: int = 1,
-        timeout: float = 15.0,
+        timeout: float = 30.0,
         where: Callable[[Call], bool] | None = None,
         **match: Any,
     ) -> list[Call]:

@@ -37,7 +37,11 @@ HUAWEI_URL = "https://www.thaigov.go.th/news/contents/details/76362"
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {"data_dir": data_dir, "embedding_model": str(SHARED_MODEL), "embedding_device": "cpu"}
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "embedding_model": str(SHARED_MODEL),
+        "embedding_device": "cpu",
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 

@@ -16,12 +16,21 @@ from pathlib import Path
 import pytest
 
 from index import store
-from index.build import TEST_HOOK_ENV, TEST_HOOK_FILE_ENV, TEST_KILL_ENV, IndexLocked, apply_releases, update_index
+from index.build import (
+    TEST_HOOK_ENV,
+    TEST_HOOK_FILE_ENV,
+    TEST_KILL_ENV,
+    IndexLocked,
+    apply_releases,
+    update_index,
+)
 from index.lock import writer_lock
 from index.reader import IndexReader
-from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, base_index, copy_release  # noqa: F401
+from tests import index_base
+from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, copy_release
 
 pytestmark = pytest.mark.slow
+base_index = index_base.base_index  # the shared session fixture
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -117,7 +126,8 @@ def _child_update(settings_dir: Path, source: Path, env_extra: dict[str, str]) -
         "logging.basicConfig(level=logging.WARNING)\n"
         "from index.build import update_index\n"
         "from tests.index_base import make_settings\n"
-        "update_index(make_settings(Path(sys.argv[1]), embedding_batch_size=1), sys.argv[2], progress=False)\n"
+        "settings = make_settings(Path(sys.argv[1]), embedding_batch_size=1)\n"
+        "update_index(settings, sys.argv[2], progress=False)\n"
     )
     env = {**os.environ, **env_extra}
     return subprocess.Popen(

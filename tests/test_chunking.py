@@ -80,10 +80,14 @@ def test_text_without_spaces_is_split_by_halving(count) -> None:  # noqa: ANN001
 
 
 def test_tiny_and_empty_releases(count) -> None:  # noqa: ANN001
-    empty = Release(url="u1", release_id="1", title="ประชุม ครม. วันนี้", date="2023-12-19", category="c", lang="th", body="")
+    empty = Release(
+        url="u1", release_id="1", title="ประชุม ครม. วันนี้", date="2023-12-19", category="c", lang="th", body=""
+    )
     chunks = chunk_release(empty, count)
     assert len(chunks) == 1 and chunks[0].text == "ประชุม ครม. วันนี้"
-    tiny = Release(url="u2", release_id="2", title="t", date="2023-12-19", category="c", lang="th", body="สั้นมาก")
+    tiny = Release(
+        url="u2", release_id="2", title="t", date="2023-12-19", category="c", lang="th", body="สั้นมาก"
+    )
     chunks = chunk_release(tiny, count)
     assert [c.text for c in chunks] == ["สั้นมาก"]
 

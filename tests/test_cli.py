@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_corpus_sources import archive  # noqa: F401  (fixture)
+from tests.test_corpus_sources import build_archive
 from thaigov_qa.cli import main
+
+
+@pytest.fixture
+def archive(tmp_path: Path, sample_dir: Path) -> Path:
+    return build_archive(tmp_path, sample_dir)
 
 
 @pytest.fixture(autouse=True)
@@ -30,12 +35,16 @@ def test_help_levels(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_console_entry_point_help() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "thaigov_qa", "--help"], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "thaigov_qa", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0 and "usage: thaigov-qa" in done.stdout
 
 
-def test_inspect_json(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_inspect_json(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["corpus", "inspect", str(archive), "--json"]) == 0
     out = capsys.readouterr().out
     (line,) = out.splitlines()  # stdout carries one JSON object and nothing else
@@ -49,7 +58,7 @@ def test_inspect_json(archive: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert report["by_category"]["Government News"] == 1 and report["by_category"]["ด้านเศรษฐกิจ"] == 1
 
 
-def test_inspect_only_and_table(archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_inspect_only_and_table(archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.test_corpus_parse import OLD_FILE
 
     listing = tmp_path / "list.txt"
@@ -60,7 +69,9 @@ def test_inspect_only_and_table(archive: Path, tmp_path: Path, capsys: pytest.Ca
 
 
 def test_inspect_reads_corpus_sources_setting(
-    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    archive: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("CORPUS_SOURCES", str(archive))
     assert main(["corpus", "inspect", "--json"]) == 0

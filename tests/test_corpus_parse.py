@@ -143,12 +143,23 @@ def test_truncated_files() -> None:
     whole = make(body="ย่อหน้าแรก\nย่อหน้าที่สอง")
     # Cut before the source line: no URL.
     assert reason(whole[: whole.index("ที่มา")]) == "no_url"
+    assert reason(whole[: whole.index("details/") + 5]) == "no_url"  # cut inside the source URL
     # A multi-byte character cut at the very end decodes as U+FFFD: dropped, the release kept.
     data = whole.encode("utf-8") + "ก".encode()[:2]
     release = parse_bytes(data, "x.txt")
     assert not isinstance(release, ParseError) and getattr(release, "url", "") == URL + "76362"
     release = parse_release(make(body="เนื้อหาที่ถูกตัด\ufffd"), "x.txt")
     assert release.body == "เนื้อหาที่ถูกตัด"
+
+
+def test_any_truncation_of_a_real_file_is_a_release_or_a_reason(sample_dir: Path) -> None:
+    data = (sample_dir / OLD_FILE).read_bytes()
+    outcomes = set()
+    for cut in range(0, len(data), 37):
+        result = parse_bytes(data[:cut], OLD_FILE)
+        outcomes.add(getattr(result, "reason", "release"))
+    assert outcomes <= {"empty_body", "no_date", "no_url", "release"} and "no_url" in outcomes
+    assert reason("\u200b\n<br>\n") == "empty_body"
 
 
 def test_non_utf8_bytes_are_skipped() -> None:
@@ -180,10 +191,14 @@ def test_windows_line_endings() -> None:
         ("data/2023/09/14/Government News\t_4_24256aa5-b209-4b80-9ece-79187ca76b35.txt", "Government News"),
         ("data/2023/09/14/Government News _4_24256aa5-b209-4b80-9ece-79187ca76b35.txt", "Government News"),
         ("data/2021/01/12/ด้านสังคม_4.txt", "ด้านสังคม"),
-        ("data/2023/11/19/ข่าวรอง นรม  รมตนร_1_945bbf44-ea7a-4db7-af21-56e5c5169b6c.txt",
-         "ข่าวรองนายกรัฐมนตรี รัฐมนตรีประจำสำนักนายกรัฐมนตรี"),
-        ("data/2023/11/19/ข่าวรองนายกรัฐมนตรี  รัฐมนตรีประจำสำนักนายกรัฐมนตรี_2.txt",
-         "ข่าวรองนายกรัฐมนตรี รัฐมนตรีประจำสำนักนายกรัฐมนตรี"),
+        (
+            "data/2023/11/19/ข่าวรอง นรม  รมตนร_1_945bbf44-ea7a-4db7-af21-56e5c5169b6c.txt",
+            "ข่าวรองนายกรัฐมนตรี รัฐมนตรีประจำสำนักนายกรัฐมนตรี",
+        ),
+        (
+            "data/2023/11/19/ข่าวรองนายกรัฐมนตรี  รัฐมนตรีประจำสำนักนายกรัฐมนตรี_2.txt",
+            "ข่าวรองนายกรัฐมนตรี รัฐมนตรีประจำสำนักนายกรัฐมนตรี",
+        ),
         ("data/2023/08/29/สรุปข่าวการประชุม ครม._1.txt", "สรุปข่าวการประชุม ครม"),
         ("data/2023/11/08/_1_80cefbb0-4598-4b2b-b51b-5ec401295ace.txt", ""),
         ("76362.txt", ""),

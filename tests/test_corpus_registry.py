@@ -38,7 +38,9 @@ def test_upsert_statuses_and_round_trip(tmp_path: Path) -> None:
 def test_bulk_latest_newest_remove(tmp_path: Path) -> None:
     reg = Registry(tmp_path / "thaigov.sqlite")
     assert reg.count() == 0 and reg.newest_date() is None and reg.latest(3) == []
-    result = reg.upsert_many([rel(10, "2024-01-09"), rel(9, "2025-09-19"), rel(11, "2024-01-09"), rel(9, "2025-09-19")])
+    result = reg.upsert_many(
+        [rel(10, "2024-01-09"), rel(9, "2025-09-19"), rel(11, "2024-01-09"), rel(9, "2025-09-19")]
+    )
     assert (len(result["new"]), len(result["same"])) == (3, 1)
     assert reg.count() == 3 and reg.newest_date() == "2025-09-19"
     assert [r.release_id for r in reg.latest(3)] == ["9", "11", "10"]

@@ -1,4 +1,4 @@
-"""Reading sources: a folder, a .tar.xz streamed, an --only list, JSONL; skipped files; one release per URL."""
+"""Reading sources: a folder, a streamed .tar.xz, an --only list, JSONL; skipped files; one release a URL."""
 
 from __future__ import annotations
 
@@ -29,9 +29,7 @@ LATIN1 = "data/2023/05/05/ด้านสังคม_2.txt"
 
 def _files(sample_dir: Path) -> dict[str, bytes]:
     """Three small real files, two crawls of one URL, a placeholder, a non-UTF-8 file, the README."""
-    placeholder = (
-        "รัฐบาลไทย-\n\n\nวันพฤหัสบดีที่ 1 มกราคม 2513\n\nที่มา : https://www.thaigov.go.th/news/contents/details/74383"
-    )
+    placeholder = "รัฐบาลไทย-\n\n\nวันพฤหัสบดีที่ 1 มกราคม 2513\n\nที่มา : https://www.thaigov.go.th/news/contents/details/74383"
     return {
         "data/README.md": b"# not a release\n",
         TAB_FILE: (sample_dir / TAB_FILE).read_bytes(),
@@ -44,8 +42,8 @@ def _files(sample_dir: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def archive(tmp_path: Path, sample_dir: Path) -> Path:
+def build_archive(tmp_path: Path, sample_dir: Path) -> Path:
+    """A small .tar.xz laid out like the corpus archive (see :func:`_files`)."""
     path = tmp_path / "mini.tar.xz"
     with tarfile.open(path, "w:xz") as tf:
         for name, data in _files(sample_dir).items():
@@ -53,6 +51,11 @@ def archive(tmp_path: Path, sample_dir: Path) -> Path:
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
     return path
+
+
+@pytest.fixture
+def archive(tmp_path: Path, sample_dir: Path) -> Path:
+    return build_archive(tmp_path, sample_dir)
 
 
 @pytest.fixture
@@ -93,7 +96,9 @@ def test_dedupe_order_does_not_matter(archive: Path) -> None:
 def test_only_list_picks_members_and_reports_missing(archive: Path, tmp_path: Path) -> None:
     listing = tmp_path / "only.txt"
     missing = "data/2099/01/01/ด้านสังคม_1.txt"
-    listing.write_text(f"# dev corpus\n{TAB_FILE}\n\n./{OLD_FILE}\n{PLACEHOLDER}\n{missing}\n", encoding="utf-8")
+    listing.write_text(
+        f"# dev corpus\n{TAB_FILE}\n\n./{OLD_FILE}\n{PLACEHOLDER}\n{missing}\n", encoding="utf-8"
+    )
     assert read_only_list(listing) == [TAB_FILE, OLD_FILE, PLACEHOLDER, missing]
     releases, skipped = _split(list(iter_source(archive, only=listing)))
     assert sorted(r.path for r in releases) == sorted([TAB_FILE, OLD_FILE])
@@ -126,7 +131,9 @@ def test_jsonl_round_trip_and_bad_records(archive: Path, tmp_path: Path) -> None
     with path.open("a", encoding="utf-8") as fh:
         fh.write("not json\n")
         fh.write(json.dumps({"url": URL + "1", "title": "t", "body": "b", "date": "someday"}) + "\n")
-        fh.write(json.dumps({"url": URL + "2", "title": "หัวข้อ", "body": "เนื้อหา", "date": "2024-01-09"}) + "\n")
+        fh.write(
+            json.dumps({"url": URL + "2", "title": "หัวข้อ", "body": "เนื้อหา", "date": "2024-01-09"}) + "\n"
+        )
     items = list(iter_source(path))
     back, skipped = _split(items)
     assert back[:4] == releases

@@ -45,7 +45,7 @@ def fts() -> sqlite3.Connection:
         (3, "เรื่องเก่า", "ข้อความของรุ่นที่ถูกแทนที่ หัวเว่ย", 1, 2),
         (4, "Cabinet approves budget", "The cabinet approved the 2024 budget.", 1, None),
     ]
-    for cid, title, body, gen_from, gen_to in rows:
+    for cid, _title, body, gen_from, gen_to in rows:
         conn.execute(
             "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha, gen_from,"
             " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', ?, ?)",
@@ -71,7 +71,7 @@ def test_title_weight_and_generation_filter(fts: sqlite3.Connection) -> None:
 
 def test_english_query_and_operators_are_safe(fts: sqlite3.Connection) -> None:
     assert [cid for cid, _ in lexical.search(fts, "BUDGET cabinet", 5, generation=1)] == [4]
-    for nasty in ('AND OR NOT', 'NEAR("x" "y")', "a* ^b", '"', "-"):
+    for nasty in ("AND OR NOT", 'NEAR("x" "y")', "a* ^b", '"', "-"):
         lexical.search(fts, nasty, 5, generation=1)  # must not raise an FTS5 syntax error
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from index.reader import IndexReader, ModelMismatch, NoIndex
-from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, base_index, copy_release, make_settings  # noqa: F401
+from tests import index_base
+from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, copy_release, make_settings
 
 pytestmark = pytest.mark.slow
+base_index = index_base.base_index  # the shared session fixture
 
 
 def test_no_index_yet(tmp_path: Path) -> None:

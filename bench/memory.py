@@ -1,0 +1,79 @@
+"""Resident memory of a bot-like process with the index and the model loaded; index size on disk.
+
+    python bench/memory.py --data-dir /work/fullindex [--backend onnx-int8] [--questions 20]
+
+Steps, each followed by the process's RSS: import the bot's service layer (python-telegram-bot and the
+index code), ``QAService.warm_up()`` (opens the live generation: FAISS vectors, SQLite, release
+metadata, and loads the embedding model), then answers dev questions (caches fill). Run it in a fresh
+process per backend: RSS only grows. The shared model's vocabulary is pruned (46k tokens); the
+production model's full 250k-token vocabulary adds (250k - 46k) x 384 float32 = ~0.3 GB with torch
+(the embedding matrix), which the table's last line estimates from the model actually loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+#: Tokens in the production model's vocabulary (intfloat/multilingual-e5-small, XLM-R tokenizer).
+FULL_VOCAB = 250_037
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--backend", default=None)
+    ap.add_argument("--questions", type=int, default=20)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    rows = [{"step": "python started", "rss_mb": c.rss_mb()}]
+    import bot.app  # noqa: F401 - what the bot process imports
+    from bot.service import QAService
+    from thaigov_qa.settings import Settings
+
+    rows.append({"step": "imported bot (telegram, index code)", "rss_mb": c.rss_mb()})
+    current = args.data_dir / "index" / "CURRENT"
+    gen = current.read_text().strip()
+    manifest = json.loads((args.data_dir / "index" / gen / "manifest.json").read_text())
+    backend = args.backend or manifest.get("backend") or "torch"
+    settings = Settings(data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend,
+                        _env_file=None)
+    service = QAService(settings)
+    service.searcher()
+    rows.append({"step": f"index opened ({manifest.get('chunks')} chunks)", "rss_mb": c.rss_mb()})
+    service.warm_up()
+    rows.append({"step": f"model loaded ({backend})", "rss_mb": c.rss_mb()})
+    qs = [json.loads(x)["question"] for x in c.DEV_QA.read_text(encoding="utf-8").splitlines() if x.strip()]
+    for q in qs[: args.questions]:
+        service.ask(q)
+    rows.append({"step": f"after {args.questions} questions", "rss_mb": c.rss_mb()})
+    rows.append({"step": "peak", "rss_mb": c.peak_rss_mb()})
+
+    vocab = 0
+    try:
+        tok = json.loads((c.SHARED_MODEL / "tokenizer.json").read_text(encoding="utf-8"))
+        vocab = len(tok["model"]["vocab"])
+    except (OSError, KeyError, ValueError):
+        pass
+    # float32 word-embedding rows in every backend (int8 quantises the MatMuls, not the embedding table)
+    extra = (FULL_VOCAB - vocab) * int(manifest.get("dim") or 384) * 4 / 2**20 if vocab else float("nan")
+    rows.append({"step": f"+ production model's full vocabulary ({FULL_VOCAB:,} vs {vocab:,} tokens), estimated",
+                 "rss_mb": rows[-2]["rss_mb"] + extra})
+    disk = sum(p.stat().st_size for p in (args.data_dir / "index" / gen).rglob("*") if p.is_file())
+    db = sum(p.stat().st_size for p in args.data_dir.glob("thaigov.sqlite*"))
+    c.emit(rows, args.json, title=f"Resident memory, bot-like process, backend={backend}")
+    if not args.json:
+        print(f"\nindex on disk: generation {gen} folder {disk / 2**20:.0f} MiB (FAISS + manifest), "
+              f"thaigov.sqlite(+wal) {db / 2**20:.0f} MiB (chunks, FTS5, embedding cache, registry)")
+        print(f"conditions: {c.conditions()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

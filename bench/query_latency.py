@@ -1,0 +1,117 @@
+"""Latency of ``ask`` (and of its parts) over a built index: p50/p95 per stage, on the dev questions.
+
+    python bench/query_latency.py --data-dir /work/fullindex [--backend onnx-int8] [--n 100] [--repeat 1]
+
+Opens the index as the bot does (``Searcher.open`` + ``Answerer``), answers one warm-up question, then
+times every question of ``../shared/eval/dev-qa.jsonl`` (or the first ``--n``) one at a time. The parts
+are timed by wrapping the reader's methods in this process: ``embed`` (question → vector), ``bm25``
+(FTS5), ``dense`` (FAISS); ``search`` is the whole retrieval (analysis, both searches, fusion) and
+``ask`` the whole answer (search + sentence selection + reply). Prints a table and the index's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+TIMES: dict[str, list[float]] = defaultdict(list)
+
+
+def _wrap(obj: object, name: str, label: str) -> None:
+    """Replace ``obj.name`` by a version that records its duration (ms) under ``label``."""
+    fn = getattr(obj, name)
+
+    def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            TIMES[label].append((time.perf_counter() - t0) * 1000)
+
+    setattr(obj, name, timed)
+
+
+def questions(n: int | None) -> list[str]:
+    rows = [json.loads(line) for line in c.DEV_QA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    qs = [r["question"] for r in rows]
+    return qs[:n] if n else qs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--backend", default=None, help="EMBEDDING_BACKEND (default: the one the index was built with)")
+    ap.add_argument("--n", type=int, default=0, help="questions (default: all dev questions)")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    from index.answer import Answerer
+    from index.retrieve import Searcher
+    from thaigov_qa.settings import Settings
+
+    manifest_backend = None
+    current = args.data_dir / "index" / "CURRENT"
+    if current.exists():
+        gen = current.read_text().strip()
+        mf = args.data_dir / "index" / gen / "manifest.json"
+        if mf.exists():
+            manifest_backend = json.loads(mf.read_text()).get("backend")
+    backend = args.backend or manifest_backend or "torch"
+    settings = Settings(data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend,
+                        _env_file=None)
+    print(f"# {c.conditions()} backend={backend}", file=sys.stderr)
+    with c.Timer() as t_open:
+        searcher = Searcher.open(settings)
+        answerer = Answerer(searcher, settings)
+    reader = searcher.reader
+    _wrap(reader, "bm25", "bm25")
+    _wrap(reader, "dense", "dense")
+    with c.Timer() as t_first:
+        answerer.ask("ครม. อนุมัติงบประมาณเท่าไร")  # warm-up: loads the model, fills caches
+    _wrap(reader.embedder, "encode_queries", "embed")
+    _wrap(searcher, "search", "search")
+    TIMES.clear()
+    qs = questions(args.n)
+    total = []
+    cpu0 = time.process_time()
+    for _ in range(args.repeat):
+        for q in qs:
+            t0 = time.perf_counter()
+            answerer.ask(q)
+            total.append((time.perf_counter() - t0) * 1000)
+    cpu = time.process_time() - cpu0
+    TIMES["ask"] = total
+    stats = reader.stats()
+    rows = []
+    for label in ("embed", "bm25", "dense", "search", "ask"):
+        values = TIMES.get(label, [])
+        rows.append({
+            "stage": label,
+            "calls": len(values),
+            "p50_ms": c.percentile(values, 50),
+            "p95_ms": c.percentile(values, 95),
+            "max_ms": max(values) if values else float("nan"),
+            "mean_ms": sum(values) / len(values) if values else float("nan"),
+        })
+    c.emit(rows, args.json, title=(
+        f"ask latency: {stats.get('releases')} releases, {stats.get('chunks')} chunks, backend={backend}, "
+        f"{len(qs)} dev questions x{args.repeat}"))
+    if not args.json:
+        print(f"\nopen: {t_open.wall:.1f} s; first ask (model load): {t_first.wall:.1f} s; "
+              f"CPU per ask: {1000 * cpu / max(1, len(total)):.0f} ms; RSS now {c.rss_mb():.0f} MiB; "
+              f"index bytes on disk {stats.get('bytes')}; torch threads={os.environ.get('OMP_NUM_THREADS', 'default')}")
+        print(f"conditions: {c.conditions()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

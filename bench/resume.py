@@ -1,0 +1,166 @@
+"""A build survives ``kill -9`` of its process group and resumes, embedding only what it had not kept.
+
+    python bench/resume.py [--releases 12] [--backend onnx-int8] [--batch-size 4]
+
+1. An uninterrupted ``thaigov-qa index build SRC --json`` into a fresh DATA_DIR (A).
+2. The same build into another fresh DATA_DIR (B), started in its own process group; when its embedding
+   cache holds about half of the passages, the whole group gets SIGKILL.
+3. The same command again in B: its ``--json`` summary's ``embedded`` must equal A's minus what the killed
+   run had committed, and B's final index must equal A's (same chunks, same FAISS ids, same vectors).
+
+SRC is a folder of small releases copied from ``../shared/corpus/sample`` into the bench data folder
+(never into the repository). The ONNX export is shared between A and B (one cache folder, symlinked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+
+def _env(data_dir: Path, backend: str, batch: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATA_DIR=str(data_dir),
+        EMBEDDING_MODEL=str(c.SHARED_MODEL),
+        EMBEDDING_BACKEND=backend,
+        EMBEDDING_BATCH_SIZE=str(batch),
+        PYTHONPATH=str(c.REPO),
+    )
+    return env
+
+
+def _cmd(src: Path) -> list[str]:
+    return [sys.executable, "-m", "thaigov_qa.cli", "index", "build", str(src), "--json"]
+
+
+def _summary(stdout: str) -> dict:
+    lines = [x for x in stdout.splitlines() if x.strip().startswith("{")]
+    if not lines:
+        raise SystemExit(f"no JSON summary in output:\n{stdout}")
+    return json.loads(lines[-1])
+
+
+def _cached(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(conn.execute("SELECT COUNT(*) FROM embedding_cache").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return -1
+
+
+def _index_state(data_dir: Path) -> tuple[list[tuple[str, int, str]], dict[tuple[str, int], np.ndarray]]:
+    """(url, position, sha) of live chunks and their vectors from the live FAISS file, keyed by (url, position)."""
+    import faiss
+
+    gen = int((data_dir / "index" / "CURRENT").read_text().strip())
+    conn = sqlite3.connect(data_dir / "thaigov.sqlite")
+    rows = conn.execute(
+        "SELECT chunk_id, url, position, sha FROM chunks WHERE gen_from <= ? AND (gen_to IS NULL OR gen_to > ?)",
+        (gen, gen),
+    ).fetchall()
+    conn.close()
+    index = faiss.read_index(str(data_dir / "index" / str(gen) / "vectors.faiss"))
+    vecs = {(u, p): index.reconstruct(int(cid)) for cid, u, p, _ in rows}
+    return sorted((u, p, s) for _, u, p, s in rows), vecs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--releases", type=int, default=12)
+    ap.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx", "onnx-int8"])
+    ap.add_argument("--batch-size", type=int, default=4)
+    ap.add_argument("--data-dir", type=Path, default=c.DEFAULT_DATA / "resume")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    root = args.data_dir
+    shutil.rmtree(root, ignore_errors=True)
+    src = root / "src"
+    src.mkdir(parents=True)
+    files = sorted(p for p in c.SAMPLE.rglob("*.txt") if 4_000 < p.stat().st_size < 15_000)
+    for p in c.pick(files, args.releases, seed=5):
+        shutil.copy(p, src / p.name)
+    shared_onnx = c.DEFAULT_DATA / "onnx-shared"
+    shared_onnx.mkdir(parents=True, exist_ok=True)
+    a, b = root / "A", root / "B"
+    for d in (a, b):
+        d.mkdir()
+        (d / "onnx").symlink_to(shared_onnx)
+    print(f"# {c.conditions()}", file=sys.stderr)
+
+    # 1. uninterrupted
+    with c.Timer() as ta:
+        run_a = subprocess.run(_cmd(src), env=_env(a, args.backend, args.batch_size), capture_output=True, text=True)
+    if run_a.returncode != 0:
+        raise SystemExit(run_a.stderr[-3000:])
+    sum_a = _summary(run_a.stdout)
+    half = max(1, sum_a["embedded"] // 2)
+
+    # 2. killed half-way
+    proc = subprocess.Popen(_cmd(src), env=_env(b, args.backend, args.batch_size), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    db = b / "thaigov.sqlite"
+    deadline = time.monotonic() + 1800
+    while proc.poll() is None and time.monotonic() < deadline:
+        if _cached(db) >= half:
+            break
+        time.sleep(0.05)
+    killed = proc.poll() is None
+    if killed:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    kept = _cached(db)
+
+    # 3. resumed
+    with c.Timer() as tb:
+        run_b = subprocess.run(_cmd(src), env=_env(b, args.backend, args.batch_size), capture_output=True, text=True)
+    if run_b.returncode != 0:
+        raise SystemExit(run_b.stderr[-3000:])
+    sum_b = _summary(run_b.stdout)
+
+    chunks_a, vecs_a = _index_state(a)
+    chunks_b, vecs_b = _index_state(b)
+    same_chunks = chunks_a == chunks_b
+    max_diff = max((float(np.abs(vecs_a[k] - vecs_b[k]).max()) for k in vecs_a if k in vecs_b), default=float("nan"))
+    rows = [
+        {"run": "A uninterrupted", "embedded": sum_a["embedded"], "chunks": sum_a["chunks"],
+         "releases": sum_a["releases"], "wall_s": ta.wall, "note": ""},
+        {"run": "B killed (SIGKILL to the process group)", "embedded": kept, "chunks": "-", "releases": "-",
+         "wall_s": float("nan"), "note": "vectors kept in the cache" if killed else "finished before the kill!"},
+        {"run": "B resumed", "embedded": sum_b["embedded"], "chunks": sum_b["chunks"], "releases": sum_b["releases"],
+         "wall_s": tb.wall, "note": f"expected {sum_a['embedded'] - kept}"},
+    ]
+    ok = killed and sum_b["embedded"] == sum_a["embedded"] - kept and same_chunks and len(vecs_a) == len(vecs_b)
+    c.emit(rows, args.json, title=f"Resumable build ({args.releases} releases, backend={args.backend}, "
+           f"batch {args.batch_size})")
+    verdict = {
+        "same_chunks(url,position,sha)": same_chunks,
+        "vectors": f"{len(vecs_a)} vs {len(vecs_b)}",
+        "max_abs_vector_diff": max_diff,
+        "resumed_embedded_only_missing": sum_b["embedded"] == sum_a["embedded"] - kept,
+        "ok": ok,
+    }
+    print(json.dumps(verdict) if args.json else "\n" + json.dumps(verdict, indent=1))
+    print(f"conditions: {c.conditions()}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
