@@ -177,7 +177,8 @@ def chunk_texts(releases: Sequence) -> tuple[list[str], str]:
         texts: list[str] = []
         for rel in releases:
             texts.extend(
-                chunking.passage_text(rel.title, rel.date, ch.text) for ch in chunking.chunk_release(rel, count)
+                chunking.passage_text(rel.title, rel.date, ch.text)
+                for ch in chunking.chunk_release(rel, count)
             )
         return texts, f"index.chunking {chunking.CHUNKER_VERSION} + passage_text (title and date prefix)"
     except (ImportError, AttributeError):
@@ -199,6 +200,17 @@ def chunk_texts(releases: Sequence) -> tuple[list[str], str]:
         if buf:
             texts.append(buf)
     return texts, "fallback (paragraphs packed to ~700 chars)"
+
+
+def live_generation(data_dir: Path) -> tuple[int, dict, Path]:
+    """(generation, manifest, folder) of the live index under ``data_dir`` (index.store's layout)."""
+    from index import store
+
+    index_dir = Path(data_dir) / "index"
+    gen = store.read_current(index_dir)
+    if gen is None:
+        raise SystemExit(f"no index built under {data_dir}")
+    return gen, store.read_manifest(index_dir, gen), store.gen_dir(index_dir, gen)
 
 
 def pick(seq: Sequence, n: int, seed: int = 7) -> list:

@@ -62,7 +62,10 @@ def main() -> int:
     qa = [r for r in qa if r["gold_urls"]]
     gold_all = {u for r in qa for u in r["gold_urls"]}
     conn = sqlite3.connect(f"file:{args.dev_data / 'thaigov.sqlite'}?mode=ro", uri=True)
-    meta = {u: (t, d) for u, t, d in conn.execute("SELECT url, title, date FROM indexed_releases WHERE gen_to IS NULL")}
+    meta = {
+        u: (t, d)
+        for u, t, d in conn.execute("SELECT url, title, date FROM indexed_releases WHERE gen_to IS NULL")
+    }
     rows = conn.execute("SELECT url, text, sha FROM chunks WHERE gen_to IS NULL ORDER BY chunk_id").fetchall()
     gold_rows = [r for r in rows if r[0] in gold_all]
     other = [r for r in rows if r[0] not in gold_all]
@@ -71,7 +74,9 @@ def main() -> int:
     key = model_id(str(c.SHARED_MODEL))
     torch_vecs, texts, urls = [], [], []
     for url, text, sha in chosen:
-        blob = conn.execute("SELECT vec FROM embedding_cache WHERE model = ? AND sha = ?", (key, sha)).fetchone()
+        blob = conn.execute(
+            "SELECT vec FROM embedding_cache WHERE model = ? AND sha = ?", (key, sha)
+        ).fetchone()
         if blob is None:
             continue
         title, date = meta[url]
@@ -85,8 +90,11 @@ def main() -> int:
     present = set(urls)
     golds = [set(r["gold_urls"]) for r in qa]
     questions = ["query: " + r["question"] for r in qa]
-    print(f"# {len(texts)} passages ({len(present & gold_all)} gold releases, {len(present)} releases), "
-          f"{len(questions)} answerable questions; {c.conditions()}", file=sys.stderr)
+    print(
+        f"# {len(texts)} passages ({len(present & gold_all)} gold releases, {len(present)} releases), "
+        f"{len(questions)} answerable questions; {c.conditions()}",
+        file=sys.stderr,
+    )
 
     import torch
     from sentence_transformers import SentenceTransformer
@@ -94,19 +102,39 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     st = SentenceTransformer(str(c.SHARED_MODEL), device="cpu")
     q_torch = st.encode(questions, normalize_embeddings=True, convert_to_numpy=True)
-    out = [{"backend": "torch (dev index cache)", "passages": len(texts), "embed_s": float("nan"),
-            "cpu_s": float("nan"), **_metrics(q_torch, p_torch, urls, golds), "cos_mean": 1.0, "cos_min": 1.0}]
+    out = [
+        {
+            "backend": "torch (dev index cache)",
+            "passages": len(texts),
+            "embed_s": float("nan"),
+            "cpu_s": float("nan"),
+            **_metrics(q_torch, p_torch, urls, golds),
+            "cos_mean": 1.0,
+            "cos_min": 1.0,
+        }
+    ]
     del st
     from index.onnx_backend import OnnxEncoder
 
     for name in args.backends.split(","):
-        enc = OnnxEncoder(str(c.SHARED_MODEL), args.data_dir, quantized=name == "onnx-int8", threads=args.threads)
+        enc = OnnxEncoder(
+            str(c.SHARED_MODEL), args.data_dir, quantized=name == "onnx-int8", threads=args.threads
+        )
         with c.Timer() as t:
             p = enc.encode(texts)
         q = enc.encode(questions)
         cos = np.sum(p * p_torch, axis=1)
-        out.append({"backend": name, "passages": len(texts), "embed_s": t.wall, "cpu_s": t.cpu,
-                    **_metrics(q, p, urls, golds), "cos_mean": float(cos.mean()), "cos_min": float(cos.min())})
+        out.append(
+            {
+                "backend": name,
+                "passages": len(texts),
+                "embed_s": t.wall,
+                "cpu_s": t.cpu,
+                **_metrics(q, p, urls, golds),
+                "cos_mean": float(cos.mean()),
+                "cos_min": float(cos.min()),
+            }
+        )
         print(f"  {out[-1]}", file=sys.stderr)
     c.emit(out, args.json, title=f"Dense retrieval on the dev questions, {len(texts)} dev-corpus passages")
     if not args.json:

@@ -1,6 +1,7 @@
 """Embedding throughput and agreement by backend: torch vs ONNX float32 vs ONNX int8, sorted or not by length.
 
-    python bench/embed_speed.py --n 300 [--threads 2] [--backends torch,torch-unsorted,onnx,onnx-int8,onnx-int8-unsorted]
+    python bench/embed_speed.py --n 300 [--threads 2] \
+        [--backends torch,torch-unsorted,onnx,onnx-int8,onnx-int8-unsorted]
 
 Passages are real chunks of ``../shared/corpus/sample`` (a reproducible random subset), prefixed
 ``passage: `` as the product embeds them. For each backend: wall and CPU seconds, chunks/s, and how
@@ -73,9 +74,11 @@ def main() -> int:
     releases = c.sample_releases()
     chunks, chunker = c.chunk_texts(releases)
     texts = ["passage: " + t for t in c.pick(chunks, args.n)]
-    print(f"# {len(texts)} passages from {len(releases)} sample releases, chunker: {chunker}; "
-          f"mean {np.mean([len(t) for t in texts]):.0f} chars; threads={args.threads}; {c.conditions()}",
-          file=sys.stderr)
+    print(
+        f"# {len(texts)} passages from {len(releases)} sample releases, chunker: {chunker}; "
+        f"mean {np.mean([len(t) for t in texts]):.0f} chars; threads={args.threads}; {c.conditions()}",
+        file=sys.stderr,
+    )
 
     reference: np.ndarray | None = None
     rows = []
@@ -85,7 +88,9 @@ def main() -> int:
         if base == "torch":
             encode = _torch_encoder(args.model, args.batch_size, args.threads, sort)
         elif base in ("onnx", "onnx-int8"):
-            encode = _onnx_encoder(args.model, args.data_dir, base == "onnx-int8", args.batch_size, args.threads, sort)
+            encode = _onnx_encoder(
+                args.model, args.data_dir, base == "onnx-int8", args.batch_size, args.threads, sort
+            )
         else:
             raise SystemExit(f"unknown backend {name!r}")
         encode(texts[:8])  # warm-up: first-call allocations, lazy init
@@ -113,7 +118,9 @@ def main() -> int:
             row["nn10_overlap"] = _neighbour_overlap(reference, vecs)
         rows.append(row)
         print(f"  {name}: {row['chunks_per_s']:.2f} chunks/s", file=sys.stderr)
-    c.emit(rows, args.json, title=f"Embedding throughput ({len(texts)} sample chunks, {args.threads} threads)")
+    c.emit(
+        rows, args.json, title=f"Embedding throughput ({len(texts)} sample chunks, {args.threads} threads)"
+    )
     if not args.json:
         print(f"\nconditions: {c.conditions()}")
     return 0

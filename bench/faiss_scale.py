@@ -40,7 +40,9 @@ def make_data(kind: str, n: int, nq: int, d: int = 384, seed: int = 0) -> tuple[
     """Database and query vectors (queries drawn from the same distribution, not in the database)."""
     rng = np.random.default_rng(seed)
     if kind == "random":
-        return _unit(rng.standard_normal((n, d), dtype=np.float32)), _unit(rng.standard_normal((nq, d), dtype=np.float32))
+        return _unit(rng.standard_normal((n, d), dtype=np.float32)), _unit(
+            rng.standard_normal((nq, d), dtype=np.float32)
+        )
     if kind == "clustered":
         mean = _unit(rng.standard_normal((1, d), dtype=np.float32))
         centres = _unit(mean * 2.2 + _unit(rng.standard_normal((4000, d), dtype=np.float32)))
@@ -112,9 +114,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=250_000)
     ap.add_argument("--queries", type=int, default=300)
-    ap.add_argument("--data", default="clustered", help="clustered | random | path to a .npy of real embeddings")
-    ap.add_argument("--indexes", default="Flat,FlatSQ8,HNSW32,IVF1024,IVF1024;SQ8",
-                    help="comma list; write IVF1024;SQ8 for the SQ8 variant")
+    ap.add_argument(
+        "--data", default="clustered", help="clustered | random | path to a .npy of real embeddings"
+    )
+    ap.add_argument(
+        "--indexes",
+        default="Flat,FlatSQ8,HNSW32,IVF1024,IVF1024;SQ8",
+        help="comma list; write IVF1024;SQ8 for the SQ8 variant",
+    )
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -125,8 +132,11 @@ def main() -> int:
     xb, xq = make_data(args.data, args.n, args.queries)
     ids = np.arange(len(xb), dtype=np.int64) * 3 + 1  # sparse ids, as chunk ids are
     pair = xb[np.random.default_rng(3).integers(0, len(xb), (2000, 2))]
-    print(f"# data={args.data} n={len(xb)} mean pairwise cos={float(np.mean(np.sum(pair[:, 0] * pair[:, 1], 1))):.3f}",
-          file=sys.stderr)
+    pair_cos = float(np.mean(np.sum(pair[:, 0] * pair[:, 1], 1)))
+    print(
+        f"# data={args.data} n={len(xb)} mean pairwise cos={pair_cos:.3f}",
+        file=sys.stderr,
+    )
 
     faiss.omp_set_num_threads(2)
     exact = faiss.IndexFlatIP(xb.shape[1])
@@ -160,23 +170,34 @@ def main() -> int:
                     _, got = index.search(q[None, :], 10)
                     lat.append((time.perf_counter() - t0) * 1000)
                     found.append(got[0])
-                recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth_ids, strict=True)]))
-                rows.append({
-                    "index": kind,
-                    "param": {"HNSW32": f"efSearch={value}", "IVF1024": f"nprobe={value}",
-                              "IVF1024,SQ8": f"nprobe={value}"}.get(kind, "-"),
-                    "threads": threads,
-                    "p50_ms": c.percentile(lat, 50),
-                    "p95_ms": c.percentile(lat, 95),
-                    "recall@10": recall,
-                    "build_s": tb.wall,
-                    "rss_growth_mb": grown,
-                    "disk_mb": disk,
-                    "remove_ids": "no (tombstones)" if kind.startswith("HNSW") else "yes",
-                })
+                recall = float(
+                    np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth_ids, strict=True)])
+                )
+                rows.append(
+                    {
+                        "index": kind,
+                        "param": {
+                            "HNSW32": f"efSearch={value}",
+                            "IVF1024": f"nprobe={value}",
+                            "IVF1024,SQ8": f"nprobe={value}",
+                        }.get(kind, "-"),
+                        "threads": threads,
+                        "p50_ms": c.percentile(lat, 50),
+                        "p95_ms": c.percentile(lat, 95),
+                        "recall@10": recall,
+                        "build_s": tb.wall,
+                        "rss_growth_mb": grown,
+                        "disk_mb": disk,
+                        "remove_ids": "no (tombstones)" if kind.startswith("HNSW") else "yes",
+                    }
+                )
                 print(f"  {rows[-1]}", file=sys.stderr)
         del index
-    c.emit(rows, args.json, title=f"FAISS at n={len(xb):,}, d={xb.shape[1]}, data={args.data}, k=10, one query at a time")
+    c.emit(
+        rows,
+        args.json,
+        title=f"FAISS at n={len(xb):,}, d={xb.shape[1]}, data={args.data}, k=10, one query at a time",
+    )
     if not args.json:
         print(f"\nconditions: {c.conditions()}")
     return 0

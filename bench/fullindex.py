@@ -1,4 +1,4 @@
-"""Build a full-size index of the whole archive (63,240 releases) with the product's build code, timed by phase.
+"""A full-size index of the whole archive (63,240 releases), built by the product's code, timed by phase.
 
     python bench/fullindex.py --data-dir /work/fullindex [--random-vectors] [--backend onnx-int8] [--limit N]
 
@@ -51,7 +51,9 @@ def random_fill(dim: int):  # noqa: ANN201
     """A stand-in for ``embed_missing``: random unit vectors for the chunks the cache lacks."""
     from index.embedding import EmbeddingCache
 
-    def fill(embedder, cache: EmbeddingCache, texts: dict[str, str], progress: bool = True, on_batch=None) -> int:  # noqa: ANN001
+    def fill(
+        embedder, cache: EmbeddingCache, texts: dict[str, str], progress: bool = True, on_batch=None
+    ) -> int:  # noqa: ANN001
         todo = sorted(cache.missing(list(texts)))
         rng = np.random.default_rng(12345)
         for start in range(0, len(todo), 5000):
@@ -86,12 +88,16 @@ def main() -> int:
     from thaigov_qa.settings import Settings
 
     settings = Settings(
-        data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=args.backend, _env_file=None
+        data_dir=args.data_dir,
+        embedding_model=str(c.SHARED_MODEL),
+        embedding_backend=args.backend,
+        _env_file=None,
     )
     build._read_source = _timed("read_parse_source", build._read_source)
     build._insert_chunks = _timed("chunk_tokenize_fts", build._insert_chunks)
     build.embed_missing = _timed(
-        "embed" if not args.random_vectors else "embed_random", random_fill(args.dim) if args.random_vectors else build.embed_missing
+        "embed" if not args.random_vectors else "embed_random",
+        random_fill(args.dim) if args.random_vectors else build.embed_missing,
     )
     build._add_from_cache = _timed("faiss_add", build._add_from_cache)
     VectorIndex.save = _timed("faiss_save", VectorIndex.save)

@@ -35,9 +35,15 @@ def new_releases(n: int, seed: int = 11) -> list:
     for i, rel in enumerate(picked):
         url = f"https://www.thaigov.go.th/news/contents/details/{9_900_000 + i}"
         body = f"(bench incremental {stamp})\n{rel.body}"
-        out.append(dataclasses.replace(
-            rel, url=url, release_id=str(9_900_000 + i), body=body, hash=content_hash(rel.title, rel.date, body)
-        ))
+        out.append(
+            dataclasses.replace(
+                rel,
+                url=url,
+                release_id=str(9_900_000 + i),
+                body=body,
+                hash=content_hash(rel.title, rel.date, body),
+            )
+        )
     return out
 
 
@@ -53,11 +59,11 @@ def main() -> int:
     from index.vectors import VectorIndex
     from thaigov_qa.settings import Settings
 
-    gen = (args.data_dir / "index" / "CURRENT").read_text().strip()
-    manifest = json.loads((args.data_dir / "index" / gen / "manifest.json").read_text())
+    _, manifest, _ = c.live_generation(args.data_dir)
     backend = args.backend or manifest.get("backend") or "torch"
-    settings = Settings(data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend,
-                        _env_file=None)
+    settings = Settings(
+        data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend, _env_file=None
+    )
     releases = new_releases(args.n)
     build._insert_chunks = _timed("chunk_tokenize_fts", build._insert_chunks)
     build.embed_missing = _timed("embed (incl. model load)", build.embed_missing)

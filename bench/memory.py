@@ -38,12 +38,11 @@ def main() -> int:
     from thaigov_qa.settings import Settings
 
     rows.append({"step": "imported bot (telegram, index code)", "rss_mb": c.rss_mb()})
-    current = args.data_dir / "index" / "CURRENT"
-    gen = current.read_text().strip()
-    manifest = json.loads((args.data_dir / "index" / gen / "manifest.json").read_text())
+    gen, manifest, folder = c.live_generation(args.data_dir)
     backend = args.backend or manifest.get("backend") or "torch"
-    settings = Settings(data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend,
-                        _env_file=None)
+    settings = Settings(
+        data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend, _env_file=None
+    )
     service = QAService(settings)
     service.searcher()
     rows.append({"step": f"index opened ({manifest.get('chunks')} chunks)", "rss_mb": c.rss_mb()})
@@ -54,6 +53,7 @@ def main() -> int:
         service.ask(q)
     rows.append({"step": f"after {args.questions} questions", "rss_mb": c.rss_mb()})
     rows.append({"step": "peak", "rss_mb": c.peak_rss_mb()})
+    rows.append({"step": f"(torch imported: {'torch' in sys.modules})", "rss_mb": float("nan")})
 
     vocab = 0
     try:
@@ -63,14 +63,20 @@ def main() -> int:
         pass
     # float32 word-embedding rows in every backend (int8 quantises the MatMuls, not the embedding table)
     extra = (FULL_VOCAB - vocab) * int(manifest.get("dim") or 384) * 4 / 2**20 if vocab else float("nan")
-    rows.append({"step": f"+ production model's full vocabulary ({FULL_VOCAB:,} vs {vocab:,} tokens), estimated",
-                 "rss_mb": rows[-2]["rss_mb"] + extra})
-    disk = sum(p.stat().st_size for p in (args.data_dir / "index" / gen).rglob("*") if p.is_file())
+    rows.append(
+        {
+            "step": f"+ production model's full vocabulary ({FULL_VOCAB:,} vs {vocab:,} tokens), estimated",
+            "rss_mb": rows[-3]["rss_mb"] + extra,
+        }
+    )
+    disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     db = sum(p.stat().st_size for p in args.data_dir.glob("thaigov.sqlite*"))
     c.emit(rows, args.json, title=f"Resident memory, bot-like process, backend={backend}")
     if not args.json:
-        print(f"\nindex on disk: generation {gen} folder {disk / 2**20:.0f} MiB (FAISS + manifest), "
-              f"thaigov.sqlite(+wal) {db / 2**20:.0f} MiB (chunks, FTS5, embedding cache, registry)")
+        print(
+            f"\nindex on disk: generation {gen} folder {disk / 2**20:.0f} MiB (FAISS + manifest), "
+            f"thaigov.sqlite(+wal) {db / 2**20:.0f} MiB (chunks, FTS5, embedding cache, registry)"
+        )
         print(f"conditions: {c.conditions()}")
     return 0
 

@@ -492,9 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("archive", type=Path)
     parser.add_argument("--work", type=Path, default=Path("/tmp/thaigov-mine"))
     parser.add_argument("--out", type=Path, default=DATA)
-    parser.add_argument(
-        "--rounds", type=int, default=1, help="2: re-pair using the first glossary (slow)"
-    )
+    parser.add_argument("--rounds", type=int, default=1, help="2: re-pair using the first glossary (slow)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     from pythainlp.corpus import thai_stopwords
@@ -540,12 +538,28 @@ def _round_two(records, glossary_rows, work: Path, stop: set[str]):
     return stage_align(pairs, stop), pairs
 
 
+MIN_PAIRS = 3
+
+
+def clean_rows(rows: list[tuple[str, str, float, int]]) -> list[tuple[str, str, float, int]]:
+    """Evidence floor and de-duplication: an alignment seen in fewer than three pairs is mostly chance
+    (a rare word co-occurring with whatever its two releases happened to share)."""
+    best: dict[tuple[str, str], tuple[float, int]] = {}
+    for w, x, sc, c in rows:
+        if c < MIN_PAIRS:
+            continue
+        prev = best.get((w, x))
+        if prev is None or prev[0] < sc:
+            best[(w, x)] = (sc, c)
+    return sorted(((w, x, sc, c) for (w, x), (sc, c) in best.items()), key=lambda r: (r[0], -r[2]))
+
+
 def _write_glossary(args: argparse.Namespace, pairs, glossary_rows) -> None:
+    glossary_rows = clean_rows(glossary_rows)
     (args.work / "pairs.tsv").write_text(
         "\n".join(f"{e['url']}\t{t['url']}\t{s:.1f}\t{e['title']}\t{t['title']}" for e, t, s in pairs)
     )
     args.out.mkdir(parents=True, exist_ok=True)
-    glossary_rows.sort(key=lambda r: (r[0], -r[2]))
     with (args.out / "glossary_en_th.tsv").open("w", encoding="utf-8") as f:
         f.write(
             f"# mined by bench/mine_glossary.py from {args.archive.name}: {len(pairs)} EN-TH release pairs\n"

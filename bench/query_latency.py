@@ -48,7 +48,9 @@ def questions(n: int | None) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, required=True)
-    ap.add_argument("--backend", default=None, help="EMBEDDING_BACKEND (default: the one the index was built with)")
+    ap.add_argument(
+        "--backend", default=None, help="EMBEDDING_BACKEND (default: the one the index was built with)"
+    )
     ap.add_argument("--n", type=int, default=0, help="questions (default: all dev questions)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", action="store_true")
@@ -58,16 +60,11 @@ def main() -> int:
     from index.retrieve import Searcher
     from thaigov_qa.settings import Settings
 
-    manifest_backend = None
-    current = args.data_dir / "index" / "CURRENT"
-    if current.exists():
-        gen = current.read_text().strip()
-        mf = args.data_dir / "index" / gen / "manifest.json"
-        if mf.exists():
-            manifest_backend = json.loads(mf.read_text()).get("backend")
-    backend = args.backend or manifest_backend or "torch"
-    settings = Settings(data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend,
-                        _env_file=None)
+    _, manifest, _ = c.live_generation(args.data_dir)
+    backend = args.backend or manifest.get("backend") or "torch"
+    settings = Settings(
+        data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend, _env_file=None
+    )
     print(f"# {c.conditions()} backend={backend}", file=sys.stderr)
     with c.Timer() as t_open:
         searcher = Searcher.open(settings)
@@ -94,21 +91,32 @@ def main() -> int:
     rows = []
     for label in ("embed", "bm25", "dense", "search", "ask"):
         values = TIMES.get(label, [])
-        rows.append({
-            "stage": label,
-            "calls": len(values),
-            "p50_ms": c.percentile(values, 50),
-            "p95_ms": c.percentile(values, 95),
-            "max_ms": max(values) if values else float("nan"),
-            "mean_ms": sum(values) / len(values) if values else float("nan"),
-        })
-    c.emit(rows, args.json, title=(
-        f"ask latency: {stats.get('releases')} releases, {stats.get('chunks')} chunks, backend={backend}, "
-        f"{len(qs)} dev questions x{args.repeat}"))
+        rows.append(
+            {
+                "stage": label,
+                "calls": len(values),
+                "p50_ms": c.percentile(values, 50),
+                "p95_ms": c.percentile(values, 95),
+                "max_ms": max(values) if values else float("nan"),
+                "mean_ms": sum(values) / len(values) if values else float("nan"),
+            }
+        )
+    c.emit(
+        rows,
+        args.json,
+        title=(
+            f"ask latency: {stats.get('releases')} releases, {stats.get('chunks')} chunks, "
+            f"backend={backend}, "
+            f"{len(qs)} dev questions x{args.repeat}"
+        ),
+    )
     if not args.json:
-        print(f"\nopen: {t_open.wall:.1f} s; first ask (model load): {t_first.wall:.1f} s; "
-              f"CPU per ask: {1000 * cpu / max(1, len(total)):.0f} ms; RSS now {c.rss_mb():.0f} MiB; "
-              f"index bytes on disk {stats.get('bytes')}; torch threads={os.environ.get('OMP_NUM_THREADS', 'default')}")
+        print(
+            f"\nopen: {t_open.wall:.1f} s; first ask (model load): {t_first.wall:.1f} s; "
+            f"CPU per ask: {1000 * cpu / max(1, len(total)):.0f} ms; RSS now {c.rss_mb():.0f} MiB; "
+            f"index bytes on disk {stats.get('bytes')}; "
+            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}"
+        )
         print(f"conditions: {c.conditions()}")
     return 0
 

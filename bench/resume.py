@@ -66,17 +66,18 @@ def _cached(db: Path) -> int:
 
 
 def _index_state(data_dir: Path) -> tuple[list[tuple[str, int, str]], dict[tuple[str, int], np.ndarray]]:
-    """(url, position, sha) of live chunks and their vectors from the live FAISS file, keyed by (url, position)."""
+    """(url, position, sha) of the live chunks, and their FAISS vectors keyed by (url, position)."""
     import faiss
 
-    gen = int((data_dir / "index" / "CURRENT").read_text().strip())
+    gen, _, folder = c.live_generation(data_dir)
     conn = sqlite3.connect(data_dir / "thaigov.sqlite")
     rows = conn.execute(
-        "SELECT chunk_id, url, position, sha FROM chunks WHERE gen_from <= ? AND (gen_to IS NULL OR gen_to > ?)",
+        "SELECT chunk_id, url, position, sha FROM chunks"
+        " WHERE gen_from <= ? AND (gen_to IS NULL OR gen_to > ?)",
         (gen, gen),
     ).fetchall()
     conn.close()
-    index = faiss.read_index(str(data_dir / "index" / str(gen) / "vectors.faiss"))
+    index = faiss.read_index(str(folder / "vectors.faiss"))
     vecs = {(u, p): index.reconstruct(int(cid)) for cid, u, p, _ in rows}
     return sorted((u, p, s) for _, u, p, s in rows), vecs
 
@@ -107,15 +108,23 @@ def main() -> int:
 
     # 1. uninterrupted
     with c.Timer() as ta:
-        run_a = subprocess.run(_cmd(src), env=_env(a, args.backend, args.batch_size), capture_output=True, text=True)
+        run_a = subprocess.run(
+            _cmd(src), env=_env(a, args.backend, args.batch_size), capture_output=True, text=True
+        )
     if run_a.returncode != 0:
         raise SystemExit(run_a.stderr[-3000:])
     sum_a = _summary(run_a.stdout)
     half = max(1, sum_a["embedded"] // 2)
 
     # 2. killed half-way
-    proc = subprocess.Popen(_cmd(src), env=_env(b, args.backend, args.batch_size), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        _cmd(src),
+        env=_env(b, args.backend, args.batch_size),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
     db = b / "thaigov.sqlite"
     deadline = time.monotonic() + 1800
     while proc.poll() is None and time.monotonic() < deadline:
@@ -130,7 +139,9 @@ def main() -> int:
 
     # 3. resumed
     with c.Timer() as tb:
-        run_b = subprocess.run(_cmd(src), env=_env(b, args.backend, args.batch_size), capture_output=True, text=True)
+        run_b = subprocess.run(
+            _cmd(src), env=_env(b, args.backend, args.batch_size), capture_output=True, text=True
+        )
     if run_b.returncode != 0:
         raise SystemExit(run_b.stderr[-3000:])
     sum_b = _summary(run_b.stdout)
@@ -138,18 +149,46 @@ def main() -> int:
     chunks_a, vecs_a = _index_state(a)
     chunks_b, vecs_b = _index_state(b)
     same_chunks = chunks_a == chunks_b
-    max_diff = max((float(np.abs(vecs_a[k] - vecs_b[k]).max()) for k in vecs_a if k in vecs_b), default=float("nan"))
+    max_diff = max(
+        (float(np.abs(vecs_a[k] - vecs_b[k]).max()) for k in vecs_a if k in vecs_b), default=float("nan")
+    )
     rows = [
-        {"run": "A uninterrupted", "embedded": sum_a["embedded"], "chunks": sum_a["chunks"],
-         "releases": sum_a["releases"], "wall_s": ta.wall, "note": ""},
-        {"run": "B killed (SIGKILL to the process group)", "embedded": kept, "chunks": "-", "releases": "-",
-         "wall_s": float("nan"), "note": "vectors kept in the cache" if killed else "finished before the kill!"},
-        {"run": "B resumed", "embedded": sum_b["embedded"], "chunks": sum_b["chunks"], "releases": sum_b["releases"],
-         "wall_s": tb.wall, "note": f"expected {sum_a['embedded'] - kept}"},
+        {
+            "run": "A uninterrupted",
+            "embedded": sum_a["embedded"],
+            "chunks": sum_a["chunks"],
+            "releases": sum_a["releases"],
+            "wall_s": ta.wall,
+            "note": "",
+        },
+        {
+            "run": "B killed (SIGKILL to the process group)",
+            "embedded": kept,
+            "chunks": "-",
+            "releases": "-",
+            "wall_s": float("nan"),
+            "note": "vectors kept in the cache" if killed else "finished before the kill!",
+        },
+        {
+            "run": "B resumed",
+            "embedded": sum_b["embedded"],
+            "chunks": sum_b["chunks"],
+            "releases": sum_b["releases"],
+            "wall_s": tb.wall,
+            "note": f"expected {sum_a['embedded'] - kept}",
+        },
     ]
-    ok = killed and sum_b["embedded"] == sum_a["embedded"] - kept and same_chunks and len(vecs_a) == len(vecs_b)
-    c.emit(rows, args.json, title=f"Resumable build ({args.releases} releases, backend={args.backend}, "
-           f"batch {args.batch_size})")
+    ok = (
+        killed
+        and sum_b["embedded"] == sum_a["embedded"] - kept
+        and same_chunks
+        and len(vecs_a) == len(vecs_b)
+    )
+    c.emit(
+        rows,
+        args.json,
+        title=f"Resumable build ({args.releases} releases, backend={args.backend}, batch {args.batch_size})",
+    )
     verdict = {
         "same_chunks(url,position,sha)": same_chunks,
         "vectors": f"{len(vecs_a)} vs {len(vecs_b)}",

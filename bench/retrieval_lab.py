@@ -39,9 +39,13 @@ class LabReader:
     def __init__(self, db: Path) -> None:
         self.conn = sqlite3.connect(db, check_same_thread=False)
         self.embedder = None
+        self._memo: dict[tuple[str, int], list[tuple[int, float]]] = {}
 
     def bm25(self, query_text: str, k: int) -> list[tuple[int, float]]:
-        return lexical.search(self.conn, query_text, k, 1)
+        key = (query_text, k)
+        if key not in self._memo:  # sweeps repeat the same lookups
+            self._memo[key] = lexical.search(self.conn, query_text, k, 1)
+        return self._memo[key]
 
     def dense(self, vector: object, k: int) -> list[tuple[int, float]]:
         return []
@@ -54,7 +58,8 @@ class LabReader:
             out += [
                 ChunkRow(*r)
                 for r in self.conn.execute(
-                    f"SELECT chunk_id, url, position, text, start_char, end_char FROM chunks WHERE chunk_id IN ({marks})",
+                    "SELECT chunk_id, url, position, text, start_char, end_char FROM chunks"
+                    f" WHERE chunk_id IN ({marks})",
                     part,
                 )
             ]
@@ -68,6 +73,42 @@ class LabReader:
 
     def reload_if_changed(self) -> bool:
         return False
+
+
+class _MemoEmbedder:
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.memo: dict[tuple[str, ...], object] = {}
+
+    def encode_queries(self, texts: list[str]) -> object:
+        key = tuple(texts)
+        if key not in self.memo:
+            self.memo[key] = self.inner.encode_queries(texts)  # type: ignore[attr-defined]
+        return self.memo[key]
+
+
+class MemoReader:
+    """The real IndexReader with every lookup memoised, so that weight sweeps cost no model calls."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.embedder = _MemoEmbedder(inner.embedder)  # type: ignore[attr-defined]
+        self.memo: dict[object, list[tuple[int, float]]] = {}
+
+    def bm25(self, query_text: str, k: int) -> list[tuple[int, float]]:
+        key = ("b", query_text, k)
+        if key not in self.memo:
+            self.memo[key] = self.inner.bm25(query_text, k)  # type: ignore[attr-defined]
+        return self.memo[key]
+
+    def dense(self, vector: object, k: int) -> list[tuple[int, float]]:
+        key = ("d", vector.tobytes(), k)  # type: ignore[attr-defined]
+        if key not in self.memo:
+            self.memo[key] = self.inner.dense(vector, k)  # type: ignore[attr-defined]
+        return self.memo[key]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
 
 
 def build(archive: Path, only: Path, work: Path) -> Path:
@@ -92,16 +133,21 @@ def build(archive: Path, only: Path, work: Path) -> Path:
         "CREATE TABLE chunks (chunk_id INTEGER PRIMARY KEY, url TEXT, position INTEGER, text TEXT,"
         " start_char INTEGER, end_char INTEGER, gen_from INTEGER, gen_to INTEGER)"
     )
-    conn.execute("CREATE TABLE rel (url TEXT, release_id TEXT, title TEXT, date TEXT, category TEXT, lang TEXT)")
+    conn.execute(
+        "CREATE TABLE rel (url TEXT, release_id TEXT, title TEXT, date TEXT, category TEXT, lang TEXT)"
+    )
     lexical.create_schema(conn)
     cid = 0
     for n, r in enumerate(releases):
-        conn.execute("INSERT INTO rel VALUES (?,?,?,?,?,?)", (r.url, r.release_id, r.title, r.date, r.category, r.lang))
+        conn.execute(
+            "INSERT INTO rel VALUES (?,?,?,?,?,?)", (r.url, r.release_id, r.title, r.date, r.category, r.lang)
+        )
         rows = []
         for ch in chunk_release(r, count):
             cid += 1
             conn.execute(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,1,NULL)", (cid, r.url, ch.position, ch.text, ch.start, ch.end)
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,1,NULL)",
+                (cid, r.url, ch.position, ch.text, ch.start, ch.end),
             )
             rows.append((cid, r.title, ch.text))
         lexical.insert_rows(conn, rows)
@@ -119,25 +165,63 @@ def main() -> int:
     p.add_argument("only", type=Path)
     p.add_argument("qa", type=Path)
     p.add_argument("--work", type=Path, default=Path("/tmp/thaigov-lab"))
+    p.add_argument("--index", type=Path, help="sweep over a real index (DATA_DIR) instead of the lexical lab")
     p.add_argument("--mode", default="hybrid")
     p.add_argument("--lang")
     p.add_argument("--misses", action="store_true", help="print the questions whose gold is not in the top 5")
+    p.add_argument("--set", action="append", default=[], help="weights override NAME=VALUE (repeatable)")
+    p.add_argument("--sweep", action="append", default=[], help="a config: 'a=1,b=2' (repeatable)")
     args = p.parse_args()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    db = build(args.archive, args.only, args.work)
-    from index.retrieve import Searcher
+    import os
 
-    searcher = Searcher(LabReader(db), Settings(_env_file=None), dense=False)
+    if args.index:
+        from index.reader import IndexReader
+
+        model = os.environ.get("EMBEDDING_MODEL", str(SHARED_MODEL))
+        settings = Settings(data_dir=args.index, embedding_model=model, _env_file=None)
+        reader: object = MemoReader(IndexReader.open(settings))
+        dense = True
+    else:
+        reader = LabReader(build(args.archive, args.only, args.work))
+        dense = False
+    import dataclasses
+
+    from index.retrieve import Searcher, Weights
+
     qs = load_questions(args.qa)
     if args.lang:
         qs = [q for q in qs if q["lang"] == args.lang]
+    for cfg in args.sweep:
+        kv = dict(x.split("=") for x in cfg.split(",") if x)
+        mode = kv.pop("mode", args.mode)
+        weights = dataclasses.replace(Weights(), **{k: type(getattr(Weights(), k))(v) for k, v in kv.items()})
+        searcher = Searcher(reader, Settings(_env_file=None), dense=dense, weights=weights)
+        res = evaluate(qs, lambda q, se=searcher, m=mode: [h.url for h in se.search(q, k=10, mode=m)])
+        s = summarize(res)
+        line = " ".join(
+            f"{lang}:R1={m['recall']['r@1']:.2f},R5={m['recall']['r@5']:.2f},MRR={m['mrr10']:.3f}"
+            for lang, m in s["by_lang"].items()
+        )
+        print(f"{cfg:<50} {line}", flush=True)
+    if args.sweep:
+        return 0
+    kv = dict(x.split("=") for x in args.set)
+    weights = dataclasses.replace(Weights(), **{k: type(getattr(Weights(), k))(v) for k, v in kv.items()})
+    searcher = Searcher(reader, Settings(_env_file=None), dense=dense, weights=weights)
     res = evaluate(qs, lambda q: [h.url for h in searcher.search(q, k=10, mode=args.mode)])
     s = summarize(res, mode=args.mode + " (lexical lab)")
     print(format_table(s))
     if args.misses:
         for q, r in zip(qs, res, strict=True):
             if r.answerable and (r.rank is None or r.rank > 5):
-                print(r.rank, q["lang"], q["question"][:100], "|", searcher.translation(searcher.analyze(q["question"]))[:150])
+                print(
+                    r.rank,
+                    q["lang"],
+                    q["question"][:100],
+                    "|",
+                    searcher.translation(searcher.analyze(q["question"]))[:150],
+                )
     print(json.dumps(s["by_lang"]), file=sys.stderr)
     return 0
 

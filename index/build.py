@@ -126,7 +126,10 @@ def build_index(
 
 
 def update_index(
-    settings: Settings, source: str | os.PathLike[str] | Sequence[str] | None = None, progress: bool = True
+    settings: Settings,
+    source: str | os.PathLike[str] | Sequence[str] | None = None,
+    progress: bool = True,
+    only: object = None,
 ) -> BuildReport:
     """Bring the index in line with ``source`` (default: ``settings.corpus_sources``), embedding only changes.
 
@@ -144,7 +147,7 @@ def update_index(
         raise ValueError("no source given and CORPUS_SOURCES is empty")
     releases: list[Release] = []
     for one in sources:
-        releases.extend(_read_source(one, None, report))
+        releases.extend(_read_source(one, only, report))
     if len(sources) > 1:
         from corpus.sources import dedupe
 
@@ -348,6 +351,7 @@ def _index_locked(
         or live is None
         or manifest.get("model") != embedder.model_id
         or manifest.get("chunker") != CHUNKER_VERSION
+        or manifest.get("lexicon", lexical.lexicon_version()) != lexical.lexicon_version()
     )
     if mode == "apply" and live is not None and full:
         raise RuntimeError(
@@ -420,6 +424,7 @@ def _index_locked(
             "chunks": n_chunks,
             "releases": n_releases,
             "chunker": CHUNKER_VERSION,
+            "lexicon": lexical.lexicon_version(),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "corpus_hash": _corpus_hash(hashes),
             "newest_date": _newest(conn, generation),

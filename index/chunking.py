@@ -152,7 +152,7 @@ def chunk_body(
     """
     units = _units(body, budget, count)
     groups = _pack(units, budget, overlap)
-    final: list[list[_Unit]] = []
+    final: list[tuple[list[_Unit], int]] = []
     pending = list(reversed(groups))
     while pending:
         batch = list(reversed(pending))
@@ -160,18 +160,17 @@ def chunk_body(
         totals = count([body[g[0].start : g[-1].end] for g in batch])
         for group, total in zip(batch, totals, strict=True):
             if total <= budget or len(group) == 1:
-                final.append(group)
+                final.append((group, total))
             else:
                 # Repack this group tighter and recheck (shrinks the budget by the excess).
                 tighter = _pack(group, max(1, budget - (total - budget) - 2), 0)
                 if len(tighter) == 1:
                     tighter = [group[: len(group) // 2], group[len(group) // 2 :]]
                 pending.extend(reversed(tighter))
-    final.sort(key=lambda g: (g[0].start, g[-1].end))
-    totals = count([body[g[0].start : g[-1].end] for g in final])
+    final.sort(key=lambda item: (item[0][0].start, item[0][-1].end))
     return [
         Chunk(position=i, text=body[g[0].start : g[-1].end], start=g[0].start, end=g[-1].end, n_tokens=n)
-        for i, (g, n) in enumerate(zip(final, totals, strict=True))
+        for i, (g, n) in enumerate(final)
     ]
 
 

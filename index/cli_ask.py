@@ -107,7 +107,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def demo_source() -> Path:
     """The shared sample when it is there (a richer demo), else the built-in one-release corpus."""
-    if SHARED_SAMPLE.is_dir() and any(SHARED_SAMPLE.glob("*.txt")):
+    if SHARED_SAMPLE.is_dir() and any(SHARED_SAMPLE.rglob("*.txt")):
         return SHARED_SAMPLE
     return BUILTIN_DEMO
 

@@ -31,7 +31,7 @@ def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
         else:
             if not args.source and not settings.corpus_sources:
                 raise UserError("no SOURCE given and CORPUS_SOURCES is empty")
-            report = update_index(settings, args.source, progress=progress)
+            report = update_index(settings, args.source, progress=progress, only=args.only)
     except (IndexLocked, SourceError, EmbeddingError) as exc:
         raise UserError(str(exc)) from None
     _print_skipped(report)
@@ -89,6 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = isub.add_parser("update", help="embed only new or changed releases; drop releases gone from SOURCE")
     p.add_argument("source", nargs="?", help="default: CORPUS_SOURCES")
+    p.add_argument("--only", metavar="LIST", help="file listing the archive paths to keep, one a line")
     p.add_argument("--json", action="store_true", help="one JSON summary object on standard output")
     p.set_defaults(handler=_update)
 

@@ -148,7 +148,12 @@ class Embedder:
         self.settings = settings
         self.model_id = model_id(settings.embedding_model)
         self.backend = settings.embedding_backend
-        self.device = pick_device(settings.embedding_device)
+        # Only torch needs a device; asking torch about CUDA imports it (~0.2 GB resident) for ONNX too.
+        self.device = (
+            pick_device(settings.embedding_device)
+            if self.backend == "torch"
+            else (settings.embedding_device or "cpu")
+        )
         self._encoder: Encoder | None = None
         self._tokenizer: object | None = None
         self._prompts = _read_prompts(settings.embedding_model)

@@ -237,7 +237,9 @@ class Glossary:
                 break
         return out
 
-    def translate(self, text: str, per_word: int = 2) -> list[Term]:
+    def translate(
+        self, text: str, per_word: int = 2, min_score: float = 0.0, names: bool = True
+    ) -> list[Term]:
         """Thai terms for the English words of ``text``: glossary bigrams first, then words, then names."""
         words = _WORD.findall(text)
         low = [w.lower() for w in words]
@@ -247,16 +249,18 @@ class Glossary:
             bigram = f"{low[i]} {low[i + 1]}"
             if bigram in self.entries:
                 for thai, score in self.entries[bigram][:per_word]:
-                    terms.append(Term(thai, score, bigram, "glossary"))
+                    if score >= min_score:
+                        terms.append(Term(thai, score, bigram, "glossary"))
                 used[i] = used[i + 1] = True
         for i, w in enumerate(low):
             if w in STOP or len(w) < 2:
                 continue
             if w in self.entries:
                 for thai, score in self.entries[w][:per_word]:
-                    terms.append(Term(thai, score, w, "glossary"))
+                    if score >= min_score:
+                        terms.append(Term(thai, score, w, "glossary"))
                 continue
-            if used[i]:
+            if used[i] or not names:
                 continue
             # Names: capitalised words the glossary does not know, alone or joined with the next
             # capitalised word ("Roi Et" → roiet).

@@ -65,6 +65,14 @@ def _trie():  # noqa: ANN202 - pythainlp's Trie
     return dict_trie(words)
 
 
+def lexicon_version() -> str:
+    """A short hash of the custom dictionary: documents and questions must be tokenized with the same one,
+    so a build records it and an update after a change re-tokenizes everything (no re-embedding)."""
+    import hashlib
+
+    return hashlib.sha1("\n".join(sorted(_load_names())).encode("utf-8")).hexdigest()[:12]
+
+
 def custom_words() -> frozenset[str]:
     """The names added to pythainlp's dictionary (for tests and for the retrieval part's glossary)."""
     return frozenset(_load_names())
@@ -135,9 +143,16 @@ def create_schema(conn: sqlite3.Connection) -> None:
 
 def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str]]) -> None:
     """Index ``(chunk_id, title, text)`` rows (tokenized here)."""
+    titles: dict[str, str] = {}  # a release's chunks share its title: tokenize it once
+
+    def title_tokens(title: str) -> str:
+        if title not in titles:
+            titles[title] = fts_text(title)
+        return titles[title]
+
     conn.executemany(
         "INSERT INTO chunk_fts(rowid, title, body) VALUES (?, ?, ?)",
-        [(cid, fts_text(title), fts_text(text)) for cid, title, text in rows],
+        [(cid, title_tokens(title), fts_text(text)) for cid, title, text in rows],
     )
 
 
@@ -147,7 +162,27 @@ def delete_rows(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> None:
 
 def search(conn: sqlite3.Connection, query_text: str, k: int, generation: int) -> list[tuple[int, float]]:
     """BM25 over title and body for chunks visible in ``generation``; higher score is better."""
-    expr = match_expression(tokenize(query_text))
+    return search_tokens(conn, tokenize(query_text), k, generation)
+
+
+def doc_freq(conn: sqlite3.Connection, term: str) -> int:
+    """In how many FTS rows ``term`` occurs (all generations: an estimate good enough to prune with)."""
+    try:
+        row = conn.execute("SELECT doc FROM temp.chunk_fts_vocab WHERE term = ?", (term,)).fetchone()
+    except sqlite3.OperationalError:
+        # The vocabulary view lives in the connection's temp schema, so read-only connections can have it.
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_fts_vocab USING fts5vocab(main, chunk_fts, 'row')"
+        )
+        row = conn.execute("SELECT doc FROM temp.chunk_fts_vocab WHERE term = ?", (term,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def search_tokens(
+    conn: sqlite3.Connection, tokens: Sequence[str], k: int, generation: int
+) -> list[tuple[int, float]]:
+    """:func:`search` over already tokenized words (callers that prune or expand the tokens first)."""
+    expr = match_expression(tokens)
     if not expr or k <= 0:
         return []
     rows = conn.execute(

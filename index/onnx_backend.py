@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 
 #: Bump when the exported graph or its files change, so that old caches are not reused.
 EXPORT_VERSION = 1
+#: How the int8 graph is quantised (part of its file name): per-channel weights, 7-bit range, and the
+#: word-embedding table (Gather) too. Measured on 60-80 sample passages: cosine to float32 0.9964 mean /
+#: 0.994 min, against 0.983 / 0.977 per-tensor, at the same speed; the 7-bit range avoids int16
+#: overflow in the U8S8 kernels of CPUs without VNNI; the int8 embedding table makes the file 38 MB
+#: instead of 94 MB (the production model's 250k-token vocabulary: ~0.1 GB instead of ~0.4 GB).
+QUANT_TAG = "pc-rr-g"
 #: Backend names (``settings.embedding_backend``) this module serves.
 BACKENDS = ("onnx", "onnx-int8")
 
@@ -44,13 +50,14 @@ def _require_ort():  # noqa: ANN202 - returns the module
         import onnxruntime  # noqa: PLC0415
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise BackendUnavailable(
-            "EMBEDDING_BACKEND=onnx needs onnxruntime: pip install 'thaigov-qa[onnx]' (or set EMBEDDING_BACKEND=torch)"
+            "EMBEDDING_BACKEND=onnx needs onnxruntime: pip install 'thaigov-qa[onnx]'"
+            " (or set EMBEDDING_BACKEND=torch)"
         ) from exc
     return onnxruntime
 
 
 def _model_fingerprint(model: str) -> str:
-    """A key that changes when the model changes: its name plus, for a local folder, its files' sizes and times."""
+    """A key that changes with the model: its name and, for a local folder, its files' sizes and times."""
     parts = [f"v{EXPORT_VERSION}", model]
     path = Path(model)
     if path.is_dir():
@@ -77,7 +84,7 @@ def ensure_export(model: str, data_dir: Path, quantized: bool) -> Path:
     """
     target = export_dir(model, data_dir)
     fp32 = target / "model.onnx"
-    int8 = target / "model-int8.onnx"
+    int8 = target / f"model-int8-{QUANT_TAG}.onnx"
     if not (fp32.is_file() and (target / "tokenizer.json").is_file()):
         _export_fp32(model, target)
     if quantized and not int8.is_file():
@@ -90,7 +97,9 @@ def _export_fp32(model: str, target: Path) -> None:
     try:
         import onnx  # noqa: F401, PLC0415
     except ImportError as exc:  # pragma: no cover
-        raise BackendUnavailable("exporting to ONNX needs the onnx package: pip install 'thaigov-qa[onnx]'") from exc
+        raise BackendUnavailable(
+            "exporting to ONNX needs the onnx package: pip install 'thaigov-qa[onnx]'"
+        ) from exc
     import torch  # noqa: PLC0415
     from sentence_transformers import SentenceTransformer  # noqa: PLC0415
 
@@ -101,7 +110,8 @@ def _export_fp32(model: str, target: Path) -> None:
     normalize = any(type(m).__name__ == "Normalize" for m in modules)
     if pooling is None or _pooling_mode(pooling) != "mean" or not normalize:
         raise BackendUnavailable(
-            f"the ONNX backend supports mean-pooled, normalised models; {model} is not: use EMBEDDING_BACKEND=torch"
+            f"the ONNX backend supports mean-pooled, normalised models; {model} is not:"
+            " use EMBEDDING_BACKEND=torch"
         )
     transformer = modules[0]
     hf_model = transformer.auto_model.eval()
@@ -160,13 +170,20 @@ def _pooling_mode(pooling: object) -> str:
 
 
 def _quantize(fp32: Path, int8: Path) -> None:
-    """int8 dynamic quantisation of the MatMul weights (activations quantised per batch at run time)."""
+    """int8 dynamic quantisation of the MatMul and embedding weights (activations quantised at run time)."""
     _require_ort()
     from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
 
     log.info("quantising %s to int8", fp32)
     tmp = int8.with_suffix(".tmp.onnx")
-    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
+    quantize_dynamic(
+        str(fp32),
+        str(tmp),
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul", "Gather"],
+        per_channel=True,
+        reduce_range=True,
+    )
     os.replace(tmp, int8)
 
 

@@ -53,6 +53,7 @@ class _Generation:
         self.generation = generation
         self.manifest = store.read_manifest(index_dir, generation)
         self.vectors = VectorIndex.load(store.gen_dir(index_dir, generation) / store.VECTORS)
+        self.doc_freq: dict[str, int] = {}  # per generation: a reload starts afresh
 
 
 def _check_model(manifest: dict[str, object], settings: Settings) -> None:
@@ -127,10 +128,28 @@ class IndexReader:
         return self._embedder
 
     # --- search ----------------------------------------------------------------------------------
-    def bm25(self, query_text: str, k: int) -> list[tuple[int, float]]:
-        """Chunk ids and BM25 scores (higher is better; title weighted) for the words of ``query_text``."""
+    def bm25(self, query_text: str, k: int, max_df: float | None = None) -> list[tuple[int, float]]:
+        """Chunk ids and BM25 scores (higher is better; title weighted) for the words of ``query_text``.
+
+        ``max_df``: leave out words found in more than this share of all chunks (``และ``, ``ที่``, ``การ``...).
+        Their BM25 weight is near zero but FTS5 must score every row they match, which dominates the
+        cost at full-corpus size. Measured on the development index (131 questions, 9,842 chunks):
+        ``max_df=0.1`` halves p50 (6.8 → 3.6 ms) with BM25 Recall@5 0.563 → 0.571; 0.5 changes no top-5.
+        """
+        tokens = lexical.tokenize(query_text)
         with self._lock:
-            return lexical.search(self._conn, query_text, k, self._gen.generation)
+            if max_df is not None and tokens:
+                limit = max_df * max(1, int(self._gen.manifest.get("chunks") or 0))
+                tokens = [t for t in dict.fromkeys(tokens) if self._doc_freq(t) <= limit]
+            return lexical.search_tokens(self._conn, tokens, k, self._gen.generation)
+
+    def _doc_freq(self, term: str) -> int:
+        cache = self._gen.doc_freq
+        if term not in cache:
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[term] = lexical.doc_freq(self._conn, term)
+        return cache[term]
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Chunk ids and cosine similarities of the ``k`` passages nearest to a query vector."""

@@ -67,13 +67,19 @@ class Weights:
     k: float = 20.0
     th_bm25: float = 1.0
     th_dense: float = 1.0
-    th_bm25_trans: float = 0.3
+    th_bm25_trans: float = 0.0
     en_bm25: float = 0.6
     en_dense: float = 1.0
     en_bm25_trans: float = 1.2
     en_dense_trans: float = 0.8
-    date_boost: float = 1.0
-    date_near_boost: float = 0.4
+    en_date_boost: float = 1.0
+    th_date_boost: float = 0.5
+    date_near: float = 0.4  # share of the boost for a date just outside the named one (within slack)
+    en_year_share: float = 0.2  # a named year is a weak clue: most of a year's releases match it
+    th_year_share: float = 0.0
+    trans_per_word: int = 2
+    trans_min_score: float = 0.0
+    trans_names: bool = True
     latest_boost: float = 0.5
     pool: int = 100
     passages: int = 3
@@ -194,7 +200,11 @@ class Searcher:
 
     def translation(self, info: QueryInfo) -> str:
         """The Thai rendering of an English question: glossary terms, names, dates, numbers, Latin words."""
-        terms = [t.thai for t in self.glossary.translate(info.text)]
+        w = self.weights
+        terms = [
+            t.thai
+            for t in self.glossary.translate(info.text, w.trans_per_word, w.trans_min_score, w.trans_names)
+        ]
         terms += info.thai_date_terms()
         terms += info.numbers
         terms += [w for w in info.latin if w.lower() not in self.glossary_stop]
@@ -229,7 +239,9 @@ class Searcher:
         if mode == "hybrid" and not en and w.th_bm25_trans > 0:
             # Thai questions about the corpus's English releases: the English words of the question's
             # Thai terms, and its dates written the English way.
-            english = to_english(self.glossary, tokenize(info.text)) + info.english_date_terms() + info.numbers
+            english = (
+                to_english(self.glossary, tokenize(info.text)) + info.english_date_terms() + info.numbers
+            )
             if english:
                 lists.append((w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool)))
         if mode in ("dense", "fusion", "hybrid") and self.use_dense:
@@ -292,6 +304,8 @@ class Searcher:
         if info.latest:
             dated = sorted((u for u in scores if dates[u]), key=lambda u: dates[u], reverse=True)  # type: ignore[arg-type, return-value]
             newest_rank = {u: i for i, u in enumerate(dated)}
+        boost = w.en_date_boost if info.lang == "en" else w.th_date_boost
+        year_share = w.en_year_share if info.lang == "en" else w.th_year_share
         for url, s in scores.items():
             d = dates[url]
             factor = 1.0
@@ -299,10 +313,11 @@ class Searcher:
                 best = 0.0
                 for win in info.dates:
                     before, after = _SLACK.get(win.kind, (2, 10))
+                    share = year_share if win.kind == "year" else 1.0
                     if win.start <= d <= win.end + dt.timedelta(days=min(after, 3)):
-                        best = max(best, w.date_boost)
+                        best = max(best, boost * share)
                     elif win.start - dt.timedelta(days=before) <= d <= win.end + dt.timedelta(days=after):
-                        best = max(best, w.date_near_boost)
+                        best = max(best, boost * share * w.date_near)
                 factor += best
             if url in newest_rank:
                 factor += w.latest_boost / (1 + newest_rank[url])

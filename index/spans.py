@@ -208,7 +208,7 @@ EN_TO_TH_UNITS: dict[str, tuple[str, ...]] = {
     "copies": ("ฉบับ", "เล่ม"),
     "points": ("คะแนน", "จุด"),
 }
-_RANGE_Q = re.compile(r"ถึงวัน|ถึงเมื่อ|ไหนถึง|ช่วงวัน|ระหว่างวัน|from when|how long|which days|what dates", re.I)
+RANGE_Q = re.compile(r"ถึงวัน|ถึงเมื่อ|ไหนถึง|ช่วงวัน|ระหว่างวัน|from when|how long|which days|what dates", re.I)
 _DURATION_Q = re.compile(r"นานแค่ไหน|นานเท่า|กี่ปี|กี่เดือน|กี่วัน|how long|how many years|how many months", re.I)
 _DURATION_UNIT = re.compile(r"ปี|เดือน|วัน|สัปดาห์|ชั่วโมง|years?|months?|days?|weeks?|hours?")
 _MONEY_Q = re.compile(
@@ -449,7 +449,7 @@ def best_span(
                 score -= 0.8
             if span.until is not None:
                 # Events run over days: a range answers "when" more fully, "from when to when" exactly.
-                score += 0.6 if _RANGE_Q.search(question) else 0.25
+                score += 0.6 if RANGE_Q.search(question) else 0.25
         if span.kind == "number":
             digits = re.findall(_NUM, span.text)
             if digits and all(_digits(d) in q_numbers for d in digits):
@@ -458,7 +458,7 @@ def best_span(
             score += bonus
             span = dataclasses.replace(span, fit=fit)
         if span.kind in ("person", "place") and _named_in(span.text, question):
-            score -= 1.0
+            score -= 1.5
         if anchors:
             # Nearness to the question's words, averaged so that a span beside several of them wins.
             near = [1.0 / (1.0 + _gap(a, span) / 30.0) for a in anchors]

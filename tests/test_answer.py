@@ -147,3 +147,39 @@ def test_no_index_is_a_one_line_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError) as err:
         _ask(_args(question=["anything"], json=False), make_settings(tmp_path / "empty"))
     assert "index build" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_llm_answer_and_fallback_over_the_real_index(base_index: BaseIndex) -> None:  # noqa: F811
+    """The LLM path end to end: it writes from the extractive answer's sources; a slow one is dropped."""
+    import threading
+
+    from index.answer import Answerer
+    from index.retrieve import Searcher
+    from tests.test_llm import ChatServer
+
+    srv = ChatServer()
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        settings = make_settings(
+            base_index.data_dir,
+            llm_base_url=srv.base_url,
+            llm_model="test-model",
+            llm_api_key="sk-secret",
+            llm_timeout_seconds=0.5,
+        )
+        answerer = Answerer(Searcher.open(settings), settings)
+        srv.reply = "The MOU was signed on 18 December 2023 [1] [12]."
+        a = answerer.ask("When was the Huawei MOU signed?")
+        assert a.found and a.generated
+        assert a.answer == "The MOU was signed on 18 December 2023 [1]."
+        assert a.sources[0].url == HUAWEI_URL and "18 ธ.ค. 2566" in a.evidence
+        assert texts("en")["llm_note"] in a.reply
+        assert "18 ธ.ค. 2566" in srv.requests[-1]["body"]["messages"][-1]["content"]
+
+        srv.delay = 1.5  # slower than the timeout: the extractive answer stands
+        a = answerer.ask("When was the Huawei MOU signed?")
+        assert a.found and not a.generated
+        assert a.answer is not None and a.answer.startswith("18 December 2023")
+    finally:
+        srv.shutdown()
+        srv.server_close()

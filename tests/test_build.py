@@ -206,3 +206,31 @@ def test_build_killed_before_the_switch(base_index: BaseIndex, tmp_path: Path) -
     reader = IndexReader.open(settings)
     assert _urls_of(reader, reader.bm25("qwertzu", 5)) == {HUAWEI_URL}
     reader.close()
+
+
+def test_cli_update_and_stats_json(
+    base_index: BaseIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from thaigov_qa.cli import main
+
+    settings, source = base_index.clone(tmp_path)
+    (source / "broken.txt").write_text("รัฐบาลไทย-\n\nไม่ใช่ข่าว\n", encoding="utf-8")
+    monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("EMBEDDING_MODEL", settings.embedding_model)
+    assert main(["index", "update", str(source), "--json"]) == 0
+    out, err = capsys.readouterr()
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert {"releases", "chunks", "embedded", "skipped", "seconds"} <= set(summary)
+    assert summary["embedded"] == 0 and summary["skipped"] == 1 and summary["releases"] == 5
+    assert "broken.txt" in err  # bad files are named on stderr, with the reason
+
+    assert main(["index", "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert {"releases", "chunks", "model", "generation", "bytes", "built_at"} <= set(stats)
+
+    # A second writer is refused with exit status 2 and a readable line.
+    with writer_lock(settings.index_dir):
+        assert main(["index", "update", str(source), "--json"]) == 2
+    assert "another index build or update is running" in capsys.readouterr().err

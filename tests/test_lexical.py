@@ -69,6 +69,12 @@ def test_title_weight_and_generation_filter(fts: sqlite3.Connection) -> None:
     assert all(score > 0 for _, score in hits)
 
 
+def test_doc_freq_counts_rows(fts: sqlite3.Connection) -> None:
+    assert lexical.doc_freq(fts, "หัวเว่ย") == 3
+    assert lexical.doc_freq(fts, "budget") == 1
+    assert lexical.doc_freq(fts, "ไม่มีคำนี้") == 0
+
+
 def test_english_query_and_operators_are_safe(fts: sqlite3.Connection) -> None:
     assert [cid for cid, _ in lexical.search(fts, "BUDGET cabinet", 5, generation=1)] == [4]
     for nasty in ("AND OR NOT", 'NEAR("x" "y")', "a* ^b", '"', "-"):

@@ -31,6 +31,9 @@ def test_search_rows_and_stats(base_index: BaseIndex) -> None:
         hits = reader.bm25("หัวเว่ย ลงนาม MOU", 5)
         assert hits and [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
         assert reader.chunks([hits[0][0]])[0].url == HUAWEI_URL
+        # Pruning words common to most chunks keeps the rare ones (and their ranking).
+        assert reader.bm25("หัวเว่ย ที่ และ", 5, max_df=0.5)[0][0] == reader.bm25("หัวเว่ย", 5)[0][0]
+        assert reader.bm25("ที่", 5, max_df=0.01) == []
 
         vector = reader.embedder.encode_queries(["When did the government sign the MOU with Huawei?"])[0]
         dense = reader.dense(vector, 3)

@@ -119,4 +119,3 @@ def load_settings(**overrides: object) -> Settings:
 def demo_model() -> str:
     """The model the demo uses: the shared offline copy when present, else the hub model."""
     return str(SHARED_MODEL) if SHARED_MODEL.is_dir() else HUB_MODEL
-
