@@ -3,7 +3,7 @@
     python bench/incremental.py --data-dir /work/fullindex [--n 50] [--backend onnx-int8]
 
 The 50 "new" releases are real releases of the archive (a reproducible random pick) given new URLs
-(``…/details/99xxxxx``) and a first body line naming this run, so their passages are new to the
+(``…/details/99xxxxx``) and the run's time in their title and body, so all their passages are new to the
 embedding cache and must really be embedded, chunked, tokenised into FTS5 and added to FAISS, and a
 new generation written and switched to. Rerunning replaces the same 50 URLs (their old chunks are
 retired): the index does not grow run after run. Prints the phases (wall and CPU seconds).
@@ -35,13 +35,15 @@ def new_releases(n: int, seed: int = 11) -> list:
     for i, rel in enumerate(picked):
         url = f"https://www.thaigov.go.th/news/contents/details/{9_900_000 + i}"
         body = f"(bench incremental {stamp})\n{rel.body}"
+        title = f"{rel.title} [{stamp}]"  # every passage carries the title: all of them are new
         out.append(
             dataclasses.replace(
                 rel,
                 url=url,
                 release_id=str(9_900_000 + i),
+                title=title,
                 body=body,
-                hash=content_hash(rel.title, rel.date, body),
+                hash=content_hash(title, rel.date, body),
             )
         )
     return out

@@ -61,8 +61,9 @@ def main() -> int:
         vocab = len(tok["model"]["vocab"])
     except (OSError, KeyError, ValueError):
         pass
-    # float32 word-embedding rows in every backend (int8 quantises the MatMuls, not the embedding table)
-    extra = (FULL_VOCAB - vocab) * int(manifest.get("dim") or 384) * 4 / 2**20 if vocab else float("nan")
+    # Word-embedding rows: float32 with torch/onnx, int8 with onnx-int8 (the Gather table is quantised too).
+    per_row = int(manifest.get("dim") or 384) * (1 if backend == "onnx-int8" else 4)
+    extra = (FULL_VOCAB - vocab) * per_row / 2**20 if vocab else float("nan")
     rows.append(
         {
             "step": f"+ production model's full vocabulary ({FULL_VOCAB:,} vs {vocab:,} tokens), estimated",

@@ -54,7 +54,7 @@ PASSAGE_CHARS = 400
 #: Below this confidence the answer abstains, per question language (calibrated on the development set,
 #: see docs/answers.md): an English question meets Thai evidence only through names, numbers and its
 #: glossary rendering, so its confidence runs lower for the same quality of evidence.
-CONFIDENCE_THRESHOLD = {"th": 0.6, "en": -0.3}
+CONFIDENCE_THRESHOLD = {"th": 0.6, "en": -0.2}
 #: A question asking for no particular kind of thing (what, which, yes/no) has no type check to back the
 #: evidence: it needs at least this much confidence whatever the language's threshold.
 KINDLESS_FLOOR = 0.4
@@ -77,6 +77,10 @@ class Weights:
     lexical: float = 1.0
     context: float = 0.25
     release: float = 1.0
+    #: English questions trust the retrieval rank less: English questions about Thai releases are
+    #: retrieved across languages (gold release first far less often than for Thai questions), so the
+    #: answering sentence of a release ranked 2-4 must be able to win over a weak one of the top hit.
+    release_en: float = 0.5
     passage: float = 0.25
     kind: float = 0.6
     kind_missing: float = 0.3
@@ -287,13 +291,13 @@ class Answerer:
         if not hits:
             return Answer(question, lang, False, None, None, [], qtype=qt.qtype)
         q_tokens, thai_tokens = self._question_tokens(text, lang)
+        phrases = self._thai_phrases(text, q_tokens) if lang == "en" else None
         candidates = self._candidates(hits)
-        best = self._score(candidates, hits, qt, text, q_tokens, lang, thai_tokens)
+        best = self._score(candidates, hits, qt, text, q_tokens, lang, thai_tokens, phrases)
         sources = self._sources(hits, best.url if best else None)
         if best is None:
             return Answer(question, lang, False, None, None, sources, qtype=qt.qtype)
-        evidence, span = self._evidence(best, qt, text, q_tokens)
-        phrases = self._thai_phrases(text) if lang == "en" else None
+        evidence, span = self._evidence(best, qt, text, q_tokens, phrases)
         confidence = self._confidence(best, hits, qt, span, q_tokens, phrases)
         if qt.kind not in (None, "reason") and (span is None or span.score < WEAK_SPAN):
             span = None
@@ -407,20 +411,34 @@ class Answerer:
             thai = {t: 0.8 * _weight(t) for t in content_tokens(rendering) if t not in tokens}
         return tokens, thai
 
-    def _thai_phrases(self, text: str) -> dict[str, list[str]] | None:
-        """English word → its whole Thai renderings (the Searcher's glossary), or None without one."""
+    def _thai_phrases(
+        self, text: str, q_tokens: dict[str, float] | None = None
+    ) -> dict[str, list[str]] | None:
+        """English word → the whole Thai phrases that say it: the Searcher's glossary renderings, month
+        names (full and abbreviated) and Buddhist-era years; None without a glossary.
+
+        Each English word is one *concept*: a Thai sentence matches it when it holds any of its phrases
+        (or the word itself, for names, acronyms and numbers written the same in both). Scoring concepts
+        rather than the tokens of the Thai rendering keeps a word with three renderings from counting
+        three times, and keeps syllable fragments of a guessed name from matching everywhere.
+        """
         glossary = getattr(self.searcher, "glossary", None)
         if glossary is None or not hasattr(glossary, "translate"):
             return None
         try:
             terms = glossary.translate(text)
-        except Exception as exc:  # noqa: BLE001 - only the confidence's cross-lingual part is lost
+        except Exception as exc:  # noqa: BLE001 - only the cross-lingual matching is lost
             log.debug("no glossary phrases for the question: %s", exc)
             return None
         out: dict[str, list[str]] = {}
         for term in terms:
+            thai = str(term.thai).casefold()
+            if len(thai) < 2:
+                continue
             for word in str(getattr(term, "source", "")).casefold().split():
-                out.setdefault(word, []).append(str(term.thai).casefold())
+                out.setdefault(word, []).append(thai)
+        for token in q_tokens or {}:
+            out.setdefault(token, []).extend(_date_phrases(token))
         return out
 
     def _thai_rendering(self, text: str) -> str:
@@ -480,6 +498,7 @@ class Answerer:
         q_tokens: dict[str, float],
         lang: str,
         thai_tokens: dict[str, float] | None = None,
+        phrases: dict[str, list[str]] | None = None,
     ) -> _Candidate | None:
         if not candidates:
             return None
@@ -498,6 +517,8 @@ class Answerer:
         # An English question meets a Thai sentence only through its Thai rendering, names and numbers;
         # each sentence is measured against the words it could contain, so languages compete fairly.
         cross = _cross_tokens(question, q_tokens, thai_tokens or {}) if lang == "en" else q_tokens
+        concepts = _translatable(question, q_tokens, phrases) if phrases is not None else None
+        rendered = _rendering_weights(q_tokens, phrases) if phrases is not None else None
         token_cache: dict[str, set[str]] = {}
 
         def toks(s: str) -> set[str]:
@@ -511,25 +532,37 @@ class Answerer:
             # Thai compounds hide words (ผู้ว่า in ผู้ว่าราชการจังหวัด): Thai tokens match inside the text.
             return t in tokens or (len(t) > 2 and _THAI.match(t) is not None and t in text)
 
+        release_weight = w.release_en if lang == "en" else w.release
+
+        def has_concept(t: str, tokens: set[str], low: str) -> bool:
+            return t in tokens or any(ph in low for ph in (phrases or {}).get(t, ()))
+
         for c in candidates:
             sent = c.sentences[c.index]
-            words = cross if (lang == "en" and _THAI.search(sent.text)) else q_tokens
-            total = sum(words.values()) or 1.0
-            stoks = toks(sent.text)
-            hit_words = {t for t in words if has(t, stoks, sent.text)}
-            lex = sum(words[t] for t in hit_words) / total
+            thai_sentence = lang == "en" and _THAI.search(sent.text) is not None
             ctx_text = " ".join(
                 c.sentences[j].text for j in (c.index - 1, c.index + 1) if 0 <= j < len(c.sentences)
             )
             ctx_toks = toks(ctx_text) if ctx_text else set()
-            ctx = (
-                sum(wt for t, wt in words.items() if t not in hit_words and has(t, ctx_toks, ctx_text))
-                / total
-            )
-            score = w.lexical * lex + w.context * ctx + w.release * prior.get(c.url, 0.0)
+            stoks = toks(sent.text)
+            if thai_sentence and concepts is not None:
+                # English question, Thai sentence: each English word is matched through its Thai phrases.
+                words = concepts
+                total = sum(words.values()) or 1.0
+                low, ctx_low = sent.text.casefold(), ctx_text.casefold()
+                hit_words = {t for t in words if has_concept(t, stoks, low)}
+                ctx_words = {t for t in words if t not in hit_words and has_concept(t, ctx_toks, ctx_low)}
+            else:
+                words = cross if thai_sentence else q_tokens
+                total = sum(words.values()) or 1.0
+                hit_words = {t for t in words if has(t, stoks, sent.text)}
+                ctx_words = {t for t in words if t not in hit_words and has(t, ctx_toks, ctx_text)}
+            lex = sum(words[t] for t in hit_words) / total
+            ctx = sum(words[t] for t in ctx_words) / total
+            score = w.lexical * lex + w.context * ctx + release_weight * prior.get(c.url, 0.0)
             score += w.passage * (c.passage_score / top_passage)
             if qt.kind:
-                anchors = _anchors(sent.text, words, qt.unit)
+                anchors = _anchors(sent.text, rendered if thai_sentence and rendered else words, qt.unit)
                 span = best_span(sent.text, qt, question, anchors, _year(c.release))
                 if span is None or span.score < WEAK_SPAN:
                     score -= w.kind_missing
@@ -569,7 +602,12 @@ class Answerer:
             c.score += self.weights.semantic * 10.0 * (sim - top)
 
     def _evidence(
-        self, best: _Candidate, qt: QuestionType, question: str, q_tokens: dict[str, float]
+        self,
+        best: _Candidate,
+        qt: QuestionType,
+        question: str,
+        q_tokens: dict[str, float],
+        phrases: dict[str, list[str]] | None = None,
     ) -> tuple[str, Span | None]:
         """The quoted evidence (the best sentence, widened with neighbours while short) and its span."""
         sents = best.sentences
@@ -599,8 +637,11 @@ class Answerer:
         span = best.span
         if qt.kind and qt.kind != "reason":
             # The span may sit in a neighbour sentence when the best one lacks it.
+            words = q_tokens
+            if phrases is not None and _THAI.search(evidence):
+                words = _rendering_weights(q_tokens, phrases)
             widened = best_span(
-                evidence, qt, question, _anchors(evidence, q_tokens, qt.unit), _year(best.release)
+                evidence, qt, question, _anchors(evidence, words, qt.unit), _year(best.release)
             )
             if span is None or (widened is not None and widened.score > span.score + 0.25):
                 span = widened
@@ -679,6 +720,42 @@ def _cross_tokens(question: str, q_tokens: dict[str, float], thai: dict[str, flo
     for t, wt in thai.items():
         out.setdefault(t, wt)
     return out or q_tokens
+
+
+def _translatable(
+    question: str, q_tokens: dict[str, float], phrases: dict[str, list[str]]
+) -> dict[str, float]:
+    """The English question's words a Thai sentence can hold: those with a Thai phrase, and names,
+    acronyms and numbers (written the same in both languages)."""
+    names = {t.casefold() for t in _NAMEISH.findall(question)}
+    out = {
+        t: wt for t, wt in q_tokens.items() if phrases.get(t) or t in names or any(ch.isdigit() for ch in t)
+    }
+    return out or q_tokens
+
+
+def _rendering_weights(q_tokens: dict[str, float], phrases: dict[str, list[str]] | None) -> dict[str, float]:
+    """The question's words and their Thai phrases, as anchors for spans in a Thai text."""
+    out = dict(q_tokens)
+    for t, wt in q_tokens.items():
+        for ph in (phrases or {}).get(t, ()):
+            out.setdefault(ph, wt)
+    return out
+
+
+def _date_phrases(token: str) -> list[str]:
+    """How a Thai text writes an English month name or a Gregorian year: full and abbreviated month
+    names, the Buddhist-era year (2025 → 2568)."""
+    from corpus.thaidate import EN_MONTHS, THAI_MONTHS, THAI_MONTHS_ABBR, ce_to_be
+
+    low = token.casefold()
+    for i, name in enumerate(EN_MONTHS):
+        name = name.casefold()
+        if low == name or (len(low) >= 3 and name.startswith(low) and low in (name[:3], name)):
+            return [THAI_MONTHS[i], THAI_MONTHS_ABBR[i]]
+    if re.fullmatch(r"(?:19|20)\d\d", token):
+        return [str(ce_to_be(int(token)))]
+    return []
 
 
 def preferred_twins(hits: list[Any]) -> dict[str, str]:

@@ -7,17 +7,9 @@ function; this module only collects them, so the parts can grow independently.
 from __future__ import annotations
 
 import argparse
-import importlib
 
-_PARTS = ("index.cli_build", "index.cli_search", "index.cli_ask")
+from thaigov_qa.cli import register_parts
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    for name in _PARTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+    register_parts(sub, ("index.cli_build", "index.cli_search", "index.cli_ask"))

@@ -224,8 +224,12 @@ class Glossary:
             return []
         ph = phonetic(word)
         scored = []
+        matcher = difflib.SequenceMatcher(None, b=ph)  # b is cached: compare many a's against one word
         for i in cand:
-            ratio = difflib.SequenceMatcher(None, ph, self._phon[i]).ratio()
+            matcher.set_seq1(self._phon[i])
+            if matcher.real_quick_ratio() < min_ratio or matcher.quick_ratio() < min_ratio:
+                continue
+            ratio = matcher.ratio()
             if ratio >= min_ratio:
                 scored.append((ratio, self.names[i][2], self.names[i][0]))
         scored.sort(reverse=True)
@@ -245,7 +249,19 @@ class Glossary:
         low = [w.lower() for w in words]
         terms: list[Term] = []
         used = [False] * len(words)
+        # Multi-word proper names first ("Roi Et" is a province, not ROI): two title-case words whose
+        # joined spelling sounds like a known Thai name.
         for i in range(len(words) - 1):
+            a, b = words[i], words[i + 1]
+            if a[0].isupper() and b[0].isupper() and not a.isupper() and not b.isupper() and not used[i]:
+                found = [(t, r) for t, r in self.match_name(low[i] + low[i + 1]) if r >= 0.9]
+                if found:
+                    for thai, ratio in found:
+                        terms.append(Term(thai, ratio, f"{low[i]} {low[i + 1]}", "name"))
+                    used[i] = used[i + 1] = True
+        for i in range(len(words) - 1):
+            if used[i] or used[i + 1]:
+                continue
             bigram = f"{low[i]} {low[i + 1]}"
             if bigram in self.entries:
                 for thai, score in self.entries[bigram][:per_word]:
@@ -253,7 +269,9 @@ class Glossary:
                         terms.append(Term(thai, score, bigram, "glossary"))
                 used[i] = used[i + 1] = True
         for i, w in enumerate(low):
-            if w in STOP or len(w) < 2:
+            if w in STOP or len(w) < 2 or (used[i] and not self.entries.get(w)):
+                continue
+            if used[i] and any(t.source.startswith(w + " ") or t.source.endswith(" " + w) for t in terms):
                 continue
             if w in self.entries:
                 for thai, score in self.entries[w][:per_word]:

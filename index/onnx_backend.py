@@ -148,7 +148,7 @@ def _export_fp32(model: str, target: Path) -> None:
         st.tokenizer.save_pretrained(str(tmp))
         meta = {
             "model": model,
-            "dim": st.get_sentence_embedding_dimension(),
+            "dim": (getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)(),
             "max_seq_length": st.max_seq_length,
             "export_version": EXPORT_VERSION,
         }
@@ -219,6 +219,9 @@ class OnnxEncoder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # No busy-waiting between ops: on a shared or busy CPU, spinning threads steal the cores the other
+        # thread needs (one question: 16.9 ms at 2 spinning threads, 8.6 ms without spinning, 7.8 ms on 1).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: Sequence[str], sort_by_length: bool = True) -> np.ndarray:

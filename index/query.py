@@ -103,6 +103,7 @@ _TH_TYPES = (
 
 _YEAR_EN = re.compile(r"(?<![\d,./])(?:in |fiscal |FY ?|year )?((?:19|20)\d\d)(?!\d|,\d)", re.I)
 _YEAR_TH = re.compile(r"(?:ปี|พ\.\s?ศ\.|พศ\.?|ปีงบประมาณ|งบประมาณ)\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d)")
+_YEAR_RANGE = re.compile(r"(?<!\d)(?:19|20|25)\d\d\s*[-–/]\s*(?:(?:19|20|25)\d\d|\d\d)(?!\d)")
 _YEAR_BE = re.compile(r"(?<![\d,./])(25[6-9]\d)(?!\d|,\d)")
 _QUARTER = re.compile(
     r"\bQ([1-4])\s*(?:of\s+)?((?:19|20)\d\d)\b|\b(first|second|third|fourth) quarter of ((?:19|20)\d\d)\b",
@@ -249,6 +250,10 @@ def _absolute_dates(text: str) -> list[DateWindow]:
             year = int(m.group(1)) - 543
             windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
             covered.append(m.span())
+    # A range of years ("plan 2017-2021", "2020-2022 figures") names the period a text covers, not when it
+    # was published: no date clue.
+    for m in _YEAR_RANGE.finditer(text):
+        covered.append(m.span())
     for m in _YEAR_EN.finditer(text):
         if free(*m.span(1)):
             year = int(m.group(1))

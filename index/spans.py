@@ -217,6 +217,11 @@ _MONEY_Q = re.compile(
     re.I,
 )
 _MONEY_UNIT = re.compile(r"บาท|ดอลลาร์|หยวน|ยูโร|เยน|baht|dollar|yuan|euro|yen|US\$|\$|฿|USD|THB", re.I)
+#: A question asking for a measured value (a score, an index), not a count: its answer is a bare number
+#: or one in points or per cent, never a count of things (``76 จังหวัด``, ``8,300 agencies``).
+_MEASURE_Q = re.compile(r"\b(?:score|index|rating|sentiment)\b|คะแนน|ดัชนี", re.I)
+_MEASURE_UNIT = re.compile(r"คะแนน|จุด|points?\b|%|ร้อยละ|เปอร์เซ็นต์|per ?cent|ระดับ", re.I)
+_COUNTED_TAIL = re.compile(rf"(?:{_TH_UNIT_RE}|[A-Za-z]{{3,}})\s*$")
 _PERCENT_Q = re.compile(r"เปอร์เซ็นต์|ร้อยละ|percent|%|rate|อัตรา|ดอกเบี้ย|interest|share|proportion", re.I)
 
 
@@ -422,6 +427,11 @@ def _unit_fit(span: Span, qt: QuestionType, question: str) -> tuple[float, float
     if _PERCENT_Q.search(question) and re.search(r"%|เปอร์เซ็นต์|ร้อยละ|percent", text):
         score += 0.8
         matched = True
+    if _MEASURE_Q.search(question) and not qt.unit:
+        expected = True
+        if _MEASURE_UNIT.search(text) or not _COUNTED_TAIL.search(text):
+            score += 0.8
+            matched = True
     if not expected:
         return score, None
     return score, 1.0 if matched else 0.0

@@ -77,6 +77,32 @@ def test_english_release_answers_english_question(answerer) -> None:  # noqa: AN
     assert texts("en")["quoted_th"] not in a.reply  # English evidence for an English question
 
 
+def test_english_question_finds_the_thai_sentence_through_its_words(answerer) -> None:  # noqa: ANN001
+    # Only the Thai release says it: the English words meet the Thai sentence through their Thai phrases
+    # (glossary renderings), the names written alike (Huawei, AI) and the counted unit (areas → ด้าน).
+    a = answerer.ask("How many areas does the government's cooperation with Huawei on cloud and AI cover?")
+    assert a.found and a.sources[0].url == HUAWEI_URL
+    assert "4 ด้าน" in (a.answer or "") + a.evidence
+    assert a.evidence in _body(HUAWEI_URL, answerer)
+
+
+def test_english_dates_are_matched_the_thai_way() -> None:
+    from index.answer import _date_phrases, _translatable
+
+    assert _date_phrases("february") == ["กุมภาพันธ์", "ก.พ."]
+    assert _date_phrases("Dec") == ["ธันวาคม", "ธ.ค."]
+    assert _date_phrases("2025") == ["2568"]  # Buddhist era
+    assert _date_phrases("decade") == [] and _date_phrases("123") == []
+    # Words a Thai sentence can hold: those with a Thai phrase, names and numbers; not the rest.
+    q = "How many beds did Siriraj hospital add in 2024?"
+    words = {"beds": 2.0, "siriraj": 2.0, "hospital": 2.0, "add": 1.5, "2024": 2.0}
+    assert set(_translatable(q, words, {"hospital": ["โรงพยาบาล"], "2024": ["2567"]})) == {
+        "siriraj",
+        "hospital",
+        "2024",
+    }
+
+
 @pytest.mark.parametrize(
     "question", ["What is the recipe for green curry with chicken?", "สูตรแกงเขียวหวานไก่ใส่อะไรบ้าง"]
 )

@@ -1,6 +1,7 @@
 """The ONNX embedding backends: offline export cached in DATA_DIR, same vectors as torch, input order kept.
 
-One export for the module (~20 s of CPU); skipped where the optional ``onnx`` extra is not installed.
+One export for the module (~20 s of CPU); the ONNX tests skip where the optional ``onnx`` extra is not
+installed. Also the IVF vector index of ``index/ann.py``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("onnxruntime")
-pytest.importorskip("onnx")
-
-from index import onnx_backend  # noqa: E402
-from index.embedding import Embedder  # noqa: E402
-from thaigov_qa.settings import Settings  # noqa: E402
+from index import onnx_backend
+from index.embedding import Embedder
+from thaigov_qa.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +32,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def int8_path(data_dir: Path, model_path: Path) -> Path:
+    pytest.importorskip("onnxruntime")  # the optional extra: pip install -e '.[onnx]'
+    pytest.importorskip("onnx")
     return onnx_backend.ensure_export(str(model_path), data_dir, quantized=True)
 
 
@@ -70,3 +70,44 @@ def test_embedder_uses_backend_setting(data_dir: Path, model_path: Path, int8_pa
     assert isinstance(embedder.encoder, onnx_backend.OnnxEncoder)
     assert q.shape == (1, embedder.dim) and abs(float(np.linalg.norm(q)) - 1) < 1e-4
     assert embedder.cache_key.endswith("#onnx-int8")  # int8 vectors never mix with float ones in the cache
+
+
+def _clustered(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((300, dim)).astype(np.float32)
+    x = centres[rng.integers(0, 300, n)] + 0.3 * rng.standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_ivf_finds_what_exact_search_finds_and_removes_ids(tmp_path: Path) -> None:
+    import faiss
+
+    from index import ann
+
+    x = _clustered(20_000)
+    ids = np.arange(len(x), dtype=np.int64) * 3 + 1  # sparse ids, as chunk ids are
+    index = ann.build(ids, x, "ivf")
+    assert faiss.try_extract_index_ivf(index) is not None
+    exact = ann.build(ids, x, "flat")
+    queries = _clustered(50, seed=1)
+    _, got = index.search(queries, 5)
+    _, want = exact.search(queries, 5)
+    recall = np.mean([len(set(g) & set(w)) / 5 for g, w in zip(got, want, strict=True)])
+    assert recall >= 0.9, recall
+    assert np.allclose(index.reconstruct(int(ids[7])), x[7])
+    assert index.remove_ids(ids[:10]) == 10 and index.ntotal == len(x) - 10
+    assert set(ann.all_ids(index)) == set(ids[10:].tolist())
+    faiss.write_index(index, str(tmp_path / "v.faiss"))
+    loaded = ann.tune(faiss.read_index(str(tmp_path / "v.faiss")), nprobe=8)
+    assert faiss.extract_index_ivf(loaded).nprobe == 8 and loaded.ntotal == len(x) - 10
+
+
+def test_small_indexes_stay_exact() -> None:
+    import faiss
+
+    from index import ann
+
+    x = _clustered(500)
+    index = ann.build(np.arange(500, dtype=np.int64), x, "ivf")
+    assert isinstance(index, faiss.IndexIDMap2)  # too few vectors to train lists: exact search
+    assert set(ann.all_ids(index)) == set(range(500))

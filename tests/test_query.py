@@ -26,6 +26,8 @@ def test_english_fiscal_quarter_and_half() -> None:
     assert ("2023-10-01", "2023-12-31", "quarter") in windows("What was the MPI for Q4 2023?")
     assert ("2024-07-01", "2024-12-31", "quarter") in windows("most homes sold in the second half of 2024")
     assert ("2021-09-01", "2021-12-31", "quarter") in windows("a loan SMS in late 2021")
+    # A range of years is the period a text covers, not a publication date.
+    assert windows("the sports plan (2017-2021)") == []
 
 
 def test_thai_dates_be_and_short_years() -> None:

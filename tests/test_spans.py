@@ -121,3 +121,15 @@ def test_sentences_are_verbatim_slices_and_keep_names_whole() -> None:
         assert len(s.text) <= 320
     assert not any(s.text.endswith("นายชัย") for s in sentences)
     assert "They discussed trade and rubber prices." in [s.text for s in sentences]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What was the consumer confidence index in May?", "ดัชนีความเชื่อมั่นผู้บริโภคเดือนพฤษภาคมอยู่ที่เท่าไร"],
+)
+def test_a_score_or_index_is_not_a_count_of_things(question: str) -> None:
+    # A measured value is a bare number (or points, per cent), not "77 จังหวัด" counted beside it.
+    text = "การสำรวจครอบคลุม 77 จังหวัด พบว่าดัชนีความเชื่อมั่นผู้บริโภคอยู่ที่ระดับ 52.4 ลดลงจากเดือนก่อน"
+    span = best_span(text, detect_qtype(question), question)
+    assert span is not None and span.text.strip() == "52.4"
+    assert span.fit == 1.0

@@ -9,6 +9,7 @@ standard error; a bad setting or input ends the program with one readable line a
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -23,6 +24,21 @@ class UserError(Exception):
     """An error the user can fix (bad path, no index yet...): printed as one line, exit status 2."""
 
 
+def register_parts(sub: argparse._SubParsersAction, names: Sequence[str]) -> None:  # type: ignore[type-arg]
+    """Let each named module add its subcommands (``module.register(sub)``).
+
+    A module that does not exist is skipped, so one package's commands never depend on another's files.
+    """
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="thaigov-qa",
@@ -30,18 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on standard error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    # Imported here so that `thaigov-qa --help` works even while a part is being written.
-    from corpus import cli as corpus_cli
-
-    corpus_cli.register(sub)
-    for module_name in ("index.cli", "bot.cli"):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(sub)
+    register_parts(sub, ("corpus.cli", "index.cli", "bot.cli"))
     return parser
 
 
