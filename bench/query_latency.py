@@ -54,6 +54,11 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=0, help="questions (default: all dev questions)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--omp-threads", type=int, default=0, help="faiss.omp_set_num_threads (0: leave as is)")
+    ap.add_argument(
+        "--ann", default="", help="what-if: rebuild the loaded vectors as ivf / ivf-sq8 (index/ann.py)"
+    )
+    ap.add_argument("--max-df", type=float, default=None, help="what-if: force reader.bm25(max_df=...)")
     args = ap.parse_args()
 
     from index.answer import Answerer
@@ -70,6 +75,28 @@ def main() -> int:
         searcher = Searcher.open(settings)
         answerer = Answerer(searcher, settings)
     reader = searcher.reader
+    whatif = []
+    if args.omp_threads:
+        import faiss
+
+        faiss.omp_set_num_threads(args.omp_threads)
+        whatif.append(f"omp_threads={args.omp_threads}")
+    if args.ann:
+        from index import ann
+
+        flat = reader._gen.vectors.index  # IndexIDMap2(IndexFlatIP), as vectors.py writes it
+        ids = ann.all_ids(flat)
+        with c.Timer() as t_ann:
+            reader._gen.vectors.index = ann.build(ids, flat.index.reconstruct_n(0, flat.ntotal), args.ann)
+        whatif.append(f"ann={args.ann} (built in {t_ann.wall:.0f} s)")
+    if args.max_df is not None:
+        plain_bm25 = reader.bm25
+
+        def pruned(query_text: str, k: int, max_df: float | None = None) -> list[tuple[int, float]]:
+            return plain_bm25(query_text, k, max_df=args.max_df)
+
+        reader.bm25 = pruned
+        whatif.append(f"max_df={args.max_df}")
     _wrap(reader, "bm25", "bm25")
     _wrap(reader, "dense", "dense")
     with c.Timer() as t_first:
@@ -107,7 +134,7 @@ def main() -> int:
         title=(
             f"ask latency: {stats.get('releases')} releases, {stats.get('chunks')} chunks, "
             f"backend={backend}, "
-            f"{len(qs)} dev questions x{args.repeat}"
+            f"{len(qs)} dev questions x{args.repeat}" + (f"; what-if: {', '.join(whatif)}" if whatif else "")
         ),
     )
     if not args.json:

@@ -28,107 +28,18 @@ GLOSSARY_FILE = DATA_DIR / "glossary_en_th.tsv"
 NAMES_FILE = DATA_DIR / "names_th.tsv"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*[A-Za-z]|[A-Za-z]")
-STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "and",
-        "or",
-        "by",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "his",
-        "her",
-        "their",
-        "our",
-        "we",
-        "he",
-        "she",
-        "they",
-        "them",
-        "you",
-        "i",
-        "not",
-        "no",
-        "but",
-        "if",
-        "than",
-        "then",
-        "so",
-        "such",
-        "also",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "each",
-        "other",
-        "into",
-        "over",
-        "under",
-        "about",
-        "after",
-        "before",
-        "during",
-        "between",
-        "up",
-        "down",
-        "out",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "said",
-        "says",
-        "say",
-        "many",
-        "much",
-        "according",
-        "far",
-        "long",
-        "large",
-        "until",
-        "besides",
-    ]
-)
+#: English function words, skipped both when the glossary is mined (bench/mine_glossary.py) and when a
+#: question is looked up in it.
+_FUNCTION_WORDS = """
+    a an the of to in on at for and or by with from as is are was were be been being this that
+    these those it its his her their our we he she they them you i not no but if than then so such
+    also which who whom whose what when where why how all any each other into over under about
+    after before during between up down out will would can could should may might must has have had
+    do does did said says say
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+#: Words a question may hold that carry no meaning to look up.
+STOP = FUNCTION_WORDS | {"many", "much", "according", "far", "long", "large", "until", "besides"}
 
 
 @dataclass(frozen=True)
@@ -249,19 +160,7 @@ class Glossary:
         low = [w.lower() for w in words]
         terms: list[Term] = []
         used = [False] * len(words)
-        # Multi-word proper names first ("Roi Et" is a province, not ROI): two title-case words whose
-        # joined spelling sounds like a known Thai name.
         for i in range(len(words) - 1):
-            a, b = words[i], words[i + 1]
-            if a[0].isupper() and b[0].isupper() and not a.isupper() and not b.isupper() and not used[i]:
-                found = [(t, r) for t, r in self.match_name(low[i] + low[i + 1]) if r >= 0.9]
-                if found:
-                    for thai, ratio in found:
-                        terms.append(Term(thai, ratio, f"{low[i]} {low[i + 1]}", "name"))
-                    used[i] = used[i + 1] = True
-        for i in range(len(words) - 1):
-            if used[i] or used[i + 1]:
-                continue
             bigram = f"{low[i]} {low[i + 1]}"
             if bigram in self.entries:
                 for thai, score in self.entries[bigram][:per_word]:
@@ -269,9 +168,7 @@ class Glossary:
                         terms.append(Term(thai, score, bigram, "glossary"))
                 used[i] = used[i + 1] = True
         for i, w in enumerate(low):
-            if w in STOP or len(w) < 2 or (used[i] and not self.entries.get(w)):
-                continue
-            if used[i] and any(t.source.startswith(w + " ") or t.source.endswith(" " + w) for t in terms):
+            if w in STOP or len(w) < 2:
                 continue
             if w in self.entries:
                 for thai, score in self.entries[w][:per_word]:
