@@ -66,7 +66,7 @@ def main() -> int:
             f"{CONFIDENCE_THRESHOLD.get(lang)})"
         )
         print("   threshold  accuracy  unanswerable_refused  answerable_refused")
-        for t in [x / 10 for x in range(-6, 13)]:
+        for t in [x / 20 for x in range(-12, 25)]:
             acc = sum(1 for r in ans if r["correct"] and r["confidence"] > t) / len(ans)
             wrong = sum(1 for r in ans if r["confidence"] <= t) / len(ans)
             refused = sum(1 for r in un if r["confidence"] <= t) / len(un) if un else float("nan")

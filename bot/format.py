@@ -109,11 +109,7 @@ def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
         while i < len(atoms):
             atom = atoms[i]
             if atom.tag:
-                if atom.closing:
-                    if stack and stack[-1].tag == atom.tag:
-                        stack.pop()
-                else:
-                    stack.append(atom)
+                _track(stack, atom)
             else:
                 if length + atom.units > limit:
                     break
@@ -157,15 +153,20 @@ def _glued(char: str) -> bool:
     return bool(char) and (char in _GLUE or unicodedata.category(char) in ("Mn", "Me", "Mc"))
 
 
+def _track(stack: list[_Atom], atom: _Atom) -> None:
+    """Update the stack of open tags with one tag atom (a closing tag pops its opener)."""
+    if atom.closing:
+        if stack and stack[-1].tag == atom.tag:
+            stack.pop()
+    else:
+        stack.append(atom)
+
+
 def _stack_at(atoms: Sequence[_Atom], start: int, carried: list[_Atom], end: int) -> list[_Atom]:
     stack = list(carried)
     for atom in atoms[start:end]:
         if atom.tag:
-            if atom.closing:
-                if stack and stack[-1].tag == atom.tag:
-                    stack.pop()
-            else:
-                stack.append(atom)
+            _track(stack, atom)
     return stack
 
 

@@ -397,8 +397,7 @@ def _index_locked(
             (generation, generation),
         ).fetchall()
         dim = cache.dim() or embedder.dim
-        vectors = VectorIndex.new(dim)
-        _add_from_cache(vectors, cache, rows, dim)
+        vectors = _build_from_cache(cache, rows, dim, settings.vector_index)
     else:
         vectors = VectorIndex.load(store.gen_dir(index_dir, live) / store.VECTORS)
         vectors.remove(np.asarray(retired_ids, dtype=np.int64))
@@ -421,6 +420,7 @@ def _index_locked(
             "model": embedder.model_id,
             "backend": embedder.backend,
             "dim": vectors.dim,
+            "vector_index": vectors.kind,
             "chunks": n_chunks,
             "releases": n_releases,
             "chunker": CHUNKER_VERSION,
@@ -442,6 +442,21 @@ def _index_locked(
     report.chunks = n_chunks
     report.seconds = time.monotonic() - started
     return report
+
+
+def _build_from_cache(
+    cache: EmbeddingCache, rows: Sequence[tuple[int, str]], dim: int, kind: str
+) -> VectorIndex:
+    """A new index over all (chunk_id, sha) rows' cached vectors; IVF trains on them, so all at once."""
+    if kind == "flat" or not rows:
+        vectors = VectorIndex.new(dim)
+        _add_from_cache(vectors, cache, rows, dim)
+        return vectors
+    ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+    matrix = np.empty((len(rows), dim), dtype=np.float32)
+    for i in range(0, len(rows), 20_000):
+        matrix[i : i + 20_000] = cache.get([r[1] for r in rows[i : i + 20_000]], dim)
+    return VectorIndex.build(ids, matrix, kind)
 
 
 def _add_from_cache(

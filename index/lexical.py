@@ -178,23 +178,54 @@ def doc_freq(conn: sqlite3.Connection, term: str) -> int:
     return int(row[0]) if row else 0
 
 
+#: Rows fetched beyond ``k`` so that chunks of other generations (an update's retired rows, kept until
+#: the next build's garbage collection) filtered out afterwards rarely leave fewer than ``k``.
+EXTRA_ROWS = 32
+
+
 def search_tokens(
     conn: sqlite3.Connection, tokens: Sequence[str], k: int, generation: int
 ) -> list[tuple[int, float]]:
-    """:func:`search` over already tokenized words (callers that prune or expand the tokens first)."""
+    """:func:`search` over already tokenized words (callers that prune or expand the tokens first).
+
+    Why the generation filter is not in the FTS query: joining ``chunks`` made SQLite look up every
+    matching row (hundreds of thousands for a common word at full size), doubling the query's cost
+    (``bench/bm25_prune.py``). FTS5 ranks alone; the top rows are then checked against ``chunks`` by
+    primary key, and rows of other generations (retired, or left by a crashed build) are dropped. If too
+    many were dropped, the query is repeated with a larger limit, so the result is the same as the join's.
+    """
     expr = match_expression(tokens)
     if not expr or k <= 0:
         return []
-    rows = conn.execute(
-        f"""
-        SELECT f.rowid, bm25(chunk_fts, {TITLE_WEIGHT}, 1.0) AS s
-        FROM chunk_fts AS f JOIN chunks AS c ON c.chunk_id = f.rowid
-        WHERE chunk_fts MATCH ? AND c.gen_from <= ? AND (c.gen_to IS NULL OR c.gen_to > ?)
-        ORDER BY s LIMIT ?
-        """,
-        (expr, generation, generation, k),
-    ).fetchall()
-    return [(int(cid), -float(score)) for cid, score in rows]
+    fetch = k + EXTRA_ROWS
+    while True:
+        rows = conn.execute(
+            f"SELECT rowid, bm25(chunk_fts, {TITLE_WEIGHT}, 1.0) AS s FROM chunk_fts"
+            " WHERE chunk_fts MATCH ? ORDER BY s LIMIT ?",
+            (expr, fetch),
+        ).fetchall()
+        live = _visible_ids(conn, [int(r[0]) for r in rows], generation)
+        hits = [(int(cid), -float(score)) for cid, score in rows if int(cid) in live]
+        if len(hits) >= k or len(rows) < fetch:
+            return hits[:k]
+        fetch *= 4
+
+
+def _visible_ids(conn: sqlite3.Connection, ids: Sequence[int], generation: int) -> set[int]:
+    """Which of ``ids`` are chunks visible in ``generation`` (same rule as :func:`index.store.visible`)."""
+    found: set[int] = set()
+    for i in range(0, len(ids), 900):
+        part = ids[i : i + 900]
+        marks = ",".join("?" * len(part))
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({marks})"
+                " AND gen_from <= ? AND (gen_to IS NULL OR gen_to > ?)",
+                (*part, generation, generation),
+            )
+        )
+    return found
 
 
 # --- mining names for the dictionary ------------------------------------------------------------

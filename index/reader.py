@@ -20,7 +20,7 @@ import numpy as np
 from corpus.release import Release
 from index import lexical, store
 from index.embedding import Embedder, model_id
-from index.vectors import VectorIndex
+from index.vectors import VectorIndex, set_search_threads
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,13 @@ class IndexReader:
     # --- opening ---------------------------------------------------------------------------------
     @classmethod
     def open(cls, settings: Settings) -> IndexReader:
-        """Open the live generation; :class:`NoIndex` or :class:`ModelMismatch` with a readable message."""
+        """Open the live generation; :class:`NoIndex` or :class:`ModelMismatch` with a readable message.
+
+        Sets FAISS to one OpenMP thread for this process: queries come one at a time, and on the shared
+        2-core machine two threads made one exact search at 256k x 384 5x slower (p50 146 → 26 ms,
+        see the report of issue 7); IVF searches are ~0.4 ms either way.
+        """
+        set_search_threads(1)
         generation = cls._open_generation(settings)
         conn = store.connect(settings.db_path, readonly=True)
         return cls(settings, generation, conn)

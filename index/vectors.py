@@ -1,14 +1,16 @@
-"""Dense vectors in FAISS: exact inner-product search with the chunk ids as FAISS ids.
+"""Dense vectors in FAISS, with the chunk ids as FAISS ids: exact (flat) or IVF (``VECTOR_INDEX``).
 
-Why ``IndexIDMap2`` over ``IndexFlatIP`` and not HNSW or IVF:
-- Incremental updates replace or remove one release's chunks. Flat (behind an id map) removes ids
-  exactly; HNSW cannot remove at all (it would need tombstones and periodic rebuilds), and IVF needs
-  training data and re-training as the corpus drifts.
-- The full archive is ~150k-250k chunks: 250k × 384 float32 = 384 MB, and an exact search over it is a
-  single matrix-vector product (~25 ms on one core) inside the 40 ms ``ask`` budget, with no recall loss.
-  The development corpus (~10k chunks) searches in well under a millisecond.
-- ``IndexIDMap2`` (not ``IndexIDMap``) keeps a reverse map so ``reconstruct(id)`` works, which lets an
-  incremental update copy the previous generation's vectors without re-embedding.
+Why these kinds and not HNSW:
+- Incremental updates replace or remove one release's chunks. Flat (behind ``IndexIDMap2``) and IVF
+  (with a hashtable direct map, see :mod:`index.ann`) both remove ids exactly; HNSW cannot remove at all.
+- Exact search over the full archive (250k x 384) costs ~95-138 ms per query on the shared 2-core machine
+  (``bench/query_latency.py``), most of the ``ask`` budget; ``ivf`` (IVF, nprobe 32) answers in a few ms
+  with recall 1.0 against exact search in ``bench/faiss_scale.py``. ``ivf-sq8`` also cuts the vectors'
+  memory by 4 for recall ~0.985. IVF's coarse quantiser is trained at every full build; incremental
+  updates reuse it (the next full build retrains).
+- Small indexes (the development corpus, tests) stay exact whatever the setting: :func:`index.ann.build`
+  only trains IVF with enough vectors per list.
+- ``reconstruct(id)`` works for every kind, which lets tools copy vectors without re-embedding.
 Vectors are unit length, so inner product is cosine similarity.
 """
 
@@ -24,9 +26,19 @@ logging.getLogger("faiss.loader").setLevel(logging.WARNING)
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
+from index import ann  # noqa: E402
+
+#: The kinds ``VECTOR_INDEX`` accepts.
+KINDS = ("flat", "ivf", "ivf-sq8")
+
+
+def set_search_threads(n: int) -> None:
+    """FAISS's OpenMP threads for this process (readers use 1: see :meth:`index.reader.IndexReader.open`)."""
+    faiss.omp_set_num_threads(n)
+
 
 class VectorIndex:
-    """A FAISS ``IndexIDMap2(IndexFlatIP)`` with the few operations the index needs."""
+    """A FAISS index (``IndexIDMap2(IndexFlatIP)`` or IVF) with the few operations the index needs."""
 
     def __init__(self, index: faiss.Index) -> None:
         self.index = index
@@ -36,8 +48,24 @@ class VectorIndex:
         return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)))
 
     @classmethod
+    def build(cls, ids: np.ndarray, vectors: np.ndarray, kind: str) -> VectorIndex:
+        """All vectors at once (a full build): IVF needs them to train its lists; small sets stay flat."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown vector index kind {kind!r}: use one of {', '.join(KINDS)}")
+        return cls(ann.build(ids, vectors, kind))
+
+    @classmethod
     def load(cls, path: Path) -> VectorIndex:
-        return cls(faiss.read_index(str(path)))
+        """Read a saved index; IVF search parameters (``nprobe``) are not saved, so they are set here."""
+        return cls(ann.tune(faiss.read_index(str(path))))
+
+    @property
+    def kind(self) -> str:
+        """What was actually built: ``flat``, ``ivf`` or ``ivf-sq8`` (small indexes are flat)."""
+        ivf = faiss.try_extract_index_ivf(self.index)
+        if ivf is None:
+            return "flat"
+        return "ivf-sq8" if isinstance(faiss.downcast_index(ivf), faiss.IndexIVFScalarQuantizer) else "ivf"
 
     @property
     def dim(self) -> int:
@@ -61,8 +89,8 @@ class VectorIndex:
         return int(self.index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64)))
 
     def ids(self) -> np.ndarray:
-        """All ids held, in storage order."""
-        return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        """All ids held (storage order for flat, list order for IVF)."""
+        return ann.all_ids(self.index)
 
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, ids) of the ``k`` nearest, each ``(n, k)``; ids are -1 where fewer than ``k`` exist."""

@@ -1,4 +1,4 @@
-"""Shared fixtures: paths into ../shared (beside the checkout, as in CI) and settings for a temporary DATA_DIR."""
+"""Shared fixtures: paths into ../shared (beside the checkout, as in CI) and settings for a temp DATA_DIR."""
 
 from __future__ import annotations
 

@@ -209,3 +209,13 @@ def test_llm_answer_and_fallback_over_the_real_index(base_index: BaseIndex) -> N
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_dense_gap_penalises_a_lower_release_the_question_is_not_about(answerer) -> None:  # noqa: ANN001
+    question = "When was the Huawei MOU signed?"
+    hits = answerer.searcher.search(question, k=5)
+    assert hits[0].url == HUAWEI_URL and len(hits) > 1
+    assert answerer._dense_gap(question, hits[0], hits[0]) == 0.0
+    # The question is about the top hit; any other release is farther from it in meaning.
+    gaps = [answerer._dense_gap(question, hits[0], h) for h in hits[1:]]
+    assert all(g >= 0.0 for g in gaps) and max(gaps) > 0.01

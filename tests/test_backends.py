@@ -111,3 +111,31 @@ def test_small_indexes_stay_exact() -> None:
     index = ann.build(np.arange(500, dtype=np.int64), x, "ivf")
     assert isinstance(index, faiss.IndexIDMap2)  # too few vectors to train lists: exact search
     assert set(ann.all_ids(index)) == set(range(500))
+
+
+def test_vector_index_ivf_round_trip_and_incremental_update(tmp_path: Path) -> None:
+    """``VECTOR_INDEX=ivf`` as the index uses it: built once, saved, loaded tuned, then updated in place."""
+    import faiss
+
+    from index import ann
+    from index.vectors import VectorIndex
+
+    x = _clustered(20_000)
+    ids = np.arange(len(x), dtype=np.int64) * 2 + 5
+    built = VectorIndex.build(ids, x, "ivf")
+    assert built.kind == "ivf"
+    built.save(tmp_path / "v.faiss")
+    loaded = VectorIndex.load(tmp_path / "v.faiss")
+    assert loaded.kind == "ivf" and faiss.extract_index_ivf(loaded.index).nprobe == ann.DEFAULT_NPROBE
+    # An incremental update: a release's chunks leave, its new chunks (new ids) come in.
+    assert loaded.remove(ids[:50]) == 50
+    new_ids = np.arange(50, dtype=np.int64) * 2 + 10_000_001
+    loaded.add(new_ids, x[:50])
+    assert loaded.ntotal == len(x)
+    assert set(loaded.ids().tolist()) == set(ids[50:].tolist()) | set(new_ids.tolist())
+    _, found = loaded.search(x[:3], 1)
+    assert found[:, 0].tolist() == new_ids[:3].tolist()
+    assert VectorIndex.build(ids, x, "ivf-sq8").kind == "ivf-sq8"
+    assert VectorIndex.build(ids[:500], x[:500], "ivf").kind == "flat"  # too small to train: exact
+    with pytest.raises(ValueError, match="unknown vector index kind"):
+        VectorIndex.build(ids, x, "hnsw")

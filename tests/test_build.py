@@ -54,6 +54,12 @@ def test_base_build_embeds_every_chunk(base_index: BaseIndex) -> None:
     assert store.read_current(base_index.data_dir / "index") == report["generation"] == 1
 
 
+def test_manifest_records_the_vector_index_kind(base_index: BaseIndex) -> None:
+    # VECTOR_INDEX defaults to ivf, but a handful of releases is too few to train IVF lists: exact.
+    manifest = store.read_manifest(base_index.data_dir / "index", 1)
+    assert manifest["vector_index"] == "flat"
+
+
 def test_unchanged_update_embeds_nothing(base_index: BaseIndex, tmp_path: Path) -> None:
     settings, source = base_index.clone(tmp_path)
     report = update_index(settings, source, progress=False)

@@ -69,6 +69,22 @@ def test_title_weight_and_generation_filter(fts: sqlite3.Connection) -> None:
     assert all(score > 0 for _, score in hits)
 
 
+def test_rows_of_other_generations_never_crowd_out_live_ones(fts: sqlite3.Connection) -> None:
+    # A crashed build (generation 3, never made live) left many rows that outrank the live ones: the
+    # FTS query runs without the generation join, so the filter after it must fetch more until k are live.
+    dead = [(100 + i, "หัวเว่ย หัวเว่ย", "หัวเว่ย หัวเว่ย หัวเว่ย", 3, None) for i in range(lexical.EXTRA_ROWS * 3)]
+    for cid, _title, body, gen_from, gen_to in dead:
+        fts.execute(
+            "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha, gen_from,"
+            " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', ?, ?)",
+            (cid, f"u{cid}", body, gen_from, gen_to),
+        )
+    lexical.insert_rows(fts, [(cid, title, body) for cid, title, body, _, _ in dead])
+    assert [cid for cid, _ in lexical.search(fts, "หัวเว่ย", 2, generation=2)] == [1, 2]
+    assert {cid for cid, _ in lexical.search(fts, "หัวเว่ย", 10, generation=1)} == {1, 2, 3}
+    assert len(lexical.search(fts, "หัวเว่ย", 5, generation=3)) == 5  # once live, they are found
+
+
 def test_doc_freq_counts_rows(fts: sqlite3.Connection) -> None:
     assert lexical.doc_freq(fts, "หัวเว่ย") == 3
     assert lexical.doc_freq(fts, "budget") == 1
