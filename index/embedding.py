@@ -20,6 +20,7 @@ import json
 import logging
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -125,6 +126,32 @@ BACKENDS: dict[str, Callable[[Settings, str], Encoder]] = {
     "onnx-int8": _onnx_backend,
 }
 
+#: Encoders already loaded in this process, shared by every :class:`Embedder` asking for the same one: the
+#: bot answers questions and indexes new releases (alert polls, /reindex) in one process, and each build
+#: used to load its own copy of the model (seconds of start-up and another few hundred MB each time).
+_LOADED: dict[tuple[str, ...], Encoder] = {}
+_LOADING = threading.Lock()
+
+
+def _load_encoder(settings: Settings, backend: str, device: str) -> Encoder:
+    loader = BACKENDS.get(backend)
+    if loader is None:
+        raise EmbeddingError(f"unknown EMBEDDING_BACKEND {backend!r}: use one of {sorted(BACKENDS)}")
+    key = (
+        backend,
+        settings.embedding_model,
+        device,
+        str(settings.embedding_batch_size),
+        str(settings.data_dir) if backend != "torch" else "",  # ONNX exports are cached under DATA_DIR
+    )
+    with _LOADING:
+        encoder = _LOADED.get(key)
+        if encoder is None:
+            name = model_id(settings.embedding_model)
+            log.info("loading embedding model %s (%s, %s)", name, backend, device)
+            encoder = _LOADED[key] = loader(settings, device)
+    return encoder
+
 
 def _read_prompts(model: str) -> dict[str, str] | None:
     """The prompts a local sentence-transformers folder declares (``config_sentence_transformers.json``)."""
@@ -166,13 +193,7 @@ class Embedder:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            loader = BACKENDS.get(self.backend)
-            if loader is None:
-                raise EmbeddingError(
-                    f"unknown EMBEDDING_BACKEND {self.backend!r}: use one of {sorted(BACKENDS)}"
-                )
-            log.info("loading embedding model %s (%s, %s)", self.model_id, self.backend, self.device)
-            self._encoder = loader(self.settings, self.device)
+            self._encoder = _load_encoder(self.settings, self.backend, self.device)
             if self._prompts is None:
                 self._prompts = dict(getattr(self._encoder, "prompts", None) or {})
         return self._encoder
