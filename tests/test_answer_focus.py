@@ -1,0 +1,73 @@
+"""Sentence choice helpers: the curated vocabulary, space-tolerant Thai phrase matching, and the
+discriminating-word weighting (``_focus``) on a real release's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.answer import _Candidate, _compact, _focus
+from index.glossary import CURATED_FILE, Glossary, default_glossary
+from index.sentences import split_sentences
+
+
+def test_curated_vocabulary_replaces_noisy_mined_renderings(tmp_path: Path) -> None:
+    mined = tmp_path / "mined.tsv"
+    mined.write_text("labour\tระบุ\t0.9\t3\nlabour\tชลบุรี\t0.8\t3\nrubber\tยางพารา\t0.7\t4\n", encoding="utf-8")
+    curated = tmp_path / "curated.tsv"
+    curated.write_text("# comment\nlabour\tแรงงาน\t2.0\nflash flood\tน้ำป่า\t2.0\n", encoding="utf-8")
+    g = Glossary.load(mined, tmp_path / "no-names.tsv", curated)
+    assert g.entries["labour"] == [("แรงงาน", 2.0)]  # replaced, not merged
+    assert g.entries["rubber"] == [("ยางพารา", 0.7)]  # words the curated file lacks keep the mined ones
+    thai = {t.thai: t.source for t in g.translate("Labour ministry warns of a flash flood")}
+    assert thai["แรงงาน"] == "labour" and thai["น้ำป่า"] == "flash flood"
+    assert "ระบุ" not in thai and "ชลบุรี" not in thai
+
+
+def test_shipped_vocabulary_is_loaded_and_well_formed() -> None:
+    rows = [
+        line.split("\t")
+        for line in CURATED_FILE.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert len(rows) > 400
+    assert all(len(r) == 3 and r[0] == r[0].lower() and r[1] == r[1].strip() for r in rows)
+    assert all(float(r[2]) > 1 for r in rows)  # above every mined weight
+    g = default_glossary()
+    assert {t.thai for t in g.translate("people affected by floods")} >= {"ได้รับผลกระทบ", "น้ำท่วม", "ประชาชน"}
+
+
+def test_compact_joins_thai_broken_by_spaces_but_keeps_names_apart() -> None:
+    assert _compact("ผู้ได้รับผล กระทบจำนวน 3,400 ครัวเรือน") == "ผู้ได้รับผลกระทบจำนวน 3,400 ครัวเรือน"
+    assert _compact("Mr. Kitti Tangjitmaneesakda ประธาน") == "mr. kitti tangjitmaneesakda ประธาน"
+
+
+def _candidates(body: str, found: list[set[str]], words: dict[str, float]) -> list[_Candidate]:
+    sentences = split_sentences(body)
+    assert len(sentences) == len(found)
+    out = []
+    for i, hit in enumerate(found):
+        c = _Candidate(0, "u", None, sentences, i, 1.0, words=words, found=hit)
+        c.lex = sum(words[t] for t in hit) / sum(words.values())
+        c.score = c.lex
+        out.append(c)
+    return out
+
+
+def test_focus_prefers_the_sentence_with_the_rare_question_word() -> None:
+    # The topic words (storm, province) are in every sentence; only one says where it made landfall.
+    body = (
+        "พายุไต้ฝุ่นคาจิกิ ทำให้จังหวัดน่านมีฝนตกหนัก และหน่วยงานในจังหวัดเตรียมพร้อมรับมือสถานการณ์อย่างใกล้ชิดตลอดทั้งวัน\n"
+        "พายุไต้ฝุ่นคาจิกิ ขึ้นฝั่งที่เมืองวิญ ประเทศเวียดนาม\n"
+        "พายุไต้ฝุ่นคาจิกิ ทำให้จังหวัดน่านต้องเปิดศูนย์พักพิงชั่วคราวสำหรับประชาชนที่อยู่ในพื้นที่เสี่ยงริมแม่น้ำน่านหลายแห่ง\n"
+    )
+    words = {"พายุไต้ฝุ่น": 2.0, "คาจิกิ": 2.0, "จังหวัด": 2.0, "ขึ้นฝั่ง": 2.0}
+    cands = _candidates(
+        body,
+        [{"พายุไต้ฝุ่น", "คาจิกิ", "จังหวัด"}, {"พายุไต้ฝุ่น", "คาจิกิ", "ขึ้นฝั่ง"}, {"พายุไต้ฝุ่น", "คาจิกิ", "จังหวัด"}],
+        words,
+    )
+    assert len({round(c.score, 6) for c in cands}) == 1  # plain overlap cannot tell them apart
+    _focus(cands, 1.0)
+    best = max(cands, key=lambda c: c.score)
+    assert "ขึ้นฝั่ง" in best.sentences[best.index].text
+    assert all(c.score < best.score for c in cands if c is not best)
