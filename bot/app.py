@@ -76,6 +76,11 @@ LATEST_DEFAULT, LATEST_MAX = 5, 20
 REINDEX_PROGRESS_SECONDS = 5.0
 INDEX_REFRESH_SECONDS = 30.0
 TYPING_EVERY_SECONDS = 4.5
+#: After a release card (an alert's deep link), the user's private questions are answered from that release
+#: first for this long; a question the release does not answer is answered from all releases.
+RELEASE_SCOPE_SECONDS = 600.0
+#: Users whose release scope is remembered at most (oldest dropped first).
+RELEASE_SCOPE_USERS = 1000
 
 _GREETINGS = {
     "hi",
@@ -136,6 +141,8 @@ class QABot:
         self._keys = itertools.count(1)
         self._key_salt = secrets.token_hex(3)
         self._reindex_lock = asyncio.Lock()
+        #: user id → (release URL, monotonic expiry): questions about the release card the user opened.
+        self._scopes: OrderedDict[int, tuple[str, float]] = OrderedDict()
         self.alerts_installed = False
         self._secrets = [
             settings.telegram_bot_token.get_secret_value(),
@@ -250,9 +257,16 @@ class QABot:
         if self.settings.log_questions:
             log.info("question from user %s in chat %s: %r", user.id, message.chat_id, question)
         started = time.monotonic()
+        within = None if in_group else self._scope_of(user.id)
         try:
             async with self._typing(update):
-                answer = await asyncio.to_thread(self.service.ask, question)
+                answer = None
+                if within is not None:
+                    answer = await asyncio.to_thread(self.service.ask, question, within)
+                    if not getattr(answer, "found", False):
+                        answer = None  # not in that release: answer from all of them
+                if answer is None:
+                    answer = await asyncio.to_thread(self.service.ask, question)
         except IndexUnavailable as exc:
             await self._index_problem(update, exc)
             return
@@ -352,6 +366,8 @@ class QABot:
         if match:
             await self._start_release(update, match.group(1))
             return
+        if update.effective_user is not None:
+            self._scopes.pop(update.effective_user.id, None)  # a plain /start: back to all releases
         await self.cmd_help(update, context)
 
     async def _start_release(self, update: Update, release_id: str) -> None:
@@ -366,7 +382,24 @@ class QABot:
         if release is None:
             await self._send(message, text(lang, "release_unknown"))
             return
+        user = update.effective_user
+        if user is not None and message.chat.type == ChatType.PRIVATE:
+            self._scopes.pop(user.id, None)
+            self._scopes[user.id] = (release.url, time.monotonic() + RELEASE_SCOPE_SECONDS)
+            while len(self._scopes) > RELEASE_SCOPE_USERS:
+                self._scopes.popitem(last=False)
         await self._send(message, render_release_card(release, lang), link_preview_options=_NO_PREVIEW)
+
+    def _scope_of(self, user_id: int) -> str | None:
+        """The release this user opened a card for in the last :data:`RELEASE_SCOPE_SECONDS`, if any."""
+        scope = self._scopes.get(user_id)
+        if scope is None:
+            return None
+        url, expires = scope
+        if time.monotonic() > expires:
+            del self._scopes[user_id]
+            return None
+        return url
 
     async def cmd_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

@@ -65,7 +65,9 @@ _TEXTS: dict[str, dict[str, str]] = {
             "<b>ThaiGov QA</b>\nจำนวนข่าว: {releases}\nข่าวล่าสุดลงวันที่: {newest}\n"
             "ชิ้นข้อความ: {chunks}\nโมเดล: <code>{model}</code>"
         ),
-        "release_card": "{card}\n\nถามคำถามเกี่ยวกับข่าวนี้ได้เลย เช่น <i>ข่าวนี้เกี่ยวกับอะไร</i>",
+        "release_card": (
+            "{card}\n\nถามคำถามเกี่ยวกับข่าวนี้ได้เลย เช่น <i>ลงนามเมื่อไร</i> (ภายใน 10 นาที คำถามจะตอบจากข่าวนี้ก่อน)"
+        ),
         "release_unknown": "ไม่พบข่าวนี้ในดัชนี พิมพ์คำถามมาได้เลย",
         "question_truncated": "(คำถามยาวเกินไป ใช้เฉพาะ {n} ตัวอักษรแรก)",
         "reindex_no_sources": "ยังไม่ได้ตั้งค่า CORPUS_SOURCES จึงปรับปรุงดัชนีไม่ได้",
@@ -133,7 +135,8 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Passages: {chunks}\nModel: <code>{model}</code>"
         ),
         "release_card": (
-            "{card}\n\nAsk me anything about this release, e.g. <i>What is this release about?</i>"
+            "{card}\n\nAsk me about this release, e.g. <i>When was it signed?</i> "
+            "(for the next 10 minutes your questions are answered from this release first)"
         ),
         "release_unknown": "That release is not in the index; just type your question.",
         "question_truncated": "(Your question was long; only its first {n} characters were used.)",

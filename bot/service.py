@@ -108,10 +108,12 @@ class QAService:
             embedder.encode_queries(["warm up"])
 
     # ------------------------------------------------------------------ questions
-    def ask(self, question: str) -> Any:
-        """Answer one question (blocking: call it from a worker thread). Raises :class:`IndexUnavailable`."""
+    def ask(self, question: str, within: str | None = None) -> Any:
+        """Answer one question (blocking: call it from a worker thread). Raises :class:`IndexUnavailable`.
+
+        ``within``: answer from that release only (see ``Answerer.ask``)."""
         searcher = self.searcher()
-        answer = self._answerer_for(searcher).ask(question)
+        answer = self._answerer_for(searcher).ask(question, within=within)
         self.counters.questions += 1
         self.counters.total_ms += float(getattr(answer, "ms", 0) or 0)
         if not getattr(answer, "found", True):

@@ -278,12 +278,17 @@ class Answerer:
         self.llm = llm
 
     # --- public --------------------------------------------------------------------------------
-    def ask(self, question: str) -> Answer:
-        """The answer to ``question`` (never raises for odd input: empty or junk questions get a reply)."""
+    def ask(self, question: str, within: str | None = None) -> Answer:
+        """The answer to ``question`` (never raises for odd input: empty or junk questions get a reply).
+
+        ``within``: the URL of one release to answer from (a question asked about a release the user is
+        looking at); its sentences are the only candidates and it is the only source. The same
+        confidence rule applies, so a question that release does not answer is refused.
+        """
         from index.reply import render_html
 
         started = time.perf_counter()
-        answer = self._answer(question)
+        answer = self._answer(question, within)
         if answer.found and self.llm is not None:
             answer = self.llm.rewrite(answer, self._llm_passages(answer)) or answer
         answer.reply = render_html(answer)
@@ -291,13 +296,17 @@ class Answerer:
         return answer
 
     # --- steps ---------------------------------------------------------------------------------
-    def _answer(self, question: str) -> Answer:
+    def _answer(self, question: str, within: str | None = None) -> Answer:
         text = " ".join((question or "").split())
         lang = detect_lang(text) if text else "th"
         if not re.search(r"\w", text):
             return Answer(question, lang, False, None, None, [])
         qt = detect_qtype(text, lang)
-        hits = list(self.searcher.search(text, k=MAX_SOURCES))
+        if within is not None:
+            one = self.searcher.within(within) if hasattr(self.searcher, "within") else None
+            hits = [one] if one is not None else []
+        else:
+            hits = list(self.searcher.search(text, k=MAX_SOURCES))
         if not hits:
             return Answer(question, lang, False, None, None, [], qtype=qt.qtype)
         q_tokens, thai_tokens = self._question_tokens(text, lang)

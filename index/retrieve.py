@@ -256,6 +256,16 @@ class Searcher:
                 lists.append((w.en_dense_trans, self.reader.dense(vecs[1], w.pool)))
         return self._fuse(info, lists, k, use_dates=(mode == "hybrid"))
 
+    def within(self, url: str) -> ReleaseHit | None:
+        """One release as a search hit, every chunk a passage (equal scores), for a question asked about
+        that release (the bot's release card): the answerer then weighs all of its sentences."""
+        chunks = self.reader.release_chunks(url)
+        if not chunks:
+            return None
+        m = self._meta_for(url)
+        passages = [Passage(row.chunk_id, row.text, 1.0) for row in chunks]
+        return ReleaseHit(url, m.release_id, m.title, m.date, m.category, m.lang, 1.0, passages)
+
     def _fuse(
         self, info: QueryInfo, lists: list[tuple[float, list[tuple[int, float]]]], k: int, use_dates: bool
     ) -> list[ReleaseHit]:

@@ -219,3 +219,13 @@ def test_dense_gap_penalises_a_lower_release_the_question_is_not_about(answerer)
     # The question is about the top hit; any other release is farther from it in meaning.
     gaps = [answerer._dense_gap(question, hits[0], h) for h in hits[1:]]
     assert all(g >= 0.0 for g in gaps) and max(gaps) > 0.01
+
+
+def test_a_question_within_one_release_answers_from_it_alone(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("When was it signed?", within=HUAWEI_URL)
+    assert a.found and [s.url for s in a.sources] == [HUAWEI_URL]
+    assert "18 December 2023" in (a.answer or "") and a.evidence in _body(HUAWEI_URL, answerer)
+    # The same rule refuses what the release does not say; an unknown release gives no sources.
+    off = answerer.ask("How many monks received alms?", within=HUAWEI_URL)
+    assert not off.found and [s.url for s in off.sources] == [HUAWEI_URL]
+    assert answerer.ask("When was it signed?", within="https://example.org/none").sources == []

@@ -304,6 +304,30 @@ async def test_stickers_greetings_and_deep_link(
     _assert_no_rejected_sends(api)
 
 
+async def test_questions_after_a_release_card_are_answered_from_that_release(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+) -> None:
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text("/start r76362", user_id=91, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=91)
+        api.push(api.private_text("When was it signed?", user_id=91, language_code="en"))
+        scoped = (await api.wait_for("sendMessage", chat_id=91, count=2))[1]["text"]
+        # Off-topic for the release: not refused on its account, answered (here refused) from all releases.
+        api.push(api.private_text("What is the recipe for green curry with chicken?", user_id=91))
+        wider = (await api.wait_for("sendMessage", chat_id=91, count=3))[2]["text"]
+        # A plain /start ends the scope; another user never had one.
+        api.push(api.private_text("/start", user_id=91, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=91, count=4)
+        api.push(api.private_text("When was it signed?", user_id=91, language_code="en"))
+        unscoped = (await api.wait_for("sendMessage", chat_id=91, count=5))[4]["text"]
+    assert "18 December 2023" in scoped and scoped.count("<a href=") == 1 and HUAWEI_URL in scoped
+    assert "do not answer" in wider and wider.count("<a href=") > 1
+    assert "18 December 2023" not in unscoped or unscoped.count("<a href=") > 1
+    _assert_no_rejected_sends(api)
+
+
 async def test_per_user_rate_limit(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]) -> None:
     settings, service = bot_index
     api = fake_bot_api
