@@ -144,7 +144,24 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
                 qtype = name
                 break
     unit = _unit(question, lang) if qtype in (HOW_MANY, HOW_MUCH) else None
-    return QuestionType(qtype, EXPECTED_KIND[qtype], lang, unit)
+    kind = EXPECTED_KIND[qtype]
+    if qtype in (WHICH, WHAT):
+        org = (_TH_ORG_Q if lang == "th" else _EN_ORG_Q).search(question)
+        if org:
+            # "which company / foundation / court": the answer is an organisation's name, of that kind.
+            kind, unit = "org", org.group("noun").lower()
+    return QuestionType(qtype, kind, lang, unit)
+
+
+_EN_ORG_Q = re.compile(
+    r"\b(?:which|what) (?:\w+ ){0,2}(?P<noun>company|companies|firm|foundation|agency|department|ministry|"
+    r"court|organi[sz]ation|bank|association|institute|institution|council|club|operator|corporation|"
+    r"authority)\b",
+    re.I,
+)
+_TH_ORG_Q = re.compile(
+    r"(?P<noun>บริษัท|มูลนิธิ|หน่วยงาน|องค์กร|องค์การ|กรม|กระทรวง|ศาล|ธนาคาร|สมาคม|สถาบัน|ชมรม)(?:\s?(?:ไหน|ใด|อะไร))"
+)
 
 
 def _unit(question: str, lang: str) -> str | None:

@@ -352,6 +352,60 @@ def find_place_spans(text: str) -> list[Span]:
     return spans
 
 
+# --- organisations ------------------------------------------------------------------------------------
+
+_TH_ORG_MARKERS = (
+    r"บริษัท|มูลนิธิ|กรม|กระทรวง|ศาล|ธนาคาร|สมาคม|สถาบัน|ชมรม|สำนักงาน|องค์การ|สหกรณ์|มหาวิทยาลัย|"
+    r"การไฟฟ้า|การประปา|การรถไฟ|การท่าเรือ"
+)
+#: Words that end an organisation's name rather than continue it (``กรมป่าไม้ เป็นผู้ดำเนินการ``).
+_TH_NAME_STOP = r"(?!เป็น|ได้|ของ|และ|ที่|ใน|ซึ่ง|โดย|จะ|ว่า|มี|ให้|กับ|เพื่อ|ร่วม|จัด|เข้า)"
+_TH_ORG_RE = re.compile(
+    rf"(?:{_TH_ORG_MARKERS}){_TH_NAME_STOP}\s?[ก-์A-Za-z0-9.]+"
+    rf"(?:(?<=[ก-์A-Za-z])\s{_TH_NAME_STOP}[ก-์A-Za-z0-9.]+(?=\s?จำกัด))?(?:\s?จำกัด(?:\s?\(มหาชน\))?)?"
+)
+_TH_FOUNDATION_RE = re.compile(rf"(?:มูลนิธิ|ชมรม|สมาคม){_TH_NAME_STOP}[ก-์]+\s{_TH_NAME_STOP}[ก-์]{{3,}}")
+_EN_ORG_RE = re.compile(
+    r"\b(?:Department|Ministry|Office|Bank|Court|Institute|Foundation|Association|Council|Bureau) of "
+    r"(?:the )?[A-Z][\w'-]*(?:,? (?:and )?[A-Z][\w'-]*){0,4}|"
+    r"\b(?:[A-Z][\w&.'-]* ){1,5}(?:Co\., Ltd\.|(?:(?:Public )?Company Limited|Foundation|Court|Bank|"
+    r"Department|Agency|Institute|Association|Corporation|Authority|Company)\b)"
+)
+
+
+#: The organisation nouns of a question and how a name of that kind is written (Thai and English).
+_ORG_NOUNS = {
+    "company": ("บริษัท", "Company", "Co.", "Corporation"),
+    "companies": ("บริษัท", "Company", "Co.", "Corporation"),
+    "firm": ("บริษัท", "Company", "Co.", "Corporation"),
+    "corporation": ("บริษัท", "Corporation", "Company", "Co."),
+    "บริษัท": ("บริษัท", "Company", "Co."),
+    "foundation": ("มูลนิธิ", "Foundation"),
+    "มูลนิธิ": ("มูลนิธิ", "Foundation"),
+    "court": ("ศาล", "Court"),
+    "ศาล": ("ศาล", "Court"),
+    "bank": ("ธนาคาร", "Bank"),
+    "ธนาคาร": ("ธนาคาร", "Bank"),
+    "ministry": ("กระทรวง", "Ministry"),
+    "กระทรวง": ("กระทรวง", "Ministry"),
+    "department": ("กรม", "Department"),
+    "กรม": ("กรม", "Department"),
+    "association": ("สมาคม", "Association"),
+    "สมาคม": ("สมาคม", "Association"),
+    "club": ("ชมรม", "สโมสร", "Club"),
+    "ชมรม": ("ชมรม", "Club"),
+}
+
+
+def find_org_spans(text: str) -> list[Span]:
+    """Organisations named with their kind: ``บริษัท เวอริซายน์ จำกัด``, ``มูลนิธิไชยยงค์ ชูชาติ``, ``กรมป่าไม้``,
+    ``Central Administrative Court``, ``Department of Forestry``."""
+    spans = [Span(m.start(), m.end(), m.group(0), "org") for m in _TH_ORG_RE.finditer(text)]
+    spans += [Span(m.start(), m.end(), m.group(0), "org", 1.1) for m in _TH_FOUNDATION_RE.finditer(text)]
+    spans += [Span(m.start(), m.end(), m.group(0), "org") for m in _EN_ORG_RE.finditer(text)]
+    return sorted(spans, key=lambda sp: sp.start)
+
+
 _REASON_RE = re.compile(
     r"เนื่องจาก|เพราะ|สาเหตุ|เป็นผลมาจาก|ส่งผลให้|เพื่อให้|จึง|because|due to|as a result|caused by|owing to|"
     r"in order to|so that|since|reason",
@@ -380,6 +434,8 @@ def candidate_spans(text: str, qt: QuestionType, default_year: int | None = None
         return find_place_spans(text)
     if kind == "reason":
         return find_reason_spans(text)
+    if kind == "org":
+        return find_org_spans(text)
     return []
 
 
@@ -467,7 +523,12 @@ def best_span(
             bonus, fit = _unit_fit(span, qt, question)
             score += bonus
             span = dataclasses.replace(span, fit=fit)
-        if span.kind in ("person", "place") and _named_in(span.text, question):
+        if span.kind == "org" and qt.unit in _ORG_NOUNS:
+            # "Which court": a court's name fits, a ministry's does not.
+            fit = 1.0 if any(m in span.text for m in _ORG_NOUNS[qt.unit]) else 0.0
+            score += 0.8 if fit else -0.5
+            span = dataclasses.replace(span, fit=fit)
+        if span.kind in ("person", "place", "org") and _named_in(span.text, question):
             score -= 1.5
         if anchors:
             # Nearness to the question's words, averaged so that a span beside several of them wins.

@@ -46,7 +46,7 @@ def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
         ("Where was the conference held?", "where", "place"),
         ("In which city did the talks take place?", "where", "place"),
         ("Why did the river rise so fast?", "why", "reason"),
-        ("Which agency will run the project whose budget was approved?", "which", None),
+        ("Which agency will run the project whose budget was approved?", "which", "org"),
         ("What name did the scammers use?", "what", None),
         ("Is the loan capped per borrower?", "yes_no", None),
     ],

@@ -133,3 +133,27 @@ def test_a_score_or_index_is_not_a_count_of_things(question: str) -> None:
     span = best_span(text, detect_qtype(question), question)
     assert span is not None and span.text.strip() == "52.4"
     assert span.fit == 1.0
+
+
+def test_organisation_spans_and_the_kind_asked() -> None:
+    from index.qtype import detect_qtype
+    from index.spans import best_span, find_org_spans
+
+    text = "สวนเพลินจิตเป็นความร่วมมือของกระทรวงคมนาคม โดย รฟท. และเอกชนคือบริษัท เวอริซายน์ จำกัด"
+    assert [s.text for s in find_org_spans(text)] == ["กระทรวงคมนาคม", "บริษัท เวอริซายน์ จำกัด"]
+    assert [s.text for s in find_org_spans("ทางชมรมจะมอบให้กับมูลนิธิไชยยงค์ ชูชาติ ของ ส.ป.ก.")][-1] == (
+        "มูลนิธิไชยยงค์ ชูชาติ"
+    )
+    assert [s.text for s in find_org_spans("filed with the Central Administrative Court on Monday")] == [
+        "Central Administrative Court"
+    ]
+    assert [s.text for s in find_org_spans("Verisign Co., Ltd. and the Department of Forestry")] == [
+        "Verisign Co., Ltd.",
+        "Department of Forestry",
+    ]
+    qt = detect_qtype("Which private company partnered with the State Railway to develop the park?")
+    assert (qt.qtype, qt.kind, qt.unit) == ("which", "org", "company")
+    span = best_span(text, qt, "Which private company partnered with the State Railway?")
+    assert span is not None and span.text == "บริษัท เวอริซายน์ จำกัด" and span.fit == 1.0
+    assert detect_qtype("มูลนิธิไหนได้รับรายได้จากงานวิ่ง").kind == "org"
+    assert detect_qtype("Which country sent the most tourists?").kind == "place"
