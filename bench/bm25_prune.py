@@ -1,10 +1,13 @@
 """Why BM25 is slow at full size, and what pruning query terms by document frequency would buy.
 
-    python bench/bm25_prune.py --data-dir /work/fullsize [--n 30]
+    python bench/bm25_prune.py --data-dir /work/fullsize [--n 30] [--caps 2000,20000]
 
-For dev questions, times four FTS5 queries over the live index (read-only): the product's query (MATCH on
-the OR of all tokens, joined to ``chunks`` for the generation filter), the same without the join, and the
-joined query keeping only terms found in at most 10% / 2% of rows (at least the two rarest).
+For dev questions, times FTS5 queries over the live index (read-only): the old query (MATCH on the OR of
+all tokens, joined to ``chunks`` for the generation filter), the same without the join, the joined query
+keeping only terms found in at most 10% / 2% of rows (at least the two rarest), and the product's
+two-stage query (``index.lexical.search_pruned``: words in more than ``cap`` chunks only rescore the
+candidates of the rarer ones; ``BM25_MAX_POSTINGS``) at each of ``--caps``, split into its FTS5 query and
+its rescoring.
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ def main() -> int:
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--caps", default="2000,20000", help="BM25_MAX_POSTINGS values for the two-stage rows")
     args = ap.parse_args()
+    caps = [int(x) for x in args.caps.split(",") if x.strip()]
 
     from index import lexical
 
@@ -45,8 +50,10 @@ def main() -> int:
     questions = [
         json.loads(x)["question"] for x in c.DEV_QA.read_text(encoding="utf-8").splitlines() if x.strip()
     ]
-    times: dict[str, list[float]] = {"all terms, joined (current)": [], "all terms, no join": []}
+    times: dict[str, list[float]] = {"all terms, joined (old query)": [], "all terms, no join": []}
     times.update({"terms in <=10% of rows, joined": [], "terms in <=2% of rows, joined": []})
+    for cap in caps:
+        times.update({f"two-stage, cap {cap} (product)": [], f"  of which rescoring, cap {cap}": []})
 
     def run(label: str, sql: str, params: tuple) -> None:
         t0 = time.perf_counter()
@@ -61,7 +68,7 @@ def main() -> int:
             t: (conn.execute("SELECT doc FROM temp.vocab WHERE term = ?", (t,)).fetchone() or [0])[0]
             for t in tokens
         }
-        run("all terms, joined (current)", JOINED, (lexical.match_expression(tokens), gen, gen))
+        run("all terms, joined (old query)", JOINED, (lexical.match_expression(tokens), gen, gen))
         run("all terms, no join", ALONE, (lexical.match_expression(tokens),))
         for label, share in (
             ("terms in <=10% of rows, joined", 0.10),
@@ -69,6 +76,16 @@ def main() -> int:
         ):
             keep = [t for t in tokens if df[t] <= share * n_rows] or sorted(tokens, key=df.get)[:2]
             run(label, JOINED, (lexical.match_expression(keep), gen, gen))
+        for cap in caps:
+            t0 = time.perf_counter()
+            kept = lexical.prune_terms(tokens, df.get, cap)
+            hits = lexical.search_tokens(conn, kept, max(100, lexical.RESCORE_POOL), gen)
+            t1 = time.perf_counter()
+            if len(kept) < len(set(tokens)):
+                lexical.rescore(conn, hits, [t for t in dict.fromkeys(tokens) if t not in kept], df.get)
+            t2 = time.perf_counter()
+            times[f"two-stage, cap {cap} (product)"].append((t2 - t0) * 1000)
+            times[f"  of which rescoring, cap {cap}"].append((t2 - t1) * 1000)
     rows = [
         {"query": k, "n": len(v), "p50_ms": c.percentile(v, 50), "p95_ms": c.percentile(v, 95)}
         for k, v in times.items()

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # flat: exact; ivf: IVF, recall@10 0.999 vs exact on the dev questions at 256k, ~60x faster (issue 7);
     # ivf-sq8: 4x less vector memory, recall@10 0.96. Small indexes are exact whatever this says.
     vector_index: Literal["flat", "ivf", "ivf-sq8"] = "ivf"
+    # BM25: query words found in more than this many chunks do not select candidates, they only rescore
+    # them (index.lexical.search_pruned); the 3 rarest always select. 20k: BM25 p50 250 -> 66 ms on the
+    # 249k-chunk archive, dev hybrid R@5 0.950 -> 0.941 (bench/PERFORMANCE.md). 0 = plain FTS5 query.
+    bm25_max_postings: int = Field(20_000, ge=0)
     corpus_sources: CommaList = []
 
     # --- answering ---------------------------------------------------------------------------
