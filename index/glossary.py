@@ -5,7 +5,9 @@ similarity is weak for names and government vocabulary. The corpus's own English
 teach which Thai words translate which English ones (``index/data/glossary_en_th.tsv``), and Thai names
 written after honorifics or place prefixes, romanised with royin (``index/data/names_th.tsv``), let an
 English spelling ("Supamas", "Roi Et") find its Thai form (ศุภมาส, ร้อยเอ็ด) by a fuzzy phonetic key, because
-English spellings of Thai names follow no single system.
+English spellings of Thai names follow no single system. A hand-written general government vocabulary
+(``index/data/gov_terms_en_th.tsv``: institutions, portfolios, actions, disasters, figures, places) overrides
+the mined renderings of the everyday words it lists, where co-occurrence mining is noisiest.
 
 The translation is a bag of weighted Thai terms; the searcher sends it to BM25 and to the dense model beside
 the original question. Everything is loaded once (a few MB) and each query costs well under a millisecond.
