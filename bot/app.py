@@ -260,13 +260,7 @@ class QABot:
         within = None if in_group else self._scope_of(user.id)
         try:
             async with self._typing(update):
-                answer = None
-                if within is not None:
-                    answer = await asyncio.to_thread(self.service.ask, question, within)
-                    if not getattr(answer, "found", False):
-                        answer = None  # not in that release: answer from all of them
-                if answer is None:
-                    answer = await asyncio.to_thread(self.service.ask, question)
+                answer = await asyncio.to_thread(self.service.ask, question, within)
         except IndexUnavailable as exc:
             await self._index_problem(update, exc)
             return

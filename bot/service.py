@@ -111,9 +111,12 @@ class QAService:
     def ask(self, question: str, within: str | None = None) -> Any:
         """Answer one question (blocking: call it from a worker thread). Raises :class:`IndexUnavailable`.
 
-        ``within``: answer from that release only (see ``Answerer.ask``)."""
-        searcher = self.searcher()
-        answer = self._answerer_for(searcher).ask(question, within=within)
+        ``within``: the URL of a release to answer from first (see ``Answerer.ask``); when it does not
+        answer, the question is answered from all releases. Counted once either way."""
+        answerer = self._answerer_for(self.searcher())
+        answer = answerer.ask(question, within=within) if within is not None else None
+        if answer is None or not getattr(answer, "found", False):
+            answer = answerer.ask(question)
         self.counters.questions += 1
         self.counters.total_ms += float(getattr(answer, "ms", 0) or 0)
         if not getattr(answer, "found", True):

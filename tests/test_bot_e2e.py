@@ -309,6 +309,7 @@ async def test_questions_after_a_release_card_are_answered_from_that_release(
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
+    asked_before = service.counters.questions
     async with running_bot(_bot_settings(settings, api), service):
         api.push(api.private_text("/start r76362", user_id=91, language_code="en"))
         await api.wait_for("sendMessage", chat_id=91)
@@ -325,6 +326,7 @@ async def test_questions_after_a_release_card_are_answered_from_that_release(
     assert "18 December 2023" in scoped and scoped.count("<a href=") == 1 and HUAWEI_URL in scoped
     assert "do not answer" in wider and wider.count("<a href=") > 1
     assert "18 December 2023" not in unscoped or unscoped.count("<a href=") > 1
+    assert service.counters.questions - asked_before == 3  # the fallback is not a second question
     _assert_no_rejected_sends(api)
 
 
