@@ -262,7 +262,8 @@ def search_pruned(
     if len(kept) == len(terms) or k <= 0:
         return search_tokens(conn, terms, k, generation)
     candidates = search_tokens(conn, kept, max(k, RESCORE_POOL), generation)
-    dropped = [t for t in terms if t not in set(kept)]
+    kept_set = set(kept)
+    dropped = [t for t in terms if t not in kept_set]
     return rescore(conn, candidates, dropped, doc_freq)[:k]
 
 
