@@ -35,6 +35,7 @@ from index import lexical, store
 from index.chunking import CHUNKER_VERSION, chunk_release, passage_text, token_counter
 from index.embedding import Embedder, EmbeddingCache, embed_missing, text_sha
 from index.lock import IndexLocked, writer_lock
+from index.postings import Postings, compile_generation, token_rows
 from index.vectors import VectorIndex
 from thaigov_qa.settings import Settings
 
@@ -411,6 +412,13 @@ def _index_locked(
     folder = store.gen_dir(index_dir, generation)
     folder.mkdir(parents=True, exist_ok=True)
     vectors.save(folder / store.VECTORS)
+    postings = _postings(conn, index_dir, live, generation, full, retired_ids, new_ids, progress)
+    if postings.n_chunks != n_chunks:
+        raise RuntimeError(
+            f"index inconsistent: BM25 arrays hold {postings.n_chunks} chunks, not {n_chunks};"
+            " run index build"
+        )
+    postings.save(folder)
     hashes = _visible_releases(conn, generation)
     store.write_manifest(
         index_dir,
@@ -442,6 +450,30 @@ def _index_locked(
     report.chunks = n_chunks
     report.seconds = time.monotonic() - started
     return report
+
+
+def _postings(
+    conn: sqlite3.Connection,
+    index_dir: Path,
+    live: int | None,
+    generation: int,
+    full: bool,
+    retired_ids: Sequence[int],
+    new_ids: Sequence[tuple[int, str]],
+    progress: bool,
+) -> Postings:
+    """The new generation's BM25 arrays (:mod:`index.postings`): the live ones with this run's retired
+    chunks taken out and new ones put in (about a second at full size), or compiled from every visible
+    chunk's stored tokens on a full build or when the live generation has none (built before the arrays)."""
+    old = None
+    if not full and live is not None:
+        try:
+            old = Postings.load(store.gen_dir(index_dir, live))
+        except (OSError, ValueError) as exc:
+            log.warning("the live generation's BM25 arrays cannot be read (%s): compiling them anew", exc)
+    if old is None:
+        return compile_generation(conn, generation, progress=progress)
+    return old.updated(retired_ids, token_rows(conn, [cid for cid, _ in new_ids]))
 
 
 def _build_from_cache(

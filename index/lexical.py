@@ -6,10 +6,12 @@ only has to split on spaces. Its ``unicode61`` tokenizer must be told that combi
 Thai vowels above/below and tone marks) are token characters: by default it treats them as separators and
 cuts ``หัวเว่ย`` into ``ห``, ``วเว``, ``ย``.
 
-The dictionary is pythainlp's default word list plus names it would split (``หัวเว่ย`` → ``หัว|เว่ย``),
-kept in ``index/data/thai_names.txt`` (mined from the corpus: Thai transliterations written next to
-their Latin spelling, see :func:`mine_names`). A name kept whole matches only itself, so a question
-about Huawei does not match every release that mentions a head (``หัว``).
+Words are split by pythainlp's newmm algorithm, run by its compiled twin nlpo3 when installed
+(:func:`_nlpo3_dict`). The dictionary is pythainlp's default word list plus names it would split
+(``หัวเว่ย`` → ``หัว|เว่ย``), kept in ``index/data/thai_names.txt`` (mined from the corpus: Thai
+transliterations written next to their Latin spelling, see :func:`mine_names`). A name kept whole
+matches only itself, so a question about Huawei does not match every release that mentions a head
+(``หัว``).
 
 ``tokenize`` is public: the retrieval and alert parts tokenize questions with the same function, which is
 what makes query tokens meet document tokens.
@@ -38,6 +40,7 @@ FTS_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
 TITLE_WEIGHT = 2.0
 
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
+_THAI_RUN = re.compile(r"([\u0e01-\u0e5b]+)")
 #: A token worth indexing holds a letter or a digit (Thai letters and marks count as letters).
 _WORDISH = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0e01-\u0e4e\u0e50-\u0e59]")
 #: Characters stripped from both ends of a token (punctuation the word splitter leaves attached).
@@ -66,12 +69,21 @@ def _trie():  # noqa: ANN202 - pythainlp's Trie
     return dict_trie(words)
 
 
+def word_engine() -> str:
+    """Which splitter cuts Thai words here: ``nlpo3`` when installed, else ``newmm``."""
+    return "nlpo3" if _nlpo3_dict() is not None else "newmm"
+
+
 def lexicon_version() -> str:
-    """A short hash of the custom dictionary: documents and questions must be tokenized with the same one,
-    so a build records it and an update after a change re-tokenizes everything (no re-embedding)."""
+    """A short hash of the custom dictionary and the word splitter: documents and questions must be
+    tokenized alike, so a build records it and an update after a change re-tokenizes everything (no
+    re-embedding). The two splitters differ on a few words outside the dictionary (9 tokens in 305k)."""
     import hashlib
 
-    return hashlib.sha1("\n".join(sorted(_load_names())).encode("utf-8")).hexdigest()[:12]
+    names = "\n".join(sorted(_load_names()))
+    engine = word_engine()
+    key = names if engine == "newmm" else f"{names}\nengine={engine}"  # newmm keeps older indexes' key
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def custom_words() -> frozenset[str]:
@@ -79,13 +91,51 @@ def custom_words() -> frozenset[str]:
     return frozenset(_load_names())
 
 
-@lru_cache(maxsize=300_000)
-def _thai_piece(piece: str) -> tuple[str, ...]:
-    """newmm tokens of one space-free piece; cached because phrases recur across releases.
+@lru_cache(maxsize=1)
+def _nlpo3_dict() -> str | None:
+    """The name of our dictionary loaded into nlpo3 (pythainlp's Rust newmm), or None without nlpo3.
 
-    Splitting the text at spaces first and caching each piece is ~4x faster than running newmm over a
-    whole 200 kB release (measured on the sample's largest file: 0.67 s against 2.8 s).
+    Why nlpo3: it is the same maximal-matching algorithm as pythainlp's ``newmm`` (its unsafe mode is
+    newmm's default), compiled: on the 194 releases of ``../shared/corpus/sample`` both give the same tokens
+    for every Thai run, 17x faster. Tokenizing is most of a full build's BM25 pass, and of the answer
+    step (each candidate sentence is tokenized). nlpo3 loads dictionaries from files, so the words are
+    written once per process to a temporary file named by their hash.
     """
+    try:
+        from pythainlp.tokenize import nlpo3
+    except ImportError:  # pragma: no cover - pythainlp without its nlpo3 wrapper
+        return None
+    try:
+        import nlpo3 as _  # noqa: F401 - the compiled package itself
+    except ImportError:
+        log.info("nlpo3 is not installed: Thai words are split by pythainlp's newmm (same tokens, slower)")
+        return None
+    import hashlib
+    import os
+    import tempfile
+
+    from pythainlp.corpus import thai_words
+
+    words = sorted(set(thai_words()) | _load_names())
+    text = "\n".join(words)
+    name = "thaigov-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    fd, path = tempfile.mkstemp(prefix=name, suffix=".txt")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        nlpo3.load_dict(path, name)  # False when already loaded under that name: same words
+    finally:
+        os.unlink(path)  # nlpo3 keeps the words in memory
+    return name
+
+
+def _thai_piece(piece: str) -> tuple[str, ...]:
+    """newmm tokens of one space-free Thai run (cached by :func:`_piece_tokens`, with the cleaning)."""
+    name = _nlpo3_dict()
+    if name is not None:
+        from pythainlp.tokenize import nlpo3
+
+        return tuple(t for t in nlpo3.segment(piece, custom_dict=name) if not t.isspace())
     from pythainlp.tokenize import word_tokenize
 
     return tuple(word_tokenize(piece, custom_dict=_trie(), engine="newmm", keep_whitespace=False))
@@ -103,18 +153,30 @@ def tokenize(text: str) -> list[str]:
     """
     out: list[str] = []
     for piece in normalize(text).split():
-        if _THAI.search(piece):
-            # Split the piece into Thai and non-Thai runs: "COVID-19ระบาด" → "COVID-19", "ระบาด".
-            for run in re.split(r"([\u0e01-\u0e5b]+)", piece):
-                if not run:
-                    continue
-                if _THAI.search(run):
-                    out.extend(t for t in map(_clean, _thai_piece(run)) if t)
-                else:
-                    out.extend(t for t in map(_clean, _LATIN_TOKEN.findall(run)) if t)
-        else:
-            out.extend(t for t in map(_clean, _LATIN_TOKEN.findall(piece)) if t)
+        out.extend(_piece_tokens(piece))
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _piece_tokens(piece: str) -> tuple[str, ...]:
+    """The cleaned tokens of one space-free piece of normalized text.
+
+    Cached because pieces recur: phrases across releases at build time, and at answer time the same
+    sentences come back as candidates, contexts and evidence. Splitting at spaces first is also ~4x faster
+    than splitting a whole 200 kB release at once (0.67 s against 2.8 s with pure-Python newmm).
+    """
+    if not _THAI.search(piece):
+        return tuple(t for t in map(_clean, _LATIN_TOKEN.findall(piece)) if t)
+    out: list[str] = []
+    # Split the piece into Thai and non-Thai runs: "COVID-19ระบาด" → "COVID-19", "ระบาด".
+    for run in _THAI_RUN.split(piece):
+        if not run:
+            continue
+        if _THAI.search(run):
+            out.extend(t for t in map(_clean, _thai_piece(run)) if t)
+        else:
+            out.extend(t for t in map(_clean, _LATIN_TOKEN.findall(run)) if t)
+    return tuple(out)
 
 
 def fts_text(text: str) -> str:

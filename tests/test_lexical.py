@@ -19,6 +19,34 @@ def test_custom_dictionary_keeps_names_whole() -> None:
     assert "หัวเว่ย" in tokens and "หัว" not in tokens
 
 
+def test_compiled_splitter_gives_newmms_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """nlpo3 (the default when installed) and pythainlp's newmm split real releases alike, custom names
+    included, and the lexicon version names the splitter so an index is never queried with the other."""
+    from tests.index_base import SAMPLE
+
+    pytest.importorskip("nlpo3")
+    text = "\n".join(
+        (SAMPLE / rel).read_text(encoding="utf-8")
+        for rel in (
+            "data/2021/01/12/ด้านสังคม_4.txt",
+            "data/2021/06/05/มาตรการเยียวยาฯ_2.txt",
+            "data/2025/01/02/ด้านการศึกษาฯ _1_2d1e4ece-37ab-40d2-ab09-b5fc27a422fd.txt",
+        )
+    )
+    text += "\nบริษัท หัวเว่ย เทคโนโลยี่ (ประเทศไทย) จำกัด"
+    assert lexical.word_engine() == "nlpo3"
+    fast, version = tokenize(text), lexical.lexicon_version()
+    lexical._piece_tokens.cache_clear()
+    monkeypatch.setattr(lexical, "_nlpo3_dict", lambda: None)
+    try:
+        assert lexical.word_engine() == "newmm"
+        slow = tokenize(text)
+        assert lexical.lexicon_version() != version
+    finally:
+        lexical._piece_tokens.cache_clear()
+    assert len(fast) > 400 and fast == slow and "หัวเว่ย" in fast
+
+
 def test_english_is_case_folded_and_punctuation_dropped() -> None:
     assert tokenize("The MOU, signed by Huawei!") == ["the", "mou", "signed", "by", "huawei"]
     assert tokenize("COVID-19ระบาด") == ["covid", "19", "ระบาด"]

@@ -1,0 +1,190 @@
+"""Compiled BM25 (``index.postings``): the same scores as FTS5's ``bm25()`` on a real FTS5 table, incremental
+updates equal to compiling anew, files that round-trip, and the build and reader using them."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import lexical, store
+from index.postings import FILES, Postings, compile_generation, token_rows
+from index.reader import IndexReader
+from tests import index_base
+from tests.index_base import EXTRA_FILES, BaseIndex, copy_release
+
+base_index = index_base.base_index  # the shared session fixture
+
+COMMON = "the government ministry และ ที่ รัฐบาล"
+ROWS = [
+    (1, "หัวเว่ย ลงนาม MOU คลาวด์", f"{COMMON} หัวเว่ย cloud agreement signed with the ministry ดิจิทัล"),
+    (2, "Cloud policy", f"{COMMON} cloud policy of the government the the ministry cloud cloud"),
+    (3, "งบประมาณ", f"{COMMON} คณะรัฐมนตรี อนุมัติ งบประมาณ budget approved by the cabinet"),
+    (4, "น้ำท่วม ภาคใต้", "น้ำท่วม ภาคใต้ ผู้ได้รับผลกระทบ ช่วยเหลือ flood relief in the south"),
+    # Tokens FTS5 splits again (its unicode61 cuts at "," "." "’"): document lengths must count them alike.
+    (5, "ช่วยเหลือ 1,000 ครัวเรือน", "เมื่อ 18 ธ.ค. 2566 รัฐบาล ช่วยเหลือ 1,000 ครัวเรือน the king’s project 2.5 ล้าน"),
+    (6, "Relief", "relief of 12,500 baht on 3.5 million rai the government’s flood plan"),
+    *[(10 + i, f"News {i}", f"{COMMON} routine news item number {i} the government") for i in range(30)],
+]
+QUERIES = [
+    "หัวเว่ย cloud MOU",
+    "the government cloud policy",
+    "คณะรัฐมนตรี อนุมัติ งบประมาณ",
+    "น้ำท่วม ภาคใต้ ช่วยเหลือ",
+    "routine news item 7 ministry",
+    "ไม่มีคำนี้ในดัชนี",
+    "flood relief ช่วยเหลือ ครัวเรือน government",
+]
+
+
+def _fts(rows: list[tuple[int, str, str]], generation: int = 1) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    store.create_schema(conn)
+    for cid, _title, body in rows:
+        conn.execute(
+            "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha, gen_from,"
+            " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', ?, NULL)",
+            (cid, f"u{cid}", body, generation),
+        )
+    lexical.insert_rows(conn, rows)
+    conn.commit()
+    return conn
+
+
+def _fts5_scores(conn: sqlite3.Connection, query: str) -> dict[int, float]:
+    expr = lexical.match_expression(lexical.tokenize(query))
+    if not expr:
+        return {}
+    return {
+        int(cid): -float(score)
+        for cid, score in conn.execute(
+            f"SELECT rowid, bm25(chunk_fts, {lexical.TITLE_WEIGHT}, 1.0) FROM chunk_fts"
+            " WHERE chunk_fts MATCH ?",
+            (expr,),
+        )
+    }
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_scores_equal_fts5(query: str) -> None:
+    conn = _fts(ROWS)
+    postings = compile_generation(conn, 1)
+    assert postings.n_chunks == len(ROWS)
+    got = dict(postings.search(lexical.tokenize(query), 1000))
+    want = _fts5_scores(conn, query)
+    assert set(got) == set(want)
+    for cid, score in want.items():
+        assert got[cid] == pytest.approx(score, rel=1e-5)
+
+
+def test_order_is_best_first_and_k_bounds_it() -> None:
+    postings = compile_generation(_fts(ROWS), 1)
+    hits = postings.search(lexical.tokenize("the government cloud policy"), 3)
+    assert len(hits) == 3 and hits[0][0] == 2  # "cloud" three times, "policy" in its title
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    assert postings.search([], 5) == [] and postings.search(["cloud"], 0) == []
+
+
+def test_only_the_generations_chunks_are_compiled() -> None:
+    conn = _fts(ROWS)
+    conn.execute("UPDATE chunks SET gen_to = 1 WHERE chunk_id = 1")  # retired before generation 1
+    postings = compile_generation(conn, 1)
+    assert 1 not in postings.chunks.tolist() and postings.doc_freq("หัวเว่ย") == 0
+
+
+def test_update_equals_compiling_anew() -> None:
+    """Removing chunks and adding new ones (larger ids) gives the arrays a fresh compile gives."""
+    added = [
+        (50, "หัวเว่ย เปิดศูนย์ข้อมูล", "หัวเว่ย ศูนย์ข้อมูล คลาวด์ new data centre cloud"),
+        (51, "Brand-new words", "zyxwvut quokka the government"),
+    ]
+    removed = [2, 12, 13]
+    old = compile_generation(_fts(ROWS), 1)
+    # ``updated`` takes rows as stored: the space-joined tokens of title and body.
+    updated = old.updated(removed, [(c, lexical.fts_text(t), lexical.fts_text(b)) for c, t, b in added])
+    final_rows = [r for r in ROWS if r[0] not in removed] + added
+    fresh = compile_generation(_fts(final_rows), 1)
+    assert updated.chunks.tolist() == fresh.chunks.tolist()
+    assert updated.lengths.tolist() == fresh.lengths.tolist()
+    for query in [*QUERIES, "zyxwvut quokka", "ศูนย์ข้อมูล คลาวด์"]:
+        tokens = lexical.tokenize(query)
+        a, b = updated.search(tokens, 100), fresh.search(tokens, 100)
+        assert [c for c, _ in a] == [c for c, _ in b]
+        assert [s for _, s in a] == pytest.approx([s for _, s in b], rel=1e-5)
+    with pytest.raises(ValueError, match="larger"):
+        updated.updated([], [(3, "t", "an id below the kept ones")])
+
+
+def test_save_load_round_trip_and_corrupt_files(tmp_path: Path) -> None:
+    conn = _fts(ROWS)
+    postings = compile_generation(conn, 1)
+    postings.save(tmp_path)
+    loaded = Postings.load(tmp_path)
+    assert loaded is not None
+    assert isinstance(loaded.rows, np.memmap)  # postings stay on disk, paged in by the terms a question asks
+    tokens = lexical.tokenize("หัวเว่ย cloud MOU")
+    assert loaded.search(tokens, 10) == postings.search(tokens, 10)
+    assert Postings.load(tmp_path / "missing") is None  # a generation built before the arrays
+    np.save(tmp_path / FILES["indptr"], np.zeros(3, dtype=np.int64))
+    with pytest.raises(ValueError, match="rebuild"):
+        Postings.load(tmp_path)
+
+
+def test_token_rows_read_the_stored_tokens() -> None:
+    conn = _fts(ROWS)
+    rows = token_rows(conn, [4, 1])
+    assert [r[0] for r in rows] == [1, 4]
+    assert "หัวเว่ย" in rows[0][1].split() and "น้ำท่วม" in rows[1][2].split()
+
+
+@pytest.mark.slow
+def test_build_writes_arrays_and_reader_uses_them(base_index: BaseIndex, tmp_path: Path) -> None:
+    """The real build writes the arrays, an update rewrites them, and the reader's BM25 ranks like FTS5."""
+    from corpus.sources import read_releases
+    from index.build import apply_releases
+
+    settings, _ = base_index.clone(tmp_path)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    copy_release(EXTRA_FILES[1], extra)
+    report = apply_releases(settings, read_releases(extra))
+    folder = store.gen_dir(settings.index_dir, report.generation)
+    assert all((folder / name).is_file() for name in FILES.values())
+
+    reader = IndexReader.open(settings)
+    try:
+        assert reader._gen.postings is not None
+        assert reader._gen.postings.n_chunks == report.chunks
+        conn = store.connect(settings.db_path, readonly=True)
+        for query in ("หัวเว่ย คลาวด์", "Thailand government tourism", "ประชุม คณะรัฐมนตรี"):
+            fts = lexical.search_tokens(conn, lexical.tokenize(query), 10, report.generation)
+            ours = reader.bm25(query, 10)
+            assert [c for c, _ in ours][:3] == [c for c, _ in fts][:3]
+        conn.close()
+    finally:
+        reader.close()
+
+
+@pytest.mark.slow
+def test_generation_without_arrays_is_searched_through_fts5(base_index: BaseIndex, tmp_path: Path) -> None:
+    """An index written before the arrays existed keeps answering (FTS5); its next update compiles them."""
+    from index.build import update_index
+
+    settings, source = base_index.clone(tmp_path)
+    folder = store.gen_dir(settings.index_dir, 1)
+    for name in FILES.values():
+        (folder / name).unlink()
+    reader = IndexReader.open(settings)
+    assert reader._gen.postings is None
+    assert reader.bm25("หัวเว่ย", 5)
+    reader.close()
+
+    shutil.copyfile(base_index.source / "76362.txt", source / "76362.txt")
+    copy_release(EXTRA_FILES[0], source)
+    report = update_index(settings, source, progress=False)
+    reader = IndexReader.open(settings)
+    assert reader._gen.postings is not None and reader._gen.postings.n_chunks == report.chunks
+    reader.close()
