@@ -67,6 +67,13 @@ def pick_device(setting: str) -> str:
         return "cpu"
 
 
+def _device_for(settings: Settings, backend: str) -> str:
+    """Torch's device (CUDA when present unless set); ONNX runs on the CPU unless told otherwise."""
+    if backend == "torch":
+        return pick_device(settings.embedding_device)
+    return settings.embedding_device or "cpu"
+
+
 class TorchEncoder:
     """sentence-transformers on PyTorch; on CUDA the weights are cast to half precision (2x faster)."""
 
@@ -111,7 +118,7 @@ def _onnx_backend(settings: Settings, device: str) -> Encoder:
     try:
         return onnx_backend.OnnxEncoder(
             settings.embedding_model,
-            settings.data_dir,
+            settings.onnx_root,
             quantized=settings.embedding_backend == "onnx-int8",
             batch_size=settings.embedding_batch_size,
         )
@@ -142,14 +149,18 @@ def _load_encoder(settings: Settings, backend: str, device: str) -> Encoder:
         settings.embedding_model,
         device,
         str(settings.embedding_batch_size),
-        str(settings.data_dir) if backend != "torch" else "",  # ONNX exports are cached under DATA_DIR
+        str(settings.onnx_root) if backend != "torch" else "",  # where the ONNX exports are cached
     )
     with _LOADING:
         encoder = _LOADED.get(key)
         if encoder is None:
             name = model_id(settings.embedding_model)
             log.info("loading embedding model %s (%s, %s)", name, backend, device)
-            encoder = _LOADED[key] = loader(settings, device)
+            # The loader reads the backend from the settings: give it the one asked for (questions may
+            # use another engine than passages).
+            encoder = _LOADED[key] = loader(
+                settings.model_copy(update={"embedding_backend": backend}), device
+            )
     return encoder
 
 
@@ -175,15 +186,17 @@ class Embedder:
         self.settings = settings
         self.model_id = model_id(settings.embedding_model)
         self.backend = settings.embedding_backend
-        # Only torch needs a device; asking torch about CUDA imports it (~0.2 GB resident) for ONNX too.
-        self.device = (
-            pick_device(settings.embedding_device)
-            if self.backend == "torch"
-            else (settings.embedding_device or "cpu")
-        )
+        self.query_backend = settings.embedding_query_backend or self.backend
         self._encoder: Encoder | None = None
+        self._query_encoder: Encoder | None = None
         self._tokenizer: object | None = None
         self._prompts = _read_prompts(settings.embedding_model)
+
+    @property
+    def device(self) -> str:
+        """The passages' device; asked only when they are embedded: asking torch about CUDA imports it
+        (~0.2 GB resident), which a process that only embeds questions with ONNX never needs."""
+        return _device_for(self.settings, self.backend)
 
     @property
     def cache_key(self) -> str:
@@ -197,6 +210,26 @@ class Embedder:
             if self._prompts is None:
                 self._prompts = dict(getattr(self._encoder, "prompts", None) or {})
         return self._encoder
+
+    @property
+    def query_encoder(self) -> Encoder:
+        """The engine for questions (``EMBEDDING_QUERY_BACKEND``), loaded on first use.
+
+        Why it may differ from the passages' engine: a question is embedded while a user waits, a passage
+        once at index time (on a GPU with torch, say). The float ONNX graph gives torch's vectors (cosine
+        0.9999996) in half the time on CPU, and a bot process that never indexes does not load torch.
+        The int8 graph is faster still, but its question vectors (cosine ~0.996) changed English
+        answers on the development set: it is an option, not the default. When both settings name the
+        same engine it is loaded once.
+        """
+        if self.query_backend == self.backend:
+            return self.encoder
+        if self._query_encoder is None:
+            device = _device_for(self.settings, self.query_backend)
+            self._query_encoder = _load_encoder(self.settings, self.query_backend, device)
+            if self._prompts is None:
+                self._prompts = dict(getattr(self._query_encoder, "prompts", None) or {})
+        return self._query_encoder
 
     @property
     def dim(self) -> int:
@@ -237,13 +270,23 @@ class Embedder:
         return self._encode(texts, self.prompt("passage"))
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of questions (``query: `` prompt added)."""
-        return self._encode(texts, self.prompt("query"))
+        """Unit vectors of questions (``query: `` prompt added), from :attr:`query_encoder`."""
+        return self._encode(texts, self.prompt("query"), self.query_encoder)
 
-    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+    def compare(self, question: str, passages: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of ``question`` to each of ``passages``, all embedded in one call of the
+        question engine: a judgement made while the user waits (answer confidence), not index vectors."""
+        encoder = self.query_encoder
+        texts = [self.prompt("query") + question] + [self.prompt("passage") + p for p in passages]
+        vecs = encoder.encode(texts)
+        vecs = np.asarray(vecs, dtype=np.float32)
+        return vecs[1:] @ vecs[0]
+
+    def _encode(self, texts: Sequence[str], prefix: str, encoder: Encoder | None = None) -> np.ndarray:
+        encoder = encoder or self.encoder
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.ascontiguousarray(self.encoder.encode([prefix + t for t in texts]), dtype=np.float32)
+            return np.zeros((0, int(encoder.dim)), dtype=np.float32)
+        return np.ascontiguousarray(encoder.encode([prefix + t for t in texts]), dtype=np.float32)
 
 
 # --- the cache -----------------------------------------------------------------------------------

@@ -58,10 +58,10 @@ def _require_ort():  # noqa: ANN202 - returns the module
 
 def _model_fingerprint(model: str) -> str:
     """A key that changes with the model: its name and, for a local folder, its files' sizes and times."""
-    parts = [f"v{EXPORT_VERSION}", model]
     path = Path(model)
+    # A local folder is named by its resolved path: ../shared/... and /work/shared/... are one export.
+    parts = [f"v{EXPORT_VERSION}", str(path.resolve()) if path.is_dir() else model]
     if path.is_dir():
-        parts.append(str(path.resolve()))
         for file in sorted(path.rglob("*")):
             if file.is_file():
                 stat = file.stat()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,11 @@ import pytest
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+# One ONNX export of the model for the whole test session (and the CLI subprocesses it starts), instead of
+# one per DATA_DIR: questions are embedded by the ONNX export (EMBEDDING_QUERY_BACKEND's default), and
+# exporting costs ~15 s of CPU. Set before any Settings is made; a caller's own value is kept.
+os.environ.setdefault("EXPORT_CACHE_DIR", tempfile.mkdtemp(prefix="thaigov-qa-onnx-"))
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,12 @@
-"""The ONNX embedding backends: offline export cached in DATA_DIR, same vectors as torch, input order kept.
+"""The ONNX embedding backends: offline export cached (in DATA_DIR or EXPORT_CACHE_DIR), same vectors as
+torch, input order kept.
 
-One export for the module (~20 s of CPU); the ONNX tests skip where the optional ``onnx`` extra is not
-installed. Also the IVF vector index of ``index/ann.py``.
+One export for the session (~20 s of CPU). Also the IVF vector index of ``index/ann.py``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +27,9 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("var")
+def data_dir() -> Path:
+    """The session's shared export folder (``EXPORT_CACHE_DIR``, see conftest): exported once per session."""
+    return Path(os.environ["EXPORT_CACHE_DIR"])
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,14 @@ def int8_path(data_dir: Path, model_path: Path) -> Path:
     return onnx_backend.ensure_export(str(model_path), data_dir, quantized=True)
 
 
-def test_export_is_cached_under_data_dir(int8_path: Path, data_dir: Path, model_path: Path) -> None:
+def test_export_folder_defaults_to_data_dir(tmp_path: Path) -> None:
+    plain = Settings(data_dir=tmp_path / "var", export_cache_dir="", _env_file=None)
+    assert plain.onnx_root == tmp_path / "var"
+    shared = Settings(data_dir=tmp_path / "var", export_cache_dir=tmp_path / "exports", _env_file=None)
+    assert shared.onnx_root == tmp_path / "exports"
+
+
+def test_export_is_cached_under_its_folder(int8_path: Path, data_dir: Path, model_path: Path) -> None:
     assert int8_path.is_file() and data_dir in int8_path.parents
     assert (int8_path.parent / "model.onnx").is_file() and (int8_path.parent / "tokenizer.json").is_file()
     stamp = int8_path.stat().st_mtime_ns
@@ -70,6 +79,34 @@ def test_embedder_uses_backend_setting(data_dir: Path, model_path: Path, int8_pa
     assert isinstance(embedder.encoder, onnx_backend.OnnxEncoder)
     assert q.shape == (1, embedder.dim) and abs(float(np.linalg.norm(q)) - 1) < 1e-4
     assert embedder.cache_key.endswith("#onnx-int8")  # int8 vectors never mix with float ones in the cache
+
+
+def test_questions_can_use_another_engine_than_passages(
+    data_dir: Path, model_path: Path, int8_path: Path
+) -> None:
+    """``EMBEDDING_QUERY_BACKEND=onnx-int8`` over float passages: questions go through the int8 graph, the
+    passages (and the cache key) stay float, and a question still lands nearest its own passage."""
+    settings = Settings(
+        data_dir=data_dir,
+        embedding_model=str(model_path),
+        embedding_backend="onnx",
+        embedding_query_backend="onnx-int8",
+        _env_file=None,
+    )
+    embedder = Embedder(settings)
+    assert embedder.cache_key == embedder.model_id  # passages: float vectors, shared with torch
+    passages = embedder.encode_passages([t.removeprefix("passage: ") for t in TEXTS])
+    questions = embedder.encode_queries(["Huawei delegation at Government House", "งบประมาณ ระบบน้ำ"])
+    assert embedder.query_encoder is not embedder.encoder
+    assert embedder.query_encoder.path.name.startswith("model-int8")  # type: ignore[attr-defined]
+    assert (questions @ passages.T).argmax(axis=1).tolist() == [1, 0]
+    plain = Embedder(settings.model_copy(update={"embedding_query_backend": ""}))
+    cos = np.sum(
+        questions * plain.encode_queries(["Huawei delegation at Government House", "งบประมาณ ระบบน้ำ"]), 1
+    )
+    assert cos.min() > 0.98, cos
+    sims = embedder.compare("Huawei delegation", [TEXTS[1].removeprefix("passage: "), "สั้น"])
+    assert sims.shape == (2,) and sims[0] > sims[1]
 
 
 def _clustered(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:

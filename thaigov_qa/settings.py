@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     embedding_model: str = HUB_MODEL
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    # Questions may use another engine than passages (index.embedding.Embedder.query_encoder). onnx: the
+    # same vectors and dev figures as torch at half the time; onnx-int8 is faster but costs English
+    # abstention (bench/PERFORMANCE.md). "" = embedding_backend.
+    embedding_query_backend: Literal["", "torch", "onnx", "onnx-int8"] = "onnx"
+    # Where ONNX exports of the model are cached (under onnx/); empty = DATA_DIR. DATA_DIRs may share one.
+    export_cache_dir: Path | None = None
     embedding_device: str = ""  # "" = cuda when present, else cpu
     embedding_batch_size: int = Field(32, ge=1, le=4096)
     # flat: exact; ivf: IVF, recall@10 0.999 vs exact on the dev questions at 256k, ~60x faster (issue 7);
@@ -78,6 +84,11 @@ class Settings(BaseSettings):
     alert_poll_minutes: float = Field(10.0, gt=0)
     realert_on_edit: bool = False
 
+    @field_validator("export_cache_dir", mode="before")
+    @classmethod
+    def _empty_path(cls, value: object) -> object:
+        return None if value == "" else value
+
     @field_validator("corpus_sources", "release_feeds", "watch_dirs", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> list[str]:
@@ -104,6 +115,11 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         """The SQLite database: releases, chunks, FTS, subscriptions, alert outbox."""
         return self.data_dir / "thaigov.sqlite"
+
+    @cached_property
+    def onnx_root(self) -> Path:
+        """The folder whose ``onnx/`` holds the model's ONNX exports: ``EXPORT_CACHE_DIR`` or ``DATA_DIR``."""
+        return self.export_cache_dir or self.data_dir
 
     @cached_property
     def index_dir(self) -> Path:
