@@ -34,8 +34,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from corpus.release import Release
 from corpus.text import detect_lang
 from index.qtype import QuestionType, detect_qtype
@@ -431,10 +429,22 @@ class Answerer:
         meaning agrees) from a neighbour that merely shares the question's words while the top hit is the
         one about the topic; the latter is how unanswerable questions (above all English ones, matched
         across languages through renderings) reach confidence. The dense model judges meaning across
-        languages. One batched encode of the question and two passages, only for such evidence.
+        languages: the question's vector against the index's vectors of the two best passages (whole
+        chunks, titled), only for such evidence; texts are embedded only where the index lacks them.
         """
+        if not question:
+            return 0.0
+        similarity = getattr(self.searcher, "similarity", None)
+        top_passages, hit_passages = getattr(top, "passages", None), getattr(hit, "passages", None)
+        if similarity is not None and top_passages and hit_passages:
+            # The index's vectors of the two releases' best passages: no model call (see Searcher.similarity).
+            try:
+                to_top, to_hit = similarity(question, [top_passages[0].chunk_id, hit_passages[0].chunk_id])
+                return max(0.0, to_top - to_hit)
+            except KeyError as exc:  # a chunk gone from the live index since: embed the texts instead
+                log.debug("stored vector missing (%s): embedding the passages", exc)
         embedder = getattr(self.searcher, "embedder", None)
-        if embedder is None or not question:
+        if embedder is None:
             return 0.0
 
         def text_of(h: Any) -> str:
@@ -443,18 +453,11 @@ class Answerer:
             return f"{getattr(h, 'title', '') or ''} {body[:PASSAGE_CHARS]}".strip()
 
         try:
-            vecs = embedder.encoder.encode(
-                [
-                    embedder.prompt("query") + question,
-                    embedder.prompt("passage") + text_of(top),
-                    embedder.prompt("passage") + text_of(hit),
-                ]
-            )
+            to_top, to_hit = embedder.compare(question, [text_of(top), text_of(hit)])
         except Exception as exc:  # noqa: BLE001 - the lexical confidence stands without it
             log.warning("dense confidence unavailable: %s", exc)
             return 0.0
-        q, t, e = (np.asarray(v, dtype=np.float32) for v in vecs)
-        return max(0.0, float(q @ t) - float(q @ e))
+        return max(0.0, float(to_top) - float(to_hit))
 
     def _question_tokens(self, text: str, lang: str) -> tuple[dict[str, float], dict[str, float]]:
         """Weighted content tokens, and for an English question the tokens of its Thai rendering (the
@@ -592,13 +595,16 @@ class Answerer:
         def has_concept(t: str, tokens: set[str], low: str) -> bool:
             return t in tokens or any(ph in low for ph in (phrases or {}).get(t, ()))
 
+        anchor_words: dict[int, dict[str, float]] = {}
         for c in candidates:
             sent = c.sentences[c.index]
             thai_sentence = lang == "en" and _THAI.search(sent.text) is not None
-            ctx_text = " ".join(
+            neighbours = [
                 c.sentences[j].text for j in (c.index - 1, c.index + 1) if 0 <= j < len(c.sentences)
-            )
-            ctx_toks = toks(ctx_text) if ctx_text else set()
+            ]
+            ctx_text = " ".join(neighbours)
+            # A context's tokens are its sentences' tokens: each sentence is tokenized once per question.
+            ctx_toks = set().union(*(toks(t) for t in neighbours))
             stoks = toks(sent.text)
             if thai_sentence and concepts is not None:
                 # English question, Thai sentence: each English word is matched through its Thai phrases.
@@ -617,27 +623,58 @@ class Answerer:
             score = w.lexical * lex + w.context * ctx + release_weight * prior.get(c.url, 0.0)
             score += w.passage * (c.passage_score / top_passage)
             if qt.kind:
-                anchors = _anchors(sent.text, rendered if thai_sentence and rendered else words, qt.unit)
-                span = best_span(sent.text, qt, question, anchors, _year(c.release))
-                if span is None or span.score < WEAK_SPAN:
-                    score -= w.kind_missing
-                else:
-                    score += w.kind * min(span.score, KIND_CAP) / KIND_CAP
-                    if span.until is not None and RANGE_Q.search(question):
-                        score += w.range_asked
-                    if span.fit is not None:
-                        # The asked unit (people, baht, %) is the strongest sign across languages.
-                        score += w.unit_fit if span.fit else -w.unit_fit / 2
-                    c.span = span
+                anchor_words[id(c)] = rendered if thai_sentence and rendered else words
             if c.url in preferred:
                 score += w.same_lang
             c.lex, c.ctx, c.words, c.found = lex, ctx, words, hit_words
             c.score = score
         if w.focus > 0:
             _focus(candidates, w.lexical * w.focus)
+        if qt.kind:
+            self._score_spans(candidates, qt, question, anchor_words, exhaustive=self.semantic_sentences > 0)
         if self.semantic_sentences > 0 and lang in self.semantic_langs:
             self._semantic(candidates, question)
         return max(candidates, key=lambda c: c.score)
+
+    def _score_spans(
+        self,
+        candidates: list[_Candidate],
+        qt: QuestionType,
+        question: str,
+        anchor_words: dict[int, dict[str, float]],
+        exhaustive: bool = False,
+    ) -> None:
+        """Add each candidate's answer-kind term: does the sentence hold the date, number, person or place
+        asked for, in the asked unit? Best-first, stopping once no candidate left can win.
+
+        Why the stop: finding spans (dates, numbers with units, names) is the costliest part of scoring
+        and the kind term is bounded (at most ``kind + range_asked + unit_fit``), so a candidate whose
+        score without it, plus that bound, is below the best full score cannot become the answer. The
+        answer is the same as scoring every candidate; those left out keep their score without the term.
+        ``exhaustive`` scores all (the optional sentence-embedding step re-ranks the leaders).
+        """
+        w = self.weights
+        bound = w.kind + w.range_asked + w.unit_fit
+        ranged = RANGE_Q.search(question) is not None
+        best = -math.inf
+        for c in sorted(candidates, key=lambda c: -c.score):
+            if not exhaustive and c.score + bound < best:
+                break
+            text = c.sentences[c.index].text
+            span = best_span(
+                text, qt, question, _anchors(text, anchor_words[id(c)], qt.unit), _year(c.release)
+            )
+            if span is None or span.score < WEAK_SPAN:
+                c.score -= w.kind_missing
+            else:
+                c.score += w.kind * min(span.score, KIND_CAP) / KIND_CAP
+                if span.until is not None and ranged:
+                    c.score += w.range_asked
+                if span.fit is not None:
+                    # The asked unit (people, baht, %) is the strongest sign across languages.
+                    c.score += w.unit_fit if span.fit else -w.unit_fit / 2
+                c.span = span
+            best = max(best, c.score)
 
     def _semantic(self, candidates: list[_Candidate], question: str) -> None:
         """Optional: re-score the leading candidates with e5 question/sentence similarity."""

@@ -196,6 +196,10 @@ class IndexReader:
         scores, ids = gen.vectors.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        """The live generation's stored vectors of the given chunk ids (``KeyError`` for one it lacks)."""
+        return self._gen.vectors.vectors([int(i) for i in ids])
+
     # --- rows ------------------------------------------------------------------------------------
     def chunks(self, ids: Sequence[int]) -> list[ChunkRow]:
         """Rows of the given chunk ids, in the order asked (unknown ids are left out)."""

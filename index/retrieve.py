@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +37,10 @@ from thaigov_qa.settings import Settings
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "fusion", "bm25", "dense")
+
+#: Threads that embed questions while BM25 runs (shared by every Searcher of the process: the bot answers
+#: a few questions at once, and more threads than cores would only queue on the CPU).
+_EMBED_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-question")
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,7 @@ class Searcher:
         self.glossary = glossary if glossary is not None else default_glossary()
         self.weights = weights or Weights()
         self._lock = threading.Lock()
+        self._query_vectors: OrderedDict[str, Any] = OrderedDict()  # question → its vector (recent ones)
         self._meta: dict[str, _Meta] = {}
         self._newest: dt.date | None = None
         self._load_meta()
@@ -232,29 +239,60 @@ class Searcher:
         info = self.analyze(query, today=today)
         lists: list[tuple[float, list[tuple[int, float]]]] = []
         en = info.lang == "en"
-        if mode in ("bm25", "fusion", "hybrid"):
-            weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
-            if weight > 0:
-                lists.append((weight, self.reader.bm25(info.text, w.pool)))
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
-        if mode == "hybrid" and en and trans:
-            lists.append((w.en_bm25_trans, self.reader.bm25(trans, w.pool)))
-        if mode == "hybrid" and not en and w.th_bm25_trans > 0:
-            # Thai questions about the corpus's English releases: the English words of the question's
-            # Thai terms, and its dates written the English way.
-            english = (
-                to_english(self.glossary, tokenize(info.text)) + info.english_date_terms() + info.numbers
-            )
-            if english:
-                lists.append((w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool)))
+        # The question's embedding runs in a worker thread while BM25 runs here: onnxruntime and torch
+        # release the GIL, so on 2 cores the two overlap (the embedding is the longest step of a search).
+        vectors: Future[Any] | None = None
         if mode in ("dense", "fusion", "hybrid") and self.use_dense:
             texts = [info.text] + ([trans] if trans else [])
-            vecs = self.reader.embedder.encode_queries(texts)
+            vectors = _EMBED_POOL.submit(self.reader.embedder.encode_queries, texts)
+        try:
+            if mode in ("bm25", "fusion", "hybrid"):
+                weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
+                if weight > 0:
+                    lists.append((weight, self.reader.bm25(info.text, w.pool)))
+            if mode == "hybrid" and en and trans:
+                lists.append((w.en_bm25_trans, self.reader.bm25(trans, w.pool)))
+            if mode == "hybrid" and not en and w.th_bm25_trans > 0:
+                # Thai questions about the corpus's English releases: the English words of the question's
+                # Thai terms, and its dates written the English way.
+                english = (
+                    to_english(self.glossary, tokenize(info.text)) + info.english_date_terms() + info.numbers
+                )
+                if english:
+                    lists.append((w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool)))
+        finally:
+            vecs = vectors.result() if vectors is not None else None
+        if vecs is not None:
+            self._remember_vector(query, vecs[0])
             weight = (w.en_dense if en else w.th_dense) if mode == "hybrid" else 1.0
             lists.append((weight, self.reader.dense(vecs[0], w.pool)))
             if trans:
                 lists.append((w.en_dense_trans, self.reader.dense(vecs[1], w.pool)))
         return self._fuse(info, lists, k, use_dates=(mode == "hybrid"))
+
+    def _remember_vector(self, query: str, vector: Any) -> None:
+        with self._lock:
+            self._query_vectors[query] = vector
+            self._query_vectors.move_to_end(query)
+            while len(self._query_vectors) > 64:
+                self._query_vectors.popitem(last=False)
+
+    def similarity(self, query: str, chunk_ids: list[int]) -> list[float]:
+        """Cosine similarity of ``query`` to each chunk, from the index's own vectors.
+
+        Why: the answer step weighs how near the question is to competing passages (its confidence). The
+        question's vector was computed by :meth:`search` moments before (kept for the last 64 questions)
+        and the passages' vectors are in the index, so this costs no model call; re-embedding two passages
+        cost ~190 ms on 2 CPU cores. Raises ``KeyError`` for a chunk the live index does not hold.
+        """
+        with self._lock:
+            vector = self._query_vectors.get(query.strip())
+        if vector is None:
+            vector = self.reader.embedder.encode_queries([query.strip()])[0]
+            self._remember_vector(query.strip(), vector)
+        rows = self.reader.vectors(chunk_ids)
+        return [float(x) for x in rows @ vector]
 
     def within(self, url: str) -> ReleaseHit | None:
         """One release as a search hit, every chunk a passage (equal scores), for a question asked about

@@ -92,6 +92,18 @@ class VectorIndex:
         """All ids held (storage order for flat, list order for IVF)."""
         return ann.all_ids(self.index)
 
+    def vectors(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of ``ids`` (one row each; IVF-SQ8's are the decoded approximations).
+
+        Raises ``KeyError`` naming an id the index does not hold."""
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        for row, i in enumerate(ids):
+            try:
+                out[row] = self.index.reconstruct(int(i))
+            except RuntimeError as exc:  # FAISS: "key not found"
+                raise KeyError(int(i)) from exc
+        return out
+
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, ids) of the ``k`` nearest, each ``(n, k)``; ids are -1 where fewer than ``k`` exist."""
         query = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)

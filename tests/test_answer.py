@@ -229,3 +229,51 @@ def test_a_question_within_one_release_answers_from_it_alone(answerer) -> None: 
     off = answerer.ask("How many monks received alms?", within=HUAWEI_URL)
     assert not off.found and [s.url for s in off.sources] == [HUAWEI_URL]
     assert answerer.ask("When was it signed?", within="https://example.org/none").sources == []
+
+
+QUESTIONS = [
+    "When was the Huawei MOU signed?",
+    "ความร่วมมือระหว่างรัฐบาลกับหัวเว่ยเรื่องคลาวด์และ AI ครอบคลุมกี่ด้าน",
+    "How many areas does the Huawei cloud cooperation cover?",
+    "ใครลงนามบันทึกความเข้าใจกับหัวเว่ย",
+    "How much budget was approved for the flood victims?",
+    "Where was the MOU signed?",
+]
+
+
+def test_span_scoring_stops_early_without_changing_answers(answerer, monkeypatch) -> None:  # noqa: ANN001
+    """Answers with the best-first span scoring equal those of scoring every candidate's spans."""
+    from index.answer import Answerer
+
+    fast = [answerer.ask(q).to_json() for q in QUESTIONS]
+    calls: list[int] = []
+    original = Answerer._score_spans
+
+    def exhaustive(self, candidates, qt, question, words, exhaustive=False):  # noqa: ANN001, ANN202
+        calls.append(len(candidates))
+        return original(self, candidates, qt, question, words, exhaustive=True)
+
+    monkeypatch.setattr(Answerer, "_score_spans", exhaustive)
+    full = [answerer.ask(q).to_json() for q in QUESTIONS]
+    assert calls, "no question with an answer kind was asked"
+    for a, b in zip(fast, full, strict=True):
+        a.pop("ms"), b.pop("ms")
+        assert a == b
+
+
+def test_dense_confidence_uses_the_index_vectors(answerer) -> None:  # noqa: ANN001
+    """Searcher.similarity: the question's vector (kept from its search) against stored chunk vectors
+    equals embedding the question anew against the cached passage vectors."""
+    import numpy as np
+
+    searcher = answerer.searcher
+    question = "When was the Huawei MOU signed?"
+    hits = searcher.search(question, k=3)
+    ids = [h.passages[0].chunk_id for h in hits]
+    got = searcher.similarity(question, ids)
+    q = searcher.embedder.encode_queries([question])[0]
+    want = searcher.reader.vectors(ids) @ q
+    assert np.allclose(got, want, atol=1e-5)
+    assert got[0] == max(got)  # the top hit's passage is the nearest
+    with pytest.raises(KeyError):
+        searcher.similarity(question, [10**9])

@@ -132,6 +132,12 @@ def test_ivf_finds_what_exact_search_finds_and_removes_ids(tmp_path: Path) -> No
     recall = np.mean([len(set(g) & set(w)) / 5 for g, w in zip(got, want, strict=True)])
     assert recall >= 0.9, recall
     assert np.allclose(index.reconstruct(int(ids[7])), x[7])
+    from index.vectors import VectorIndex
+
+    stored = VectorIndex(index).vectors([int(ids[7]), int(ids[3])])  # what answer confidence reads
+    assert np.allclose(stored, x[[7, 3]])
+    with pytest.raises(KeyError):
+        VectorIndex(index).vectors([2])  # ids are 1, 4, 7...: 2 is not held
     assert index.remove_ids(ids[:10]) == 10 and index.ntotal == len(x) - 10
     assert set(ann.all_ids(index)) == set(ids[10:].tolist())
     faiss.write_index(index, str(tmp_path / "v.faiss"))

@@ -52,6 +52,11 @@ def test_glossary_translates_government_vocabulary_and_names() -> None:
     small = Glossary({"cabinet": [("ครม", 0.9)]}, [("ศุภมาส", "supmat", 40), ("ชัยภูมิ", "chaiyaphum", 90)])
     terms = {t.thai: t.kind for t in small.translate("The cabinet met Supamas in Chaiyaphum")}
     assert terms == {"ครม": "glossary", "ศุภมาส": "name", "ชัยภูมิ": "name"}
+    # Name matches are cached per word (retrieval and the answer step ask for the same ones); callers get
+    # copies, so changing one cannot change the next answer.
+    first = small.match_name("chaiyaphum")
+    first.append(("x", 0.0))
+    assert small.match_name("chaiyaphum") == [("ชัยภูมิ", 1.0)]
 
 
 @pytest.fixture(scope="module")
