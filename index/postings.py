@@ -57,6 +57,8 @@ FILES = {
 }
 TERMS_FILE = "bm25-terms.txt"
 _MAX_FREQ = np.iinfo(np.uint16).max
+#: Postings handled at once by :meth:`Postings.updated` (bounds its temporaries to a few tens of MB).
+UPDATE_BLOCK = 1_000_000
 
 
 class Postings:
@@ -139,48 +141,51 @@ class Postings:
 
         Added chunk ids must be larger than all kept ones (the build numbers new chunks after the largest
         id), so each term's new postings go after its old ones and rows stay ascending. Costs one pass over
-        the arrays (~1 s at full-archive size), not a recompilation.
+        the arrays (~1 s at full-archive size), not a recompilation, made block by block of terms
+        (:data:`UPDATE_BLOCK` postings) so that the temporaries stay small: the bot runs updates (alerts)
+        in the process that answers, and whole-array temporaries peaked at +1 GB at full size.
         """
         add = _compile(added, 0)
         if len(add.chunks) and len(self.chunks) and add.chunks[0] <= self.chunks[-1]:
             raise ValueError("added chunk ids must be larger than the existing ones")
         keep = ~np.isin(self.chunks, np.asarray(removed, dtype=np.int64))
         n_kept = int(keep.sum())
-        new_row = np.full(len(self.chunks), -1, dtype=np.int64)
-        new_row[keep] = np.arange(n_kept, dtype=np.int64)
+        new_row = np.full(len(self.chunks), -1, dtype=np.int32)
+        new_row[keep] = np.arange(n_kept, dtype=np.int32)
+        old_indptr = np.asarray(self.indptr, dtype=np.int64)
+        n_old = len(self.terms)
 
-        # Old postings that survive, with their rows renumbered; term of each posting, in order.
-        old_terms = np.repeat(np.arange(len(self.terms), dtype=np.int32), np.diff(self.indptr))
-        mapped = new_row[np.asarray(self.rows)]
-        alive = mapped >= 0
-        surv_terms = old_terms[alive]
-        del old_terms
-        counts_old = np.bincount(surv_terms, minlength=len(self.terms)).astype(np.int64)
+        # Pass 1: how many of each old term's postings survive.
+        counts_old = np.zeros(n_old, dtype=np.int64)
+        for t0, t1, terms, alive, _ in self._blocks(old_indptr, new_row):
+            counts_old[t0:t1] = np.bincount(terms[alive] - t0, minlength=t1 - t0)
 
         # One vocabulary: old terms first (their ids unchanged), then the added ones not seen before.
-        terms = list(self.terms)
+        terms_out = list(self.terms)
         term_ids = dict(self.term_ids)
         add_term = np.empty(len(add.terms), dtype=np.int64)
         for i, t in enumerate(add.terms):
             if t not in term_ids:
-                term_ids[t] = len(terms)
-                terms.append(t)
+                term_ids[t] = len(terms_out)
+                terms_out.append(t)
             add_term[i] = term_ids[t]
-        before = np.zeros(len(terms), dtype=np.int64)  # each term's surviving old postings
-        before[: len(self.terms)] = counts_old
+        before = np.zeros(len(terms_out), dtype=np.int64)  # each term's surviving old postings
+        before[:n_old] = counts_old
         add_counts = np.diff(add.indptr)
         counts = before.copy()
         np.add.at(counts, add_term, add_counts)
-        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        indptr = np.zeros(len(terms_out) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
-
         rows = np.empty(int(indptr[-1]), dtype=np.int32)
         freqs = np.empty(int(indptr[-1]), dtype=np.uint16)
-        # A survivor's place: its term's new start plus its rank among the term's survivors.
-        first = np.cumsum(counts_old) - counts_old
-        dest = indptr[surv_terms] + (np.arange(len(surv_terms), dtype=np.int64) - first[surv_terms])
-        rows[dest] = mapped[alive]
-        freqs[dest] = np.asarray(self.freqs)[alive]
+
+        # Pass 2: survivors to their term's new start plus their rank among the term's survivors.
+        for _t0, _t1, terms, alive, (lo, hi, mapped) in self._blocks(old_indptr, new_row):
+            seen = np.cumsum(alive) - alive  # survivors before each posting, within the block
+            rank = seen - seen[old_indptr[terms] - lo]
+            dest = indptr[terms[alive]] + rank[alive]
+            rows[dest] = mapped[alive]
+            freqs[dest] = np.asarray(self.freqs[lo:hi])[alive]
         # Added postings go after the term's survivors.
         a_terms = np.repeat(add_term, add_counts)
         a_rank = np.arange(len(a_terms), dtype=np.int64) - np.repeat(add.indptr[:-1], add_counts)
@@ -189,7 +194,21 @@ class Postings:
         freqs[dest] = add.freqs
         chunks = np.concatenate([self.chunks[keep], add.chunks])
         lengths = np.concatenate([self.lengths[keep], add.lengths])
-        return Postings(chunks, lengths, terms, indptr, rows, freqs)
+        return Postings(chunks, lengths, terms_out, indptr, rows, freqs)
+
+    def _blocks(self, indptr: np.ndarray, new_row: np.ndarray):  # noqa: ANN202 - a generator of tuples
+        """Consecutive term ranges ``[t0, t1)`` of about :data:`UPDATE_BLOCK` postings, each with its
+        postings' term ids, which survive, and ``(lo, hi, new rows)``."""
+        n_terms = len(indptr) - 1
+        t0 = 0
+        while t0 < n_terms:
+            t1 = int(np.searchsorted(indptr, indptr[t0] + UPDATE_BLOCK, side="right")) - 1
+            t1 = min(max(t1, t0 + 1), n_terms)
+            lo, hi = int(indptr[t0]), int(indptr[t1])
+            mapped = new_row[np.asarray(self.rows[lo:hi])]
+            terms = np.repeat(np.arange(t0, t1, dtype=np.int64), np.diff(indptr[t0 : t1 + 1]))
+            yield t0, t1, terms, mapped >= 0, (lo, hi, mapped)
+            t0 = t1
 
     # --- files -----------------------------------------------------------------------------------
     def save(self, folder: Path) -> None:

@@ -95,8 +95,12 @@ def test_only_the_generations_chunks_are_compiled() -> None:
     assert 1 not in postings.chunks.tolist() and postings.doc_freq("หัวเว่ย") == 0
 
 
-def test_update_equals_compiling_anew() -> None:
+@pytest.mark.parametrize("block", [1_000_000, 7])  # one block, and many (blocks of ~7 postings)
+def test_update_equals_compiling_anew(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Removing chunks and adding new ones (larger ids) gives the arrays a fresh compile gives."""
+    from index import postings
+
+    monkeypatch.setattr(postings, "UPDATE_BLOCK", block)
     added = [
         (50, "หัวเว่ย เปิดศูนย์ข้อมูล", "หัวเว่ย ศูนย์ข้อมูล คลาวด์ new data centre cloud"),
         (51, "Brand-new words", "zyxwvut quokka the government"),
@@ -109,6 +113,15 @@ def test_update_equals_compiling_anew() -> None:
     fresh = compile_generation(_fts(final_rows), 1)
     assert updated.chunks.tolist() == fresh.chunks.tolist()
     assert updated.lengths.tolist() == fresh.lengths.tolist()
+    def postings_of(p: Postings, term: str) -> list[tuple[int, int]]:
+        t = p.term_ids.get(term)
+        if t is None:
+            return []
+        lo, hi = int(p.indptr[t]), int(p.indptr[t + 1])
+        return [(int(p.chunks[r]), int(f)) for r, f in zip(p.rows[lo:hi], p.freqs[lo:hi], strict=True)]
+
+    for term in set(fresh.terms) | set(updated.terms):  # every term: same chunks, same frequencies
+        assert postings_of(updated, term) == postings_of(fresh, term), term
     for query in [*QUERIES, "zyxwvut quokka", "ศูนย์ข้อมูล คลาวด์"]:
         tokens = lexical.tokenize(query)
         a, b = updated.search(tokens, 100), fresh.search(tokens, 100)
