@@ -47,13 +47,28 @@ def _timed(name: str, fn):  # noqa: ANN001, ANN202
     return wrapper
 
 
-def random_fill(dim: int):  # noqa: ANN201
-    """A stand-in for ``embed_missing``: random unit vectors for the chunks the cache lacks."""
+def random_fill(dim: int, vectors_from: Path | None = None):  # noqa: ANN201
+    """A stand-in for ``embed_missing``: random unit vectors for the chunks the cache lacks.
+
+    ``vectors_from``: another DATA_DIR's database (the development index) whose cached vectors of the same
+    model are copied first, so that the chunks it holds have their real vectors (questions about them
+    find them by meaning, and quality can be measured at full size); the rest are random.
+    """
     from index.embedding import EmbeddingCache
 
     def fill(
         embedder, cache: EmbeddingCache, texts: dict[str, str], progress: bool = True, on_batch=None
     ) -> int:  # noqa: ANN001
+        if vectors_from is not None:
+            with cache.conn:
+                cache.conn.execute("ATTACH DATABASE ? AS other", (str(vectors_from),))
+                copied = cache.conn.execute(
+                    "INSERT OR IGNORE INTO embedding_cache(model, sha, vec)"
+                    " SELECT model, sha, vec FROM other.embedding_cache WHERE model = ?",
+                    (cache.key,),
+                ).rowcount
+            cache.conn.execute("DETACH DATABASE other")
+            PHASES.setdefault("random_vectors", {})["copied_real"] = copied
         todo = sorted(cache.missing(list(texts)))
         rng = np.random.default_rng(12345)
         for start in range(0, len(todo), 5000):
@@ -80,6 +95,12 @@ def main() -> int:
     ap.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx", "onnx-int8"])
     ap.add_argument("--random-vectors", action="store_true", help="fill vectors with random unit vectors")
     ap.add_argument("--dim", type=int, default=384)
+    ap.add_argument(
+        "--vectors-from",
+        type=Path,
+        default=None,
+        help="with --random-vectors: copy the real cached vectors of this database first (a dev index's)",
+    )
     args = ap.parse_args()
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
@@ -97,7 +118,7 @@ def main() -> int:
     build._insert_chunks = _timed("chunk_tokenize_fts", build._insert_chunks)
     build.embed_missing = _timed(
         "embed" if not args.random_vectors else "embed_random",
-        random_fill(args.dim) if args.random_vectors else build.embed_missing,
+        random_fill(args.dim, args.vectors_from) if args.random_vectors else build.embed_missing,
     )
     build._add_from_cache = _timed("faiss_add", build._add_from_cache)
     VectorIndex.save = _timed("faiss_save", VectorIndex.save)

@@ -1,6 +1,6 @@
 """Resident memory of a bot-like process with the index and the model loaded; index size on disk.
 
-    python bench/memory.py --data-dir /work/fullindex [--backend onnx-int8] [--questions 20]
+    python bench/memory.py --data-dir D [--backend onnx] [--query-backend onnx-int8] [--questions 20]
 
 Steps, each followed by the process's RSS: import the bot's service layer (python-telegram-bot and the
 index code), ``QAService.warm_up()`` (opens the live generation: FAISS vectors, SQLite, release
@@ -28,6 +28,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--backend", default=None)
+    ap.add_argument("--query-backend", default="", help="EMBEDDING_QUERY_BACKEND (default: --backend)")
     ap.add_argument("--questions", type=int, default=20)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -41,13 +42,18 @@ def main() -> int:
     gen, manifest, folder = c.live_generation(args.data_dir)
     backend = args.backend or manifest.get("backend") or "torch"
     settings = Settings(
-        data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend, _env_file=None
+        data_dir=args.data_dir,
+        embedding_model=str(c.SHARED_MODEL),
+        embedding_backend=backend,
+        embedding_query_backend=args.query_backend,
+        _env_file=None,
     )
+    qbackend = settings.embedding_query_backend or backend
     service = QAService(settings)
     service.searcher()
     rows.append({"step": f"index opened ({manifest.get('chunks')} chunks)", "rss_mb": c.rss_mb()})
     service.warm_up()
-    rows.append({"step": f"model loaded ({backend})", "rss_mb": c.rss_mb()})
+    rows.append({"step": f"question model loaded ({qbackend})", "rss_mb": c.rss_mb()})
     qs = [json.loads(x)["question"] for x in c.DEV_QA.read_text(encoding="utf-8").splitlines() if x.strip()]
     for q in qs[: args.questions]:
         service.ask(q)
@@ -62,7 +68,7 @@ def main() -> int:
     except (OSError, KeyError, ValueError):
         pass
     # Word-embedding rows: float32 with torch/onnx, int8 with onnx-int8 (the Gather table is quantised too).
-    per_row = int(manifest.get("dim") or 384) * (1 if backend == "onnx-int8" else 4)
+    per_row = int(manifest.get("dim") or 384) * (1 if qbackend == "onnx-int8" else 4)
     extra = (FULL_VOCAB - vocab) * per_row / 2**20 if vocab else float("nan")
     rows.append(
         {
@@ -72,10 +78,15 @@ def main() -> int:
     )
     disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     db = sum(p.stat().st_size for p in args.data_dir.glob("thaigov.sqlite*"))
-    c.emit(rows, args.json, title=f"Resident memory, bot-like process, backend={backend}")
+    c.emit(
+        rows,
+        args.json,
+        title=f"Resident memory, bot-like process, backend={backend}, questions embedded with {qbackend}",
+    )
     if not args.json:
         print(
-            f"\nindex on disk: generation {gen} folder {disk / 2**20:.0f} MiB (FAISS + manifest), "
+            f"\nindex on disk: generation {gen} folder {disk / 2**20:.0f} MiB"
+            " (FAISS, BM25 arrays, manifest), "
             f"thaigov.sqlite(+wal) {db / 2**20:.0f} MiB (chunks, FTS5, embedding cache, registry)"
         )
         print(f"conditions: {c.conditions()}")

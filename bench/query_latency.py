@@ -1,12 +1,13 @@
 """Latency of ``ask`` (and of its parts) over a built index: p50/p95 per stage, on the dev questions.
 
-    python bench/query_latency.py --data-dir /work/fullindex [--backend onnx-int8] [--n 100] [--repeat 1]
+    python bench/query_latency.py --data-dir D [--query-backend onnx-int8] [--n 100] [--repeat 1]
 
 Opens the index as the bot does (``Searcher.open`` + ``Answerer``), answers one warm-up question, then
 times every question of ``../shared/eval/dev-qa.jsonl`` (or the first ``--n``) one at a time. The parts
 are timed by wrapping the reader's methods in this process: ``embed`` (question → vector), ``bm25``
-(FTS5), ``dense`` (FAISS); ``search`` is the whole retrieval (analysis, both searches, fusion) and
-``ask`` the whole answer (search + sentence selection + reply). Prints a table and the index's size.
+(compiled arrays, or FTS5 for an index without them), ``dense`` (FAISS); ``search`` is the whole
+retrieval (analysis, both searches, fusion) and ``ask`` the whole answer (search + sentence selection +
+reply). Prints a table and the index's size.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main() -> int:
     ap.add_argument(
         "--backend", default=None, help="EMBEDDING_BACKEND (default: the one the index was built with)"
     )
+    ap.add_argument("--query-backend", default="", help="EMBEDDING_QUERY_BACKEND (default: the backend)")
     ap.add_argument("--n", type=int, default=0, help="questions (default: all dev questions)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", action="store_true")
@@ -68,9 +70,14 @@ def main() -> int:
     _, manifest, _ = c.live_generation(args.data_dir)
     backend = args.backend or manifest.get("backend") or "torch"
     settings = Settings(
-        data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend, _env_file=None
+        data_dir=args.data_dir,
+        embedding_model=str(c.SHARED_MODEL),
+        embedding_backend=backend,
+        embedding_query_backend=args.query_backend,
+        _env_file=None,
     )
-    print(f"# {c.conditions()} backend={backend}", file=sys.stderr)
+    qbackend = settings.embedding_query_backend or backend
+    print(f"# {c.conditions()} backend={backend} questions={qbackend}", file=sys.stderr)
     with c.Timer() as t_open:
         searcher = Searcher.open(settings)
         answerer = Answerer(searcher, settings)
@@ -133,7 +140,7 @@ def main() -> int:
         args.json,
         title=(
             f"ask latency: {stats.get('releases')} releases, {stats.get('chunks')} chunks, "
-            f"backend={backend}, "
+            f"backend={backend}, questions embedded with {qbackend}, "
             f"{len(qs)} dev questions x{args.repeat}" + (f"; what-if: {', '.join(whatif)}" if whatif else "")
         ),
     )

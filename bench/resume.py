@@ -82,6 +82,25 @@ def _index_state(data_dir: Path) -> tuple[list[tuple[str, int, str]], dict[tuple
     return sorted((u, p, s) for _, u, p, s in rows), vecs
 
 
+def _bm25_state(data_dir: Path, queries: list[str]) -> list[list[tuple[str, int, float]]]:
+    """Each query's BM25 ranking over the live generation's arrays, as (url, position, score)."""
+    from index import lexical
+    from index.postings import Postings
+
+    gen, _, folder = c.live_generation(data_dir)
+    postings = Postings.load(folder)
+    if postings is None:
+        raise SystemExit(f"no BM25 arrays in {folder}")
+    conn = sqlite3.connect(data_dir / "thaigov.sqlite")
+    where = dict(((cid), (u, p)) for cid, u, p in conn.execute("SELECT chunk_id, url, position FROM chunks"))
+    conn.close()
+    out = []
+    for q in queries:
+        hits = postings.search(lexical.tokenize(q), 20)
+        out.append([(*where[cid], round(score, 6)) for cid, score in hits])
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--releases", type=int, default=12)
@@ -149,6 +168,8 @@ def main() -> int:
     chunks_a, vecs_a = _index_state(a)
     chunks_b, vecs_b = _index_state(b)
     same_chunks = chunks_a == chunks_b
+    titles = [p.read_text(encoding="utf-8").splitlines()[0] for p in sorted(src.glob("*.txt"))][:10]
+    same_bm25 = _bm25_state(a, titles) == _bm25_state(b, titles)
     max_diff = max(
         (float(np.abs(vecs_a[k] - vecs_b[k]).max()) for k in vecs_a if k in vecs_b), default=float("nan")
     )
@@ -182,6 +203,7 @@ def main() -> int:
         killed
         and sum_b["embedded"] == sum_a["embedded"] - kept
         and same_chunks
+        and same_bm25
         and len(vecs_a) == len(vecs_b)
     )
     c.emit(
@@ -192,6 +214,7 @@ def main() -> int:
     verdict = {
         "same_chunks(url,position,sha)": same_chunks,
         "vectors": f"{len(vecs_a)} vs {len(vecs_b)}",
+        "same_bm25_rankings(10 title queries)": same_bm25,
         "max_abs_vector_diff": max_diff,
         "resumed_embedded_only_missing": sum_b["embedded"] == sum_a["embedded"] - kept,
         "ok": ok,
