@@ -218,3 +218,19 @@ def pick(seq: Sequence, n: int, seed: int = 7) -> list:
     if len(seq) <= n:
         return list(seq)
     return random.Random(seed).sample(list(seq), n)
+
+
+def index_settings(data_dir: Path, backend: str | None = None, query_backend: str = ""):  # noqa: ANN201
+    """Settings for an index a benchmark opens: the shared model, the passages' backend the index was built
+    with unless ``backend`` says otherwise, and ``query_backend`` for questions (empty: the default).
+    Returns (settings, passages' backend, questions' backend)."""
+    from thaigov_qa.settings import Settings
+
+    _, manifest, _ = live_generation(data_dir)
+    backend = backend or str(manifest.get("backend") or "torch")
+    values: dict[str, object] = {"data_dir": data_dir, "embedding_model": str(SHARED_MODEL)}
+    values["embedding_backend"] = backend
+    if query_backend:
+        values["embedding_query_backend"] = query_backend
+    settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    return settings, backend, settings.embedding_query_backend or backend

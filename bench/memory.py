@@ -36,19 +36,10 @@ def main() -> int:
     rows = [{"step": "python started", "rss_mb": c.rss_mb()}]
     import bot.app  # noqa: F401 - what the bot process imports
     from bot.service import QAService
-    from thaigov_qa.settings import Settings
 
     rows.append({"step": "imported bot (telegram, index code)", "rss_mb": c.rss_mb()})
     gen, manifest, folder = c.live_generation(args.data_dir)
-    backend = args.backend or manifest.get("backend") or "torch"
-    settings = Settings(
-        data_dir=args.data_dir,
-        embedding_model=str(c.SHARED_MODEL),
-        embedding_backend=backend,
-        embedding_query_backend=args.query_backend,
-        _env_file=None,
-    )
-    qbackend = settings.embedding_query_backend or backend
+    settings, backend, qbackend = c.index_settings(args.data_dir, args.backend, args.query_backend)
     service = QAService(settings)
     service.searcher()
     rows.append({"step": f"index opened ({manifest.get('chunks')} chunks)", "rss_mb": c.rss_mb()})

@@ -65,18 +65,8 @@ def main() -> int:
 
     from index.answer import Answerer
     from index.retrieve import Searcher
-    from thaigov_qa.settings import Settings
 
-    _, manifest, _ = c.live_generation(args.data_dir)
-    backend = args.backend or manifest.get("backend") or "torch"
-    settings = Settings(
-        data_dir=args.data_dir,
-        embedding_model=str(c.SHARED_MODEL),
-        embedding_backend=backend,
-        embedding_query_backend=args.query_backend,
-        _env_file=None,
-    )
-    qbackend = settings.embedding_query_backend or backend
+    settings, backend, qbackend = c.index_settings(args.data_dir, args.backend, args.query_backend)
     print(f"# {c.conditions()} backend={backend} questions={qbackend}", file=sys.stderr)
     with c.Timer() as t_open:
         searcher = Searcher.open(settings)

@@ -9,6 +9,7 @@ generation) and starts from there, so only the passages a test changes are embed
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +85,21 @@ def base_index(tmp_path_factory: pytest.TempPathFactory) -> BaseIndex:
     data = root / "var"
     report = build_index(make_settings(data), source, progress=False)
     return BaseIndex(data, source, report.summary())
+
+
+def fts_table(rows: list[tuple[int, str, str]], generation: int = 1) -> sqlite3.Connection:
+    """An in-memory index database holding ``(chunk_id, title, text)`` rows as chunks of ``generation``,
+    in the chunk table and FTS5 (no vectors): for the lexical tests."""
+    from index import lexical, store
+
+    conn = sqlite3.connect(":memory:")
+    store.create_schema(conn)
+    for cid, _title, body in rows:
+        conn.execute(
+            "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha, gen_from,"
+            " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', ?, NULL)",
+            (cid, f"u{cid}", body, generation),
+        )
+    lexical.insert_rows(conn, rows)
+    conn.commit()
+    return conn

@@ -7,7 +7,8 @@ import sqlite3
 
 import pytest
 
-from index import lexical, store
+from index import lexical
+from tests.index_base import fts_table
 from thaigov_qa.settings import load_settings
 
 #: 40 chunks share the common words; the rare ones sit in a few.
@@ -22,17 +23,7 @@ ROWS = [
 
 @pytest.fixture
 def fts() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:")
-    store.create_schema(conn)
-    for cid, _title, body in ROWS:
-        conn.execute(
-            "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha, gen_from,"
-            " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', 1, NULL)",
-            (cid, f"u{cid}", body),
-        )
-    lexical.insert_rows(conn, ROWS)
-    conn.commit()
-    return conn
+    return fts_table(ROWS)
 
 
 def _df(conn: sqlite3.Connection):  # noqa: ANN202 - a doc_freq callable

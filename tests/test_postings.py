@@ -14,7 +14,7 @@ from index import lexical, store
 from index.postings import FILES, Postings, compile_generation, token_rows
 from index.reader import IndexReader
 from tests import index_base
-from tests.index_base import EXTRA_FILES, BaseIndex, copy_release
+from tests.index_base import EXTRA_FILES, BaseIndex, copy_release, fts_table
 
 base_index = index_base.base_index  # the shared session fixture
 
@@ -40,20 +40,6 @@ QUERIES = [
 ]
 
 
-def _fts(rows: list[tuple[int, str, str]], generation: int = 1) -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:")
-    store.create_schema(conn)
-    for cid, _title, body in rows:
-        conn.execute(
-            "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha, gen_from,"
-            " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', ?, NULL)",
-            (cid, f"u{cid}", body, generation),
-        )
-    lexical.insert_rows(conn, rows)
-    conn.commit()
-    return conn
-
-
 def _fts5_scores(conn: sqlite3.Connection, query: str) -> dict[int, float]:
     expr = lexical.match_expression(lexical.tokenize(query))
     if not expr:
@@ -70,7 +56,7 @@ def _fts5_scores(conn: sqlite3.Connection, query: str) -> dict[int, float]:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_scores_equal_fts5(query: str) -> None:
-    conn = _fts(ROWS)
+    conn = fts_table(ROWS)
     postings = compile_generation(conn, 1)
     assert postings.n_chunks == len(ROWS)
     got = dict(postings.search(lexical.tokenize(query), 1000))
@@ -81,7 +67,7 @@ def test_scores_equal_fts5(query: str) -> None:
 
 
 def test_order_is_best_first_and_k_bounds_it() -> None:
-    postings = compile_generation(_fts(ROWS), 1)
+    postings = compile_generation(fts_table(ROWS), 1)
     hits = postings.search(lexical.tokenize("the government cloud policy"), 3)
     assert len(hits) == 3 and hits[0][0] == 2  # "cloud" three times, "policy" in its title
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
@@ -89,7 +75,7 @@ def test_order_is_best_first_and_k_bounds_it() -> None:
 
 
 def test_only_the_generations_chunks_are_compiled() -> None:
-    conn = _fts(ROWS)
+    conn = fts_table(ROWS)
     conn.execute("UPDATE chunks SET gen_to = 1 WHERE chunk_id = 1")  # retired before generation 1
     postings = compile_generation(conn, 1)
     assert 1 not in postings.chunks.tolist() and postings.doc_freq("หัวเว่ย") == 0
@@ -106,13 +92,14 @@ def test_update_equals_compiling_anew(block: int, monkeypatch: pytest.MonkeyPatc
         (51, "Brand-new words", "zyxwvut quokka the government"),
     ]
     removed = [2, 12, 13]
-    old = compile_generation(_fts(ROWS), 1)
+    old = compile_generation(fts_table(ROWS), 1)
     # ``updated`` takes rows as stored: the space-joined tokens of title and body.
     updated = old.updated(removed, [(c, lexical.fts_text(t), lexical.fts_text(b)) for c, t, b in added])
     final_rows = [r for r in ROWS if r[0] not in removed] + added
-    fresh = compile_generation(_fts(final_rows), 1)
+    fresh = compile_generation(fts_table(final_rows), 1)
     assert updated.chunks.tolist() == fresh.chunks.tolist()
     assert updated.lengths.tolist() == fresh.lengths.tolist()
+
     def postings_of(p: Postings, term: str) -> list[tuple[int, int]]:
         t = p.term_ids.get(term)
         if t is None:
@@ -132,7 +119,7 @@ def test_update_equals_compiling_anew(block: int, monkeypatch: pytest.MonkeyPatc
 
 
 def test_save_load_round_trip_and_corrupt_files(tmp_path: Path) -> None:
-    conn = _fts(ROWS)
+    conn = fts_table(ROWS)
     postings = compile_generation(conn, 1)
     postings.save(tmp_path)
     loaded = Postings.load(tmp_path)
@@ -147,7 +134,7 @@ def test_save_load_round_trip_and_corrupt_files(tmp_path: Path) -> None:
 
 
 def test_token_rows_read_the_stored_tokens() -> None:
-    conn = _fts(ROWS)
+    conn = fts_table(ROWS)
     rows = token_rows(conn, [4, 1])
     assert [r[0] for r in rows] == [1, 4]
     assert "หัวเว่ย" in rows[0][1].split() and "น้ำท่วม" in rows[1][2].split()
