@@ -97,7 +97,8 @@ def main() -> int:
     _wrap(reader, "bm25", "bm25")
     _wrap(reader, "dense", "dense")
     with c.Timer() as t_first:
-        answerer.ask("ครม. อนุมัติงบประมาณเท่าไร")  # warm-up: loads the model, fills caches
+        answerer.warm_up()  # what the bot does at start-up
+        answerer.ask("ครม. อนุมัติงบประมาณเท่าไร")  # warm-up: fills caches
     _wrap(reader.embedder, "encode_queries", "embed")
     _wrap(searcher, "search", "search")
     TIMES.clear()

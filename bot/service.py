@@ -96,16 +96,14 @@ class QAService:
             return self._answerer
 
     def warm_up(self) -> None:
-        """Open the index and load the model before the first question (start-up, in a thread)."""
+        """Open the index and load what answering needs (model, word lists) before the first question
+        (start-up, in a thread)."""
         try:
             searcher = self.searcher()
         except IndexUnavailable as exc:
             log.warning("no usable index yet: %s", exc)
             return
-        self._answerer_for(searcher)
-        embedder = getattr(searcher, "embedder", None)
-        if embedder is not None and hasattr(embedder, "encode_queries"):
-            embedder.encode_queries(["warm up"])
+        self._answerer_for(searcher).warm_up()
 
     # ------------------------------------------------------------------ questions
     def ask(self, question: str, within: str | None = None) -> Any:

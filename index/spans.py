@@ -280,6 +280,11 @@ def _default_trie():  # noqa: ANN202 - pythainlp's Trie
     return dict_trie(thai_words())
 
 
+def warm_up() -> None:
+    """Build the span rules' word trie now (see :meth:`index.answer.Answerer.warm_up`)."""
+    _default_trie()
+
+
 def _last_thai_word(text: str) -> int:
     """Length of the Thai word ending ``text`` (newmm on a few characters: cheap)."""
     m = re.search(r"[ก-์]+$", text)

@@ -277,3 +277,12 @@ def test_dense_confidence_uses_the_index_vectors(answerer) -> None:  # noqa: ANN
     assert got[0] == max(got)  # the top hit's passage is the nearest
     with pytest.raises(KeyError):
         searcher.similarity(question, [10**9])
+
+
+def test_warm_up_builds_what_first_questions_would_pay_for(answerer) -> None:  # noqa: ANN001
+    from index import spans
+
+    spans._default_trie.cache_clear()
+    answerer.warm_up()
+    assert spans._default_trie.cache_info().currsize == 1  # the span rules' trie is built at start-up
+    assert spans._last_thai_word("ครัวเรือนละ") == 2  # and used: "ละ" ends the text
