@@ -55,7 +55,7 @@ def test_base_build_embeds_every_chunk(base_index: BaseIndex) -> None:
 
 
 def test_manifest_records_the_vector_index_kind(base_index: BaseIndex) -> None:
-    # VECTOR_INDEX defaults to ivf, but a handful of releases is too few to train IVF lists: exact.
+    # VECTOR_INDEX defaults to ivf-sq8, but a handful of releases is too few to train IVF lists: exact.
     manifest = store.read_manifest(base_index.data_dir / "index", 1)
     assert manifest["vector_index"] == "flat"
 

@@ -53,11 +53,12 @@ class Settings(BaseSettings):
     embedding_device: str = ""  # "" = cuda when present, else cpu
     embedding_batch_size: int = Field(32, ge=1, le=4096)
     # flat: exact; ivf: IVF, recall@10 0.999 vs exact on the dev questions at 256k, ~60x faster (issue 7);
-    # ivf-sq8: 4x less vector memory, recall@10 0.96. Small indexes are exact whatever this says.
-    vector_index: Literal["flat", "ivf", "ivf-sq8"] = "ivf"
-    # BM25: query words found in more than this many chunks do not select candidates, they only rescore
-    # them (index.lexical.search_pruned); the 3 rarest always select. 20k: BM25 p50 250 -> 66 ms on the
-    # 249k-chunk archive, dev hybrid R@5 0.950 -> 0.941 (bench/PERFORMANCE.md). 0 = plain FTS5 query.
+    # ivf-sq8 (default): 4x less vector memory (the full archive's bot at 761 MB instead of 1,124 MB) and
+    # the same full-archive dev figures as ivf (R@5 0.95, MRR 0.84 vs 0.83). Small indexes are exact.
+    vector_index: Literal["flat", "ivf", "ivf-sq8"] = "ivf-sq8"
+    # BM25 through FTS5, only for a generation without BM25 arrays (index.postings; every build writes
+    # them): query words found in more than this many chunks do not select candidates, they only rescore
+    # them (index.lexical.search_pruned); the 3 rarest always select. 0 = plain FTS5 query.
     bm25_max_postings: int = Field(20_000, ge=0)
     corpus_sources: CommaList = []
 
