@@ -129,6 +129,11 @@ def _nlpo3_dict() -> str | None:
     return name
 
 
+def thai_words(run: str) -> tuple[str, ...]:
+    """The words of one space-free Thai run, as documents and questions are split (uncleaned)."""
+    return _thai_piece(run)
+
+
 def _thai_piece(piece: str) -> tuple[str, ...]:
     """newmm tokens of one space-free Thai run (cached by :func:`_piece_tokens`, with the cleaning)."""
     name = _nlpo3_dict()

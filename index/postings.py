@@ -30,6 +30,7 @@ collected).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -80,6 +81,7 @@ class Postings:
         self.indptr = indptr
         self.rows = rows
         self.freqs = freqs
+        self._files: dict[str, _PostingsFile] = {}  # set by load(): searches read the files, not the maps
         n = len(chunks)
         avglen = float(lengths.sum()) / n if n else 1.0
         # Per-row part of the BM25 denominator, computed once per generation.
@@ -112,8 +114,8 @@ class Postings:
             lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
             if hi <= lo:
                 continue
-            rows = np.asarray(self.rows[lo:hi])
-            freq = np.asarray(self.freqs[lo:hi], dtype=np.float32)
+            rows = self._slice("rows", lo, hi)
+            freq = self._slice("freqs", lo, hi).astype(np.float32)
             n_hit = hi - lo
             idf = max(math.log((self.n_chunks - n_hit + 0.5) / (n_hit + 0.5)), 1e-6)
             parts_rows.append(rows)
@@ -244,7 +246,24 @@ class Postings:
         }
         if len(arrays["indptr"]) != len(terms) + 1 or len(arrays["rows"]) != int(arrays["indptr"][-1]):
             raise ValueError(f"BM25 arrays in {folder} do not agree with each other: rebuild the index")
-        return cls(terms=terms, **arrays)
+        postings = cls(terms=terms, **arrays)
+        postings._files = {
+            name: _PostingsFile(folder / FILES[name], arrays[name]) for name in ("rows", "freqs")
+        }
+        return postings
+
+    def _slice(self, name: str, lo: int, hi: int) -> np.ndarray:
+        """Postings ``[lo, hi)`` of ``rows`` or ``freqs``: read from the file when loaded from one.
+
+        Why not the memory map: every page a search touches stays in the process's resident memory, and
+        common words' postings are large (``และ`` 231k chunks): after the 131 dev questions the maps held
+        123 MB of the bot's RSS. Read this way, the pages live in the OS's file cache (reclaimable, shared)
+        and the process holds only the question's own arrays. The maps remain for :meth:`updated`.
+        """
+        file = self._files.get(name)
+        if file is None:
+            return np.asarray(getattr(self, name)[lo:hi])
+        return file.read(lo, hi)
 
 
 #: A stored token made of word characters only (the common case): FTS5 keeps it whole.
@@ -274,6 +293,24 @@ def fts5_parts(token: str) -> list[str]:
     if current:
         parts.append("".join(current))
     return parts
+
+
+class _PostingsFile:
+    """An ``.npy`` file of one dtype read by slices with ``os.pread`` (see :meth:`Postings._slice`)."""
+
+    def __init__(self, path: Path, mapped: np.memmap) -> None:
+        self.dtype = mapped.dtype
+        self.offset = int(mapped.offset)  # where the data starts, after the .npy header
+        self.fd = os.open(path, os.O_RDONLY)
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        size = self.dtype.itemsize
+        data = os.pread(self.fd, (hi - lo) * size, self.offset + lo * size)
+        return np.frombuffer(data, dtype=self.dtype)
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.close(self.fd)
 
 
 def _compile(rows: Iterable[tuple[int, str, str]], progress_total: int) -> Postings:

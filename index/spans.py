@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from corpus.thaidate import DateMention, find_dates, format_en, format_th
 from index.qtype import QuestionType
@@ -270,29 +269,24 @@ def find_number_spans(text: str, date_spans: list[Span] | None = None) -> list[S
     return spans
 
 
-@lru_cache(maxsize=1)
-def _default_trie():  # noqa: ANN202 - pythainlp's Trie
-    """pythainlp's default word list as a trie, built once: ``word_tokenize`` without one rebuilt it on
-    every call here (0.27 s each: the slowest answer of the development set took 0.9 s for it)."""
-    from pythainlp.corpus import thai_words
-    from pythainlp.util import dict_trie
-
-    return dict_trie(thai_words())
-
-
 def warm_up() -> None:
-    """Build the span rules' word trie now (see :meth:`index.answer.Answerer.warm_up`)."""
-    _default_trie()
+    """Load what the span rules need before the first question (see :meth:`index.answer.Answerer.warm_up`)."""
+    _last_thai_word("ครัวเรือนละ")
 
 
 def _last_thai_word(text: str) -> int:
-    """Length of the Thai word ending ``text`` (newmm on a few characters: cheap)."""
+    """Length of the Thai word ending ``text``, split as the index splits words (:mod:`index.lexical`).
+
+    Why that splitter: pythainlp's ``word_tokenize`` without a dictionary of ours rebuilt its trie on
+    every call (0.27 s each), and a cached trie of its own cost ~70 MB of the bot's memory; the index's
+    splitter is loaded anyway. Answers on the development set are the same either way.
+    """
     m = re.search(r"[ก-์]+$", text)
     if not m:
         return 0
-    from pythainlp.tokenize import word_tokenize
+    from index.lexical import thai_words
 
-    words = word_tokenize(m.group(0), custom_dict=_default_trie(), engine="newmm", keep_whitespace=False)
+    words = thai_words(m.group(0))
     return len(words[-1]) if words else 0
 
 

@@ -279,10 +279,10 @@ def test_dense_confidence_uses_the_index_vectors(answerer) -> None:  # noqa: ANN
         searcher.similarity(question, [10**9])
 
 
-def test_warm_up_builds_what_first_questions_would_pay_for(answerer) -> None:  # noqa: ANN001
-    from index import spans
+def test_warm_up_loads_what_first_questions_would_pay_for(answerer) -> None:  # noqa: ANN001
+    from index import lexical, spans
 
-    spans._default_trie.cache_clear()
+    lexical._nlpo3_dict.cache_clear()
     answerer.warm_up()
-    assert spans._default_trie.cache_info().currsize == 1  # the span rules' trie is built at start-up
-    assert spans._last_thai_word("ครัวเรือนละ") == 2  # and used: "ละ" ends the text
+    assert lexical._nlpo3_dict.cache_info().currsize == 1  # the splitter's dictionary is loaded at start-up
+    assert spans._last_thai_word("ครัวเรือนละ") == 2  # "ละ" ends the text: the rate's unit comes before
