@@ -37,7 +37,7 @@ from typing import Any
 from corpus.release import Release
 from corpus.text import detect_lang
 from index.qtype import QuestionType, detect_qtype
-from index.sentences import Sentence, split_sentences
+from index.sentences import LineSentences, Sentence
 from index.spans import RANGE_Q, Span, best_span, span_answer
 from thaigov_qa.settings import Settings
 
@@ -267,7 +267,7 @@ class Answerer:
         self.top_releases = top_releases
         self.semantic_sentences = semantic_sentences
         self.semantic_langs = semantic_langs
-        self._split_cache: OrderedDict[tuple[str, str], list[Sentence]] = OrderedDict()
+        self._split_cache: OrderedDict[tuple[str, str], LineSentences] = OrderedDict()
         if llm is None and settings is not None:
             from index.llm import LLMClient
 
@@ -526,13 +526,13 @@ class Answerer:
             log.debug("no Thai rendering for the question: %s", exc)
             return ""
 
-    def _split(self, url: str, release: Release | None, fallback: str) -> list[Sentence]:
-        """Sentences of a release body (cached: long releases come back for related questions)."""
+    def _split(self, url: str, release: Release | None, fallback: str) -> LineSentences:
+        """A release body's sentences, split line by line on demand (cached: releases come back)."""
         body = release.body if release is not None else fallback
         key = (url, release.hash if release is not None else str(hash(fallback)))
         cached = self._split_cache.get(key)
         if cached is None:
-            cached = split_sentences(body)
+            cached = LineSentences(body)
             self._split_cache[key] = cached
             while len(self._split_cache) > 256:
                 self._split_cache.popitem(last=False)
@@ -546,17 +546,18 @@ class Answerer:
             passages = list(getattr(hit, "passages", []) or [])
             if release is None or not release.body:
                 fallback = "\n".join(p.text for p in passages)
-                sentences = self._split(hit.url, None, fallback)
+                sentences = self._split(hit.url, None, fallback).around([(0, len(fallback), 0.0)])
                 for i, _s in enumerate(sentences):
                     score = max((p.score for p in passages), default=0.0)
                     out.append(_Candidate(rank, hit.url, None, sentences, i, score, lang=hit.lang))
                 continue
             body = release.body
-            sentences = self._split(hit.url, release, body)
             ranges = _passage_ranges(body, passages)
             if not ranges:
                 # No passage located (or none given): the release's opening sentences stand in.
                 ranges = [(0, min(len(body), 1500), hit.score)]
+            # Only the lines around the passages: the candidates and their neighbours (LineSentences).
+            sentences = self._split(hit.url, release, body).around(ranges)
             for i, sent in enumerate(sentences):
                 score = max((s for a, b, s in ranges if sent.start < b and sent.end > a), default=None)
                 if score is not None:

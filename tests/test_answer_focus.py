@@ -71,3 +71,36 @@ def test_focus_prefers_the_sentence_with_the_rare_question_word() -> None:
     best = max(cands, key=lambda c: c.score)
     assert "ขึ้นฝั่ง" in best.sentences[best.index].text
     assert all(c.score < best.score for c in cands if c is not best)
+
+
+def test_sentences_around_passages_keep_their_neighbours() -> None:
+    """LineSentences.around gives every sentence of the asked ranges with the same neighbours as splitting
+    the whole release: on the sample's longest releases (cabinet summaries), for spread-out ranges."""
+    import random
+
+    from index.sentences import LineSentences
+    from tests.index_base import SAMPLE
+
+    longest = sorted(SAMPLE.rglob("*.txt"), key=lambda p: p.stat().st_size)[-3:]
+    rng = random.Random(3)
+    for path in longest:
+        body = path.read_text(encoding="utf-8")
+        full = split_sentences(body)
+        lines = LineSentences(body)
+        for _ in range(20):
+            ranges = []
+            for _ in range(rng.randint(1, 3)):
+                a = rng.randrange(len(body))
+                ranges.append((a, min(len(body), a + rng.randint(1, 1500)), 1.0))
+            part = lines.around(ranges)
+            assert len(part) < len(full)  # only the lines around the ranges were split
+            assert part == sorted(part, key=lambda s: s.start) and set(part) <= set(full)
+            where = {s.start: i for i, s in enumerate(full)}
+            for i, s in enumerate(part):
+                if not any(s.start < b and s.end > a for a, b, _ in ranges):
+                    continue
+                j = where[s.start]
+                assert (part[i - 1] if i else None) == (full[j - 1] if j else None)
+                assert (part[i + 1] if i + 1 < len(part) else None) == (
+                    full[j + 1] if j + 1 < len(full) else None
+                )
