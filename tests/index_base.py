@@ -60,6 +60,18 @@ class BaseIndex:
     source: Path
     report: dict[str, object]
 
+    def clone_with_extra(self, tmp_path: Path, rel: str) -> tuple[Settings, object]:
+        """A private copy (see :meth:`clone`) with one more sample release added by ``apply_releases``, as
+        the feed poller adds one; returns its settings and the build report."""
+        from corpus.sources import read_releases
+        from index.build import apply_releases
+
+        settings, _ = self.clone(tmp_path)
+        extra = tmp_path / "extra"
+        extra.mkdir()
+        copy_release(rel, extra)
+        return settings, apply_releases(settings, read_releases(extra))
+
     def clone(self, tmp_path: Path) -> tuple[Settings, Path]:
         """A private copy of the base DATA_DIR and source folder; returns its settings and source."""
         data = tmp_path / "var"

@@ -21,7 +21,6 @@ from index.build import (
     TEST_HOOK_FILE_ENV,
     TEST_KILL_ENV,
     IndexLocked,
-    apply_releases,
     update_index,
 )
 from index.lock import writer_lock
@@ -107,13 +106,7 @@ def test_removed_release_disappears(base_index: BaseIndex, tmp_path: Path) -> No
 
 
 def test_apply_releases_adds_without_removing(base_index: BaseIndex, tmp_path: Path) -> None:
-    from corpus.sources import read_releases
-
-    settings, _ = base_index.clone(tmp_path)
-    extra = tmp_path / "extra"
-    extra.mkdir()
-    copy_release(EXTRA_FILES[0], extra)
-    report = apply_releases(settings, read_releases(extra))
+    _, report = base_index.clone_with_extra(tmp_path, EXTRA_FILES[0])
     assert len(report.new_urls) == 1 and report.removed_urls == []
     assert report.releases == 6 and report.embedded >= 1
 

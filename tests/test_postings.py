@@ -143,14 +143,7 @@ def test_token_rows_read_the_stored_tokens() -> None:
 @pytest.mark.slow
 def test_build_writes_arrays_and_reader_uses_them(base_index: BaseIndex, tmp_path: Path) -> None:
     """The real build writes the arrays, an update rewrites them, and the reader's BM25 ranks like FTS5."""
-    from corpus.sources import read_releases
-    from index.build import apply_releases
-
-    settings, _ = base_index.clone(tmp_path)
-    extra = tmp_path / "extra"
-    extra.mkdir()
-    copy_release(EXTRA_FILES[1], extra)
-    report = apply_releases(settings, read_releases(extra))
+    settings, report = base_index.clone_with_extra(tmp_path, EXTRA_FILES[1])
     folder = store.gen_dir(settings.index_dir, report.generation)
     assert all((folder / name).is_file() for name in FILES.values())
 
