@@ -239,13 +239,16 @@ class Searcher:
         info = self.analyze(query, today=today)
         lists: list[tuple[float, list[tuple[int, float]]]] = []
         en = info.lang == "en"
+        # The question is embedded in a worker thread while the rest runs here: onnxruntime and torch
+        # release the GIL, so on 2 cores the embedding (the longest step of a search) overlaps the
+        # translation of an English question (name matching: ~20 ms) and BM25. The translation is
+        # embedded as soon as it exists.
+        dense = mode in ("dense", "fusion", "hybrid") and self.use_dense
+        encode = self.reader.embedder.encode_queries
+        vectors: list[Future[Any]] = [_EMBED_POOL.submit(encode, [info.text])] if dense else []
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
-        # The question's embedding runs in a worker thread while BM25 runs here: onnxruntime and torch
-        # release the GIL, so on 2 cores the two overlap (the embedding is the longest step of a search).
-        vectors: Future[Any] | None = None
-        if mode in ("dense", "fusion", "hybrid") and self.use_dense:
-            texts = [info.text] + ([trans] if trans else [])
-            vectors = _EMBED_POOL.submit(self.reader.embedder.encode_queries, texts)
+        if dense and trans:
+            vectors.append(_EMBED_POOL.submit(encode, [trans]))
         try:
             if mode in ("bm25", "fusion", "hybrid"):
                 weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
@@ -262,7 +265,7 @@ class Searcher:
                 if english:
                     lists.append((w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool)))
         finally:
-            vecs = vectors.result() if vectors is not None else None
+            vecs = [f.result()[0] for f in vectors] if vectors else None
         if vecs is not None:
             self._remember_vector(query, vecs[0])
             weight = (w.en_dense if en else w.th_dense) if mode == "hybrid" else 1.0
