@@ -277,17 +277,14 @@ class Answerer:
 
     # --- public --------------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Load what the first questions would otherwise pay for: the Thai word splitter's dictionary and
-        the word trie of the span rules (1.6 s to build: the slowest development question took ~1.1 s
-        because it was the first to need it), and the question model.
+        """Load what the first questions would otherwise pay for: the Thai word splitter's dictionary
+        (questions, sentences and the span rules all split with it) and the question model.
 
         Why not lazily: a bot answers its first user after a restart with the same latency as the rest.
         """
         from index.lexical import tokenize
-        from index.spans import warm_up as warm_spans
 
         tokenize("ครม. อนุมัติงบประมาณ")
-        warm_spans()
         embedder = getattr(self.searcher, "embedder", None)
         if embedder is not None and hasattr(embedder, "encode_queries"):
             embedder.encode_queries(["warm up"])

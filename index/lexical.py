@@ -129,13 +129,9 @@ def _nlpo3_dict() -> str | None:
     return name
 
 
-def thai_words(run: str) -> tuple[str, ...]:
-    """The words of one space-free Thai run, as documents and questions are split (uncleaned)."""
-    return _thai_piece(run)
-
-
-def _thai_piece(piece: str) -> tuple[str, ...]:
-    """newmm tokens of one space-free Thai run (cached by :func:`_piece_tokens`, with the cleaning)."""
+def split_thai(piece: str) -> tuple[str, ...]:
+    """The words of one space-free Thai run as documents and questions are split (newmm, uncleaned;
+    :func:`tokenize` caches them by piece, with the cleaning)."""
     name = _nlpo3_dict()
     if name is not None:
         from pythainlp.tokenize import nlpo3
@@ -178,7 +174,7 @@ def _piece_tokens(piece: str) -> tuple[str, ...]:
         if not run:
             continue
         if _THAI.search(run):
-            out.extend(t for t in map(_clean, _thai_piece(run)) if t)
+            out.extend(t for t in map(_clean, split_thai(run)) if t)
         else:
             out.extend(t for t in map(_clean, _LATIN_TOKEN.findall(run)) if t)
     return tuple(out)

@@ -99,10 +99,6 @@ class Postings:
         t = self.term_ids.get(term)
         return 0 if t is None else int(self.indptr[t + 1] - self.indptr[t])
 
-    def idf(self, term: str) -> float:
-        n_hit = self.doc_freq(term)
-        return max(math.log((self.n_chunks - n_hit + 0.5) / (n_hit + 0.5)), 1e-6)
-
     # --- search ----------------------------------------------------------------------------------
     def search(self, tokens: Iterable[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best ``(chunk_id, score)`` for the distinct ``tokens``, best first (ties: lower id)."""
@@ -133,11 +129,6 @@ class Postings:
         return [(int(self.chunks[r]), float(scores[r])) for r in hit]
 
     # --- making ----------------------------------------------------------------------------------
-    @classmethod
-    def from_rows(cls, rows: Iterable[tuple[int, str, str]], progress_total: int = 0) -> Postings:
-        """Compile ``(chunk_id, title_tokens, body_tokens)`` rows (space-joined tokens, ascending ids)."""
-        return _compile(rows, progress_total)
-
     def updated(self, removed: Sequence[int], added: Iterable[tuple[int, str, str]]) -> Postings:
         """A new generation's postings: these minus the chunks ``removed``, plus ``added`` rows.
 

@@ -269,11 +269,6 @@ def find_number_spans(text: str, date_spans: list[Span] | None = None) -> list[S
     return spans
 
 
-def warm_up() -> None:
-    """Load what the span rules need before the first question (see :meth:`index.answer.Answerer.warm_up`)."""
-    _last_thai_word("ครัวเรือนละ")
-
-
 def _last_thai_word(text: str) -> int:
     """Length of the Thai word ending ``text``, split as the index splits words (:mod:`index.lexical`).
 
@@ -284,9 +279,9 @@ def _last_thai_word(text: str) -> int:
     m = re.search(r"[ก-์]+$", text)
     if not m:
         return 0
-    from index.lexical import thai_words
+    from index.lexical import split_thai
 
-    words = thai_words(m.group(0))
+    words = split_thai(m.group(0))
     return len(words[-1]) if words else 0
 
 
