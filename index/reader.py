@@ -31,6 +31,13 @@ class NoIndex(RuntimeError):
     """No build has finished yet in this DATA_DIR."""
 
 
+class IndexCorrupt(NoIndex):
+    """The live generation's files cannot be read (truncated, mismatched); the message says to rebuild.
+
+    A :class:`NoIndex` for callers that only need "no usable index", but a command line says what is
+    wrong rather than "no index yet"."""
+
+
 class ModelMismatch(RuntimeError):
     """The live index was built with another embedding model than ``EMBEDDING_MODEL``."""
 
@@ -109,7 +116,7 @@ class IndexReader:
         try:
             generation = _Generation(settings.index_dir, live)
         except (OSError, ValueError, RuntimeError) as exc:
-            raise NoIndex(f"the index generation {live} cannot be read ({exc}): rebuild it") from exc
+            raise IndexCorrupt(f"the index generation {live} cannot be read ({exc}): rebuild it") from exc
         _check_model(generation.manifest, settings)
         return generation
 

@@ -181,3 +181,20 @@ def test_generation_without_arrays_is_searched_through_fts5(base_index: BaseInde
     reader = IndexReader.open(settings)
     assert reader._gen.postings is not None and reader._gen.postings.n_chunks == report.chunks
     reader.close()
+
+
+@pytest.mark.slow
+def test_unreadable_arrays_are_a_clear_error(base_index: BaseIndex, tmp_path: Path) -> None:
+    """A truncated BM25 file: the reader refuses with a message that says to rebuild (not "no index
+    yet"), and `ask` prints it as a one-line user error."""
+    from index.cli_ask import _open_answerer
+    from index.reader import IndexCorrupt
+    from thaigov_qa.cli import UserError
+
+    settings, _ = base_index.clone(tmp_path)
+    rows = store.gen_dir(settings.index_dir, 1) / FILES["rows"]
+    rows.write_bytes(rows.read_bytes()[:200])
+    with pytest.raises(IndexCorrupt, match="cannot be read .*rebuild it"):
+        IndexReader.open(settings)
+    with pytest.raises(UserError, match="generation 1 cannot be read"):
+        _open_answerer(settings)  # what `ask` and `chat` open the index with
