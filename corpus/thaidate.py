@@ -126,6 +126,7 @@ _EN_MONTH_DAY_RE = re.compile(
     re.IGNORECASE,
 )
 _EN_MONTH_YEAR_RE = re.compile(rf"\b{_EN_MONTH},?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE)
+_ANY_DIGIT = re.compile(r"[0-9]")
 _NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<d1>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4})(?![\d/])")
 
 
@@ -181,6 +182,8 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     if not text:
         return []
     work = text.translate(_THAI_DIGITS)  # same length, so offsets hold for ``text``
+    if not _ANY_DIGIT.search(work):
+        return []  # every pattern needs a day or a year: most sentences are over in one scan
     found: list[DateMention] = []
 
     def add(m: re.Match[str], month: int | None, thai: bool, granularity: str = "day") -> None:

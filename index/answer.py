@@ -31,6 +31,7 @@ import math
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,6 +219,28 @@ def _tokens(text: str) -> list[str]:
     return tokenize(text)
 
 
+#: Token sets of recently weighed texts (sentences, titles, passages), by text: see :func:`_token_set`.
+_TOKEN_SETS: dict[str, frozenset[str]] = {}
+#: Texts kept in :data:`_TOKEN_SETS` (a few MB) before it starts afresh.
+TOKEN_SETS_MAX = 20_000
+
+
+def _token_set(text: str) -> frozenset[str]:
+    """The set of ``text``'s tokens, remembered across questions.
+
+    Why: splitting the candidate sentences into words is the largest part of the answer step, and the
+    same releases come back for question after question (the week's news, the cabinet's summaries). A
+    plain dict emptied when full: lookups and stores are atomic under the GIL, so concurrent answers
+    need no lock, and an entry is recomputed at worst.
+    """
+    got = _TOKEN_SETS.get(text)
+    if got is None:
+        if len(_TOKEN_SETS) >= TOKEN_SETS_MAX:
+            _TOKEN_SETS.clear()
+        got = _TOKEN_SETS[text] = frozenset(_tokens(text))
+    return got
+
+
 def content_tokens(text: str) -> list[str]:
     """The question's words that can match a sentence: no stopwords, no question words, no punctuation."""
     global _STOP
@@ -379,9 +402,11 @@ class Answerer:
         """
         w = self.weights
         hit = next((h for h in hits if h.url == best.url), None)
-        release_text = " ".join(
-            [getattr(hit, "title", "") or ""] + [p.text for p in getattr(hit, "passages", [])]
-        )
+        release_parts = [getattr(hit, "title", "") or ""] + [p.text for p in getattr(hit, "passages", [])]
+        release_text = " ".join(release_parts)
+        # The tokens of the whole are those of its parts (they are joined at a space): the parts' sets are
+        # cached, the joined text would not be.
+        release_tokens = frozenset().union(*(_token_set(t) for t in release_parts))
         sentence = best.sentences[best.index].text
         context = " ".join(
             best.sentences[j].text for j in (best.index - 1, best.index + 1) if 0 <= j < len(best.sentences)
@@ -393,9 +418,11 @@ class Answerer:
             words = q_tokens
             total = sum(words.values()) or 1.0
 
-            def share(text: str, skip: set[str] | None = None) -> tuple[float, set[str]]:
+            def share(
+                text: str, skip: set[str] | None = None, tokens: frozenset[str] | None = None
+            ) -> tuple[float, set[str]]:
                 low = _compact(text)
-                tokens = set(_tokens(text)) if text.strip() else set()
+                tokens = _token_set(text) if tokens is None else tokens
                 found = {
                     t
                     for t in words
@@ -404,14 +431,13 @@ class Answerer:
                 }
                 return sum(words[t] for t in found) / total, found
 
-            coverage, _ = share(release_text)
+            coverage, _ = share(release_text, tokens=release_tokens)
             lex, found = share(sentence)
             ctx, _ = share(context, skip=found)
         else:
             words = best.words or {}
             total = sum(words.values()) or 1.0
-            rtoks = set(_tokens(release_text)) if release_text.strip() else set()
-            coverage = sum(wt for t, wt in words.items() if t in rtoks) / total
+            coverage = sum(wt for t, wt in words.items() if t in release_tokens) / total
             lex, ctx = best.lex, best.ctx
         best.coverage = coverage
         confidence = w.conf_release * coverage + w.conf_sentence * (lex + 0.5 * ctx)
@@ -591,22 +617,15 @@ class Answerer:
         cross = _cross_tokens(question, q_tokens, thai_tokens or {}) if lang == "en" else q_tokens
         concepts = _translatable(question, q_tokens, phrases) if phrases is not None else None
         rendered = _rendering_weights(q_tokens, phrases) if phrases is not None else None
-        token_cache: dict[str, set[str]] = {}
+        toks = _token_set
 
-        def toks(s: str) -> set[str]:
-            got = token_cache.get(s)
-            if got is None:
-                got = set(_tokens(s))
-                token_cache[s] = got
-            return got
-
-        def has(t: str, tokens: set[str], text: str) -> bool:
+        def has(t: str, tokens: AbstractSet[str], text: str) -> bool:
             # Thai compounds hide words (ผู้ว่า in ผู้ว่าราชการจังหวัด): Thai tokens match inside the text.
             return t in tokens or (len(t) > 2 and _THAI.match(t) is not None and t in text)
 
         release_weight = w.release_en if lang == "en" else w.release
 
-        def has_concept(t: str, tokens: set[str], low: str) -> bool:
+        def has_concept(t: str, tokens: AbstractSet[str], low: str) -> bool:
             return t in tokens or any(ph in low for ph in (phrases or {}).get(t, ()))
 
         anchor_words: dict[int, dict[str, float]] = {}
@@ -851,8 +870,11 @@ def _anchors(text: str, q_tokens: dict[str, float], skip: str | None = None) -> 
     for t in q_tokens:
         if len(t) < 2 or t == skip:
             continue
-        for m in re.finditer(re.escape(t), low):
-            out.append((m.start(), m.end()))
+        # Non-overlapping occurrences, as re.finditer would give them, without compiling a pattern a word.
+        pos = low.find(t)
+        while pos >= 0:
+            out.append((pos, pos + len(t)))
+            pos = low.find(t, pos + len(t))
     return out
 
 

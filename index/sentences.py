@@ -54,16 +54,13 @@ class Sentence:
     text: str
 
 
+#: A space between a Thai letter (or a closing quote or bracket) and a Thai letter.
+_THAI_BREAK = re.compile(r"(?<=[\u0e01-\u0e4e)”\"]) (?=[\u0e01-\u0e4e])")
+
+
 def _thai_breaks(line: str) -> list[int]:
     """Offsets of spaces in ``line`` that may end a Thai sentence."""
-    out = []
-    for m in re.finditer(r" ", line):
-        i = m.start()
-        if 0 < i < len(line) - 1:
-            left, right = line[i - 1], line[i + 1]
-            if _THAI_LETTER.match(right) and (_THAI_LETTER.match(left) or left in ')”"'):
-                out.append(i)
-    return out
+    return [m.start() for m in _THAI_BREAK.finditer(line)]
 
 
 def _split_line(line: str) -> list[tuple[int, int]]:

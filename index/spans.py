@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -510,8 +511,7 @@ def best_span(
     spans = candidate_spans(text, qt, default_year)
     if not spans:
         return None
-    q_numbers = {_digits(n) for n in re.findall(_NUM, question)}
-    q_dates = {d.date for d in find_dates(question, default_year)}
+    q_numbers, q_dates = _question_values(question, default_year)
     best: tuple[float, Span] | None = None
     for span in spans:
         score = span.score
@@ -543,6 +543,16 @@ def best_span(
             best = (score, span)
     assert best is not None
     return dataclasses.replace(best[1], score=best[0])
+
+
+@functools.lru_cache(maxsize=256)
+def _question_values(question: str, default_year: int | None) -> tuple[frozenset[str], frozenset[dt.date]]:
+    """The numbers and dates the question itself states (a span repeating one is not the answer).
+
+    Cached: :func:`best_span` is asked about dozens of candidate sentences for one question.
+    """
+    numbers = frozenset(_digits(n) for n in re.findall(_NUM, question))
+    return numbers, frozenset(d.date for d in find_dates(question, default_year))
 
 
 def _named_in(name: str, question: str) -> bool:
