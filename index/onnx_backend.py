@@ -31,12 +31,30 @@ log = logging.getLogger(__name__)
 
 #: Bump when the exported graph or its files change, so that old caches are not reused.
 EXPORT_VERSION = 1
-#: How the int8 graph is quantised (part of its file name): per-channel weights, 7-bit range, and the
-#: word-embedding table (Gather) too. Measured on 60-80 sample passages: cosine to float32 0.9964 mean /
-#: 0.994 min, against 0.983 / 0.977 per-tensor, at the same speed; the 7-bit range avoids int16
-#: overflow in the U8S8 kernels of CPUs without VNNI; the int8 embedding table makes the file 38 MB
-#: instead of 94 MB (the production model's 250k-token vocabulary: ~0.1 GB instead of ~0.4 GB).
-QUANT_TAG = "pc-rr-g"
+#: How the int8 graph is quantised (part of its file name): per-channel weights, 7-bit range, the
+#: word-embedding table (Gather) too, and the most outlier-heavy MatMuls kept in float (``f2``, see
+#: :data:`FLOAT_MATMULS`). Measured on 60-80 sample passages: cosine to float32 0.9964 mean / 0.994 min,
+#: against 0.983 / 0.977 per-tensor, at the same speed; the 7-bit range avoids int16 overflow in the U8S8
+#: kernels of CPUs without VNNI; the int8 embedding table makes the file 38 MB instead of 94 MB (the
+#: production model's 250k-token vocabulary: ~0.1 GB instead of ~0.4 GB).
+QUANT_TAG = "pc-rr-g-f2"
+#: MatMuls left in float32 in the int8 graph: those whose input activations carry the largest outliers
+#: (peak over standard deviation, on :data:`CALIBRATION` texts). Why: dynamic quantisation scales a whole
+#: activation tensor by its peak, so one outlier channel crushes every other value into a few int8
+#: steps; in e5-small two FFN down-projections (inputs peaking at 100x their deviation) carry most of the
+#: int8 error. Keeping those two float: question cosine to float32 0.9963 → 0.9980 mean (0.9915 → 0.9969
+#: min) for +0.5 ms a question (8.0 → 8.5 ms CPU; float32 17.7 ms). See bench/PERFORMANCE.md.
+FLOAT_MATMULS = 2
+#: Texts whose activations rank the MatMuls by outliers: questions and passages, Thai and English, of the
+#: kind the product embeds (not taken from any evaluation set).
+CALIBRATION = (
+    "query: ครม. อนุมัติงบประมาณเท่าไร",
+    "query: When did the cabinet approve the budget?",
+    "query: Who chairs the committee on flood relief?",
+    "passage: นายกรัฐมนตรีเดินทางไปเยือนญี่ปุ่น เพื่อหารือความร่วมมือด้านการค้าและการลงทุน",
+    "passage: The Government Spokesperson said the Prime Minister will visit Chiang Mai on 18 December 2023.",
+    "passage: กระทรวงสาธารณสุขรายงานผู้ป่วยโรคไข้เลือดออก 1,250 ราย ในช่วงเดือนมกราคม 2567",
+)
 #: A batch of more token slots than this returns its arena growth after running (questions never do).
 SHRINK_TOKENS = 2048
 #: Backend names (``settings.embedding_backend``) this module serves.
@@ -172,11 +190,13 @@ def _pooling_mode(pooling: object) -> str:
 
 
 def _quantize(fp32: Path, int8: Path) -> None:
-    """int8 dynamic quantisation of the MatMul and embedding weights (activations quantised at run time)."""
+    """int8 dynamic quantisation of the MatMul and embedding weights (activations quantised at run time),
+    but for the :data:`FLOAT_MATMULS` MatMuls with the most outlier-heavy inputs."""
     _require_ort()
     from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
 
-    log.info("quantising %s to int8", fp32)
+    keep_float = _outlier_matmuls(fp32, FLOAT_MATMULS)
+    log.info("quantising %s to int8 (float: %s)", fp32, ", ".join(keep_float) or "none")
     tmp = int8.with_suffix(".tmp.onnx")
     quantize_dynamic(
         str(fp32),
@@ -185,8 +205,51 @@ def _quantize(fp32: Path, int8: Path) -> None:
         op_types_to_quantize=["MatMul", "Gather"],
         per_channel=True,
         reduce_range=True,
+        nodes_to_exclude=keep_float,
     )
     os.replace(tmp, int8)
+
+
+def matmul_outliers(fp32: Path, texts: Sequence[str] = CALIBRATION) -> dict[str, float]:
+    """Each weight MatMul of the float graph → the peak |activation| of its input over that input's
+    standard deviation (the larger of the two over ``texts``): how badly per-tensor int8 fits it.
+
+    One run of the float graph with the MatMuls' inputs added as outputs; the graph file is not changed.
+    """
+    ort = _require_ort()
+    import onnx  # noqa: PLC0415
+    from tokenizers import Tokenizer  # noqa: PLC0415
+
+    model = onnx.load(str(fp32))
+    weights = {init.name for init in model.graph.initializer}
+    inputs: dict[str, list[str]] = {}
+    for node in model.graph.node:
+        if node.op_type == "MatMul" and len(node.input) == 2 and node.input[1] in weights:
+            inputs.setdefault(node.input[0], []).append(node.name)
+    outputs = {o.name for o in model.graph.output}
+    for name in inputs:
+        if name not in outputs:
+            model.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(str(fp32.parent / "tokenizer.json"))
+    tokenizer.no_padding()
+    names = list(inputs)
+    ratio = dict.fromkeys(names, 0.0)
+    for text in texts:
+        ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
+        values = session.run(names, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        for name, value in zip(names, values, strict=True):
+            std = float(np.std(value)) or 1.0
+            ratio[name] = max(ratio[name], float(np.max(np.abs(value))) / std)
+    return {node: ratio[name] for name, nodes in inputs.items() for node in nodes}
+
+
+def _outlier_matmuls(fp32: Path, n: int) -> list[str]:
+    """The ``n`` weight MatMuls whose inputs are most outlier-heavy (see :func:`matmul_outliers`)."""
+    if n <= 0:
+        return []
+    ranked = sorted(matmul_outliers(fp32).items(), key=lambda item: -item[1])
+    return [name for name, _ in ranked[:n]]
 
 
 class OnnxEncoder:

@@ -70,6 +70,23 @@ def test_int8_agrees_with_torch_and_keeps_order(int8_path: Path, data_dir: Path,
     assert np.argmax(got @ got[1]) == 1
 
 
+def test_int8_keeps_the_most_outlier_heavy_matmuls_float(int8_path: Path) -> None:
+    """The int8 graph leaves float exactly the FLOAT_MATMULS weight MatMuls whose inputs peak furthest
+    above their spread; every other weight MatMul is quantised."""
+    import onnx
+
+    ratios = onnx_backend.matmul_outliers(int8_path.parent / "model.onnx")
+    assert len(ratios) == 12 * 6  # e5-small: Q, K, V, attention output, FFN up and down per layer
+    ranked = sorted(ratios, key=lambda name: -ratios[name])
+    kept = ranked[: onnx_backend.FLOAT_MATMULS]
+    assert ratios[kept[-1]] > 2 * sorted(ratios.values())[len(ratios) // 2]  # true outliers, not noise
+    graph = onnx.load(str(int8_path), load_external_data=False).graph
+    float_weight_matmuls = {n.name for n in graph.node if n.op_type == "MatMul" and n.name in ratios}
+    quantised = {n.name.removesuffix("_quant") for n in graph.node if n.op_type == "MatMulInteger"}
+    assert float_weight_matmuls == set(kept)
+    assert quantised == set(ranked[onnx_backend.FLOAT_MATMULS :])
+
+
 def test_embedder_uses_backend_setting(data_dir: Path, model_path: Path, int8_path: Path) -> None:
     settings = Settings(
         data_dir=data_dir, embedding_model=str(model_path), embedding_backend="onnx-int8", _env_file=None
