@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 class IndexUnavailable(Exception):
-    """No index can be used: ``missing`` is True when none was built yet (else the model differs...)."""
+    """No index can be used: ``missing`` is True when none was built yet (else the model differs or the
+    live generation cannot be read)."""
 
     def __init__(self, message: str, missing: bool) -> None:
         super().__init__(message)
@@ -56,11 +57,15 @@ class QAService:
 
     # ------------------------------------------------------------------ index
     def _open(self) -> Any:
-        from index.reader import ModelMismatch, NoIndex
+        from index.reader import IndexCorrupt, ModelMismatch, NoIndex
         from index.retrieve import Searcher
 
         try:
             searcher = Searcher.open(self.settings)
+        except IndexCorrupt as exc:
+            # An index that exists but cannot be read is an error for the admins (rebuild), not "no index
+            # yet, being prepared": users get the error message, admins the reason.
+            raise IndexUnavailable(str(exc), missing=False) from exc
         except NoIndex as exc:
             raise IndexUnavailable(str(exc), missing=True) from exc
         except ModelMismatch as exc:
