@@ -6,12 +6,14 @@ by token count (little padding) is several times faster at nearly the same embed
 ``bench/PERFORMANCE.md`` for the measured figures.
 
 The export is made from the model the settings name (a local folder, or the hub model that
-sentence-transformers already caches), once, and cached under ``DATA_DIR/onnx/<key>/``: never in the
-repository and never downloaded. Later loads need only ``onnxruntime`` and ``tokenizers`` (no torch
-weights), which also keeps the resident memory of the bot small.
+sentence-transformers already caches), once, and cached under ``EXPORT_CACHE_DIR`` or ``DATA_DIR``,
+in ``onnx/<key>/``: never in the repository and never downloaded. Later loads need only ``onnxruntime``
+and ``tokenizers`` (no torch weights), which also keeps the resident memory of the bot small. Questions
+are embedded by the int8 graph by default (``EMBEDDING_QUERY_BACKEND``); its most outlier-sensitive
+MatMuls stay float (:data:`FLOAT_MATMULS`).
 
-``onnxruntime`` and ``onnx`` are an optional extra (``pip install thaigov-qa[onnx]``): the default
-backend (``torch``) does not need them, and :class:`BackendUnavailable` says how to install them.
+``onnxruntime`` and ``onnx`` are plain dependencies; :class:`BackendUnavailable` still says what to do
+where they are missing (an install without them).
 """
 
 from __future__ import annotations

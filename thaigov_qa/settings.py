@@ -44,10 +44,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     embedding_model: str = HUB_MODEL
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
-    # Questions may use another engine than passages (index.embedding.Embedder.query_encoder). onnx: the
-    # same vectors and dev figures as torch at half the time; onnx-int8 is faster but costs English
-    # abstention (bench/PERFORMANCE.md). "" = embedding_backend.
-    embedding_query_backend: Literal["", "torch", "onnx", "onnx-int8"] = "onnx"
+    # Questions may use another engine than passages (index.embedding.Embedder.query_encoder). onnx-int8
+    # (default): half float ONNX's CPU, the outlier-heavy MatMuls kept float, the same full-archive dev
+    # figures (R@5 0.95, unanswerable refused 0.83), what brings `ask` under 40 ms p50 at full size; onnx:
+    # torch's own vectors. "" = embedding_backend. See bench/PERFORMANCE.md, "Stop 12".
+    embedding_query_backend: Literal["", "torch", "onnx", "onnx-int8"] = "onnx-int8"
     # Where ONNX exports of the model are cached (under onnx/); empty = DATA_DIR. DATA_DIRs may share one.
     export_cache_dir: Path | None = None
     embedding_device: str = ""  # "" = cuda when present, else cpu
