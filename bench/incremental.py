@@ -7,6 +7,9 @@ The 50 "new" releases are real releases of the archive (a reproducible random pi
 embedding cache and must really be embedded, chunked, tokenised into FTS5 and added to FAISS, and a
 new generation written and switched to. Rerunning replaces the same 50 URLs (their old chunks are
 retired): the index does not grow run after run. Prints the phases (wall and CPU seconds).
+
+The copies stay in the index: for questions about their originals a copy can outrank the original, so
+measure retrieval quality before running this, or on a copy of the index.
 """
 
 from __future__ import annotations
