@@ -42,7 +42,7 @@ def test_comma_lists_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     ("name", "value"),
     [
         ("TELEGRAM_ADMIN_IDS", "12,abc"),
-        ("EMBEDDING_BATCH_SIZE", "0"),
+        ("EMBEDDING_BATCH_SIZE", "-1"),
         ("WEBHOOK_PORT", "eighty"),
         ("TELEGRAM_BASE_URL", "api.telegram.org"),
         ("EMBEDDING_BACKEND", "gpu"),

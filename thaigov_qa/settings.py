@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     # Where ONNX exports of the model are cached (under onnx/); empty = DATA_DIR. DATA_DIRs may share one.
     export_cache_dir: Path | None = None
     embedding_device: str = ""  # "" = cuda when present, else cpu
-    embedding_batch_size: int = Field(32, ge=1, le=4096)
+    # Passages per embedding batch (and per commit to the embedding cache); 0 = automatic: 256 on a CUDA
+    # device (a GPU is starved by small batches), 32 on the CPU (larger batches only pad more there).
+    embedding_batch_size: int = Field(0, ge=0, le=4096)
     # flat: exact; ivf: IVF, recall@10 0.999 vs exact on the dev questions at 256k, ~60x faster (issue 7);
     # ivf-sq8 (default): 4x less vector memory (the full archive's bot at 761 MB instead of 1,124 MB) and
     # the same full-archive dev figures as ivf (R@5 0.95, MRR 0.84 vs 0.83). Small indexes are exact.
