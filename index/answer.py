@@ -221,8 +221,10 @@ def _tokens(text: str) -> list[str]:
 
 #: Token sets of recently weighed texts (sentences, titles, passages), by text: see :func:`_token_set`.
 _TOKEN_SETS: dict[str, frozenset[str]] = {}
-#: Texts kept in :data:`_TOKEN_SETS` (a few MB) before it starts afresh.
-TOKEN_SETS_MAX = 20_000
+#: Texts kept in :data:`_TOKEN_SETS` before it starts afresh: a question weighs ~60 texts and an entry
+#: costs ~2-4 KB (key and set; token strings mostly shared with the word splitter's cache), so at most
+#: ~20-35 MB, about what the 131 dev questions fill (7,932 entries).
+TOKEN_SETS_MAX = 8_192
 
 
 def _token_set(text: str) -> frozenset[str]:
@@ -617,7 +619,6 @@ class Answerer:
         cross = _cross_tokens(question, q_tokens, thai_tokens or {}) if lang == "en" else q_tokens
         concepts = _translatable(question, q_tokens, phrases) if phrases is not None else None
         rendered = _rendering_weights(q_tokens, phrases) if phrases is not None else None
-        toks = _token_set
 
         def has(t: str, tokens: AbstractSet[str], text: str) -> bool:
             # Thai compounds hide words (ผู้ว่า in ผู้ว่าราชการจังหวัด): Thai tokens match inside the text.
@@ -636,9 +637,9 @@ class Answerer:
                 c.sentences[j].text for j in (c.index - 1, c.index + 1) if 0 <= j < len(c.sentences)
             ]
             ctx_text = " ".join(neighbours)
-            # A context's tokens are its sentences' tokens: each sentence is tokenized once per question.
-            ctx_toks = set().union(*(toks(t) for t in neighbours))
-            stoks = toks(sent.text)
+            # A context's tokens are its sentences' tokens: each sentence is tokenized once (_token_set).
+            ctx_toks = set().union(*(_token_set(t) for t in neighbours))
+            stoks = _token_set(sent.text)
             if thai_sentence and concepts is not None:
                 # English question, Thai sentence: each English word is matched through its Thai phrases.
                 words = concepts

@@ -394,8 +394,8 @@ def embed_missing(
 
     Longest first, in batches of :func:`batch_size_for` the passages' device (``EMBEDDING_BATCH_SIZE``):
     texts of similar length share a batch, which cuts padding, and committing each batch is what makes a
-    killed build resumable. ``on_batch`` is
-    called with the number embedded so far after each commit (progress and the crash-test hook).
+    killed build resumable. ``on_batch`` is called with the number embedded so far after each commit
+    (progress and the crash-test hook).
     """
     todo = sorted(cache.missing(list(texts)), key=lambda s: (-len(texts[s]), s))
     if not todo:

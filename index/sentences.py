@@ -23,7 +23,6 @@ WEAK_CHARS = 200
 MAX_CHARS = 260
 HARD_CHARS = 320
 
-_THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 _TITLE_TAIL = re.compile(
     r"(?:นาย|นาง|นางสาว|ดร\.|นพ\.|พญ\.|พล\.[อทต]\.|พ\.ต\.[อทต]\.|พันตำรวจ(?:เอก|โท|ตรี)|พลเอก)[ก-์]*$"
 )
