@@ -12,4 +12,4 @@ from thaigov_qa.cli import register_parts
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    register_parts(sub, ("index.cli_build", "index.cli_search", "index.cli_ask"))
+    register_parts(sub, ("index.cli_build", "index.cli_search", "index.cli_ask", "index.cli_reader"))

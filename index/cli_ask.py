@@ -47,11 +47,18 @@ def _open_answerer(settings: Settings) -> Any:
     return Answerer(searcher, settings)
 
 
+def answer_json(answer: Any) -> str:
+    """The ``ask --json`` line: the answer's data and the Telegram reply it renders to."""
+    from index.reply import render_html
+
+    return json.dumps({**answer.to_json(), "reply": render_html(answer)}, ensure_ascii=False)
+
+
 def _print_answer(answer: Any, as_json: bool) -> None:
     from index.reply import render_text
 
     if as_json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        print(answer_json(answer), flush=True)
     else:
         print(render_text(answer), flush=True)
 
@@ -71,7 +78,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         line = line.rstrip("\n").strip()
         if not line:
             continue
-        print(json.dumps(answerer.ask(line).to_json(), ensure_ascii=False), flush=True)
+        print(answer_json(answerer.ask(line)), flush=True)
     return 0
 
 

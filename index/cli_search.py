@@ -78,6 +78,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(str(exc)) from None
     if args.lang:
         questions = [q for q in questions if q.get("lang") == args.lang]
+    if args.fold:
+        questions = [q for q in questions if q.get("fold") == args.fold]
+        if not questions:
+            raise UserError(f"no question of fold {args.fold!r} in {args.qa}")
     searcher = _open_searcher(settings)
     modes = ["bm25", "dense", "fusion", "hybrid"] if args.mode == "all" else [args.mode]
     ask = None
@@ -104,8 +108,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
                     "lang": r.lang,
                     "type": r.type,
                     "rank": r.rank,
+                    "style": r.style,
+                    "fold": r.fold,
                     "found": r.found,
                     "correct": r.correct,
+                    "presentation": r.presentation,
+                    "answer": r.answer,
                 }
                 for r in results
             ]
@@ -139,5 +147,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="hybrid: the product's retrieval; fusion: plain BM25+dense RRF; bm25 / dense alone; all: each",
     )
     e.add_argument("--lang", choices=["th", "en"], help="only questions in this language")
+    e.add_argument(
+        "--fold",
+        choices=["train", "validation", "test"],
+        help="only questions of this fold (see eval/README.md)",
+    )
     e.add_argument("--details", action="store_true", help="include per-question ranks in the JSON")
     e.set_defaults(handler=_eval)

@@ -5,7 +5,10 @@ computed the same way (``../shared/eval/README.md``): Recall@1/5/10 (a gold URL 
 releases), MRR@10 over answerable questions, per language and per question type; answer accuracy (the short
 answer plus the first 400 characters of evidence contain the answer or an alias, after NFKC, case folding
 and removing spaces and thousands separators, and the first source is a gold release); abstention (the
-share of unanswerable questions refused, of answerable ones wrongly refused); p50/p95 latency.
+share of unanswerable questions refused, of answerable ones wrongly refused); the wrong-answer rate (replies
+that present an answer or a passage as answering and are wrong, or answer an unanswerable question, over
+all questions: a hedged passage that is wrong counts); p50/p95 latency. Groups: language, type, and where
+the question set has them, ``style`` (short / specific) and ``fold`` (train / validation / test).
 """
 
 from __future__ import annotations
@@ -44,6 +47,14 @@ class QuestionResult:
     correct: bool | None = None
     ask_ms: float | None = None
     answer: str | None = None
+    style: str = ""
+    fold: str = ""
+    presentation: str = ""
+
+    @property
+    def wrong(self) -> bool:
+        """The reply presented something as answering, and it does not (or nothing should)."""
+        return bool(self.found) and not self.correct
 
     @property
     def answerable(self) -> bool:
@@ -139,6 +150,8 @@ def evaluate(
             gold=list(q.get("gold_urls") or []),
             urls=urls[:10],
             search_ms=search_ms,
+            style=str(q.get("style") or ""),
+            fold=str(q.get("fold") or ""),
         )
         if ask is not None:
             t0 = time.perf_counter()
@@ -147,6 +160,7 @@ def evaluate(
             r.found = bool(getattr(ans, "found", False))
             r.correct = answer_is_correct(q, ans) if r.answerable else None
             r.answer = getattr(ans, "answer", None)
+            r.presentation = str(getattr(ans, "presentation", ""))
         results.append(r)
         if progress:
             progress(i, len(questions))
@@ -172,6 +186,7 @@ class Metrics:
     answer_accuracy: float | None = None
     unanswerable_refused: float | None = None
     answerable_refused: float | None = None
+    wrong_answer_rate: float | None = None
 
 
 def metrics(results: Sequence[QuestionResult]) -> Metrics:
@@ -189,6 +204,7 @@ def metrics(results: Sequence[QuestionResult]) -> Metrics:
         if ans:
             m.answer_accuracy = round(sum(1 for r in ans if r.correct) / len(ans), 4)
             m.answerable_refused = round(sum(1 for r in ans if r.found is False) / len(ans), 4)
+        m.wrong_answer_rate = round(sum(1 for r in results if r.wrong) / len(results), 4)
         un = [r for r in results if not r.answerable]
         if un:
             m.unanswerable_refused = round(sum(1 for r in un if r.found is False) / len(un), 4)
@@ -213,6 +229,9 @@ def summarize(results: Sequence[QuestionResult], mode: str = "hybrid") -> dict[s
         "by_lang": group(lambda r: r.lang),
         "by_type": group(lambda r: r.type),
         "by_lang_type": group(lambda r: f"{r.lang}/{r.type}"),
+        "by_style": group(lambda r: r.style) if any(r.style for r in results) else {},
+        "by_fold": group(lambda r: r.fold) if any(r.fold for r in results) else {},
+        "by_lang_style": (group(lambda r: f"{r.lang}/{r.style}") if any(r.style for r in results) else {}),
         "latency": latency,
         "mean_search_ms": round(statistics.fmean(search_ms), 1) if search_ms else None,
     }
@@ -227,7 +246,7 @@ def format_table(summary: dict[str, Any]) -> str:
     has_answers = summary["overall"].get("answer_accuracy") is not None
     head = f"{'group':<22}{'n':>4}{'ans':>5}  R@1   R@5   R@10  MRR10"
     if has_answers:
-        head += "  AnsAcc UnRef AnsRef"
+        head += "  AnsAcc UnRef AnsRef Wrong"
     lines = [f"mode: {summary['mode']}", head, "-" * len(head)]
 
     def row(name: str, m: dict[str, Any]) -> str:
@@ -236,7 +255,7 @@ def format_table(summary: dict[str, Any]) -> str:
         s += f"{_fmt(r.get('r@10'))}  {_fmt(m.get('mrr10'))}"
         if has_answers:
             s += f"   {_fmt(m.get('answer_accuracy'))}  {_fmt(m.get('unanswerable_refused'))}  "
-            s += f"{_fmt(m.get('answerable_refused'))}"
+            s += f"{_fmt(m.get('answerable_refused'))}  {_fmt(m.get('wrong_answer_rate'))}"
         return s
 
     lines.append(row("all", summary["overall"]))
@@ -244,6 +263,9 @@ def format_table(summary: dict[str, Any]) -> str:
         lines.append(row(f"lang={k}", m))
     for k, m in summary["by_type"].items():
         lines.append(row(f"type={k}", m))
+    for name in ("by_style", "by_fold", "by_lang_style"):
+        for k, m in (summary.get(name) or {}).items():
+            lines.append(row(f"{name[3:]}={k}", m))
     lat = summary["latency"]
     lines.append(
         "latency: search p50 {} ms, p95 {} ms".format(lat.get("search_p50_ms"), lat.get("search_p95_ms"))

@@ -1,4 +1,4 @@
-"""Replies: the same answer as Telegram HTML (what the bot sends, ``Answer.reply``) and as console text.
+"""Replies: the same answer as Telegram HTML (what the bot sends) and as console text.
 
 Every piece of release text (titles, evidence, answers, URLs) is escaped with :func:`html.escape` before it
 goes into HTML: release text is third-party text, and Telegram rejects a message with a stray ``<``. The
@@ -27,6 +27,7 @@ _TEXTS = {
         "evidence": "หลักฐานจากข่าว",
         "sources": "ที่มา",
         "found_no_span": "ข้อความจากข่าวประชาสัมพันธ์ที่ตอบคำถามนี้:",
+        "hedged": "ไม่แน่ใจว่าตอบตรงคำถาม ข้อความที่ใกล้เคียงที่สุดในข่าวคือ:",
         "not_found": "ไม่พบคำตอบของคำถามนี้ในข่าวประชาสัมพันธ์ที่มีอยู่",
         "closest": "ข่าวที่ใกล้เคียงที่สุด:",
         "no_results": "ไม่พบข่าวที่เกี่ยวข้อง",
@@ -43,6 +44,7 @@ _TEXTS = {
         "evidence": "Evidence",
         "sources": "Sources",
         "found_no_span": "What the press releases say:",
+        "hedged": "I am not sure this answers it; the closest passage says:",
         "not_found": "The press releases I have do not answer this question.",
         "closest": "Closest releases:",
         "no_results": "No related press releases found.",
@@ -100,7 +102,7 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         elif answer.answer:
             lines.append(f"<b>{esc(answer.answer)}</b>")
         else:
-            lines.append(esc(t["found_no_span"]))
+            lines.append(esc(t["hedged"] if answer.hedged else t["found_no_span"]))
         if answer.evidence:
             lines.append(f"<blockquote>{esc(answer.evidence)}</blockquote>")
             note = _quote_note(answer)
@@ -137,7 +139,7 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     t = texts(answer.lang)
     lines: list[str] = []
     if answer.found:
-        lines.append(answer.answer if answer.answer else t["found_no_span"])
+        lines.append(answer.answer or (t["hedged"] if answer.hedged else t["found_no_span"]))
         if answer.generated:
             lines.append(f"({t['llm_note']})")
         if answer.evidence:

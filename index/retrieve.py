@@ -289,13 +289,19 @@ class Searcher:
         and the passages' vectors are in the index, so this costs no model call; re-embedding two passages
         cost ~190 ms on 2 CPU cores. Raises ``KeyError`` for a chunk the live index does not hold.
         """
+        vector = self.query_vector(query)
+        rows = self.reader.vectors(chunk_ids)
+        return [float(x) for x in rows @ vector]
+
+    def query_vector(self, query: str) -> Any:
+        """The question's e5 vector: the one :meth:`search` computed (kept for the last 64 questions), else
+        embedded now. The answer step reads what kind of thing is asked from it."""
         with self._lock:
             vector = self._query_vectors.get(query.strip())
         if vector is None:
             vector = self.reader.embedder.encode_queries([query.strip()])[0]
             self._remember_vector(query.strip(), vector)
-        rows = self.reader.vectors(chunk_ids)
-        return [float(x) for x in rows @ vector]
+        return vector
 
     def within(self, url: str) -> ReleaseHit | None:
         """One release as a search hit, every chunk a passage (equal scores), for a question asked about

@@ -1,11 +1,12 @@
 """Sentence choice helpers: the curated vocabulary, space-tolerant Thai phrase matching, and the
-discriminating-word weighting (``_focus``) on a real release's sentences."""
+discriminating-word weighting (``focus``) on a real release's sentences."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from index.answer import _Candidate, _compact, _focus
+from index.answer.candidates import Candidate, focus
+from index.answer.words import compact
 from index.glossary import CURATED_FILE, Glossary, default_glossary
 from index.sentences import split_sentences
 
@@ -37,16 +38,16 @@ def test_shipped_vocabulary_is_loaded_and_well_formed() -> None:
 
 
 def test_compact_joins_thai_broken_by_spaces_but_keeps_names_apart() -> None:
-    assert _compact("ผู้ได้รับผล กระทบจำนวน 3,400 ครัวเรือน") == "ผู้ได้รับผลกระทบจำนวน 3,400 ครัวเรือน"
-    assert _compact("Mr. Kitti Tangjitmaneesakda ประธาน") == "mr. kitti tangjitmaneesakda ประธาน"
+    assert compact("ผู้ได้รับผล กระทบจำนวน 3,400 ครัวเรือน") == "ผู้ได้รับผลกระทบจำนวน 3,400 ครัวเรือน"
+    assert compact("Mr. Kitti Tangjitmaneesakda ประธาน") == "mr. kitti tangjitmaneesakda ประธาน"
 
 
-def _candidates(body: str, found: list[set[str]], words: dict[str, float]) -> list[_Candidate]:
+def _candidates(body: str, found: list[set[str]], words: dict[str, float]) -> list[Candidate]:
     sentences = split_sentences(body)
     assert len(sentences) == len(found)
     out = []
     for i, hit in enumerate(found):
-        c = _Candidate(0, "u", None, sentences, i, 1.0, words=words, found=hit)
+        c = Candidate(0, "u", None, sentences, i, 1.0, None, words=words, found=hit)
         c.lex = sum(words[t] for t in hit) / sum(words.values())
         c.score = c.lex
         out.append(c)
@@ -67,7 +68,7 @@ def test_focus_prefers_the_sentence_with_the_rare_question_word() -> None:
         words,
     )
     assert len({round(c.score, 6) for c in cands}) == 1  # plain overlap cannot tell them apart
-    _focus(cands, 1.0)
+    focus(cands)
     best = max(cands, key=lambda c: c.score)
     assert "ขึ้นฝั่ง" in best.sentences[best.index].text
     assert all(c.score < best.score for c in cands if c is not best)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from index.answer import Answer, Source
-from index.llm import LLMClient, clean_citations
+from index.answer.llm import LLMClient, clean_citations
 from thaigov_qa.settings import Settings
 
 SECRET = "sk-test-secret-value-123"

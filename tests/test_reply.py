@@ -100,3 +100,16 @@ def test_generated_answer_is_marked() -> None:
     out = render_html(answer)
     assert texts("en")["llm_note"] in _visible(out)
     assert "<b>It was signed" not in out
+
+
+def test_a_hedged_reply_quotes_the_passage_without_a_bold_answer() -> None:
+    from index.answer import HEDGED
+
+    for lang in ("th", "en"):
+        answer = _answer(lang, short=None)
+        answer.presentation = HEDGED
+        out = render_html(answer)
+        assert "<b>" not in out.split("\n")[0]  # no bold claim on the first line
+        assert _visible(out).startswith(texts(lang)["hedged"])
+        assert "<blockquote>" in out
+        assert render_text(answer).startswith(texts(lang)["hedged"])

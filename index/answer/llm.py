@@ -15,14 +15,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from index.answer import Answer, Source
+    from index.answer.types import Answer, Source
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +137,3 @@ class LLMClient:
             log.warning("LLM answer cited none of the sources; using the extractive answer")
             return None
         return dataclasses.replace(answer, answer=text, generated=True)
-
-
-def make_client(settings: Settings, **kwargs: Any) -> LLMClient | None:
-    """An enabled client, or ``None`` when no endpoint is configured."""
-    client = LLMClient(settings, **kwargs)
-    return client if client.enabled else None

@@ -1,0 +1,259 @@
+"""The answer step's façade: a question in, an :class:`~index.answer.types.Answer` out.
+
+1. retrieval (:class:`index.retrieve.Searcher`) gives the top releases and their best passages;
+2. the sentences of those passages are the candidates (:mod:`index.answer.candidates`), pre-ranked by their
+   lexical match; the leading ones get the span of the asked kind (:mod:`index.spans`);
+3. the reader's model (:mod:`index.answer.model`, trained on a question set's train fold) scores each
+   candidate from general features (:mod:`index.answer.features`); the best one's score is calibrated into
+   the probability that the reply is right;
+4. by that probability the reply asserts a short answer, quotes the closest passage without one, or says
+   the releases do not answer (thresholds chosen on the validation fold for a target wrong-answer rate).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corpus.text import detect_lang
+from index.answer import evidence as ev
+from index.answer.candidates import TOP_RELEASES, Candidate, CandidateBuilder, QuestionWords
+from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering_tokens, translatable
+from index.answer.features import QuestionView, matrix, question_view
+from index.answer.kinds import learned_kind, uniform
+from index.answer.model import ReaderModel, Thresholds, answer_measures, shipped_model
+from index.answer.types import ASSERTED, HEDGED, REFUSED, Answer, Source
+from index.answer.words import compact, content_tokens, has_thai, weight
+from index.qtype import QuestionType, detect_qtype
+from index.spans import span_answer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.llm import LLMClient
+    from index.retrieve import ReleaseHit, Searcher
+    from index.spans import Span
+    from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+#: Candidates (by lexical pre-rank) that get a span and compete in the model.
+SPAN_CANDIDATES = 12
+#: Characters of a question that are read (a question is a line or two; a pasted article is cut).
+MAX_QUESTION_CHARS = 1_000
+#: A span scoring below this (e.g. a name the question itself gives) counts as no span at all.
+WEAK_SPAN = 0.5
+
+
+@dataclass
+class Analysis:
+    """A question taken as far as the model's input: what :mod:`index.answer.training` records."""
+
+    question: str
+    lang: str
+    qt: QuestionType
+    view: QuestionView
+    words: QuestionWords
+    hits: list[ReleaseHit]
+    candidates: list[Candidate]
+    features: np.ndarray
+
+
+@dataclass(frozen=True)
+class Presented:
+    """The reply's parts for one chosen candidate: evidence, its span and short answer, the sources."""
+
+    candidate: Candidate
+    evidence: str
+    span: Span | None
+    short: str | None
+    sources: list[Source]
+
+
+class Answerer:
+    """Answers questions over a :class:`~index.retrieve.Searcher`; thread-safe for concurrent ``ask``."""
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        settings: Settings | None = None,
+        *,
+        model: ReaderModel | None = None,
+        top_releases: int = TOP_RELEASES,
+        span_candidates: int = SPAN_CANDIDATES,
+        llm: LLMClient | None = None,
+    ) -> None:
+        self.searcher = searcher
+        self.settings = settings
+        self._model = model
+        self.builder = CandidateBuilder(searcher, top_releases)
+        self.span_candidates = span_candidates
+        if llm is None and settings is not None:
+            from index.answer.llm import LLMClient
+
+            client = LLMClient(settings)
+            llm = client if client.enabled else None
+        self.llm = llm
+
+    @property
+    def model(self) -> ReaderModel:
+        """The reader model: the one given, else the packaged one (loaded on first use: training builds an
+        Answerer before any model exists)."""
+        if self._model is None:
+            self._model = shipped_model()
+        return self._model
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise pay for: the Thai word splitter's dictionary and
+        the question model (a bot answers its first user after a restart as fast as the rest)."""
+        content_tokens("ครม. อนุมัติงบประมาณ")
+        _ = self.model
+        self.searcher.embedder.encode_queries(["warm up"])
+
+    def ask(self, question: str, within: str | None = None) -> Answer:
+        """The answer to ``question`` (never raises for odd input: empty or junk questions get a reply).
+
+        ``within``: the URL of one release to answer from (a question about the release the user is
+        looking at); its sentences are the only candidates and it is the only source.
+        """
+        started = time.perf_counter()
+        analysis = self.analyse(question, within)
+        if analysis is None or not analysis.candidates:
+            text = " ".join((question or "").split())
+            lang = analysis.lang if analysis else (detect_lang(text) if text else "th")
+            hits = analysis.hits if analysis else []
+            answer = Answer(question, lang, False, None, None, ev.sources(hits, None))
+        else:
+            answer = self.decide(analysis, self.model.scores(analysis.features))
+            if answer.found and self.llm is not None:
+                answer = self.llm.rewrite(answer, _llm_passages(answer)) or answer
+        answer.ms = (time.perf_counter() - started) * 1000.0
+        return answer
+
+    # --- steps ---------------------------------------------------------------------------------
+    def analyse(
+        self, question: str, within: str | None = None, kinds: np.ndarray | None = None
+    ) -> Analysis | None:
+        """Retrieval, candidates, spans and features; None for a question with no word in it.
+
+        ``kinds``: the asked kind's probabilities when the caller has them (training passes out-of-fold
+        ones); else the model's, from the question's vector.
+        """
+        text = " ".join(_CONTROL.sub(" ", question or "").split())[:MAX_QUESTION_CHARS]
+        if not re.search(r"\w", text):
+            return None
+        lang = detect_lang(text)
+        qt = detect_qtype(text, lang)
+        if within is not None:
+            one = self.searcher.within(within)
+            hits = [one] if one is not None else []
+        else:
+            hits = list(self.searcher.search(text, k=ev.MAX_SOURCES))
+        if kinds is None:
+            kinds = self._kinds(text)
+        learned = learned_kind(kinds)
+        if qt.kind is None and learned is not None:
+            # The rules saw no kind (a chat question without its interrogative): look for the learned one.
+            qt = QuestionType(qt.qtype, learned, lang, qt.unit)
+        words = self._question_words(text, lang)
+        candidates = self.builder.build(hits)
+        self.builder.measure(candidates, hits, words, lang)
+        candidates = sorted(candidates, key=lambda c: -c.score)[: self.span_candidates]
+        if qt.kind:
+            for c in candidates:
+                span = ev.sentence_span(c, qt, text, words)
+                c.span = span if span is not None and span.score >= WEAK_SPAN else None
+        view = question_view(text, lang, qt, len(words.own), kinds)
+        coverage = {url: self._coverage(url, hits, words) for url in {c.url for c in candidates}}
+        dense = self._dense(text, candidates)
+        features = matrix(view, candidates, hits, coverage, dense)
+        return Analysis(question, lang, qt, view, words, hits, candidates, features)
+
+    def present(self, analysis: Analysis, best: int) -> Presented:
+        """Evidence, span and sources for candidate ``best`` of the analysis."""
+        c = analysis.candidates[best]
+        evidence, span = ev.widen(c, analysis.qt, analysis.view.text, analysis.words)
+        if analysis.qt.kind not in (None, "reason") and (span is None or span.score < WEAK_SPAN):
+            span = None
+        short = span_answer(span, analysis.lang) if span is not None else None
+        return Presented(c, evidence, span, short, ev.sources(analysis.hits, c.url))
+
+    def decide(self, analysis: Analysis, raw: np.ndarray, thresholds: Thresholds | None = None) -> Answer:
+        """The reply for the model's raw candidate scores: asserted, hedged or refused by probability."""
+        t = thresholds or self.model.thresholds
+        best = int(np.argmax(raw))
+        shown = self.present(analysis, best)
+        measures = answer_measures(
+            raw, best, analysis.lang == "en", bool(analysis.view.qt.kind), shown.span is not None
+        )
+        p = self.model.probability(measures)
+        common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=shown.candidate.hit_rank)
+        q, lang = analysis.question, analysis.lang
+        if p < t.refuse:
+            return Answer(q, lang, False, None, None, shown.sources, presentation=REFUSED, **common)
+        span = shown.span
+        if p >= t.assert_ and (span is None or shown.short is None):
+            # Nothing short to assert (what/why questions): the sentence is the answer.
+            return Answer(q, lang, True, None, shown.evidence, shown.sources, presentation=ASSERTED, **common)
+        if p >= t.assert_ and span is not None:
+            p_span = self.model.span_probability(p, span.score, span.fit)
+            if p_span >= t.span:
+                return Answer(
+                    q, lang, True, shown.short, shown.evidence, shown.sources, presentation=ASSERTED, **common
+                )
+        return Answer(q, lang, True, None, shown.evidence, shown.sources, presentation=HEDGED, **common)
+
+    def _kinds(self, text: str) -> np.ndarray:
+        kind_model = self.model.kinds
+        if kind_model is None:
+            return uniform()
+        return kind_model.probabilities(self.searcher.query_vector(text))
+
+    def _question_words(self, text: str, lang: str) -> QuestionWords:
+        own = {t: weight(t) for t in content_tokens(text)}
+        if lang != "en":
+            return QuestionWords(own, own, None, None)
+        thai = thai_rendering_tokens(self.searcher, text, own)
+        phrases = thai_phrases(self.searcher, text, own)
+        return QuestionWords(own, cross_tokens(text, own, thai), translatable(text, own, phrases), phrases)
+
+    def _coverage(self, url: str, hits: list[ReleaseHit], words: QuestionWords) -> float:
+        """Share of the question's words in the release's title and matching passages."""
+        hit = next((h for h in hits if h.url == url), None)
+        if hit is None:
+            return 0.0
+        parts = [hit.title or ""] + [p.text for p in hit.passages]
+        sets = self.builder.token_sets
+        tokens = frozenset().union(*(sets(t) for t in parts))
+        if words.phrases is not None and has_thai(" ".join(parts)):
+            bag, low = words.own, compact(" ".join(parts))
+            found = [t for t in bag if t in tokens or any(ph in low for ph in words.phrases.get(t, ()))]
+        else:
+            bag = words.own
+            found = [t for t in bag if t in tokens]
+        return sum(bag[t] for t in found) / (sum(bag.values()) or 1.0)
+
+    def _dense(self, text: str, candidates: list[Candidate]) -> dict[int, float]:
+        """e5 cosine of the question to each candidate's passage, from the index's stored vectors."""
+        ids = sorted({c.chunk_id for c in candidates if c.chunk_id is not None})
+        if not ids:
+            return {}
+        try:
+            return dict(zip(ids, self.searcher.similarity(text, ids), strict=True))
+        except KeyError as exc:  # a chunk gone from the live index since: no dense feature
+            log.debug("stored vector missing (%s)", exc)
+            return {}
+
+
+def _llm_passages(answer: Answer) -> list[tuple[Source, str]]:
+    """The sources handed to the LLM with their passage text (the evidence for the first)."""
+    out = []
+    for i, src in enumerate(answer.sources[:5]):
+        text = answer.evidence if i == 0 and answer.evidence else src.passage
+        out.append((src, text or ""))
+    return out

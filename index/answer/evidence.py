@@ -1,0 +1,126 @@
+"""The quoted evidence (the chosen sentence, widened with neighbours while short), its short answer span,
+and the list of sources. Nothing is generated: the evidence is a verbatim slice of a release."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from index.answer.crosslingual import rendering_weights
+from index.answer.types import Source
+from index.answer.words import has_thai
+from index.spans import best_span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corpus.release import Release
+    from index.answer.candidates import Candidate, QuestionWords
+    from index.qtype import QuestionType
+    from index.retrieve import ReleaseHit
+    from index.sentences import Sentence
+    from index.spans import Span
+
+#: Most characters of quoted evidence.
+EVIDENCE_CHARS = 400
+#: Neighbour sentences are added to a short best sentence while the evidence stays under this.
+EVIDENCE_TARGET = 380
+#: Characters of a source's passage in ``sources`` (JSON).
+PASSAGE_CHARS = 400
+#: Releases listed in ``sources``.
+MAX_SOURCES = 10
+
+
+def anchors(text: str, words: dict[str, float], skip: str | None = None) -> list[tuple[int, int]]:
+    """Positions in ``text`` of the question's words (every occurrence, case-folded), to prefer spans near
+    them; ``skip`` is the counted unit (``รูป``), which sits beside every candidate number alike."""
+    low = text.casefold()
+    out = []
+    for t in words:
+        if len(t) < 2 or t == skip:
+            continue
+        pos = low.find(t)
+        while pos >= 0:
+            out.append((pos, pos + len(t)))
+            pos = low.find(t, pos + len(t))
+    return out
+
+
+def release_year(release: Release | None) -> int | None:
+    if release is None or not release.date:
+        return None
+    try:
+        return int(release.date[:4])
+    except ValueError:
+        return None
+
+
+def span_words(c: Candidate, words: QuestionWords) -> dict[str, float]:
+    """The words a span should sit near: for an English question in a Thai sentence, the Thai phrases."""
+    if words.phrases is not None and has_thai(c.text):
+        return rendering_weights(words.own, words.phrases)
+    return c.words or words.own
+
+
+def sentence_span(c: Candidate, qt: QuestionType, question: str, words: QuestionWords) -> Span | None:
+    """The best span of the asked kind in the candidate sentence."""
+    text = c.text
+    return best_span(
+        text, qt, question, anchors(text, span_words(c, words), qt.unit), release_year(c.release)
+    )
+
+
+def widen(best: Candidate, qt: QuestionType, question: str, words: QuestionWords) -> tuple[str, Span | None]:
+    """The quoted evidence and its span: neighbours in the same paragraph are added while it is short (the
+    sentence before often names the subject); the span may sit in a neighbour when the sentence lacks it."""
+    sents = best.sentences
+    i = j = best.index
+    body = best.release.body if best.release is not None else None
+
+    def text_of(a: int, b: int) -> str:
+        if body is not None:
+            return body[sents[a].start : sents[b].end]
+        return " ".join(s.text for s in sents[a : b + 1])
+
+    for step in ("prev", "next", "prev", "next"):
+        if step == "prev" and i > 0 and _same_paragraph(body, sents[i - 1], sents[i]):
+            if len(text_of(i - 1, j)) <= EVIDENCE_TARGET:
+                i -= 1
+        elif (
+            step == "next"
+            and j + 1 < len(sents)
+            and _same_paragraph(body, sents[j], sents[j + 1])
+            and len(text_of(i, j + 1)) <= EVIDENCE_TARGET
+        ):
+            j += 1
+    evidence = text_of(i, j)
+    if len(evidence) > EVIDENCE_CHARS:
+        evidence = sents[best.index].text[:EVIDENCE_CHARS]
+    span = best.span
+    if qt.kind and qt.kind != "reason":
+        near = words.own
+        if words.phrases is not None and has_thai(evidence):
+            near = rendering_weights(words.own, words.phrases)
+        widened = best_span(
+            evidence, qt, question, anchors(evidence, near, qt.unit), release_year(best.release)
+        )
+        if span is None or (widened is not None and widened.score > span.score + 0.25):
+            span = widened
+    return evidence, span
+
+
+def sources(hits: list[ReleaseHit], first_url: str | None) -> list[Source]:
+    """Top releases in rank order, the evidence's release first."""
+    ordered = list(hits[:MAX_SOURCES])
+    if first_url is not None:
+        ordered.sort(key=lambda h: 0 if h.url == first_url else 1)
+    out = []
+    for h in ordered:
+        passage = " ".join(h.passages[0].text.split()) if h.passages else ""
+        if len(passage) > PASSAGE_CHARS:
+            passage = passage[: PASSAGE_CHARS - 1].rstrip() + "…"
+        out.append(Source(h.url, h.title, h.date, passage, float(h.score)))
+    return out
+
+
+def _same_paragraph(body: str | None, a: Sentence, b: Sentence) -> bool:
+    if body is None:
+        return True
+    return "\n" not in body[a.end : b.start]

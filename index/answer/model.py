@@ -1,0 +1,177 @@
+"""The reader's model: a gradient-boosted tree ensemble that scores candidate sentences, and the
+calibration that turns the best one's score into the probability that the reply is right.
+
+Trained by :mod:`index.answer.training` with LightGBM (a gradient-boosted trees library); served from its
+documented JSON dump (``Booster.dump_model``) by the small evaluator below. Why not LightGBM's own
+predictor at serving time: importing ``lightgbm`` imports scikit-learn and SciPy (1-10 s on these 2 cores,
+before every CLI ``ask``), while a few hundred shallow trees over a dozen candidates evaluate in well under
+a millisecond with numpy. The calibration is a logistic regression over a handful of answer-level
+measurements, stored as its coefficients.
+
+The model file (``index/data/reader.json``) records the feature names it was trained on; loading it
+against other features fails loudly rather than answering with shifted inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: Answer-level measurements the calibration weighs, in order (see :func:`answer_measures`).
+CALIBRATION_INPUTS = ("top", "margin", "lang_en", "expects_kind", "span_present")
+
+
+class ModelError(RuntimeError):
+    """The reader model file is missing, unreadable or made for other features."""
+
+
+class TreeEnsemble:
+    """Sum of regression trees from LightGBM's ``dump_model()`` JSON, evaluated with numpy.
+
+    Each tree is flattened into arrays (feature, threshold, left, right; leaves as negative indices into
+    the leaf values, LightGBM's own convention), and all rows descend level by level together.
+    """
+
+    def __init__(self, dump: dict[str, Any]) -> None:
+        self.trees = [self._flatten(t["tree_structure"]) for t in dump["tree_info"]]
+
+    @staticmethod
+    def _flatten(root: dict[str, Any]) -> tuple[np.ndarray, ...]:
+        feat, thr, left, right, leaves = [], [], [], [], []
+
+        def visit(node: dict[str, Any]) -> int:
+            if "leaf_value" in node or "split_feature" not in node:
+                leaves.append(float(node.get("leaf_value", 0.0)))
+                return ~(len(leaves) - 1)
+            i = len(feat)
+            feat.append(int(node["split_feature"]))
+            thr.append(float(node["threshold"]))
+            left.append(0)
+            right.append(0)
+            left[i] = visit(node["left_child"])
+            right[i] = visit(node["right_child"])
+            return i
+
+        visit(root)
+        return (
+            np.asarray(feat, dtype=np.int64),
+            np.asarray(thr, dtype=np.float64),
+            np.asarray(left, dtype=np.int64),
+            np.asarray(right, dtype=np.int64),
+            np.asarray(leaves, dtype=np.float64),
+        )
+
+    def predict_raw(self, x: np.ndarray) -> np.ndarray:
+        """The ensemble's raw score (log-odds) for each row of ``x``."""
+        x = np.asarray(x, dtype=np.float64)
+        total = np.zeros(len(x))
+        rows = np.arange(len(x))
+        for feat, thr, left, right, leaves in self.trees:
+            if len(feat) == 0:
+                total += leaves[0]
+                continue
+            node = np.zeros(len(x), dtype=np.int64)
+            active = node >= 0
+            while active.any():
+                n = node[active]
+                go_left = x[rows[active], feat[n]] <= thr[n]
+                node[active] = np.where(go_left, left[n], right[n])
+                active = node >= 0
+            total += leaves[~node]
+        return total
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Chosen on the validation fold (:mod:`index.answer.training`): below ``refuse`` the reply says the
+    releases do not answer; from ``assert_`` up, with a span the span model trusts (``span``), the short
+    answer is shown in bold; in between, the closest passage is quoted without a short answer."""
+
+    refuse: float
+    assert_: float
+    span: float
+
+
+class ReaderModel:
+    """Scores candidates and calibrates the best one's score (see the module docstring)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        from index.answer.features import FEATURES
+
+        if tuple(spec.get("features", ())) != FEATURES:
+            raise ModelError(
+                "the reader model was trained on other features: retrain it (thaigov-qa reader train)"
+            )
+        self.spec = spec
+        self.ensemble = TreeEnsemble(spec["trees"])
+        cal = spec["calibration"]
+        self.coef = np.asarray(cal["coef"], dtype=np.float64)
+        self.intercept = float(cal["intercept"])
+        span = spec["span_calibration"]
+        self.span_coef = np.asarray(span["coef"], dtype=np.float64)
+        self.span_intercept = float(span["intercept"])
+        from index.answer.kinds import KindModel
+
+        self.kinds = KindModel.from_spec(spec.get("kinds"))
+        t = spec["thresholds"]
+        self.thresholds = Thresholds(float(t["refuse"]), float(t["assert"]), float(t["span"]))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ReaderModel:
+        """The model at ``path``, or the one shipped in the package."""
+        try:
+            if path is None:
+                text = resources.files("index").joinpath("data/reader.json").read_text(encoding="utf-8")
+            else:
+                text = Path(path).read_text(encoding="utf-8")
+            return cls(json.loads(text))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot read the reader model: {exc}") from exc
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """Raw log-odds that each candidate sentence answers."""
+        if len(x) == 0:
+            return np.zeros(0)
+        return self.ensemble.predict_raw(x)
+
+    def probability(self, measures: np.ndarray) -> float:
+        """Calibrated probability that the evidence answers (``measures``: :func:`answer_measures`)."""
+        return _sigmoid(float(measures @ self.coef) + self.intercept)
+
+    def span_probability(self, probability: float, span_score: float, fit: float | None) -> float:
+        """Probability that the short answer itself is right, given the evidence's probability."""
+        x = span_inputs(probability, span_score, fit)
+        return _sigmoid(float(x @ self.span_coef) + self.span_intercept)
+
+
+def answer_measures(raw: np.ndarray, best: int, lang_en: bool, expects_kind: bool, span: bool) -> np.ndarray:
+    """The calibration's inputs for the best candidate (:data:`CALIBRATION_INPUTS` order)."""
+    top = float(raw[best])
+    others = np.delete(raw, best)
+    margin = top - float(others.max()) if len(others) else 5.0
+    return np.asarray([top, min(margin, 5.0), float(lang_en), float(expects_kind), float(span)])
+
+
+def span_inputs(probability: float, span_score: float, fit: float | None) -> np.ndarray:
+    """The span model's inputs: the evidence's log-odds, the span's own score, whether its unit fits."""
+    p = min(max(probability, 1e-6), 1 - 1e-6)
+    return np.asarray(
+        [math.log(p / (1 - p)), min(span_score, 4.0), float(fit == 1.0), float(fit == 0.0)], dtype=np.float64
+    )
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+@cache
+def shipped_model() -> ReaderModel:
+    """The packaged model, loaded once per process (a few ms)."""
+    return ReaderModel.load()

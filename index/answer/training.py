@@ -1,0 +1,327 @@
+"""Training the reader: candidate features from a question set over an index, a LightGBM model on the
+train fold, its calibration, and thresholds chosen on the validation fold. The test fold chooses nothing.
+
+Why LightGBM: gradient-boosted trees learn the interactions between the features (a span of the right
+kind matters only in a sentence that matches the question; a year in the sentence matters only when the
+question names one) from a few thousand candidate rows, train in seconds on 2 cores, and are deterministic
+with a fixed seed and one thread. The calibration is scikit-learn's logistic regression over a handful of
+answer-level measurements, fitted on out-of-fold scores of the train fold (scores of questions the trees
+were trained on would be over-confident).
+
+Reproducible: the same question files over the same index give the same model file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.answer.answerer import Analysis, Answerer
+from index.answer.features import FEATURES
+from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
+from index.answer.kinds import fit as fit_kinds
+from index.answer.model import CALIBRATION_INPUTS, answer_measures, span_inputs
+from index.answer.types import Answer
+from index.evaluate import _norm, answer_is_correct
+
+log = logging.getLogger(__name__)
+
+#: The wrong-answer rate the refusal threshold is chosen for, on the validation fold.
+TARGET_WRONG_RATE = 0.08
+#: Bold short answers must be right this often on the validation fold (else the passage is quoted).
+TARGET_SPAN_PRECISION = 0.85
+PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "seed": 15,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 1,
+    "verbose": -1,
+}
+ROUNDS = 300
+OOF_FOLDS = 5
+
+
+@dataclass
+class Example:
+    """One question's analysis and the labels of its candidates."""
+
+    question: dict[str, Any]
+    analysis: Analysis | None
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def fold(self) -> str:
+        return str(self.question.get("fold", "train"))
+
+
+def _expected(question: dict[str, Any]) -> list[str]:
+    """The answer and aliases long enough to mark a sentence (a bare "4" or "No" marks too many)."""
+    out = [question.get("answer") or ""] + list(question.get("answer_aliases") or [])
+    return [n for n in (_norm(str(e)) for e in out) if len(n) >= 2 and n not in ("no", "yes", "ไม่", "ใช่")]
+
+
+def kind_probabilities(
+    answerer: Answerer, questions: Sequence[dict[str, Any]]
+) -> tuple[list[np.ndarray], dict[str, Any] | None]:
+    """The asked kind's probabilities for each question, and the kind model's spec (fit on the train fold).
+
+    Train-fold questions get out-of-fold probabilities (from models fit on the other folds), so the reader
+    learns how far to trust the kind model on questions it has not seen; the rest get the full model's.
+    """
+    texts = [" ".join(str(q["question"]).split())[:1000] or "?" for q in questions]
+    vectors = np.asarray(answerer.searcher.embedder.encode_queries(texts), dtype=np.float32)
+    labelled = [
+        i
+        for i, q in enumerate(questions)
+        if q.get("fold") == "train" and q.get("gold_urls") and q.get("kind") in FINE_TO_SPAN
+    ]
+    probs = [uniform() for _ in questions]
+    kinds = [FINE_TO_SPAN[str(questions[i].get("kind"))] for i in labelled]
+    if len(set(kinds)) < 2:
+        return probs, None
+    spec = fit_kinds(vectors[labelled], kinds)
+    full = KindModel.from_spec(spec)
+    assert full is not None
+    train_idx = [i for i, q in enumerate(questions) if q.get("fold") == "train"]
+    for k in range(OOF_FOLDS):
+        fit_idx = [i for j, i in enumerate(labelled) if j % OOF_FOLDS != k]
+        fit_kinds_ = [FINE_TO_SPAN[str(questions[i].get("kind"))] for i in fit_idx]
+        part = (
+            KindModel.from_spec(fit_kinds(vectors[fit_idx], fit_kinds_)) if len(set(fit_kinds_)) > 1 else None
+        )
+        for j, i in enumerate(train_idx):
+            if j % OOF_FOLDS == k:
+                probs[i] = part.probabilities(vectors[i]) if part is not None else uniform()
+    for i, q in enumerate(questions):
+        if q.get("fold") != "train":
+            probs[i] = full.probabilities(vectors[i])
+    return probs, spec
+
+
+def collect(
+    answerer: Answerer,
+    questions: Sequence[dict[str, Any]],
+    progress: Callable[[int, int], None] | None = None,
+    kinds: Sequence[np.ndarray] | None = None,
+) -> list[Example]:
+    """Analyse every question and label its candidates: a candidate answers when its sentence holds the
+    answer (or an alias) and its release is a gold release."""
+    out = []
+    for i, q in enumerate(questions, 1):
+        analysis = answerer.analyse(q["question"], kinds=kinds[i - 1] if kinds is not None else None)
+        labels = np.zeros(0)
+        if analysis is not None:
+            gold = set(q.get("gold_urls") or [])
+            expected = _expected(q)
+            labels = np.asarray(
+                [
+                    float(c.url in gold and any(e in _norm(c.text) for e in expected))
+                    for c in analysis.candidates
+                ]
+            )
+        out.append(Example(q, analysis, labels))
+        if progress:
+            progress(i, len(questions))
+    return out
+
+
+def _fit_trees(examples: list[Example], rounds: int = ROUNDS) -> Any:
+    import lightgbm as lgb
+
+    xs = [e.analysis.features for e in examples if e.analysis is not None and len(e.labels)]
+    ys = [e.labels for e in examples if e.analysis is not None and len(e.labels)]
+    data = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=list(FEATURES), free_raw_data=False)
+    return lgb.train(PARAMS, data, num_boost_round=rounds)
+
+
+def oof_scores(train: list[Example], rounds: int = ROUNDS) -> list[np.ndarray | None]:
+    """Out-of-fold raw scores for the train fold's questions (k folds by question, round robin)."""
+    scores: list[np.ndarray | None] = [None] * len(train)
+    for k in range(OOF_FOLDS):
+        fit_on = [e for i, e in enumerate(train) if i % OOF_FOLDS != k]
+        booster = _fit_trees(fit_on, rounds)
+        for i, e in enumerate(train):
+            if i % OOF_FOLDS == k and e.analysis is not None and len(e.labels):
+                scores[i] = booster.predict(e.analysis.features, raw_score=True)
+    return scores
+
+
+@dataclass
+class Outcome:
+    """What the reply for one question would be with scores ``raw``, before any threshold."""
+
+    measures: np.ndarray | None
+    correct: bool
+    span_ok: bool
+    span_score: float
+    fit: float | None
+    answerable: bool
+    lang: str
+    style: str
+
+
+def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
+    q = e.question
+    answerable = bool(q.get("gold_urls"))
+    lang, style = str(q.get("lang", "th")), str(q.get("style", ""))
+    if e.analysis is None or raw is None or not len(raw):
+        return Outcome(None, False, False, 0.0, None, answerable, lang, style)
+    best = int(np.argmax(raw))
+    shown = answerer.present(e.analysis, best)
+    reply = Answer(q["question"], e.analysis.lang, True, shown.short, shown.evidence, shown.sources)
+    correct = answerable and answer_is_correct(q, reply)
+    expected = _expected(q) or [_norm(str(q.get("answer") or "")) or "\0"]
+    span_ok = correct and shown.short is not None and any(x in _norm(shown.short) for x in expected)
+    span = shown.span
+    measures = answer_measures(raw, best, e.analysis.lang == "en", bool(e.analysis.qt.kind), span is not None)
+    return Outcome(
+        measures,
+        correct,
+        span_ok,
+        span.score if span else 0.0,
+        span.fit if span else None,
+        answerable,
+        lang,
+        style,
+    )
+
+
+def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(y.tolist())) < 2:
+        return [0.0] * x.shape[1], float(math.log((y.mean() + 1e-3) / (1 - y.mean() + 1e-3)))
+    lr = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    return [round(float(v), 6) for v in lr.coef_[0]], round(float(lr.intercept_[0]), 6)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def rates(outcomes: list[Outcome], probs: np.ndarray, refuse: float) -> dict[str, float]:
+    """Accuracy, wrong-answer rate and refusals if every reply under ``refuse`` were a refusal."""
+    shown = probs >= refuse
+    ans = [i for i, o in enumerate(outcomes) if o.answerable]
+    un = [i for i, o in enumerate(outcomes) if not o.answerable]
+    n = len(outcomes) or 1
+    wrong = sum(1 for i, o in enumerate(outcomes) if shown[i] and not o.correct)
+    return {
+        "accuracy": sum(1 for i in ans if shown[i] and outcomes[i].correct) / (len(ans) or 1),
+        "wrong_rate": wrong / n,
+        "unanswerable_refused": sum(1 for i in un if not shown[i]) / (len(un) or 1),
+        "answerable_refused": sum(1 for i in ans if not shown[i]) / (len(ans) or 1),
+    }
+
+
+def choose_refusal(outcomes: list[Outcome], probs: np.ndarray, target: float = TARGET_WRONG_RATE) -> float:
+    """The lowest threshold whose wrong-answer rate is within ``target`` (most answers at that risk)."""
+    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        if rates(outcomes, probs, float(t))["wrong_rate"] <= target:
+            return float(t)
+    return 0.95
+
+
+def choose_span(outcomes: list[Outcome], probs: np.ndarray, span_probs: np.ndarray, refuse: float) -> float:
+    """The lowest span threshold at which bold short answers are right :data:`TARGET_SPAN_PRECISION` of
+    the time on the validation fold."""
+    idx = [i for i, o in enumerate(outcomes) if probs[i] >= refuse and o.span_score > 0]
+    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        bold = [i for i in idx if span_probs[i] >= t]
+        if not bold or sum(1 for i in bold if outcomes[i].span_ok) / len(bold) >= TARGET_SPAN_PRECISION:
+            return float(t)
+    return 0.95
+
+
+def train(
+    answerer: Answerer, examples: list[Example], rounds: int = ROUNDS, kinds: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The model spec (see :class:`index.answer.model.ReaderModel`) from collected examples."""
+    tr = [e for e in examples if e.fold == "train"]
+    va = [e for e in examples if e.fold == "validation"]
+    if not tr or not va:
+        raise ValueError("training needs questions of both the train and the validation fold")
+    oof = oof_scores(tr, rounds)
+    booster = _fit_trees(tr, rounds)
+    tr_out = [outcome(answerer, e, s) for e, s in zip(tr, oof, strict=True)]
+    va_raw = [
+        booster.predict(e.analysis.features, raw_score=True)
+        if e.analysis is not None and len(e.labels)
+        else None
+        for e in va
+    ]
+    va_out = [outcome(answerer, e, s) for e, s in zip(va, va_raw, strict=True)]
+    x_tr, y_tr = _measures(tr_out)
+    coef, intercept = _logistic(x_tr, y_tr)
+    probs_tr = _probs(tr_out, coef, intercept)
+    sx, sy = _span_rows(tr_out, probs_tr)
+    span_coef, span_intercept = _logistic(sx, sy)
+    probs_va = _probs(va_out, coef, intercept)
+    refuse = choose_refusal(va_out, probs_va)
+    span_probs_va = np.asarray(
+        [
+            float(_sigmoid(np.asarray([span_inputs(p, o.span_score, o.fit) @ span_coef + span_intercept]))[0])
+            for p, o in zip(probs_va, va_out, strict=True)
+        ]
+    )
+    span_t = choose_span(va_out, probs_va, span_probs_va, refuse)
+    return {
+        "features": list(FEATURES),
+        "trees": booster.dump_model(),
+        "calibration": {"inputs": list(CALIBRATION_INPUTS), "coef": coef, "intercept": intercept},
+        "span_calibration": {"coef": span_coef, "intercept": span_intercept},
+        "thresholds": {"refuse": refuse, "assert": refuse, "span": span_t},
+        "kinds": kinds,
+        "trained_on": {
+            "train_questions": len(tr),
+            "validation_questions": len(va),
+            "candidate_rows": int(sum(len(e.labels) for e in tr)),
+            "validation": {k: round(v, 4) for k, v in rates(va_out, probs_va, refuse).items()},
+        },
+    }
+
+
+def _measures(outs: list[Outcome]) -> tuple[np.ndarray, np.ndarray]:
+    rows = [(o.measures, o.correct) for o in outs if o.measures is not None]
+    return np.vstack([r[0] for r in rows]), np.asarray([float(r[1]) for r in rows])
+
+
+def _probs(outs: list[Outcome], coef: list[float], intercept: float) -> np.ndarray:
+    c = np.asarray(coef)
+    return np.asarray(
+        [float(_sigmoid(o.measures @ c + intercept)) if o.measures is not None else 0.0 for o in outs]
+    )
+
+
+def _span_rows(outs: list[Outcome], probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows = [
+        (span_inputs(p, o.span_score, o.fit), o.span_ok)
+        for p, o in zip(probs, outs, strict=True)
+        if o.span_score > 0
+    ]
+    if not rows:
+        return np.zeros((2, 4)), np.asarray([0.0, 1.0])
+    return np.vstack([r[0] for r in rows]), np.asarray([float(r[1]) for r in rows])
+
+
+def write_model(spec: dict[str, Any], path: Path) -> None:
+    """The model file: sorted keys and fixed float rounding, so the same training writes the same bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
+    )

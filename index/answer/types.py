@@ -1,0 +1,72 @@
+"""The answer step's data: what the CLI, the bot and the evaluation receive (no HTML: they render it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: How a reply presents what it found (:attr:`Answer.presentation`).
+ASSERTED = "asserted"  # a short answer in bold, with the sentence that says so
+HEDGED = "hedged"  # no short answer: "the closest passage says …", the reader is unsure of the value
+REFUSED = "refused"  # the releases do not answer: the closest ones are listed instead
+
+
+@dataclass(frozen=True)
+class Source:
+    """A release listed with an answer: link, title, publication date (ISO), its best passage, its score."""
+
+    url: str
+    title: str
+    date: str
+    passage: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "date": self.date,
+            "passage": self.passage,
+            "score": round(float(self.score), 6),
+        }
+
+
+@dataclass
+class Answer:
+    """An answer: the short answer (or None), the quoted evidence, the sources, and how sure the reader is.
+
+    ``found`` is true whenever the reply presents an answer or a passage as answering (``presentation`` is
+    asserted or hedged); ``probability`` is the reader's calibrated probability that the evidence answers.
+    """
+
+    question: str
+    lang: str
+    found: bool
+    answer: str | None
+    evidence: str | None
+    sources: list[Source] = field(default_factory=list)
+    ms: float = 0.0
+    #: Not part of the JSON: the reader's probability, the question type, whether an LLM wrote it.
+    probability: float = 0.0
+    presentation: str = REFUSED
+    qtype: str = ""
+    generated: bool = False
+    evidence_rank: int | None = None
+
+    @property
+    def hedged(self) -> bool:
+        return self.presentation == HEDGED
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``ask --json`` object (the caller adds the rendered ``reply``)."""
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "found": self.found,
+            "answer": self.answer,
+            "evidence": self.evidence,
+            "presentation": self.presentation,
+            "probability": round(self.probability, 4),
+            "sources": [s.to_json() for s in self.sources],
+            "ms": round(self.ms, 1),
+        }

@@ -1,0 +1,102 @@
+"""The question's words and the sentences' words, as the answer step compares them.
+
+Tokens are the lexical index's own (:func:`index.lexical.tokenize`: Thai words split by newmm, Latin words
+case-folded), so a word matches in the answer step exactly when it matched in BM25.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+
+_THAI = re.compile(r"[\u0e01-\u0e4e]")
+_THAI_SPACE = re.compile(r"(?<=[\u0e01-\u0e4e])\s+(?=[\u0e01-\u0e4e])")
+
+_EN_STOP = frozenset(
+    """a an the of to in on at for from by with and or is are was were be been being do does did what
+    which who whom whose when where why how many much did has have had this that these those it its
+    their his her they he she we you i as about into than then there here under over after before during
+    until up out not no yes can could will would should may might must s per also so such any
+    all some""".split()  # noqa: SIM905
+)
+_TH_QUESTION = frozenset(
+    """กี่ เท่าไร เท่าไหร่ ใคร อะไร ไหน ที่ไหน เมื่อไร เมื่อไหร่ อย่างไร ยังไง ทำไม หรือเปล่า หรือไม่ ไหม ใด บ้าง
+    แค่ไหน มั้ย คะ ครับ ค่ะ จริง ใช่""".split()  # noqa: SIM905
+)
+
+
+def has_thai(text: str) -> bool:
+    return _THAI.search(text) is not None
+
+
+def is_thai_word(token: str) -> bool:
+    return _THAI.match(token) is not None
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """pythainlp's Thai stopwords, English function words, and the question words of both languages."""
+    try:
+        from pythainlp.corpus import thai_stopwords
+
+        return frozenset(thai_stopwords()) | _EN_STOP | _TH_QUESTION
+    except Exception:  # noqa: BLE001 - pythainlp's corpus missing: English and question words only
+        return _EN_STOP | _TH_QUESTION
+
+
+def tokens(text: str) -> list[str]:
+    from index.lexical import tokenize
+
+    return tokenize(text)
+
+
+def content_tokens(text: str) -> list[str]:
+    """The question's words that can match a sentence: no stopwords, no question words, no punctuation."""
+    stop = stopwords()
+    return [t for t in tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
+
+
+def weight(token: str) -> float:
+    """Longer tokens, names (Latin) and numbers say more about which sentence answers than short words."""
+    w = 1.0 + min(len(token), 12) / 6.0
+    if re.search(r"[0-9a-z]", token):
+        w *= 1.3
+    return w
+
+
+def compact(text: str) -> str:
+    """Case-folded text with the spaces inside Thai removed, for matching Thai phrases.
+
+    Why: releases break Thai words with stray spaces (``ผู้ได้รับผล กระทบ``), which would hide a rendering
+    (ผลกระทบ) from a substring match; spaces next to Latin letters or digits stay, so names keep apart.
+    """
+    return _THAI_SPACE.sub("", text.casefold())
+
+
+class TokenSets:
+    """Token sets of recently weighed texts (sentences, titles, passages), kept across questions.
+
+    Why: splitting the candidate sentences into words is the largest part of the answer step, and the
+    same releases come back question after question (the week's news, the cabinet's summaries). Bounded:
+    emptied when it holds :attr:`limit` texts (an entry costs ~2-4 KB); a lock keeps concurrent answers
+    from racing on the clear.
+    """
+
+    def __init__(self, limit: int = 8_192) -> None:
+        self.limit = limit
+        self._sets: dict[str, frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> frozenset[str]:
+        got = self._sets.get(text)
+        if got is None:
+            got = frozenset(tokens(text))
+            with self._lock:
+                if len(self._sets) >= self.limit:
+                    self._sets.clear()
+                self._sets[text] = got
+        return got
+
+    def __len__(self) -> int:
+        return len(self._sets)

@@ -1,0 +1,76 @@
+"""``thaigov-qa reader train``: train the answer step's reader model from a question set over the index.
+
+The question files need a ``fold`` per question (train / validation / test, split by release: see
+eval/README.md); the model is fitted on the train fold, calibrated and thresholded on the validation fold,
+and written (deterministically) to the package's model file unless ``-o`` names another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "reader.json"
+
+
+def _train(args: argparse.Namespace, settings: Settings) -> int:
+    from index.answer import Answerer
+    from index.answer.training import collect, kind_probabilities, train, write_model
+    from index.cli_ask import _open_answerer
+    from index.evaluate import BadQuestionSet, load_questions
+    from thaigov_qa.cli import UserError
+
+    questions = []
+    try:
+        for path in args.qa:
+            questions += load_questions(Path(path))
+    except BadQuestionSet as exc:
+        raise UserError(str(exc)) from None
+    folds = {str(q.get("fold", "")) for q in questions}
+    if not {"train", "validation"} <= folds:
+        raise UserError(
+            "the question files need questions of the 'train' and 'validation' folds ('fold' key)"
+        )
+    questions = [q for q in questions if q.get("fold") in ("train", "validation")]
+    answerer: Answerer = _open_answerer(settings)
+    from tqdm import tqdm
+
+    kinds, kind_spec = kind_probabilities(answerer, questions)
+    with tqdm(total=len(questions), desc="analysing", unit="question", file=sys.stderr) as bar:
+        examples = collect(answerer, questions, progress=lambda i, n: bar.update(1), kinds=kinds)
+    try:
+        spec = train(answerer, examples, kinds=kind_spec)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    out = Path(args.output)
+    write_model(spec, out)
+    summary = {"model": str(out), **spec["trained_on"], "thresholds": spec["thresholds"]}
+    print(json.dumps(summary, ensure_ascii=False) if args.json else _describe(summary))
+    return 0
+
+
+def _describe(summary: dict) -> str:  # type: ignore[type-arg]
+    v = summary["validation"]
+    return (
+        f"reader model written to {summary['model']}: {summary['train_questions']} train questions "
+        f"({summary['candidate_rows']} candidate sentences); validation: accuracy {v['accuracy']:.2f}, "
+        f"wrong answers {v['wrong_rate']:.2f}, unanswerable refused {v['unanswerable_refused']:.2f}, "
+        f"answerable refused {v['answerable_refused']:.2f}; thresholds {summary['thresholds']}"
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("reader", help="the answer step's reader model")
+    rsub = p.add_subparsers(dest="reader_command", metavar="COMMAND", required=True)
+    t = rsub.add_parser("train", help="train the reader on question sets with train/validation folds")
+    t.add_argument("qa", nargs="+", help="question files (JSONL with a 'fold' per question)")
+    t.add_argument("-o", "--output", default=str(SHIPPED_MODEL), help="model file (default: the package's)")
+    t.add_argument("--json", action="store_true", help="the summary as one JSON object")
+    t.set_defaults(handler=_train)

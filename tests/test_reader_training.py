@@ -1,0 +1,127 @@
+"""The reader model: trained end to end on a tiny question set over the real base index, deterministic,
+served by the numpy tree evaluator exactly as LightGBM predicts, and loaded in milliseconds."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
+
+pytestmark = pytest.mark.slow
+
+IP_URL = "https://www.thaigov.go.th/news/contents/details/66096"
+
+
+def _q(qid: str, question: str, fold: str, gold: list[str], answer: str, aliases: list[str]) -> dict:
+    kind = {"18 ธ.ค. 2566": "date", "": "none"}.get(answer, "count")
+    return {
+        "kind": kind,
+        "qid": qid,
+        "lang": "th" if any("\u0e00" <= ch <= "\u0e7f" for ch in question) else "en",
+        "question": question,
+        "gold_urls": gold,
+        "answer": answer,
+        "answer_aliases": aliases,
+        "type": "other" if gold else "unanswerable",
+        "fold": fold,
+    }
+
+
+QUESTIONS = [
+    _q("t1", "When was the Huawei MOU signed?", "train", [HUAWEI_URL], "18 ธ.ค. 2566", ["18 December 2023"]),
+    _q("t2", "หัวเว่ยร่วมมือกับรัฐบาลกี่ด้าน", "train", [HUAWEI_URL], "4 ด้าน", ["4 areas"]),
+    _q("t3", "How many IP applications were recorded in 2022?", "train", [IP_URL], "60,082", []),
+    _q("t4", "What is the recipe for green curry?", "train", [], "", []),
+    _q("t5", "สูตรแกงเขียวหวานใส่อะไรบ้าง", "train", [], "", []),
+    _q("v1", "huawei mou signed when", "validation", [HUAWEI_URL], "18 ธ.ค. 2566", ["18 December 2023"]),
+    _q("v2", "Who won the 2022 World Cup?", "validation", [], "", []),
+]
+
+
+@pytest.fixture(scope="module")
+def answerer(base_index: BaseIndex):  # noqa: ANN201, F811
+    from index.answer import Answerer
+    from index.retrieve import Searcher
+
+    settings = make_settings(base_index.data_dir)
+    return Answerer(Searcher.open(settings), settings)
+
+
+def test_training_end_to_end_is_deterministic_and_serves_what_it_learned(answerer, tmp_path: Path) -> None:  # noqa: ANN001
+    from index.answer.kinds import KIND_CLASSES
+    from index.answer.model import ReaderModel
+    from index.answer.training import collect, kind_probabilities, train, write_model
+
+    kinds, kind_spec = kind_probabilities(answerer, QUESTIONS)
+    assert kind_spec is not None and len(kind_spec["coef"]) == len(KIND_CLASSES)
+    assert all(abs(float(p.sum()) - 1.0) < 1e-4 for p in kinds)
+    examples = collect(answerer, QUESTIONS, kinds=kinds)
+    t1 = examples[0]
+    assert t1.analysis is not None and t1.labels.sum() >= 1, "the MOU sentence is labelled as answering"
+    assert examples[3].labels.sum() == 0, "nothing answers an unanswerable question"
+
+    paths = [tmp_path / "a.json", tmp_path / "b.json"]
+    for path in paths:
+        write_model(train(answerer, examples, rounds=30, kinds=kind_spec), path)
+    assert paths[0].read_bytes() == paths[1].read_bytes(), (
+        "the same data trains the same model, byte for byte"
+    )
+
+    spec = json.loads(paths[0].read_text(encoding="utf-8"))
+    assert spec["trained_on"]["train_questions"] == 5 and spec["trained_on"]["validation_questions"] == 2
+    model = ReaderModel(spec)
+    import lightgbm as lgb
+
+    booster = lgb.Booster(model_str=_model_str(examples))
+    x = np.vstack([e.analysis.features for e in examples if e.analysis is not None])
+    # The numpy evaluator of the JSON dump gives LightGBM's own raw scores.
+    dumped = ReaderModel({**spec, "trees": booster.dump_model()})
+    assert np.allclose(dumped.scores(x), booster.predict(x, raw_score=True), atol=1e-9)
+    assert 0.0 <= model.probability(np.zeros(5)) <= 1.0
+
+
+def _model_str(examples) -> str:  # noqa: ANN001
+    from index.answer.training import _fit_trees
+
+    return _fit_trees([e for e in examples if e.fold == "train"], rounds=30).model_to_string()
+
+
+def test_shipped_model_loads_in_milliseconds_and_matches_the_features() -> None:
+    from index.answer.features import FEATURES
+    from index.answer.model import ReaderModel
+
+    started = time.perf_counter()
+    model = ReaderModel.load()
+    assert (time.perf_counter() - started) < 0.5
+    assert tuple(model.spec["features"]) == FEATURES
+    t = model.thresholds
+    assert 0.0 < t.refuse <= t.assert_ < 1.0 and 0.0 < t.span < 1.0
+
+
+def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
+    from index.answer.model import ModelError, ReaderModel
+
+    bad = tmp_path / "reader.json"
+    bad.write_text(json.dumps({"features": ["x"]}), encoding="utf-8")
+    with pytest.raises(ModelError, match="retrain"):
+        ReaderModel.load(bad)
+    with pytest.raises(ModelError):
+        ReaderModel.load(tmp_path / "missing.json")
+
+
+def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Path) -> None:  # noqa: F811
+    import argparse
+
+    from index.cli_reader import _train
+    from thaigov_qa.cli import UserError
+
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    args = argparse.Namespace(qa=[str(qa)], output=str(tmp_path / "m.json"), json=True)
+    with pytest.raises(UserError, match="validation"):
+        _train(args, make_settings(base_index.data_dir))
