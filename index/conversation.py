@@ -139,11 +139,18 @@ def leans_on_previous(question: str) -> bool:
     return len(topic) <= 1 or _only_dates_or_numbers(topic)
 
 
-def with_topic(question: str, topic: list[str]) -> str:
+def with_topic(question: str, topic: list[str], same_script: bool = False) -> str:
     """The question with the previous topic's words it lacks appended (what retrieval and the answer step
-    read). The question's own words come first, so its question type is unchanged."""
+    read). The question's own words come first, so its question type is unchanged. ``same_script``: only
+    words in the question's own script, so that the answer keeps the question's language (within the
+    previous release the release itself supplies the topic)."""
     own = set(words(question))
-    extra = [w for w in topic if w not in own][:TOPIC_WORDS]
+    thai = detect_lang(question) == "th"
+    extra = [
+        w
+        for w in topic
+        if w not in own and (not same_script or bool(re.search(r"[\u0e00-\u0e7f]", w)) == thai)
+    ][:TOPIC_WORDS]
     return f"{question} {' '.join(extra)}" if extra else question
 
 
@@ -179,7 +186,7 @@ def answer_turn(
     topic = list(previous.get("topic") or [])
     asked = with_topic(question, topic)
     for url in list(previous.get("urls") or [])[:FOLLOW_URLS]:
-        answer = ask(asked, url)
+        answer = ask(with_topic(question, topic, same_script=True), url)
         if getattr(answer, "found", False):
             _keep_question(answer, question)
             return TurnResult(answer, _turn(question, topic, answer, [url], now), True, True)

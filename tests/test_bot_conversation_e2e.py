@@ -59,7 +59,7 @@ async def test_private_follow_up_is_answered_from_the_previous_release(
         fresh = (await api.wait_for("sendMessage", chat_id=1601, count=4))[3]
     text = follow["text"]
     assert text.startswith("<i>From the release of 19 December 2023:</i>") or "From the release of" in text
-    assert "18 December 2023" in text and HUAWEI_URL in text
+    assert ("18 December 2023" in text or "18 ธ.ค. 2566" in text) and HUAWEI_URL in text
     assert "New conversation" in _sent(api, 1601)[2]
     assert "From the release of" not in fresh["text"]
     _assert_no_rejected_sends(api)
