@@ -17,6 +17,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+# The checkout's packages, not an installed copy (as bench/_common.py does).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from typing import Any
 
 

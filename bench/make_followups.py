@@ -17,7 +17,11 @@ import argparse
 import json
 import random
 import re
+import sys
 from pathlib import Path
+
+# The checkout's packages, not an installed copy (as bench/_common.py does).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TH = re.compile(
     r"วันนี้\s*\((?P<date>[^)]{6,40}?)\s*\)\s*(?:เวลา\s*[\d.:]+\s*น\.\s*)?(?:ณ|ที่)\s*(?P<place>[^\n]{4,90}?)\s+"
