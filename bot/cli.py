@@ -8,4 +8,4 @@ from thaigov_qa.cli import register_parts
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    register_parts(sub, ("bot.cli_bot", "bot.alerts_cli"))
+    register_parts(sub, ("bot.cli_bot", "bot.alerts_cli", "bot.feedback_cli"))

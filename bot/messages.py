@@ -29,17 +29,42 @@ _TEXTS: dict[str, dict[str, str]] = {
             "• พิมพ์คำถามมาได้เลย (ภาษาไทยหรืออังกฤษ) เช่น\n"
             "  <i>รัฐบาลลงนาม MOU กับ Huawei เรื่องอะไร</i>\n"
             "  <i>What did the cabinet approve about rice farmers?</i>\n"
-            "• ในกลุ่ม: ใช้ /ask ตามด้วยคำถาม, กล่าวถึง @{username} หรือตอบกลับข้อความของบอท\n\n"
+            "• ถามต่อได้เลย เช่น <i>แล้วใครเป็นผู้ลงนาม</i> บอทจะตอบจากข่าวของคำตอบก่อนหน้าก่อน "
+            "(จำบทสนทนา 15 นาที; /new เริ่มเรื่องใหม่)\n"
+            "• ในกลุ่ม: ใช้ /ask ตามด้วยคำถาม, กล่าวถึง @{username} หรือตอบกลับข้อความของบอท "
+            "(ตอบกลับคำตอบเพื่อถามต่อ)\n"
+            "• ในแชตอื่น: พิมพ์ <code>@{username} คำถาม</code> แล้วเลือกคำตอบเพื่อส่ง\n"
+            "• กด 👍 หรือ 👎 ใต้คำตอบเพื่อบอกว่าคำตอบถูกหรือผิด\n\n"
             "<b>คำสั่ง</b>\n"
             "/ask คำถาม: ถามคำถาม\n"
+            "/new: เริ่มบทสนทนาใหม่ (ลืมคำถามก่อนหน้า)\n"
+            "/lang th|en: ภาษาที่บอทตอบ (/lang auto: ตามภาษาของคำถาม)\n"
             "/latest [n]: ข่าวล่าสุดในดัชนี\n"
             "/about: ข้อมูลดัชนี (จำนวนข่าว วันที่ล่าสุด โมเดล)\n"
+            "/forget: ลบข้อมูลของคุณที่บอทเก็บไว้\n"
             "/help: ข้อความนี้\n"
             "{extra}\n"
-            "<b>ความเป็นส่วนตัว</b>: บอทไม่บันทึกข้อความคำถามหรือรหัสผู้ใช้ของคุณ "
-            "(เว้นแต่ผู้ดูแลเปิดการบันทึกเพื่อแก้ไขปัญหา)\n"
+            "<b>ความเป็นส่วนตัว</b>: บอทไม่บันทึกข้อความคำถามหรือรหัสผู้ใช้ของคุณในบันทึกการทำงาน "
+            "(เว้นแต่ผู้ดูแลเปิดการบันทึกเพื่อแก้ไขปัญหา) {kept}\n"
             "คำตอบดึงมาจากข่าวโดยอัตโนมัติ โปรดตรวจสอบกับแหล่งที่มาเสมอ"
         ),
+        "help_kept_counts": ("ปุ่ม 👍/👎 เก็บเพียงจำนวนนับ (ไม่เก็บคำถาม) บทสนทนาล่าสุดเก็บไว้ 15 นาทีเพื่อให้ถามต่อได้"),
+        "help_kept_logged": (
+            "ขณะนี้ผู้ดูแลเปิดการบันทึก: เมื่อคุณกด 👍/👎 คำถาม คำตอบ และการประเมินจะถูกเก็บไว้ไม่เกิน "
+            "90 วันเพื่อปรับปรุงบอท ลบได้ด้วย /forget"
+        ),
+        "new_conversation": "เริ่มบทสนทนาใหม่แล้ว คำถามถัดไปจะไม่อ้างอิงคำถามก่อนหน้า",
+        "lang_set": "ต่อจากนี้บอทจะตอบเป็นภาษาไทย (/lang auto: ตามภาษาของคำถาม)",
+        "lang_auto": "ต่อจากนี้บอทจะตอบตามภาษาของคำถาม",
+        "lang_usage": "ใช้ <code>/lang th</code> หรือ <code>/lang en</code> (ตอนนี้: {current})",
+        "feedback_thanks": "ขอบคุณสำหรับความคิดเห็น",
+        "feedback_same": "บันทึกความคิดเห็นนี้ไว้แล้ว",
+        "feedback_expired": "ปุ่มนี้หมดอายุแล้ว กรุณาถามใหม่อีกครั้ง",
+        "forgotten": "ลบข้อมูลของคุณแล้ว ({n} รายการ) และลืมบทสนทนาในแชตนี้แล้ว",
+        "feedback_stats": "<b>ความคิดเห็น</b> ({days} วันล่าสุด)",
+        "feedback_stats_none": "<b>ความคิดเห็น</b>: ยังไม่มีใน 7 วันล่าสุด",
+        "inline_answer": "คำตอบ",
+        "inline_not_found": "ไม่พบคำตอบ: ดูข่าวที่ใกล้เคียง",
         "help_alerts": "/subscribe: รับแจ้งเตือนข่าวใหม่ · /unsubscribe · /subscriptions\n",
         "help_admin": "<b>ผู้ดูแล</b>: /reindex ปรับปรุงดัชนี · /stats สถิติ\n",
         "short_help": (
@@ -93,17 +118,45 @@ _TEXTS: dict[str, dict[str, str]] = {
             "• Just type a question (Thai or English), e.g.\n"
             "  <i>What did the government sign with Huawei?</i>\n"
             "  <i>มาตรการช่วยเหลือเกษตรกรมีอะไรบ้าง</i>\n"
-            "• In groups: use /ask followed by the question, mention @{username}, or reply to the bot.\n\n"
+            "• Ask a follow-up, e.g. <i>and who signed it?</i>: it is answered from the previous answer's "
+            "release first (the conversation is kept 15 minutes; /new starts afresh).\n"
+            "• In groups: use /ask followed by the question, mention @{username}, or reply to the bot "
+            "(reply to an answer to follow up).\n"
+            "• In any other chat: type <code>@{username} question</code> and pick the answer to send.\n"
+            "• Press 👍 or 👎 under an answer to say whether it was right.\n\n"
             "<b>Commands</b>\n"
             "/ask question: ask a question\n"
+            "/new: start a new conversation (forget the previous question)\n"
+            "/lang th|en: the language the bot replies in (/lang auto: the question's)\n"
             "/latest [n]: the newest releases in the index\n"
             "/about: about the index (releases, newest date, model)\n"
+            "/forget: delete what the bot keeps about you\n"
             "/help: this message\n"
             "{extra}\n"
             "<b>Privacy</b>: the bot does not log your questions or your user id "
-            "(unless an admin turns question logging on for debugging).\n"
+            "(unless an admin turns question logging on for debugging). {kept}\n"
             "Answers are extracted automatically; always check the linked sources."
         ),
+        "help_kept_counts": (
+            "👍/👎 are kept as counts only (no question text); your last question is kept 15 minutes for "
+            "follow-ups."
+        ),
+        "help_kept_logged": (
+            "Question logging is on: when you press 👍/👎, the question, the answer and your verdict are "
+            "kept for at most 90 days to improve the bot; /forget deletes them."
+        ),
+        "new_conversation": "New conversation: the next question does not lean on the previous ones.",
+        "lang_set": "From now on the bot replies in English (/lang auto: in the question's language).",
+        "lang_auto": "From now on the bot replies in the question's language.",
+        "lang_usage": "Use <code>/lang th</code> or <code>/lang en</code> (now: {current})",
+        "feedback_thanks": "Thanks for the feedback!",
+        "feedback_same": "Already counted, thanks.",
+        "feedback_expired": "This button has expired; please ask again.",
+        "forgotten": "Deleted what was kept about you ({n} records) and this chat's conversation.",
+        "feedback_stats": "<b>Feedback</b> (last {days} days)",
+        "feedback_stats_none": "<b>Feedback</b>: none in the last 7 days",
+        "inline_answer": "Answer",
+        "inline_not_found": "No answer found: closest releases",
         "help_alerts": "/subscribe: alerts for new releases · /unsubscribe · /subscriptions\n",
         "help_admin": "<b>Admins</b>: /reindex updates the index · /stats\n",
         "short_help": (
@@ -168,8 +221,11 @@ def text(lang: str, key: str, **values: Any) -> str:
 #: The command menu (setMyCommands): command, Thai description, English description.
 COMMANDS: list[tuple[str, str, str]] = [
     ("ask", "ถามคำถามเกี่ยวกับข่าวรัฐบาล", "Ask about Thai government releases"),
+    ("new", "เริ่มบทสนทนาใหม่", "Start a new conversation"),
+    ("lang", "ภาษาที่ตอบ: /lang th หรือ /lang en", "Reply language: /lang th or /lang en"),
     ("latest", "ข่าวล่าสุด", "The newest releases"),
     ("about", "ข้อมูลดัชนีข่าว", "About the index"),
+    ("forget", "ลบข้อมูลของฉันที่บอทเก็บไว้", "Delete what the bot keeps about me"),
     ("help", "วิธีใช้", "How to use the bot"),
 ]
 ALERT_COMMANDS: list[tuple[str, str, str]] = [

@@ -126,6 +126,24 @@ class QAService:
             self.counters.not_found += 1
         return answer
 
+    def converse(self, question: str, previous: dict[str, Any] | None, limit: float | None = None) -> Any:
+        """Answer one turn of a conversation (``index.conversation.answer_turn``: a follow-up is answered
+        from the previous turn's releases first); blocking, counted once. Returns its ``TurnResult``."""
+        from index.conversation import CONTEXT_SECONDS, answer_turn
+
+        answerer = self._answerer_for(self.searcher())
+        result = answer_turn(
+            lambda q, within: answerer.ask(q, within=within),
+            question,
+            previous,
+            limit=CONTEXT_SECONDS if limit is None else limit,
+        )
+        self.counters.questions += 1
+        self.counters.total_ms += float(getattr(result.answer, "ms", 0) or 0)
+        if not getattr(result.answer, "found", True):
+            self.counters.not_found += 1
+        return result
+
     def release_by_id(self, release_id: str) -> Any:
         """The release with this thaigov id (the alerts' deep links carry it), or None."""
         from corpus.release import URL_PREFIX

@@ -82,13 +82,55 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+_CHAT_HELP = {
+    "en": (
+        'Type a question (Thai or English). Follow-ups such as "and who signed it?" are answered from the '
+        "previous answer's release first.\n/new  start a new conversation\n/lang th|en|auto  reply language\n"
+        "/help  this text\n/quit  leave"
+    ),
+    "th": (
+        'พิมพ์คำถาม (ไทยหรืออังกฤษ) ถามต่อได้ เช่น "แล้วใครเป็นผู้ลงนาม" จะตอบจากข่าวของคำตอบก่อนหน้าก่อน\n'
+        "/new  เริ่มบทสนทนาใหม่\n/lang th|en|auto  ภาษาที่ตอบ\n/help  ข้อความนี้\n/quit  ออก"
+    ),
+}
+
+
+class ChatSession:
+    """One console conversation: the previous turn (``index.conversation``) and a ``/lang`` choice.
+
+    Why a class: ``chat`` and the follow-up benchmark (``bench/followups.py``) answer through exactly this
+    object, so the benchmark measures what the console (and, with the same functions, the bot) does."""
+
+    def __init__(self, answerer: Any, lang: str | None = None) -> None:
+        self.answerer = answerer
+        self.lang = lang
+        self.turn: dict[str, Any] | None = None
+
+    def ask(self, question: str, now: float | None = None) -> Any:
+        """Answer one turn; returns ``index.conversation.TurnResult``."""
+        from index.conversation import answer_turn, relabel
+
+        result = answer_turn(lambda q, within: self.answerer.ask(q, within=within), question, self.turn, now)
+        self.turn = result.turn
+        if self.lang and result.answer.lang != self.lang:
+            relabel(result.answer, self.lang)
+        return result
+
+    def new(self) -> None:
+        self.turn = None
+
+
 def chat_loop(answerer: Any, stdin: Any = None, stdout: Any = None, lang: str = "en") -> int:
-    """The console chat: a prompt, a question, the reply as plain text; ``/quit`` or end of input ends it."""
+    """The console chat: a prompt, a question, the reply as plain text; ``/quit`` or end of input ends it.
+
+    Lines starting with ``/`` are commands (``/new``, ``/lang``, ``/help``), never questions."""
+    from index.conversation import previous_note
     from index.reply import render_text, texts
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = hasattr(stdin, "isatty") and stdin.isatty()
+    session = ChatSession(answerer)
     print(texts(lang)["chat_intro"], file=stdout, flush=True)
     while True:
         if interactive:
@@ -101,11 +143,29 @@ def chat_loop(answerer: Any, stdin: Any = None, stdout: Any = None, lang: str = 
             continue
         if question.lower() in ("/quit", "/exit", "quit", "exit", "/q"):
             break
-        answer = answerer.ask(question)
-        print(render_text(answer), file=stdout, flush=True)
+        if question.startswith("/"):
+            print(_chat_command(session, question, lang), file=stdout, flush=True)
+            continue
+        result = session.ask(question)
+        note = previous_note(result.answer, result.answer.lang) if result.from_previous else ""
+        print((note + "\n" if note else "") + render_text(result.answer), file=stdout, flush=True)
         if not interactive:
             print("", file=stdout, flush=True)
     return 0
+
+
+def _chat_command(session: ChatSession, line: str, lang: str) -> str:
+    """A console command: ``/new``, ``/lang th|en|auto``; anything else (``/help`` too) shows the help."""
+    name, _, arg = line[1:].partition(" ")
+    name, arg = name.lower(), arg.strip().lower()
+    shown = session.lang or lang
+    if name == "new":
+        session.new()
+        return "(new conversation)" if shown == "en" else "(เริ่มบทสนทนาใหม่)"
+    if name == "lang" and arg in ("th", "en", "auto"):
+        session.lang = None if arg == "auto" else arg
+        return f"(reply language: {arg})"
+    return _CHAT_HELP["th" if shown == "th" else "en"]
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:

@@ -482,6 +482,19 @@ class FakeBotAPI:
             }
         }
 
+    def inline_query(
+        self, query: str, user_id: int = 1001, language_code: str | None = "th"
+    ) -> dict[str, Any]:
+        """An update: ``@bot query`` typed in some chat (inline mode)."""
+        return {
+            "inline_query": {
+                "id": str(next(self._callback_ids)),
+                "from": self.user(user_id, language_code=language_code),
+                "query": query,
+                "offset": "",
+            }
+        }
+
     def last_bot_message(self, chat_id: int) -> dict[str, Any]:
         """The newest message the bot sent to ``chat_id`` (as Telegram stores it, edits applied)."""
         candidates = [m for (c, _), m in self.messages.items() if c == chat_id]
@@ -568,7 +581,7 @@ class FakeBotAPI:
             **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -702,6 +715,27 @@ class FakeBotAPI:
             raise _ApiError(
                 400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
             )
+        return True
+
+    def _m_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        """Checked as Telegram does: at most 50 results, ids unique and 1-64 bytes, articles with a title
+        and a valid message (HTML rules, 4,096 characters), cache_time not negative."""
+        if not params.get("inline_query_id"):
+            raise _ApiError(400, "Bad Request: QUERY_ID_INVALID")
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+            raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            if result.get("type") != "article" or not str(result.get("title", "")).strip():
+                raise _ApiError(400, "Bad Request: RESULT_TITLE_EMPTY")
+            content = result.get("input_message_content") or {}
+            self._check_text(content, "message_text")
+            self._check_markup(result.get("reply_markup"))
+        if int(params.get("cache_time") or 0) < 0:
+            raise _ApiError(400, "Bad Request: cache_time is negative")
         return True
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> bool:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.app import is_small_talk
+from bot.asking import is_small_talk
 from bot.format import (
     clean_text,
     esc,

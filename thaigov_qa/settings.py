@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")
+    # Minutes a conversation turn gives context to the next question (follow-ups); 0 = no follow-ups.
+    conversation_minutes: float = Field(15.0, ge=0)
+    # Days the 👍/👎 feedback rows (question and answer only with LOG_QUESTIONS) are kept.
+    feedback_retention_days: int = Field(90, ge=1)
 
     # --- alerts ------------------------------------------------------------------------------
     release_feeds: CommaList = []

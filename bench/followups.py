@@ -1,0 +1,78 @@
+"""Follow-up accuracy: the conversations of ``eval/followups.jsonl`` through the console chat's logic.
+
+Why through ``index.cli_ask.ChatSession``: it is what ``thaigov-qa chat`` runs and what the bot runs
+(``index.conversation.answer_turn``), so the figure is the product's. Each conversation is played turn
+by turn in one session; each standalone turn (``followup: false``) is also asked alone, in a fresh
+session, so that "not worse than asked alone" can be read off. A turn counts as right as in
+``../shared/eval/README.md`` (``index.evaluate.answer_is_correct``: the answer or an alias in the short
+answer plus evidence, the evidence from a gold release).
+
+    thaigov-qa index build /work/corpus --only eval/followups-corpus.txt   # DATA_DIR of your choice
+    python bench/followups.py eval/followups.jsonl [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+# The checkout's packages, not an installed copy (as bench/_common.py does).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from typing import Any
+
+
+def run(path: Path, answerer: Any) -> dict[str, Any]:
+    from index.cli_ask import ChatSession
+    from index.evaluate import answer_is_correct
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tally: dict[str, list[int]] = {"followup": [], "standalone_in_conversation": [], "standalone_alone": []}
+    by_lang: dict[str, dict[str, list[int]]] = {}
+    from_previous = 0
+    for conv in rows:
+        session = ChatSession(answerer)
+        for turn in conv["turns"]:
+            result = session.ask(turn["question"])
+            ok = int(answer_is_correct(turn, result.answer))
+            key = "followup" if turn["followup"] else "standalone_in_conversation"
+            tally[key].append(ok)
+            by_lang.setdefault(conv["lang"], {}).setdefault(key, []).append(ok)
+            from_previous += int(result.from_previous)
+            if not turn["followup"]:
+                alone = ChatSession(answerer).ask(turn["question"])
+                tally["standalone_alone"].append(int(answer_is_correct(turn, alone.answer)))
+
+    def share(values: list[int]) -> float | None:
+        return round(sum(values) / len(values), 3) if values else None
+
+    return {
+        "conversations": len(rows),
+        "turns": sum(len(c["turns"]) for c in rows),
+        **{f"{k}_accuracy": share(v) for k, v in tally.items()},
+        **{f"{k}_n": len(v) for k, v in tally.items()},
+        "answered_from_previous_release": from_previous,
+        "by_lang": {lang: {k: share(v) for k, v in d.items()} for lang, d in sorted(by_lang.items())},
+    }
+
+
+def main() -> int:
+    from index.cli_ask import _open_answerer
+    from thaigov_qa.settings import load_settings
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("questions", type=Path, nargs="?", default=Path("eval/followups.jsonl"))
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    summary = run(args.questions, _open_answerer(load_settings()))
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        for key, value in summary.items():
+            print(f"{key}: {value}", file=sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

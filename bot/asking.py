@@ -1,0 +1,296 @@
+"""The question path of the bot: private texts, group mentions and replies, ``/ask``, the answer's buttons.
+
+Why these handlers live here and not in ``bot.app``: every kind of question takes the same path
+(:func:`answer_question`): small talk is not searched, the per-user rate limit, the conversation context
+(``bot.conversation``: a follow-up is answered from the previous answer's releases first), the reply with
+its 👍/👎 and "more sources" buttons, and the turn remembered for the next question. Handlers are
+module-level functions in python-telegram-bot's style; the shared objects (settings, QA service, rate
+limiter, answer cache) sit on ``context.bot_data["qa"]`` (``bot.app.QABot``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.conversation import converse, remember_turn
+from bot.feedback import answer_keyboard, store_of, without_prefix
+from bot.feedback_store import new_key
+from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
+from bot.messages import text
+from bot.service import IndexUnavailable
+
+log = logging.getLogger(__name__)
+
+#: Longest question passed to the answerer; the model reads ~512 tokens anyway.
+MAX_QUESTION_CHARS = 1000
+TYPING_EVERY_SECONDS = 4.5
+
+_GREETINGS = {
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "yo",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "thanks",
+    "thank you",
+    "thx",
+    "ok",
+    "okay",
+    "start",
+    "help",
+    "สวัสดี",
+    "หวัดดี",
+    "ดีจ้า",
+    "ดี",
+    "ขอบคุณ",
+    "ขอบคุณมาก",
+    "ขอบใจ",
+    "โอเค",
+    "ช่วยด้วย",
+}
+_PARTICLES = re.compile(r"(?:\s*(?:ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|จ้ะ|จ๊ะ|นะ|ฮะ|ค่ะ))+$")
+
+
+def is_small_talk(value: str) -> bool:
+    """A greeting, a thank-you or text with no letters or digits (emoji, punctuation): not a question."""
+    letters = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in value.lower())
+    words = " ".join(letters.split())
+    if not words:
+        return True
+    words = _PARTICLES.sub("", words).strip()
+    return not words or words in _GREETINGS
+
+
+@dataclass
+class CachedAnswer:
+    """An answer kept for its "more sources" button (``QABot._remember``)."""
+
+    answer: Any
+    lang: str
+    html: str = ""  # the last part as sent, which the "more sources" button extends
+    chat_id: int = 0
+    message_id: int = 0
+
+
+@contextlib.asynccontextmanager
+async def typing(update: Update) -> AsyncIterator[None]:
+    """Show "typing…" for as long as the block runs (Telegram clears it after ~5 s)."""
+    chat = update.effective_chat
+
+    async def keep_typing() -> None:
+        while chat is not None:
+            try:
+                await chat.send_action(ChatAction.TYPING)
+            except TelegramError as exc:
+                log.debug("typing action failed: %s", exc)
+            await asyncio.sleep(TYPING_EVERY_SECONDS)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def _reply_sources() -> int:
+    """How many sources a reply lists itself (the button shows the others)."""
+    from index.reply import REPLY_SOURCES
+
+    return REPLY_SOURCES
+
+
+async def _admitted(qa: Any, update: Update, question: str, lang: str, in_group: bool) -> bool:
+    """Small talk gets the short help, a user over the rate limit one notice: neither is searched."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if is_small_talk(question):
+        await qa._send(message, text(lang, "group_usage" if in_group else "short_help"), quote=in_group)
+        return False
+    wait = qa.limiter.check(user.id)
+    if wait:
+        qa.service.counters.rate_limited += 1
+        log.info("rate limit: %s asked more than %d a minute", qa._who(update), qa.limiter.per_minute)
+        if qa.limiter.should_notify(user.id, wait):
+            body = text(lang, "rate_limited", limit=qa.limiter.per_minute, seconds=max(1, round(wait)))
+            await qa._send(message, body, quote=in_group)
+        return False
+    return True
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer ``question`` from ``update``'s user: the path every kind of question takes."""
+    qa = context.bot_data["qa"]
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = qa.lang_of(update)
+    question = " ".join(clean_text(question).split())
+    in_group = message.chat.type != ChatType.PRIVATE
+    note = ""
+    if len(question) > MAX_QUESTION_CHARS:
+        question = question[:MAX_QUESTION_CHARS]
+        note = f"<i>{esc(text(lang, 'question_truncated', n=MAX_QUESTION_CHARS))}</i>\n\n"
+    if not await _admitted(qa, update, question, lang, in_group):
+        return
+    qa.service.counters.users.add(user.id)
+    if qa.settings.log_questions:
+        log.info("question from user %s in chat %s: %r", user.id, message.chat_id, question)
+    started = time.monotonic()
+    scope = None if in_group else qa._scope_of(user.id)
+    turn: dict[str, Any] | None = None
+    try:
+        async with typing(update):
+            if scope is not None:
+                answer, context_note = await asyncio.to_thread(qa.service.ask, question, scope), ""
+            else:
+                minutes = qa.settings.conversation_minutes
+                answer, turn, context_note = await converse(update, context, question, minutes)
+    except IndexUnavailable as exc:
+        await qa._index_problem(update, exc)
+        return
+    body = note + (f"<i>{esc(context_note)}</i>\n" if context_note else "") + answer.reply
+    log.info(
+        "answered in %d ms (answerer %s ms, found=%s, %d sources, follow-up note=%s)",
+        (time.monotonic() - started) * 1000,
+        getattr(answer, "ms", "?"),
+        getattr(answer, "found", "?"),
+        len(answer.sources or []),
+        bool(context_note),
+    )
+    sent = await _send_answer(qa, context, update, answer, body, lang)
+    if turn is not None:
+        remember_turn(update, context, turn, sent)
+
+
+async def _send_answer(
+    qa: Any, context: ContextTypes.DEFAULT_TYPE, update: Update, answer: Any, body: str, lang: str
+) -> list[Message]:
+    """Send the reply with its buttons; keep what the buttons need (the answer cache, and the question
+    and answer for feedback when LOG_QUESTIONS is on)."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    entry = CachedAnswer(answer, lang)
+    more = (
+        more_sources_keyboard(qa._remember(entry), lang)
+        if len(answer.sources or []) > _reply_sources()
+        else None
+    )
+    store = store_of(context)
+    key = new_key() if store is not None else None
+    markup = answer_keyboard(key, more)
+    in_group = message.chat.type != ChatType.PRIVATE
+    sent = await qa._send(message, body, quote=in_group, reply_markup=markup)
+    if sent:
+        entry.html = split_html(body)[-1] if body else ""
+        entry.chat_id, entry.message_id = sent[-1].chat_id, sent[-1].message_id
+    if store is not None and key is not None and qa.settings.log_questions:
+        await asyncio.to_thread(store.keep_answer, key, user.id, answer)
+    return sent
+
+
+async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "more sources" button: extend the message with every source and its passage."""
+    qa = context.bot_data["qa"]
+    query = update.callback_query
+    if query is None or not query.data or not query.data.startswith(MORE_PREFIX):
+        return
+    lang = qa.lang_of(update)
+    entry = qa._answers.get(query.data[len(MORE_PREFIX) :])
+    message = query.message
+    keep = without_prefix(getattr(message, "reply_markup", None), MORE_PREFIX)
+    if entry is None or not entry.html:
+        await query.answer(html.unescape(text(lang, "more_expired")))
+        if isinstance(message, Message):
+            with contextlib.suppress(BadRequest):
+                await message.edit_reply_markup(reply_markup=keep)
+        return
+    await query.answer()
+    answer_lang = getattr(entry.answer, "lang", lang)
+    extra = render_more_sources(list(entry.answer.sources or []), answer_lang, start=_reply_sources())
+    combined = f"{entry.html}\n\n{extra}"
+    if not isinstance(message, Message):
+        return
+    if len(split_html(combined)) == 1:
+        try:
+            await message.edit_text(combined, parse_mode=ParseMode.HTML, reply_markup=keep)
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+    else:
+        with contextlib.suppress(BadRequest):
+            await message.edit_reply_markup(reply_markup=keep)
+        await qa._send(message, extra)
+    entry.html = ""  # shown once; a second press gets the "too old" notice
+
+
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is not None:
+        await answer_question(update, context, message.text or "")
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups, answer only messages that mention the bot or reply to it."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    username = (context.bot.username or "").lower()
+    mentioned = any(
+        message.parse_entity(entity).lower() == f"@{username}"
+        for entity in message.entities
+        if entity.type == MessageEntity.MENTION
+    )
+    replied = message.reply_to_message is not None and (
+        message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.id == context.bot.id
+    )
+    if not (mentioned or replied):
+        return
+    question = (
+        re.sub(rf"@{re.escape(username)}\b", " ", message.text, flags=re.IGNORECASE) if username else ""
+    )
+    await answer_question(update, context, question or message.text)
+
+
+async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, voice note or unknown command in a private chat: the short help."""
+    qa = context.bot_data["qa"]
+    message = update.effective_message
+    if message is not None:
+        await qa._send(message, text(qa.lang_of(update), "short_help"))
+
+
+async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/ask question`` (groups and private chats); the text after the command is the question."""
+    qa = context.bot_data["qa"]
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = next(
+        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None
+    )
+    question = message.text[len(message.parse_entity(command)) :] if command else " ".join(context.args or [])
+    if not question.strip():
+        in_group = message.chat.type != ChatType.PRIVATE
+        await qa._send(message, text(qa.lang_of(update), "group_usage"), quote=in_group)
+        return
+    await answer_question(update, context, question)

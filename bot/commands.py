@@ -1,0 +1,126 @@
+"""The user commands that are not questions: ``/start`` (and its release deep link), ``/help``,
+``/latest``, ``/about``.
+
+Why a module of their own: ``bot.app`` keeps the application's wiring and the admin commands; these are
+module-level handlers in python-telegram-bot's style, finding the shared ``bot.app.QABot`` on
+``context.bot_data["qa"]``. A plain ``/start`` also ends the conversation (``bot.conversation``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.conversation import forget_turns
+from bot.format import esc, render_latest, render_release_card
+from bot.messages import ALERT_COMMANDS, COMMANDS, text
+from bot.service import IndexUnavailable
+
+LATEST_DEFAULT, LATEST_MAX = 5, 20
+#: After a release card (an alert's deep link), the user's private questions are answered from that release
+#: first for this long; a question the release does not answer is answered from all releases.
+RELEASE_SCOPE_SECONDS = 600.0
+#: Users whose release scope is remembered at most (oldest dropped first).
+RELEASE_SCOPE_USERS = 1000
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/start`` shows the help and ends the conversation; ``/start r<release id>`` (an alert's deep
+    link) shows that release."""
+    qa = context.bot_data["qa"]
+    message = update.effective_message
+    if message is None:
+        return
+    payload = context.args[0] if context.args else ""
+    match = re.fullmatch(r"r(\d{1,12})", payload)
+    if match:
+        await _start_release(update, context, match.group(1))
+        return
+    if update.effective_user is not None:
+        qa._scopes.pop(update.effective_user.id, None)  # a plain /start: back to all releases
+    forget_turns(context)
+    await cmd_help(update, context)
+
+
+async def _start_release(update: Update, context: ContextTypes.DEFAULT_TYPE, release_id: str) -> None:
+    qa = context.bot_data["qa"]
+    message = update.effective_message
+    assert message is not None
+    lang = qa.lang_of(update)
+    try:
+        release = await asyncio.to_thread(qa.service.release_by_id, release_id)
+    except IndexUnavailable as exc:
+        await qa._index_problem(update, exc)
+        return
+    if release is None:
+        await qa._send(message, text(lang, "release_unknown"))
+        return
+    user = update.effective_user
+    if user is not None and message.chat.type == ChatType.PRIVATE:
+        qa._scopes.pop(user.id, None)
+        qa._scopes[user.id] = (release.url, time.monotonic() + RELEASE_SCOPE_SECONDS)
+        while len(qa._scopes) > RELEASE_SCOPE_USERS:
+            qa._scopes.popitem(last=False)
+    await qa._send(message, render_release_card(release, lang), link_preview_options=NO_PREVIEW)
+
+
+async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What the bot does, its commands (admins' too, for admins) and what it keeps."""
+    qa = context.bot_data["qa"]
+    message = update.effective_message
+    if message is None:
+        return
+    lang = qa.lang_of(update)
+    extra = text(lang, "help_alerts") if qa.alerts_installed else ""
+    if qa.is_admin(update.effective_user.id if update.effective_user else None):
+        extra += text(lang, "help_admin")
+    kept = text(lang, "help_kept_logged" if qa.settings.log_questions else "help_kept_counts")
+    body = text(lang, "help", username=esc(context.bot.username or "bot"), extra=extra, kept=kept)
+    await qa._send(message, body, link_preview_options=NO_PREVIEW)
+
+
+async def cmd_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    qa = context.bot_data["qa"]
+    message = update.effective_message
+    if message is None:
+        return
+    n = LATEST_DEFAULT
+    if context.args and context.args[0].isdigit():
+        n = max(1, min(LATEST_MAX, int(context.args[0])))
+    try:
+        releases = await asyncio.to_thread(qa.service.latest, n)
+    except IndexUnavailable as exc:
+        await qa._index_problem(update, exc)
+        return
+    await qa._send(message, render_latest(releases, qa.lang_of(update)), link_preview_options=NO_PREVIEW)
+
+
+async def cmd_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    qa = context.bot_data["qa"]
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        body = await qa._about_text(qa.lang_of(update))
+    except IndexUnavailable as exc:
+        await qa._index_problem(update, exc)
+        return
+    await qa._send(message, body)
+
+
+def menu(lang: str, with_alerts: bool) -> list[BotCommand]:
+    """The command menu in ``lang`` (alerts' commands when that part is installed)."""
+    rows = COMMANDS + (ALERT_COMMANDS if with_alerts else [])
+    return [BotCommand(name, th if lang == "th" else en) for name, th, en in rows]
+
+
+async def set_menus(bot: Bot, with_alerts: bool) -> None:
+    """setMyCommands in both languages: Thai by default, English for clients set to English."""
+    await bot.set_my_commands(menu("th", with_alerts), scope=BotCommandScopeDefault())
+    await bot.set_my_commands(menu("en", with_alerts), scope=BotCommandScopeDefault(), language_code="en")

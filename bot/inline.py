@@ -1,0 +1,128 @@
+"""Inline mode: ``@bot question`` in any chat lists the answer and the top releases to send there.
+
+Why answered directly (no "searching…" placeholder): an answer takes tens of milliseconds of CPU, far
+inside Telegram's 10-second limit, so the results are computed in a worker thread and sent at once; a
+question that somehow takes longer than :data:`INLINE_TIMEOUT_SECONDS` gets an empty answer (Telegram
+shows nothing) rather than an error. Clients send a query per keystroke pause, so inline queries have
+their own per-user limiter, looser than the one for chat questions, and a short cache time
+(:data:`INLINE_CACHE_SECONDS`) lets Telegram serve the same query again without asking.
+
+The operator turns inline mode on once with @BotFather's ``/setinline`` (docs/BOT.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from typing import Any
+
+from telegram import (
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.format import clean_text, display_date, esc, source_line, split_html
+from bot.messages import text
+from bot.ratelimit import RateLimiter
+from bot.service import IndexUnavailable
+
+log = logging.getLogger(__name__)
+
+INLINE_CACHE_SECONDS = 30
+INLINE_TIMEOUT_SECONDS = 8.0
+MIN_QUERY_CHARS = 3
+MAX_QUERY_CHARS = 256
+INLINE_SOURCES = 3
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def _limiter(context: ContextTypes.DEFAULT_TYPE, per_minute: int) -> RateLimiter:
+    limiter = context.bot_data.get("inline_limiter")
+    if limiter is None:
+        limiter = context.bot_data["inline_limiter"] = RateLimiter(max(20, 3 * per_minute))
+    return limiter
+
+
+def _short(value: str, limit: int) -> str:
+    value = " ".join(clean_text(value or "").split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def _id(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:32]
+
+
+def results_for(question: str, answer: Any, lang: str) -> list[InlineQueryResultArticle]:
+    """The answer as the first article (answer, evidence, links), then one article per top release."""
+    body = f"<i>{esc(_short(question, 200))}</i>\n\n{answer.reply}"
+    sources = list(answer.sources or [])
+    if answer.found:
+        title = _short(answer.answer or text(lang, "inline_answer"), 100)
+    else:
+        title = text(lang, "inline_not_found")
+    first = InlineQueryResultArticle(
+        id=_id("answer", question),
+        title=title,
+        description=_short(answer.evidence or (sources[0].title if sources else ""), 200) or None,
+        input_message_content=InputTextMessageContent(
+            split_html(body)[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+        ),
+        url=sources[0].url if sources else None,
+    )
+    results = [first]
+    for n, src in enumerate(sources[:INLINE_SOURCES], 1):
+        date = display_date(src.date, lang)
+        card = source_line(n, src.url, src.title, date)
+        passage = _short(getattr(src, "passage", ""), 600)
+        if passage:
+            card += f"\n<blockquote>{esc(passage)}</blockquote>"
+        results.append(
+            InlineQueryResultArticle(
+                id=_id("source", question, src.url),
+                title=_short(src.title or src.url, 100),
+                description=_short(f"{date} · {passage}" if date else passage, 200) or None,
+                input_message_content=InputTextMessageContent(
+                    split_html(card)[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+                ),
+                url=src.url,
+            )
+        )
+    return results
+
+
+async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer an inline query within Telegram's 10 s (see the module docstring)."""
+    query = update.inline_query
+    if query is None:
+        return
+    qa = context.bot_data["qa"]
+    question = _short(query.query, MAX_QUERY_CHARS)
+    results: list[InlineQueryResultArticle] = []
+    cache = INLINE_CACHE_SECONDS
+    if len(question) >= MIN_QUERY_CHARS:
+        if _limiter(context, qa.settings.rate_limit_per_minute).check(query.from_user.id):
+            qa.service.counters.rate_limited += 1
+            cache = 0
+        else:
+            try:
+                answer = await asyncio.wait_for(
+                    asyncio.to_thread(qa.service.ask, question), INLINE_TIMEOUT_SECONDS
+                )
+                results = results_for(question, answer, answer.lang)
+            except TimeoutError:
+                log.warning("inline query not answered within %.0f s", INLINE_TIMEOUT_SECONDS)
+                cache = 0
+            except IndexUnavailable as exc:
+                log.warning("inline query: no usable index (%s)", exc)
+                cache = 0
+    try:
+        await query.answer(results, cache_time=cache, is_personal=False)
+    except TelegramError as exc:
+        log.warning("answerInlineQuery failed: %s", exc.__class__.__name__)
+    log.info("inline query answered: %d results", len(results))

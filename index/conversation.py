@@ -1,0 +1,225 @@
+"""Conversations: whether a question leans on the previous turn, and answering it from that turn first.
+
+Why here (``index``) and not in ``bot``: the console chat (``thaigov-qa chat``), the bot and the follow-up
+benchmark (``bench/followups.py``) must decide and answer exactly alike, and ``index`` may not import
+``bot``. Nothing here knows Telegram; a turn is a plain JSON-able dict so that the bot can keep it in
+python-telegram-bot's persisted ``chat_data``.
+
+How a follow-up is recognised, with general rules only (no rule names a particular question):
+
+* it opens with a connective ("and …", "what about …", "แล้ว…", "ส่วน…");
+* it points back with a pronoun or a demonstrative ("it", "they", "this", "ดังกล่าว", "นี้", "เขา");
+* it has (almost) no topic words of its own once question words, particles and light verbs are removed:
+  an ellipsis such as "who signed?", "ที่ไหน", "what about 2022?".
+
+A follow-up is answered from the previous answer's releases first (``Answerer.ask(within=url)``: the same
+confidence rule, so a release that does not answer is not forced), with the previous topic's words added
+to the question; when none of them answers, from all releases, still with the topic. A question that
+stands on its own starts afresh and becomes the new topic.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from corpus.text import detect_lang
+
+#: A turn older than this no longer gives context (seconds).
+CONTEXT_SECONDS = 15 * 60
+#: Previous releases tried before all releases (the evidence's release first).
+FOLLOW_URLS = 2
+#: Topic words carried at most.
+TOPIC_WORDS = 8
+
+_EN_CONNECTIVES = re.compile(
+    r"^(?:and|but|also|so|then|or|what about|how about|and what|and who|and when|and where|ok(?:ay)?,?)\b",
+    re.IGNORECASE,
+)
+_EN_POINTERS = {
+    "it", "its", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers",
+    "these", "those", "same", "above", "aforementioned", "former", "latter",
+}  # fmt: skip
+#: "this" and "that" point back unless they name a time ("this year") or introduce a clause.
+_EN_DEICTIC = re.compile(r"\b(?:this|that)\b(?!\s+(?:year|month|week|morning|afternoon|evening|time)\b)")
+_EN_QUESTION_WORDS = {
+    "what", "who", "whom", "whose", "when", "where", "which", "why", "how", "many", "much", "long",
+    "is", "are", "was", "were", "be", "been", "do", "does", "did", "done", "has", "have", "had", "can",
+    "could", "will", "would", "should", "may", "the", "a", "an", "of", "to", "in", "on", "at", "for",
+    "by", "with", "from", "about", "and", "or", "but", "also", "so", "then", "any", "there", "ok", "okay",
+    "please", "tell", "me", "us", "you", "i", "we", "more", "else", "other", "again", "exactly",
+    "sign", "signed", "say", "said", "happen", "happened", "take", "place", "get", "got", "make",
+    "made", "go", "went", "give", "given", "cost", "costs", "start", "started", "end", "ended", "held",
+    "hold", "lead", "led", "chair", "chaired", "date", "day", "time", "year", "number", "amount",
+    "name", "names", "total", "all", "it", "its", "they", "them", "their", "he", "him", "his", "she",
+    "her", "this", "that", "these", "those", "what's", "who's", "where's", "when's", "approve",
+    "approved", "announce", "announced", "open", "opened", "budget", "money", "people", "person",
+    "ministry", "minister", "government", "agency", "department", "responsible", "project", "plan",
+    "programme", "program", "event", "meeting", "ceremony", "organisation", "organization", "office",
+}  # fmt: skip
+
+_TH_CONNECTIVES = re.compile(r"^(?:แล้ว|และ|ส่วน|งั้น|ถ้างั้น|ถ้าอย่างนั้น|อีก|ต่อ|นอกจากนี้|แล้วก็|ยัง)")
+_TH_TIME_THIS = re.compile(r"(?:ปี|เดือน|สัปดาห์|วัน|ครั้ง|ช่วง|ตอน|ขณะ)นี้")
+_TH_POINTERS = re.compile(r"ดังกล่าว|นี้|นั้น|เขา|พวกเขา|ท่าน|มัน|เดียวกัน|ข้างต้น|เรื่องนี้|งานนี้|โครงการนี้")
+_TH_QUESTION_WORDS = {
+    "ใคร", "อะไร", "ที่ไหน", "ไหน", "เมื่อไร", "เมื่อไหร่", "เมื่อใด", "กี่", "เท่าไร", "เท่าไหร่", "เท่าใด",
+    "อย่างไร", "ยังไง", "ไง", "ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "บ้าง", "ทำไม", "เพราะอะไร", "วันไหน",
+    "ครับ", "ค่ะ", "คะ", "นะ", "จ้ะ", "จ๊ะ", "ครับผม", "คับ", "ฮะ", "เป็น", "มี", "ได้", "ให้", "ทำ", "จะ",
+    "ที่", "ของ", "ใน", "และ", "แล้ว", "ก็", "ส่วน", "คือ", "ไป", "มา", "อยู่", "กับ", "โดย", "ว่า", "เมื่อ",
+    "วัน", "วันที่", "ปี", "เวลา", "คน", "จำนวน", "ชื่อ", "ลงนาม", "เซ็น", "จัด", "ขึ้น", "เกิด", "ประธาน",
+    "งบ", "งบประมาณ", "บาท", "ล้าน", "รวม", "ทั้งหมด", "นี้", "นั้น", "ดังกล่าว", "เขา", "ท่าน", "อีก",
+    "ต่อ", "ยัง", "ใช้", "เริ่ม", "สิ้นสุด", "เสร็จ", "ไร", "เท่า", "ไหร่", "ใด", "หรือ", "เปล่า", "อนุมัติ",
+    "ประกาศ", "เปิด", "แถลง", "ตอนนี้", "ล่าสุด", "ครั้ง", "เรื่อง", "งาน", "ราย", "หน่วยงาน", "รัฐบาล",
+    "กระทรวง", "รับผิดชอบ", "โครงการ", "ประชุม", "พิธี", "สถานที่", "ผู้", "การ", "ความ", "แห่ง",
+}  # fmt: skip
+
+
+@dataclass
+class TurnResult:
+    """What one turn produced: the answer, the turn to remember, and whether the previous turn's
+    releases answered it (``from_previous``: the reply then names that release's date)."""
+
+    answer: Any
+    turn: dict[str, Any]
+    followup: bool
+    from_previous: bool
+
+
+def _words_en(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9][a-z0-9'\-\.]*", text.lower())
+
+
+def _words_th(text: str) -> list[str]:
+    from index.lexical import tokenize
+
+    return [w for w in tokenize(text) if re.search(r"\w", w)]
+
+
+def words(text: str) -> list[str]:
+    """The question's words (English case-folded; Thai cut by the index's own word splitter)."""
+    return _words_en(text) + (_words_th(text) if re.search(r"[\u0e00-\u0e7f]", text) else [])
+
+
+def topic_words(question: str) -> list[str]:
+    """The words that name what a question is about: its words less question words, particles, light
+    verbs and pointers, in order, each once. "When was the Huawei MOU signed?" → ["huawei", "mou"]."""
+    seen: list[str] = []
+    for w in words(question):
+        w = w.strip(".'-")
+        if not w or w in _EN_QUESTION_WORDS or w in _TH_QUESTION_WORDS or w in _EN_POINTERS:
+            continue
+        if re.fullmatch(r"[\u0e00-\u0e7f]", w) or (len(w) < 2 and not w.isdigit()):
+            continue
+        if w not in seen:
+            seen.append(w)
+    return seen
+
+
+def _only_dates_or_numbers(topic: list[str]) -> bool:
+    return all(re.fullmatch(r"\d+|[\d.,]+|(?:19|20|25)\d\d", w) for w in topic)
+
+
+def leans_on_previous(question: str) -> bool:
+    """Whether ``question`` cannot stand alone: a connective opening, a pointer back, or (almost) no
+    topic words of its own (see the module docstring). Needs no previous turn: it reads the question."""
+    text = " ".join(question.split())
+    if not text:
+        return False
+    low = text.lower()
+    if _EN_CONNECTIVES.search(low) or _TH_CONNECTIVES.search(text):
+        return True
+    if any(w in _EN_POINTERS for w in _words_en(low)) or _EN_DEICTIC.search(low):
+        return True
+    if _TH_POINTERS.search(_TH_TIME_THIS.sub(" ", text)):
+        return True
+    topic = topic_words(text)
+    return len(topic) <= 1 or _only_dates_or_numbers(topic)
+
+
+def with_topic(question: str, topic: list[str], same_script: bool = False) -> str:
+    """The question with the previous topic's words it lacks appended (what retrieval and the answer step
+    read). The question's own words come first, so its question type is unchanged. ``same_script``: only
+    words in the question's own script, so that the answer keeps the question's language (within the
+    previous release the release itself supplies the topic)."""
+    own = set(words(question))
+    thai = detect_lang(question) == "th"
+    extra = [
+        w
+        for w in topic
+        if w not in own and (not same_script or bool(re.search(r"[\u0e00-\u0e7f]", w)) == thai)
+    ][:TOPIC_WORDS]
+    return f"{question} {' '.join(extra)}" if extra else question
+
+
+def fresh(turn: dict[str, Any] | None, now: float | None = None, limit: float = CONTEXT_SECONDS) -> bool:
+    """Whether a remembered turn still gives context (younger than ``limit`` seconds)."""
+    if not turn or not turn.get("urls") and not turn.get("topic"):
+        return False
+    at = float(turn.get("at", 0) or 0)
+    return (now if now is not None else time.time()) - at <= limit
+
+
+def _turn(question: str, topic: list[str], answer: Any, first: list[str], now: float) -> dict[str, Any]:
+    urls = list(first)
+    for src in getattr(answer, "sources", None) or []:
+        if src.url not in urls:
+            urls.append(src.url)
+    return {"q": question, "topic": topic[:TOPIC_WORDS], "urls": urls[:3], "at": now}
+
+
+def answer_turn(
+    ask: Callable[[str, str | None], Any],
+    question: str,
+    previous: dict[str, Any] | None,
+    now: float | None = None,
+    limit: float = CONTEXT_SECONDS,
+) -> TurnResult:
+    """Answer ``question`` in the light of ``previous`` (a turn dict or None); ``ask(question, within)``
+    answers over one release (``within`` a URL) or all (None) and never falls back by itself."""
+    now = time.time() if now is None else now
+    if previous is None or not fresh(previous, now, limit) or not leans_on_previous(question):
+        answer = ask(question, None)
+        return TurnResult(answer, _turn(question, topic_words(question), answer, [], now), False, False)
+    topic = list(previous.get("topic") or [])
+    asked = with_topic(question, topic)
+    for url in list(previous.get("urls") or [])[:FOLLOW_URLS]:
+        answer = ask(with_topic(question, topic, same_script=True), url)
+        if getattr(answer, "found", False):
+            _keep_question(answer, question)
+            return TurnResult(answer, _turn(question, topic, answer, [url], now), True, True)
+    answer = ask(asked, None)
+    _keep_question(answer, question)
+    return TurnResult(answer, _turn(question, topic, answer, [], now), True, False)
+
+
+def _keep_question(answer: Any, question: str) -> None:
+    """The answer shows the question as asked, in the question's language (the topic words appended for
+    retrieval may be in the other language)."""
+    if hasattr(answer, "question"):
+        answer.question = question
+    lang = detect_lang(question)
+    if getattr(answer, "lang", lang) != lang:
+        relabel(answer, lang)
+
+
+def relabel(answer: Any, lang: str) -> None:
+    """Render ``answer`` again for a reply in ``lang`` (a ``/lang`` choice, or a follow-up whose carried
+    topic was in the other language)."""
+    from index.reply import render_html
+
+    answer.lang = lang
+    answer.reply = render_html(answer)
+
+
+def previous_note(answer: Any, lang: str) -> str:
+    """The reply's first line when the previous turn's release answered: "From the release of <date>:"."""
+    from index.reply import format_date
+
+    sources = getattr(answer, "sources", None) or []
+    date = format_date(sources[0].date, lang) if sources else ""
+    if lang == "th":
+        return f"จากข่าววันที่ {date}:" if date else "จากข่าวก่อนหน้า:"
+    return f"From the release of {date}:" if date else "From the previous release:"

@@ -1,0 +1,175 @@
+"""Conversations, inline mode and feedback with the real bot against the local fake Bot API.
+
+The same set-up as ``tests/test_bot_e2e.py`` (its seven-release index, built once per session, and the
+real answer pipeline): a follow-up in a private chat and in a group reply thread, the bot restarted
+between two turns (the conversation persists in SQLite), an inline query, a 👎 pressed twice, stored
+once and exported, and /new, /lang, /help, /forget. Every call is checked by the fake server against
+Telegram's HTML rules and the 4,096-character limit.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from typing import Any
+
+import pytest
+
+from bot.feedback_cli import export
+from bot.feedback_store import FeedbackStore
+from bot.service import QAService
+from tests import test_bot_e2e as base
+from tests.fake_bot_api import FakeBotAPI, html_plain_text
+from tests.test_bot_e2e import (
+    HUAWEI_QUESTION,
+    HUAWEI_URL,
+    _assert_no_rejected_sends,
+    _bot_settings,
+    running_bot,
+)
+from thaigov_qa.settings import Settings
+
+pytestmark = pytest.mark.slow
+#: The seven-release index of tests/test_bot_e2e.py (a session fixture: built once for both files).
+bot_index = base.bot_index
+
+FOLLOW_UP_EN = "When was it signed?"
+FOLLOW_UP_TH = "แล้วลงนามเมื่อไหร่"
+
+
+def _sent(api: FakeBotAPI, chat_id: int) -> list[str]:
+    return [c["text"] for c in api.calls_of("sendMessage", chat_id=chat_id)]
+
+
+async def test_private_follow_up_is_answered_from_the_previous_release(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+) -> None:
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text(HUAWEI_QUESTION, user_id=1601, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=1601)
+        api.push(api.private_text(FOLLOW_UP_EN, user_id=1601, language_code="en"))
+        [_, follow] = await api.wait_for("sendMessage", chat_id=1601, count=2)
+        # /new forgets it: the same question no longer leans on the Huawei release.
+        api.push(api.private_text("/new", user_id=1601, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=1601, count=3)
+        api.push(api.private_text(FOLLOW_UP_EN, user_id=1601, language_code="en"))
+        fresh = (await api.wait_for("sendMessage", chat_id=1601, count=4))[3]
+    text = follow["text"]
+    assert text.startswith("<i>From the release of 19 December 2023:</i>") or "From the release of" in text
+    assert ("18 December 2023" in text or "18 ธ.ค. 2566" in text) and HUAWEI_URL in text
+    assert "New conversation" in _sent(api, 1601)[2]
+    assert "From the release of" not in fresh["text"]
+    _assert_no_rejected_sends(api)
+
+
+async def test_group_reply_thread_follows_up(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+) -> None:
+    settings, service = bot_index
+    api = fake_bot_api
+    group = -1001600000000
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.group_text(f"/ask@{api.username} {HUAWEI_QUESTION}", chat_id=group, user_id=1602))
+        await api.wait_for("sendMessage", chat_id=group)
+        answer = api.last_bot_message(group)
+        api.push(api.reply_to_bot(FOLLOW_UP_TH, answer, user_id=1603))
+        replies = await api.wait_for("sendMessage", chat_id=group, count=2)
+    follow = replies[1]["text"]
+    assert "จากข่าววันที่" in follow and HUAWEI_URL in follow
+    assert "18 ธ.ค. 2566" in html_plain_text(follow) or "18 ธันวาคม 2566" in html_plain_text(follow)
+    _assert_no_rejected_sends(api)
+
+
+async def test_conversation_survives_a_restart(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+) -> None:
+    settings, service = bot_index
+    api = fake_bot_api
+    bot_settings = _bot_settings(settings, api)
+    async with running_bot(bot_settings, service):
+        api.push(api.private_text(HUAWEI_QUESTION, user_id=1604, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=1604)
+    # Stopped (as on SIGTERM) and started again: a new Application, the same SQLite file.
+    async with running_bot(bot_settings, service):
+        api.push(api.private_text(FOLLOW_UP_EN, user_id=1604, language_code="en"))
+        [_, follow] = await api.wait_for("sendMessage", chat_id=1604, count=2)
+    assert "From the release of" in follow["text"] and HUAWEI_URL in follow["text"]
+    _assert_no_rejected_sends(api)
+
+
+async def test_inline_query_is_answered_within_ten_seconds(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+) -> None:
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        started = time.monotonic()
+        api.push(api.inline_query("When was the Huawei MOU signed?", user_id=1605, language_code="en"))
+        [call] = await api.wait_for("answerInlineQuery", timeout=10)
+        elapsed = time.monotonic() - started
+        api.push(api.inline_query("hi", user_id=1605))  # too short: answered, empty
+        await api.wait_for("answerInlineQuery", count=2)
+    assert elapsed < 10
+    results: list[dict[str, Any]] = call["results"]
+    assert 1 <= len(results) <= 4 and 0 < int(call["cache_time"]) <= 60
+    assert any(HUAWEI_URL in r["input_message_content"]["message_text"] for r in results)
+    assert all(r.get("url", "").startswith("https://") for r in results)
+    _assert_no_rejected_sends(api)
+
+
+async def test_thumbs_down_is_stored_once_and_exported(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+) -> None:
+    settings, service = bot_index
+    api = fake_bot_api
+    bot_settings = _bot_settings(settings, api, log_questions=True)
+    async with running_bot(bot_settings, service):
+        api.push(api.private_text(HUAWEI_QUESTION, user_id=1606))
+        await api.wait_for("sendMessage", chat_id=1606)
+        message = api.last_bot_message(1606)
+        [down] = [b for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "👎"]
+        assert len(down["callback_data"].encode()) <= 64
+        api.push(api.callback_query(message, down["callback_data"], user_id=1606))
+        api.push(api.callback_query(message, down["callback_data"], user_id=1606))  # twice: counted once
+        answered = await api.wait_for("answerCallbackQuery", count=2)
+    # After the restart (a new application) an old button is still answered.
+    async with running_bot(bot_settings, service):
+        api.push(api.callback_query(message, down["callback_data"], user_id=1606))
+        api.push(api.callback_query(message, "fb:u:gone", user_id=1606))
+        api.push(api.private_text("/stats", user_id=4242, language_code="en"))
+        later = await api.wait_for("answerCallbackQuery", count=4)
+        [stats] = await api.wait_for("sendMessage", chat_id=4242)
+    assert {c["text"] for c in answered} == {"ขอบคุณสำหรับความคิดเห็น", "บันทึกความคิดเห็นนี้ไว้แล้ว"}
+    after_restart = sorted(c["text"] for c in later[2:])  # concurrent updates: either order
+    assert after_restart[0] == "บันทึกความคิดเห็นนี้ไว้แล้ว" and "หมดอายุ" in after_restart[1]
+    assert "👎 1" in stats["text"]
+    out = io.StringIO()
+    assert export(settings, out) >= 1
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    [mine] = [line for line in lines if line["question"] == HUAWEI_QUESTION and line["verdict"] == "down"]
+    assert mine["votes"] == {"up": 0, "down": 1} and mine["gold_urls"] == [] and mine["bot_sources"]
+    assert {"qid", "lang", "question", "gold_urls", "answer", "answer_aliases", "type", "evidence"} <= set(
+        mine
+    )
+    with FeedbackStore(settings.db_path) as store:
+        assert store.forget(1606) >= 2
+    _assert_no_rejected_sends(api)
+
+
+async def test_help_lang_and_forget(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]) -> None:
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        menus = api.calls_of("setMyCommands")
+        api.push(api.private_text("/lang en", user_id=1607, language_code="th"))
+        await api.wait_for("sendMessage", chat_id=1607)
+        api.push(api.private_text("/help", user_id=1607, language_code="th"))
+        api.push(api.private_text("/forget", user_id=1607, language_code="th"))
+        texts = [c["text"] for c in await api.wait_for("sendMessage", chat_id=1607, count=3)]
+    assert {"new", "lang", "forget", "help"} <= {c["command"] for c in menus[0]["commands"]}
+    assert "English" in texts[0] and "How to use" in texts[1] and "/new" in texts[1] and "/forget" in texts[1]
+    assert "Deleted" in texts[2]
+    _assert_no_rejected_sends(api)

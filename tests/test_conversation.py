@@ -1,0 +1,95 @@
+"""Follow-up rules, the turn logic, the console chat's commands and the feedback store (no model)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.feedback_store import FeedbackStore
+from index.cli_ask import chat_loop
+from index.conversation import answer_turn, leans_on_previous, topic_words
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["and who signed it?", "what about 2022?", "แล้วใครเป็นประธาน", "ที่ไหน", "where was it held", "งบเท่าไหร่"],
+)
+def test_follow_ups_lean_on_the_previous_turn(question: str) -> None:
+    assert leans_on_previous(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the Huawei MOU signed?",
+        "ครม. อนุมัติอะไรบ้างเมื่อวันที่ 29 สิงหาคม 2566",
+        "What is the recipe for green curry with chicken?",
+        "Is there a hotline for flood victims?",
+        "ปีนี้รัฐบาลจัดงานลอยกระทงที่ไหน",
+    ],
+)
+def test_questions_with_their_own_topic_stand_alone(question: str) -> None:
+    assert not leans_on_previous(question)
+
+
+@dataclass
+class _Src:
+    url: str
+    date: str = "2023-12-19"
+    title: str = "t"
+
+
+@dataclass
+class _Ans:
+    question: str
+    found: bool
+    lang: str = "en"
+    sources: list[_Src] = field(default_factory=list)
+    reply: str = ""
+    answer: str | None = "x"
+    evidence: str | None = "y"
+    generated: bool = False
+
+
+def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:
+    calls: list[tuple[str, str | None]] = []
+
+    def ask(q: str, within: str | None) -> _Ans:
+        calls.append((q, within))
+        return _Ans(q, True, sources=[_Src(within or "u1")])
+
+    first = answer_turn(ask, "When was the Huawei MOU signed?", None, now=100.0)
+    assert first.turn["topic"] == topic_words("When was the Huawei MOU signed?") == ["huawei", "mou"]
+    second = answer_turn(ask, "and who signed it?", first.turn, now=200.0)
+    assert second.from_previous and calls[-1] == ("and who signed it? huawei mou", "u1")
+    stale = answer_turn(ask, "and who signed it?", first.turn, now=100.0 + 16 * 60)
+    assert not stale.followup and calls[-1] == ("and who signed it?", None)
+
+
+def test_console_chat_commands_are_not_questions() -> None:
+    asked: list[str] = []
+
+    class Answerer:
+        def ask(self, q: str, within: str | None = None) -> _Ans:
+            asked.append(q)
+            return _Ans(q, False)
+
+    out = io.StringIO()
+    chat_loop(Answerer(), io.StringIO("/help\n/new\n/lang th\nHuawei MOU?\n"), out)
+    assert asked == ["Huawei MOU?"] and "/new" in out.getvalue()
+
+
+def test_feedback_counts_once_and_forget(tmp_path: Path) -> None:
+    with FeedbackStore(tmp_path / "db.sqlite") as store:
+        assert store.vote("k1", 7, "down") == "new"
+        assert store.vote("k1", 7, "down") == "same"
+        assert store.vote("k1", 7, "up") == "changed"
+        assert store.vote("k1", 8, "down") == "new"
+        [(_, up, down)] = store.daily()
+        assert (up, down) == (1, 1)
+        assert store.forget(7) == 1
+        assert store.purge(now=10**12) == 1
+        assert store.daily()[0][1:] == (1, 1)  # counts name no one and stay
