@@ -32,6 +32,7 @@ from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
 from bot.messages import text
 from bot.service import IndexUnavailable
+from index.reply import render_html
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     except IndexUnavailable as exc:
         await qa._index_problem(update, exc)
         return
-    body = note + (f"<i>{esc(context_note)}</i>\n" if context_note else "") + answer.reply
+    body = note + (f"<i>{esc(context_note)}</i>\n" if context_note else "") + render_html(answer)
     log.info(
         "answered in %d ms (answerer %s ms, found=%s, %d sources, follow-up note=%s)",
         (time.monotonic() - started) * 1000,

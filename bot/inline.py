@@ -31,6 +31,7 @@ from bot.format import clean_text, display_date, esc, source_line, split_html
 from bot.messages import text
 from bot.ratelimit import RateLimiter
 from bot.service import IndexUnavailable
+from index.reply import render_html
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def _id(*parts: str) -> str:
 
 def results_for(question: str, answer: Any, lang: str) -> list[InlineQueryResultArticle]:
     """The answer as the first article (answer, evidence, links), then one article per top release."""
-    body = f"<i>{esc(_short(question, 200))}</i>\n\n{answer.reply}"
+    body = f"<i>{esc(_short(question, 200))}</i>\n\n{render_html(answer)}"
     sources = list(answer.sources or [])
     if answer.found:
         title = _short(answer.answer or text(lang, "inline_answer"), 100)

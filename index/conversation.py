@@ -206,12 +206,9 @@ def _keep_question(answer: Any, question: str) -> None:
 
 
 def relabel(answer: Any, lang: str) -> None:
-    """Render ``answer`` again for a reply in ``lang`` (a ``/lang`` choice, or a follow-up whose carried
-    topic was in the other language)."""
-    from index.reply import render_html
-
+    """Reply to ``answer`` in ``lang`` (a ``/lang`` choice, or a follow-up whose carried topic was in the
+    other language): the caller renders it in that language."""
     answer.lang = lang
-    answer.reply = render_html(answer)
 
 
 def previous_note(answer: Any, lang: str) -> str:

@@ -291,9 +291,25 @@ def train(
             "train_questions": len(tr),
             "validation_questions": len(va),
             "candidate_rows": int(sum(len(e.labels) for e in tr)),
+            # answerable validation questions with an answering sentence among the candidates: the ceiling
+            "validation_ceiling": round(
+                float(np.mean([e.labels.any() for e in va if e.question.get("gold_urls")] or [0.0])), 4
+            ),
             "validation": {k: round(v, 4) for k, v in rates(va_out, probs_va, refuse).items()},
+            "validation_groups": _groups(va_out, probs_va, refuse),
         },
     }
+
+
+def _groups(outs: list[Outcome], probs: np.ndarray, refuse: float) -> dict[str, dict[str, float]]:
+    """Validation rates per language and per question style (every gain is checked per group)."""
+    keys = sorted({o.lang for o in outs} | {o.style for o in outs if o.style})
+    out = {}
+    for key in keys:
+        idx = [i for i, o in enumerate(outs) if key in (o.lang, o.style)]
+        got = rates([outs[i] for i in idx], probs[idx], refuse)
+        out[key] = {"n": len(idx), **{k: round(v, 4) for k, v in got.items()}}
+    return out
 
 
 def _measures(outs: list[Outcome]) -> tuple[np.ndarray, np.ndarray]:
