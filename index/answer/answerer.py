@@ -188,9 +188,8 @@ class Answerer:
         t = thresholds or self.model.thresholds
         best = int(np.argmax(raw))
         shown = self.present(analysis, best)
-        measures = answer_measures(
-            raw, best, analysis.lang == "en", bool(analysis.view.qt.kind), shown.span is not None
-        )
+        urls = [c.url for c in analysis.candidates]
+        measures = answer_measures(raw, best, analysis.features, urls)
         p = self.model.probability(measures)
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=shown.candidate.hit_rank)
         q, lang = analysis.question, analysis.lang

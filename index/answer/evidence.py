@@ -67,9 +67,9 @@ def sentence_span(c: Candidate, qt: QuestionType, question: str, words: Question
     )
 
 
-def widen(best: Candidate, qt: QuestionType, question: str, words: QuestionWords) -> tuple[str, Span | None]:
-    """The quoted evidence and its span: neighbours in the same paragraph are added while it is short (the
-    sentence before often names the subject); the span may sit in a neighbour when the sentence lacks it."""
+def quoted_text(best: Candidate) -> str:
+    """The evidence quoted for a candidate: neighbours in the same paragraph are added while it is short
+    (the sentence before often names the subject)."""
     sents = best.sentences
     i = j = best.index
     body = best.release.body if best.release is not None else None
@@ -93,6 +93,12 @@ def widen(best: Candidate, qt: QuestionType, question: str, words: QuestionWords
     evidence = text_of(i, j)
     if len(evidence) > EVIDENCE_CHARS:
         evidence = sents[best.index].text[:EVIDENCE_CHARS]
+    return evidence
+
+
+def widen(best: Candidate, qt: QuestionType, question: str, words: QuestionWords) -> tuple[str, Span | None]:
+    """The quoted evidence and its span; the span may sit in a neighbour when the sentence lacks it."""
+    evidence = quoted_text(best)
     span = best.span
     if qt.kind and qt.kind != "reason":
         near = words.own

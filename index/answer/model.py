@@ -24,8 +24,22 @@ from typing import Any
 
 import numpy as np
 
-#: Answer-level measurements the calibration weighs, in order (see :func:`answer_measures`).
-CALIBRATION_INPUTS = ("top", "margin", "lang_en", "expects_kind", "span_present")
+#: Answer-level measurements the calibration weighs: the best candidate's score, its margin over the next
+#: and over the best of another release, then these features of the best candidate (see
+#: :func:`answer_measures`).
+CALIBRATION_FEATURES = (
+    "lang_en",
+    "expects_kind",
+    "span_present",
+    "span_fit_no",
+    "coverage",
+    "hit_rank",
+    "dense",
+    "focused",
+    "top_gap",
+    "kind_p_none",
+)
+CALIBRATION_INPUTS = ("top", "margin", "margin_release", *CALIBRATION_FEATURES)
 
 
 class ModelError(RuntimeError):
@@ -151,12 +165,20 @@ class ReaderModel:
         return _sigmoid(float(x @ self.span_coef) + self.span_intercept)
 
 
-def answer_measures(raw: np.ndarray, best: int, lang_en: bool, expects_kind: bool, span: bool) -> np.ndarray:
-    """The calibration's inputs for the best candidate (:data:`CALIBRATION_INPUTS` order)."""
+def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list[str]) -> np.ndarray:
+    """The calibration's inputs for the best candidate (:data:`CALIBRATION_INPUTS` order): its score, its
+    margin over the runner-up and over the best candidate of another release (two releases that answer
+    alike agree; a runner-up release close behind is a sign of doubt), and some of its features."""
+    from index.answer.features import FEATURES
+
     top = float(raw[best])
     others = np.delete(raw, best)
     margin = top - float(others.max()) if len(others) else 5.0
-    return np.asarray([top, min(margin, 5.0), float(lang_en), float(expects_kind), float(span)])
+    elsewhere = [float(r) for r, u in zip(raw, urls, strict=True) if u != urls[best]]
+    margin_release = top - max(elsewhere) if elsewhere else 5.0
+    row = features[best]
+    picked = [float(row[FEATURES.index(name)]) for name in CALIBRATION_FEATURES]
+    return np.asarray([top, min(margin, 5.0), min(margin_release, 5.0), *picked])
 
 
 def span_inputs(probability: float, span_score: float, fit: float | None) -> np.ndarray:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from index.answer.answerer import Analysis, Answerer
+from index.answer.evidence import quoted_text
 from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
@@ -33,12 +34,19 @@ from index.evaluate import _norm, answer_is_correct
 
 log = logging.getLogger(__name__)
 
-#: The wrong-answer rate the refusal threshold is chosen for, on the validation fold.
-TARGET_WRONG_RATE = 0.08
+#: The wrong-answer rate the refusal threshold is chosen for, on the validation fold (hedged passages that
+#: are wrong count as wrong answers).
+TARGET_WRONG_RATE = 0.15
+#: Replies with a bold claim must be right this often on the validation fold; below it, the passage is
+#: quoted without a short answer ("the closest passage says").
+TARGET_ASSERT_PRECISION = 0.85
 #: Bold short answers must be right this often on the validation fold (else the passage is quoted).
 TARGET_SPAN_PRECISION = 0.85
 PARAMS: dict[str, Any] = {
-    "objective": "binary",
+    # Ranking within each question (LambdaRank), not each sentence on its own: only the best candidate is
+    # shown, so what matters is that an answering sentence outranks the others of the same question.
+    "objective": "lambdarank",
+    "lambdarank_truncation_level": 3,
     "learning_rate": 0.05,
     "num_leaves": 15,
     "min_data_in_leaf": 20,
@@ -119,8 +127,8 @@ def collect(
     progress: Callable[[int, int], None] | None = None,
     kinds: Sequence[np.ndarray] | None = None,
 ) -> list[Example]:
-    """Analyse every question and label its candidates: a candidate answers when its sentence holds the
-    answer (or an alias) and its release is a gold release."""
+    """Analyse every question and label its candidates: a candidate answers when the evidence it would be
+    quoted as holds the answer (or an alias) and its release is a gold release."""
     out = []
     for i, q in enumerate(questions, 1):
         analysis = answerer.analyse(q["question"], kinds=kinds[i - 1] if kinds is not None else None)
@@ -128,9 +136,10 @@ def collect(
         if analysis is not None:
             gold = set(q.get("gold_urls") or [])
             expected = _expected(q)
+            # The reply quotes the candidate widened with its neighbours: label what would be quoted.
             labels = np.asarray(
                 [
-                    float(c.url in gold and any(e in _norm(c.text) for e in expected))
+                    float(c.url in gold and any(e in _norm(quoted_text(c)) for e in expected))
                     for c in analysis.candidates
                 ]
             )
@@ -145,7 +154,13 @@ def _fit_trees(examples: list[Example], rounds: int = ROUNDS) -> Any:
 
     xs = [e.analysis.features for e in examples if e.analysis is not None and len(e.labels)]
     ys = [e.labels for e in examples if e.analysis is not None and len(e.labels)]
-    data = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=list(FEATURES), free_raw_data=False)
+    data = lgb.Dataset(
+        np.vstack(xs),
+        np.concatenate(ys),
+        group=[len(y) for y in ys],
+        feature_name=list(FEATURES),
+        free_raw_data=False,
+    )
     return lgb.train(PARAMS, data, num_boost_round=rounds)
 
 
@@ -188,7 +203,7 @@ def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
     expected = _expected(q) or [_norm(str(q.get("answer") or "")) or "\0"]
     span_ok = correct and shown.short is not None and any(x in _norm(shown.short) for x in expected)
     span = shown.span
-    measures = answer_measures(raw, best, e.analysis.lang == "en", bool(e.analysis.qt.kind), span is not None)
+    measures = answer_measures(raw, best, e.analysis.features, [c.url for c in e.analysis.candidates])
     return Outcome(
         measures,
         correct,
@@ -237,6 +252,16 @@ def choose_refusal(outcomes: list[Outcome], probs: np.ndarray, target: float = T
     return 0.95
 
 
+def choose_assert(outcomes: list[Outcome], probs: np.ndarray, refuse: float) -> float:
+    """The lowest threshold (not under ``refuse``) above which replies are right
+    :data:`TARGET_ASSERT_PRECISION` of the time on the validation fold."""
+    for t in np.round(np.arange(refuse, 0.991, 0.01), 2):
+        shown = [i for i in range(len(outcomes)) if probs[i] >= t]
+        if shown and sum(1 for i in shown if outcomes[i].correct) / len(shown) >= TARGET_ASSERT_PRECISION:
+            return float(t)
+    return 0.99
+
+
 def choose_span(outcomes: list[Outcome], probs: np.ndarray, span_probs: np.ndarray, refuse: float) -> float:
     """The lowest span threshold at which bold short answers are right :data:`TARGET_SPAN_PRECISION` of
     the time on the validation fold."""
@@ -279,13 +304,14 @@ def train(
             for p, o in zip(probs_va, va_out, strict=True)
         ]
     )
-    span_t = choose_span(va_out, probs_va, span_probs_va, refuse)
+    assert_t = choose_assert(va_out, probs_va, refuse)
+    span_t = choose_span(va_out, probs_va, span_probs_va, assert_t)
     return {
         "features": list(FEATURES),
         "trees": booster.dump_model(),
         "calibration": {"inputs": list(CALIBRATION_INPUTS), "coef": coef, "intercept": intercept},
         "span_calibration": {"coef": span_coef, "intercept": span_intercept},
-        "thresholds": {"refuse": refuse, "assert": refuse, "span": span_t},
+        "thresholds": {"refuse": refuse, "assert": assert_t, "span": span_t},
         "kinds": kinds,
         "trained_on": {
             "train_questions": len(tr),
