@@ -42,8 +42,10 @@ log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-#: Candidates (by lexical pre-rank) that get a span and compete in the model.
-SPAN_CANDIDATES = 12
+#: Candidates (by lexical pre-rank) that get a span and compete in the model ...
+SPAN_CANDIDATES = 15
+#: ... the best of each top release first, so that one long release cannot crowd out the others.
+PER_RELEASE = 3
 #: Characters of a question that are read (a question is a line or two; a pasted article is cut).
 MAX_QUESTION_CHARS = 1_000
 #: A span scoring below this (e.g. a name the question itself gives) counts as no span at all.
@@ -163,7 +165,7 @@ class Answerer:
         words = self._question_words(text, lang)
         candidates = self.builder.build(hits)
         self.builder.measure(candidates, hits, words, lang)
-        candidates = sorted(candidates, key=lambda c: -c.score)[: self.span_candidates]
+        candidates = _leading(candidates, self.span_candidates)
         if qt.kind:
             for c in candidates:
                 span = ev.sentence_span(c, qt, text, words)
@@ -247,6 +249,22 @@ class Answerer:
         except KeyError as exc:  # a chunk gone from the live index since: no dense feature
             log.debug("stored vector missing (%s)", exc)
             return {}
+
+
+def _leading(candidates: list[Candidate], n: int) -> list[Candidate]:
+    """The ``n`` candidates that compete: the :data:`PER_RELEASE` best of each release, then the best of
+    the rest, by lexical score."""
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    taken: dict[str, int] = {}
+    first, rest = [], []
+    for c in ranked:
+        if taken.get(c.url, 0) < PER_RELEASE:
+            taken[c.url] = taken.get(c.url, 0) + 1
+            first.append(c)
+        else:
+            rest.append(c)
+    keep = (first + rest)[:n]
+    return sorted(keep, key=lambda c: -c.score)
 
 
 def _llm_passages(answer: Answer) -> list[tuple[Source, str]]:
