@@ -47,11 +47,35 @@ def _open_answerer(settings: Settings) -> Any:
     return Answerer(searcher, settings)
 
 
+#: Longest question ``ask`` passes on and echoes back (a pasted document is not a question).
+MAX_ASK_CHARS = 2000
+
+CHAT_HELP = {
+    "en": "Type a question in Thai or English. /new: a new conversation, /help: this, /quit: leave.",
+    "th": "พิมพ์คำถามภาษาไทยหรืออังกฤษ /new เริ่มบทสนทนาใหม่ /help แสดงวิธีใช้ /quit ออก",
+}
+CHAT_NEW = {"en": "(new conversation)", "th": "(เริ่มบทสนทนาใหม่)"}
+CHAT_UNKNOWN = {
+    "en": "Unknown command {cmd}: /help lists the commands.",
+    "th": "ไม่รู้จักคำสั่ง {cmd} พิมพ์ /help เพื่อดูคำสั่ง",
+}
+
+
+def _answer_json(answerer: Any, question: str) -> dict[str, Any]:
+    """The ``ask --json`` object; a question over :data:`MAX_ASK_CHARS` is cut there, and says so."""
+    cut = question[:MAX_ASK_CHARS]
+    data = answerer.ask(cut).to_json()
+    data["question"] = cut
+    if len(question) > MAX_ASK_CHARS:
+        data["question_truncated"] = len(question)
+    return data
+
+
 def _print_answer(answer: Any, as_json: bool) -> None:
     from index.reply import render_text
 
     if as_json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
     else:
         print(render_text(answer), flush=True)
 
@@ -64,19 +88,41 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("empty question: ask something, or give no argument to read questions from stdin")
     answerer = _open_answerer(settings)
     if question:
-        _print_answer(answerer.ask(question), args.json)
+        if args.json:
+            _print_answer(_answer_json(answerer, question), True)
+        else:
+            _print_answer(answerer.ask(question[:MAX_ASK_CHARS]), False)
         return 0
-    # Batch mode: one question a line on stdin, one JSON object a line on stdout.
-    for line in sys.stdin:
-        line = line.rstrip("\n").strip()
+    return ask_lines(answerer, sys.stdin, sys.stdout)
+
+
+def ask_lines(answerer: Any, stdin: Any, stdout: Any) -> int:
+    """Batch mode: exactly one JSON object a line out for each line in, so outputs line up with inputs.
+
+    A blank line gets ``{"error": …}``; the exit status is 0 when at least one line was answered (or
+    none came), 1 when every line was an error."""
+    answered = errors = 0
+    for n, raw in enumerate(stdin, start=1):
+        line = raw.rstrip("\n").strip()
         if not line:
-            continue
-        print(json.dumps(answerer.ask(line).to_json(), ensure_ascii=False), flush=True)
-    return 0
+            out: dict[str, Any] = {"error": "empty question", "line": n}
+        else:
+            try:
+                out = _answer_json(answerer, line)
+            except Exception as exc:  # noqa: BLE001 - one bad line must not lose the others' answers
+                log.warning("line %d could not be answered: %s", n, exc)
+                out = {"error": f"{type(exc).__name__}: {exc}", "line": n}
+        if "error" in out:
+            errors += 1
+        else:
+            answered += 1
+        print(json.dumps(out, ensure_ascii=False), file=stdout, flush=True)
+    return 1 if errors and not answered else 0
 
 
 def chat_loop(answerer: Any, stdin: Any = None, stdout: Any = None, lang: str = "en") -> int:
-    """The console chat: a prompt, a question, the reply as plain text; ``/quit`` or end of input ends it."""
+    """The console chat: a prompt, a question, the reply as plain text. ``/help``, ``/new`` and ``/quit``
+    (or end of input) are commands, never searched as questions."""
     from index.reply import render_text, texts
 
     stdin = stdin or sys.stdin
@@ -92,9 +138,19 @@ def chat_loop(answerer: Any, stdin: Any = None, stdout: Any = None, lang: str = 
         question = line.strip()
         if not question:
             continue
-        if question.lower() in ("/quit", "/exit", "quit", "exit", "/q"):
+        command = question.lower().split()[0]
+        if command in ("/quit", "/exit", "quit", "exit", "/q"):
             break
-        answer = answerer.ask(question)
+        if command.startswith("/"):
+            if command in ("/help", "/start", "/?"):
+                reply = f"{CHAT_HELP['en']}\n{CHAT_HELP['th']}"
+            elif command == "/new":
+                reply = f"{CHAT_NEW['en']} {CHAT_NEW['th']}"
+            else:
+                reply = f"{CHAT_UNKNOWN['en'].format(cmd=command)}\n{CHAT_UNKNOWN['th'].format(cmd=command)}"
+            print(reply, file=stdout, flush=True)
+            continue
+        answer = answerer.ask(question[:MAX_ASK_CHARS])
         print(render_text(answer), file=stdout, flush=True)
         if not interactive:
             print("", file=stdout, flush=True)
@@ -113,12 +169,20 @@ def demo_source() -> Path:
 
 
 def demo_settings(settings: Settings, data_dir: Path | None = None) -> Settings:
-    """The demo's settings: its own data folder and the demo model (offline copy when present)."""
-    from thaigov_qa.settings import demo_model
+    """The demo's settings: its own data folder, the model its index records (else the demo model: the
+    offline copy when present), and int8 ONNX passages unless ``EMBEDDING_BACKEND`` is set.
 
+    Why int8 passages: the first run is mostly embedding the sample (2,061 chunks); int8 ONNX does it
+    in well under half torch's time, and the export is cached under the demo's folder
+    (``EXPORT_CACHE_DIR`` unless set), so later runs load it in a second."""
+    from thaigov_qa.settings import demo_model, recorded_model
+
+    folder = Path(data_dir or DEMO_DATA_DIR)
     # A fresh object, not model_copy: derived paths (db_path, index_dir) are cached per instance.
     values = settings.model_dump()
-    values.update(data_dir=Path(data_dir or DEMO_DATA_DIR), embedding_model=demo_model())
+    values.update(data_dir=folder, embedding_model=recorded_model(folder) or demo_model())
+    if "embedding_backend" not in settings.model_fields_set:
+        values.update(embedding_backend="onnx-int8")
     return type(settings)(_env_file=None, **values)
 
 
@@ -140,9 +204,21 @@ def ensure_demo_index(settings: Settings, source: Path | None = None, progress: 
     return Answerer(searcher, settings)
 
 
+def demo_closing(data_dir: Path) -> str:
+    """The demo's last lines: how to keep asking on its index, in English and Thai."""
+    folder = str(data_dir) if Path(data_dir).is_absolute() else f"./{data_dir}"
+    return (
+        f'\nKeep asking:  DATA_DIR={folder} thaigov-qa chat   (or: DATA_DIR={folder} thaigov-qa ask "…")\n'
+        f"ถามต่อ:  DATA_DIR={folder} thaigov-qa chat"
+    )
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from thaigov_qa.cli import UserError
 
+    question = " ".join(args.question).strip() if args.question else DEMO_QUESTION
+    if not question:
+        raise UserError('empty question: give the demo a question, or none for "' + DEMO_QUESTION + '"')
     dsettings = demo_settings(settings, args.data_dir)
     source = Path(args.source) if args.source else None
     if source is not None and not source.exists():
@@ -150,8 +226,11 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     answerer = ensure_demo_index(dsettings, source, progress=not args.json)
     if args.chat:
         return chat_loop(answerer)
-    question = " ".join(args.question).strip() if args.question else DEMO_QUESTION
-    _print_answer(answerer.ask(question or DEMO_QUESTION), args.json)
+    if args.json:
+        _print_answer(_answer_json(answerer, question), True)
+        return 0
+    _print_answer(answerer.ask(question[:MAX_ASK_CHARS]), False)
+    print(demo_closing(dsettings.data_dir), flush=True)
     return 0
 
 

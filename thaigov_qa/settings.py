@@ -7,6 +7,8 @@ that is what an admin writes by hand.
 
 from __future__ import annotations
 
+import io
+import json
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -131,16 +133,72 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings; a bad value raises :class:`SettingsError` with one line naming the setting."""
+def check_env_file(path: Path) -> None:
+    """A ``.env`` that is not UTF-8, or has a line that is not ``NAME=value``, is a :class:`SettingsError`
+    naming the file and line (python-dotenv would raise a traceback, or log and skip the line)."""
+    if not path.is_file():
+        return
+    data = path.read_bytes()
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SettingsError(f"{path}: line {line}: not UTF-8 text (save the file as UTF-8)") from None
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise SettingsError(
+                f"{path}: line {binding.original.line}: cannot parse it (expected NAME=value, or a # comment)"
+            )
+
+
+def recorded_model(data_dir: Path) -> str | None:
+    """The embedding model recorded in the live index generation of ``data_dir``, if there is one."""
+    index_dir = Path(data_dir) / "index"
+    try:
+        live = int((index_dir / "CURRENT").read_text(encoding="utf-8").strip())
+        manifest = json.loads((index_dir / f"{live:06d}" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    model = manifest.get("model") if isinstance(manifest, dict) else None
+    return model if isinstance(model, str) and model else None
+
+
+def with_index_model(settings: Settings) -> Settings:
+    """When ``EMBEDDING_MODEL`` is not set (environment or ``.env``), the model the live index was built
+    with: an index remembers its model, so ``DATA_DIR=./var-demo thaigov-qa ask`` needs nothing else."""
+    if "embedding_model" in settings.model_fields_set:
+        return settings
+    model = recorded_model(settings.data_dir)
+    if not model or model == settings.embedding_model:
+        return settings
+    values = settings.model_dump()
+    values.update(embedding_model=model)
+    # A fresh object, not model_copy: derived paths are cached per instance; the new one keeps the
+    # field unset-by-user so a later rebuild elsewhere is still followed.
+    fresh = type(settings)(_env_file=None, **values)
+    fresh.__pydantic_fields_set__.discard("embedding_model")
+    return fresh
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value raises :class:`SettingsError` with one line naming the setting.
+
+    The ``.env`` file is checked first (encoding, syntax); the embedding model defaults to the one the
+    live index records (:func:`with_index_model`)."""
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    if isinstance(env_file, str | Path):
+        check_env_file(Path(env_file))
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             name = str(err["loc"][0]).upper() if err["loc"] else "?"
             problems.append(f"{name}: {err['msg']}")
         raise SettingsError("bad setting " + "; ".join(problems)) from None
+    return with_index_model(settings)
 
 
 def demo_model() -> str:
