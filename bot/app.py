@@ -40,7 +40,6 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -50,7 +49,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import logsafe
+from bot import logsafe, ops
+from bot.busy import Busy, busy_text
 from bot.format import (
     MORE_PREFIX,
     clean_text,
@@ -63,6 +63,7 @@ from bot.format import (
 )
 from bot.messages import ALERT_COMMANDS, COMMANDS, text, user_lang
 from bot.ratelimit import RateLimiter
+from bot.sending import RetryingRateLimiter
 from bot.service import IndexUnavailable, QAService
 from thaigov_qa.settings import Settings
 
@@ -260,9 +261,12 @@ class QABot:
         within = None if in_group else self._scope_of(user.id)
         try:
             async with self._typing(update):
-                answer = await asyncio.to_thread(self.service.ask, question, within)
+                answer = await self.service.gate.run(self.service.ask, question, within)
         except IndexUnavailable as exc:
             await self._index_problem(update, exc)
+            return
+        except Busy:
+            await self._send(message, esc(busy_text(lang)), quote=in_group)
             return
         body = getattr(answer, "reply", "") or _render_html(answer)
         if note:
@@ -620,7 +624,7 @@ def build_application(settings: Settings, service: QAService | None = None) -> A
                 parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW, allow_sending_without_reply=True
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RetryingRateLimiter(max_retries=3))
         .concurrent_updates(True)
         .build()
     )
@@ -636,6 +640,7 @@ def build_application(settings: Settings, service: QAService | None = None) -> A
     application.add_handler(CommandHandler("reindex", qa.cmd_reindex, filters=new_message))
     application.add_handler(CallbackQueryHandler(qa.on_more_sources, pattern=f"^{MORE_PREFIX}"))
     qa.alerts_installed = _install_alerts(application, settings)
+    ops.install(application, settings)
     # Added after every command handler (alerts' included), so they only see what nothing else took.
     application.add_handler(
         MessageHandler(new_message & private & filters.TEXT & ~filters.COMMAND, qa.on_private_text)
@@ -717,6 +722,8 @@ async def serve(
 
     Secrets are masked in every log line for the whole run (``bot.logsafe``), whoever logs them.
     """
+    # Before the redaction filter, which formats messages: then the update data is gone from the args.
+    hidden = None if settings.log_questions else logsafe.hide_update_data()
     redaction = logsafe.install(
         [settings.telegram_bot_token.get_secret_value(), settings.webhook_secret.get_secret_value()]
     )
@@ -728,14 +735,18 @@ async def serve(
             await on_startup(application)
             await application.start()
             try:
-                await start_updater(application, settings, poll_timeout)
+                mode = await start_updater(application, settings, poll_timeout)
+                await ops.started(application, settings, application.bot_data["qa"].service, mode)
                 if ready is not None:
                     ready.set()
                 await stop.wait()
             finally:
+                await ops.stopped(application)
                 if application.updater is not None and application.updater.running:
                     await application.updater.stop()
                 await application.stop()
     finally:
         logsafe.uninstall(redaction)
+        if hidden is not None:
+            logsafe.uninstall(hidden)
         logsafe.restore(quieted)

@@ -90,6 +90,23 @@ class Settings(BaseSettings):
     alert_poll_minutes: float = Field(10.0, gt=0)
     realert_on_edit: bool = False
 
+    # --- operating the bot (docs/DEPLOY.md) ---------------------------------------------------
+    # Prometheus metrics (and /healthz) on this port; 0 = off. METRICS_LISTEN: the address it binds.
+    metrics_port: int = Field(0, ge=0, le=65535)
+    metrics_listen: str = "127.0.0.1"
+    # Answers computed at once; a question that cannot start within BUSY_SECONDS gets "busy, try again".
+    answer_workers: int = Field(4, ge=1, le=64)
+    busy_seconds: float = Field(5.0, gt=0)
+    # Operator alerts to TELEGRAM_ADMIN_IDS: a feed failing this long, the newest indexed release older
+    # than INDEX_STALE_DAYS (only when feeds, watched folders or CORPUS_SOURCES keep it fresh; 0 = off),
+    # less than DISK_MIN_FREE_PERCENT free under DATA_DIR. Checked every OPS_CHECK_MINUTES, repeated
+    # at most every OPS_REALERT_HOURS while the problem lasts.
+    feed_alert_hours: float = Field(6.0, gt=0)
+    index_stale_days: float = Field(3.0, ge=0)
+    disk_min_free_percent: float = Field(10.0, ge=0, le=100)
+    ops_check_minutes: float = Field(15.0, gt=0)
+    ops_realert_hours: float = Field(24.0, gt=0)
+
     @field_validator("export_cache_dir", mode="before")
     @classmethod
     def _empty_path(cls, value: object) -> object:
