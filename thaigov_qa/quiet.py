@@ -34,18 +34,23 @@ class TqdmHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def setup_logging(verbosity: int) -> None:
-    """Root logging on standard error: WARNING by default, INFO with ``-v``, DEBUG with ``-vv``."""
-    level = LEVELS.get(verbosity, logging.DEBUG)
-    handler = TqdmHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(level)
+    """Root logging on standard error: WARNING by default, INFO with ``-v``, DEBUG with ``-vv``.
+
+    Like ``logging.basicConfig``, it leaves a logging set-up made by someone else alone (a test runner
+    calling ``main``, a program embedding the package) and only quiets the libraries then."""
     # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     quiet_transformers(verbosity)
+    root = logging.getLogger()
+    ours = [h for h in root.handlers if isinstance(h, TqdmHandler)]
+    if root.handlers and not ours:
+        return
+    for old in ours:
+        root.removeHandler(old)
+    handler = TqdmHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(LEVELS.get(verbosity, logging.DEBUG))
 
 
 def quiet_transformers(verbosity: int = 0) -> None:
