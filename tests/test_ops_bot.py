@@ -209,3 +209,23 @@ async def test_operators_told_of_a_failing_feed_and_a_full_disk_once(
     assert feed in texts and "3.0 hours" in texts and "HTTP 503" in texts
     assert "nearly full" in texts and "พื้นที่ดิสก์" in texts
     assert "fine.xml" not in texts
+
+
+def test_stale_index_told_only_when_sources_should_keep_it_fresh(tmp_path: Path) -> None:
+    from bot.ops_alerts import OpsAlerts
+
+    gen = tmp_path / "var" / "index" / "000002"
+    gen.mkdir(parents=True)
+    (gen / "manifest.json").write_text('{"newest_date": "2026-01-01"}')
+    (gen.parent / "CURRENT").write_text("2\n")
+    now = time.mktime((2026, 1, 10, 12, 0, 0, 0, 0, 0))
+    base = {"data_dir": tmp_path / "var", "disk_min_free_percent": 0.0, "_env_file": None}
+    assert OpsAlerts(Settings(**base)).problems(now) == []  # nothing should have kept it fresh
+    ops = OpsAlerts(Settings(**base, corpus_sources=["/srv/corpus"], ops_realert_hours=1.0))
+    [problem] = ops.problems(now)
+    assert problem.key == "stale-index" and "2026-01-01" in problem.en and "9 days" in problem.en
+    assert ops.due([problem], now) == [problem]
+    assert ops.due([problem], now + 60) == []  # not again within OPS_REALERT_HOURS
+    assert ops.due([problem], now + 3601) == [problem]
+    assert ops.due([], now + 3700) == [] and ops.told == {}  # cleared: forgotten
+    assert OpsAlerts(Settings(**base, corpus_sources=["x"], index_stale_days=10)).problems(now) == []
