@@ -34,7 +34,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -45,13 +44,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import asking, commands, conversation, feedback, inline, logsafe
+from bot import asking, commands, conversation, feedback, inline, logsafe, ops
 from bot.asking import CachedAnswer
 from bot.feedback_store import FeedbackStore
 from bot.format import MORE_PREFIX, esc, split_html
 from bot.messages import text, user_lang
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import RateLimiter
+from bot.sending import RetryingRateLimiter
 from bot.service import IndexUnavailable, QAService
 from thaigov_qa.settings import Settings
 
@@ -313,7 +313,7 @@ def build_application(settings: Settings, service: QAService | None = None) -> A
                 parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW, allow_sending_without_reply=True
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RetryingRateLimiter(max_retries=3))
         .concurrent_updates(True)
         .persistence(SQLitePersistence(settings.db_path))
         .build()
@@ -355,6 +355,7 @@ def _add_handlers(application: Application, qa: QABot, settings: Settings) -> No
     )
     application.add_handler(InlineQueryHandler(inline.on_inline_query))
     qa.alerts_installed = _install_alerts(application, settings)
+    ops.install(application, settings)
     # Added after every command handler (alerts' included), so they only see what nothing else took.
     application.add_handler(
         MessageHandler(new_message & private & filters.TEXT & ~filters.COMMAND, asking.on_private_text)
@@ -423,6 +424,8 @@ async def serve(
 
     Secrets are masked in every log line for the whole run (``bot.logsafe``), whoever logs them.
     """
+    # Before the redaction filter, which formats messages: then the update data is gone from the args.
+    hidden = None if settings.log_questions else logsafe.hide_update_data()
     redaction = logsafe.install(
         [settings.telegram_bot_token.get_secret_value(), settings.webhook_secret.get_secret_value()]
     )
@@ -434,14 +437,18 @@ async def serve(
             await on_startup(application)
             await application.start()
             try:
-                await start_updater(application, settings, poll_timeout)
+                mode = await start_updater(application, settings, poll_timeout)
+                await ops.started(application, settings, application.bot_data["qa"].service, mode)
                 if ready is not None:
                     ready.set()
                 await stop.wait()
             finally:
+                await ops.stopped(application)
                 if application.updater is not None and application.updater.running:
                     await application.updater.stop()
                 await application.stop()
     finally:
         logsafe.uninstall(redaction)
+        if hidden is not None:
+            logsafe.uninstall(hidden)
         logsafe.restore(quieted)

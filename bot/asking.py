@@ -26,6 +26,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.busy import Busy, busy_text
 from bot.conversation import converse, remember_turn
 from bot.feedback import answer_keyboard, store_of, without_prefix
 from bot.feedback_store import new_key
@@ -161,12 +162,15 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     try:
         async with typing(update):
             if scope is not None:
-                answer, context_note = await asyncio.to_thread(qa.service.ask, question, scope), ""
+                answer, context_note = await qa.service.gate.run(qa.service.ask, question, scope), ""
             else:
                 minutes = qa.settings.conversation_minutes
                 answer, turn, context_note = await converse(update, context, question, minutes)
     except IndexUnavailable as exc:
         await qa._index_problem(update, exc)
+        return
+    except Busy:
+        await qa._send(message, esc(busy_text(lang)), quote=in_group)
         return
     body = note + (f"<i>{esc(context_note)}</i>\n" if context_note else "") + render_html(answer)
     log.info(

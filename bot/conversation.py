@@ -18,7 +18,6 @@ Where a turn lives:
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -96,7 +95,7 @@ async def converse(
 
     qa = context.bot_data["qa"]
     previous = previous_turn(update, context) if minutes > 0 else None
-    result = await asyncio.to_thread(qa.service.converse, question, previous, minutes * 60)
+    result = await qa.service.gate.run(qa.service.converse, question, previous, minutes * 60)
     answer = result.answer
     lang = preferred_lang(update, context)
     if lang and getattr(answer, "lang", lang) != lang:

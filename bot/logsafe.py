@@ -71,7 +71,47 @@ def install(secrets: Iterable[str], logger: logging.Logger | None = None) -> Red
     return flt
 
 
-def uninstall(flt: RedactingFilter, logger: logging.Logger | None = None) -> None:
+HIDDEN = "<update data hidden: LOG_QUESTIONS=false>"
+
+
+class UpdateDataFilter(logging.Filter):
+    """Hides the raw updates python-telegram-bot puts in its own log lines.
+
+    Why: when it cannot parse a batch of updates it logs the whole batch (question texts, user ids) at
+    CRITICAL ("Error while parsing updates! Received data was …"), which no level setting holds back.
+    A record from a ``telegram`` logger whose arguments carry update data (a dict, a list, or a long
+    string) keeps its message but not those arguments, and its traceback loses the exception's text,
+    which may quote a value; with ``LOG_QUESTIONS=true`` this filter is not installed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("telegram") or not record.args:
+            return True
+        args = record.args if isinstance(record.args, tuple) else (record.args,)
+        if not any(isinstance(a, dict | list | tuple) or (isinstance(a, str) and len(a) > 200) for a in args):
+            return True
+        try:
+            record.msg = str(record.msg) % tuple(HIDDEN for _ in args)
+        except (TypeError, ValueError):
+            record.msg = f"{record.msg} {HIDDEN}"
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            record.exc_text = f"Traceback (most recent call last):\n{frames}{type(exc).__name__}: {HIDDEN}"
+            record.exc_info = None
+        return True
+
+
+def hide_update_data(logger: logging.Logger | None = None) -> UpdateDataFilter:
+    """Add an :class:`UpdateDataFilter` to every handler of ``logger`` (root by default). Install it
+    before :func:`install`, whose filter formats the message (after that the arguments are gone)."""
+    flt = UpdateDataFilter()
+    for handler in (logger or logging.getLogger()).handlers:
+        handler.addFilter(flt)
+    return flt
+
+
+def uninstall(flt: logging.Filter, logger: logging.Logger | None = None) -> None:
     for handler in (logger or logging.getLogger()).handlers:
         handler.removeFilter(flt)
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.busy import AnswerGate
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class QAService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.counters = Counters()
+        #: Answers at once, and "busy" for a question that cannot start in time (bot.busy).
+        self.gate = AnswerGate(settings.answer_workers, settings.busy_seconds)
         self._lock = threading.Lock()
         self._searcher: Any = None
         self._answerer: Any = None

@@ -37,6 +37,7 @@ from index.embedding import Embedder, EmbeddingCache, embed_missing, text_sha
 from index.lock import IndexLocked, writer_lock
 from index.postings import Postings, compile_generation, token_rows
 from index.vectors import VectorIndex
+from thaigov_qa.schema import INDEX_SCHEMA
 from thaigov_qa.settings import Settings
 
 __all__ = ["BuildReport", "IndexLocked", "apply_releases", "build_index", "update_index", "index_releases"]
@@ -425,6 +426,7 @@ def _index_locked(
         generation,
         {
             "generation": generation,
+            "schema": INDEX_SCHEMA,
             "model": embedder.model_id,
             "backend": embedder.backend,
             "dim": vectors.dim,

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from thaigov_qa.quiet import quiet_libraries
+
 log = logging.getLogger(__name__)
 
 #: Bump when the exported graph or its files change, so that old caches are not reused.
@@ -108,9 +110,11 @@ def ensure_export(model: str, data_dir: Path, quantized: bool) -> Path:
     fp32 = target / "model.onnx"
     int8 = target / f"model-int8-{QUANT_TAG}.onnx"
     if not (fp32.is_file() and (target / "tokenizer.json").is_file()):
-        _export_fp32(model, target)
+        with quiet_libraries():  # torch.onnx's TracerWarnings mean nothing to a user
+            _export_fp32(model, target)
     if quantized and not int8.is_file():
-        _quantize(fp32, int8)
+        with quiet_libraries():  # the quantiser's per-tensor notices and advice
+            _quantize(fp32, int8)
     return int8 if quantized else fp32
 
 

@@ -22,6 +22,7 @@ from index import lexical, store
 from index.embedding import Embedder, model_id
 from index.postings import Postings
 from index.vectors import VectorIndex, set_search_threads
+from thaigov_qa.schema import SchemaError, check_generation
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,10 @@ class IndexReader:
             generation = _Generation(settings.index_dir, live)
         except (OSError, ValueError, RuntimeError) as exc:
             raise IndexCorrupt(f"the index generation {live} cannot be read ({exc}): rebuild it") from exc
+        try:
+            check_generation(generation.manifest, str(live))
+        except SchemaError as exc:
+            raise IndexCorrupt(str(exc)) from None
         _check_model(generation.manifest, settings)
         return generation
 

@@ -189,7 +189,11 @@ class _Failure:
     times: int
 
 
+#: ``FakeBotAPI.fail(method, RESET)``: drop the connection without answering.
+RESET = 0
+
 _DEFAULT_DESCRIPTIONS = {
+    RESET: "connection reset",
     400: "Bad Request: chat not found",
     403: "Forbidden: bot was blocked by the user",
     404: "Not Found",
@@ -279,7 +283,10 @@ class FakeBotAPI:
         retry_after: int | None = None,
         times: int = 1,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 gets ``retry_after``)."""
+        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 gets ``retry_after``).
+
+        ``status=RESET`` (0) closes the connection without a response instead, as a reset connection
+        does (the client sees ``httpx.RemoteProtocolError``/``ReadError``: a ``NetworkError``)."""
         if status == 429 and retry_after is None:
             retry_after = 1
         text = description or _DEFAULT_DESCRIPTIONS.get(status, "Error").format(retry_after=retry_after)
@@ -541,6 +548,12 @@ class FakeBotAPI:
             failure.times -= 1
             if failure.times <= 0:
                 failures.pop(0)
+            if failure.status == RESET:
+                self.calls.append(Call(method, params, status=RESET))
+                self._spawn_notify()
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=500)  # never written: the connection is gone
             extra = {"retry_after": failure.retry_after} if failure.retry_after else None
             return self._error(method, params, failure.status, failure.description, extra)
         handler = getattr(self, f"_m_{method}", None)

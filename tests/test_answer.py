@@ -164,8 +164,9 @@ def test_ask_command_json_and_stdin_batch(
     )
     assert _ask(_args(question=[], json=True), settings) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
-    first, second = (json.loads(line) for line in lines)
+    assert len(lines) == 3  # one line out per line in (issue 17): the blank one gets an error
+    first, blank, second = (json.loads(line) for line in lines)
+    assert blank == {"error": "empty question", "line": 2}
     assert first["found"] and not second["found"] and second["lang"] == "th"
 
 

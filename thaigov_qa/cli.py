@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from thaigov_qa.quiet import setup_logging
+from thaigov_qa.schema import SchemaError, check_schema
 from thaigov_qa.settings import Settings, SettingsError, load_settings
 
 #: A subcommand handler: takes the parsed arguments and the settings, returns the exit status.
@@ -44,27 +45,29 @@ def build_parser() -> argparse.ArgumentParser:
         prog="thaigov-qa",
         description="Answer Thai or English questions about Thai government press releases.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on standard error")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="more logging on standard error: -v INFO, -vv DEBUG (default: warnings and errors only)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    register_parts(sub, ("corpus.cli", "index.cli", "bot.cli"))
+    register_parts(sub, ("corpus.cli", "index.cli", "bot.cli", "thaigov_qa.ops_cli"))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(args.verbose)
     try:
         settings = load_settings()
+        if getattr(args, "uses_data_dir", True):
+            check_schema(settings)
         handler: Handler = args.handler
         return handler(args, settings)
-    except (SettingsError, UserError) as exc:
+    except (SettingsError, SchemaError, UserError) as exc:
         print(f"thaigov-qa: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

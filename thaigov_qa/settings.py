@@ -7,6 +7,8 @@ that is what an admin writes by hand.
 
 from __future__ import annotations
 
+import io
+import json
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -92,6 +94,23 @@ class Settings(BaseSettings):
     alert_poll_minutes: float = Field(10.0, gt=0)
     realert_on_edit: bool = False
 
+    # --- operating the bot (docs/DEPLOY.md) ---------------------------------------------------
+    # Prometheus metrics (and /healthz) on this port; 0 = off. METRICS_LISTEN: the address it binds.
+    metrics_port: int = Field(0, ge=0, le=65535)
+    metrics_listen: str = "127.0.0.1"
+    # Answers computed at once; a question that cannot start within BUSY_SECONDS gets "busy, try again".
+    answer_workers: int = Field(4, ge=1, le=64)
+    busy_seconds: float = Field(5.0, gt=0)
+    # Operator alerts to TELEGRAM_ADMIN_IDS: a feed failing this long, the newest indexed release older
+    # than INDEX_STALE_DAYS (only when feeds, watched folders or CORPUS_SOURCES keep it fresh; 0 = off),
+    # less than DISK_MIN_FREE_PERCENT free under DATA_DIR. Checked every OPS_CHECK_MINUTES, repeated
+    # at most every OPS_REALERT_HOURS while the problem lasts.
+    feed_alert_hours: float = Field(6.0, gt=0)
+    index_stale_days: float = Field(3.0, ge=0)
+    disk_min_free_percent: float = Field(10.0, ge=0, le=100)
+    ops_check_minutes: float = Field(15.0, gt=0)
+    ops_realert_hours: float = Field(24.0, gt=0)
+
     @field_validator("export_cache_dir", mode="before")
     @classmethod
     def _empty_path(cls, value: object) -> object:
@@ -135,16 +154,72 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings; a bad value raises :class:`SettingsError` with one line naming the setting."""
+def check_env_file(path: Path) -> None:
+    """A ``.env`` that is not UTF-8, or has a line that is not ``NAME=value``, is a :class:`SettingsError`
+    naming the file and line (python-dotenv would raise a traceback, or log and skip the line)."""
+    if not path.is_file():
+        return
+    data = path.read_bytes()
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SettingsError(f"{path}: line {line}: not UTF-8 text (save the file as UTF-8)") from None
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise SettingsError(
+                f"{path}: line {binding.original.line}: cannot parse it (expected NAME=value, or a # comment)"
+            )
+
+
+def recorded_model(data_dir: Path) -> str | None:
+    """The embedding model recorded in the live index generation of ``data_dir``, if there is one."""
+    index_dir = Path(data_dir) / "index"
+    try:
+        live = int((index_dir / "CURRENT").read_text(encoding="utf-8").strip())
+        manifest = json.loads((index_dir / f"{live:06d}" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    model = manifest.get("model") if isinstance(manifest, dict) else None
+    return model if isinstance(model, str) and model else None
+
+
+def with_index_model(settings: Settings) -> Settings:
+    """When ``EMBEDDING_MODEL`` is not set (environment or ``.env``), the model the live index was built
+    with: an index remembers its model, so ``DATA_DIR=./var-demo thaigov-qa ask`` needs nothing else."""
+    if "embedding_model" in settings.model_fields_set:
+        return settings
+    model = recorded_model(settings.data_dir)
+    if not model or model == settings.embedding_model:
+        return settings
+    values = settings.model_dump()
+    values.update(embedding_model=model)
+    # A fresh object, not model_copy: derived paths are cached per instance; the new one keeps the
+    # field unset-by-user so a later rebuild elsewhere is still followed.
+    fresh = type(settings)(_env_file=None, **values)
+    fresh.__pydantic_fields_set__.discard("embedding_model")
+    return fresh
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value raises :class:`SettingsError` with one line naming the setting.
+
+    The ``.env`` file is checked first (encoding, syntax); the embedding model defaults to the one the
+    live index records (:func:`with_index_model`)."""
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    if isinstance(env_file, str | Path):
+        check_env_file(Path(env_file))
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             name = str(err["loc"][0]).upper() if err["loc"] else "?"
             problems.append(f"{name}: {err['msg']}")
         raise SettingsError("bad setting " + "; ".join(problems)) from None
+    return with_index_model(settings)
 
 
 def demo_model() -> str:

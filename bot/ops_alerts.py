@@ -1,0 +1,168 @@
+"""Operator alerts: the admins (``TELEGRAM_ADMIN_IDS``) hear in Telegram when something needs them.
+
+Three conditions, checked every ``OPS_CHECK_MINUTES``:
+
+* a feed (or watched folder) has failed for ``FEED_ALERT_HOURS``: new releases are not coming in;
+* the newest indexed release is older than ``INDEX_STALE_DAYS`` (only when feeds, watched folders or
+  ``CORPUS_SOURCES`` are meant to keep it fresh): the ``index update`` timer or the poller is stuck;
+* less than ``DISK_MIN_FREE_PERCENT`` is free under ``DATA_DIR``: the next build may fail half-way.
+
+Why in Telegram: it is the one channel every deployment of this bot already has. Each condition is
+sent once, then again at most every ``OPS_REALERT_HOURS`` while it lasts; once it clears it is
+forgotten, so a new occurrence is told at once. Admins' languages are unknown: Thai and English both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.format import esc
+from bot.health import live_generation
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One condition: ``key`` identifies it across checks, the texts say it (HTML-escaped already)."""
+
+    key: str
+    th: str
+    en: str
+
+    def html(self) -> str:
+        return f"⚠️ <b>ThaiGov QA</b>\n{self.th}\n\n{self.en}"
+
+
+def failing_sources(db_path: Path, hours: float, now: float, seen: dict[str, float]) -> list[Problem]:
+    """Sources whose last success (or, never successful, our first sight of their failing) is older
+    than ``hours`` while they still fail. ``seen`` remembers first sightings between checks."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = conn.execute("SELECT source, failures, last_ok, last_error FROM source_state").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    problems = []
+    failing = {source for source, failures, _, _ in rows if failures}
+    for gone in set(seen) - failing:
+        del seen[gone]
+    for source, failures, last_ok, error in rows:
+        if not failures:
+            continue
+        since = float(last_ok) if last_ok else seen.setdefault(source, now)
+        if now - since < hours * 3600:
+            continue
+        n = round((now - since) / 3600, 1)
+        reason = esc(str(error or "?")[:200])
+        problems.append(
+            Problem(
+                f"feed:{source}",
+                f"แหล่งข่าว <code>{esc(source)}</code> อ่านไม่ได้มา {n} ชั่วโมงแล้ว ({failures} ครั้ง): {reason}",
+                f"The source <code>{esc(source)}</code> has failed for {n} hours"
+                f" ({failures} tries): {reason}",
+            )
+        )
+    return problems
+
+
+def stale_index(settings: Settings, now: float) -> list[Problem]:
+    """The newest indexed release is older than ``INDEX_STALE_DAYS`` while sources should add more."""
+    fed = settings.release_feeds or settings.watch_dirs or settings.corpus_sources
+    if not settings.index_stale_days or not fed:
+        return []
+    live = live_generation(settings.index_dir)
+    if live is None:
+        return []
+    try:
+        manifest = json.loads((settings.index_dir / f"{live:06d}" / "manifest.json").read_text("utf-8"))
+        newest = dt.date.fromisoformat(str(manifest.get("newest_date") or "")[:10])
+    except (OSError, ValueError):
+        return []
+    age = (dt.datetime.fromtimestamp(now, dt.UTC).date() - newest).days
+    if age <= settings.index_stale_days:
+        return []
+    return [
+        Problem(
+            "stale-index",
+            f"ข่าวล่าสุดในดัชนีลงวันที่ {newest} ({age} วันก่อน): ตรวจสอบ <code>index update</code> และแหล่งข่าว",
+            f"The newest indexed release is from {newest} ({age} days ago): check <code>index update</code> "
+            "and the sources",
+        )
+    ]
+
+
+def disk_nearly_full(settings: Settings) -> list[Problem]:
+    folder = Path(settings.data_dir)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    usage = shutil.disk_usage(folder)
+    free = 100.0 * usage.free / usage.total if usage.total else 100.0
+    if free >= settings.disk_min_free_percent:
+        return []
+    gb = usage.free / 1e9
+    return [
+        Problem(
+            "disk",
+            f"พื้นที่ดิสก์ของ <code>{esc(settings.data_dir)}</code> เหลือ {free:.1f}% ({gb:.1f} GB)",
+            f"The disk of <code>{esc(settings.data_dir)}</code> is nearly full:"
+            f" {free:.1f}% free ({gb:.1f} GB)",
+        )
+    ]
+
+
+class OpsAlerts:
+    """The periodic check and what was already told (see the module docstring)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.told: dict[str, float] = {}
+        self.first_failing: dict[str, float] = {}
+
+    def problems(self, now: float | None = None) -> list[Problem]:
+        now = time.time() if now is None else now
+        s = self.settings
+        found = failing_sources(s.db_path, s.feed_alert_hours, now, self.first_failing)
+        found += stale_index(s, now)
+        found += disk_nearly_full(s)
+        return found
+
+    def due(self, problems: list[Problem], now: float) -> list[Problem]:
+        """The problems to send now; cleared ones are forgotten."""
+        current = {p.key for p in problems}
+        for key in set(self.told) - current:
+            del self.told[key]
+        again = self.settings.ops_realert_hours * 3600
+        out = [p for p in problems if now - self.told.get(p.key, -again) >= again]
+        for p in out:
+            self.told[p.key] = now
+        return out
+
+    async def check(self, bot: Any) -> list[Problem]:
+        """One check: send what is due to every admin; returns what was sent."""
+        import asyncio
+
+        from telegram.error import TelegramError
+
+        now = time.time()
+        problems = await asyncio.to_thread(self.problems, now)
+        due = self.due(problems, now)
+        for problem in due:
+            log.warning("operator alert: %s", problem.key)
+            for admin in self.settings.telegram_admin_ids:
+                try:
+                    await bot.send_message(admin, problem.html(), parse_mode="HTML")
+                except TelegramError as exc:
+                    log.warning("could not alert an admin: %s", type(exc).__name__)
+        return due

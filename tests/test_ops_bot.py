@@ -1,0 +1,231 @@
+"""The running bot's operations side, end to end against the fake Bot API (tests/fake_bot_api.py).
+
+The real bot (``bot.app.serve``) runs over real HTTP; no index is needed for what these tests look at
+(the send path, the logs, /healthz, /metrics, the busy notice, operator alerts), so each starts in a
+second or two: a question is answered "no index yet", which is a reply like any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.alerts_store import AlertStore
+from bot.app import serve
+from bot.busy import BUSY_TEXT
+from bot.logsafe import HIDDEN
+from bot.service import QAService
+from tests.fake_bot_api import RESET, FakeBotAPI
+from thaigov_qa.settings import SHARED_MODEL, Settings
+
+ADMIN = 77
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _settings(tmp_path: Path, api: FakeBotAPI, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": tmp_path / "var",
+        "embedding_model": str(SHARED_MODEL),
+        "telegram_bot_token": SecretStr(api.token),
+        "telegram_base_url": api.base_url,
+        "telegram_admin_ids": [ADMIN],
+        "log_questions": False,
+        "disk_min_free_percent": 0.0,
+    }
+    values.update(overrides)
+    if isinstance(values.get("webhook_secret"), str):
+        values["webhook_secret"] = SecretStr(values["webhook_secret"])
+    return Settings(_env_file=None, **values)
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, service: QAService | None = None) -> AsyncIterator[QAService]:
+    """``bot.app.serve`` for the ``with`` block; yields the service it uses."""
+    service = service or QAService(settings)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop, service=service, ready=ready, poll_timeout=1))
+    waiter = asyncio.create_task(ready.wait())
+    done, _ = await asyncio.wait({task, waiter}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        waiter.cancel()
+        task.result()
+    assert ready.is_set(), "the bot did not start within 60 s"
+    try:
+        yield service
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+def _sent(api: FakeBotAPI, chat_id: int) -> list[str]:
+    return [c["text"] for c in api.calls_of("sendMessage", chat_id=chat_id)]
+
+
+@pytest.mark.parametrize("failure", [502, RESET], ids=["502", "connection-reset"])
+async def test_reply_delivered_once_after_two_transient_failures(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, failure: int
+) -> None:
+    api = fake_bot_api
+    async with running(_settings(tmp_path, api)):
+        api.fail("sendMessage", failure, times=2)
+        api.push(api.private_text("/help", user_id=31, language_code="en"))
+        [reply] = await api.wait_for("sendMessage", chat_id=31, timeout=30)
+        await api.quiet(1.0)
+    failed = [c for c in api.calls if c.method == "sendMessage" and c.status == failure]
+    assert len(failed) == 2
+    assert len(_sent(api, 31)) == 1, "delivered exactly once"
+    assert "How to use" in reply["text"]
+
+
+async def test_send_given_up_after_retries_is_logged_and_counted(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = fake_bot_api
+    caplog.set_level(logging.WARNING)
+    async with running(_settings(tmp_path, api)) as service:
+        api.fail("sendMessage", 502, times=4)  # the first try and 3 retries
+        api.push(api.private_text("/help", user_id=32, language_code="en"))
+        # The error handler then tells the user something went wrong (a 5th, successful, send).
+        [notice] = await api.wait_for("sendMessage", chat_id=32, timeout=30)
+    assert "How to use" not in notice["text"]
+    assert service.counters.errors == 1
+    assert any("giving up" in r.getMessage() for r in caplog.records)
+
+
+async def test_unparsable_update_batch_leaves_no_question_text_in_the_log(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = fake_bot_api
+    caplog.set_level(logging.DEBUG)
+    secret = "SECRET-QUESTION-ลับมาก-42"
+    async with running(_settings(tmp_path, api)):
+        bad = api.push(
+            {"message": {"message_id": 5, "date": "not a date", "chat": {"id": 33}, "text": secret}}
+        )
+        deadline = time.monotonic() + 20
+        while not any(r.levelno >= logging.CRITICAL for r in caplog.records):
+            assert time.monotonic() < deadline, "python-telegram-bot did not report the bad batch"
+            await asyncio.sleep(0.1)
+        api._updates = [u for u in api._updates if u["update_id"] != bad["update_id"]]
+        api.push(api.private_text("/help", user_id=34, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=34, timeout=30)
+    assert secret not in caplog.text
+    critical = [r for r in caplog.records if r.levelno >= logging.CRITICAL]
+    assert critical and all(secret not in r.getMessage() for r in critical)
+    assert any(HIDDEN in r.getMessage() for r in critical)
+
+
+async def test_healthz_and_metrics_from_the_running_bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
+    api = fake_bot_api
+    hook_port, metrics_port = _free_port(), _free_port()
+    settings = _settings(
+        tmp_path,
+        api,
+        webhook_url=f"http://127.0.0.1:{hook_port}/tg-hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=hook_port,
+        webhook_secret="s3cret",
+        metrics_port=metrics_port,
+    )
+    AlertStore(settings.db_path).close()  # the outbox table exists: its gauge reads 0s
+    async with running(settings), httpx.AsyncClient(timeout=10) as http:
+        health = (await http.get(f"http://127.0.0.1:{hook_port}/healthz")).json()
+        assert await api.deliver_webhook(api.private_text("What was signed?", user_id=35)) == 200
+        await api.wait_for("sendMessage", chat_id=35, timeout=30)
+        metrics = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+        health2 = (await http.get(f"http://127.0.0.1:{metrics_port}/healthz")).json()
+    assert health["status"] == "ok" and health["mode"] == "webhook"
+    assert health["generation"] is None and "uptime_s" in health and "last_poll" in health
+    assert health2["mode"] == "webhook"
+    for name in (
+        "thaigov_qa_questions_total",
+        "thaigov_qa_answers_not_found_total",
+        "thaigov_qa_errors_total",
+        'thaigov_qa_alerts{status="pending"} 0.0',
+        'thaigov_qa_alerts{status="failed"} 0.0',
+        "thaigov_qa_index_generation 0.0",
+        "thaigov_qa_last_poll_timestamp_seconds 0.0",
+        "thaigov_qa_answer_seconds_count 1.0",
+    ):
+        assert name in metrics, name
+
+
+async def test_metrics_are_off_by_default(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
+    async with running(_settings(tmp_path, fake_bot_api)):
+        pass
+    assert Settings(_env_file=None).metrics_port == 0
+
+
+async def test_busy_when_no_answer_worker_frees_up(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
+    api = fake_bot_api
+    settings = _settings(tmp_path, api, answer_workers=1, busy_seconds=0.3)
+    async with running(settings) as service:
+        slots = service.gate.slots()
+        await slots.acquire()  # the one worker is taken by a long answer
+        try:
+            api.push(api.private_text("ทำไมช้าจัง", user_id=36, language_code="th"))
+            [busy] = await api.wait_for("sendMessage", chat_id=36, timeout=30)
+        finally:
+            slots.release()
+        api.push(api.private_text("What was signed?", user_id=37, language_code="en"))
+        [after] = await api.wait_for("sendMessage", chat_id=37, timeout=30)
+    assert busy["text"] == BUSY_TEXT["th"]
+    assert after["text"] != BUSY_TEXT["en"] and service.gate.busy == 1
+
+
+async def test_operators_told_of_a_failing_feed_and_a_full_disk_once(
+    fake_bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    api = fake_bot_api
+    settings = _settings(
+        tmp_path, api, disk_min_free_percent=100.0, feed_alert_hours=1.0, ops_check_minutes=0.01
+    )
+    feed = "https://example.org/feed.xml"
+    with AlertStore(settings.db_path) as store:
+        store.source_ok(feed, "feed")
+        store.source_failed(feed, "feed", "HTTP 503", next_try=0)
+        store.conn.execute("UPDATE source_state SET last_ok = ?", (time.time() - 3 * 3600,))
+        store.source_ok("https://example.org/fine.xml", "feed")
+    async with running(settings):
+        sent = await api.wait_for("sendMessage", chat_id=ADMIN, count=2, timeout=30)
+        await asyncio.sleep(2.0)  # three more checks: nothing new is due
+        assert len(_sent(api, ADMIN)) == 2
+    texts = " ".join(c["text"] for c in sent)
+    assert feed in texts and "3.0 hours" in texts and "HTTP 503" in texts
+    assert "nearly full" in texts and "พื้นที่ดิสก์" in texts
+    assert "fine.xml" not in texts
+
+
+def test_stale_index_told_only_when_sources_should_keep_it_fresh(tmp_path: Path) -> None:
+    from bot.ops_alerts import OpsAlerts
+
+    gen = tmp_path / "var" / "index" / "000002"
+    gen.mkdir(parents=True)
+    (gen / "manifest.json").write_text('{"newest_date": "2026-01-01"}')
+    (gen.parent / "CURRENT").write_text("2\n")
+    now = time.mktime((2026, 1, 10, 12, 0, 0, 0, 0, 0))
+    base = {"data_dir": tmp_path / "var", "disk_min_free_percent": 0.0, "_env_file": None}
+    assert OpsAlerts(Settings(**base)).problems(now) == []  # nothing should have kept it fresh
+    ops = OpsAlerts(Settings(**base, corpus_sources=["/srv/corpus"], ops_realert_hours=1.0))
+    [problem] = ops.problems(now)
+    assert problem.key == "stale-index" and "2026-01-01" in problem.en and "9 days" in problem.en
+    assert ops.due([problem], now) == [problem]
+    assert ops.due([problem], now + 60) == []  # not again within OPS_REALERT_HOURS
+    assert ops.due([problem], now + 3601) == [problem]
+    assert ops.due([], now + 3700) == [] and ops.told == {}  # cleared: forgotten
+    assert OpsAlerts(Settings(**base, corpus_sources=["x"], index_stale_days=10)).problems(now) == []
