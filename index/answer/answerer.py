@@ -197,17 +197,13 @@ class Answerer:
         q, lang = analysis.question, analysis.lang
         if p < t.refuse:
             return Answer(q, lang, False, None, None, shown.sources, presentation=REFUSED, **common)
-        span = shown.span
-        if p >= t.assert_ and (span is None or shown.short is None):
-            # Nothing short to assert (what/why questions): the sentence is the answer.
-            return Answer(q, lang, True, None, shown.evidence, shown.sources, presentation=ASSERTED, **common)
-        if p >= t.assert_ and span is not None:
-            p_span = self.model.span_probability(p, span.score, span.fit)
-            if p_span >= t.span:
-                return Answer(
-                    q, lang, True, shown.short, shown.evidence, shown.sources, presentation=ASSERTED, **common
-                )
-        return Answer(q, lang, True, None, shown.evidence, shown.sources, presentation=HEDGED, **common)
+        if p < t.assert_:
+            # Likely enough to show, not enough to claim: the closest passage, without a short answer.
+            return Answer(q, lang, True, None, shown.evidence, shown.sources, presentation=HEDGED, **common)
+        # The short answer goes in bold only when the span model trusts the span itself.
+        trusted = shown.span is not None and self.model.span_probability(p, shown.span) >= t.span
+        short = shown.short if trusted else None
+        return Answer(q, lang, True, short, shown.evidence, shown.sources, presentation=ASSERTED, **common)
 
     def _kinds(self, text: str) -> np.ndarray:
         kind_model = self.model.kinds

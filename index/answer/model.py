@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.spans import Span
 
 #: Answer-level measurements the calibration weighs: the best candidate's score, its margin over the next
 #: and over the best of another release, then these features of the best candidate (see
@@ -159,9 +162,9 @@ class ReaderModel:
         """Calibrated probability that the evidence answers (``measures``: :func:`answer_measures`)."""
         return _sigmoid(float(measures @ self.coef) + self.intercept)
 
-    def span_probability(self, probability: float, span_score: float, fit: float | None) -> float:
+    def span_probability(self, probability: float, span: Span) -> float:
         """Probability that the short answer itself is right, given the evidence's probability."""
-        x = span_inputs(probability, span_score, fit)
+        x = span_inputs(probability, span.score, span.fit, span.kind)
         return _sigmoid(float(x @ self.span_coef) + self.span_intercept)
 
 
@@ -181,11 +184,18 @@ def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list
     return np.asarray([top, min(margin, 5.0), min(margin_release, 5.0), *picked])
 
 
-def span_inputs(probability: float, span_score: float, fit: float | None) -> np.ndarray:
-    """The span model's inputs: the evidence's log-odds, the span's own score, whether its unit fits."""
+#: Span kinds the span model tells apart (dates are found far more reliably than the right number).
+SPAN_MODEL_KINDS = ("date", "number", "person", "place", "org")
+
+
+def span_inputs(probability: float, span_score: float, fit: float | None, kind: str) -> np.ndarray:
+    """The span model's inputs: the evidence's log-odds, the span's own score, whether its unit fits, and
+    its kind."""
     p = min(max(probability, 1e-6), 1 - 1e-6)
+    kinds = [float(kind == k) for k in SPAN_MODEL_KINDS]
     return np.asarray(
-        [math.log(p / (1 - p)), min(span_score, 4.0), float(fit == 1.0), float(fit == 0.0)], dtype=np.float64
+        [math.log(p / (1 - p)), min(span_score, 4.0), float(fit == 1.0), float(fit == 0.0), *kinds],
+        dtype=np.float64,
     )
 
 

@@ -185,6 +185,7 @@ class Outcome:
     span_ok: bool
     span_score: float
     fit: float | None
+    span_kind: str
     answerable: bool
     lang: str
     style: str
@@ -195,7 +196,7 @@ def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
     answerable = bool(q.get("gold_urls"))
     lang, style = str(q.get("lang", "th")), str(q.get("style", ""))
     if e.analysis is None or raw is None or not len(raw):
-        return Outcome(None, False, False, 0.0, None, answerable, lang, style)
+        return Outcome(None, False, False, 0.0, None, "", answerable, lang, style)
     best = int(np.argmax(raw))
     shown = answerer.present(e.analysis, best)
     reply = Answer(q["question"], e.analysis.lang, True, shown.short, shown.evidence, shown.sources)
@@ -210,6 +211,7 @@ def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
         span_ok,
         span.score if span else 0.0,
         span.fit if span else None,
+        span.kind if span else "",
         answerable,
         lang,
         style,
@@ -300,7 +302,13 @@ def train(
     refuse = choose_refusal(va_out, probs_va)
     span_probs_va = np.asarray(
         [
-            float(_sigmoid(np.asarray([span_inputs(p, o.span_score, o.fit) @ span_coef + span_intercept]))[0])
+            float(
+                _sigmoid(
+                    np.asarray(
+                        [span_inputs(p, o.span_score, o.fit, o.span_kind) @ span_coef + span_intercept]
+                    )
+                )[0]
+            )
             for p, o in zip(probs_va, va_out, strict=True)
         ]
     )
@@ -352,12 +360,13 @@ def _probs(outs: list[Outcome], coef: list[float], intercept: float) -> np.ndarr
 
 def _span_rows(outs: list[Outcome], probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = [
-        (span_inputs(p, o.span_score, o.fit), o.span_ok)
+        (span_inputs(p, o.span_score, o.fit, o.span_kind), o.span_ok)
         for p, o in zip(probs, outs, strict=True)
         if o.span_score > 0
     ]
     if not rows:
-        return np.zeros((2, 4)), np.asarray([0.0, 1.0])
+        width = len(span_inputs(0.5, 0.0, None, ""))
+        return np.zeros((2, width)), np.asarray([0.0, 1.0])
     return np.vstack([r[0] for r in rows]), np.asarray([float(r[1]) for r in rows])
 
 
