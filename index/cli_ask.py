@@ -219,17 +219,15 @@ def demo_settings(settings: Settings, data_dir: Path | None = None) -> Settings:
     """The demo's settings: its own data folder, the model its index records (else the demo model: the
     offline copy when present), and int8 ONNX passages unless ``EMBEDDING_BACKEND`` is set.
 
-    Why int8 passages: the first run is mostly embedding the sample (2,061 chunks); int8 ONNX does it
-    in well under half torch's time, and the export is cached under the demo's folder
-    (``EXPORT_CACHE_DIR`` unless set), so later runs load it in a second."""
+    Passages are embedded by the default int8 ONNX engine: the first run is mostly embedding the sample
+    (2,061 chunks), and the export is cached under the demo's folder (``EXPORT_CACHE_DIR`` unless set),
+    so later runs load it in a second."""
     from thaigov_qa.settings import demo_model, recorded_model
 
     folder = Path(data_dir or DEMO_DATA_DIR)
     # A fresh object, not model_copy: derived paths (db_path, index_dir) are cached per instance.
     values = settings.model_dump()
     values.update(data_dir=folder, embedding_model=recorded_model(folder) or demo_model())
-    if "embedding_backend" not in settings.model_fields_set:
-        values.update(embedding_backend="onnx-int8")
     return type(settings)(_env_file=None, **values)
 
 

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     # --- storage and index -------------------------------------------------------------------
     data_dir: Path = Path("./var")
     embedding_model: str = HUB_MODEL
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
     # Questions may use another engine than passages (index.embedding.Embedder.query_encoder). onnx-int8
     # (default): half float ONNX's CPU, the outlier-heavy MatMuls kept float, the same full-archive dev
     # figures (R@5 0.95, unanswerable refused 0.83), what brings `ask` under 40 ms p50 at full size; onnx:
