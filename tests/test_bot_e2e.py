@@ -86,8 +86,9 @@ def _bot_settings(base: Settings, api: FakeBotAPI, **overrides: Any) -> Settings
 
 
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings, service: QAService | None = None) -> AsyncIterator[None]:
-    """Run ``bot.app.serve`` (polling or webhook per settings) for the ``with`` block."""
+async def running_bot(settings: Settings, service: QAService | None = None) -> AsyncIterator[QAService]:
+    """Run ``bot.app.serve`` (polling or webhook per settings) for the ``with`` block; yields its service."""
+    service = service or QAService(settings)
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(settings, stop, service=service, ready=ready, poll_timeout=1))
     waiter = asyncio.create_task(ready.wait())
@@ -97,7 +98,7 @@ async def running_bot(settings: Settings, service: QAService | None = None) -> A
         task.result()  # raises what went wrong at start-up
     assert ready.is_set(), "the bot did not start within 60 s"
     try:
-        yield
+        yield service
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)

@@ -8,11 +8,9 @@ second or two: a question is answered "no index yet", which is a reply like any 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +19,10 @@ import pytest
 from pydantic import SecretStr
 
 from bot.alerts_store import AlertStore
-from bot.app import serve
 from bot.busy import BUSY_TEXT
 from bot.logsafe import HIDDEN
-from bot.service import QAService
 from tests.fake_bot_api import RESET, FakeBotAPI
+from tests.test_bot_e2e import running_bot
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
 ADMIN = 77
@@ -53,23 +50,7 @@ def _settings(tmp_path: Path, api: FakeBotAPI, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-@contextlib.asynccontextmanager
-async def running(settings: Settings, service: QAService | None = None) -> AsyncIterator[QAService]:
-    """``bot.app.serve`` for the ``with`` block; yields the service it uses."""
-    service = service or QAService(settings)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, service=service, ready=ready, poll_timeout=1))
-    waiter = asyncio.create_task(ready.wait())
-    done, _ = await asyncio.wait({task, waiter}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        waiter.cancel()
-        task.result()
-    assert ready.is_set(), "the bot did not start within 60 s"
-    try:
-        yield service
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 20)
+running = running_bot
 
 
 def _sent(api: FakeBotAPI, chat_id: int) -> list[str]:

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from index.cli_ask import MAX_ASK_CHARS
+from tests.test_bot_e2e import _link_corpus
 from thaigov_qa.schema import DB_SCHEMA, SchemaError, check_schema
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_RELEASE = ROOT / "corpus" / "demo" / "76362.txt"
 SAMPLE_FILES = [
     "data/2023/03/14/Government News_1_d1facc1b-99f2-4c6c-852c-23657cbcc656.txt",
     "data/2021/01/12/ด้านสังคม_4.txt",
@@ -70,21 +70,13 @@ def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | 
     )
 
 
-def _link(folder: Path, sample_dir: Path, files: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "76362.txt").symlink_to(DEMO_RELEASE)
-    for n, rel in enumerate(files):
-        (folder / f"{n}_{Path(rel).name}").symlink_to(sample_dir / rel)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tuple[Settings, Path]:
     """A real index of three small releases (and its source folder)."""
     from index.build import build_index
 
     root = tmp_path_factory.mktemp("ops_index")
-    source = _link(root / "corpus", sample_dir, SAMPLE_FILES)
+    source = _link_corpus(root / "corpus", sample_dir, SAMPLE_FILES)
     settings = Settings(data_dir=root / "var", embedding_model=str(SHARED_MODEL), _env_file=None)
     assert build_index(settings, source, progress=False).releases == 3
     return settings, source
