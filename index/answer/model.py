@@ -52,19 +52,38 @@ class ModelError(RuntimeError):
 class TreeEnsemble:
     """Sum of regression trees from LightGBM's ``dump_model()`` JSON, evaluated with numpy.
 
-    Each tree is flattened into arrays (feature, threshold, left, right; leaves as negative indices into
-    the leaf values, LightGBM's own convention), and all rows descend level by level together.
+    All trees are flattened into shared arrays (feature, threshold, left, right; a child below zero is
+    ``~leaf``, LightGBM's own convention), and every (row, tree) pair descends one level per step together:
+    a question's 15 candidates through 300 trees take a dozen vectorised steps, not 300 Python loops.
     """
 
     def __init__(self, dump: dict[str, Any]) -> None:
-        self.trees = [self._flatten(t["tree_structure"]) for t in dump["tree_info"]]
+        feat: list[int] = []
+        thr: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        leaves: list[float] = []
+        roots = [
+            self._flatten(t["tree_structure"], feat, thr, left, right, leaves) for t in dump["tree_info"]
+        ]
+        self.roots = np.asarray(roots, dtype=np.int64)
+        self.feat = np.asarray(feat, dtype=np.int64)
+        self.thr = np.asarray(thr, dtype=np.float64)
+        self.left = np.asarray(left, dtype=np.int64)
+        self.right = np.asarray(right, dtype=np.int64)
+        self.leaves = np.asarray(leaves, dtype=np.float64)
 
     @staticmethod
-    def _flatten(root: dict[str, Any]) -> tuple[np.ndarray, ...]:
-        feat, thr, left, right, leaves = [], [], [], [], []
-
+    def _flatten(
+        root: dict[str, Any],
+        feat: list[int],
+        thr: list[float],
+        left: list[int],
+        right: list[int],
+        leaves: list[float],
+    ) -> int:
         def visit(node: dict[str, Any]) -> int:
-            if "leaf_value" in node or "split_feature" not in node:
+            if "split_feature" not in node:
                 leaves.append(float(node.get("leaf_value", 0.0)))
                 return ~(len(leaves) - 1)
             i = len(feat)
@@ -76,33 +95,20 @@ class TreeEnsemble:
             right[i] = visit(node["right_child"])
             return i
 
-        visit(root)
-        return (
-            np.asarray(feat, dtype=np.int64),
-            np.asarray(thr, dtype=np.float64),
-            np.asarray(left, dtype=np.int64),
-            np.asarray(right, dtype=np.int64),
-            np.asarray(leaves, dtype=np.float64),
-        )
+        return visit(root)
 
     def predict_raw(self, x: np.ndarray) -> np.ndarray:
-        """The ensemble's raw score (log-odds) for each row of ``x``."""
+        """The ensemble's raw score for each row of ``x``."""
         x = np.asarray(x, dtype=np.float64)
-        total = np.zeros(len(x))
-        rows = np.arange(len(x))
-        for feat, thr, left, right, leaves in self.trees:
-            if len(feat) == 0:
-                total += leaves[0]
-                continue
-            node = np.zeros(len(x), dtype=np.int64)
+        node = np.tile(self.roots, (len(x), 1))
+        rows = np.repeat(np.arange(len(x)), len(self.roots)).reshape(node.shape)
+        active = node >= 0
+        while active.any():
+            n = node[active]
+            go_left = x[rows[active], self.feat[n]] <= self.thr[n]
+            node[active] = np.where(go_left, self.left[n], self.right[n])
             active = node >= 0
-            while active.any():
-                n = node[active]
-                go_left = x[rows[active], feat[n]] <= thr[n]
-                node[active] = np.where(go_left, left[n], right[n])
-                active = node >= 0
-            total += leaves[~node]
-        return total
+        return self.leaves[~node].sum(axis=1)
 
 
 @dataclass(frozen=True)
