@@ -1,5 +1,6 @@
 """Training the reader: candidate features from a question set over an index, a LightGBM model on the
-train fold, its calibration, and thresholds chosen on the validation fold. The test fold chooses nothing.
+train and validation folds (scored out of fold, split by release), its calibration on the train fold's
+scores, and thresholds chosen on the validation fold's. The test fold chooses nothing.
 
 Why LightGBM: gradient-boosted trees learn the interactions between the features (a span of the right
 kind matters only in a sentence that matches the question; a year in the sentence matters only when the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,14 +166,23 @@ def _fit_trees(examples: list[Example], rounds: int = ROUNDS) -> Any:
     return lgb.train(PARAMS, data, num_boost_round=rounds)
 
 
-def oof_scores(train: list[Example], rounds: int = ROUNDS) -> list[np.ndarray | None]:
-    """Out-of-fold raw scores for the train fold's questions (k folds by question, round robin)."""
-    scores: list[np.ndarray | None] = [None] * len(train)
+def _oof_group(e: Example) -> int:
+    """The out-of-fold split a question falls in, by its release: questions about one release are scored
+    by a model that saw none of them (as a new release's questions would be)."""
+    q = e.question
+    key = str(q.get("source_url") or (q.get("gold_urls") or [""])[0] or q.get("qid", ""))
+    return zlib.crc32(key.encode("utf-8")) % OOF_FOLDS
+
+
+def oof_scores(examples: list[Example], rounds: int = ROUNDS) -> list[np.ndarray | None]:
+    """Out-of-fold raw scores for every question (k splits by release)."""
+    scores: list[np.ndarray | None] = [None] * len(examples)
+    groups = [_oof_group(e) for e in examples]
     for k in range(OOF_FOLDS):
-        fit_on = [e for i, e in enumerate(train) if i % OOF_FOLDS != k]
+        fit_on = [e for e, g in zip(examples, groups, strict=True) if g != k]
         booster = _fit_trees(fit_on, rounds)
-        for i, e in enumerate(train):
-            if i % OOF_FOLDS == k and e.analysis is not None and len(e.labels):
+        for i, e in enumerate(examples):
+            if groups[i] == k and e.analysis is not None and len(e.labels):
                 scores[i] = booster.predict(e.analysis.features, raw_score=True)
     return scores
 
@@ -283,16 +294,12 @@ def train(
     va = [e for e in examples if e.fold == "validation"]
     if not tr or not va:
         raise ValueError("training needs questions of both the train and the validation fold")
-    oof = oof_scores(tr, rounds)
-    booster = _fit_trees(tr, rounds)
-    tr_out = [outcome(answerer, e, s) for e, s in zip(tr, oof, strict=True)]
-    va_raw = [
-        booster.predict(e.analysis.features, raw_score=True)
-        if e.analysis is not None and len(e.labels)
-        else None
-        for e in va
-    ]
-    va_out = [outcome(answerer, e, s) for e, s in zip(va, va_raw, strict=True)]
+    # The trees learn from both folds; every question's scores come from trees that did not see its
+    # release. The calibration is fitted on the train fold's, the thresholds chosen on the validation fold's.
+    oof = oof_scores(tr + va, rounds)
+    booster = _fit_trees(tr + va, rounds)
+    tr_out = [outcome(answerer, e, s) for e, s in zip(tr, oof[: len(tr)], strict=True)]
+    va_out = [outcome(answerer, e, s) for e, s in zip(va, oof[len(tr) :], strict=True)]
     x_tr, y_tr = _measures(tr_out)
     coef, intercept = _logistic(x_tr, y_tr)
     probs_tr = _probs(tr_out, coef, intercept)
@@ -324,11 +331,12 @@ def train(
         "trained_on": {
             "train_questions": len(tr),
             "validation_questions": len(va),
-            "candidate_rows": int(sum(len(e.labels) for e in tr)),
+            "candidate_rows": int(sum(len(e.labels) for e in tr + va)),
             # answerable validation questions with an answering sentence among the candidates: the ceiling
             "validation_ceiling": round(
                 float(np.mean([e.labels.any() for e in va if e.question.get("gold_urls")] or [0.0])), 4
             ),
+            # out-of-fold: the validation questions' scores come from trees that did not see their releases
             "validation": {k: round(v, 4) for k, v in rates(va_out, probs_va, refuse).items()},
             "validation_groups": _groups(va_out, probs_va, refuse),
         },
