@@ -506,13 +506,25 @@ def best_span(
     anchors: list[tuple[int, int]] | None = None,
     default_year: int | None = None,
 ) -> Span | None:
-    """The span of the expected kind most likely to answer: type fit, nearness to ``anchors`` ((start, end) in
-    ``text`` of words shared with the question), and not a value the question already states."""
+    """The span of the expected kind most likely to answer by the rules (:func:`scored_spans`)."""
+    spans = scored_spans(text, qt, question, anchors, default_year)
+    return max(spans, key=lambda s: s.score) if spans else None
+
+
+def scored_spans(
+    text: str,
+    qt: QuestionType,
+    question: str,
+    anchors: list[tuple[int, int]] | None = None,
+    default_year: int | None = None,
+) -> list[Span]:
+    """Every span of the expected kind, scored by the rules: type fit, nearness to ``anchors`` ((start, end)
+    in ``text`` of words shared with the question), and not a value the question already states."""
     spans = candidate_spans(text, qt, default_year)
     if not spans:
-        return None
+        return []
     q_numbers, q_dates = _question_values(question, default_year)
-    best: tuple[float, Span] | None = None
+    out = []
     for span in spans:
         score = span.score
         if span.kind == "date":
@@ -539,10 +551,8 @@ def best_span(
             # Nearness to the question's words, averaged so that a span beside several of them wins.
             near = [1.0 / (1.0 + _gap(a, span) / 30.0) for a in anchors]
             score += 0.3 * max(near) + 0.4 * sum(near) / len(near)
-        if best is None or score > best[0]:
-            best = (score, span)
-    assert best is not None
-    return dataclasses.replace(best[1], score=best[0])
+        out.append(dataclasses.replace(span, score=score))
+    return out
 
 
 @functools.lru_cache(maxsize=256)

@@ -127,3 +127,28 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
     args = argparse.Namespace(qa=[str(qa)], output=str(tmp_path / "m.json"), json=True)
     with pytest.raises(UserError, match="validation"):
         _train(args, make_settings(base_index.data_dir))
+
+
+def test_span_model_measures_spans_against_the_question() -> None:
+    """The span model's inputs: the year the question names beside a span, nearness of its words; and a
+    fitted model ranks the span the labels favour higher."""
+    from index.answer.span_model import SPAN_FEATURES, SpanModel, fit, span_matrix
+    from index.qtype import detect_qtype
+    from index.spans import scored_spans
+
+    text = "ปี 2564 มีผู้ยื่นคำขอ 55,000 คำขอ และในปี 2565 มีผู้ยื่นคำขอ 60,082 คำขอ"
+    question = "ปี 2565 มีผู้ยื่นคำขอกี่คำขอ"
+    qt = detect_qtype(question, "th")
+    spans = [s for s in scored_spans(text, qt, question) if s.kind == "number" and "คำขอ" in s.text]
+    assert [s.text for s in spans] == ["55,000 คำขอ", "60,082 คำขอ"]
+    x = span_matrix(spans, text, [], question, frozenset({2022}), 0.8)
+    assert x.shape == (2, len(SPAN_FEATURES))
+    beside = SPAN_FEATURES.index("year_beside")
+    assert x[:, beside].tolist() == [1.0, 1.0]  # both within reach of "2565": nearness decides
+    rows = np.vstack([x] * 10)
+    labels = np.asarray([0.0, 1.0] * 10)
+    model = SpanModel.from_spec(fit(rows, labels))
+    assert model is not None
+    p = model.probabilities(x)
+    assert p[1] > p[0] and all(0.0 < v < 1.0 for v in p)
+    assert fit(rows, np.zeros(20)) is None  # nothing to learn from one class

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -34,6 +35,7 @@ from index.spans import span_answer
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.llm import LLMClient
+    from index.answer.span_model import SpanModel
     from index.retrieve import ReleaseHit, Searcher
     from index.spans import Span
     from thaigov_qa.settings import Settings
@@ -71,10 +73,17 @@ class Presented:
     """The reply's parts for one chosen candidate: evidence, its span and short answer, the sources."""
 
     candidate: Candidate
-    evidence: str
-    span: Span | None
+    quoted: ev.Quoted
     short: str | None
     sources: list[Source]
+
+    @property
+    def evidence(self) -> str:
+        return self.quoted.evidence
+
+    @property
+    def span(self) -> Span | None:
+        return self.quoted.span
 
 
 class Answerer:
@@ -176,23 +185,26 @@ class Answerer:
         features = matrix(view, candidates, hits, coverage, dense)
         return Analysis(question, lang, qt, view, words, hits, candidates, features)
 
-    def present(self, analysis: Analysis, best: int) -> Presented:
-        """Evidence, span and sources for candidate ``best`` of the analysis."""
+    def present(
+        self, analysis: Analysis, best: int, span_model: SpanModel | None = None, probability: float = 0.5
+    ) -> Presented:
+        """Evidence, span and sources for candidate ``best`` of the analysis (the span chosen by
+        ``span_model`` when given, else by the rules)."""
         c = analysis.candidates[best]
-        evidence, span = ev.widen(c, analysis.qt, analysis.view.text, analysis.words)
-        if analysis.qt.kind not in (None, "reason") and (span is None or span.score < WEAK_SPAN):
-            span = None
-        short = span_answer(span, analysis.lang) if span is not None else None
-        return Presented(c, evidence, span, short, ev.sources(analysis.hits, c.url))
+        quoted = ev.quote(c, analysis.qt, analysis.view, analysis.words, span_model, probability)
+        span = quoted.span
+        if span is not None and span_model is None and span.score < WEAK_SPAN:
+            quoted = dataclasses.replace(quoted, span=None)
+        short = span_answer(quoted.span, analysis.lang) if quoted.span is not None else None
+        return Presented(c, quoted, short, ev.sources(analysis.hits, c.url))
 
     def decide(self, analysis: Analysis, raw: np.ndarray, thresholds: Thresholds | None = None) -> Answer:
         """The reply for the model's raw candidate scores: asserted, hedged or refused by probability."""
         t = thresholds or self.model.thresholds
         best = int(np.argmax(raw))
-        shown = self.present(analysis, best)
         urls = [c.url for c in analysis.candidates]
-        measures = answer_measures(raw, best, analysis.features, urls)
-        p = self.model.probability(measures)
+        p = self.model.probability(answer_measures(raw, best, analysis.features, urls))
+        shown = self.present(analysis, best, self.model.span_model, p)
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=shown.candidate.hit_rank)
         q, lang = analysis.question, analysis.lang
         if p < t.refuse:
@@ -201,7 +213,7 @@ class Answerer:
             # Likely enough to show, not enough to claim: the closest passage, without a short answer.
             return Answer(q, lang, True, None, shown.evidence, shown.sources, presentation=HEDGED, **common)
         # The short answer goes in bold only when the span model trusts the span itself.
-        trusted = shown.span is not None and self.model.span_probability(p, shown.span) >= t.span
+        trusted = shown.span is not None and shown.quoted.span_probability >= t.span
         short = shown.short if trusted else None
         return Answer(q, lang, True, short, shown.evidence, shown.sources, presentation=ASSERTED, **common)
 

@@ -3,16 +3,19 @@ and the list of sources. Nothing is generated: the evidence is a verbatim slice 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from index.answer.crosslingual import rendering_weights
+from index.answer.span_model import SpanModel, span_matrix
 from index.answer.types import Source
 from index.answer.words import has_thai
-from index.spans import best_span
+from index.spans import best_span, scored_spans
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.release import Release
     from index.answer.candidates import Candidate, QuestionWords
+    from index.answer.features import QuestionView
     from index.qtype import QuestionType
     from index.retrieve import ReleaseHit
     from index.sentences import Sentence
@@ -96,20 +99,46 @@ def quoted_text(best: Candidate) -> str:
     return evidence
 
 
-def widen(best: Candidate, qt: QuestionType, question: str, words: QuestionWords) -> tuple[str, Span | None]:
-    """The quoted evidence and its span; the span may sit in a neighbour when the sentence lacks it."""
+@dataclass(frozen=True)
+class Quoted:
+    """The evidence quoted for a candidate, the spans of the asked kind in it (rule-scored), the
+    positions of the question's words in it, the span chosen and how likely it is right."""
+
+    evidence: str
+    spans: list[Span]
+    anchors: list[tuple[int, int]]
+    span: Span | None
+    span_probability: float
+
+
+def quote(
+    best: Candidate,
+    qt: QuestionType,
+    view: QuestionView,
+    words: QuestionWords,
+    span_model: SpanModel | None = None,
+    probability: float = 0.5,
+) -> Quoted:
+    """The quoted evidence and its short-answer span, the best by the rules' score among every span of the
+    asked kind in it (the sentence's and its neighbours'), and the span model's probability that it is
+    right (0 without a span model)."""
     evidence = quoted_text(best)
-    span = best.span
-    if qt.kind and qt.kind != "reason":
-        near = words.own
-        if words.phrases is not None and has_thai(evidence):
-            near = rendering_weights(words.own, words.phrases)
-        widened = best_span(
-            evidence, qt, question, anchors(evidence, near, qt.unit), release_year(best.release)
-        )
-        if span is None or (widened is not None and widened.score > span.score + 0.25):
-            span = widened
-    return evidence, span
+    if not qt.kind or qt.kind == "reason":
+        return Quoted(evidence, [], [], None, 0.0)
+    near = words.own
+    if words.phrases is not None and has_thai(evidence):
+        near = rendering_weights(words.own, words.phrases)
+    where = anchors(evidence, near, qt.unit)
+    spans = scored_spans(evidence, qt, view.text, where, release_year(best.release))
+    if not spans:
+        return Quoted(evidence, [], where, None, 0.0)
+    # The rules choose the span (the span model chose no better on the validation fold: 0.58 against
+    # 0.61 right where the evidence is right); the span model says how far to trust it.
+    i = max(range(len(spans)), key=lambda k: spans[k].score)
+    if span_model is None:
+        return Quoted(evidence, spans, where, spans[i], 0.0)
+    probs = span_model.probabilities(span_matrix(spans, evidence, where, view.text, view.years, probability))
+    return Quoted(evidence, spans, where, spans[i], float(probs[i]))
 
 
 def sources(hits: list[ReleaseHit], first_url: str | None) -> list[Source]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from index.spans import Span
+    pass
 
 #: Answer-level measurements the calibration weighs: the best candidate's score, its margin over the next
 #: and over the best of another release, then these features of the best candidate (see
@@ -137,12 +137,11 @@ class ReaderModel:
         cal = spec["calibration"]
         self.coef = np.asarray(cal["coef"], dtype=np.float64)
         self.intercept = float(cal["intercept"])
-        span = spec["span_calibration"]
-        self.span_coef = np.asarray(span["coef"], dtype=np.float64)
-        self.span_intercept = float(span["intercept"])
         from index.answer.kinds import KindModel
+        from index.answer.span_model import SpanModel
 
         self.kinds = KindModel.from_spec(spec.get("kinds"))
+        self.span_model = SpanModel.from_spec(spec.get("span_model"))
         t = spec["thresholds"]
         self.thresholds = Thresholds(float(t["refuse"]), float(t["assert"]), float(t["span"]))
 
@@ -168,11 +167,6 @@ class ReaderModel:
         """Calibrated probability that the evidence answers (``measures``: :func:`answer_measures`)."""
         return _sigmoid(float(measures @ self.coef) + self.intercept)
 
-    def span_probability(self, probability: float, span: Span) -> float:
-        """Probability that the short answer itself is right, given the evidence's probability."""
-        x = span_inputs(probability, span.score, span.fit, span.kind)
-        return _sigmoid(float(x @ self.span_coef) + self.span_intercept)
-
 
 def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list[str]) -> np.ndarray:
     """The calibration's inputs for the best candidate (:data:`CALIBRATION_INPUTS` order): its score, its
@@ -188,21 +182,6 @@ def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list
     row = features[best]
     picked = [float(row[FEATURES.index(name)]) for name in CALIBRATION_FEATURES]
     return np.asarray([top, min(margin, 5.0), min(margin_release, 5.0), *picked])
-
-
-#: Span kinds the span model tells apart (dates are found far more reliably than the right number).
-SPAN_MODEL_KINDS = ("date", "number", "person", "place", "org")
-
-
-def span_inputs(probability: float, span_score: float, fit: float | None, kind: str) -> np.ndarray:
-    """The span model's inputs: the evidence's log-odds, the span's own score, whether its unit fits, and
-    its kind."""
-    p = min(max(probability, 1e-6), 1 - 1e-6)
-    kinds = [float(kind == k) for k in SPAN_MODEL_KINDS]
-    return np.asarray(
-        [math.log(p / (1 - p)), min(span_score, 4.0), float(fit == 1.0), float(fit == 0.0), *kinds],
-        dtype=np.float64,
-    )
 
 
 def _sigmoid(z: float) -> float:

@@ -26,13 +26,16 @@ from typing import Any
 import numpy as np
 
 from index.answer.answerer import Analysis, Answerer
-from index.answer.evidence import quoted_text
+from index.answer.evidence import Quoted, quoted_text
 from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
-from index.answer.model import CALIBRATION_INPUTS, answer_measures, span_inputs
+from index.answer.model import CALIBRATION_INPUTS, answer_measures
+from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
+from index.answer.span_model import fit as fit_spans
 from index.answer.types import Answer
 from index.evaluate import _norm, answer_is_correct
+from index.spans import span_answer
 
 log = logging.getLogger(__name__)
 
@@ -189,17 +192,25 @@ def oof_scores(examples: list[Example], rounds: int = ROUNDS) -> list[np.ndarray
 
 @dataclass
 class Outcome:
-    """What the reply for one question would be with scores ``raw``, before any threshold."""
+    """What the reply for one question would be with scores ``raw``, before any threshold: whether its
+    evidence is right, and the spans of the asked kind in it, each labelled right or wrong."""
 
     measures: np.ndarray | None
     correct: bool
-    span_ok: bool
-    span_score: float
-    fit: float | None
-    span_kind: str
     answerable: bool
     lang: str
     style: str
+    quoted: Quoted | None = None
+    question: str = ""
+    years: frozenset[int] = frozenset()
+    span_labels: np.ndarray | None = None
+
+    def span_rows(self, probability: float) -> np.ndarray:
+        """The span model's inputs for this reply's spans, given the evidence's probability."""
+        if self.quoted is None or not self.quoted.spans:
+            return np.zeros((0, len(SPAN_FEATURES)))
+        q = self.quoted
+        return span_matrix(q.spans, q.evidence, q.anchors, self.question, self.years, probability)
 
 
 def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
@@ -207,26 +218,23 @@ def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
     answerable = bool(q.get("gold_urls"))
     lang, style = str(q.get("lang", "th")), str(q.get("style", ""))
     if e.analysis is None or raw is None or not len(raw):
-        return Outcome(None, False, False, 0.0, None, "", answerable, lang, style)
+        return Outcome(None, False, answerable, lang, style)
     best = int(np.argmax(raw))
     shown = answerer.present(e.analysis, best)
-    reply = Answer(q["question"], e.analysis.lang, True, shown.short, shown.evidence, shown.sources)
+    reply = Answer(q["question"], e.analysis.lang, True, None, shown.evidence, shown.sources)
     correct = answerable and answer_is_correct(q, reply)
     expected = _expected(q) or [_norm(str(q.get("answer") or "")) or "\0"]
-    span_ok = correct and shown.short is not None and any(x in _norm(shown.short) for x in expected)
-    span = shown.span
-    measures = answer_measures(raw, best, e.analysis.features, [c.url for c in e.analysis.candidates])
-    return Outcome(
-        measures,
-        correct,
-        span_ok,
-        span.score if span else 0.0,
-        span.fit if span else None,
-        span.kind if span else "",
-        answerable,
-        lang,
-        style,
+    labels = np.asarray(
+        [
+            float(
+                correct and any(x in _norm(span_answer(span, e.analysis.lang) or span.text) for x in expected)
+            )
+            for span in shown.quoted.spans
+        ]
     )
+    measures = answer_measures(raw, best, e.analysis.features, [c.url for c in e.analysis.candidates])
+    view = e.analysis.view
+    return Outcome(measures, correct, answerable, lang, style, shown.quoted, view.text, view.years, labels)
 
 
 def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
@@ -275,13 +283,19 @@ def choose_assert(outcomes: list[Outcome], probs: np.ndarray, refuse: float) -> 
     return 0.99
 
 
-def choose_span(outcomes: list[Outcome], probs: np.ndarray, span_probs: np.ndarray, refuse: float) -> float:
-    """The lowest span threshold at which bold short answers are right :data:`TARGET_SPAN_PRECISION` of
-    the time on the validation fold."""
-    idx = [i for i, o in enumerate(outcomes) if probs[i] >= refuse and o.span_score > 0]
+def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | None, floor: float) -> float:
+    """The lowest span-model probability at which the spans it would put in bold (in replies at or above
+    ``floor``) are right :data:`TARGET_SPAN_PRECISION` of the time on the validation fold."""
+    chosen: list[tuple[float, bool]] = []
+    for o, p in zip(outcomes, probs, strict=True):
+        if model is None or p < floor or o.quoted is None or not o.quoted.spans or o.span_labels is None:
+            continue
+        sp = model.probabilities(o.span_rows(float(p)))
+        i = max(range(len(o.quoted.spans)), key=lambda k: o.quoted.spans[k].score)  # the rules' choice
+        chosen.append((float(sp[i]), bool(o.span_labels[i])))
     for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        bold = [i for i in idx if span_probs[i] >= t]
-        if not bold or sum(1 for i in bold if outcomes[i].span_ok) / len(bold) >= TARGET_SPAN_PRECISION:
+        bold = [ok for prob, ok in chosen if prob >= t]
+        if not bold or sum(bold) / len(bold) >= TARGET_SPAN_PRECISION:
             return float(t)
     return 0.95
 
@@ -303,29 +317,16 @@ def train(
     x_tr, y_tr = _measures(tr_out)
     coef, intercept = _logistic(x_tr, y_tr)
     probs_tr = _probs(tr_out, coef, intercept)
-    sx, sy = _span_rows(tr_out, probs_tr)
-    span_coef, span_intercept = _logistic(sx, sy)
+    span_spec = fit_spans(*_span_data(tr_out, probs_tr))
     probs_va = _probs(va_out, coef, intercept)
     refuse = choose_refusal(va_out, probs_va)
-    span_probs_va = np.asarray(
-        [
-            float(
-                _sigmoid(
-                    np.asarray(
-                        [span_inputs(p, o.span_score, o.fit, o.span_kind) @ span_coef + span_intercept]
-                    )
-                )[0]
-            )
-            for p, o in zip(probs_va, va_out, strict=True)
-        ]
-    )
     assert_t = choose_assert(va_out, probs_va, refuse)
-    span_t = choose_span(va_out, probs_va, span_probs_va, assert_t)
+    span_t = choose_span(va_out, probs_va, SpanModel.from_spec(span_spec), assert_t)
     return {
         "features": list(FEATURES),
         "trees": booster.dump_model(),
         "calibration": {"inputs": list(CALIBRATION_INPUTS), "coef": coef, "intercept": intercept},
-        "span_calibration": {"coef": span_coef, "intercept": span_intercept},
+        "span_model": span_spec,
         "thresholds": {"refuse": refuse, "assert": assert_t, "span": span_t},
         "kinds": kinds,
         "trained_on": {
@@ -366,16 +367,13 @@ def _probs(outs: list[Outcome], coef: list[float], intercept: float) -> np.ndarr
     )
 
 
-def _span_rows(outs: list[Outcome], probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    rows = [
-        (span_inputs(p, o.span_score, o.fit, o.span_kind), o.span_ok)
-        for p, o in zip(probs, outs, strict=True)
-        if o.span_score > 0
-    ]
-    if not rows:
-        width = len(span_inputs(0.5, 0.0, None, ""))
-        return np.zeros((2, width)), np.asarray([0.0, 1.0])
-    return np.vstack([r[0] for r in rows]), np.asarray([float(r[1]) for r in rows])
+def _span_data(outs: list[Outcome], probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every span of every reply's evidence, with its label (right value, right evidence)."""
+    xs = [o.span_rows(float(p)) for o, p in zip(outs, probs, strict=True) if o.span_labels is not None]
+    ys = [o.span_labels for o in outs if o.span_labels is not None]
+    if not xs:
+        return np.zeros((0, len(SPAN_FEATURES))), np.zeros(0)
+    return np.vstack(xs), np.concatenate(ys)
 
 
 def write_model(spec: dict[str, Any], path: Path) -> None:
