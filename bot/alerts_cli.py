@@ -56,7 +56,7 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_unsubscribe(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     with AlertStore(settings.db_path) as store:
         removed = store.unsubscribe(args.chat_id)
@@ -91,7 +91,7 @@ async def _poll(settings: Settings, deliver: bool, index: bool) -> tuple[dict[st
     from telegram.error import InvalidToken, TelegramError
 
     from bot.alerts_poll import Poller
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     poller = Poller(settings)
     report = await poller.poll(None, deliver=False, index=index)
@@ -113,7 +113,7 @@ async def _poll(settings: Settings, deliver: bool, index: bool) -> tuple[dict[st
 
 
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     deliver = not args.no_deliver
     if deliver and not settings.telegram_bot_token.get_secret_value():

@@ -1,11 +1,13 @@
-"""Subcommands of the ``bot`` package: ``bot`` (Telegram) and ``alerts …`` (subscriptions, one poll)."""
+"""Subcommands of the ``bot`` package: ``bot`` (Telegram), ``alerts …`` (subscriptions, one poll) and
+``feedback export``."""
 
 from __future__ import annotations
 
 import argparse
 
-from thaigov_qa.cli import register_parts
+from bot import alerts_cli, cli_bot, feedback_cli
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    register_parts(sub, ("bot.cli_bot", "bot.alerts_cli", "bot.feedback_cli"))
+    for part in (cli_bot, alerts_cli, feedback_cli):
+        part.register(sub)

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import signal
 
-from thaigov_qa.cli import UserError
+from thaigov_qa.errors import UserError
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from typing import Any
 
 from corpus.sources import SOURCE_REASONS, Skipped, SourceError, iter_source
 from corpus.thaigov import REASONS
-from thaigov_qa.cli import UserError
+from thaigov_qa.errors import UserError
 from thaigov_qa.settings import Settings
 
 #: Skip reasons that are not files of the source (so not counted in ``files``).

@@ -1,15 +1,18 @@
-"""Subcommands of the ``index`` package: ``index …``, ``search``, ``eval``, ``ask``, ``chat``, ``demo``.
+"""Subcommands of the ``index`` package: ``index …``, ``search``, ``eval``, ``ask``, ``chat``, ``demo``,
+``reader train``.
 
-Each group lives in its own module (``cli_build``, ``cli_search``, ``cli_ask``) with a ``register``
-function; this module only collects them, so the parts can grow independently.
+Each group lives in its own module (``cli_build``, ``cli_search``, ``cli_ask``, ``cli_reader``) with a
+``register`` function; this module only collects them, so the parts can grow independently. The modules
+import their heavy dependencies inside the handlers, so building the parser stays cheap.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from thaigov_qa.cli import register_parts
+from index import cli_ask, cli_build, cli_reader, cli_search
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    register_parts(sub, ("index.cli_build", "index.cli_search", "index.cli_ask", "index.cli_reader"))
+    for part in (cli_build, cli_search, cli_ask, cli_reader):
+        part.register(sub)

@@ -33,7 +33,7 @@ def _open_answerer(settings: Settings) -> Any:
     from index.answer import Answerer
     from index.reply import texts
     from index.retrieve import Searcher
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     try:
         searcher = Searcher.open(settings)
@@ -78,7 +78,7 @@ def _print_answer(answer: Any, as_json: bool) -> None:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     question = " ".join(args.question).strip() if args.question else ""
     if args.question and not question:
@@ -259,7 +259,7 @@ def demo_closing(data_dir: Path) -> str:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     question = " ".join(args.question).strip() if args.question else DEMO_QUESTION
     if not question:

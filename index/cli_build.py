@@ -22,7 +22,7 @@ def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
     from corpus.sources import SourceError
     from index.build import IndexLocked, build_index, update_index
     from index.embedding import EmbeddingError
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     progress = True
     try:
@@ -59,7 +59,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
     from index.reader import IndexReader, ModelMismatch, NoIndex
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     try:
         reader = IndexReader.open(settings)

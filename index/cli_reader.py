@@ -25,7 +25,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from index.answer.training import collect, kind_probabilities, train, write_model
     from index.cli_ask import _open_answerer
     from index.evaluate import BadQuestionSet, load_questions
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     questions = []
     try:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 def _open_searcher(settings: Settings) -> Any:
     from index.retrieve import Searcher
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     try:
         return Searcher.open(settings)
@@ -32,7 +32,7 @@ def _open_searcher(settings: Settings) -> Any:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     query = " ".join(args.query).strip()
     if not query:
@@ -70,7 +70,7 @@ def _progress(i: int, n: int) -> None:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.evaluate import BadQuestionSet, evaluate, format_table, load_questions, summarize
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     try:
         questions = load_questions(Path(args.qa))

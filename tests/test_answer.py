@@ -14,7 +14,7 @@ import pytest
 
 from index.reply import render_html, texts
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
-from thaigov_qa.cli import UserError
+from thaigov_qa.errors import UserError
 
 pytestmark = pytest.mark.slow
 

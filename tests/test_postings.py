@@ -189,7 +189,7 @@ def test_unreadable_arrays_are_a_clear_error(base_index: BaseIndex, tmp_path: Pa
     yet"), and `ask` prints it as a one-line user error."""
     from index.cli_ask import _open_answerer
     from index.reader import IndexCorrupt
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     settings, _ = base_index.clone(tmp_path)
     rows = store.gen_dir(settings.index_dir, 1) / FILES["rows"]

@@ -120,7 +120,7 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
     import argparse
 
     from index.cli_reader import _train
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     qa = tmp_path / "qa.jsonl"
     qa.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,43 +1,31 @@
 """The ``thaigov-qa`` command line.
 
-Each top-level package registers its own subcommands (``corpus.cli``, ``index.cli``, ``bot.cli``), so this
-module stays a thin dispatcher. Conventions every subcommand keeps: ``--help`` at every level; with
-``--json`` standard output carries only JSON, one object a line, while progress bars and logs go to
-standard error; a bad setting or input ends the program with one readable line and exit status 2.
+Each top-level package registers its own subcommands (``corpus.cli``, ``index.cli``, ``bot.cli``, and the
+operator's ``thaigov_qa.ops_cli``), imported here by name, so this module stays a thin dispatcher.
+Conventions every subcommand keeps: ``--help`` at every level; with ``--json`` standard output carries
+only JSON, one object a line, while progress bars and logs go to standard error; a bad setting or input
+ends the program with one readable line and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable, Sequence
 
+import bot.cli
+import corpus.cli
+import index.cli
+from thaigov_qa import ops_cli
+from thaigov_qa.errors import UserError
 from thaigov_qa.quiet import setup_logging
 from thaigov_qa.schema import SchemaError, check_schema
 from thaigov_qa.settings import Settings, SettingsError, load_settings
 
+__all__ = ["Handler", "UserError", "build_parser", "main"]
+
 #: A subcommand handler: takes the parsed arguments and the settings, returns the exit status.
 Handler = Callable[[argparse.Namespace, Settings], int]
-
-
-class UserError(Exception):
-    """An error the user can fix (bad path, no index yet...): printed as one line, exit status 2."""
-
-
-def register_parts(sub: argparse._SubParsersAction, names: Sequence[str]) -> None:  # type: ignore[type-arg]
-    """Let each named module add its subcommands (``module.register(sub)``).
-
-    A module that does not exist is skipped, so one package's commands never depend on another's files.
-    """
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="more logging on standard error: -v INFO, -vv DEBUG (default: warnings and errors only)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    register_parts(sub, ("corpus.cli", "index.cli", "bot.cli", "thaigov_qa.ops_cli"))
+    for part in (corpus.cli, index.cli, bot.cli, ops_cli):
+        part.register(sub)
     return parser
 
 

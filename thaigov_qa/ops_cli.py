@@ -20,7 +20,7 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from thaigov_qa.backup import BackupError, backup
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     try:
         manifest = backup(settings, Path(args.dest))
@@ -45,7 +45,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     from thaigov_qa.backup import BackupError, restore
-    from thaigov_qa.cli import UserError
+    from thaigov_qa.errors import UserError
 
     try:
         summary = restore(settings, Path(args.src), force=args.force)
