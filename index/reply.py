@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from corpus.thaidate import format_en, format_th
 
 if TYPE_CHECKING:  # pragma: no cover
-    from index.answer import Answer, Source
+    from index.answer.types import Answer, ReleaseAnswer, Source
 
 #: Sources listed in a reply; the bot offers the rest behind a "more sources" button.
 REPLY_SOURCES = 3
@@ -28,6 +28,7 @@ _TEXTS = {
         "sources": "ที่มา",
         "found_no_span": "ข้อความจากข่าวประชาสัมพันธ์ที่ตอบคำถามนี้:",
         "hedged": "ข้อความที่ใกล้เคียงที่สุดในข่าวระบุว่า:",
+        "several": "มีข่าวหลายฉบับที่ตอบคำถามนี้:",
         "not_found": "ไม่พบคำตอบของคำถามนี้ในข่าวประชาสัมพันธ์ที่มีอยู่",
         "closest": "ข่าวที่ใกล้เคียงที่สุด:",
         "no_results": "ไม่พบข่าวที่เกี่ยวข้อง",
@@ -45,6 +46,7 @@ _TEXTS = {
         "sources": "Sources",
         "found_no_span": "What the press releases say:",
         "hedged": "The closest passage says:",
+        "several": "Several releases answer this:",
         "not_found": "The press releases I have do not answer this question.",
         "closest": "Closest releases:",
         "no_results": "No related press releases found.",
@@ -90,6 +92,67 @@ def _quote_note(answer: Answer) -> str:
     return texts(answer.lang)["quoted_th" if ev_lang == "th" else "quoted_en"]
 
 
+#: Characters of another release's evidence quoted in the "several releases answer" lines.
+OTHER_EVIDENCE_CHARS = 200
+
+
+def _others(answer: Answer) -> list[tuple[ReleaseAnswer, list[ReleaseAnswer]]]:
+    """The other answering releases, each with the later ones that say the same (shown once, several
+    links); releases repeating the top answer's fact are grouped under it."""
+    if len(answer.answers) < 2:
+        return []
+
+    def key(a: ReleaseAnswer) -> str:
+        return " ".join((a.answer or a.evidence).split()).casefold()
+
+    groups: dict[str, tuple[ReleaseAnswer, list[ReleaseAnswer]]] = {}
+    for entry in answer.answers:
+        k = key(entry)
+        if k in groups:
+            groups[k][1].append(entry)
+        else:
+            groups[k] = (entry, [])
+    return [g for g in groups.values() if g[0] is not answer.answers[0]] + [
+        g for g in groups.values() if g[0] is answer.answers[0] and g[1]
+    ]
+
+
+def _several_html(answer: Answer) -> list[str]:
+    groups = _others(answer)
+    if not groups:
+        return []
+    esc = html.escape
+    lines = [f"<i>{esc(texts(answer.lang)['several'])}</i>"]
+    for lead, same in groups:
+        links = ", ".join(
+            f'<a href="{esc(a.url, quote=True)}">{esc(format_date(a.date, answer.lang) or a.url)}</a>'
+            for a in [lead, *same]
+        )
+        if lead is answer.answers[0]:
+            lines.append(f"• {links}")
+            continue
+        said = lead.answer or _cut(lead.evidence, OTHER_EVIDENCE_CHARS)
+        lines.append(f"• {esc(said)} ({links})")
+    return lines
+
+
+def _several_text(answer: Answer) -> list[str]:
+    groups = _others(answer)
+    if not groups:
+        return []
+    lines = [texts(answer.lang)["several"]]
+    for lead, same in groups:
+        links = ", ".join(f"{format_date(a.date, answer.lang)} {a.url}" for a in [lead, *same])
+        said = "" if lead is answer.answers[0] else (lead.answer or _cut(lead.evidence, OTHER_EVIDENCE_CHARS))
+        lines.append(f"• {said} ({links})" if said else f"• {links}")
+    return lines
+
+
+def _cut(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The Telegram reply (HTML parse mode): short answer in bold, the evidence quoted, numbered links."""
     t = texts(answer.lang)
@@ -108,6 +171,7 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
             note = _quote_note(answer)
             if note:
                 lines.append(f"<i>{esc(note)}</i>")
+        lines.extend(_several_html(answer))
         heading = t["sources"]
     else:
         lines.append(esc(t["not_found"] if answer.sources else t["no_results"]))
@@ -147,6 +211,7 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
             note = _quote_note(answer)
             if note:
                 lines.append(note)
+        lines.extend(_several_text(answer))
         heading = t["sources"] + ":"
     else:
         lines.append(t["not_found"] if answer.sources else t["no_results"])

@@ -113,3 +113,39 @@ def test_a_hedged_reply_quotes_the_passage_without_a_bold_answer() -> None:
         assert _visible(out).startswith(texts(lang)["hedged"])
         assert "<blockquote>" in out
         assert render_text(answer).startswith(texts(lang)["hedged"])
+
+
+def test_several_answering_releases_are_listed_dated_and_a_repeated_fact_once() -> None:
+    from index.answer.types import ReleaseAnswer
+
+    main = ReleaseAnswer(
+        "18 ธ.ค. 2566", "ลงนาม MOU ในวันที่ 18 ธ.ค. 2566", URL, "MOU <Huawei>", "2023-12-19", 0.9
+    )
+    same = ReleaseAnswer(
+        "18 ธ.ค. 2566", "ลงนามเมื่อ 18 ธ.ค. 2566", URL[:-1] + "2", "ดีอี & Huawei", "2023-12-18", 0.8
+    )
+    other = ReleaseAnswer(
+        None, "ลงนาม MOU กับ สกมช. เมื่อ 2 ส.ค. 2565 <ข้อความยาว>", URL[:-1] + "3", "สกมช.", "2022-08-02", 0.6
+    )
+    for lang in ("en", "th"):
+        answer = _answer(lang)
+        answer.answers = [main, same, other]
+        out = render_html(answer)
+        assert texts(lang)["several"] in _visible(out)
+        assert "<ข้อความยาว>" not in out and "&lt;ข้อความยาว&gt;" in out  # escaped
+        assert out.count("• ") == 2  # the other value, and the repeated fact grouped under the top answer
+        assert f'href="{URL[:-1]}3"' in out and f'href="{URL[:-1]}2"' in out
+        assert ("2 August 2022" if lang == "en" else "2 ส.ค. 2565") in _visible(out)
+        assert set(re.findall(r"</?([a-z]+)", out)) <= {"b", "i", "a", "blockquote"}
+        text = render_text(answer)
+        assert texts(lang)["several"] in text and f"{URL[:-1]}3" in text
+    single = _answer("en")
+    single.answers = [main]
+    assert "Several releases" not in render_html(single)
+
+
+def test_latest_questions_lead_with_the_newest_release() -> None:
+    from index.answer.several import asks_for_latest
+
+    assert asks_for_latest("What is the latest policy rate?") and asks_for_latest("ดอกเบี้ยนโยบายล่าสุดเท่าไหร่")
+    assert asks_for_latest("ค่าแรงขั้นต่ำตอนนี้เท่าไร") and not asks_for_latest("When was the Huawei MOU signed?")

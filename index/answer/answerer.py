@@ -28,6 +28,7 @@ from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering
 from index.answer.features import QuestionView, matrix, question_view
 from index.answer.kinds import learned_kind, uniform
 from index.answer.model import ReaderModel, Thresholds, answer_measures, shipped_model
+from index.answer.several import release_answers
 from index.answer.types import ASSERTED, HEDGED, REFUSED, Answer, Source
 from index.answer.words import compact, content_tokens, has_thai, weight
 from index.qtype import QuestionType, detect_qtype
@@ -209,13 +210,15 @@ class Answerer:
         q, lang = analysis.question, analysis.lang
         if p < t.refuse:
             return Answer(q, lang, False, None, None, shown.sources, presentation=REFUSED, **common)
-        if p < t.assert_:
-            # Likely enough to show, not enough to claim: the closest passage, without a short answer.
-            return Answer(q, lang, True, None, shown.evidence, shown.sources, presentation=HEDGED, **common)
-        # The short answer goes in bold only when the span model trusts the span itself.
-        trusted = shown.span is not None and shown.quoted.span_probability >= t.span
-        short = shown.short if trusted else None
-        return Answer(q, lang, True, short, shown.evidence, shown.sources, presentation=ASSERTED, **common)
+        answers = release_answers(self, analysis, raw, shown, p, t)
+        lead = answers[0]
+        sources = shown.sources if lead.url == shown.candidate.url else ev.sources(analysis.hits, lead.url)
+        # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).
+        # Claimed: the short answer in bold only when the span model trusts the span (release_answers).
+        presentation = HEDGED if lead.probability < t.assert_ else ASSERTED
+        common["probability"] = lead.probability
+        found = (q, lang, True, lead.answer, lead.evidence, sources)
+        return Answer(*found, presentation=presentation, answers=answers, **common)
 
     def _kinds(self, text: str) -> np.ndarray:
         kind_model = self.model.kinds

@@ -31,6 +31,28 @@ class Source:
         }
 
 
+@dataclass(frozen=True)
+class ReleaseAnswer:
+    """What one answering release says: its short answer (when trusted), its quoted evidence, where and
+    when it was published. A reply lists several when several releases answer."""
+
+    answer: str | None
+    evidence: str
+    url: str
+    title: str
+    date: str
+    probability: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "evidence": self.evidence,
+            "url": self.url,
+            "title": self.title,
+            "date": self.date,
+        }
+
+
 @dataclass
 class Answer:
     """An answer: the short answer (or None), the quoted evidence, the sources, and how sure the reader is.
@@ -52,6 +74,8 @@ class Answer:
     qtype: str = ""
     generated: bool = False
     evidence_rank: int | None = None
+    #: One entry per answering release, up to 3, the first the top-level answer (empty when refused).
+    answers: list[ReleaseAnswer] = field(default_factory=list)
 
     @property
     def hedged(self) -> bool:
@@ -67,6 +91,7 @@ class Answer:
             "evidence": self.evidence,
             "presentation": self.presentation,
             "probability": round(self.probability, 4),
+            "answers": [a.to_json() for a in self.answers],
             "sources": [s.to_json() for s in self.sources],
             "ms": round(self.ms, 1),
         }

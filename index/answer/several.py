@@ -1,0 +1,71 @@
+"""Several answering releases: a recurring fact (a rate, a minimum wage, an award given every year) or a
+news item released twice is answered by more than one release, with the same value or different ones.
+
+The reply lists up to :data:`MAX_ANSWERS` releases, one entry each: the best candidate of each other
+release among the reader's candidates, when the reader's calibrated probability for it, taken as the
+reply, clears the refusal threshold. Entries are in the reader's order, except that a question asking
+for the latest or current value leads with the newest release.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.answer.model import answer_measures
+from index.answer.types import ReleaseAnswer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.answerer import Analysis, Answerer, Presented
+    from index.answer.model import Thresholds
+
+#: Most releases one reply lists as answering.
+MAX_ANSWERS = 3
+#: Words that ask for the newest value, in both languages.
+LATEST = re.compile(
+    r"\b(?:latest|current(?:ly)?|now|most recent|newest|these days|today)\b|ล่าสุด|ปัจจุบัน|ตอนนี้|ขณะนี้|วันนี้",
+    re.I,
+)
+
+
+def asks_for_latest(question: str) -> bool:
+    return LATEST.search(question) is not None
+
+
+def release_answers(
+    answerer: Answerer,
+    analysis: Analysis,
+    raw: np.ndarray,
+    shown: Presented,
+    probability: float,
+    t: Thresholds,
+) -> list[ReleaseAnswer]:
+    """The answering releases, the shown candidate's first (or the newest, for a "latest" question)."""
+    model = answerer.model
+    meta = {h.url: h for h in analysis.hits}
+    urls = [c.url for c in analysis.candidates]
+
+    def entry(presented: Presented, p: float) -> ReleaseAnswer:
+        hit = meta.get(presented.candidate.url)
+        trusted = presented.span is not None and presented.quoted.span_probability >= t.span
+        short = presented.short if (trusted and p >= t.assert_) else None
+        title, date = (hit.title, hit.date) if hit is not None else ("", "")
+        return ReleaseAnswer(short, presented.evidence, presented.candidate.url, title, date, p)
+
+    out = [entry(shown, probability)]
+    best_of: dict[str, int] = {}
+    for i, url in enumerate(urls):
+        if url != shown.candidate.url and (url not in best_of or raw[i] > raw[best_of[url]]):
+            best_of[url] = i
+    others = []
+    for k in best_of.values():
+        p = model.probability(answer_measures(raw, k, analysis.features, urls))
+        if p >= t.refuse:
+            others.append((p, k))
+    for p, k in sorted(others, reverse=True)[: MAX_ANSWERS - 1]:
+        out.append(entry(answerer.present(analysis, k, model.span_model, p), p))
+    if asks_for_latest(analysis.view.text):
+        out.sort(key=lambda a: a.date, reverse=True)
+    return out
