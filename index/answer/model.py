@@ -115,11 +115,13 @@ class TreeEnsemble:
 class Thresholds:
     """Chosen on the validation fold (:mod:`index.answer.training`): below ``refuse`` the reply says the
     releases do not answer; from ``assert_`` up, with a span the span model trusts (``span``), the short
-    answer is shown in bold; in between, the closest passage is quoted without a short answer."""
+    answer is shown in bold; in between, the closest passage is quoted without a short answer. Another
+    release is listed as also answering from ``other`` up."""
 
     refuse: float
     assert_: float
     span: float
+    other: float
 
 
 class ReaderModel:
@@ -143,7 +145,9 @@ class ReaderModel:
         self.kinds = KindModel.from_spec(spec.get("kinds"))
         self.span_model = SpanModel.from_spec(spec.get("span_model"))
         t = spec["thresholds"]
-        self.thresholds = Thresholds(float(t["refuse"]), float(t["assert"]), float(t["span"]))
+        self.thresholds = Thresholds(
+            float(t["refuse"]), float(t["assert"]), float(t["span"]), float(t.get("other", t["refuse"]))
+        )
 
     @classmethod
     def load(cls, path: Path | None = None) -> ReaderModel:

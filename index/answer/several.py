@@ -3,8 +3,9 @@ news item released twice is answered by more than one release, with the same val
 
 The reply lists up to :data:`MAX_ANSWERS` releases, one entry each: the best candidate of each other
 release among the reader's candidates, when the reader's calibrated probability for it, taken as the
-reply, clears the refusal threshold. Entries are in the reader's order, except that a question asking
-for the latest or current value leads with the newest release.
+reply, clears the ``other`` threshold (chosen on the validation fold: the lowest at which a listed
+release is a gold one often enough, see :mod:`index.answer.training`). Entries are in the reader's
+order, except that a question asking for the latest or current value leads with the newest release.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ def asks_for_latest(question: str) -> bool:
     return LATEST.search(question) is not None
 
 
+def other_measures(analysis: Analysis, raw: np.ndarray, best: int) -> dict[str, tuple[int, np.ndarray]]:
+    """Each other release's best candidate and its calibration inputs, that candidate taken as the reply."""
+    urls = [c.url for c in analysis.candidates]
+    best_of: dict[str, int] = {}
+    for i, url in enumerate(urls):
+        if url != urls[best] and (url not in best_of or raw[i] > raw[best_of[url]]):
+            best_of[url] = i
+    return {u: (k, answer_measures(raw, k, analysis.features, urls)) for u, k in best_of.items()}
+
+
 def release_answers(
     answerer: Answerer,
     analysis: Analysis,
@@ -45,7 +56,6 @@ def release_answers(
     """The answering releases, the shown candidate's first (or the newest, for a "latest" question)."""
     model = answerer.model
     meta = {h.url: h for h in analysis.hits}
-    urls = [c.url for c in analysis.candidates]
 
     def entry(presented: Presented, p: float) -> ReleaseAnswer:
         hit = meta.get(presented.candidate.url)
@@ -55,14 +65,11 @@ def release_answers(
         return ReleaseAnswer(short, presented.evidence, presented.candidate.url, title, date, p)
 
     out = [entry(shown, probability)]
-    best_of: dict[str, int] = {}
-    for i, url in enumerate(urls):
-        if url != shown.candidate.url and (url not in best_of or raw[i] > raw[best_of[url]]):
-            best_of[url] = i
+    best = analysis.candidates.index(shown.candidate)
     others = []
-    for k in best_of.values():
-        p = model.probability(answer_measures(raw, k, analysis.features, urls))
-        if p >= t.refuse:
+    for k, measures in other_measures(analysis, raw, best).values():
+        p = model.probability(measures)
+        if p >= t.other:
             others.append((p, k))
     for p, k in sorted(others, reverse=True)[: MAX_ANSWERS - 1]:
         out.append(entry(answerer.present(analysis, k, model.span_model, p), p))

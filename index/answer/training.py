@@ -31,6 +31,7 @@ from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
 from index.answer.model import CALIBRATION_INPUTS, answer_measures
+from index.answer.several import other_measures
 from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
 from index.answer.span_model import fit as fit_spans
 from index.answer.types import Answer
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 #: The wrong-answer rate the refusal threshold is chosen for, on the validation fold (hedged passages that
 #: are wrong count as wrong answers).
 TARGET_WRONG_RATE = 0.15
+#: Another release listed as also answering must be a gold release this often on the validation fold.
+TARGET_OTHER_PRECISION = 0.6
 #: Replies with a bold claim must be right this often on the validation fold; below it, the passage is
 #: quoted without a short answer ("the closest passage says").
 TARGET_ASSERT_PRECISION = 0.85
@@ -300,6 +303,30 @@ def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | N
     return 0.95
 
 
+def choose_other(
+    examples: list[Example],
+    raws: list[np.ndarray | None],
+    probs: np.ndarray,
+    calibration: tuple[list[float], float],
+    refuse: float,
+) -> float:
+    """The lowest probability at which another release, listed as also answering a shown reply, is a gold
+    release :data:`TARGET_OTHER_PRECISION` of the time (answerable validation questions)."""
+    seen: list[tuple[float, bool]] = []
+    w, intercept = np.asarray(calibration[0]), calibration[1]
+    for e, raw, p in zip(examples, raws, probs, strict=True):
+        gold = set(e.question.get("gold_urls") or [])
+        if e.analysis is None or raw is None or not len(raw) or not gold or p < refuse:
+            continue
+        for url, (_, measures) in other_measures(e.analysis, raw, int(np.argmax(raw))).items():
+            seen.append((float(_sigmoid(np.asarray(measures @ w + intercept))), url in gold))
+    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        listed = [ok for prob, ok in seen if prob >= t]
+        if not listed or sum(listed) / len(listed) >= TARGET_OTHER_PRECISION:
+            return float(t)
+    return 0.95
+
+
 def train(
     answerer: Answerer, examples: list[Example], rounds: int = ROUNDS, kinds: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -322,12 +349,13 @@ def train(
     refuse = choose_refusal(va_out, probs_va)
     assert_t = choose_assert(va_out, probs_va, refuse)
     span_t = choose_span(va_out, probs_va, SpanModel.from_spec(span_spec), assert_t)
+    other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
     return {
         "features": list(FEATURES),
         "trees": booster.dump_model(),
         "calibration": {"inputs": list(CALIBRATION_INPUTS), "coef": coef, "intercept": intercept},
         "span_model": span_spec,
-        "thresholds": {"refuse": refuse, "assert": assert_t, "span": span_t},
+        "thresholds": {"refuse": refuse, "assert": assert_t, "span": span_t, "other": other_t},
         "kinds": kinds,
         "trained_on": {
             "train_questions": len(tr),
