@@ -16,16 +16,16 @@ import dataclasses
 import logging
 import re
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from corpus.text import detect_lang
 from index.answer import evidence as ev
+from index.answer.analysis import Analysis, Presented
 from index.answer.candidates import TOP_RELEASES, Candidate, CandidateBuilder, QuestionWords
 from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering_tokens, translatable
-from index.answer.features import QuestionView, matrix, question_view
+from index.answer.features import matrix, question_view
 from index.answer.kinds import learned_kind, uniform
 from index.answer.model import ReaderModel, Thresholds, answer_measures, shipped_model
 from index.answer.several import release_answers
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from index.answer.llm import LLMClient
     from index.answer.span_model import SpanModel
     from index.retrieve import ReleaseHit, Searcher
-    from index.spans import Span
     from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,38 +52,6 @@ PER_RELEASE = 3
 MAX_QUESTION_CHARS = 1_000
 #: A span scoring below this (e.g. a name the question itself gives) counts as no span at all.
 WEAK_SPAN = 0.5
-
-
-@dataclass
-class Analysis:
-    """A question taken as far as the model's input: what :mod:`index.answer.training` records."""
-
-    question: str
-    lang: str
-    qt: QuestionType
-    view: QuestionView
-    words: QuestionWords
-    hits: list[ReleaseHit]
-    candidates: list[Candidate]
-    features: np.ndarray
-
-
-@dataclass(frozen=True)
-class Presented:
-    """The reply's parts for one chosen candidate: evidence, its span and short answer, the sources."""
-
-    candidate: Candidate
-    quoted: ev.Quoted
-    short: str | None
-    sources: list[Source]
-
-    @property
-    def evidence(self) -> str:
-        return self.quoted.evidence
-
-    @property
-    def span(self) -> Span | None:
-        return self.quoted.span
 
 
 class Answerer:
@@ -210,7 +177,12 @@ class Answerer:
         q, lang = analysis.question, analysis.lang
         if p < t.refuse:
             return Answer(q, lang, False, None, None, shown.sources, presentation=REFUSED, **common)
-        answers = release_answers(self, analysis, raw, shown, p, t)
+        model = self.model
+
+        def present(k: int, pk: float) -> Presented:
+            return self.present(analysis, k, model.span_model, pk)
+
+        answers = release_answers(model, analysis, raw, shown, p, t, present)
         lead = answers[0]
         sources = shown.sources if lead.url == shown.candidate.url else ev.sources(analysis.hits, lead.url)
         # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).

@@ -11,6 +11,7 @@ order, except that a question asking for the latest or current value leads with 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,8 +20,8 @@ from index.answer.model import answer_measures
 from index.answer.types import ReleaseAnswer
 
 if TYPE_CHECKING:  # pragma: no cover
-    from index.answer.answerer import Analysis, Answerer, Presented
-    from index.answer.model import Thresholds
+    from index.answer.analysis import Analysis, Presented
+    from index.answer.model import ReaderModel, Thresholds
 
 #: Most releases one reply lists as answering.
 MAX_ANSWERS = 3
@@ -46,15 +47,16 @@ def other_measures(analysis: Analysis, raw: np.ndarray, best: int) -> dict[str, 
 
 
 def release_answers(
-    answerer: Answerer,
+    model: ReaderModel,
     analysis: Analysis,
     raw: np.ndarray,
     shown: Presented,
     probability: float,
     t: Thresholds,
+    present: Callable[[int, float], Presented],
 ) -> list[ReleaseAnswer]:
-    """The answering releases, the shown candidate's first (or the newest, for a "latest" question)."""
-    model = answerer.model
+    """The answering releases, the shown candidate's first (or the newest, for a "latest" question);
+    ``present(k, p)`` gives the reply's parts for candidate ``k`` of probability ``p``."""
     meta = {h.url: h for h in analysis.hits}
 
     def entry(presented: Presented, p: float) -> ReleaseAnswer:
@@ -72,7 +74,7 @@ def release_answers(
         if p >= t.other:
             others.append((p, k))
     for p, k in sorted(others, reverse=True)[: MAX_ANSWERS - 1]:
-        out.append(entry(answerer.present(analysis, k, model.span_model, p), p))
+        out.append(entry(present(k, p), p))
     if asks_for_latest(analysis.view.text):
         out.sort(key=lambda a: a.date, reverse=True)
     return out

@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from index.answer.answerer import Analysis, Answerer
+from index.answer.analysis import Analysis
+from index.answer.answerer import Answerer
 from index.answer.evidence import Quoted, quoted_text
 from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform

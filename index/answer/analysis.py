@@ -1,0 +1,52 @@
+"""A question taken through the answer step: what the reader measured of it (:class:`Analysis`), and the
+reply's parts for a chosen candidate (:class:`Presented`). Shared by the façade, the several-answers step
+and training, below all three."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.answer import evidence as ev
+from index.answer.candidates import Candidate, QuestionWords
+from index.answer.features import QuestionView
+from index.answer.types import Source
+from index.qtype import QuestionType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.retrieve import ReleaseHit
+    from index.spans import Span
+
+
+@dataclass
+class Analysis:
+    """A question taken as far as the model's input: what :mod:`index.answer.training` records."""
+
+    question: str
+    lang: str
+    qt: QuestionType
+    view: QuestionView
+    words: QuestionWords
+    hits: list[ReleaseHit]
+    candidates: list[Candidate]
+    features: np.ndarray
+
+
+@dataclass(frozen=True)
+class Presented:
+    """The reply's parts for one chosen candidate: evidence, its span and short answer, the sources."""
+
+    candidate: Candidate
+    quoted: ev.Quoted
+    short: str | None
+    sources: list[Source]
+
+    @property
+    def evidence(self) -> str:
+        return self.quoted.evidence
+
+    @property
+    def span(self) -> Span | None:
+        return self.quoted.span
