@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
+from thaigov_qa.db import query
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,15 +35,10 @@ def last_poll(db_path: Path) -> float | None:
     """When a feed or watched folder was last read successfully (Unix time), from the alerts' state."""
     if not db_path.is_file():
         return None
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-        try:
-            row = conn.execute("SELECT MAX(last_ok) FROM source_state").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
+    rows = query(db_path, "SELECT MAX(last_ok) FROM source_state")
+    if not rows:
         return None  # no alerts table yet
-    return float(row[0]) if row and row[0] is not None else None
+    return float(rows[0][0]) if rows[0][0] is not None else None
 
 
 def _iso(ts: float | None) -> str | None:

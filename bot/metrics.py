@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import threading
 from collections.abc import Iterator
 from socketserver import ThreadingMixIn
@@ -24,6 +23,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot import health
+from thaigov_qa.db import query
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,8 @@ OUTBOX_STATES = ("pending", "sending", "sent", "failed", "dropped")
 
 def outbox_counts(db_path: Any) -> dict[str, int]:
     counts = dict.fromkeys(OUTBOX_STATES, 0)
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-        try:
-            rows = conn.execute("SELECT status, COUNT(*) FROM alert_outbox GROUP BY status").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
+    rows = query(db_path, "SELECT status, COUNT(*) FROM alert_outbox GROUP BY status")
+    if rows is None:
         return counts  # no database or no alerts table yet
     counts.update({str(status): int(n) for status, n in rows})
     return counts

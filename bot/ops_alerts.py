@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import logging
 import shutil
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 from bot.format import esc
 from bot.health import live_generation
+from thaigov_qa.db import query
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,8 @@ class Problem:
 def failing_sources(db_path: Path, hours: float, now: float, seen: dict[str, float]) -> list[Problem]:
     """Sources whose last success (or, never successful, our first sight of their failing) is older
     than ``hours`` while they still fail. ``seen`` remembers first sightings between checks."""
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-        try:
-            rows = conn.execute("SELECT source, failures, last_ok, last_error FROM source_state").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
+    rows = query(db_path, "SELECT source, failures, last_ok, last_error FROM source_state")
+    if rows is None:
         return []
     problems = []
     failing = {source for source, failures, _, _ in rows if failures}

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from thaigov_qa.db import read_only
 from thaigov_qa.settings import Settings
 
 NETWORK_TIMEOUT = 10.0
@@ -88,12 +89,9 @@ def check_database(settings: Settings) -> Check:
     if not path.is_file():
         return Check("database", FAIL, f"no database at {path}: build an index first")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-        try:
+        with read_only(path, timeout=10) as conn:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
     except sqlite3.Error as exc:
         return Check("database", FAIL, f"{path}: {exc}")
     if result != "ok":

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from thaigov_qa.db import read_only
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,8 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _stamp_only}
 
 
 def db_version(db_path: Path) -> int:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
-    try:
+    with read_only(db_path, timeout=30) as conn:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def migrate_db(db_path: Path) -> int:

@@ -277,14 +277,28 @@ def choose_refusal(outcomes: list[Outcome], probs: np.ndarray, target: float = T
     return 0.95
 
 
+def _lowest_precise(
+    pairs: list[tuple[float, bool]],
+    target: float,
+    start: float = 0.05,
+    stop: float = 0.95,
+    empty_ok: bool = True,
+) -> float:
+    """The lowest threshold (0.01 steps from ``start``) at which the pairs (probability, right) at or above
+    it are right ``target`` of the time; ``stop`` when none is. With ``empty_ok``, a threshold that keeps
+    none counts as precise (nothing is shown)."""
+    for t in np.round(np.arange(start, stop + 0.001, 0.01), 2):
+        kept = [ok for prob, ok in pairs if prob >= t]
+        if (kept and sum(kept) / len(kept) >= target) or (not kept and empty_ok):
+            return float(t)
+    return stop
+
+
 def choose_assert(outcomes: list[Outcome], probs: np.ndarray, refuse: float) -> float:
     """The lowest threshold (not under ``refuse``) above which replies are right
     :data:`TARGET_ASSERT_PRECISION` of the time on the validation fold."""
-    for t in np.round(np.arange(refuse, 0.991, 0.01), 2):
-        shown = [i for i in range(len(outcomes)) if probs[i] >= t]
-        if shown and sum(1 for i in shown if outcomes[i].correct) / len(shown) >= TARGET_ASSERT_PRECISION:
-            return float(t)
-    return 0.99
+    pairs = [(float(p), o.correct) for o, p in zip(outcomes, probs, strict=True)]
+    return _lowest_precise(pairs, TARGET_ASSERT_PRECISION, start=refuse, stop=0.99, empty_ok=False)
 
 
 def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | None, floor: float) -> float:
@@ -297,11 +311,7 @@ def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | N
         sp = model.probabilities(o.span_rows(float(p)))
         i = max(range(len(o.quoted.spans)), key=lambda k: o.quoted.spans[k].score)  # the rules' choice
         chosen.append((float(sp[i]), bool(o.span_labels[i])))
-    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        bold = [ok for prob, ok in chosen if prob >= t]
-        if not bold or sum(bold) / len(bold) >= TARGET_SPAN_PRECISION:
-            return float(t)
-    return 0.95
+    return _lowest_precise(chosen, TARGET_SPAN_PRECISION)
 
 
 def choose_other(
@@ -321,11 +331,7 @@ def choose_other(
             continue
         for url, (_, measures) in other_measures(e.analysis, raw, int(np.argmax(raw))).items():
             seen.append((float(_sigmoid(np.asarray(measures @ w + intercept))), url in gold))
-    for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        listed = [ok for prob, ok in seen if prob >= t]
-        if not listed or sum(listed) / len(listed) >= TARGET_OTHER_PRECISION:
-            return float(t)
-    return 0.95
+    return _lowest_precise(seen, TARGET_OTHER_PRECISION)
 
 
 def train(
