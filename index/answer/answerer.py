@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import time
@@ -156,13 +155,10 @@ class Answerer:
     def present(
         self, analysis: Analysis, best: int, span_model: SpanModel | None = None, probability: float = 0.5
     ) -> Presented:
-        """Evidence, span and sources for candidate ``best`` of the analysis (the span chosen by
-        ``span_model`` when given, else by the rules)."""
+        """Evidence, span and sources for candidate ``best`` of the analysis (the span is the rules' best;
+        ``span_model``, when given, says how far to trust it)."""
         c = analysis.candidates[best]
         quoted = ev.quote(c, analysis.qt, analysis.view, analysis.words, span_model, probability)
-        span = quoted.span
-        if span is not None and span_model is None and span.score < WEAK_SPAN:
-            quoted = dataclasses.replace(quoted, span=None)
         short = span_answer(quoted.span, analysis.lang) if quoted.span is not None else None
         return Presented(c, quoted, short, ev.sources(analysis.hits, c.url))
 
@@ -171,18 +167,21 @@ class Answerer:
         t = thresholds or self.model.thresholds
         best = int(np.argmax(raw))
         urls = [c.url for c in analysis.candidates]
-        p = self.model.probability(answer_measures(raw, best, analysis.features, urls))
-        shown = self.present(analysis, best, self.model.span_model, p)
-        common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=shown.candidate.hit_rank)
+        model = self.model
+        p = model.probability(answer_measures(raw, best, analysis.features, urls))
+        chosen = analysis.candidates[best]
+        common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
         if p < t.refuse:
-            return Answer(q, lang, False, None, None, shown.sources, presentation=REFUSED, **common)
-        model = self.model
+            # A refusal quotes nothing: only the sources, the closest release first.
+            sources = ev.sources(analysis.hits, chosen.url)
+            return Answer(q, lang, False, None, None, sources, presentation=REFUSED, **common)
+        shown = self.present(analysis, best, model.span_model, p)
 
         def present(k: int, pk: float) -> Presented:
             return self.present(analysis, k, model.span_model, pk)
 
-        answers = release_answers(model, analysis, raw, shown, p, t, present)
+        answers = release_answers(model, analysis, raw, best, shown, p, t, present)
         lead = answers[0]
         sources = shown.sources if lead.url == shown.candidate.url else ev.sources(analysis.hits, lead.url)
         # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).

@@ -55,18 +55,22 @@ def release_year(release: Release | None) -> int | None:
         return None
 
 
-def span_words(c: Candidate, words: QuestionWords) -> dict[str, float]:
-    """The words a span should sit near: for an English question in a Thai sentence, the Thai phrases."""
-    if words.phrases is not None and has_thai(c.text):
+def span_words(text: str, words: QuestionWords, default: dict[str, float]) -> dict[str, float]:
+    """The words a span should sit near: for an English question in a Thai text, the Thai phrases."""
+    if words.phrases is not None and has_thai(text):
         return rendering_weights(words.own, words.phrases)
-    return c.words or words.own
+    return default
 
 
 def sentence_span(c: Candidate, qt: QuestionType, question: str, words: QuestionWords) -> Span | None:
     """The best span of the asked kind in the candidate sentence."""
     text = c.text
     return best_span(
-        text, qt, question, anchors(text, span_words(c, words), qt.unit), release_year(c.release)
+        text,
+        qt,
+        question,
+        anchors(text, span_words(text, words, c.words or words.own), qt.unit),
+        release_year(c.release),
     )
 
 
@@ -125,10 +129,7 @@ def quote(
     evidence = quoted_text(best)
     if not qt.kind or qt.kind == "reason":
         return Quoted(evidence, [], [], None, 0.0)
-    near = words.own
-    if words.phrases is not None and has_thai(evidence):
-        near = rendering_weights(words.own, words.phrases)
-    where = anchors(evidence, near, qt.unit)
+    where = anchors(evidence, span_words(evidence, words, words.own), qt.unit)
     spans = scored_spans(evidence, qt, view.text, where, release_year(best.release))
     if not spans:
         return Quoted(evidence, [], where, None, 0.0)

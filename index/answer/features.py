@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.answer.kinds import KIND_CLASSES
+from index.answer.words import years_in
 from index.qtype import EXPECTED_KIND, QuestionType
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 QTYPES = ("when", "how_many", "how_much", "who", "where", "which", "what", "why", "yes_no", "other")
 SPAN_KINDS = ("date", "number", "person", "place", "org", "reason")
-_YEAR = re.compile(r"(?<!\d)((?:19|20|25)\d\d)(?!\d)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•●▪*]|\(?[ก-ฮ][.)])\s")
 
@@ -92,20 +92,9 @@ class QuestionView:
 
 def question_view(text: str, lang: str, qt: QuestionType, n_words: int, kinds: np.ndarray) -> QuestionView:
     """The question's years (Buddhist-era years converted) and other numbers, for the year features."""
-    years = set()
-    for y in _YEAR.findall(text):
-        value = int(y)
-        years.add(value - 543 if value > 2400 else value)
+    years = years_in(text)
     numbers = {n.replace(",", "") for n in _NUMBER.findall(text)} - {str(y) for y in years}
     return QuestionView(text, lang, qt, n_words, frozenset(years), frozenset(numbers), kinds)
-
-
-def _years_in(text: str) -> set[int]:
-    out = set()
-    for y in _YEAR.findall(text):
-        value = int(y)
-        out.add(value - 543 if value > 2400 else value)
-    return out
 
 
 def matrix(
@@ -193,12 +182,12 @@ def _sentence_features(f: np.ndarray, c: Candidate, q: QuestionView) -> None:
     f[_INDEX["sent_in_title"]] = bool(title) and text.strip()[:60] in title
     f[_INDEX["sent_list_item"]] = _LIST_ITEM.match(text) is not None
     if q.years:
-        years = _years_in(text)
+        years = years_in(text)
         around = " ".join(
             c.sentences[j].text for j in (c.index - 1, c.index + 1) if 0 <= j < len(c.sentences)
         )
         f[_INDEX["year_in_sentence"]] = 1.0 if q.years & years else (-1.0 if years else 0.0)
-        f[_INDEX["year_in_context"]] = bool(q.years & _years_in(around))
+        f[_INDEX["year_in_context"]] = bool(q.years & years_in(around))
         rel_year = int(c.release.date[:4]) if c.release is not None and c.release.date[:4].isdigit() else 0
         f[_INDEX["year_of_release"]] = rel_year in q.years
     if q.numbers:

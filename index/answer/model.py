@@ -15,7 +15,6 @@ against other features fails loudly rather than answering with shifted inputs.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -169,7 +168,7 @@ class ReaderModel:
 
     def probability(self, measures: np.ndarray) -> float:
         """Calibrated probability that the evidence answers (``measures``: :func:`answer_measures`)."""
-        return _sigmoid(float(measures @ self.coef) + self.intercept)
+        return float(sigmoid(float(measures @ self.coef) + self.intercept))
 
 
 def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list[str]) -> np.ndarray:
@@ -188,8 +187,9 @@ def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list
     return np.asarray([top, min(margin, 5.0), min(margin_release, 5.0), *picked])
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+def sigmoid(z: float | np.ndarray) -> Any:
+    """The logistic function, for a number or an array (clipped: no overflow warnings)."""
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
 @cache

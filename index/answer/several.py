@@ -50,13 +50,14 @@ def release_answers(
     model: ReaderModel,
     analysis: Analysis,
     raw: np.ndarray,
+    best: int,
     shown: Presented,
     probability: float,
     t: Thresholds,
     present: Callable[[int, float], Presented],
 ) -> list[ReleaseAnswer]:
-    """The answering releases, the shown candidate's first (or the newest, for a "latest" question);
-    ``present(k, p)`` gives the reply's parts for candidate ``k`` of probability ``p``."""
+    """The answering releases, the shown candidate's (``best``) first, or the newest for a "latest"
+    question; ``present(k, p)`` gives the reply's parts for candidate ``k`` of probability ``p``."""
     meta = {h.url: h for h in analysis.hits}
 
     def entry(presented: Presented, p: float) -> ReleaseAnswer:
@@ -67,7 +68,6 @@ def release_answers(
         return ReleaseAnswer(short, presented.evidence, presented.candidate.url, title, date, p)
 
     out = [entry(shown, probability)]
-    best = analysis.candidates.index(shown.candidate)
     others = []
     for k, measures in other_measures(analysis, raw, best).values():
         p = model.probability(measures)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from index.answer.words import years_in
 from index.spans import Span
 
 SPAN_KINDS = ("date", "number", "person", "place", "org")
@@ -40,14 +41,9 @@ SPAN_FEATURES = (
     "other_year_beside",
     "chars_log",
 )
-_YEAR = re.compile(r"(?<!\d)((?:19|20|25)\d\d)(?!\d)")
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 #: Characters either side of a span that count as "beside" it.
 BESIDE = 60
-
-
-def _years(text: str) -> set[int]:
-    return {int(y) - 543 if int(y) > 2400 else int(y) for y in _YEAR.findall(text)}
 
 
 def span_matrix(
@@ -80,7 +76,7 @@ def span_matrix(
         f[base + 5] = math.log1p(len(spans))
         digits = [n.replace(",", "") for n in _NUM.findall(span.text)]
         f[base + 6] = float(bool(digits) and all(d in q_numbers for d in digits))
-        around = _years(text[max(0, span.start - BESIDE) : span.end + BESIDE])
+        around = years_in(text[max(0, span.start - BESIDE) : span.end + BESIDE])
         f[base + 7] = float(bool(q_years & around))
         f[base + 8] = float(bool(q_years) and bool(around - q_years))
         f[base + 9] = math.log1p(len(span.text))
@@ -109,7 +105,7 @@ class SpanModel:
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))  # as model.sigmoid (model imports this module)
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> dict[str, Any] | None:

@@ -31,7 +31,7 @@ from index.answer.evidence import Quoted, quoted_text
 from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
-from index.answer.model import CALIBRATION_INPUTS, answer_measures
+from index.answer.model import CALIBRATION_INPUTS, answer_measures, sigmoid
 from index.answer.several import other_measures
 from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
 from index.answer.span_model import fit as fit_spans
@@ -250,10 +250,6 @@ def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
     return [round(float(v), 6) for v in lr.coef_[0]], round(float(lr.intercept_[0]), 6)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-
 def rates(outcomes: list[Outcome], probs: np.ndarray, refuse: float) -> dict[str, float]:
     """Accuracy, wrong-answer rate and refusals if every reply under ``refuse`` were a refusal."""
     shown = probs >= refuse
@@ -330,7 +326,7 @@ def choose_other(
         if e.analysis is None or raw is None or not len(raw) or not gold or p < refuse:
             continue
         for url, (_, measures) in other_measures(e.analysis, raw, int(np.argmax(raw))).items():
-            seen.append((float(_sigmoid(np.asarray(measures @ w + intercept))), url in gold))
+            seen.append((float(sigmoid(np.asarray(measures @ w + intercept))), url in gold))
     return _lowest_precise(seen, TARGET_OTHER_PRECISION)
 
 
@@ -398,7 +394,7 @@ def _measures(outs: list[Outcome]) -> tuple[np.ndarray, np.ndarray]:
 def _probs(outs: list[Outcome], coef: list[float], intercept: float) -> np.ndarray:
     c = np.asarray(coef)
     return np.asarray(
-        [float(_sigmoid(o.measures @ c + intercept)) if o.measures is not None else 0.0 for o in outs]
+        [float(sigmoid(o.measures @ c + intercept)) if o.measures is not None else 0.0 for o in outs]
     )
 
 

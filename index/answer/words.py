@@ -26,6 +26,14 @@ _TH_QUESTION = frozenset(
 )
 
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20|25)\d\d)(?!\d)")
+
+
+def years_in(text: str) -> set[int]:
+    """The years ``text`` names, Buddhist-era years (2567) as Gregorian (2024)."""
+    return {int(y) - 543 if int(y) > 2400 else int(y) for y in _YEAR.findall(text)}
+
+
 def has_thai(text: str) -> bool:
     return _THAI.search(text) is not None
 
