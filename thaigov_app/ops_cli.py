@@ -10,7 +10,7 @@ from thaigov_qa.settings import Settings
 
 
 def _doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.doctor import FAIL, run_checks
+    from thaigov_app.doctor import FAIL, run_checks
 
     results = run_checks(settings)
     for result in results:
@@ -19,7 +19,7 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.backup import BackupError, backup
+    from thaigov_app.backup import BackupError, backup
     from thaigov_qa.errors import UserError
 
     try:
@@ -44,7 +44,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.backup import BackupError, restore
+    from thaigov_app.backup import BackupError, restore
     from thaigov_qa.errors import UserError
 
     try:
