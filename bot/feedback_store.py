@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from thaigov_qa.db import connect
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback_daily (
@@ -63,8 +65,6 @@ class FeedbackStore:
     """The feedback tables (see the module docstring). Thread-safe; one connection."""
 
     def __init__(self, db_path: Path, retention_days: int = 90) -> None:
-        from corpus.registry import connect
-
         self.retention_days = retention_days
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection = connect(db_path)
