@@ -22,9 +22,11 @@ duplicate, the same at-least-once window as a crash between send and mark (see `
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +41,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.alerts_message import render_alert
 from bot.alerts_store import AlertStore, OutboxRow
@@ -89,10 +92,16 @@ class DeliveryReport:
 
 
 def _seconds(exc: RetryAfter) -> float:
-    value = getattr(exc, "_retry_after", None)  # a timedelta; the public attribute warns when an int
-    if value is None:
+    """The wait Telegram asked for, from the public ``retry_after``.
+
+    python-telegram-bot 22 gives whole seconds and warns that a later major version gives a ``timedelta``
+    (as it already does with ``PTB_TIMEDELTA=1``): both are read, and the notice about the change, which
+    this code is ready for, is not repeated at every flood-control reply.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
-    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 _GONE = (

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.helpers import create_deep_linked_url
 
 from bot.alerts_store import Subscription
 from corpus.release import URL_PREFIX, Release
@@ -26,8 +27,6 @@ from index.lexical import tokenize
 
 #: Characters of the lead paragraph shown in an alert (the first sentence or two).
 LEAD_CHARS = 320
-#: What Telegram accepts after ``?start=`` in a deep link.
-_START_PARAM = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _EN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])")
 
 
@@ -127,12 +126,15 @@ def _date_text(release: Release) -> str:
 def start_link(bot_username: str, release_id: str) -> str | None:
     """``https://t.me/<bot>?start=r<id>``: opens a private chat with the bot about this release.
 
-    Only thaigov ids (digits): the bot's ``/start r<id>`` finds a release by its thaigov URL.
+    Only thaigov ids (digits): the bot's ``/start r<id>`` finds a release by its thaigov URL. The link is
+    python-telegram-bot's (:func:`telegram.helpers.create_deep_linked_url`), which also checks the payload.
     """
-    param = f"r{release_id}"
-    if not bot_username or not release_id.isdigit() or not _START_PARAM.fullmatch(param):
+    if not bot_username or not release_id.isdigit():
         return None
-    return f"https://t.me/{bot_username}?start={param}"
+    try:
+        return create_deep_linked_url(bot_username, f"r{release_id}")
+    except ValueError:  # too long a payload, or not a bot username
+        return None
 
 
 BUTTON_TEXT = {"th": "ถามเกี่ยวกับข่าวนี้", "en": "Ask about this release"}

@@ -17,11 +17,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.messages import text
+from corpus.release import Release
+from index.answer import Source
 
 MAX_MESSAGE = 4096
 #: Prefix of the "more sources" callback data (the rest is a short key into the bot's answer cache).
@@ -196,7 +197,7 @@ def source_line(n: int, url: str, title: str, date: object) -> str:
     return f'{n}. <a href="{esc(url)}">{title_html}</a>{when}'
 
 
-def render_more_sources(sources: Sequence[Any], lang: str, start: int = 0) -> str:
+def render_more_sources(sources: Sequence[Source], lang: str, start: int = 0) -> str:
     """The sources after the first ``start`` (those the reply already lists), each with its passage.
 
     What the "more sources" button adds to a reply; numbering continues the reply's own list.
@@ -207,9 +208,8 @@ def render_more_sources(sources: Sequence[Any], lang: str, start: int = 0) -> st
     lines = [f"<b>{esc(text(lang, 'more_sources_title'))}</b>"]
     for n, source in enumerate(rest, start + 1):
         lines.append(source_line(n, source.url, source.title, display_date(source.date, lang)))
-        passage = getattr(source, "passage", "")
-        if passage:
-            lines.append(f"<i>{esc(_excerpt(passage))}</i>")
+        if source.passage:
+            lines.append(f"<i>{esc(_excerpt(source.passage))}</i>")
     return "\n".join(lines)
 
 
@@ -222,7 +222,7 @@ def display_date(iso: object, lang: str) -> str:
     return format_date(str(iso or ""), lang)
 
 
-def render_latest(releases: Iterable[Any], lang: str) -> str:
+def render_latest(releases: Iterable[Release], lang: str) -> str:
     """The ``/latest`` list: numbered links with dates, newest first."""
     releases = list(releases)
     if not releases:
@@ -232,7 +232,7 @@ def render_latest(releases: Iterable[Any], lang: str) -> str:
     return "\n".join(lines)
 
 
-def render_release_card(release: Any, lang: str) -> str:
+def render_release_card(release: Release, lang: str) -> str:
     """A release's title, date, link and opening lines (the deep link from an alert shows this)."""
     lead = _excerpt(_body_lead(release.body, release.title), 500)
     link = f'<a href="{esc(release.url)}">{esc(release.url)}</a>'

@@ -23,6 +23,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot import health
+from bot.service import QAService
 from thaigov_qa.db import query
 from thaigov_qa.settings import Settings
 
@@ -44,7 +45,7 @@ def outbox_counts(db_path: Any) -> dict[str, int]:
 class _BotCollector(Collector):
     """Reads the service's counters, the outbox, the generation and the last poll at each scrape."""
 
-    def __init__(self, settings: Settings, service: Any, retries: dict[str, int]) -> None:
+    def __init__(self, settings: Settings, service: QAService, retries: dict[str, int]) -> None:
         self.settings = settings
         self.service = service
         self.retries = retries
@@ -88,7 +89,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 class MetricsServer:
     """The registry and the HTTP server (a daemon thread); :meth:`stop` closes it."""
 
-    def __init__(self, settings: Settings, service: Any, started: float, mode: str) -> None:
+    def __init__(self, settings: Settings, service: QAService, started: float, mode: str) -> None:
         self.registry = CollectorRegistry()
         self.retries: dict[str, int] = {}
         self.registry.register(_BotCollector(settings, service, self.retries))
