@@ -19,9 +19,9 @@ from telegram.ext import ContextTypes
 
 from bot import feedback, logsafe
 from bot.format import esc
-from bot.messages import text
 from bot.service import IndexUnavailable
 from bot.shared import QABot, qa_of
+from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
 

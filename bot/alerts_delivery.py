@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import html
 import logging
 import time
 import warnings
@@ -45,6 +44,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.alerts_message import render_alert
 from bot.alerts_store import AlertStore, OutboxRow
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import ALERTS_PAUSED_NOTICE
 
 log = logging.getLogger(__name__)
 
@@ -246,12 +247,7 @@ class Deliverer:
         log.warning("alerts to chat %s paused: %s", chat_id, reason)
         sub = self.store.subscription(chat_id)
         name = f"{chat_id}" + (f" ({sub.title})" if sub and sub.title else "")
-        text = (
-            f"⏸ หยุดส่งข่าวใหม่ไปยังแชท {html.escape(name)} ชั่วคราว: บอตถูกบล็อกหรือถูกนำออก\n"
-            f"⏸ Alerts to chat {html.escape(name)} are paused: the bot was blocked or removed "
-            f"({html.escape(reason[:200])}).\n"
-            "/subscribe ในแชทนั้นอีกครั้งเพื่อส่งต่อ · /subscribe there again to resume."
-        )
+        text = ALERTS_PAUSED_NOTICE.format(chat=escape_html(name), reason=escape_html(reason[:200]))
         for admin in self.admin_ids:
             if admin == chat_id:
                 continue

@@ -10,7 +10,6 @@ normalisation, case-folded.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from corpus.release import URL_PREFIX, Release
 from corpus.thaidate import format_en, format_th
 from corpus.thaigov import normalize_category
 from index.lexical import tokenize
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import ALERT_BUTTON
 
 #: Characters of the lead paragraph shown in an alert (the first sentence or two).
 LEAD_CHARS = 320
@@ -137,21 +138,18 @@ def start_link(bot_username: str, release_id: str) -> str | None:
         return None
 
 
-BUTTON_TEXT = {"th": "ถามเกี่ยวกับข่าวนี้", "en": "Ask about this release"}
-
-
 def render_alert(release: Release, bot_username: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """The alert as Telegram HTML and its button: linked title, date · category, the lead, "ask" button."""
-    title = html.escape(release.title, quote=False)
-    href = html.escape(release.url, quote=True)
+    title = escape_html(release.title, quote=False)
+    href = escape_html(release.url, quote=True)
     lines = [f'<b><a href="{href}">{title}</a></b>']
-    meta = " · ".join(p for p in (_date_text(release), html.escape(release.category, quote=False)) if p)
+    meta = " · ".join(p for p in (_date_text(release), escape_html(release.category, quote=False)) if p)
     if meta:
         lines.append(f"<i>{meta}</i>")
     summary = lead(release)
     if summary:
         lines.append("")
-        lines.append(html.escape(summary, quote=False))
+        lines.append(escape_html(summary, quote=False))
     link = (
         start_link(bot_username, release.release_id)
         if release.url == URL_PREFIX + release.release_id
@@ -159,6 +157,6 @@ def render_alert(release: Release, bot_username: str) -> tuple[str, InlineKeyboa
     )
     markup = None
     if link:
-        label = BUTTON_TEXT["th" if release.lang == "th" else "en"]
+        label = ALERT_BUTTON["th" if release.lang == "th" else "en"]
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]])
     return "\n".join(lines), markup

@@ -43,11 +43,11 @@ from telegram.ext import (
 from bot import admin, alerts, asking, commands, conversation, feedback, inline, logsafe, ops
 from bot.feedback_store import FeedbackStore
 from bot.format import MORE_PREFIX
-from bot.messages import text
 from bot.persistence import SQLitePersistence
 from bot.sending import RetryingRateLimiter
 from bot.service import QAService
 from bot.shared import QABot, qa_of
+from thaigov_qa.messages import text
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.messages import LANGS, text, user_lang
 from bot.shared import qa_of
 from index.answer import Answer
+from thaigov_qa.messages import LANGS, text, user_lang
 
 #: Threads remembered per group (oldest forgotten first).
 GROUP_THREADS = 50

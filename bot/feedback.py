@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.conversation import lang_for
 from bot.feedback_store import DOWN, UP, FeedbackStore
-from bot.messages import text
+from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ or ``&amp;`` makes Telegram refuse the whole message. :func:`split_html` therefo
 characters of text, prefers paragraph, then line, then word boundaries, and closes the tags open at the
 cut (reopening them, attributes and all, at the start of the next part).
 
-Every piece of release text that goes into these helpers is escaped here with :func:`esc`; nothing from a
-release or a user ever reaches Telegram unescaped.
+Every piece of release text that goes into these helpers is escaped with :func:`thaigov_qa.markup.esc`;
+nothing from a release or a user ever reaches Telegram unescaped.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import text
 from corpus.release import Release
 from index.answer import Source
+from thaigov_qa.markup import clean_text, esc
+from thaigov_qa.messages import text
 
 MAX_MESSAGE = 4096
 #: Prefix of the "more sources" callback data (the rest is a short key into the bot's answer cache).
@@ -32,19 +33,6 @@ _PASSAGE_CHARS = 280
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 #: Characters that must never start a part: they attach to the character before them.
 _GLUE = {"\u200d", "\ufe0e", "\ufe0f"}
-
-
-def esc(value: object) -> str:
-    """Escape anything for Telegram HTML (``<``, ``>``, ``&``, quotes), dropping control characters."""
-    return html.escape(clean_text(str(value)), quote=True)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
-
-
-def clean_text(value: str) -> str:
-    """Remove control characters (keeping newlines and tabs): they are invisible and break clients."""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass

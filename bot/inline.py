@@ -27,12 +27,12 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.format import clean_text, display_date, esc, source_line, split_html
-from bot.messages import text
 from bot.ratelimit import RateLimiter
 from bot.service import IndexUnavailable
 from bot.shared import qa_of
 from index.answer import Answer
 from index.reply import render_html
+from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
 

@@ -25,10 +25,10 @@ from telegram import Message, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.format import esc, split_html
-from bot.messages import text, user_lang
 from bot.ratelimit import RateLimiter
 from bot.service import IndexUnavailable, QAService
 from index.answer import Answer
+from thaigov_qa.messages import text, user_lang
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)

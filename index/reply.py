@@ -1,17 +1,19 @@
 """Replies: the same answer as Telegram HTML (what the bot sends) and as console text.
 
-Every piece of release text (titles, evidence, answers, URLs) is escaped with :func:`html.escape` before it
-goes into HTML: release text is third-party text, and Telegram rejects a message with a stray ``<``. The
-user-facing wording lives in :func:`texts`, in Thai and English, so the bot and the console say the same.
+Every piece of release text (titles, evidence, answers, URLs) is escaped with
+:func:`thaigov_qa.markup.escape_html` before it goes into HTML: release text is third-party text, and
+Telegram rejects a message with a stray ``<``. The user-facing wording is :func:`texts`
+(``thaigov_qa.messages.reply_texts``), in Thai and English, so the bot and the console say the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import TYPE_CHECKING
 
 from corpus.thaidate import format_en, format_th
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import reply_texts as texts
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.types import Answer, ReleaseAnswer, Source
@@ -20,50 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover
 REPLY_SOURCES = 3
 #: Titles longer than this are cut in replies (full titles stay in the JSON).
 TITLE_CHARS = 160
-
-_TEXTS = {
-    "th": {
-        "answer": "คำตอบ",
-        "evidence": "หลักฐานจากข่าว",
-        "sources": "ที่มา",
-        "found_no_span": "ข้อความจากข่าวประชาสัมพันธ์ที่ตอบคำถามนี้:",
-        "hedged": "ข้อความที่ใกล้เคียงที่สุดในข่าวระบุว่า:",
-        "several": "มีข่าวหลายฉบับที่ตอบคำถามนี้:",
-        "not_found": "ไม่พบคำตอบของคำถามนี้ในข่าวประชาสัมพันธ์ที่มีอยู่",
-        "closest": "ข่าวที่ใกล้เคียงที่สุด:",
-        "no_results": "ไม่พบข่าวที่เกี่ยวข้อง",
-        "empty": "กรุณาพิมพ์คำถาม เช่น “ลงนาม MOU กับหัวเว่ยเมื่อไร”",
-        "quoted_th": "(อ้างอิงจากข่าวภาษาไทย)",
-        "quoted_en": "(อ้างอิงจากข่าวภาษาอังกฤษ)",
-        "llm_note": "สรุปโดยโมเดลภาษาจากข่าวที่อ้างถึง",
-        "no_index": "ยังไม่มีดัชนีข่าว: สร้างด้วย `thaigov-qa index build SOURCE` หรือลอง `thaigov-qa demo`",
-        "chat_intro": "ถามคำถามเกี่ยวกับข่าวรัฐบาลไทย (ภาษาไทยหรืออังกฤษ) พิมพ์ /quit เพื่อออก",
-        "more": "ที่มาเพิ่มเติม",
-    },
-    "en": {
-        "answer": "Answer",
-        "evidence": "Evidence",
-        "sources": "Sources",
-        "found_no_span": "What the press releases say:",
-        "hedged": "The closest passage says:",
-        "several": "Several releases answer this:",
-        "not_found": "The press releases I have do not answer this question.",
-        "closest": "Closest releases:",
-        "no_results": "No related press releases found.",
-        "empty": "Please type a question, e.g. “When was the Huawei MOU signed?”",
-        "quoted_th": "(quoted from the Thai release)",
-        "quoted_en": "(quoted from the English release)",
-        "llm_note": "Written by a language model from the cited releases",
-        "no_index": "No index yet: build one with `thaigov-qa index build SOURCE`, or try `thaigov-qa demo`",
-        "chat_intro": "Ask about Thai government press releases (Thai or English). Type /quit to leave.",
-        "more": "More sources",
-    },
-}
-
-
-def texts(lang: str) -> dict[str, str]:
-    """User-facing strings for ``lang`` ('th' or 'en'; anything else gets English)."""
-    return dict(_TEXTS["th" if lang == "th" else "en"])
 
 
 def format_date(iso: str, lang: str) -> str:
@@ -121,7 +79,7 @@ def _several_html(answer: Answer) -> list[str]:
     groups = _others(answer)
     if not groups:
         return []
-    esc = html.escape
+    esc = escape_html
     lines = [f"<i>{esc(texts(answer.lang)['several'])}</i>"]
     for lead, same in groups:
         links = ", ".join(
@@ -156,7 +114,7 @@ def _cut(text: str, n: int) -> str:
 def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The Telegram reply (HTML parse mode): short answer in bold, the evidence quoted, numbered links."""
     t = texts(answer.lang)
-    esc = html.escape
+    esc = escape_html
     lines: list[str] = []
     if answer.found:
         if answer.generated and answer.answer:
@@ -189,7 +147,7 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
 
 def render_sources_html(answer: Answer, start: int = REPLY_SOURCES, limit: int = 10) -> str:
     """The sources after the first ``start`` (the bot's "more sources" button), numbered on."""
-    esc = html.escape
+    esc = escape_html
     lines = [f"<b>{esc(texts(answer.lang)['more'])}</b>"]
     for i, src in enumerate(answer.sources[start:limit], start + 1):
         date = format_date(src.date, answer.lang)

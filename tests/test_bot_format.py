@@ -17,9 +17,9 @@ from bot.format import (
     render_release_card,
     split_html,
 )
-from bot.messages import user_lang
 from bot.ratelimit import RateLimiter
 from tests.fake_bot_api import html_plain_text, utf16_len
+from thaigov_qa.messages import user_lang
 
 
 def _check_parts(parts: list[str], limit: int) -> str:
