@@ -307,7 +307,6 @@ _REPLY_TEXTS = {
         "llm_note": "สรุปโดยโมเดลภาษาจากข่าวที่อ้างถึง",
         "no_index": "ยังไม่มีดัชนีข่าว: สร้างด้วย `thaigov-qa index build SOURCE` หรือลอง `thaigov-qa demo`",
         "chat_intro": "ถามคำถามเกี่ยวกับข่าวรัฐบาลไทย (ภาษาไทยหรืออังกฤษ) พิมพ์ /quit เพื่อออก",
-        "more": "ที่มาเพิ่มเติม",
     },
     "en": {
         "answer": "Answer",
@@ -325,7 +324,6 @@ _REPLY_TEXTS = {
         "llm_note": "Written by a language model from the cited releases",
         "no_index": "No index yet: build one with `thaigov-qa index build SOURCE`, or try `thaigov-qa demo`",
         "chat_intro": "Ask about Thai government press releases (Thai or English). Type /quit to leave.",
-        "more": "More sources",
     },
 }
 
