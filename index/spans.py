@@ -18,6 +18,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from pythainlp.util import thai_digit_to_arabic_digit
+
 from corpus.thaidate import DateMention, find_dates, format_en, format_th
 from index.qtype import QuestionType
 
@@ -27,7 +29,6 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
 
 
@@ -227,7 +228,7 @@ _PERCENT_Q = re.compile(r"เปอร์เซ็นต์|ร้อยละ|p
 
 
 def _digits(s: str) -> str:
-    return re.sub(r"[,\s]", "", s.translate(_THAI_DIGITS))
+    return re.sub(r"[,\s]", "", thai_digit_to_arabic_digit(s))
 
 
 def find_number_spans(text: str, date_spans: list[Span] | None = None) -> list[Span]:
