@@ -22,11 +22,9 @@ import socket
 import sqlite3
 import time
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from thaigov_qa.db import connect, immediate
+from thaigov_qa.db import Store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -168,26 +166,10 @@ def claimer_dead(claimed_by: str | None) -> bool:
     return False
 
 
-class AlertStore:
+class AlertStore(Store):
     """The alerts' tables; one SQLite connection in autocommit mode, explicit transactions where needed."""
 
-    def __init__(self, db_path: str | Path) -> None:
-        self.db_path = Path(db_path)
-        self.conn = connect(self.db_path, durable=True, row_factory=sqlite3.Row)
-        self.conn.executescript(SCHEMA)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> AlertStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        """One write transaction, the write lock taken up front (:func:`thaigov_qa.db.immediate`)."""
-        return immediate(self.conn)
+    SCHEMA = SCHEMA
 
     # --- subscriptions --------------------------------------------------------------------------
     def subscribe(

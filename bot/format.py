@@ -22,6 +22,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from corpus.release import Release
 from index.answer import Source
+from index.reply import format_date
+from index.reply import source_line as reply_source_line
 from thaigov_qa.markup import clean_text, esc
 from thaigov_qa.messages import text
 
@@ -174,15 +176,9 @@ def _excerpt(passage: str, limit: int = _PASSAGE_CHARS) -> str:
     return passage[: cut if cut > limit // 2 else limit].rstrip() + "…"
 
 
-def _date(value: object) -> str:
-    return esc(value) if value else ""
-
-
 def source_line(n: int, url: str, title: str, date: object) -> str:
-    """``n. <a href=url>title</a> (date)``, escaped."""
-    title_html = esc(title or url)
-    when = f" ({_date(date)})" if date else ""
-    return f'{n}. <a href="{esc(url)}">{title_html}</a>{when}'
+    """``n. <a href=url>title</a> (date)``, escaped (the shape is ``index.reply.source_line``)."""
+    return reply_source_line(n, url, esc(title or url), esc(date) if date else "")
 
 
 def render_more_sources(sources: Sequence[Source], lang: str, start: int = 0) -> str:
@@ -203,10 +199,6 @@ def render_more_sources(sources: Sequence[Source], lang: str, start: int = 0) ->
 
 def display_date(iso: object, lang: str) -> str:
     """A release date as replies show it (``19 ธ.ค. 2566`` / ``19 December 2023``)."""
-    try:
-        from index.reply import format_date
-    except ImportError:  # pragma: no cover - index.reply is part of the product
-        return str(iso or "")
     return format_date(str(iso or ""), lang)
 
 

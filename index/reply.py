@@ -33,6 +33,12 @@ def format_date(iso: str, lang: str) -> str:
     return format_th(day) if lang == "th" else format_en(day)
 
 
+def source_line(n: int, url: str, title_html: str, date_html: str) -> str:
+    """``n. <a href=url>title</a> (date)``: how every list of sources writes one (title and date escaped)."""
+    suffix = f" ({date_html})" if date_html else ""
+    return f'{n}. <a href="{escape_html(url)}">{title_html}</a>{suffix}'
+
+
 def _title(source: Source) -> str:
     title = " ".join((source.title or source.url).split())
     return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
@@ -139,9 +145,7 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         lines.append("")
         lines.append(f"<b>{esc(heading)}</b>" if answer.found else esc(heading))
         for i, src in enumerate(shown, 1):
-            date = format_date(src.date, answer.lang)
-            suffix = f" ({esc(date)})" if date else ""
-            lines.append(f'{i}. <a href="{esc(src.url, quote=True)}">{esc(_title(src))}</a>{suffix}')
+            lines.append(source_line(i, src.url, esc(_title(src)), esc(format_date(src.date, answer.lang))))
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 #: Milliseconds a connection waits for another writer before SQLite gives up with "database is locked".
 BUSY_TIMEOUT_MS = 30_000
@@ -89,3 +89,31 @@ def query(
             return conn.execute(sql, params).fetchall()
     except sqlite3.Error:
         return None
+
+
+class Store:
+    """Tables of ``thaigov.sqlite`` kept on one autocommit connection, explicit transactions where needed.
+
+    The alerts' store and ingestion's fetch state subclass it with their ``SCHEMA``; commits are durable
+    (full fsync) because an outbox claim or a fetch state must not be rolled back by a power cut.
+    """
+
+    SCHEMA = ""
+
+    def __init__(self, db_path: str | os.PathLike[str]) -> None:
+        self.db_path = Path(db_path)
+        self.conn = connect(self.db_path, durable=True, row_factory=sqlite3.Row)
+        self.conn.executescript(self.SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One write transaction, the write lock taken up front (:func:`immediate`)."""
+        return immediate(self.conn)

@@ -12,15 +12,12 @@ Why here and not beside the alerts' subscriptions: this state belongs to the way
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 
 from corpus.watch import FileStamp
-from thaigov_qa.db import connect, immediate
+from thaigov_qa.db import Store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS source_state (
@@ -61,43 +58,19 @@ class SourceState:
     last_error: str = ""
 
 
-class FetchState:
+class FetchState(Store):
     """The sources' tables; one SQLite connection in autocommit mode, explicit transactions where needed."""
 
-    def __init__(self, db_path: str | Path) -> None:
-        self.db_path = Path(db_path)
-        self.conn = connect(self.db_path, durable=True, row_factory=sqlite3.Row)
-        self.conn.executescript(SCHEMA)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> FetchState:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        """One write transaction, the write lock taken up front (:func:`thaigov_qa.db.immediate`)."""
-        return immediate(self.conn)
+    SCHEMA = SCHEMA
 
     # --- sources ----------------------------------------------------------------------------------
     def source(self, source: str, kind: str) -> SourceState:
         row = self.conn.execute("SELECT * FROM source_state WHERE source = ?", (source,)).fetchone()
         if row is None:
             return SourceState(source=source, kind=kind)
-        return SourceState(
-            source=row["source"],
-            kind=row["kind"],
-            etag=row["etag"],
-            last_modified=row["last_modified"],
-            failures=row["failures"],
-            next_try=row["next_try"],
-            initialised=bool(row["initialised"]),
-            last_ok=row["last_ok"],
-            last_error=row["last_error"],
-        )
+        fields = dict(row)  # the columns are the dataclass's fields
+        fields["initialised"] = bool(fields["initialised"])
+        return SourceState(**fields)
 
     def sources(self) -> list[SourceState]:
         rows = self.conn.execute("SELECT source, kind FROM source_state ORDER BY source").fetchall()
