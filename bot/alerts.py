@@ -24,7 +24,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from telegram import Bot, Chat, Update
+from telegram import Bot, Chat, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
@@ -131,10 +131,10 @@ async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
     status = member.status
     if chat.type == ChatType.CHANNEL:
         ok = status == ChatMemberStatus.OWNER or (
-            status == ChatMemberStatus.ADMINISTRATOR and bool(getattr(member, "can_post_messages", False))
+            isinstance(member, ChatMemberAdministrator) and bool(member.can_post_messages)
         )
-    elif status == ChatMemberStatus.RESTRICTED:
-        ok = bool(getattr(member, "can_send_messages", False))
+    elif isinstance(member, ChatMemberRestricted):
+        ok = member.can_send_messages
     else:
         ok = status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
     return ok, str(status)

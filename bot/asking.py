@@ -211,7 +211,7 @@ async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     lang = qa.lang_of(update)
     entry = qa.remembered(query.data[len(MORE_PREFIX) :])
     message = query.message
-    keep = without_prefix(getattr(message, "reply_markup", None), MORE_PREFIX)
+    keep = without_prefix(message.reply_markup if isinstance(message, Message) else None, MORE_PREFIX)
     if entry is None or not entry.html:
         await query.answer(html.unescape(text(lang, "more_expired")))
         if isinstance(message, Message):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from socketserver import ThreadingMixIn
@@ -33,7 +34,7 @@ LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "dropped")
 
 
-def outbox_counts(db_path: Any) -> dict[str, int]:
+def outbox_counts(db_path: str | os.PathLike[str]) -> dict[str, int]:
     counts = dict.fromkeys(OUTBOX_STATES, 0)
     rows = query(db_path, "SELECT status, COUNT(*) FROM alert_outbox GROUP BY status")
     if rows is None:

@@ -21,7 +21,8 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from telegram import Bot
 
 from bot.format import esc
 from bot.health import live_generation
@@ -144,7 +145,7 @@ class OpsAlerts:
             self.told[p.key] = now
         return out
 
-    async def check(self, bot: Any) -> list[Problem]:
+    async def check(self, bot: Bot) -> list[Problem]:
         """One check: send what is due to every admin; returns what was sent."""
         import asyncio
 
