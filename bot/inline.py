@@ -27,7 +27,6 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.format import clean_text, display_date, esc, source_line, split_html
-from bot.ratelimit import RateLimiter
 from bot.service import IndexUnavailable
 from bot.shared import qa_of
 from index.answer import Answer
@@ -42,13 +41,6 @@ MIN_QUERY_CHARS = 3
 MAX_QUERY_CHARS = 256
 INLINE_SOURCES = 3
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-def _limiter(context: ContextTypes.DEFAULT_TYPE, per_minute: int) -> RateLimiter:
-    limiter = context.bot_data.get("inline_limiter")
-    if limiter is None:
-        limiter = context.bot_data["inline_limiter"] = RateLimiter(max(20, 3 * per_minute))
-    return limiter
 
 
 def _short(value: str, limit: int) -> str:
@@ -108,7 +100,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     results: list[InlineQueryResultArticle] = []
     cache = INLINE_CACHE_SECONDS
     if len(question) >= MIN_QUERY_CHARS:
-        if _limiter(context, qa.settings.rate_limit_per_minute).check(query.from_user.id):
+        if qa.inline_limiter.check(query.from_user.id):
             qa.service.counters.rate_limited += 1
             cache = 0
         else:

@@ -59,6 +59,8 @@ class QABot:
         self.settings = settings
         self.service = service
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        #: Inline queries come as the user types: a looser limit of their own.
+        self.inline_limiter = RateLimiter(max(20, 3 * settings.rate_limit_per_minute))
         self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
         self._keys = itertools.count(1)
         self._key_salt = secrets.token_hex(3)
