@@ -60,8 +60,8 @@ def main() -> int:
     args = ap.parse_args()
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
-    from index import build
-    from index.vectors import VectorIndex
+    from index.build import pipeline as build
+    from index.build.vectors import VectorIndex
     from thaigov_qa.settings import Settings
 
     _, manifest, _ = c.live_generation(args.data_dir)

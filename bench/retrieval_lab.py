@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.sources import read_releases  # noqa: E402
 from index import lexical  # noqa: E402
-from index.chunking import chunk_release, token_counter  # noqa: E402
+from index.build.chunking import chunk_release, token_counter  # noqa: E402
 from index.evaluate import evaluate, format_table, load_questions, summarize  # noqa: E402
-from index.reader import ChunkRow  # noqa: E402
+from index.search.reader import ChunkRow  # noqa: E402
 from thaigov_qa.settings import SHARED_MODEL, Settings  # noqa: E402
 
 log = logging.getLogger("retrieval_lab")
@@ -176,7 +176,7 @@ def main() -> int:
     import os
 
     if args.index:
-        from index.reader import IndexReader
+        from index.search.reader import IndexReader
 
         model = os.environ.get("EMBEDDING_MODEL", str(SHARED_MODEL))
         settings = Settings(data_dir=args.index, embedding_model=model, _env_file=None)
@@ -187,7 +187,7 @@ def main() -> int:
         dense = False
     import dataclasses
 
-    from index.retrieve import Searcher, Weights
+    from index.search.retrieve import Searcher, Weights
 
     qs = load_questions(args.qa)
     if args.lang:

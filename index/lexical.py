@@ -415,7 +415,8 @@ def rescore(
 
 
 def _visible_ids(conn: sqlite3.Connection, ids: Sequence[int], generation: int) -> set[int]:
-    """Which of ``ids`` are chunks visible in ``generation`` (same rule as :func:`index.store.visible`)."""
+    """Which of ``ids`` are chunks visible in ``generation`` (same rule as
+    :func:`index.build.store.visible`)."""
     found: set[int] = set()
     for i in range(0, len(ids), 900):
         part = ids[i : i + 900]

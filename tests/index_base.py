@@ -64,7 +64,7 @@ class BaseIndex:
         """A private copy (see :meth:`clone`) with one more sample release added by ``apply_releases``, as
         the feed poller adds one; returns its settings and the build report."""
         from corpus.sources import read_releases
-        from index.build import apply_releases
+        from index.build.pipeline import apply_releases
 
         settings, _ = self.clone(tmp_path)
         extra = tmp_path / "extra"
@@ -86,7 +86,7 @@ class BaseIndex:
 
 @pytest.fixture(scope="session")
 def base_index(tmp_path_factory: pytest.TempPathFactory) -> BaseIndex:
-    from index.build import build_index
+    from index.build.pipeline import build_index
 
     root = tmp_path_factory.mktemp("base-index")
     source = root / "src"
@@ -102,7 +102,8 @@ def base_index(tmp_path_factory: pytest.TempPathFactory) -> BaseIndex:
 def fts_table(rows: list[tuple[int, str, str]], generation: int = 1) -> sqlite3.Connection:
     """An in-memory index database holding ``(chunk_id, title, text)`` rows as chunks of ``generation``,
     in the chunk table and FTS5 (no vectors): for the lexical tests."""
-    from index import lexical, store
+    from index import lexical
+    from index.build import store
 
     conn = sqlite3.connect(":memory:")
     store.create_schema(conn)

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from index import lexical, store
+from index import lexical
+from index.build import store
 from index.lexical import match_expression, mine_names, tokenize
 
 

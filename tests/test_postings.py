@@ -1,4 +1,5 @@
-"""Compiled BM25 (``index.postings``): the same scores as FTS5's ``bm25()`` on a real FTS5 table, incremental
+"""Compiled BM25 (``index.build.postings``): the same scores as FTS5's ``bm25()`` on a real FTS5 table,
+incremental
 updates equal to compiling anew, files that round-trip, and the build and reader using them."""
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import lexical, store
-from index.postings import FILES, Postings, compile_generation, token_rows
-from index.reader import IndexReader
+from index import lexical
+from index.build import store
+from index.build.postings import FILES, Postings, compile_generation, token_rows
+from index.search.reader import IndexReader
 from tests import index_base
 from tests.index_base import EXTRA_FILES, BaseIndex, copy_release, fts_table
 
@@ -84,7 +86,7 @@ def test_only_the_generations_chunks_are_compiled() -> None:
 @pytest.mark.parametrize("block", [1_000_000, 7])  # one block, and many (blocks of ~7 postings)
 def test_update_equals_compiling_anew(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Removing chunks and adding new ones (larger ids) gives the arrays a fresh compile gives."""
-    from index import postings
+    from index.build import postings
 
     monkeypatch.setattr(postings, "UPDATE_BLOCK", block)
     added = [
@@ -164,7 +166,7 @@ def test_build_writes_arrays_and_reader_uses_them(base_index: BaseIndex, tmp_pat
 @pytest.mark.slow
 def test_generation_without_arrays_is_searched_through_fts5(base_index: BaseIndex, tmp_path: Path) -> None:
     """An index written before the arrays existed keeps answering (FTS5); its next update compiles them."""
-    from index.build import update_index
+    from index.build.pipeline import update_index
 
     settings, source = base_index.clone(tmp_path)
     folder = store.gen_dir(settings.index_dir, 1)
@@ -187,8 +189,8 @@ def test_generation_without_arrays_is_searched_through_fts5(base_index: BaseInde
 def test_unreadable_arrays_are_a_clear_error(base_index: BaseIndex, tmp_path: Path) -> None:
     """A truncated BM25 file: the reader refuses with a message that says to rebuild (not "no index
     yet"), and `ask` prints it as a one-line user error."""
-    from index.cli_ask import _open_answerer
-    from index.reader import IndexCorrupt
+    from index.cli.ask import _open_answerer
+    from index.search.reader import IndexCorrupt
     from thaigov_qa.errors import UserError
 
     settings, _ = base_index.clone(tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from index.query import analyze, reference_day
+from index.search.query import analyze, reference_day
 
 TODAY = dt.date(2026, 11, 25)
 NEWEST = dt.date(2025, 9, 20)

@@ -20,8 +20,8 @@ def _print_skipped(report: object) -> None:
 
 def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
     from corpus.sources import SourceError
-    from index.build import IndexLocked, build_index, update_index
-    from index.embedding import EmbeddingError
+    from index.build.embedding import EmbeddingError
+    from index.build.pipeline import IndexLocked, build_index, update_index
     from thaigov_qa.errors import UserError
 
     progress = True
@@ -58,7 +58,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    from index.reader import IndexReader, ModelMismatch, NoIndex
+    from index.search.reader import IndexReader, ModelMismatch, NoIndex
     from thaigov_qa.errors import UserError
 
     try:

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import store
+from index.build import store
 from index.lexical import BM25_B, BM25_K1, TITLE_WEIGHT
 
 log = logging.getLogger(__name__)

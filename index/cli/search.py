@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def _open_searcher(settings: Settings) -> Any:
-    from index.retrieve import Searcher
+    from index.search.retrieve import Searcher
     from thaigov_qa.errors import UserError
 
     try:

@@ -2,7 +2,7 @@
 
 Why it is cheap to query: the FAISS index of the live generation is held in memory, one SQLite connection
 (read-only) is kept open, and nothing is recomputed per query except the query itself. Readers never
-block writers: a build writes a newer generation beside this one (see :mod:`index.store`), and
+block writers: a build writes a newer generation beside this one (see :mod:`index.build.store`), and
 :meth:`IndexReader.reload_if_changed` (a tiny file read) switches to it when ``index/CURRENT`` moves.
 """
 
@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from corpus.release import Release
-from index import lexical, store
-from index.embedding import Embedder, model_id
-from index.postings import Postings
-from index.vectors import VectorIndex, set_search_threads
+from index import lexical
+from index.build import store
+from index.build.embedding import Embedder, model_id
+from index.build.postings import Postings
+from index.build.vectors import VectorIndex, set_search_threads
 from thaigov_qa.schema import SchemaError, check_generation
 from thaigov_qa.settings import Settings
 
@@ -164,7 +165,8 @@ class IndexReader:
         cost at full-corpus size. Measured on the development index (131 questions, 9,842 chunks):
         ``max_df=0.1`` halves p50 (6.8 → 3.6 ms) with BM25 Recall@5 0.563 → 0.571; 0.5 changes no top-5.
 
-        The generation's compiled BM25 arrays (:mod:`index.postings`) score every word of the question in
+        The generation's compiled BM25 arrays (:mod:`index.build.postings`) score every word of the question
+        in
         a few milliseconds at full size. A generation without them (built by an older version) is searched
         through FTS5, where words in more than ``BM25_MAX_POSTINGS`` chunks only rescore the candidates
         the rarer words found (:func:`index.lexical.search_pruned`).

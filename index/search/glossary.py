@@ -25,7 +25,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 GLOSSARY_FILE = DATA_DIR / "glossary_en_th.tsv"
 NAMES_FILE = DATA_DIR / "names_th.tsv"
 #: Hand-written general government vocabulary; its renderings replace the mined ones for the same word.

@@ -7,8 +7,9 @@ The writer API (see ``docs/ARCHITECTURE.md``):
   embedded, releases missing from the source leave the index. A rerun over an unchanged source embeds 0.
 - :func:`apply_releases`: add or replace the given releases (feeds, watched folders), remove nothing.
 
-Every run holds the writers' lock (:mod:`index.lock`), writes generation ``L+1`` beside the live ``L`` and
-switches ``index/CURRENT`` as its last step (:mod:`index.store` explains why that is crash-safe). Vectors
+Every run holds the writers' lock (:mod:`index.build.lock`), writes generation ``L+1`` beside the live
+``L`` and switches ``index/CURRENT`` as its last step (:mod:`index.build.store` explains why that is
+crash-safe). Vectors
 are committed to the embedding cache batch by batch, so a killed run is resumed by simply running it
 again: only what the killed run had not embedded is embedded (``BuildReport.embedded``).
 """
@@ -31,12 +32,13 @@ from pathlib import Path
 import numpy as np
 
 from corpus.release import Release
-from index import lexical, store
-from index.chunking import CHUNKER_VERSION, chunk_release, passage_text, token_counter
-from index.embedding import Embedder, EmbeddingCache, embed_missing, text_sha
-from index.lock import IndexLocked, writer_lock
-from index.postings import Postings, compile_generation, token_rows
-from index.vectors import VectorIndex
+from index import lexical
+from index.build import store
+from index.build.chunking import CHUNKER_VERSION, chunk_release, passage_text, token_counter
+from index.build.embedding import Embedder, EmbeddingCache, embed_missing, text_sha
+from index.build.lock import IndexLocked, writer_lock
+from index.build.postings import Postings, compile_generation, token_rows
+from index.build.vectors import VectorIndex
 from thaigov_qa.schema import INDEX_SCHEMA
 from thaigov_qa.settings import Settings
 
@@ -464,7 +466,7 @@ def _postings(
     new_ids: Sequence[tuple[int, str]],
     progress: bool,
 ) -> Postings:
-    """The new generation's BM25 arrays (:mod:`index.postings`): the live ones with this run's retired
+    """The new generation's BM25 arrays (:mod:`index.build.postings`): the live ones with this run's retired
     chunks taken out and new ones put in (about a second at full size), or compiled from every visible
     chunk's stored tokens on a full build or when the live generation has none (built before the arrays)."""
     old = None

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.thaidate import DateMention, find_dates, format_en, format_th
-from index.qtype import QuestionType
+from index.answer.qtype import QuestionType
 
 
 def _words(text: str) -> list[str]:

@@ -24,15 +24,15 @@ DEMO_QUESTION = "When was the Huawei MOU signed?"
 #: The demo's own data folder (relative to the working directory): never the production ``DATA_DIR``.
 DEMO_DATA_DIR = Path("var-demo")
 #: The release the repository carries for the demo (public domain; see corpus/demo/).
-BUILTIN_DEMO = Path(__file__).resolve().parent.parent / "corpus" / "demo"
-SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "sample"
+BUILTIN_DEMO = Path(__file__).resolve().parents[2] / "corpus" / "demo"
+SHARED_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "sample"
 
 
 def _open_answerer(settings: Settings) -> Any:
     """Searcher + Answerer on the live index; no index (or another model's) is a one-line user error."""
     from index.answer import Answerer
     from index.reply import texts
-    from index.retrieve import Searcher
+    from index.search.retrieve import Searcher
     from thaigov_qa.errors import UserError
 
     try:
@@ -234,8 +234,8 @@ def demo_settings(settings: Settings, data_dir: Path | None = None) -> Settings:
 def ensure_demo_index(settings: Settings, source: Path | None = None, progress: bool = True) -> Any:
     """Open the demo index, building it first when it is missing or was built with another model."""
     from index.answer import Answerer
-    from index.build import build_index
-    from index.retrieve import Searcher
+    from index.build.pipeline import build_index
+    from index.search.retrieve import Searcher
 
     try:
         searcher = Searcher.open(settings)

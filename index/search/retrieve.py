@@ -2,9 +2,10 @@
 
 Pipeline (one call of :meth:`Searcher.search`):
 
-1. query analysis (:mod:`index.query`): language, dates, relative dates, numbers and Latin words;
+1. query analysis (:mod:`index.search.query`): language, dates, relative dates, numbers and Latin words;
 2. candidate lists: BM25 over the question's own tokens and e5 dense search with the question; for English
-   questions also BM25 and dense search with its Thai translation (:mod:`index.glossary`, mined from the
+   questions also BM25 and dense search with its Thai translation (:mod:`index.search.glossary`, mined from
+   the
    corpus's English/Thai release pairs) plus the question's dates written the Thai way;
 3. reciprocal-rank fusion at the *release* level (a release's rank in a list is the rank of its best
    chunk), with per-language weights: recall is counted in distinct releases, so fusing chunk lists would
@@ -29,9 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus.release import Release
-from index.glossary import Glossary, default_glossary, to_english
 from index.lexical import tokenize
-from index.query import QueryInfo, analyze
+from index.search.glossary import Glossary, default_glossary, to_english
+from index.search.query import QueryInfo, analyze
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ def rrf(
 
 
 class Searcher:
-    """Hybrid retrieval over an :class:`index.reader.IndexReader` (see the module docstring)."""
+    """Hybrid retrieval over an :class:`index.search.reader.IndexReader` (see the module docstring)."""
 
     def __init__(
         self,
@@ -152,7 +153,7 @@ class Searcher:
     @classmethod
     def open(cls, settings: Settings, **kwargs: Any) -> Searcher:
         """Open the live index generation (raises the reader's ``NoIndex`` / ``ModelMismatch``)."""
-        from index.reader import IndexReader
+        from index.search.reader import IndexReader
 
         return cls(IndexReader.open(settings), settings, **kwargs)
 
@@ -221,7 +222,7 @@ class Searcher:
 
     @property
     def glossary_stop(self) -> frozenset[str]:
-        from index.glossary import STOP
+        from index.search.glossary import STOP
 
         return STOP
 
