@@ -33,7 +33,7 @@ import numpy as np
 
 from corpus.release import Release
 from index import lexical
-from index.build import store
+from index.build import fts, store
 from index.build.chunking import CHUNKER_VERSION, chunk_release, passage_text, token_counter
 from index.build.embedding import Embedder, EmbeddingCache, embed_missing, text_sha
 from index.build.lock import IndexLocked, writer_lock
@@ -257,7 +257,7 @@ def _insert_chunks(
                         " n_tokens, sha, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         rows,
                     )
-                    lexical.insert_rows(conn, fts_rows)
+                    fts.insert_rows(conn, fts_rows)
                     conn.execute(
                         "INSERT INTO indexed_releases(url, hash, release_id, title, date, category, lang,"
                         " n_chunks, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
