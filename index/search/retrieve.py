@@ -39,9 +39,9 @@ log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "fusion", "bm25", "dense")
 
-#: Threads that embed questions while BM25 runs (shared by every Searcher of the process: the bot answers
-#: a few questions at once, and more threads than cores would only queue on the CPU).
-_EMBED_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-question")
+#: Threads that embed questions while BM25 runs, per Searcher (a process has one: the bot answers a few
+#: questions at once, and more threads than cores would only queue on the CPU).
+EMBED_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,9 @@ class Searcher:
         self.weights = weights or Weights()
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, Any] = OrderedDict()  # question → its vector (recent ones)
+        # Owned by the Searcher rather than created at import: no threads exist until a search asks for one
+        # (the executor starts them on first use), and they end with the Searcher.
+        self._embed_pool = ThreadPoolExecutor(max_workers=EMBED_THREADS, thread_name_prefix="embed-question")
         self._meta: dict[str, _Meta] = {}
         self._newest: dt.date | None = None
         self._load_meta()
@@ -246,10 +249,10 @@ class Searcher:
         # embedded as soon as it exists.
         dense = mode in ("dense", "fusion", "hybrid") and self.use_dense
         encode = self.reader.embedder.encode_queries
-        vectors: list[Future[Any]] = [_EMBED_POOL.submit(encode, [info.text])] if dense else []
+        vectors: list[Future[Any]] = [self._embed_pool.submit(encode, [info.text])] if dense else []
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
         if dense and trans:
-            vectors.append(_EMBED_POOL.submit(encode, [trans]))
+            vectors.append(self._embed_pool.submit(encode, [trans]))
         try:
             if mode in ("bm25", "fusion", "hybrid"):
                 weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
