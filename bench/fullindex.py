@@ -105,6 +105,7 @@ def main() -> int:
     args = ap.parse_args()
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    from index.build import generation, rows
     from index.build import pipeline as build
     from index.build.vectors import VectorIndex
     from thaigov_qa.settings import Settings
@@ -116,12 +117,12 @@ def main() -> int:
         _env_file=None,
     )
     build._read_source = _timed("read_parse_source", build._read_source)
-    build._insert_chunks = _timed("chunk_tokenize_fts", build._insert_chunks)
+    rows.insert_chunks = _timed("chunk_tokenize_fts", rows.insert_chunks)
     build.embed_missing = _timed(
         "embed" if not args.random_vectors else "embed_random",
         random_fill(args.dim, args.vectors_from) if args.random_vectors else build.embed_missing,
     )
-    build._add_from_cache = _timed("faiss_add", build._add_from_cache)
+    generation.add_from_cache = _timed("faiss_add", generation.add_from_cache)
     VectorIndex.save = _timed("faiss_save", VectorIndex.save)
     build._sync_registry = _timed("registry_sync", build._sync_registry)
     print(f"# {c.conditions()}", file=sys.stderr)

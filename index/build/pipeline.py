@@ -9,37 +9,30 @@ The writer API (see ``docs/ARCHITECTURE.md``):
 
 Every run holds the writers' lock (:mod:`index.build.lock`), writes generation ``L+1`` beside the live
 ``L`` and switches ``index/CURRENT`` as its last step (:mod:`index.build.store` explains why that is
-crash-safe). Vectors
-are committed to the embedding cache batch by batch, so a killed run is resumed by simply running it
-again: only what the killed run had not embedded is embedded (``BuildReport.embedded``).
+crash-safe). Vectors are committed to the embedding cache batch by batch, so a killed run is resumed by
+simply running it again: only what the killed run had not embedded is embedded (``BuildReport.embedded``).
+How rows are written is :mod:`index.build.rows`; the generation's files, :mod:`index.build.generation`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
 import logging
 import os
 import signal
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from corpus.release import Release
 from index import lexical
-from index.build import fts, store
-from index.build.chunking import CHUNKER_VERSION, chunk_release, passage_text, token_counter
-from index.build.embedding import Embedder, EmbeddingCache, embed_missing, text_sha
+from index.build import rows, store
+from index.build.chunking import CHUNKER_VERSION
+from index.build.embedding import Embedder, EmbeddingCache, embed_missing
+from index.build.generation import NewGeneration, write_generation
 from index.build.lock import IndexLocked, writer_lock
-from index.build.postings import Postings, compile_generation, token_rows
-from index.build.vectors import VectorIndex
-from thaigov_qa.schema import INDEX_SCHEMA
 from thaigov_qa.settings import Settings
 
 __all__ = ["BuildReport", "IndexLocked", "apply_releases", "build_index", "update_index", "index_releases"]
@@ -52,8 +45,6 @@ TEST_HOOK_ENV = "THAIGOV_QA_TEST_PAUSE_AT"
 TEST_HOOK_FILE_ENV = "THAIGOV_QA_TEST_PAUSE_FILE"
 #: Test-only: when set, the build kills itself with SIGKILL at the pause instead of waiting.
 TEST_KILL_ENV = "THAIGOV_QA_TEST_KILL"
-#: Chunk rows are committed every this many releases (bounds the transaction, not the crash safety).
-_COMMIT_RELEASES = 200
 
 
 @dataclass
@@ -171,115 +162,6 @@ def apply_releases(
 
 
 # --- the work ------------------------------------------------------------------------------------
-def _corpus_hash(hashes: dict[str, str]) -> str:
-    digest = hashlib.sha256()
-    for url in sorted(hashes):
-        digest.update(f"{url}\t{hashes[url]}\n".encode())
-    return digest.hexdigest()[:32]
-
-
-def _visible_releases(conn: sqlite3.Connection, generation: int) -> dict[str, str]:
-    rows = conn.execute(
-        f"SELECT url, hash FROM indexed_releases AS r WHERE {store.visible('r')}", (generation, generation)
-    )
-    return dict(rows.fetchall())
-
-
-def _retire(conn: sqlite3.Connection, urls: Sequence[str], generation: int) -> list[int]:
-    """Mark the live rows of ``urls`` as ending at ``generation``; returns the retired chunk ids."""
-    ids: list[int] = []
-    for i in range(0, len(urls), 500):
-        part = list(urls[i : i + 500])
-        marks = ",".join("?" * len(part))
-        ids.extend(
-            r[0]
-            for r in conn.execute(
-                f"SELECT chunk_id FROM chunks WHERE gen_to IS NULL AND url IN ({marks})", part
-            )
-        )
-        conn.execute(
-            f"UPDATE chunks SET gen_to = ? WHERE gen_to IS NULL AND url IN ({marks})", (generation, *part)
-        )
-        conn.execute(
-            f"UPDATE indexed_releases SET gen_to = ? WHERE gen_to IS NULL AND url IN ({marks})",
-            (generation, *part),
-        )
-    return ids
-
-
-def _insert_chunks(
-    conn: sqlite3.Connection,
-    embedder: Embedder,
-    releases: Sequence[Release],
-    generation: int,
-    progress: bool,
-) -> tuple[dict[str, str], list[tuple[int, str]]]:
-    """Chunk ``releases`` and insert their rows (chunks, FTS, indexed_releases) as generation ``generation``.
-
-    Returns the passages to embed (sha → text) and the new (chunk_id, sha) pairs.
-    """
-    from tqdm import tqdm
-
-    count = token_counter(embedder.tokenizer)
-    next_id = (conn.execute("SELECT MAX(chunk_id) FROM chunks").fetchone()[0] or 0) + 1
-    texts: dict[str, str] = {}
-    new_ids: list[tuple[int, str]] = []
-    bar = tqdm(total=len(releases), desc="chunking", unit="release", disable=not progress, file=sys.stderr)
-    try:
-        for start in range(0, len(releases), _COMMIT_RELEASES):
-            with conn:
-                for release in releases[start : start + _COMMIT_RELEASES]:
-                    chunks = chunk_release(release, count)
-                    rows = []
-                    fts_rows = []
-                    for chunk in chunks:
-                        passage = passage_text(release.title, release.date, chunk.text)
-                        sha = text_sha(passage)
-                        texts[sha] = passage
-                        rows.append(
-                            (
-                                next_id,
-                                release.url,
-                                chunk.position,
-                                chunk.text,
-                                chunk.start,
-                                chunk.end,
-                                chunk.n_tokens,
-                                sha,
-                                generation,
-                            )
-                        )
-                        fts_rows.append((next_id, release.title, chunk.text))
-                        new_ids.append((next_id, sha))
-                        next_id += 1
-                    conn.executemany(
-                        "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char,"
-                        " n_tokens, sha, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        rows,
-                    )
-                    fts.insert_rows(conn, fts_rows)
-                    conn.execute(
-                        "INSERT INTO indexed_releases(url, hash, release_id, title, date, category, lang,"
-                        " n_chunks, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            release.url,
-                            release.hash,
-                            release.release_id,
-                            release.title,
-                            release.date,
-                            release.category,
-                            release.lang,
-                            len(chunks),
-                            generation,
-                        ),
-                    )
-                    bar.update(1)
-                    bar.set_postfix(chunks=len(new_ids), refresh=False)
-    finally:
-        bar.close()
-    return texts, new_ids
-
-
 def _sync_registry(settings: Settings, releases: Sequence[Release], removed: Sequence[str]) -> None:
     """Mirror the live index's releases into the corpus registry (after the switch: it shows what is live).
 
@@ -330,25 +212,34 @@ def index_releases(
             conn.close()
 
 
-def _index_locked(
+@dataclass
+class _Plan:
+    """What a run will do, decided from the live generation's manifest and the incoming releases."""
+
+    live: int | None
+    generation: int
+    full: bool  # re-index every incoming release (a build, a first run, another model/chunker/lexicon)
+    incoming: dict[str, Release]
+    to_index: list[Release]
+    retire: list[str]
+
+
+def _plan(
     conn: sqlite3.Connection,
     settings: Settings,
+    embedder: Embedder,
     releases: Sequence[Release],
     mode: str,
     report: BuildReport,
-    progress: bool,
-    started: float,
-) -> BuildReport:
+) -> _Plan:
+    """Recover from an interrupted run, then decide which releases to (re)index and which to retire;
+    fills the report's new, changed and removed URLs."""
     index_dir = settings.index_dir
     live = store.read_current(index_dir)
     base = live or 0
     dropped = store.recover(conn, index_dir, base)
     if dropped:
         log.info("removed %d chunk rows left by an interrupted build", dropped)
-    generation = base + 1
-    embedder = Embedder(settings)
-    cache = EmbeddingCache(conn, embedder.cache_key)
-
     manifest: dict[str, object] = store.read_manifest(index_dir, live) if live else {}
     full = (
         mode == "build"
@@ -365,7 +256,7 @@ def _index_locked(
     if mode != "build" and live is not None and full:
         log.info("the live index was built with another model or chunker: re-indexing everything")
 
-    visible = _visible_releases(conn, base)
+    visible = rows.visible_releases(conn, base)
     incoming = {r.url: r for r in releases}
     report.new_urls = [u for u in incoming if u not in visible]
     report.changed_urls = [u for u in incoming if u in visible and visible[u] != incoming[u].hash]
@@ -376,77 +267,47 @@ def _index_locked(
     else:
         to_index = [incoming[u] for u in report.new_urls + report.changed_urls]
         retire = report.changed_urls + report.removed_urls
+    return _Plan(live, base + 1, full, incoming, to_index, retire)
 
-    if live is not None and not full and not to_index and not retire:
+
+def _index_locked(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    releases: Sequence[Release],
+    mode: str,
+    report: BuildReport,
+    progress: bool,
+    started: float,
+) -> BuildReport:
+    index_dir = settings.index_dir
+    embedder = Embedder(settings)
+    cache = EmbeddingCache(conn, embedder.cache_key)
+    plan = _plan(conn, settings, embedder, releases, mode, report)
+    live, generation = plan.live, plan.generation
+
+    if live is not None and not plan.full and not plan.to_index and not plan.retire:
         # Nothing changed: keep the live generation (readers need not reload), only repair the registry.
-        _sync_registry(settings, list(incoming.values()), [])
+        _sync_registry(settings, list(plan.incoming.values()), [])
         report.generation = live
-        report.chunks, report.releases = _counts(conn, live)
+        report.chunks, report.releases = rows.counts(conn, live)
         report.seconds = time.monotonic() - started
         return report
 
     with conn:
-        retired_ids = _retire(conn, retire, generation)
-    texts, new_ids = _insert_chunks(conn, embedder, to_index, generation, progress)
+        retired_ids = rows.retire(conn, plan.retire, generation)
+    texts, new_ids = rows.insert_chunks(conn, embedder, plan.to_index, generation, progress)
     _test_pause("chunked", len(new_ids))
 
     report.embedded = embed_missing(
         embedder, cache, texts, progress=progress, on_batch=lambda n: _test_pause("embedded", n)
     )
-
-    # FAISS for the new generation.
-    if full or live is None:
-        rows = conn.execute(
-            f"SELECT chunk_id, sha FROM chunks AS c WHERE {store.visible('c')} ORDER BY chunk_id",
-            (generation, generation),
-        ).fetchall()
-        dim = cache.dim() or embedder.dim
-        vectors = _build_from_cache(cache, rows, dim, settings.vector_index)
-    else:
-        vectors = VectorIndex.load(store.gen_dir(index_dir, live) / store.VECTORS)
-        vectors.remove(np.asarray(retired_ids, dtype=np.int64))
-        _add_from_cache(vectors, cache, new_ids, vectors.dim)
-
-    n_chunks, n_releases = _counts(conn, generation)
-    if vectors.ntotal != n_chunks:
-        raise RuntimeError(
-            f"index inconsistent: {vectors.ntotal} vectors for {n_chunks} chunks; run index build"
-        )
-    folder = store.gen_dir(index_dir, generation)
-    folder.mkdir(parents=True, exist_ok=True)
-    vectors.save(folder / store.VECTORS)
-    postings = _postings(conn, index_dir, live, generation, full, retired_ids, new_ids, progress)
-    if postings.n_chunks != n_chunks:
-        raise RuntimeError(
-            f"index inconsistent: BM25 arrays hold {postings.n_chunks} chunks, not {n_chunks};"
-            " run index build"
-        )
-    postings.save(folder)
-    hashes = _visible_releases(conn, generation)
-    store.write_manifest(
-        index_dir,
-        generation,
-        {
-            "generation": generation,
-            "schema": INDEX_SCHEMA,
-            "model": embedder.model_id,
-            "backend": embedder.backend,
-            "dim": vectors.dim,
-            "vector_index": vectors.kind,
-            "chunks": n_chunks,
-            "releases": n_releases,
-            "chunker": CHUNKER_VERSION,
-            "lexicon": lexical.lexicon_version(),
-            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "corpus_hash": _corpus_hash(hashes),
-            "newest_date": _newest(conn, generation),
-        },
-    )
+    new = NewGeneration(live, generation, plan.full, retired_ids, new_ids)
+    n_chunks, n_releases = write_generation(conn, settings, embedder, cache, new, progress)
     _test_pause("before_switch")
     store.write_current(index_dir, generation)
     log.info("generation %d is live: %d releases, %d chunks", generation, n_releases, n_chunks)
 
-    _sync_registry(settings, list(incoming.values()), report.removed_urls)
+    _sync_registry(settings, list(plan.incoming.values()), report.removed_urls)
     store.collect_garbage(conn, index_dir, generation, live)
 
     report.generation = generation
@@ -454,69 +315,3 @@ def _index_locked(
     report.chunks = n_chunks
     report.seconds = time.monotonic() - started
     return report
-
-
-def _postings(
-    conn: sqlite3.Connection,
-    index_dir: Path,
-    live: int | None,
-    generation: int,
-    full: bool,
-    retired_ids: Sequence[int],
-    new_ids: Sequence[tuple[int, str]],
-    progress: bool,
-) -> Postings:
-    """The new generation's BM25 arrays (:mod:`index.build.postings`): the live ones with this run's retired
-    chunks taken out and new ones put in (about a second at full size), or compiled from every visible
-    chunk's stored tokens on a full build or when the live generation has none (built before the arrays)."""
-    old = None
-    if not full and live is not None:
-        try:
-            old = Postings.load(store.gen_dir(index_dir, live))
-        except (OSError, ValueError) as exc:
-            log.warning("the live generation's BM25 arrays cannot be read (%s): compiling them anew", exc)
-    if old is None:
-        return compile_generation(conn, generation, progress=progress)
-    return old.updated(retired_ids, token_rows(conn, [cid for cid, _ in new_ids]))
-
-
-def _build_from_cache(
-    cache: EmbeddingCache, rows: Sequence[tuple[int, str]], dim: int, kind: str
-) -> VectorIndex:
-    """A new index over all (chunk_id, sha) rows' cached vectors; IVF trains on them, so all at once."""
-    if kind == "flat" or not rows:
-        vectors = VectorIndex.new(dim)
-        _add_from_cache(vectors, cache, rows, dim)
-        return vectors
-    ids = np.asarray([r[0] for r in rows], dtype=np.int64)
-    matrix = np.empty((len(rows), dim), dtype=np.float32)
-    for i in range(0, len(rows), 20_000):
-        matrix[i : i + 20_000] = cache.get([r[1] for r in rows[i : i + 20_000]], dim)
-    return VectorIndex.build(ids, matrix, kind)
-
-
-def _add_from_cache(
-    vectors: VectorIndex, cache: EmbeddingCache, rows: Sequence[tuple[int, str]], dim: int
-) -> None:
-    """Add (chunk_id, sha) rows' cached vectors to ``vectors``, in slices to bound memory."""
-    for i in range(0, len(rows), 20_000):
-        part = rows[i : i + 20_000]
-        ids = np.asarray([r[0] for r in part], dtype=np.int64)
-        vectors.add(ids, cache.get([r[1] for r in part], dim))
-
-
-def _counts(conn: sqlite3.Connection, generation: int) -> tuple[int, int]:
-    n_chunks = conn.execute(
-        f"SELECT COUNT(*) FROM chunks AS c WHERE {store.visible('c')}", (generation, generation)
-    ).fetchone()[0]
-    n_releases = conn.execute(
-        f"SELECT COUNT(*) FROM indexed_releases AS r WHERE {store.visible('r')}", (generation, generation)
-    ).fetchone()[0]
-    return int(n_chunks), int(n_releases)
-
-
-def _newest(conn: sqlite3.Connection, generation: int) -> str:
-    row = conn.execute(
-        f"SELECT MAX(date) FROM indexed_releases AS r WHERE {store.visible('r')}", (generation, generation)
-    ).fetchone()
-    return str(row[0] or "")
