@@ -284,9 +284,9 @@ def test_dense_confidence_uses_the_index_vectors(answerer) -> None:  # noqa: ANN
 
 def test_warm_up_loads_what_first_questions_would_pay_for(answerer) -> None:  # noqa: ANN001
     from index import lexical
-    from index.answer import spans
+    from index.answer import span_values
 
     lexical._nlpo3_dict.cache_clear()
     answerer.warm_up()
     assert lexical._nlpo3_dict.cache_info().currsize == 1  # the splitter's dictionary is loaded at start-up
-    assert spans._last_thai_word("ครัวเรือนละ") == 2  # "ละ" ends the text: the rate's unit comes before
+    assert span_values._last_thai_word("ครัวเรือนละ") == 2  # "ละ" ends the text: the rate's unit comes before
