@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.release import Release
 from index import lexical
@@ -34,6 +35,9 @@ from index.build.embedding import Embedder, EmbeddingCache, embed_missing
 from index.build.generation import NewGeneration, write_generation
 from index.build.lock import IndexLocked, writer_lock
 from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover - read_releases is imported where a source is read
+    from corpus.sources import OnlyList, Skipped
 
 __all__ = ["BuildReport", "IndexLocked", "apply_releases", "build_index", "update_index", "index_releases"]
 
@@ -99,19 +103,18 @@ def _test_pause(stage: str, count: int | None = None) -> None:
 
 
 # --- public API ----------------------------------------------------------------------------------
-def _read_source(source: str | os.PathLike[str], only: object, report: BuildReport) -> list[Release]:
+def _read_source(source: str | os.PathLike[str], only: OnlyList, report: BuildReport) -> list[Release]:
     from corpus.sources import read_releases
 
-    def skipped(item: object) -> None:
-        path, reason = str(getattr(item, "path", "?")), str(getattr(item, "reason", "?"))
-        detail = str(getattr(item, "detail", "") or "")
-        report.skipped_files.append((path, f"{reason}: {detail}" if detail else reason))
+    def skipped(item: Skipped) -> None:
+        reason = f"{item.reason}: {item.detail}" if item.detail else item.reason
+        report.skipped_files.append((item.path, reason))
 
-    return read_releases(source, only=only, on_skip=skipped)  # type: ignore[arg-type]
+    return read_releases(source, only=only, on_skip=skipped)
 
 
 def build_index(
-    settings: Settings, source: str | os.PathLike[str], only: object = None, progress: bool = True
+    settings: Settings, source: str | os.PathLike[str], only: OnlyList = None, progress: bool = True
 ) -> BuildReport:
     """Index exactly the releases of ``source`` (``only``: list file or paths inside it), re-chunking all."""
     started = time.monotonic()
@@ -124,7 +127,7 @@ def update_index(
     settings: Settings,
     source: str | os.PathLike[str] | Sequence[str] | None = None,
     progress: bool = True,
-    only: object = None,
+    only: OnlyList = None,
 ) -> BuildReport:
     """Bring the index in line with ``source`` (default: ``settings.corpus_sources``), embedding only changes.
 

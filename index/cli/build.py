@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from thaigov_qa.settings import Settings
 
+if TYPE_CHECKING:  # pragma: no cover
+    from index.build.pipeline import BuildReport
 
-def _print_skipped(report: object) -> None:
-    for path, reason in getattr(report, "skipped_files", []):
+
+def _print_skipped(report: BuildReport) -> None:
+    for path, reason in report.skipped_files:
         print(f"skipped {path}: {reason}", file=sys.stderr)
 
 

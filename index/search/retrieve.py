@@ -27,13 +27,17 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.release import Release
 from index.lexical import tokenize
 from index.search.glossary import Glossary, default_glossary, to_english
 from index.search.query import QueryInfo, analyze
 from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.build.embedding import Embedder
+    from index.search.reader import IndexReader
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +137,7 @@ class Searcher:
 
     def __init__(
         self,
-        reader: Any,
+        reader: IndexReader,
         settings: Settings,
         glossary: Glossary | None = None,
         weights: Weights | None = None,
@@ -162,7 +166,7 @@ class Searcher:
 
     # --- pass-throughs the answer and bot layers use -------------------------------------------
     @property
-    def embedder(self) -> Any:
+    def embedder(self) -> Embedder:
         return self.reader.embedder
 
     def stats(self) -> dict[str, Any]:
