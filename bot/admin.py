@@ -82,7 +82,7 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await qa.send(message, text(lang, "reindex_busy"))
         return
     async with qa.reindex_lock:
-        from index.build import IndexLocked, update_index
+        from index.build.pipeline import IndexLocked, update_index
 
         names = ", ".join(f"<code>{esc(s)}</code>" for s in sources)
         [progress] = await qa.send(message, text(lang, "reindex_started", sources=names))

@@ -6,8 +6,8 @@ new release is recorded, before the registry calls it known, :meth:`Poller._anno
 rows (one per matching subscription, ``UNIQUE(chat_id, url)``), so that a crash in between is repaired by
 the next pass (see :mod:`corpus.ingest.writer`); then the outbox is delivered.
 
-Indexing goes through ``index.build.apply_releases``; when another writer holds the index lock the URLs
-stay pending and the pass goes on to deliver; the next pass indexes them.
+Indexing goes through ``index.build.pipeline.apply_releases``; when another writer holds the index lock
+the URLs stay pending and the pass goes on to deliver; the next pass indexes them.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _default_indexer(settings: Settings, releases: list[Release]) -> object:
 
     Imported here, not at the top: the alerts' CLI and handlers load without the index's libraries.
     """
-    from index.build import IndexLocked, apply_releases
+    from index.build.pipeline import IndexLocked, apply_releases
 
     try:
         return apply_releases(settings, releases)

@@ -1,7 +1,8 @@
 """Building and updating a real index (real model, SQLite, FAISS): incremental work, crash safety, lock.
 
 The crash tests run a build in a child process that stops at a chosen point (a test-only environment
-hook in ``index.build``) and kill it with SIGKILL, process group and all, as an admin's ``kill -9`` would.
+hook in ``index.build.pipeline``) and kill it with SIGKILL, process group and all, as an admin's ``kill -9``
+would.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from index import store
-from index.build import (
+from index.build import store
+from index.build.lock import writer_lock
+from index.build.pipeline import (
     TEST_HOOK_ENV,
     TEST_HOOK_FILE_ENV,
     TEST_KILL_ENV,
     IndexLocked,
     update_index,
 )
-from index.lock import writer_lock
-from index.reader import IndexReader
+from index.search.reader import IndexReader
 from tests import index_base
 from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, copy_release
 
@@ -123,7 +124,7 @@ def _child_update(settings_dir: Path, source: Path, env_extra: dict[str, str]) -
     code = (
         "import sys, logging; from pathlib import Path\n"
         "logging.basicConfig(level=logging.WARNING)\n"
-        "from index.build import update_index\n"
+        "from index.build.pipeline import update_index\n"
         "from tests.index_base import make_settings\n"
         "settings = make_settings(Path(sys.argv[1]), embedding_batch_size=1)\n"
         "update_index(settings, sys.argv[2], progress=False)\n"

@@ -3,7 +3,7 @@
 :class:`Embedder` hides which engine computes the vectors. The engine is picked by
 ``settings.embedding_backend`` through :data:`BACKENDS` (a name → loader table): ``torch`` is
 sentence-transformers on PyTorch (CUDA in half precision when present); ``onnx``/``onnx-int8`` come from
-:mod:`index.onnx_backend`. Every engine takes texts that already carry the model's prompt
+:mod:`index.build.onnx_backend`. Every engine takes texts that already carry the model's prompt
 (``passage: `` / ``query: `` for E5) and returns unit-length float32 rows, so the rest of the index never
 knows which engine ran.
 
@@ -129,7 +129,7 @@ def _torch_backend(settings: Settings, device: str) -> Encoder:
 
 
 def _onnx_backend(settings: Settings, device: str) -> Encoder:
-    from index import onnx_backend
+    from index.build import onnx_backend
 
     try:
         return onnx_backend.OnnxEncoder(
