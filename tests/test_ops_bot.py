@@ -19,11 +19,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.alerts_store import AlertStore
-from bot.busy import BUSY_TEXT
 from bot.logsafe import HIDDEN
 from corpus.ingest.state import FetchState
 from tests.fake_bot_api import RESET, FakeBotAPI
 from tests.test_bot_e2e import running_bot
+from thaigov_qa.messages import BUSY_TEXT
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
 ADMIN = 77

@@ -289,6 +289,35 @@ ALERTS_PAUSED_NOTICE = (
     "/subscribe ในแชทนั้นอีกครั้งเพื่อส่งต่อ · /subscribe there again to resume."
 )
 
+#: Said when every answer worker is busy (plain text: the bot escapes it); Thai for any other language.
+BUSY_TEXT = {
+    "th": "ขณะนี้มีผู้ถามจำนวนมาก โปรดลองใหม่อีกครั้งในอีกสักครู่",
+    "en": "The bot is busy right now, please try again in a moment.",
+}
+
+#: The operators' alerts (``bot.ops_alerts``), HTML, as (Thai, English); the values come escaped.
+OPS_TEXTS = {
+    "feed_failing": (
+        "แหล่งข่าว <code>{source}</code> อ่านไม่ได้มา {n} ชั่วโมงแล้ว ({failures} ครั้ง): {reason}",
+        "The source <code>{source}</code> has failed for {n} hours ({failures} tries): {reason}",
+    ),
+    "stale_index": (
+        "ข่าวล่าสุดในดัชนีลงวันที่ {newest} ({age} วันก่อน): ตรวจสอบ <code>index update</code> และแหล่งข่าว",
+        "The newest indexed release is from {newest} ({age} days ago): check <code>index update</code> "
+        "and the sources",
+    ),
+    "disk": (
+        "พื้นที่ดิสก์ของ <code>{folder}</code> เหลือ {free:.1f}% ({gb:.1f} GB)",
+        "The disk of <code>{folder}</code> is nearly full: {free:.1f}% free ({gb:.1f} GB)",
+    ),
+}
+
+#: The demo's last lines (``thaigov-qa demo``): how to keep asking on its index, English then Thai.
+DEMO_CLOSING = (
+    '\nKeep asking:  DATA_DIR={folder} thaigov-qa chat   (or: DATA_DIR={folder} thaigov-qa ask "…")\n'
+    "ถามต่อ:  DATA_DIR={folder} thaigov-qa chat"
+)
+
 #: Answers (``index.reply``): plain wording the bot and the console share; the renderer escapes it.
 _REPLY_TEXTS = {
     "th": {
@@ -307,6 +336,13 @@ _REPLY_TEXTS = {
         "llm_note": "สรุปโดยโมเดลภาษาจากข่าวที่อ้างถึง",
         "no_index": "ยังไม่มีดัชนีข่าว: สร้างด้วย `thaigov-qa index build SOURCE` หรือลอง `thaigov-qa demo`",
         "chat_intro": "ถามคำถามเกี่ยวกับข่าวรัฐบาลไทย (ภาษาไทยหรืออังกฤษ) พิมพ์ /quit เพื่อออก",
+        "chat_help": (
+            'พิมพ์คำถาม (ไทยหรืออังกฤษ) ถามต่อได้ เช่น "แล้วใครเป็นผู้ลงนาม" จะตอบจากข่าวของคำตอบก่อนหน้าก่อน\n'
+            "/new  เริ่มบทสนทนาใหม่\n/lang th|en|auto  ภาษาที่ตอบ\n/help  ข้อความนี้\n/quit  ออก"
+        ),
+        "chat_new": "(เริ่มบทสนทนาใหม่)",
+        "from_release": "จากข่าววันที่ {date}:",
+        "from_previous": "จากข่าวก่อนหน้า:",
     },
     "en": {
         "answer": "Answer",
@@ -324,6 +360,14 @@ _REPLY_TEXTS = {
         "llm_note": "Written by a language model from the cited releases",
         "no_index": "No index yet: build one with `thaigov-qa index build SOURCE`, or try `thaigov-qa demo`",
         "chat_intro": "Ask about Thai government press releases (Thai or English). Type /quit to leave.",
+        "chat_help": (
+            'Type a question (Thai or English). Follow-ups such as "and who signed it?" are answered '
+            "from the previous answer's release first.\n/new  start a new conversation\n"
+            "/lang th|en|auto  reply language\n/help  this text\n/quit  leave"
+        ),
+        "chat_new": "(new conversation)",
+        "from_release": "From the release of {date}:",
+        "from_previous": "From the previous release:",
     },
 }
 
