@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     # ivf-sq8 (default): 4x less vector memory (the full archive's bot at 761 MB instead of 1,124 MB) and
     # the same full-archive dev figures as ivf (R@5 0.95, MRR 0.84 vs 0.83). Small indexes are exact.
     vector_index: Literal["flat", "ivf", "ivf-sq8"] = "ivf-sq8"
+    # Passages of each release that get an e5 vector: its first N (0 = all); BM25 reads every passage.
+    # Why: embedding is ~90% of a build, and the long tail of long releases (cabinet summaries of up to
+    # ~200 passages) holds a sixth of the archive's tokens beyond each release's 6th passage, while the
+    # passages that answer questions sit near the top (see bench/PERFORMANCE.md, "Stop 14").
+    dense_passages: int = Field(6, ge=0)
     corpus_sources: CommaList = []
 
     # --- answering ---------------------------------------------------------------------------

@@ -223,15 +223,10 @@ class Answerer:
         return sum(bag[t] for t in found) / (sum(bag.values()) or 1.0)
 
     def _dense(self, text: str, candidates: list[Candidate]) -> dict[int, float]:
-        """e5 cosine of the question to each candidate's passage, from the index's stored vectors."""
+        """e5 cosine of the question to each candidate's passage that has a stored vector (the first
+        ``DENSE_PASSAGES`` of each release); the others get the best one's (:func:`features.matrix`)."""
         ids = sorted({c.chunk_id for c in candidates if c.chunk_id is not None})
-        if not ids:
-            return {}
-        try:
-            return dict(zip(ids, self.searcher.similarity(text, ids), strict=True))
-        except KeyError as exc:  # a chunk gone from the live index since: no dense feature
-            log.debug("stored vector missing (%s)", exc)
-            return {}
+        return self.searcher.similarity(text, ids) if ids else {}
 
 
 def _leading(candidates: list[Candidate], n: int) -> list[Candidate]:

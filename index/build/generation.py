@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,8 @@ class NewGeneration:
     number: int
     full: bool
     retired_ids: Sequence[int]
-    new_ids: Sequence[tuple[int, str]]
+    new_ids: Sequence[tuple[int, str]]  # the new chunks that get a vector
+    dense: int = 0  # each release's first N chunks get a vector (0 = all): ``DENSE_PASSAGES``
 
 
 def write_generation(
@@ -48,19 +50,24 @@ def write_generation(
     cache: EmbeddingCache,
     gen: NewGeneration,
     progress: bool,
+    phase: Callable[[str], AbstractContextManager[None]] = lambda _name: nullcontext(),
 ) -> tuple[int, int]:
-    """Write the vectors, BM25 arrays and manifest of ``gen``; returns its (chunks, releases)."""
+    """Write the vectors, BM25 arrays and manifest of ``gen``; returns its (chunks, releases). ``phase``
+    times the vector and BM25 parts (:meth:`index.build.pipeline.BuildReport.phase`)."""
     index_dir = settings.index_dir
-    vectors = _vectors(conn, settings, embedder, cache, gen)
+    with phase("vectors"):
+        vectors = _vectors(conn, settings, embedder, cache, gen)
     n_chunks, n_releases = rows.counts(conn, gen.number)
-    if vectors.ntotal != n_chunks:
+    n_dense = len(rows.dense_chunks(conn, gen.number, gen.dense))
+    if vectors.ntotal != n_dense:
         raise RuntimeError(
-            f"index inconsistent: {vectors.ntotal} vectors for {n_chunks} chunks; run index build"
+            f"index inconsistent: {vectors.ntotal} vectors for {n_dense} chunks; run index build"
         )
     folder = store.gen_dir(index_dir, gen.number)
     folder.mkdir(parents=True, exist_ok=True)
     vectors.save(folder / store.VECTORS)
-    postings = generation_postings(conn, index_dir, gen, progress)
+    with phase("bm25"):
+        postings = generation_postings(conn, index_dir, gen, progress)
     if postings.n_chunks != n_chunks:
         raise RuntimeError(
             f"index inconsistent: BM25 arrays hold {postings.n_chunks} chunks, not {n_chunks};"
@@ -81,6 +88,7 @@ def write_generation(
             "chunks": n_chunks,
             "releases": n_releases,
             "chunker": CHUNKER_VERSION,
+            "dense_passages": gen.dense,
             "lexicon": lexical.lexicon_version(),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "corpus_hash": rows.corpus_hash(hashes),
@@ -99,10 +107,7 @@ def _vectors(
 ) -> VectorIndex:
     """FAISS for the new generation: anew from the cache, or the live one with this run's changes."""
     if gen.full or gen.live is None:
-        chunk_rows = conn.execute(
-            f"SELECT chunk_id, sha FROM chunks AS c WHERE {store.visible('c')} ORDER BY chunk_id",
-            (gen.number, gen.number),
-        ).fetchall()
+        chunk_rows = rows.dense_chunks(conn, gen.number, gen.dense)
         dim = cache.dim() or embedder.dim
         return build_from_cache(cache, chunk_rows, dim, settings.vector_index)
     vectors = VectorIndex.load(store.gen_dir(settings.index_dir, gen.live) / store.VECTORS)

@@ -21,7 +21,8 @@ import os
 import signal
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,20 @@ class BuildReport:
     changed_urls: list[str] = field(default_factory=list)
     removed_urls: list[str] = field(default_factory=list)
     skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    #: phase → {"wall": s, "cpu": s}: read, chunk (chunking, word splitting, FTS5, rows), embed, vectors
+    #: (FAISS), bm25 (arrays), registry. CPU is the process's, all threads (the model's too).
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Time what runs inside as phase ``name`` (added to what it already has), wall and CPU seconds."""
+        wall, cpu = time.monotonic(), time.process_time()
+        try:
+            yield
+        finally:
+            got = self.phases.setdefault(name, {"wall": 0.0, "cpu": 0.0})
+            got["wall"] = round(got["wall"] + time.monotonic() - wall, 2)
+            got["cpu"] = round(got["cpu"] + time.process_time() - cpu, 2)
 
     def summary(self) -> dict[str, object]:
         """The ``--json`` object: counts only (URL lists can be long)."""
@@ -77,6 +92,7 @@ class BuildReport:
             "new": len(self.new_urls),
             "changed": len(self.changed_urls),
             "removed": len(self.removed_urls),
+            "phases": self.phases,
         }
 
     def to_dict(self) -> dict[str, object]:
@@ -118,7 +134,8 @@ def build_index(
     """Index exactly the releases of ``source`` (``only``: list file or paths inside it), re-chunking all."""
     started = time.monotonic()
     report = BuildReport()
-    releases = _read_source(source, only, report)
+    with report.phase("read"):
+        releases = _read_source(source, only, report)
     return index_releases(settings, releases, mode="build", report=report, progress=progress, started=started)
 
 
@@ -207,6 +224,8 @@ class _Plan:
     incoming: dict[str, Release]
     to_index: list[Release]
     retire: list[str]
+    dense: int  # each release's first N passages get a vector (0 = all): the setting on a full build,
+    # else what the live generation was built with (an update never mixes two rules in one generation)
 
 
 def _plan(
@@ -252,7 +271,8 @@ def _plan(
     else:
         to_index = [incoming[u] for u in report.new_urls + report.changed_urls]
         retire = report.changed_urls + report.removed_urls
-    return _Plan(live, base + 1, full, incoming, to_index, retire)
+    dense = settings.dense_passages if full else int(manifest.get("dense_passages", 0))
+    return _Plan(live, base + 1, full, incoming, to_index, retire, dense)
 
 
 def _index_locked(
@@ -280,19 +300,22 @@ def _index_locked(
 
     with conn:
         retired_ids = rows.retire(conn, plan.retire, generation)
-    texts, new_ids = rows.insert_chunks(conn, embedder, plan.to_index, generation, progress)
+    with report.phase("chunk"):
+        texts, new_ids = rows.insert_chunks(conn, embedder, plan.to_index, generation, progress, plan.dense)
     _test_pause("chunked", len(new_ids))
 
-    report.embedded = embed_missing(
-        embedder, cache, texts, progress=progress, on_batch=lambda n: _test_pause("embedded", n)
-    )
-    new = NewGeneration(live, generation, plan.full, retired_ids, new_ids)
-    n_chunks, n_releases = write_generation(conn, settings, embedder, cache, new, progress)
+    with report.phase("embed"):
+        report.embedded = embed_missing(
+            embedder, cache, texts, progress=progress, on_batch=lambda n: _test_pause("embedded", n)
+        )
+    new = NewGeneration(live, generation, plan.full, retired_ids, new_ids, plan.dense)
+    n_chunks, n_releases = write_generation(conn, settings, embedder, cache, new, progress, report.phase)
     _test_pause("before_switch")
     store.write_current(index_dir, generation)
     log.info("generation %d is live: %d releases, %d chunks", generation, n_releases, n_chunks)
 
-    _sync_registry(settings, list(plan.incoming.values()), report.removed_urls)
+    with report.phase("registry"):
+        _sync_registry(settings, list(plan.incoming.values()), report.removed_urls)
     store.collect_garbage(conn, index_dir, generation, live)
 
     report.generation = generation

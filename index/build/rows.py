@@ -71,15 +71,16 @@ def _insert_release(
     next_id: int,
     texts: dict[str, str],
     new_ids: list[tuple[int, str]],
+    dense: int,
 ) -> int:
-    """One release's rows; records its passages in ``texts`` and ``new_ids``; returns the next free id."""
+    """One release's rows; records the passages that get a vector (its first ``dense``, all when 0) in
+    ``texts`` and ``new_ids``; returns the next free id."""
     chunks = chunk_release(release, count)
     rows: list[ChunkRow] = []
     fts_rows = []
     for chunk in chunks:
         passage = passage_text(release.title, release.date, chunk.text)
         sha = text_sha(passage)
-        texts[sha] = passage
         rows.append(
             (
                 next_id,
@@ -94,7 +95,9 @@ def _insert_release(
             )
         )
         fts_rows.append((next_id, release.title, chunk.text))
-        new_ids.append((next_id, sha))
+        if has_vector(chunk.position, dense):
+            texts[sha] = passage
+            new_ids.append((next_id, sha))
         next_id += 1
     conn.executemany(
         "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char,"
@@ -126,10 +129,12 @@ def insert_chunks(
     releases: Sequence[Release],
     generation: int,
     progress: bool,
+    dense: int = 0,
 ) -> tuple[dict[str, str], list[tuple[int, str]]]:
     """Chunk ``releases`` and insert their rows (chunks, FTS, indexed_releases) as generation ``generation``.
 
-    Returns the passages to embed (sha → text) and the new (chunk_id, sha) pairs.
+    Returns the passages to embed (sha → text) and the new (chunk_id, sha) pairs that get a vector: each
+    release's first ``dense`` chunks (``DENSE_PASSAGES``; 0 = all).
     """
     from tqdm import tqdm
 
@@ -142,12 +147,28 @@ def insert_chunks(
         for start in range(0, len(releases), COMMIT_RELEASES):
             with conn:
                 for release in releases[start : start + COMMIT_RELEASES]:
-                    next_id = _insert_release(conn, release, count, generation, next_id, texts, new_ids)
+                    next_id = _insert_release(
+                        conn, release, count, generation, next_id, texts, new_ids, dense
+                    )
                     bar.update(1)
                     bar.set_postfix(chunks=len(new_ids), refresh=False)
     finally:
         bar.close()
     return texts, new_ids
+
+
+def has_vector(position: int, dense: int) -> bool:
+    """Whether the chunk at ``position`` of its release gets an e5 vector (``DENSE_PASSAGES``)."""
+    return dense <= 0 or position < dense
+
+
+def dense_chunks(conn: sqlite3.Connection, generation: int, dense: int) -> list[tuple[int, str]]:
+    """(chunk_id, sha) of the chunks live in ``generation`` that get a vector, by chunk id."""
+    return conn.execute(
+        f"SELECT chunk_id, sha FROM chunks AS c WHERE {store.visible('c')} AND (? <= 0 OR c.position < ?)"
+        " ORDER BY chunk_id",
+        (generation, generation, dense, dense),
+    ).fetchall()
 
 
 def counts(conn: sqlite3.Connection, generation: int) -> tuple[int, int]:

@@ -289,17 +289,24 @@ class Searcher:
             while len(self._query_vectors) > 64:
                 self._query_vectors.popitem(last=False)
 
-    def similarity(self, query: str, chunk_ids: list[int]) -> list[float]:
-        """Cosine similarity of ``query`` to each chunk, from the index's own vectors.
+    def similarity(self, query: str, chunk_ids: list[int]) -> dict[int, float]:
+        """Cosine similarity of ``query`` to each chunk that has a vector in the index, by chunk id.
 
         Why: the answer step weighs how near the question is to competing passages (its confidence). The
         question's vector was computed by :meth:`search` moments before (kept for the last 64 questions)
         and the passages' vectors are in the index, so this costs no model call; re-embedding two passages
-        cost ~190 ms on 2 CPU cores. Raises ``KeyError`` for a chunk the live index does not hold.
+        cost ~190 ms on 2 CPU cores. A chunk without a vector (past its release's ``DENSE_PASSAGES``, or
+        gone from the live index) is left out.
         """
         vector = self.query_vector(query)
-        rows = self.reader.vectors(chunk_ids)
-        return [float(x) for x in rows @ vector]
+        held: dict[int, float] = {}
+        for chunk_id in chunk_ids:
+            try:
+                row = self.reader.vectors([chunk_id])[0]
+            except KeyError:
+                continue
+            held[chunk_id] = float(row @ vector)
+        return held
 
     def query_vector(self, query: str) -> Any:
         """The question's e5 vector: the one :meth:`search` computed (kept for the last 64 questions), else
