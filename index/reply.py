@@ -119,6 +119,10 @@ def _cut(text: str, n: int) -> str:
 
 def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The Telegram reply (HTML parse mode): short answer in bold, the evidence quoted, numbered links."""
+    if answer.agenda is not None:
+        from index import agenda_reply
+
+        return agenda_reply.render_html(answer.agenda, answer.lang)
     t = texts(answer.lang)
     esc = escape_html
     lines: list[str] = []
@@ -151,6 +155,10 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
 
 def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The console reply: the same content as :func:`render_html`, as plain text with URLs written out."""
+    if answer.agenda is not None:
+        from index import agenda_reply
+
+        return agenda_reply.render_text(answer.agenda, answer.lang)
     t = texts(answer.lang)
     lines: list[str] = []
     if answer.found:

@@ -343,6 +343,11 @@ _REPLY_TEXTS = {
         "chat_new": "(เริ่มบทสนทนาใหม่)",
         "from_release": "จากข่าววันที่ {date}:",
         "from_previous": "จากข่าวก่อนหน้า:",
+        "agenda_head": "มติ ครม. วันที่ {date}: {n} เรื่อง",
+        "agenda_more": "และอีก {n} เรื่อง",
+        "agenda_more_button": "ดูอีก {n} เรื่อง",
+        "agenda_rest": "มติ ครม. วันที่ {date} (ต่อ):",
+        "agenda_also": "ฉบับภาษาอังกฤษ:",
     },
     "en": {
         "answer": "Answer",
@@ -368,6 +373,11 @@ _REPLY_TEXTS = {
         "chat_new": "(new conversation)",
         "from_release": "From the release of {date}:",
         "from_previous": "From the previous release:",
+        "agenda_head": "The cabinet meeting of {date}: {n} items",
+        "agenda_more": "and {n} more",
+        "agenda_more_button": "Show {n} more",
+        "agenda_rest": "The cabinet meeting of {date} (continued):",
+        "agenda_also": "Thai summary:",
     },
 }
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from corpus.text import detect_lang
 from index.answer import evidence as ev
+from index.answer.agenda import agenda_answer
 from index.answer.analysis import Analysis, Presented
 from index.answer.candidates import TOP_RELEASES, Candidate, CandidateBuilder, QuestionWords
 from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering_tokens, translatable
@@ -101,6 +102,10 @@ class Answerer:
         looking at); its sentences are the only candidates and it is the only source.
         """
         started = time.perf_counter()
+        listed = agenda_answer(self.searcher, question) if within is None else None
+        if listed is not None:
+            listed.ms = (time.perf_counter() - started) * 1000.0
+            return listed
         analysis = self.analyse(question, within)
         if analysis is None or not analysis.candidates:
             text = " ".join((question or "").split())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.answer.listing import AgendaList
+
 #: How a reply presents what it found (:attr:`Answer.presentation`).
 ASSERTED = "asserted"  # a short answer in bold, with the sentence that says so
 HEDGED = "hedged"  # no short answer: "the closest passage says …", the reader is unsure of the value
@@ -78,6 +80,8 @@ class Answer:
     #: in the reply; held out of ``to_json`` until it names the answering releases at least as well as the
     #: first three sources do (measured: it does not yet, see docs/answers.md).
     answers: list[ReleaseAnswer] = field(default_factory=list)
+    #: A list answer (:mod:`index.answer.agenda`): the agenda of the meeting the question names.
+    agenda: AgendaList | None = None
 
     @property
     def hedged(self) -> bool:
@@ -95,4 +99,10 @@ class Answer:
             "probability": round(self.probability, 4),
             "sources": [s.to_json() for s in self.sources],
             "ms": round(self.ms, 1),
+            **(_agenda_json(self.agenda) if self.agenda is not None else {}),
         }
+
+
+def _agenda_json(agenda: AgendaList) -> dict[str, Any]:
+    """``ask --json``'s list fields: the meeting's date, the summary answered from, every item."""
+    return {"meeting_date": agenda.meeting_date, "items": [i.to_json() for i in agenda.items]}

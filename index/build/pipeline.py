@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from corpus.release import Release
 from index import lexical
-from index.build import rows, store
+from index.build import agenda_rows, rows, store
 from index.build.chunking import CHUNKER_VERSION
 from index.build.embedding import Embedder, EmbeddingCache, embed_missing
 from index.build.generation import NewGeneration, write_generation
@@ -208,7 +208,11 @@ def index_releases(
     with writer_lock(index_dir):
         conn = store.connect(settings.db_path)
         try:
+            had_agenda = agenda_rows.exists(conn)
             store.create_schema(conn)
+            live = store.read_current(index_dir)
+            if not had_agenda and live is not None:
+                agenda_rows.backfill(conn, live)
             return _index_locked(conn, settings, releases, mode, report, progress, started)
         finally:
             conn.close()

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from corpus.release import Release
-from index.build import fts, store
+from index.build import agenda_rows, fts, store
 from index.build.chunking import TokenCounter, chunk_release, passage_text, token_counter
 from index.build.embedding import Embedder, text_sha
 
@@ -60,6 +60,7 @@ def retire(conn: sqlite3.Connection, urls: Sequence[str], generation: int) -> li
             f"UPDATE indexed_releases SET gen_to = ? WHERE gen_to IS NULL AND url IN ({marks})",
             (generation, *part),
         )
+    agenda_rows.retire(conn, urls, generation)
     return ids
 
 
@@ -120,6 +121,7 @@ def _insert_release(
             generation,
         ),
     )
+    agenda_rows.insert(conn, release, generation)
     return next_id
 
 

@@ -58,7 +58,22 @@ CREATE TABLE IF NOT EXISTS indexed_releases (
     PRIMARY KEY (url, gen_from)
 );
 CREATE INDEX IF NOT EXISTS indexed_releases_by_gen_to ON indexed_releases(gen_to);
+CREATE TABLE IF NOT EXISTS agenda_items (
+    url TEXT NOT NULL,
+    meeting_date TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    start_char INTEGER NOT NULL,
+    summary INTEGER NOT NULL,
+    gen_from INTEGER NOT NULL,
+    gen_to INTEGER,
+    PRIMARY KEY (url, number, gen_from)
+);
+CREATE INDEX IF NOT EXISTS agenda_by_date ON agenda_items(meeting_date);
+CREATE INDEX IF NOT EXISTS agenda_by_gen_to ON agenda_items(gen_to);
 """
+#: Tables whose rows carry gen_from/gen_to per release (``agenda_items``: see :mod:`index.build.agenda_rows`).
+RELEASE_TABLES = ("chunks", "indexed_releases", "agenda_items")
 
 #: SQL condition: a row of table alias ``t`` is visible in generation ``?`` (bind the generation twice).
 VISIBLE = "({t}.gen_from <= ? AND ({t}.gen_to IS NULL OR {t}.gen_to > ?))"
@@ -133,10 +148,9 @@ def recover(conn: sqlite3.Connection, index_dir: Path, live: int) -> int:
     with conn:
         dead = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE gen_from > ?", (live,))]
         fts.delete_rows(conn, dead)
-        conn.execute("DELETE FROM chunks WHERE gen_from > ?", (live,))
-        conn.execute("UPDATE chunks SET gen_to = NULL WHERE gen_to > ?", (live,))
-        conn.execute("DELETE FROM indexed_releases WHERE gen_from > ?", (live,))
-        conn.execute("UPDATE indexed_releases SET gen_to = NULL WHERE gen_to > ?", (live,))
+        for table in RELEASE_TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE gen_from > ?", (live,))
+            conn.execute(f"UPDATE {table} SET gen_to = NULL WHERE gen_to > ?", (live,))
     for gen, path in generation_dirs(index_dir).items():
         if gen > live:
             shutil.rmtree(path, ignore_errors=True)
@@ -154,8 +168,8 @@ def collect_garbage(conn: sqlite3.Connection, index_dir: Path, live: int, keep: 
             )
         ]
         fts.delete_rows(conn, dead)
-        conn.execute("DELETE FROM chunks WHERE gen_to IS NOT NULL AND gen_to <= ?", (oldest,))
-        conn.execute("DELETE FROM indexed_releases WHERE gen_to IS NOT NULL AND gen_to <= ?", (oldest,))
+        for table in RELEASE_TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE gen_to IS NOT NULL AND gen_to <= ?", (oldest,))
     for gen, path in generation_dirs(index_dir).items():
         if gen < oldest:
             shutil.rmtree(path, ignore_errors=True)

@@ -19,7 +19,8 @@ import numpy as np
 
 from corpus.release import Release
 from index import lexical
-from index.build import store
+from index.build import agenda_rows, store
+from index.build.agenda_rows import MeetingAgenda
 from index.build.embedding import Embedder, model_id
 from index.build.postings import Postings
 from index.build.vectors import VectorIndex, set_search_threads
@@ -215,6 +216,17 @@ class IndexReader:
                 (url, g, g),
             ).fetchall()
         return [ChunkRow(*r) for r in rows]
+
+    def meetings(self, dates: Sequence[str]) -> list[MeetingAgenda]:
+        """The agendas of meetings held on ``dates`` (ISO) in the live generation (see
+        :mod:`index.build.agenda_rows`)."""
+        with self._lock:
+            return agenda_rows.meetings(self._conn, self._gen.generation, dates)
+
+    def agenda(self, url: str) -> MeetingAgenda | None:
+        """The agenda of one release (the bot's "show the rest" button), or None."""
+        with self._lock:
+            return agenda_rows.of_release(self._conn, self._gen.generation, url)
 
     def release(self, url: str) -> Release | None:
         """The release as the corpus registry holds it (full body), or None if unknown."""

@@ -36,6 +36,9 @@ from index.search.query import QueryInfo, analyze
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
+    from index.build.agenda_rows import MeetingAgenda
     from index.build.embedding import Embedder
     from index.search.reader import IndexReader
 
@@ -174,6 +177,12 @@ class Searcher:
 
     def release(self, url: str) -> Release | None:
         return self.reader.release(url)
+
+    def meetings(self, dates: Sequence[str]) -> list[MeetingAgenda]:
+        return self.reader.meetings(dates)
+
+    def agenda(self, url: str) -> MeetingAgenda | None:
+        return self.reader.agenda(url)
 
     def latest(self, n: int) -> list[Release]:
         return self.reader.latest(n)

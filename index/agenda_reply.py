@@ -1,0 +1,86 @@
+"""List replies: a meeting's agenda titles as Telegram HTML (the first :data:`SHOWN` in full, then "and N
+more") and as console text (every title).
+
+Why the cut: a cabinet summary lists up to ~60 items of up to a few hundred characters each; the reply
+stays one readable message, and the bot offers the rest behind a button (:func:`render_rest_html`), the
+JSON carries them all. Release text is escaped (:func:`thaigov_qa.markup.escape_html`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import reply_texts as texts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.listing import AgendaList, ListedItem
+
+#: Items shown in full in the first reply; the rest are "and N more".
+SHOWN = 10
+
+
+def _date(agenda: AgendaList, lang: str) -> str:
+    from index.reply import format_date
+
+    return format_date(agenda.meeting_date, lang)
+
+
+def _item_html(item: ListedItem) -> str:
+    return f"{item.number}. {escape_html(item.title)}"
+
+
+def _link(url: str, title: str, date: str) -> str:
+    return f'<a href="{escape_html(url)}">{escape_html(title)}</a>' + (
+        f" ({escape_html(date)})" if date else ""
+    )
+
+
+def render_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
+    """The first reply: heading with the summary's link, the first ``shown`` titles, "and N more", and the
+    other language's summary of the same meeting."""
+    from index.reply import format_date
+
+    t = texts(lang)
+    head = t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items))
+    lines = [
+        f"<b>{escape_html(head)}</b>",
+        _link(agenda.url, agenda.title, format_date(agenda.date, lang)),
+        "",
+    ]
+    lines += [_item_html(i) for i in agenda.items[:shown]]
+    rest = len(agenda.items) - shown
+    if rest > 0:
+        lines.append(f"<i>{escape_html(t['agenda_more'].format(n=rest))}</i>")
+    if agenda.also:
+        lines.append("")
+        lines.append(escape_html(t["agenda_also"]))
+        lines += [_link(url, title, format_date(date, lang)) for url, title, date, _lang in agenda.also]
+    return "\n".join(lines)
+
+
+def render_rest_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
+    """The rest of the list (the bot's "show more" button): every title after the first ``shown``."""
+    t = texts(lang)
+    head = t["agenda_rest"].format(date=_date(agenda, lang))
+    lines = [f"<b>{escape_html(head)}</b>", _link(agenda.url, agenda.title, "")]
+    lines += [_item_html(i) for i in agenda.items[shown:]]
+    return "\n".join(lines)
+
+
+def render_text(agenda: AgendaList, lang: str) -> str:
+    """The console reply: every title, then the summaries' URLs."""
+    from index.reply import format_date
+
+    t = texts(lang)
+    lines = [t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items)), ""]
+    lines += [f"{i.number}. {i.title}" for i in agenda.items]
+    lines += [
+        "",
+        f"{t['sources']}:",
+        f"1. {agenda.title} ({format_date(agenda.date, lang)})",
+        f"   {agenda.url}",
+    ]
+    for n, (url, title, date, _lang) in enumerate(agenda.also, start=2):
+        lines += [f"{n}. {title} ({format_date(date, lang)})", f"   {url}"]
+    return "\n".join(lines)

@@ -1,0 +1,147 @@
+"""List answers: "what did the cabinet approve on <date>" gets that meeting's agenda titles.
+
+A question asks for a meeting's list when it names a meeting (cabinet, ครม., คณะรัฐมนตรี, meeting,
+ประชุม), a decision or announcement (approve, resolve, announce, อนุมัติ, เห็นชอบ, มีมติ …) and a day, and
+names nothing else: once those words, the date and the question words are set aside, at most
+:data:`MAX_TOPIC_WORDS` content words are left. "How much did the cabinet approve for the child grant on
+13 September 2023?" keeps its topic (child, grant) and is an ordinary question; "ครม. อนุมัติอะไรบ้าง
+เมื่อวันที่ 29 สิงหาคม 2566" is a list question. The rule is over word classes, not over particular
+questions.
+
+The items were parsed at index time (:mod:`corpus.agenda`, stored by :mod:`index.build.agenda_rows`),
+so answering is one query by the meeting's date: the summary in the question's language leads and the
+other language's summary of the same meeting is linked beside it. A date with no meeting in the index
+leaves the question to the ordinary reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from corpus.text import detect_lang
+from corpus.thaidate import find_dates
+from index.answer.listing import AgendaList, ListedItem
+from index.answer.types import ASSERTED, Answer, Source
+from index.answer.words import content_tokens
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.build.agenda_rows import MeetingAgenda
+    from index.search.retrieve import Searcher
+
+#: Content words besides the meeting, decision, list and date words that a list question may have
+#: ("Thai", "government", "week"); a third is a topic, and the question is not asking for the list.
+MAX_TOPIC_WORDS = 2
+#: A yearless date ("on 13 September") is looked for in these years, the newest meeting first.
+YEARLESS_YEARS = range(2015, 2031)
+
+_MEETING = re.compile(r"(?i)\bcabinet\b|\bministers?\b|\bmeeting\b|\bcouncil\b|ครม|คณะรัฐมนตรี|ประชุม|รัฐมนตรี")
+_DECISION = re.compile(
+    r"(?i)\b(?:approv|resol|announc|decid|decision|agree|endors|pass|adopt|consider|discuss|agenda|"
+    r"sign|acknowledg|note|order|appoint|do|did|happen)\w*|"
+    r"อนุมัติ|เห็นชอบ|มีมติ|มติ|ประกาศ|แถลง|พิจารณา|รับทราบ|ผ่าน|ลงนาม|ตัดสิน|วาระ|สั่งการ|แต่งตั้ง|เรื่อง|ทำอะไร|สรุป"
+)
+#: Words of the list request itself (meeting, decision, list, date and filler words), set aside before
+#: counting the question's topic words.
+_LIST_WORDS = frozenset(
+    """cabinet cabinets minister ministers meeting meetings council thai thailand government thaigov
+    approve approved approves approval approvals resolve resolved resolution resolutions announce announced
+    announcement announcements decide decided decision decisions agree agreed endorse endorsed pass passed
+    adopt adopted consider considered discuss discussed agenda agendas item items matter matters thing
+    things list full everything anything sign signed acknowledge acknowledged note noted order ordered
+    appoint appointed happen happened make made take taken tell show give summary summarise summarize
+    summarised synopsis decide decisions outcome outcomes result results day date week held today
+    yesterday session special weekly regular please know want me us
+    ครม คณะรัฐมนตรี รัฐมนตรี ประชุม การประชุม ที่ประชุม อนุมัติ เห็นชอบ มีมติ มติ ประกาศ แถลง พิจารณา รับทราบ
+    ผ่าน ลงนาม ตัดสิน วาระ สั่งการ แต่งตั้ง เรื่อง ทำ สรุป ข่าว ผล วันที่ วัน เมื่อ เมื่อวันที่ ที่ ประจำ ใน
+    ของ รัฐบาล ไทย บ้าง อะไร อะไรบ้าง ขอ รายการ ทั้งหมด ช่วย บอก หน่อย ได้ ไหม ครั้ง คณะ การ มี ให้ ไป ว่า
+    ครับ ค่ะ คะ นัด พิเศษ ล่าสุด""".split()  # noqa: SIM905
+)
+_MONTH_WORDS = re.compile(
+    r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|^\d+(?:st|nd|rd|th)?$|"
+    r"^(?:มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)|^(?:ม|ก|มี|เม|พ|มิ|ส|ต|ธ)\.?[คยพ]?\.?$|"
+    r"^พ\.?ศ\.?$|^ค\.?ศ\.?$|^b\.?e\.?$"
+)
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """A list question: the meeting dates it may mean (ISO; several for a yearless date, newest first)."""
+
+    dates: tuple[str, ...]
+    lang: str
+
+
+def list_request(question: str) -> ListRequest | None:
+    """The list request in ``question``, or None when it asks something else (see the module doc)."""
+    text = " ".join((question or "").split())
+    if not text or not _MEETING.search(text) or not _DECISION.search(text):
+        return None
+    mentions = [d for d in find_dates(text, default_year=1900) if d.granularity == "day" and d.until is None]
+    if len(mentions) != 1:
+        return None
+    mention = mentions[0]
+    rest = text[: mention.start] + " " + text[mention.end :]
+    topic = [t for t in content_tokens(rest) if t.casefold() not in _LIST_WORDS and not _MONTH_WORDS.match(t)]
+    if len(topic) > MAX_TOPIC_WORDS:
+        return None
+    day = mention.date
+    dates = tuple(_yearless(day.month, day.day)) if day.year == 1900 else (day.isoformat(),)
+    return ListRequest(dates, detect_lang(text)) if dates else None
+
+
+def _yearless(month: int, day: int) -> list[str]:
+    out = []
+    for year in reversed(YEARLESS_YEARS):
+        try:
+            out.append(dt.date(year, month, day).isoformat())
+        except ValueError:
+            continue
+    return out
+
+
+def choose(
+    found: list[MeetingAgenda], request: ListRequest
+) -> tuple[MeetingAgenda, list[MeetingAgenda]] | None:
+    """The summary to answer from (the meeting's summaries first, the newest meeting for a yearless date,
+    the question's language, the longest agenda) and the other summaries of that meeting."""
+    if not found:
+        return None
+    pool = [m for m in found if m.summary] or found
+    rank = {d: i for i, d in enumerate(request.dates)}
+    meeting = min(pool, key=lambda m: rank.get(m.meeting_date, len(rank))).meeting_date
+    same = [m for m in pool if m.meeting_date == meeting]
+    best = max(same, key=lambda m: (m.lang == request.lang, len(m.items), m.date))
+    others = [m for m in same if m.url != best.url and m.lang != best.lang]
+    return best, others
+
+
+def agenda_answer(searcher: Searcher, question: str) -> Answer | None:
+    """The list answer to ``question`` when it asks for a meeting's agenda the index holds, else None."""
+    request = list_request(question)
+    if request is None:
+        return None
+    chosen = choose(searcher.meetings(request.dates), request)
+    if chosen is None:
+        return None
+    best, others = chosen
+    items = tuple(ListedItem(i.number, i.title, i.start) for i in best.items)
+    also = tuple((m.url, m.title, m.date, m.lang) for m in others)
+    listing = AgendaList(best.meeting_date, best.url, best.title, best.date, best.lang, items, also)
+    first = "; ".join(i.title for i in items[:3])
+    sources = [Source(best.url, best.title, best.date, first, 1.0)]
+    sources += [Source(m.url, m.title, m.date, m.items[0].title if m.items else "", 0.9) for m in others]
+    return Answer(
+        " ".join(question.split()),
+        request.lang,
+        True,
+        None,
+        None,
+        sources,
+        probability=1.0,
+        presentation=ASSERTED,
+        qtype="list",
+        agenda=listing,
+    )
