@@ -40,7 +40,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, alerts, asking, commands, conversation, feedback, inline, logsafe, ops
+from bot import admin, agenda, alerts, asking, commands, conversation, feedback, inline, logsafe, ops
 from bot.feedback_store import FeedbackStore
 from bot.format import MORE_PREFIX
 from bot.persistence import SQLitePersistence
@@ -135,6 +135,7 @@ def _add_handlers(application: Application, qa: QABot, settings: Settings) -> No
     ):
         application.add_handler(CommandHandler(name, callback, filters=where))
     application.add_handler(CallbackQueryHandler(asking.on_more_sources, pattern=f"^{MORE_PREFIX}"))
+    application.add_handler(CallbackQueryHandler(agenda.on_agenda_more, pattern=f"^{agenda.AGENDA_PREFIX}"))
     application.add_handler(
         CallbackQueryHandler(feedback.on_feedback, pattern=f"^{feedback.FEEDBACK_PREFIX}")
     )

@@ -25,6 +25,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.agenda import agenda_keyboard
 from bot.busy import Busy, busy_text
 from bot.conversation import converse, remember_turn
 from bot.feedback import answer_keyboard, store_of, without_prefix
@@ -187,7 +188,7 @@ async def _send_answer(
     more = (
         more_sources_keyboard(qa.remember(entry), lang)
         if len(answer.sources or []) > _reply_sources()
-        else None
+        else agenda_keyboard(answer)
     )
     store = store_of(context)
     key = new_key() if store is not None else None

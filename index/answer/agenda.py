@@ -118,6 +118,15 @@ def choose(
     return best, others
 
 
+def listing_of(meeting: MeetingAgenda, others: list[MeetingAgenda] | None = None) -> AgendaList:
+    """The reply's data for one stored agenda (and the other summaries of its meeting, linked)."""
+    items = tuple(ListedItem(i.number, i.title, i.start) for i in meeting.items)
+    also = tuple((m.url, m.title, m.date, m.lang) for m in others or ())
+    return AgendaList(
+        meeting.meeting_date, meeting.url, meeting.title, meeting.date, meeting.lang, items, also
+    )
+
+
 def agenda_answer(searcher: Searcher, question: str) -> Answer | None:
     """The list answer to ``question`` when it asks for a meeting's agenda the index holds, else None."""
     request = list_request(question)
@@ -127,9 +136,8 @@ def agenda_answer(searcher: Searcher, question: str) -> Answer | None:
     if chosen is None:
         return None
     best, others = chosen
-    items = tuple(ListedItem(i.number, i.title, i.start) for i in best.items)
-    also = tuple((m.url, m.title, m.date, m.lang) for m in others)
-    listing = AgendaList(best.meeting_date, best.url, best.title, best.date, best.lang, items, also)
+    listing = listing_of(best, others)
+    items = listing.items
     first = "; ".join(i.title for i in items[:3])
     sources = [Source(best.url, best.title, best.date, first, 1.0)]
     sources += [Source(m.url, m.title, m.date, m.items[0].title if m.items else "", 0.9) for m in others]

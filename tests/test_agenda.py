@@ -1,0 +1,233 @@
+"""List answers (issue 16, item 3): the agenda parser, the list-question rule, the ``agenda_items`` rows
+per generation, the reply's HTML, and (slow) ``ask --json`` and the real bot over a small real index of
+synthetic cabinet summaries (tests/agenda_fixtures.py) with the "and N more" button."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from corpus.agenda import english_items, parse_agenda, thai_items
+from corpus.release import Release
+from corpus.sources import iter_source
+from index.agenda_reply import SHOWN, render_html, render_rest_html, render_text
+from index.answer.agenda import list_request, listing_of
+from index.build import agenda_rows, store
+from tests import agenda_fixtures as fx
+from tests.fake_bot_api import FakeBotAPI, html_plain_text, utf16_len
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Release]:
+    folder = fx.write_corpus(tmp_path_factory.mktemp("agenda_corpus"))
+    found = {r.url.rsplit("/", 1)[-1]: r for r in iter_source(folder) if isinstance(r, Release)}
+    assert set(found) == {fx.TH_ID, fx.EN_ID, fx.PLAIN_ID}
+    return found
+
+
+# --- the parser ------------------------------------------------------------------------------------
+def test_thai_numbered_agenda(releases: dict[str, Release]) -> None:
+    release = releases[fx.TH_ID]
+    agenda = parse_agenda(release)
+    assert agenda is not None and agenda.summary
+    assert agenda.meeting_date == "2023-09-12"  # the title's meeting, not the publication (13 Sep)
+    assert [i.title for i in agenda.items] == fx.TH_ITEMS
+    assert [i.number for i in agenda.items] == list(range(1, 15))
+    # Each item is placed at its heading below the table of contents (the numbers come round again).
+    for item in agenda.items:
+        assert release.body[item.start :].startswith(f"{item.number}. เรื่อง")
+    assert agenda.items[0].start > release.body.index("14.")  # past the table of contents
+
+
+def test_english_title_synopsis(releases: dict[str, Release]) -> None:
+    release = releases[fx.EN_ID]
+    agenda = parse_agenda(release)
+    assert agenda is not None and agenda.summary
+    assert release.date == "2023-09-17" and agenda.meeting_date == "2023-09-12"
+    assert [i.title for i in agenda.items] == fx.EN_ITEMS
+    assert all(release.body[i.start :].lstrip().startswith("Title:") for i in agenda.items)
+
+
+def test_body_without_agenda(releases: dict[str, Release]) -> None:
+    assert parse_agenda(releases[fx.PLAIN_ID]) is None
+    assert thai_items("ข้อความธรรมดา 1. เรื่อง เดียว ไม่มีรายการ") == []
+    assert english_items("Title: only one heading\ntext") == []
+
+
+def test_numbered_lists_inside_items_are_not_titles() -> None:
+    body = "1. เรื่อง ก\n2. เรื่อง ข\n***\n1. เรื่อง ก\n1. ข้อย่อย\n2. ข้อย่อย\n2. เรื่อง ข\n3. เรื่อง ค ในเนื้อหา"
+    assert [i.title for i in thai_items(body)] == ["ก", "ข"]
+
+
+# --- the list-question rule ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "dates"),
+    [
+        ("ครม. อนุมัติอะไรบ้างเมื่อวันที่ 29 สิงหาคม 2566", ("2023-08-29",)),
+        ("มติ ครม. 12 ก.ค. 65 มีอะไรบ้าง", ("2022-07-12",)),
+        ("What did the cabinet approve on 13 September 2023?", ("2023-09-13",)),
+        ("cabinet decisions Sep 13, 2022", ("2022-09-13",)),
+    ],
+)
+def test_list_questions(question: str, dates: tuple[str, ...]) -> None:
+    request = list_request(question)
+    assert request is not None and request.dates == dates
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the cabinet approve for the child support grant on 13 September 2023?",
+        "ครม. อนุมัติงบประมาณโครงการเงินอุดหนุนเด็กแรกเกิดเท่าไหร่เมื่อวันที่ 13 กันยายน 2566",
+        "What did the cabinet approve?",  # no day
+        "When was the Huawei MOU signed?",
+        "What happened on 13 September 2023?",  # no meeting named
+    ],
+)
+def test_other_questions_are_not_list_questions(question: str) -> None:
+    assert list_request(question) is None
+
+
+def test_yearless_date_tries_the_years_newest_first() -> None:
+    request = list_request("what did the cabinet approve on 12 September?")
+    assert request is not None and request.dates[0] > request.dates[-1] and "2023-09-12" in request.dates
+
+
+# --- rows per generation ---------------------------------------------------------------------------
+def _index_row(conn: sqlite3.Connection, r: Release, generation: int) -> None:
+    conn.execute(
+        "INSERT INTO indexed_releases(url, hash, release_id, title, date, category, lang, n_chunks, gen_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        (r.url, r.hash, r.release_id, r.title, r.date, r.category, r.lang, generation),
+    )
+
+
+def test_rows_follow_generations(tmp_path: Path, releases: dict[str, Release]) -> None:
+    conn = store.connect(tmp_path / "db.sqlite")
+    store.create_schema(conn)
+    with conn:
+        for r in releases.values():
+            _index_row(conn, r, 1)
+            agenda_rows.insert(conn, r, 1)
+    by_meeting = agenda_rows.meetings(conn, 1, ["2023-09-12"])
+    assert {m.lang: len(m.items) for m in by_meeting} == {"th": 14, "en": 3}
+    # A day with no meeting falls back to summaries published that day (the Thai one, 13 Sep).
+    assert [m.url for m in agenda_rows.meetings(conn, 1, ["2023-09-13"])] == [fx.URL + fx.TH_ID]
+    from index.build import rows
+
+    with conn:
+        rows.retire(conn, [fx.URL + fx.EN_ID], 2)
+    assert len(agenda_rows.meetings(conn, 1, ["2023-09-12"])) == 2  # generation 1 still sees it
+    assert [m.lang for m in agenda_rows.meetings(conn, 2, ["2023-09-12"])] == ["th"]
+    store.collect_garbage(conn, tmp_path / "index", 2, None)
+    assert (
+        conn.execute("SELECT COUNT(*) FROM agenda_items WHERE url = ?", (fx.URL + fx.EN_ID,)).fetchone()[0]
+        == 0
+    )
+    conn.close()
+
+
+def test_backfill_from_passages(tmp_path: Path, releases: dict[str, Release]) -> None:
+    """An index built before the table: the rows come from the stored passages (exact body slices)."""
+    conn = store.connect(tmp_path / "db.sqlite")
+    store.create_schema(conn)
+    r = releases[fx.TH_ID]
+    with conn:
+        _index_row(conn, r, 1)
+        half = len(r.body) // 2
+        for n, (start, end) in enumerate(((0, half + 50), (half, len(r.body)))):
+            conn.execute(
+                "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char, n_tokens, sha,"
+                " gen_from) VALUES (?, ?, ?, ?, ?, ?, 1, 'x', 1)",
+                (n + 1, r.url, n, r.body[start:end], start, end),
+            )
+    assert agenda_rows.backfill(conn, 1) == 14
+    [meeting] = agenda_rows.meetings(conn, 1, ["2023-09-12"])
+    assert [i.title for i in meeting.items] == fx.TH_ITEMS
+    conn.close()
+
+
+# --- replies ---------------------------------------------------------------------------------------
+def test_reply_html_is_valid_and_cut_after_ten(releases: dict[str, Release]) -> None:
+    conn = sqlite3.connect(":memory:")
+    store.create_schema(conn)
+    with conn:
+        for r in releases.values():
+            _index_row(conn, r, 1)
+            agenda_rows.insert(conn, r, 1)
+    th, en = sorted(agenda_rows.meetings(conn, 1, ["2023-09-12"]), key=lambda m: m.lang != "th")
+    listing = listing_of(th, [en])
+    first = render_html(listing, "th")
+    plain = html_plain_text(first)
+    assert utf16_len(first) <= 4096
+    assert all(t in plain for t in fx.TH_ITEMS[:SHOWN]) and fx.TH_ITEMS[SHOWN] not in plain
+    assert f"และอีก {len(fx.TH_ITEMS) - SHOWN} เรื่อง" in plain
+    assert f'href="{fx.URL}{fx.TH_ID}"' in first and f'href="{fx.URL}{fx.EN_ID}"' in first
+    rest = html_plain_text(render_rest_html(listing, "th"))
+    assert all(t in rest for t in fx.TH_ITEMS[SHOWN:])
+    assert all(t in render_text(listing, "th") for t in fx.TH_ITEMS)
+
+
+# --- end to end (slow: the shared model builds a real index) ---------------------------------------
+@pytest.fixture(scope="module")
+def agenda_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from bot.service import QAService
+    from index.build.pipeline import build_index
+    from thaigov_qa.settings import SHARED_MODEL, Settings
+
+    root = tmp_path_factory.mktemp("agenda_index")
+    source = fx.write_corpus(root / "corpus")
+    settings = Settings(data_dir=root / "var", embedding_model=str(SHARED_MODEL), _env_file=None)
+    assert build_index(settings, source, progress=False).releases == 3
+    return settings, QAService(settings)
+
+
+@pytest.mark.slow
+def test_ask_json_lists_the_items(agenda_index) -> None:  # type: ignore[no-untyped-def]
+    from index.cli.ask import _answer_json
+
+    settings, service = agenda_index
+    answerer = service._answerer_for(service.searcher())
+    th = _answer_json(answerer, "ครม. อนุมัติอะไรบ้างเมื่อวันที่ 12 กันยายน 2566")
+    assert th["meeting_date"] == "2023-09-12" and [i["title"] for i in th["items"]] == fx.TH_ITEMS
+    assert th["sources"][0]["url"].endswith(fx.TH_ID) and th["sources"][1]["url"].endswith(fx.EN_ID)
+    assert "และอีก 4 เรื่อง" in html_plain_text(th["reply"])
+    en = _answer_json(answerer, "What did the cabinet approve on September 12, 2023?")
+    assert [i["title"] for i in en["items"]] == fx.EN_ITEMS and en["sources"][0]["url"].endswith(fx.EN_ID)
+    plain = html_plain_text(en["reply"])
+    assert all(t in plain for t in fx.EN_ITEMS) and "more" not in plain
+
+
+@pytest.mark.slow
+async def test_bot_lists_and_shows_the_rest(fake_bot_api: FakeBotAPI, agenda_index) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_bot_e2e import _assert_no_rejected_sends, _bot_settings, running_bot
+
+    settings, service = agenda_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text("ครม. อนุมัติอะไรบ้างเมื่อวันที่ 12 กันยายน 2566", user_id=71))
+        await api.wait_for("sendMessage", chat_id=71)
+        message = api.last_bot_message(71)
+        plain = html_plain_text(message["text"])
+        assert all(t in plain for t in fx.TH_ITEMS[:SHOWN]) and "และอีก 4 เรื่อง" in plain
+        [button] = [
+            b
+            for row in message["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["callback_data"].startswith("agenda:")
+        ]
+        assert len(button["callback_data"].encode()) <= 64
+        api.push(api.callback_query(message, button["callback_data"], user_id=71))
+        sent = await api.wait_for("sendMessage", chat_id=71, count=2)
+        await api.wait_for("answerCallbackQuery")
+        rest = html_plain_text(sent[1]["text"])
+        assert all(t in rest for t in fx.TH_ITEMS[SHOWN:])
+        # A button of a release the index no longer has (or an old one) is still answered.
+        api.push(api.callback_query(message, "agenda:th:123", user_id=71))
+        await api.wait_for("answerCallbackQuery", count=2)
+        await asyncio.sleep(0.2)
+    assert all(utf16_len(c["text"]) <= 4096 for c in api.calls_of("sendMessage", chat_id=71))
+    _assert_no_rejected_sends(api)
