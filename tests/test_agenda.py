@@ -91,6 +91,19 @@ def test_other_questions_are_not_list_questions(question: str) -> None:
     assert list_request(question) is None
 
 
+def test_relative_days_are_bangkok_days_and_latest_means_the_newest_meeting() -> None:
+    import datetime as dt
+
+    late_utc = dt.datetime(2023, 9, 12, 20, 0, tzinfo=dt.timezone.utc)  # already 13 Sep in Bangkok
+    today = list_request("ครม. อนุมัติอะไรบ้างวันนี้", late_utc)
+    assert today is not None and today.dates == ("2023-09-13",)
+    yesterday = list_request("What did the cabinet approve yesterday?", late_utc)
+    assert yesterday is not None and yesterday.dates == ("2023-09-12",)
+    latest = list_request("ครม. ล่าสุดมีมติอะไรบ้าง")
+    assert latest is not None and latest.dates == ()
+    assert list_request("What is the latest minimum wage the cabinet approved?") is None
+
+
 def test_yearless_date_tries_the_years_newest_first() -> None:
     request = list_request("what did the cabinet approve on 12 September?")
     assert request is not None and request.dates[0] > request.dates[-1] and "2023-09-12" in request.dates
@@ -114,6 +127,7 @@ def test_rows_follow_generations(tmp_path: Path, releases: dict[str, Release]) -
             agenda_rows.insert(conn, r, 1)
     by_meeting = agenda_rows.meetings(conn, 1, ["2023-09-12"])
     assert {m.lang: len(m.items) for m in by_meeting} == {"th": 14, "en": 3}
+    assert {m.lang for m in agenda_rows.meetings(conn, 1, [])} == {"th", "en"}  # no date: the newest
     # A day with no meeting falls back to summaries published that day (the Thai one, 13 Sep).
     assert [m.url for m in agenda_rows.meetings(conn, 1, ["2023-09-13"])] == [fx.URL + fx.TH_ID]
     from index.build import rows

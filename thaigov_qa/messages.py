@@ -347,7 +347,7 @@ _REPLY_TEXTS = {
         "agenda_more": "และอีก {n} เรื่อง",
         "agenda_more_button": "ดูอีก {n} เรื่อง",
         "agenda_rest": "มติ ครม. วันที่ {date} (ต่อ):",
-        "agenda_also": "ฉบับภาษาอังกฤษ:",
+        "agenda_also": "สรุปการประชุมเดียวกัน:",
     },
     "en": {
         "answer": "Answer",
@@ -377,7 +377,7 @@ _REPLY_TEXTS = {
         "agenda_more": "and {n} more",
         "agenda_more_button": "Show {n} more",
         "agenda_rest": "The cabinet meeting of {date} (continued):",
-        "agenda_also": "Thai summary:",
+        "agenda_also": "Other summaries of this meeting:",
     },
 }
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from corpus.text import detect_lang
 from corpus.thaidate import find_dates
 from index.answer.listing import AgendaList, ListedItem
+from index.answer.qtype import detect_qtype
 from index.answer.types import ASSERTED, Answer, Source
 from index.answer.words import content_tokens
 
@@ -32,8 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from index.search.retrieve import Searcher
 
 #: Content words besides the meeting, decision, list and date words that a list question may have
-#: ("Thai", "government", "week"); a third is a topic, and the question is not asking for the list.
-MAX_TOPIC_WORDS = 2
+#: ("new" cabinet, "spokesperson"); a second is a topic ("minimum wage"), and the question is not
+#: asking for the list.
+MAX_TOPIC_WORDS = 1
 #: A yearless date ("on 13 September") is looked for in these years, the newest meeting first.
 YEARLESS_YEARS = range(2015, 2031)
 
@@ -57,8 +59,12 @@ _LIST_WORDS = frozenset(
     ครม คณะรัฐมนตรี รัฐมนตรี ประชุม การประชุม ที่ประชุม อนุมัติ เห็นชอบ มีมติ มติ ประกาศ แถลง พิจารณา รับทราบ
     ผ่าน ลงนาม ตัดสิน วาระ สั่งการ แต่งตั้ง เรื่อง ทำ สรุป ข่าว ผล วันที่ วัน เมื่อ เมื่อวันที่ ที่ ประจำ ใน
     ของ รัฐบาล ไทย บ้าง อะไร อะไรบ้าง ขอ รายการ ทั้งหมด ช่วย บอก หน่อย ได้ ไหม ครั้ง คณะ การ มี ให้ ไป ว่า
-    ครับ ค่ะ คะ นัด พิเศษ ล่าสุด""".split()  # noqa: SIM905
+    ครับ ค่ะ คะ นัด พิเศษ ล่าสุด อยาก ทราบ รู้ มีเรื่อง ผลการ ได้รับ
+    monday tuesday wednesday thursday friday saturday sunday จันทร์ อังคาร พุธ พฤหัสบดี พฤหัส ศุกร์ เสาร์
+    อาทิตย์""".split()  # noqa: SIM905
 )
+#: Question types that ask for one fact, not a list ("How much did the cabinet approve on …").
+_FACT_TYPES = frozenset({"when", "who", "where", "why", "how_many", "how_much", "yes_no"})
 _MONTH_WORDS = re.compile(
     r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|^\d+(?:st|nd|rd|th)?$|"
     r"^(?:มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)|^(?:ม|ก|มี|เม|พ|มิ|ส|ต|ธ)\.?[คยพ]?\.?$|"
@@ -66,30 +72,76 @@ _MONTH_WORDS = re.compile(
 )
 
 
+#: "Today" and "yesterday" are the users' days: Bangkok time.
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
+_TODAY = re.compile(r"(?i)\btoday\b|วันนี้")
+_YESTERDAY = re.compile(r"(?i)\byesterday\b|เมื่อวาน")
+_LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|last)\b|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน")
+
+
+#: The words of a relative day, set aside with the date before counting topic words.
+_RELATIVE_WORDS = re.compile(
+    r"(?i)\b(?:today|yesterday|latest|most\s+recent|last)\b|วันนี้|เมื่อวาน(?:นี้)?|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน|ครั้ง"
+)
+
+
 @dataclass(frozen=True)
 class ListRequest:
-    """A list question: the meeting dates it may mean (ISO; several for a yearless date, newest first)."""
+    """A list question: the meeting dates it may mean (ISO; several for a yearless date, newest first;
+    none for "the latest meeting")."""
 
     dates: tuple[str, ...]
     lang: str
 
 
-def list_request(question: str) -> ListRequest | None:
-    """The list request in ``question``, or None when it asks something else (see the module doc)."""
+def _relative(text: str, now: dt.datetime | None) -> tuple[str, ...] | None:
+    """The day a question without a written date means: today, yesterday (Bangkok), or () for the latest
+    meeting; None when it names no day at all."""
+    today = (now or dt.datetime.now(BANGKOK)).astimezone(BANGKOK).date()
+    if _YESTERDAY.search(text):
+        return ((today - dt.timedelta(days=1)).isoformat(),)
+    if _TODAY.search(text):
+        return (today.isoformat(),)
+    if _LATEST.search(text):
+        return ()
+    return None
+
+
+def list_request(question: str, now: dt.datetime | None = None) -> ListRequest | None:
+    """The list request in ``question``, or None when it asks something else (see the module doc);
+    ``now`` (tests) stands for the clock."""
     text = " ".join((question or "").split())
     if not text or not _MEETING.search(text) or not _DECISION.search(text):
         return None
     mentions = [d for d in find_dates(text, default_year=1900) if d.granularity == "day" and d.until is None]
-    if len(mentions) != 1:
+    if len(mentions) > 1:
         return None
-    mention = mentions[0]
-    rest = text[: mention.start] + " " + text[mention.end :]
-    topic = [t for t in content_tokens(rest) if t.casefold() not in _LIST_WORDS and not _MONTH_WORDS.match(t)]
-    if len(topic) > MAX_TOPIC_WORDS:
+    if mentions:
+        mention = mentions[0]
+        rest = _RELATIVE_WORDS.sub(" ", text[: mention.start] + " " + text[mention.end :])
+        day = mention.date
+        dates: tuple[str, ...] | None = (
+            tuple(_yearless(day.month, day.day)) if day.year == 1900 else (day.isoformat(),)
+        )
+    else:
+        rest = _RELATIVE_WORDS.sub(" ", text)
+        dates = _relative(text, now)
+    if dates is None:
         return None
-    day = mention.date
-    dates = tuple(_yearless(day.month, day.day)) if day.year == 1900 else (day.isoformat(),)
-    return ListRequest(dates, detect_lang(text)) if dates else None
+    topic = [t for t in content_tokens(rest) if not _list_word(t)]
+    lang = detect_lang(text)
+    if len(topic) > MAX_TOPIC_WORDS or detect_qtype(text, lang).qtype in _FACT_TYPES:
+        return None
+    return ListRequest(dates, lang)
+
+
+def _list_word(token: str) -> bool:
+    """Whether ``token`` belongs to the list request itself (a possessive or a Thai nominaliser aside:
+    "cabinet's", "การอนุมัติ")."""
+    word = re.sub(r"['’]s$", "", token.casefold())
+    if word.startswith(("การ", "ความ")) and len(word) > 4:
+        word = word.removeprefix("การ").removeprefix("ความ")
+    return word in _LIST_WORDS or _MONTH_WORDS.match(word) is not None
 
 
 def _yearless(month: int, day: int) -> list[str]:
@@ -106,15 +158,16 @@ def choose(
     found: list[MeetingAgenda], request: ListRequest
 ) -> tuple[MeetingAgenda, list[MeetingAgenda]] | None:
     """The summary to answer from (the meeting's summaries first, the newest meeting for a yearless date,
-    the question's language, the longest agenda) and the other summaries of that meeting."""
+    the question's language, the longest agenda, the first published) and the other summaries of that
+    meeting (the other language first)."""
     if not found:
         return None
     pool = [m for m in found if m.summary] or found
     rank = {d: i for i, d in enumerate(request.dates)}
     meeting = min(pool, key=lambda m: rank.get(m.meeting_date, len(rank))).meeting_date
     same = [m for m in pool if m.meeting_date == meeting]
-    best = max(same, key=lambda m: (m.lang == request.lang, len(m.items), m.date))
-    others = [m for m in same if m.url != best.url and m.lang != best.lang]
+    best = min(same, key=lambda m: (m.lang != request.lang, -len(m.items), m.date))
+    others = sorted((m for m in same if m.url != best.url), key=lambda m: (m.lang == best.lang, m.date))
     return best, others
 
 

@@ -87,9 +87,16 @@ _SELECT = (
 
 def meetings(conn: sqlite3.Connection, generation: int, dates: Sequence[str]) -> list[MeetingAgenda]:
     """The agendas live in ``generation`` of meetings held on any of ``dates`` (ISO), or, for a date with
-    no meeting, of summaries published that day; the table's absence (an older index) reads as none."""
-    if not dates or not exists(conn):
+    no meeting, of summaries published that day; no ``dates``: the newest meeting's. The table's absence
+    (an older index) reads as none."""
+    if not exists(conn):
         return []
+    if not dates:
+        newest = conn.execute(
+            f"SELECT MAX(meeting_date) FROM {TABLE} AS a WHERE {store.visible('a')} AND a.summary = 1",
+            (generation, generation),
+        ).fetchone()[0]
+        return meetings(conn, generation, [str(newest)]) if newest else []
     marks = ",".join("?" * len(dates))
     binds = (generation, generation, generation, generation, *dates)
     rows: list[tuple[object, ...]] = []
