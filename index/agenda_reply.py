@@ -8,8 +8,10 @@ JSON carries them all. Release text is escaped (:func:`thaigov_qa.markup.escape_
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+from corpus.thaidate import format_en, format_th
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import reply_texts as texts
 
@@ -20,9 +22,17 @@ if TYPE_CHECKING:  # pragma: no cover
 SHOWN = 10
 
 
-def _date(agenda: AgendaList, lang: str) -> str:
-    from index.reply import format_date
+def format_date(iso: str, lang: str) -> str:
+    """``19 ธ.ค. 2566`` / ``19 December 2023`` (as :func:`index.reply.format_date`, which renders the other
+    replies and hands list answers to this module)."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso or ""
+    return format_th(day) if lang == "th" else format_en(day)
 
+
+def _date(agenda: AgendaList, lang: str) -> str:
     return format_date(agenda.meeting_date, lang)
 
 
@@ -39,8 +49,6 @@ def _link(url: str, title: str, date: str) -> str:
 def render_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
     """The first reply: heading with the summary's link, the first ``shown`` titles, "and N more", and the
     other language's summary of the same meeting."""
-    from index.reply import format_date
-
     t = texts(lang)
     head = t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items))
     lines = [
@@ -70,8 +78,6 @@ def render_rest_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
 
 def render_text(agenda: AgendaList, lang: str) -> str:
     """The console reply: every title, then the summaries' URLs."""
-    from index.reply import format_date
-
     t = texts(lang)
     lines = [t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items)), ""]
     lines += [f"{i.number}. {i.title}" for i in agenda.items]

@@ -8,10 +8,9 @@ Telegram rejects a message with a stray ``<``. The user-facing wording is :func:
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
-from corpus.thaidate import format_en, format_th
+from index import agenda_reply
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import reply_texts as texts
 
@@ -26,11 +25,7 @@ TITLE_CHARS = 160
 
 def format_date(iso: str, lang: str) -> str:
     """A release date for a reply: ``19 ธ.ค. 2566`` in Thai, ``19 December 2023`` in English."""
-    try:
-        day = dt.date.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return iso or ""
-    return format_th(day) if lang == "th" else format_en(day)
+    return agenda_reply.format_date(iso, lang)
 
 
 def source_line(n: int, url: str, title_html: str, date_html: str) -> str:
@@ -120,8 +115,6 @@ def _cut(text: str, n: int) -> str:
 def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The Telegram reply (HTML parse mode): short answer in bold, the evidence quoted, numbered links."""
     if answer.agenda is not None:
-        from index import agenda_reply
-
         return agenda_reply.render_html(answer.agenda, answer.lang)
     t = texts(answer.lang)
     esc = escape_html
@@ -156,8 +149,6 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
 def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The console reply: the same content as :func:`render_html`, as plain text with URLs written out."""
     if answer.agenda is not None:
-        from index import agenda_reply
-
         return agenda_reply.render_text(answer.agenda, answer.lang)
     t = texts(answer.lang)
     lines: list[str] = []

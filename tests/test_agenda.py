@@ -94,7 +94,7 @@ def test_other_questions_are_not_list_questions(question: str) -> None:
 def test_relative_days_are_bangkok_days_and_latest_means_the_newest_meeting() -> None:
     import datetime as dt
 
-    late_utc = dt.datetime(2023, 9, 12, 20, 0, tzinfo=dt.timezone.utc)  # already 13 Sep in Bangkok
+    late_utc = dt.datetime(2023, 9, 12, 20, 0, tzinfo=dt.UTC)  # already 13 Sep in Bangkok
     today = list_request("ครม. อนุมัติอะไรบ้างวันนี้", late_utc)
     assert today is not None and today.dates == ("2023-09-13",)
     yesterday = list_request("What did the cabinet approve yesterday?", late_utc)

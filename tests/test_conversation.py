@@ -52,6 +52,7 @@ class _Ans:
     answer: str | None = "x"
     evidence: str | None = "y"
     generated: bool = False
+    agenda: None = None  # not a list answer (index.answer.agenda)
 
 
 def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:
