@@ -78,10 +78,25 @@ def thai_items(body: str, least: int = MIN_ITEMS) -> list[AgendaItem]:
             break
     if len(toc) < least:
         return []
-    heading: dict[int, int] = {}
+    heading: dict[int, re.Match[str]] = {}
     for m in matches[rest_from:]:
-        heading.setdefault(int(m.group(1)), m.start())
-    return [AgendaItem(k, _clean(m.group(2)), heading.get(k, m.start())) for k, m in enumerate(toc, start=1)]
+        heading.setdefault(int(m.group(1)), m)
+    items = []
+    for k, m in enumerate(toc, start=1):
+        title, below = _clean(m.group(2)), heading.get(k)
+        if below is None:
+            items.append(AgendaItem(k, title, m.start()))
+            continue
+        full = _clean(below.group(2))
+        # A table-of-contents line cut short (the title runs on to a second line): the heading has it all.
+        if len(full) > len(title) and _squash(full).startswith(_squash(title)):
+            title = full
+        items.append(AgendaItem(k, title, below.start()))
+    return items
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def english_items(body: str, least: int = MIN_ITEMS) -> list[AgendaItem]:
