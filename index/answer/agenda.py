@@ -42,8 +42,8 @@ YEARLESS_YEARS = range(2015, 2031)
 _MEETING = re.compile(r"(?i)\bcabinet\b|\bministers?\b|\bmeeting\b|\bcouncil\b|ครม|คณะรัฐมนตรี|ประชุม|รัฐมนตรี")
 _DECISION = re.compile(
     r"(?i)\b(?:approv|resol|announc|decid|decision|agree|endors|pass|adopt|consider|discuss|agenda|"
-    r"sign|acknowledg|note|order|appoint|do|did|happen)\w*|"
-    r"อนุมัติ|เห็นชอบ|มีมติ|มติ|ประกาศ|แถลง|พิจารณา|รับทราบ|ผ่าน|ลงนาม|ตัดสิน|วาระ|สั่งการ|แต่งตั้ง|เรื่อง|ทำอะไร|สรุป"
+    r"sign|acknowledg|note|order|appoint|do|did|happen|summar|synops|outcome|result)\w*|"
+    r"อนุมัติ|เห็นชอบ|มีมติ|มติ|ประกาศ|แถลง|พิจารณา|รับทราบ|ผ่าน|ลงนาม|ตัดสิน|วาระ|สั่งการ|แต่งตั้ง|เรื่อง|ทำอะไร|สรุป|ผลการประชุม"
 )
 #: Words of the list request itself (meeting, decision, list, date and filler words), set aside before
 #: counting the question's topic words.
