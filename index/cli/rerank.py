@@ -16,18 +16,15 @@ from thaigov_qa.settings import Settings
 def _train(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from index.evaluate import BadQuestionSet, load_questions
+    from index.evaluate import BadQuestionSet, load_training_questions
     from index.search.rerank_training import collect, train, write
     from index.search.retrieve import Searcher
     from thaigov_qa.errors import UserError
 
     try:
-        questions = [q for path in args.qa for q in load_questions(Path(path))]
+        questions = load_training_questions(args.qa)
     except BadQuestionSet as exc:
         raise UserError(str(exc)) from None
-    questions = [q for q in questions if q.get("fold") in ("train", "validation")]
-    if not {q.get("fold") for q in questions} >= {"train", "validation"}:
-        raise UserError("the question files need questions of the 'train' and 'validation' folds")
     searcher = Searcher.open(settings)
     with tqdm(total=len(questions), desc="searching", unit="question", file=sys.stderr) as bar:
         examples = collect(searcher, questions, progress=lambda: bar.update(1))
