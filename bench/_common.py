@@ -165,13 +165,13 @@ def iter_archive(limit: int | None = None, seed: int | None = None, skip: int = 
 def chunk_texts(releases: Sequence) -> tuple[list[str], str]:
     """Texts to embed for releases' chunks, and which chunker made them.
 
-    The product's chunker (``index.chunking``) when it is importable, so that lengths are real;
+    The product's chunker (``index.build.chunking``) when it is importable, so that lengths are real;
     otherwise paragraphs packed to ~700 characters (the sample's 1.75 M characters make ~2,500 chunks).
     """
     try:
         from transformers import AutoTokenizer
 
-        from index import chunking
+        from index.build import chunking
 
         count = chunking.token_counter(AutoTokenizer.from_pretrained(str(SHARED_MODEL)))
         texts: list[str] = []
@@ -180,7 +180,8 @@ def chunk_texts(releases: Sequence) -> tuple[list[str], str]:
                 chunking.passage_text(rel.title, rel.date, ch.text)
                 for ch in chunking.chunk_release(rel, count)
             )
-        return texts, f"index.chunking {chunking.CHUNKER_VERSION} + passage_text (title and date prefix)"
+        how = "+ passage_text (title and date prefix)"
+        return texts, f"index.build.chunking {chunking.CHUNKER_VERSION} {how}"
     except (ImportError, AttributeError):
         pass
     texts = []
@@ -203,8 +204,8 @@ def chunk_texts(releases: Sequence) -> tuple[list[str], str]:
 
 
 def live_generation(data_dir: Path) -> tuple[int, dict, Path]:
-    """(generation, manifest, folder) of the live index under ``data_dir`` (index.store's layout)."""
-    from index import store
+    """(generation, manifest, folder) of the live index under ``data_dir`` (index.build.store's layout)."""
+    from index.build import store
 
     index_dir = Path(data_dir) / "index"
     gen = store.read_current(index_dir)

@@ -91,7 +91,7 @@ def main() -> int:
         raise SystemExit("--askers needs positive integers and --questions a positive count")
 
     from index.answer import Answerer
-    from index.retrieve import Searcher
+    from index.search.retrieve import Searcher
 
     settings, backend, qbackend = c.index_settings(args.data_dir, args.backend, args.query_backend)
     print(f"# before: {c.conditions()} backend={backend} questions={qbackend}", file=sys.stderr)

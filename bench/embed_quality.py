@@ -55,8 +55,8 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from index.chunking import passage_text
-    from index.embedding import model_id, text_sha
+    from index.build.chunking import passage_text
+    from index.build.embedding import model_id, text_sha
 
     qa = [json.loads(x) for x in c.DEV_QA.read_text(encoding="utf-8").splitlines() if x.strip()]
     qa = [r for r in qa if r["gold_urls"]]
@@ -114,7 +114,7 @@ def main() -> int:
         }
     ]
     del st
-    from index.onnx_backend import OnnxEncoder
+    from index.build.onnx_backend import OnnxEncoder
 
     for name in args.backends.split(","):
         enc = OnnxEncoder(

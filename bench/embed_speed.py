@@ -42,7 +42,7 @@ def _torch_encoder(model: str, batch_size: int, threads: int, sort: bool):  # no
 
 
 def _onnx_encoder(model: str, data_dir: Path, quantized: bool, batch_size: int, threads: int, sort: bool):  # noqa: ANN202
-    from index.onnx_backend import OnnxEncoder
+    from index.build.onnx_backend import OnnxEncoder
 
     enc = OnnxEncoder(model, data_dir, quantized=quantized, batch_size=batch_size, threads=threads)
     return lambda texts: enc.encode(texts, sort_by_length=sort)

@@ -1,6 +1,6 @@
 """Follow-up accuracy: the conversations of ``eval/followups.jsonl`` through the console chat's logic.
 
-Why through ``index.cli_ask.ChatSession``: it is what ``thaigov-qa chat`` runs and what the bot runs
+Why through ``index.cli.ask.ChatSession``: it is what ``thaigov-qa chat`` runs and what the bot runs
 (``index.conversation.answer_turn``), so the figure is the product's. Each conversation is played turn
 by turn in one session; each standalone turn (``followup: false``) is also asked alone, in a fresh
 session, so that "not worse than asked alone" can be read off. A turn counts as right as in
@@ -24,7 +24,7 @@ from typing import Any
 
 
 def run(path: Path, answerer: Any) -> dict[str, Any]:
-    from index.cli_ask import ChatSession
+    from index.cli.ask import ChatSession
     from index.evaluate import answer_is_correct
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -58,7 +58,7 @@ def run(path: Path, answerer: Any) -> dict[str, Any]:
 
 
 def main() -> int:
-    from index.cli_ask import _open_answerer
+    from index.cli.ask import _open_answerer
     from thaigov_qa.settings import load_settings
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -4,9 +4,10 @@
 
 Everything but the vectors is real: the archive is streamed and parsed, every release is chunked with the
 model's tokenizer, every chunk is tokenised with pythainlp into the FTS5 (BM25) table, chunk rows and
-the registry are written, and the FAISS generation is built and saved, all by ``index.build``.
+the registry are written, and the FAISS generation is built and saved, all by ``index.build.pipeline``.
 
-With ``--random-vectors`` the embedding step (``index.build.embed_missing``) is replaced, in this process
+With ``--random-vectors`` the embedding step (``index.build.pipeline.embed_missing``) is replaced, in this
+process
 only, by one that writes random unit vectors into the embedding cache for every chunk it lacks: an
 honest full-size FAISS index for latency and memory without the hours a real CPU embedding pass takes
 (``bench/build_speed.py`` measures and projects that). The vectors are cached under the model key the
@@ -54,7 +55,7 @@ def random_fill(dim: int, vectors_from: Path | None = None):  # noqa: ANN201
     model are copied first, so that the chunks it holds have their real vectors (questions about them
     find them by meaning, and quality can be measured at full size); the rest are random.
     """
-    from index.embedding import EmbeddingCache
+    from index.build.embedding import EmbeddingCache
 
     def fill(
         embedder, cache: EmbeddingCache, texts: dict[str, str], progress: bool = True, on_batch=None
@@ -104,8 +105,9 @@ def main() -> int:
     args = ap.parse_args()
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
-    from index import build
-    from index.vectors import VectorIndex
+    from index.build import generation, rows
+    from index.build import pipeline as build
+    from index.build.vectors import VectorIndex
     from thaigov_qa.settings import Settings
 
     settings = Settings(
@@ -115,12 +117,12 @@ def main() -> int:
         _env_file=None,
     )
     build._read_source = _timed("read_parse_source", build._read_source)
-    build._insert_chunks = _timed("chunk_tokenize_fts", build._insert_chunks)
+    rows.insert_chunks = _timed("chunk_tokenize_fts", rows.insert_chunks)
     build.embed_missing = _timed(
         "embed" if not args.random_vectors else "embed_random",
         random_fill(args.dim, args.vectors_from) if args.random_vectors else build.embed_missing,
     )
-    build._add_from_cache = _timed("faiss_add", build._add_from_cache)
+    generation.add_from_cache = _timed("faiss_add", generation.add_from_cache)
     VectorIndex.save = _timed("faiss_save", VectorIndex.save)
     build._sync_registry = _timed("registry_sync", build._sync_registry)
     print(f"# {c.conditions()}", file=sys.stderr)

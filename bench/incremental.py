@@ -60,8 +60,9 @@ def main() -> int:
     args = ap.parse_args()
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
-    from index import build
-    from index.vectors import VectorIndex
+    from index.build import generation, rows
+    from index.build import pipeline as build
+    from index.build.vectors import VectorIndex
     from thaigov_qa.settings import Settings
 
     _, manifest, _ = c.live_generation(args.data_dir)
@@ -70,11 +71,11 @@ def main() -> int:
         data_dir=args.data_dir, embedding_model=str(c.SHARED_MODEL), embedding_backend=backend, _env_file=None
     )
     releases = new_releases(args.n)
-    build._insert_chunks = _timed("chunk_tokenize_fts", build._insert_chunks)
+    rows.insert_chunks = _timed("chunk_tokenize_fts", rows.insert_chunks)
     build.embed_missing = _timed("embed (incl. model load)", build.embed_missing)
     VectorIndex.load = _timed("faiss_load", VectorIndex.load)
     VectorIndex.remove = _timed("faiss_remove", VectorIndex.remove)
-    build._add_from_cache = _timed("faiss_add", build._add_from_cache)
+    generation.add_from_cache = _timed("faiss_add", generation.add_from_cache)
     VectorIndex.save = _timed("faiss_save", VectorIndex.save)
     build._sync_registry = _timed("registry_sync", build._sync_registry)
     print(f"# {c.conditions()}", file=sys.stderr)

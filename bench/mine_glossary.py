@@ -14,7 +14,7 @@ versions of Thai releases published the same days. This script
    because titles translate each other most closely;
 4. collects Thai names (after honorifics: นาย, นาง, นางสาว, ดร., ranks...) and places (after จังหวัด, อำเภอ...)
    from every Thai release and stores their royin romanisation, so that an English spelling such as
-   "Supamas" can be matched to ศุภมาส at query time with a fuzzy phonetic key (see index/glossary.py).
+   "Supamas" can be matched to ศุภมาส at query time with a fuzzy phonetic key (see index/search/glossary.py).
 
 Nothing in it is written for particular questions: every entry comes from these statistics.
 
@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.text import detect_lang, normalize  # noqa: E402
 from corpus.thaigov import ParseError, parse_release  # noqa: E402
-from index.glossary import FUNCTION_WORDS  # noqa: E402
+from index.search.glossary import FUNCTION_WORDS  # noqa: E402
 
 log = logging.getLogger("mine_glossary")
 

@@ -38,6 +38,7 @@ def chunks_of(body: str, size: int = CHUNK_CHARS) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", default=str(c.SAMPLE))
+    ap.add_argument("--only", default=None, help="a list file of archive paths inside --source")
     ap.add_argument("--model", default=str(c.SHARED_MODEL))
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--json", action="store_true")
@@ -46,7 +47,7 @@ def main() -> int:
     from corpus.release import Release
     from corpus.sources import iter_source
 
-    releases = [r for r in iter_source(args.source) if isinstance(r, Release)]
+    releases = [r for r in iter_source(args.source, only=args.only) if isinstance(r, Release)]
     passages = [f"passage: {piece}" for r in releases for piece in chunks_of(f"{r.title}\n{r.body}")]
     with c.Timer() as load:
         from sentence_transformers import SentenceTransformer

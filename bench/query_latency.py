@@ -58,13 +58,13 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--omp-threads", type=int, default=0, help="faiss.omp_set_num_threads (0: leave as is)")
     ap.add_argument(
-        "--ann", default="", help="what-if: rebuild the loaded vectors as ivf / ivf-sq8 (index/ann.py)"
+        "--ann", default="", help="what-if: rebuild the loaded vectors as ivf / ivf-sq8 (index/build/ann.py)"
     )
     ap.add_argument("--max-df", type=float, default=None, help="what-if: force reader.bm25(max_df=...)")
     args = ap.parse_args()
 
     from index.answer import Answerer
-    from index.retrieve import Searcher
+    from index.search.retrieve import Searcher
 
     settings, backend, qbackend = c.index_settings(args.data_dir, args.backend, args.query_backend)
     print(f"# {c.conditions()} backend={backend} questions={qbackend}", file=sys.stderr)
@@ -79,7 +79,7 @@ def main() -> int:
         faiss.omp_set_num_threads(args.omp_threads)
         whatif.append(f"omp_threads={args.omp_threads}")
     if args.ann:
-        from index import ann
+        from index.build import ann
 
         flat = reader._gen.vectors.index  # IndexIDMap2(IndexFlatIP), as vectors.py writes it
         ids = ann.all_ids(flat)

@@ -38,7 +38,7 @@ def main() -> int:
 
     import faiss
 
-    from index import store
+    from index.build import store
 
     gen, manifest, folder = c.live_generation(args.src)
     if args.dst.exists():

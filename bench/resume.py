@@ -85,7 +85,7 @@ def _index_state(data_dir: Path) -> tuple[list[tuple[str, int, str]], dict[tuple
 def _bm25_state(data_dir: Path, queries: list[str]) -> list[list[tuple[str, int, float]]]:
     """Each query's BM25 ranking over the live generation's arrays, as (url, position, score)."""
     from index import lexical
-    from index.postings import Postings
+    from index.build.postings import Postings
 
     gen, _, folder = c.live_generation(data_dir)
     postings = Postings.load(folder)

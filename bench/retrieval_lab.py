@@ -25,9 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.sources import read_releases  # noqa: E402
 from index import lexical  # noqa: E402
-from index.chunking import chunk_release, token_counter  # noqa: E402
+from index.build import fts  # noqa: E402
+from index.build.chunking import chunk_release, token_counter  # noqa: E402
+from index.build.postings import compile_generation  # noqa: E402
 from index.evaluate import evaluate, format_table, load_questions, summarize  # noqa: E402
-from index.reader import ChunkRow  # noqa: E402
+from index.search.reader import ChunkRow  # noqa: E402
 from thaigov_qa.settings import SHARED_MODEL, Settings  # noqa: E402
 
 log = logging.getLogger("retrieval_lab")
@@ -39,12 +41,13 @@ class LabReader:
     def __init__(self, db: Path) -> None:
         self.conn = sqlite3.connect(db, check_same_thread=False)
         self.embedder = None
+        self.postings = compile_generation(self.conn, 1)  # what the product's reader scores with
         self._memo: dict[tuple[str, int], list[tuple[int, float]]] = {}
 
     def bm25(self, query_text: str, k: int) -> list[tuple[int, float]]:
         key = (query_text, k)
         if key not in self._memo:  # sweeps repeat the same lookups
-            self._memo[key] = lexical.search(self.conn, query_text, k, 1)
+            self._memo[key] = self.postings.search(lexical.tokenize(query_text), k)
         return self._memo[key]
 
     def dense(self, vector: object, k: int) -> list[tuple[int, float]]:
@@ -136,7 +139,7 @@ def build(archive: Path, only: Path, work: Path) -> Path:
     conn.execute(
         "CREATE TABLE rel (url TEXT, release_id TEXT, title TEXT, date TEXT, category TEXT, lang TEXT)"
     )
-    lexical.create_schema(conn)
+    fts.create_schema(conn)
     cid = 0
     for n, r in enumerate(releases):
         conn.execute(
@@ -150,7 +153,7 @@ def build(archive: Path, only: Path, work: Path) -> Path:
                 (cid, r.url, ch.position, ch.text, ch.start, ch.end),
             )
             rows.append((cid, r.title, ch.text))
-        lexical.insert_rows(conn, rows)
+        fts.insert_rows(conn, rows)
         if n % 200 == 0:
             log.info("%d/%d releases, %d chunks", n, len(releases), cid)
     conn.commit()
@@ -176,7 +179,7 @@ def main() -> int:
     import os
 
     if args.index:
-        from index.reader import IndexReader
+        from index.search.reader import IndexReader
 
         model = os.environ.get("EMBEDDING_MODEL", str(SHARED_MODEL))
         settings = Settings(data_dir=args.index, embedding_model=model, _env_file=None)
@@ -187,7 +190,7 @@ def main() -> int:
         dense = False
     import dataclasses
 
-    from index.retrieve import Searcher, Weights
+    from index.search.retrieve import Searcher, Weights
 
     qs = load_questions(args.qa)
     if args.lang:

@@ -10,7 +10,8 @@ A source read for the first time (``source_state.initialised`` unset) is a backl
 recorded and indexed, but nobody is alerted. Edited releases (same URL, new content hash) are re-indexed,
 and re-announced only with ``REALERT_ON_EDIT``.
 
-Indexing goes through ``index.build.apply_releases``; when another writer holds the index lock the URLs
+Indexing goes through ``index.build.pipeline.apply_releases``; when another writer holds the index lock the
+URLs
 stay in ``index_pending`` and the pass goes on to deliver; the next pass indexes them.
 """
 
@@ -87,14 +88,14 @@ class PollReport:
 
 
 def _default_indexer(settings: Settings, releases: list[Release]) -> Any:
-    from index.build import apply_releases
+    from index.build.pipeline import apply_releases
 
     return apply_releases(settings, releases)
 
 
 def _is_index_locked(exc: BaseException) -> bool:
     try:
-        from index.build import IndexLocked
+        from index.build.pipeline import IndexLocked
     except ImportError:  # pragma: no cover - index part not installed
         return False
     return isinstance(exc, IndexLocked)

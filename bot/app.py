@@ -215,7 +215,7 @@ class QABot:
             await self._send(message, text(lang, "reindex_busy"))
             return
         async with self._reindex_lock:
-            from index.build import IndexLocked, update_index
+            from index.build.pipeline import IndexLocked, update_index
 
             names = ", ".join(f"<code>{esc(s)}</code>" for s in sources)
             [progress] = await self._send(message, text(lang, "reindex_started", sources=names))

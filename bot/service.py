@@ -60,8 +60,8 @@ class QAService:
 
     # ------------------------------------------------------------------ index
     def _open(self) -> Any:
-        from index.reader import IndexCorrupt, ModelMismatch, NoIndex
-        from index.retrieve import Searcher
+        from index.search.reader import IndexCorrupt, ModelMismatch, NoIndex
+        from index.search.retrieve import Searcher
 
         try:
             searcher = Searcher.open(self.settings)

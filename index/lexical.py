@@ -1,10 +1,9 @@
-"""Lexical search: Thai-aware word tokens in SQLite FTS5, ranked with BM25.
+"""Thai-aware word tokens: what BM25 matches, for the build (stored tokens) and the questions alike.
 
-Why pre-tokenize: FTS5's own tokenizers know nothing of Thai, which writes words without spaces. We
-split with pythainlp's ``newmm`` (dictionary maximal matching) and store the tokens space-joined, so FTS5
-only has to split on spaces. Its ``unicode61`` tokenizer must be told that combining marks (category M:
-Thai vowels above/below and tone marks) are token characters: by default it treats them as separators and
-cuts ``หัวเว่ย`` into ``ห``, ``วเว``, ``ย``.
+Why our own tokenizer: Thai writes words without spaces and FTS5's tokenizers know nothing of it. The
+build stores these tokens space-joined in the FTS5 table (:mod:`index.build.fts`) and compiles the BM25
+arrays from them; questions are split by the same function. It sits at ``index/`` level, below both
+:mod:`index.build` and :mod:`index.search`, so that neither imports the other for it.
 
 Words are split by pythainlp's newmm algorithm, run by its compiled twin nlpo3 when installed
 (:func:`_nlpo3_dict`). The dictionary is pythainlp's default word list plus names it would split
@@ -20,11 +19,9 @@ what makes query tokens meet document tokens.
 from __future__ import annotations
 
 import logging
-import math
 import re
-import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,11 +30,6 @@ from corpus.text import normalize
 log = logging.getLogger(__name__)
 
 NAMES_FILE = Path(__file__).resolve().parent / "data" / "thai_names.txt"
-
-#: The FTS5 tokenizer for our space-joined tokens; ``M*`` keeps Thai combining marks inside words.
-FTS_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
-#: Weight of the title column against the body column in ``bm25()``.
-TITLE_WEIGHT = 2.0
 
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
 _THAI_RUN = re.compile(r"([\u0e01-\u0e5b]+)")
@@ -178,257 +170,6 @@ def _piece_tokens(piece: str) -> tuple[str, ...]:
         else:
             out.extend(t for t in map(_clean, _LATIN_TOKEN.findall(run)) if t)
     return tuple(out)
-
-
-def fts_text(text: str) -> str:
-    """What is stored in an FTS5 column: the tokens space-joined."""
-    return " ".join(tokenize(text))
-
-
-def match_expression(tokens: Iterable[str]) -> str:
-    """An FTS5 query matching any of ``tokens`` (quoted, so no token is read as an operator)."""
-    seen: dict[str, None] = {}
-    for token in tokens:
-        if token:
-            seen.setdefault(token.replace('"', '""'), None)
-    return " OR ".join(f'"{t}"' for t in seen)
-
-
-# --- schema ------------------------------------------------------------------------------------
-SCHEMA = f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(title, body, tokenize="{FTS_TOKENIZER}");
-"""
-
-
-def create_schema(conn: sqlite3.Connection) -> None:
-    """The FTS5 table; its rowid is the chunk id (rows are filtered by generation through ``chunks``)."""
-    conn.executescript(SCHEMA)
-
-
-def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str]]) -> None:
-    """Index ``(chunk_id, title, text)`` rows (tokenized here)."""
-    titles: dict[str, str] = {}  # a release's chunks share its title: tokenize it once
-
-    def title_tokens(title: str) -> str:
-        if title not in titles:
-            titles[title] = fts_text(title)
-        return titles[title]
-
-    conn.executemany(
-        "INSERT INTO chunk_fts(rowid, title, body) VALUES (?, ?, ?)",
-        [(cid, title_tokens(title), fts_text(text)) for cid, title, text in rows],
-    )
-
-
-def delete_rows(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> None:
-    conn.executemany("DELETE FROM chunk_fts WHERE rowid = ?", [(int(c),) for c in chunk_ids])
-
-
-def search(conn: sqlite3.Connection, query_text: str, k: int, generation: int) -> list[tuple[int, float]]:
-    """BM25 over title and body for chunks visible in ``generation``; higher score is better."""
-    return search_tokens(conn, tokenize(query_text), k, generation)
-
-
-def doc_freq(conn: sqlite3.Connection, term: str) -> int:
-    """In how many FTS rows ``term`` occurs (all generations: an estimate good enough to prune with)."""
-    try:
-        row = conn.execute("SELECT doc FROM temp.chunk_fts_vocab WHERE term = ?", (term,)).fetchone()
-    except sqlite3.OperationalError:
-        # The vocabulary view lives in the connection's temp schema, so read-only connections can have it.
-        conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_fts_vocab USING fts5vocab(main, chunk_fts, 'row')"
-        )
-        row = conn.execute("SELECT doc FROM temp.chunk_fts_vocab WHERE term = ?", (term,)).fetchone()
-    return int(row[0]) if row else 0
-
-
-#: Query terms always kept by :func:`prune_terms`, however common: the rarest ones.
-KEEP_RAREST = 3
-
-
-def prune_terms(tokens: Iterable[str], doc_freq: Callable[[str], int], max_postings: int) -> list[str]:
-    """The query terms worth asking FTS5 for: those found in at most ``max_postings`` chunks, plus the
-    :data:`KEEP_RAREST` rarest ones whatever their frequency; order and first occurrences kept.
-
-    Why: FTS5 scores every row a term occurs in, so a query's cost is the sum of its terms' posting
-    lists, and at full-archive size (249k chunks) ``และ``, ``ที่``, ``the``... each hold 10^4-10^5 rows
-    while their BM25 weight (idf) is a third of a rare word's. The cap is absolute, not a share of the
-    collection, so a small index (tests, the 9.8k-chunk dev index under the default 20k) is left untouched and
-    the cost of one query is bounded whatever the archive's size. ``max_postings <= 0`` keeps all terms.
-    """
-    terms = list(dict.fromkeys(t for t in tokens if t))
-    if max_postings <= 0 or len(terms) <= KEEP_RAREST:
-        return terms
-    df = {t: doc_freq(t) for t in terms}
-    rarest = set(sorted(terms, key=lambda t: (df[t], terms.index(t)))[:KEEP_RAREST])
-    return [t for t in terms if df[t] <= max_postings or t in rarest]
-
-
-#: Rows fetched beyond ``k`` so that chunks of other generations (an update's retired rows, kept until
-#: the next build's garbage collection) filtered out afterwards rarely leave fewer than ``k``.
-EXTRA_ROWS = 32
-
-
-def search_tokens(
-    conn: sqlite3.Connection, tokens: Sequence[str], k: int, generation: int
-) -> list[tuple[int, float]]:
-    """:func:`search` over already tokenized words (callers that prune or expand the tokens first).
-
-    Why the generation filter is not in the FTS query: joining ``chunks`` made SQLite look up every
-    matching row (hundreds of thousands for a common word at full size), doubling the query's cost
-    (``bench/bm25_prune.py``). FTS5 ranks alone; the top rows are then checked against ``chunks`` by
-    primary key, and rows of other generations (retired, or left by a crashed build) are dropped. If too
-    many were dropped, the query is repeated with a larger limit, so the result is the same as the join's.
-    """
-    expr = match_expression(tokens)
-    if not expr or k <= 0:
-        return []
-    fetch = k + EXTRA_ROWS
-    while True:
-        rows = conn.execute(
-            f"SELECT rowid, bm25(chunk_fts, {TITLE_WEIGHT}, 1.0) AS s FROM chunk_fts"
-            " WHERE chunk_fts MATCH ? ORDER BY s LIMIT ?",
-            (expr, fetch),
-        ).fetchall()
-        live = _visible_ids(conn, [int(r[0]) for r in rows], generation)
-        hits = [(int(cid), -float(score)) for cid, score in rows if int(cid) in live]
-        if len(hits) >= k or len(rows) < fetch:
-            return hits[:k]
-        fetch *= 4
-
-
-#: Candidates the pruned query fetches for :func:`rescore` (3x the retrieval's pool of 100).
-RESCORE_POOL = 300
-#: FTS5's ``bm25()`` parameters, reproduced by :func:`rescore`.
-BM25_K1, BM25_B = 1.2, 0.75
-
-
-def search_pruned(
-    conn: sqlite3.Connection,
-    tokens: Sequence[str],
-    k: int,
-    generation: int,
-    doc_freq: Callable[[str], int],
-    max_postings: int,
-) -> list[tuple[int, float]]:
-    """BM25 with all of ``tokens`` at the cost of the rare ones (two stages).
-
-    1. FTS5 ranks the chunks with the terms :func:`prune_terms` keeps (no term in more than
-       ``max_postings`` chunks, the rarest kept anyway) and returns :data:`RESCORE_POOL` candidates.
-    2. :func:`rescore` adds the left-out terms' BM25 (FTS5's formula) to the candidates' scores: they get
-       the score the full query gives them, so a common but topical word (``ถนน``, ``ยา``) still orders
-       the candidates as the full query would.
-    What is lost: chunks holding none of the kept terms. When nothing is pruned, one plain FTS5 query.
-    """
-    terms = list(dict.fromkeys(t for t in tokens if t))
-    kept = prune_terms(terms, doc_freq, max_postings)
-    if len(kept) == len(terms) or k <= 0:
-        return search_tokens(conn, terms, k, generation)
-    candidates = search_tokens(conn, kept, max(k, RESCORE_POOL), generation)
-    kept_set = set(kept)
-    dropped = [t for t in terms if t not in kept_set]
-    return rescore(conn, candidates, dropped, doc_freq)[:k]
-
-
-def _varints(blob: bytes) -> list[int]:
-    """SQLite varints (big-endian, 7 bits a byte, the 9th byte whole), as FTS5 stores sizes."""
-    out, i = [], 0
-    while i < len(blob):
-        value = 0
-        for n in range(9):
-            byte = blob[i]
-            i += 1
-            if n == 8:
-                value = (value << 8) | byte
-                break
-            value = (value << 7) | (byte & 0x7F)
-            if not byte & 0x80:
-                break
-        out.append(value)
-    return out
-
-
-def fts_averages(conn: sqlite3.Connection) -> tuple[int, float]:
-    """FTS5's row count and mean tokens per row (all columns), from its own ``averages`` record (committed
-    rows: readers see no open transaction)."""
-    row = conn.execute("SELECT block FROM chunk_fts_data WHERE id = 1").fetchone()
-    values = _varints(bytes(row[0])) if row and row[0] else []
-    if not values:  # no commit yet since the table was made: count the rows
-        sizes = [
-            sum(_varints(bytes(sz or b""))) for (sz,) in conn.execute("SELECT sz FROM chunk_fts_docsize")
-        ]
-        values = [len(sizes), sum(sizes)]
-    return values[0], sum(values[1:]) / max(1, values[0])
-
-
-def rescore(
-    conn: sqlite3.Connection,
-    hits: Sequence[tuple[int, float]],
-    terms: Sequence[str],
-    doc_freq: Callable[[str], int],
-) -> list[tuple[int, float]]:
-    """``hits`` (``(chunk_id, score)``, higher is better) with the BM25 terms of ``terms`` added, best first.
-
-    The terms' part of FTS5's ``bm25(chunk_fts, TITLE_WEIGHT, 1.0)`` is computed here with FTS5's formula
-    and statistics (row count, mean row length, each row's length from ``chunk_fts_docsize``, document
-    frequencies), so FTS5's score for some terms plus this for the others equals FTS5's score for all.
-    Term frequencies are counted on the stored space-joined tokens: a token FTS5 itself would split
-    (``1,000``) counts only where stored whole.
-    """
-    ids = [int(cid) for cid, _ in hits]
-    extra = list(dict.fromkeys(t for t in terms if t))
-    if not ids or not extra:
-        return sorted(((int(c), float(s)) for c, s in hits), key=lambda x: -x[1])
-    n_rows, avgdl = fts_averages(conn)
-    idf = {}
-    for t in extra:
-        n_hit = doc_freq(t)
-        idf[t] = max(math.log((n_rows - n_hit + 0.5) / (n_hit + 0.5)), 1e-6)
-    rows: dict[int, tuple[str, str, int]] = {}
-    for i in range(0, len(ids), 900):
-        part = ids[i : i + 900]
-        marks = ",".join("?" * len(part))
-        sizes = dict(conn.execute(f"SELECT id, sz FROM chunk_fts_docsize WHERE id IN ({marks})", part))
-        # FTS5's own content table (columns c0, c1 = title, body): half the cost of reading via chunk_fts.
-        for cid, title, body in conn.execute(
-            f"SELECT id, c0, c1 FROM chunk_fts_content WHERE id IN ({marks})", part
-        ):
-            rows[int(cid)] = (title or "", body or "", sum(_varints(bytes(sizes.get(cid) or b""))))
-    scored = []
-    for cid, base in hits:
-        if int(cid) not in rows:
-            continue
-        title, body, length = rows[int(cid)]
-        # Whole-token counts without splitting: each token between two spaces (doubled, so that
-        # neighbours do not share one).
-        title, body = f" {title.replace(' ', '  ')} ", f" {body.replace(' ', '  ')} "
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / max(avgdl, 1e-9))
-        score = float(base)
-        for t, weight in idf.items():
-            needle = f" {t} "
-            freq = TITLE_WEIGHT * title.count(needle) + body.count(needle)
-            if freq:
-                score += weight * freq * (BM25_K1 + 1) / (freq + norm)
-        scored.append((int(cid), score))
-    scored.sort(key=lambda x: -x[1])
-    return scored
-
-
-def _visible_ids(conn: sqlite3.Connection, ids: Sequence[int], generation: int) -> set[int]:
-    """Which of ``ids`` are chunks visible in ``generation`` (same rule as :func:`index.store.visible`)."""
-    found: set[int] = set()
-    for i in range(0, len(ids), 900):
-        part = ids[i : i + 900]
-        marks = ",".join("?" * len(part))
-        found.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({marks})"
-                " AND gen_from <= ? AND (gen_to IS NULL OR gen_to > ?)",
-                (*part, generation, generation),
-            )
-        )
-    return found
 
 
 # --- mining names for the dictionary ------------------------------------------------------------

@@ -187,17 +187,6 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     return "\n".join(lines)
 
 
-def render_sources_html(answer: Answer, start: int = REPLY_SOURCES, limit: int = 10) -> str:
-    """The sources after the first ``start`` (the bot's "more sources" button), numbered on."""
-    esc = html.escape
-    lines = [f"<b>{esc(texts(answer.lang)['more'])}</b>"]
-    for i, src in enumerate(answer.sources[start:limit], start + 1):
-        date = format_date(src.date, answer.lang)
-        suffix = f" ({esc(date)})" if date else ""
-        lines.append(f'{i}. <a href="{esc(src.url, quote=True)}">{esc(_title(src))}</a>{suffix}')
-    return "\n".join(lines)
-
-
 def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The console reply: the same content as :func:`render_html`, as plain text with URLs written out."""
     t = texts(answer.lang)

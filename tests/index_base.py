@@ -64,7 +64,7 @@ class BaseIndex:
         """A private copy (see :meth:`clone`) with one more sample release added by ``apply_releases``, as
         the feed poller adds one; returns its settings and the build report."""
         from corpus.sources import read_releases
-        from index.build import apply_releases
+        from index.build.pipeline import apply_releases
 
         settings, _ = self.clone(tmp_path)
         extra = tmp_path / "extra"
@@ -86,7 +86,7 @@ class BaseIndex:
 
 @pytest.fixture(scope="session")
 def base_index(tmp_path_factory: pytest.TempPathFactory) -> BaseIndex:
-    from index.build import build_index
+    from index.build.pipeline import build_index
 
     root = tmp_path_factory.mktemp("base-index")
     source = root / "src"
@@ -102,7 +102,7 @@ def base_index(tmp_path_factory: pytest.TempPathFactory) -> BaseIndex:
 def fts_table(rows: list[tuple[int, str, str]], generation: int = 1) -> sqlite3.Connection:
     """An in-memory index database holding ``(chunk_id, title, text)`` rows as chunks of ``generation``,
     in the chunk table and FTS5 (no vectors): for the lexical tests."""
-    from index import lexical, store
+    from index.build import fts, store
 
     conn = sqlite3.connect(":memory:")
     store.create_schema(conn)
@@ -112,6 +112,25 @@ def fts_table(rows: list[tuple[int, str, str]], generation: int = 1) -> sqlite3.
             " gen_to) VALUES (?, ?, 0, ?, 0, 0, 0, '', ?, NULL)",
             (cid, f"u{cid}", body, generation),
         )
-    lexical.insert_rows(conn, rows)
+    fts.insert_rows(conn, rows)
     conn.commit()
     return conn
+
+
+def fts5_bm25(conn: sqlite3.Connection, tokens: list[str], generation: int | None = None) -> dict[int, float]:
+    """FTS5's own ``bm25()`` for ``tokens`` (higher is better), optionally only over chunks live in
+    ``generation``: the reference the compiled BM25 arrays must equal (the product no longer queries FTS5)."""
+    from index.build import fts, store
+
+    quoted = dict.fromkeys('"' + t.replace('"', '""') + '"' for t in tokens if t)
+    if not quoted:
+        return {}
+    sql = (
+        f"SELECT f.rowid, bm25(chunk_fts, {fts.TITLE_WEIGHT}, 1.0) FROM chunk_fts AS f"
+        " JOIN chunks AS c ON c.chunk_id = f.rowid WHERE chunk_fts MATCH ?"
+    )
+    args: tuple[object, ...] = (" OR ".join(quoted),)
+    if generation is not None:
+        sql += f" AND {store.visible('c')}"
+        args += (generation, generation)
+    return {int(cid): -float(score) for cid, score in conn.execute(sql, args)}

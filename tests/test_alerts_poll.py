@@ -86,7 +86,7 @@ def server():  # type: ignore[no-untyped-def]
 async def test_one_alert_per_new_release_across_polls_a_busy_index_and_a_restart(
     tmp_path: Path, model_path: Path, fake_bot_api: FakeBotAPI, server: FeedServer
 ) -> None:
-    from index.lock import writer_lock
+    from index.build.lock import writer_lock
 
     server.feeds["/th.xml"] = feed = Feed(entries=[B1, B2])
     settings = _settings(tmp_path, model_path, fake_bot_api, release_feeds=[server.url("/th.xml")])

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.answer.candidates import Candidate, focus
+from index.answer.sentences import split_sentences
 from index.answer.words import compact
-from index.glossary import CURATED_FILE, Glossary, default_glossary
-from index.sentences import split_sentences
+from index.search.glossary import CURATED_FILE, Glossary, default_glossary
 
 
 def test_curated_vocabulary_replaces_noisy_mined_renderings(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_sentences_around_passages_keep_their_neighbours() -> None:
     the whole release: on the sample's longest releases (cabinet summaries), for spread-out ranges."""
     import random
 
-    from index.sentences import LineSentences
+    from index.answer.sentences import LineSentences
     from tests.index_base import SAMPLE
 
     longest = sorted(SAMPLE.rglob("*.txt"), key=lambda p: p.stat().st_size)[-3:]

@@ -1,7 +1,7 @@
 """The ONNX embedding backends: offline export cached (in DATA_DIR or EXPORT_CACHE_DIR), same vectors as
 torch, input order kept.
 
-One export for the session (~20 s of CPU). Also the IVF vector index of ``index/ann.py``.
+One export for the session (~20 s of CPU). Also the IVF vector index of ``index/build/ann.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import onnx_backend
-from index.embedding import Embedder
+from index.build import onnx_backend
+from index.build.embedding import Embedder
 from thaigov_qa.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -136,7 +136,7 @@ def _clustered(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
 def test_ivf_finds_what_exact_search_finds_and_removes_ids(tmp_path: Path) -> None:
     import faiss
 
-    from index import ann
+    from index.build import ann
 
     x = _clustered(20_000)
     ids = np.arange(len(x), dtype=np.int64) * 3 + 1  # sparse ids, as chunk ids are
@@ -149,7 +149,7 @@ def test_ivf_finds_what_exact_search_finds_and_removes_ids(tmp_path: Path) -> No
     recall = np.mean([len(set(g) & set(w)) / 5 for g, w in zip(got, want, strict=True)])
     assert recall >= 0.9, recall
     assert np.allclose(index.reconstruct(int(ids[7])), x[7])
-    from index.vectors import VectorIndex
+    from index.build.vectors import VectorIndex
 
     stored = VectorIndex(index).vectors([int(ids[7]), int(ids[3])])  # what answer confidence reads
     assert np.allclose(stored, x[[7, 3]])
@@ -165,7 +165,7 @@ def test_ivf_finds_what_exact_search_finds_and_removes_ids(tmp_path: Path) -> No
 def test_small_indexes_stay_exact() -> None:
     import faiss
 
-    from index import ann
+    from index.build import ann
 
     x = _clustered(500)
     index = ann.build(np.arange(500, dtype=np.int64), x, "ivf")
@@ -177,8 +177,8 @@ def test_vector_index_ivf_round_trip_and_incremental_update(tmp_path: Path) -> N
     """``VECTOR_INDEX=ivf`` as the index uses it: built once, saved, loaded tuned, then updated in place."""
     import faiss
 
-    from index import ann
-    from index.vectors import VectorIndex
+    from index.build import ann
+    from index.build.vectors import VectorIndex
 
     x = _clustered(20_000)
     ids = np.arange(len(x), dtype=np.int64) * 2 + 5

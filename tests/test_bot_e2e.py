@@ -58,7 +58,7 @@ def _link_corpus(folder: Path, sample_dir: Path, files: list[str]) -> Path:
 @pytest.fixture(scope="session")
 def bot_index(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tuple[Settings, QAService]:
     """A real index of seven small releases and a loaded QA service, shared by every bot test."""
-    from index.build import build_index
+    from index.build.pipeline import build_index
 
     root = tmp_path_factory.mktemp("bot_index")
     source = _link_corpus(root / "corpus", sample_dir, SAMPLE_FILES)
@@ -228,7 +228,7 @@ async def test_admin_commands_refused_for_others(
 async def test_reindex_refused_while_another_writer_holds_the_lock(
     fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService], tmp_path: Path
 ) -> None:
-    from index.lock import writer_lock
+    from index.build.lock import writer_lock
 
     settings, service = bot_index
     api = fake_bot_api
@@ -446,7 +446,7 @@ async def test_new_generation_picked_up_without_restart_and_admin_reindex(
     and the running bot answers from the new generation; then an admin's /reindex over the same sources
     finds nothing new and reports it in the edited progress message.
     """
-    from index.build import update_index
+    from index.build.pipeline import update_index
 
     settings, service = bot_index
     api = fake_bot_api

@@ -1,7 +1,8 @@
 """Building and updating a real index (real model, SQLite, FAISS): incremental work, crash safety, lock.
 
 The crash tests run a build in a child process that stops at a chosen point (a test-only environment
-hook in ``index.build``) and kill it with SIGKILL, process group and all, as an admin's ``kill -9`` would.
+hook in ``index.build.pipeline``) and kill it with SIGKILL, process group and all, as an admin's ``kill -9``
+would.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from index import store
-from index.build import (
+from index.build import store
+from index.build.lock import writer_lock
+from index.build.pipeline import (
     TEST_HOOK_ENV,
     TEST_HOOK_FILE_ENV,
     TEST_KILL_ENV,
     IndexLocked,
     update_index,
 )
-from index.lock import writer_lock
-from index.reader import IndexReader
+from index.search.reader import IndexReader
 from tests import index_base
 from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, copy_release
 
@@ -51,6 +52,11 @@ def test_base_build_embeds_every_chunk(base_index: BaseIndex) -> None:
     assert report["releases"] == 5 and report["skipped"] == 0
     assert report["embedded"] == report["chunks"] >= 5
     assert store.read_current(base_index.data_dir / "index") == report["generation"] == 1
+    # The --json summary times each phase, wall and CPU seconds (issue 19: where a build's time goes).
+    phases = report["phases"]
+    assert set(phases) == {"read", "chunk", "embed", "vectors", "bm25", "registry"}
+    assert all(set(p) == {"wall", "cpu"} and p["wall"] >= 0 and p["cpu"] >= 0 for p in phases.values())
+    assert phases["embed"]["cpu"] > 0
 
 
 def test_manifest_records_the_vector_index_kind(base_index: BaseIndex) -> None:
@@ -123,7 +129,10 @@ def _child_update(settings_dir: Path, source: Path, env_extra: dict[str, str]) -
     code = (
         "import sys, logging; from pathlib import Path\n"
         "logging.basicConfig(level=logging.WARNING)\n"
-        "from index.build import update_index\n"
+        "from index.build.pipeline import update_index\n"
+        "import index.build.embedding as embedding\n"
+        # One passage a commit (batch 1, one batch a commit), so a kill can fall between two commits.
+        "embedding.COMMIT_BATCHES = 1\n"
         "from tests.index_base import make_settings\n"
         "settings = make_settings(Path(sys.argv[1]), embedding_batch_size=1)\n"
         "update_index(settings, sys.argv[2], progress=False)\n"
@@ -233,3 +242,35 @@ def test_cli_update_and_stats_json(
     with writer_lock(settings.index_dir):
         assert main(["index", "update", str(source), "--json"]) == 2
     assert "another index build or update is running" in capsys.readouterr().err
+
+
+def test_dense_passages_limits_vectors_not_bm25(base_index: BaseIndex, tmp_path: Path) -> None:
+    """DENSE_PASSAGES=1: each release's first chunk gets a vector, every chunk stays in BM25; an update
+    keeps the rule the live generation was built with, whatever the setting says then."""
+    from index.build.pipeline import build_index
+    from index.build.vectors import VectorIndex
+
+    settings, source = base_index.clone(tmp_path)
+    one = settings.model_copy(update={"dense_passages": 1})
+    report = build_index(one, source, progress=False)
+    manifest = store.read_manifest(one.index_dir, report.generation)
+    assert manifest["dense_passages"] == 1
+    vectors = VectorIndex.load(store.gen_dir(one.index_dir, report.generation) / store.VECTORS)
+    assert vectors.ntotal == report.releases == 5 < report.chunks
+    assert report.embedded == 0  # the first chunks' passages were in the cache already
+
+    reader = IndexReader.open(one)
+    deep = [c for url, *_ in reader.release_meta() for c in reader.release_chunks(url) if c.position >= 1]
+    assert deep
+    with pytest.raises(KeyError):
+        reader.vectors([deep[0].chunk_id])
+    words = deep[0].text.split()[:6]
+    assert deep[0].chunk_id in {cid for cid, _ in reader.bm25(" ".join(words), 50)}
+    reader.close()
+
+    # An update under another setting follows the live generation's rule.
+    _, extra = base_index.clone_with_extra(tmp_path / "extra", EXTRA_FILES[0])
+    assert extra.releases == 6
+    again = update_index(settings, source, progress=False)  # the setting says 6; the index says 1
+    manifest = store.read_manifest(settings.index_dir, again.generation)
+    assert manifest["dense_passages"] == 1

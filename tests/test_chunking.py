@@ -9,7 +9,7 @@ import pytest
 
 from corpus.release import Release
 from corpus.thaigov import parse_release
-from index.chunking import CHUNK_TOKENS, Chunk, chunk_body, chunk_release, passage_text, token_counter
+from index.build.chunking import CHUNK_TOKENS, Chunk, chunk_body, chunk_release, passage_text, token_counter
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.feedback_store import FeedbackStore
-from index.cli_ask import chat_loop
+from index.cli.ask import chat_loop
 from index.conversation import answer_turn, leans_on_previous, topic_words
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.embedding import Embedder
+from index.build.embedding import Embedder
 from thaigov_qa.settings import Settings
 
 
@@ -21,7 +21,7 @@ def test_another_batch_size_gets_its_own_encoder(settings: Settings) -> None:
 def test_batch_size_is_large_on_a_gpu_unless_set(settings: Settings) -> None:
     """EMBEDDING_BATCH_SIZE=0 (the default) means 256 passages a batch on CUDA, 32 on the CPU; a set value
     is used as it is on both."""
-    from index.embedding import batch_size_for
+    from index.build.embedding import batch_size_for
 
     auto = settings.model_copy(update={"embedding_batch_size": 0})
     assert batch_size_for(auto, "cuda") == batch_size_for(auto, "cuda:1") == 256

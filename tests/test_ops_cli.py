@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from index.cli_ask import MAX_ASK_CHARS
+from index.cli.ask import MAX_ASK_CHARS
 from tests.test_bot_e2e import _link_corpus
 from thaigov_qa.schema import DB_SCHEMA, SchemaError, check_schema
 from thaigov_qa.settings import SHARED_MODEL, Settings
@@ -73,7 +73,7 @@ def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tuple[Settings, Path]:
     """A real index of three small releases (and its source folder)."""
-    from index.build import build_index
+    from index.build.pipeline import build_index
 
     root = tmp_path_factory.mktemp("ops_index")
     source = _link_corpus(root / "corpus", sample_dir, SAMPLE_FILES)
@@ -192,7 +192,7 @@ def test_backup_during_update_and_asks_then_restore_gives_the_same_answers(
 ) -> None:
     """Last on purpose: it leaves the module's index with a killed update behind it."""
     from bot.service import QAService
-    from index.build import TEST_HOOK_ENV, TEST_HOOK_FILE_ENV
+    from index.build.pipeline import TEST_HOOK_ENV, TEST_HOOK_FILE_ENV
 
     settings, source = built
     service = QAService(settings)

@@ -1,20 +1,21 @@
-"""Compiled BM25 (``index.postings``): the same scores as FTS5's ``bm25()`` on a real FTS5 table, incremental
+"""Compiled BM25 (``index.build.postings``): the same scores as FTS5's ``bm25()`` on a real FTS5 table,
+incremental
 updates equal to compiling anew, files that round-trip, and the build and reader using them."""
 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from index import lexical, store
-from index.postings import FILES, Postings, compile_generation, token_rows
-from index.reader import IndexReader
+from index import lexical
+from index.build import fts, store
+from index.build.postings import FILES, Postings, compile_generation, token_rows
+from index.search.reader import IndexReader
 from tests import index_base
-from tests.index_base import EXTRA_FILES, BaseIndex, copy_release, fts_table
+from tests.index_base import EXTRA_FILES, BaseIndex, copy_release, fts5_bm25, fts_table
 
 base_index = index_base.base_index  # the shared session fixture
 
@@ -40,27 +41,13 @@ QUERIES = [
 ]
 
 
-def _fts5_scores(conn: sqlite3.Connection, query: str) -> dict[int, float]:
-    expr = lexical.match_expression(lexical.tokenize(query))
-    if not expr:
-        return {}
-    return {
-        int(cid): -float(score)
-        for cid, score in conn.execute(
-            f"SELECT rowid, bm25(chunk_fts, {lexical.TITLE_WEIGHT}, 1.0) FROM chunk_fts"
-            " WHERE chunk_fts MATCH ?",
-            (expr,),
-        )
-    }
-
-
 @pytest.mark.parametrize("query", QUERIES)
 def test_scores_equal_fts5(query: str) -> None:
     conn = fts_table(ROWS)
     postings = compile_generation(conn, 1)
     assert postings.n_chunks == len(ROWS)
     got = dict(postings.search(lexical.tokenize(query), 1000))
-    want = _fts5_scores(conn, query)
+    want = fts5_bm25(conn, lexical.tokenize(query))
     assert set(got) == set(want)
     for cid, score in want.items():
         assert got[cid] == pytest.approx(score, rel=1e-5)
@@ -84,7 +71,7 @@ def test_only_the_generations_chunks_are_compiled() -> None:
 @pytest.mark.parametrize("block", [1_000_000, 7])  # one block, and many (blocks of ~7 postings)
 def test_update_equals_compiling_anew(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Removing chunks and adding new ones (larger ids) gives the arrays a fresh compile gives."""
-    from index import postings
+    from index.build import postings
 
     monkeypatch.setattr(postings, "UPDATE_BLOCK", block)
     added = [
@@ -94,7 +81,7 @@ def test_update_equals_compiling_anew(block: int, monkeypatch: pytest.MonkeyPatc
     removed = [2, 12, 13]
     old = compile_generation(fts_table(ROWS), 1)
     # ``updated`` takes rows as stored: the space-joined tokens of title and body.
-    updated = old.updated(removed, [(c, lexical.fts_text(t), lexical.fts_text(b)) for c, t, b in added])
+    updated = old.updated(removed, [(c, fts.fts_text(t), fts.fts_text(b)) for c, t, b in added])
     final_rows = [r for r in ROWS if r[0] not in removed] + added
     fresh = compile_generation(fts_table(final_rows), 1)
     assert updated.chunks.tolist() == fresh.chunks.tolist()
@@ -153,33 +140,38 @@ def test_build_writes_arrays_and_reader_uses_them(base_index: BaseIndex, tmp_pat
         assert reader._gen.postings.n_chunks == report.chunks
         conn = store.connect(settings.db_path, readonly=True)
         for query in ("หัวเว่ย คลาวด์", "Thailand government tourism", "ประชุม คณะรัฐมนตรี"):
-            fts = lexical.search_tokens(conn, lexical.tokenize(query), 10, report.generation)
+            want = fts5_bm25(conn, lexical.tokenize(query), report.generation)
+            fts = sorted(want, key=lambda c: -want[c])
             ours = reader.bm25(query, 10)
-            assert [c for c, _ in ours][:3] == [c for c, _ in fts][:3]
+            assert [c for c, _ in ours][:3] == fts[:3]
         conn.close()
     finally:
         reader.close()
 
 
 @pytest.mark.slow
-def test_generation_without_arrays_is_searched_through_fts5(base_index: BaseIndex, tmp_path: Path) -> None:
-    """An index written before the arrays existed keeps answering (FTS5); its next update compiles them."""
-    from index.build import update_index
+def test_generation_without_arrays_is_a_rebuild_error(base_index: BaseIndex, tmp_path: Path) -> None:
+    """An index written before the arrays existed is refused with a message that says to rebuild (the
+    FTS5 search it needed is gone), and `ask` prints it as a one-line user error; an update compiles them."""
+    from index.build.pipeline import update_index
+    from index.cli.ask import _open_answerer
+    from index.search.reader import IndexCorrupt
+    from thaigov_qa.errors import UserError
 
     settings, source = base_index.clone(tmp_path)
     folder = store.gen_dir(settings.index_dir, 1)
     for name in FILES.values():
         (folder / name).unlink()
-    reader = IndexReader.open(settings)
-    assert reader._gen.postings is None
-    assert reader.bm25("หัวเว่ย", 5)
-    reader.close()
+    with pytest.raises(IndexCorrupt, match="older version .*rebuild it"):
+        IndexReader.open(settings)
+    with pytest.raises(UserError, match="rebuild it"):
+        _open_answerer(settings)
 
     shutil.copyfile(base_index.source / "76362.txt", source / "76362.txt")
     copy_release(EXTRA_FILES[0], source)
     report = update_index(settings, source, progress=False)
     reader = IndexReader.open(settings)
-    assert reader._gen.postings is not None and reader._gen.postings.n_chunks == report.chunks
+    assert reader._gen.postings.n_chunks == report.chunks
     reader.close()
 
 
@@ -187,8 +179,8 @@ def test_generation_without_arrays_is_searched_through_fts5(base_index: BaseInde
 def test_unreadable_arrays_are_a_clear_error(base_index: BaseIndex, tmp_path: Path) -> None:
     """A truncated BM25 file: the reader refuses with a message that says to rebuild (not "no index
     yet"), and `ask` prints it as a one-line user error."""
-    from index.cli_ask import _open_answerer
-    from index.reader import IndexCorrupt
+    from index.cli.ask import _open_answerer
+    from index.search.reader import IndexCorrupt
     from thaigov_qa.errors import UserError
 
     settings, _ = base_index.clone(tmp_path)

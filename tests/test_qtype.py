@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.qtype import detect_qtype
+from index.answer.qtype import detect_qtype
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.reader import IndexReader, ModelMismatch, NoIndex
+from index.search.reader import IndexReader, ModelMismatch, NoIndex
 from tests import index_base
 from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, copy_release, make_settings
 
@@ -60,7 +60,7 @@ def test_search_rows_and_stats(base_index: BaseIndex) -> None:
 
 
 def test_reload_when_the_pointer_moves(base_index: BaseIndex, tmp_path: Path) -> None:
-    from index.build import update_index
+    from index.build.pipeline import update_index
 
     settings, source = base_index.clone(tmp_path)
     reader = IndexReader.open(settings)

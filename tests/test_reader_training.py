@@ -46,7 +46,7 @@ QUESTIONS = [
 @pytest.fixture(scope="module")
 def answerer(base_index: BaseIndex):  # noqa: ANN201, F811
     from index.answer import Answerer
-    from index.retrieve import Searcher
+    from index.search.retrieve import Searcher
 
     settings = make_settings(base_index.data_dir)
     return Answerer(Searcher.open(settings), settings)
@@ -122,7 +122,7 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
 def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Path) -> None:  # noqa: F811
     import argparse
 
-    from index.cli_reader import _train
+    from index.cli.reader import _train
     from thaigov_qa.errors import UserError
 
     qa = tmp_path / "qa.jsonl"
@@ -135,9 +135,9 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
 def test_span_model_measures_spans_against_the_question() -> None:
     """The span model's inputs: the year the question names beside a span, nearness of its words; and a
     fitted model ranks the span the labels favour higher."""
+    from index.answer.qtype import detect_qtype
     from index.answer.span_model import SPAN_FEATURES, SpanModel, fit, span_matrix
-    from index.qtype import detect_qtype
-    from index.spans import scored_spans
+    from index.answer.spans import scored_spans
 
     text = "ปี 2564 มีผู้ยื่นคำขอ 55,000 คำขอ และในปี 2565 มีผู้ยื่นคำขอ 60,082 คำขอ"
     question = "ปี 2565 มีผู้ยื่นคำขอกี่คำขอ"

@@ -6,7 +6,7 @@ import html
 import re
 
 from index.answer import Answer, Source
-from index.reply import render_html, render_sources_html, render_text, texts
+from index.reply import render_html, render_text, texts
 
 URL = "https://www.thaigov.go.th/news/contents/details/76362"
 
@@ -78,11 +78,6 @@ def test_no_results_at_all() -> None:
     answer = Answer("xyz", "en", False, None, None, [])
     assert _visible(render_html(answer)) == texts("en")["no_results"]
     assert render_text(answer) == texts("en")["no_results"]
-
-
-def test_more_sources_continue_the_numbering() -> None:
-    out = render_sources_html(_answer("en"))
-    assert "4. <a href=" in out and "1. <a href=" not in out
 
 
 def test_console_text_is_plain() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index.glossary import Glossary, default_glossary, phonetic, skeleton
-from index.retrieve import Searcher, rrf
+from index.search.glossary import Glossary, default_glossary, phonetic, skeleton
+from index.search.retrieve import Searcher, rrf
 from thaigov_qa.settings import Settings
 
 U = "https://www.thaigov.go.th/news/contents/details/"
@@ -61,7 +61,7 @@ def test_glossary_translates_government_vocabulary_and_names() -> None:
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path, shared_dir: Path, model_path: Path):
-    from index.build import build_index
+    from index.build.pipeline import build_index
 
     root = tmp_path_factory.mktemp("retrieve")
     src = root / "src"

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from index.qtype import detect_qtype
-from index.sentences import split_sentences
-from index.spans import (
+from index.answer.qtype import detect_qtype
+from index.answer.sentences import split_sentences
+from index.answer.spans import (
     best_span,
     find_date_spans,
     find_number_spans,
@@ -136,8 +136,8 @@ def test_a_score_or_index_is_not_a_count_of_things(question: str) -> None:
 
 
 def test_organisation_spans_and_the_kind_asked() -> None:
-    from index.qtype import detect_qtype
-    from index.spans import best_span, find_org_spans
+    from index.answer.qtype import detect_qtype
+    from index.answer.spans import best_span, find_org_spans
 
     text = "สวนเพลินจิตเป็นความร่วมมือของกระทรวงคมนาคม โดย รฟท. และเอกชนคือบริษัท เวอริซายน์ จำกัด"
     assert [s.text for s in find_org_spans(text)] == ["กระทรวงคมนาคม", "บริษัท เวอริซายน์ จำกัด"]
@@ -160,8 +160,8 @@ def test_organisation_spans_and_the_kind_asked() -> None:
 
 
 def test_spans_of_a_sentence_are_cached_and_callers_get_their_own_list() -> None:
-    from index.qtype import QuestionType
-    from index.spans import _spans_of, candidate_spans
+    from index.answer.qtype import QuestionType
+    from index.answer.spans import _spans_of, candidate_spans
 
     qt = QuestionType("how_many", "number", "th", None)
     text = "มีผู้เข้าร่วมงาน 1,200 คน และหน่วยงาน 35 แห่ง"

@@ -7,7 +7,7 @@ Why this is safe while the bot reads and an ``index update`` writes, without sto
   ``L`` and garbage-collects ``L`` only after a *second* switch. So: read ``CURRENT`` (= ``L``), copy
   ``index/L``, snapshot the database, and check ``CURRENT`` has not moved twice meanwhile (else start
   again). The snapshot may hold rows of a build in flight (generation ``> L``): they are dropped from
-  the copy exactly as the next build would drop them (``index.store.recover``);
+  the copy exactly as the next build would drop them (``index.build.store.recover``);
 * ``manifest.json`` in DEST records the generation, the schema versions and each file's size and
   SHA-256, which ``restore`` checks before touching anything.
 
@@ -68,7 +68,7 @@ def _sqlite_copy(src: Path | sqlite3.Connection, dst: Path | sqlite3.Connection)
 
 def _snapshot(settings: Settings, dest: Path) -> int:
     """Copy the live generation and the database into ``dest``; returns the generation copied."""
-    from index import store
+    from index.build import store
 
     for _ in range(ATTEMPTS):
         live = store.read_current(settings.index_dir)
@@ -90,7 +90,7 @@ def _snapshot(settings: Settings, dest: Path) -> int:
 
 def backup(settings: Settings, dest: Path) -> dict[str, Any]:
     """Write a backup of ``DATA_DIR`` into the new folder ``dest``; returns its manifest."""
-    from index import store
+    from index.build import store
 
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"{dest} exists and is not empty: give a new folder")
@@ -138,8 +138,8 @@ def verify(src: Path) -> dict[str, Any]:
 
 def restore(settings: Settings, src: Path, force: bool = False) -> dict[str, Any]:
     """Restore the backup ``src`` into ``DATA_DIR`` (see the module docstring); returns a summary."""
-    from index import store
-    from index.lock import IndexLocked, writer_lock
+    from index.build import store
+    from index.build.lock import IndexLocked, writer_lock
 
     manifest = verify(src)
     old = int(manifest["generation"])

@@ -42,7 +42,7 @@ def check_settings(settings: Settings) -> Check:
 
 def check_model(settings: Settings) -> Check:
     """The question encoder loads and embeds a question (what every answer needs first)."""
-    from index.embedding import Embedder
+    from index.build.embedding import Embedder
 
     try:
         vector = Embedder(settings).encode_queries(["doctor"])
@@ -52,7 +52,7 @@ def check_model(settings: Settings) -> Check:
 
 
 def check_index(settings: Settings) -> Check:
-    from index.reader import IndexReader, ModelMismatch, NoIndex
+    from index.search.reader import IndexReader, ModelMismatch, NoIndex
 
     try:
         reader = IndexReader.open(settings)

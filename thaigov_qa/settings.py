@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     embedding_model: str = HUB_MODEL
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
-    # Questions may use another engine than passages (index.embedding.Embedder.query_encoder). onnx-int8
+    # Questions may use another engine than passages (index.build.embedding.Embedder.query_encoder). onnx-int8
     # (default): half float ONNX's CPU, the outlier-heavy MatMuls kept float, the same full-archive dev
     # figures (R@5 0.95, unanswerable refused 0.83), what brings `ask` under 40 ms p50 at full size; onnx:
     # torch's own vectors. "" = embedding_backend. See bench/PERFORMANCE.md, "Stop 12".
@@ -61,10 +61,11 @@ class Settings(BaseSettings):
     # ivf-sq8 (default): 4x less vector memory (the full archive's bot at 761 MB instead of 1,124 MB) and
     # the same full-archive dev figures as ivf (R@5 0.95, MRR 0.84 vs 0.83). Small indexes are exact.
     vector_index: Literal["flat", "ivf", "ivf-sq8"] = "ivf-sq8"
-    # BM25 through FTS5, only for a generation without BM25 arrays (index.postings; every build writes
-    # them): query words found in more than this many chunks do not select candidates, they only rescore
-    # them (index.lexical.search_pruned); the 3 rarest always select. 0 = plain FTS5 query.
-    bm25_max_postings: int = Field(20_000, ge=0)
+    # Passages of each release that get an e5 vector: its first N (0 = all); BM25 reads every passage.
+    # Why: embedding is ~90% of a build, and the long tail of long releases (cabinet summaries of up to
+    # ~200 passages) holds a sixth of the archive's tokens beyond each release's 6th passage, while the
+    # passages that answer questions sit near the top (see bench/PERFORMANCE.md, "Stop 14").
+    dense_passages: int = Field(6, ge=0)
     corpus_sources: CommaList = []
 
     # --- answering ---------------------------------------------------------------------------

@@ -12,12 +12,12 @@ import numpy as np
 from index.answer import evidence as ev
 from index.answer.candidates import Candidate, QuestionWords
 from index.answer.features import QuestionView
+from index.answer.qtype import QuestionType
 from index.answer.types import Source
-from index.qtype import QuestionType
 
 if TYPE_CHECKING:  # pragma: no cover
-    from index.retrieve import ReleaseHit
-    from index.spans import Span
+    from index.answer.spans import Span
+    from index.search.retrieve import ReleaseHit
 
 
 @dataclass

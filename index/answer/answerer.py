@@ -1,8 +1,8 @@
 """The answer step's façade: a question in, an :class:`~index.answer.types.Answer` out.
 
-1. retrieval (:class:`index.retrieve.Searcher`) gives the top releases and their best passages;
+1. retrieval (:class:`index.search.retrieve.Searcher`) gives the top releases and their best passages;
 2. the sentences of those passages are the candidates (:mod:`index.answer.candidates`), pre-ranked by their
-   lexical match; the leading ones get the span of the asked kind (:mod:`index.spans`);
+   lexical match; the leading ones get the span of the asked kind (:mod:`index.answer.spans`);
 3. the reader's model (:mod:`index.answer.model`, trained on a question set's train fold) scores each
    candidate from general features (:mod:`index.answer.features`); the best one's score is calibrated into
    the probability that the reply is right;
@@ -27,16 +27,16 @@ from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering
 from index.answer.features import matrix, question_view
 from index.answer.kinds import learned_kind, uniform
 from index.answer.model import ReaderModel, Thresholds, answer_measures, shipped_model
+from index.answer.qtype import QuestionType, detect_qtype
 from index.answer.several import release_answers
+from index.answer.spans import span_answer
 from index.answer.types import ASSERTED, HEDGED, REFUSED, Answer, Source
 from index.answer.words import compact, content_tokens, has_thai, weight
-from index.qtype import QuestionType, detect_qtype
-from index.spans import span_answer
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.llm import LLMClient
     from index.answer.span_model import SpanModel
-    from index.retrieve import ReleaseHit, Searcher
+    from index.search.retrieve import ReleaseHit, Searcher
     from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ WEAK_SPAN = 0.5
 
 
 class Answerer:
-    """Answers questions over a :class:`~index.retrieve.Searcher`; thread-safe for concurrent ``ask``."""
+    """Answers questions over a :class:`~index.search.retrieve.Searcher`; thread-safe for concurrent
+    ``ask``."""
 
     def __init__(
         self,
@@ -226,15 +227,10 @@ class Answerer:
         return sum(bag[t] for t in found) / (sum(bag.values()) or 1.0)
 
     def _dense(self, text: str, candidates: list[Candidate]) -> dict[int, float]:
-        """e5 cosine of the question to each candidate's passage, from the index's stored vectors."""
+        """e5 cosine of the question to each candidate's passage that has a stored vector (the first
+        ``DENSE_PASSAGES`` of each release); the others get the best one's (:func:`features.matrix`)."""
         ids = sorted({c.chunk_id for c in candidates if c.chunk_id is not None})
-        if not ids:
-            return {}
-        try:
-            return dict(zip(ids, self.searcher.similarity(text, ids), strict=True))
-        except KeyError as exc:  # a chunk gone from the live index since: no dense feature
-            log.debug("stored vector missing (%s)", exc)
-            return {}
+        return self.searcher.similarity(text, ids) if ids else {}
 
 
 def _leading(candidates: list[Candidate], n: int) -> list[Candidate]:

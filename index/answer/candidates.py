@@ -1,7 +1,8 @@
 """Candidate sentences: the sentences of the top releases' matching passages, and how well each matches.
 
 Retrieval gives the top releases with their best passages; the sentences of those passages (split
-Thai-aware, :mod:`index.sentences`, only the lines around the passages) are the candidates. Each gets the
+Thai-aware, :mod:`index.answer.sentences`, only the lines around the passages) are the candidates. Each gets
+the
 measurements the reader's model weighs (:mod:`index.answer.features`): the share of the question's words
 in it and around it, how few other candidates hold those words (IDF over the candidates), the release's
 retrieval rank and score, its passage's score. Spans (the date, number, person... asked for) are found
@@ -17,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from index.answer.crosslingual import english_versions, preferred_twins
+from index.answer.sentences import LineSentences, Sentence
 from index.answer.words import TokenSets, compact, has_thai, is_thai_word
-from index.sentences import LineSentences, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.release import Release
-    from index.retrieve import Passage, ReleaseHit, Searcher
-    from index.spans import Span
+    from index.answer.spans import Span
+    from index.search.retrieve import Passage, ReleaseHit, Searcher
 
 #: Releases whose sentences compete for the evidence (the rest only appear as sources).
 TOP_RELEASES = 5

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING
 
 from index.answer.crosslingual import rendering_weights
 from index.answer.span_model import SpanModel, span_matrix
+from index.answer.spans import best_span, scored_spans
 from index.answer.types import Source
 from index.answer.words import has_thai
-from index.spans import best_span, scored_spans
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.release import Release
     from index.answer.candidates import Candidate, QuestionWords
     from index.answer.features import QuestionView
-    from index.qtype import QuestionType
-    from index.retrieve import ReleaseHit
-    from index.sentences import Sentence
-    from index.spans import Span
+    from index.answer.qtype import QuestionType
+    from index.answer.sentences import Sentence
+    from index.answer.spans import Span
+    from index.search.retrieve import ReleaseHit
 
 #: Most characters of quoted evidence.
 EVIDENCE_CHARS = 400

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.answer.kinds import KIND_CLASSES
+from index.answer.qtype import EXPECTED_KIND, QuestionType
 from index.answer.words import years_in
-from index.qtype import EXPECTED_KIND, QuestionType
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.candidates import Candidate
-    from index.retrieve import ReleaseHit
+    from index.search.retrieve import ReleaseHit
 
 QTYPES = ("when", "how_many", "how_much", "who", "where", "which", "what", "why", "yes_no", "other")
 SPAN_KINDS = ("date", "number", "person", "place", "org", "reason")

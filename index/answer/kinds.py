@@ -1,7 +1,8 @@
 """What kind of thing a question asks for, learned from the question set: a date, a number, a person, a
 place, an organisation, a reason, or none of these (yes/no, lists, descriptions).
 
-Why learned: people ask in chats without the interrogatives the rule patterns of :mod:`index.qtype` know
+Why learned: people ask in chats without the interrogatives the rule patterns of :mod:`index.answer.qtype`
+know
 ("ครม.ให้เงินช่วยน้ำท่วมครัวเรือนละ", "huawei mou signed when"), in two languages. The question's e5 vector is
 already computed for retrieval, and it carries the asked kind in either language; a multinomial logistic
 regression over it (trained on the train fold's labelled answer kinds) gives a probability per kind. The
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-#: The span kinds of :mod:`index.spans`, and "none" (no short span answers).
+#: The span kinds of :mod:`index.answer.spans`, and "none" (no short span answers).
 KIND_CLASSES = ("none", "date", "number", "person", "place", "org", "reason")
 #: The question set's answer kinds (``kind``) as span kinds.
 FINE_TO_SPAN = {

@@ -3,7 +3,8 @@ against the question, which decides whether the reply shows it in bold.
 
 Why learned: the evidence is usually the right sentence, but it often holds several values of the asked
 kind (the total and a part, this year's figure and last year's, the minister and the deputy), and the rules
-of :mod:`index.spans` pick the asked one only about half the time. The model weighs, per span, the rules'
+of :mod:`index.answer.spans` pick the asked one only about half the time. The model weighs, per span, the
+rules'
 own score and unit fit with how close the question's words sit to it, whether the year the question names
 is beside it, its place among the spans, and the reader's probability that the evidence is right; its
 output is the probability that the span, shown in bold, is the right answer. (Choosing the span by this
@@ -20,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from index.answer.spans import Span
 from index.answer.words import years_in
-from index.spans import Span
 
 SPAN_KINDS = ("date", "number", "person", "place", "org")
 SPAN_FEATURES = (

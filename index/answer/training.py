@@ -35,9 +35,9 @@ from index.answer.model import CALIBRATION_INPUTS, answer_measures, sigmoid
 from index.answer.several import other_measures
 from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
 from index.answer.span_model import fit as fit_spans
+from index.answer.spans import span_answer
 from index.answer.types import Answer
 from index.evaluate import _norm, answer_is_correct
-from index.spans import span_answer
 
 log = logging.getLogger(__name__)
 

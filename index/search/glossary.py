@@ -19,13 +19,14 @@ import difflib
 import functools
 import logging
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 GLOSSARY_FILE = DATA_DIR / "glossary_en_th.tsv"
 NAMES_FILE = DATA_DIR / "names_th.tsv"
 #: Hand-written general government vocabulary; its renderings replace the mined ones for the same word.
@@ -96,6 +97,7 @@ class Glossary:
                     reverse[thai] = (score, en)
         self.reverse = {thai: en for thai, (_, en) in reverse.items()}
         self._name_cache: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
+        self._name_lock = threading.Lock()  # one Glossary serves the bot's concurrent questions
         self._by_skeleton: dict[str, list[int]] = defaultdict(list)
         self._phon = [phonetic(rom) for _, rom, _ in names]
         for i, (_, rom, _) in enumerate(names):
@@ -143,11 +145,15 @@ class Glossary:
         retrieval and twice more by the answer step (its Thai rendering and phrases).
         """
         key = (word, limit, min_ratio)
-        cached = self._name_cache.get(key)
+        with self._name_lock:
+            cached = self._name_cache.get(key)
         if cached is None:
-            if len(self._name_cache) > 10_000:
-                self._name_cache.clear()
-            cached = self._name_cache[key] = self._match_name(word, limit, min_ratio)
+            # Computed outside the lock: two threads may both compute it, neither waits on the other.
+            cached = self._match_name(word, limit, min_ratio)
+            with self._name_lock:
+                if len(self._name_cache) > 10_000:
+                    self._name_cache.clear()
+                self._name_cache[key] = cached
         return list(cached)
 
     def _match_name(self, word: str, limit: int, min_ratio: float) -> list[tuple[str, float]]:

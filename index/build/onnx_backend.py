@@ -316,7 +316,9 @@ class OnnxEncoder:
             order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         else:
             order = np.arange(len(encodings))
-        for start in range(0, len(order), self.batch_size):
+        starts = range(0, len(order), self.batch_size)
+        grew = False
+        for start in starts:
             rows = order[start : start + self.batch_size]
             width = max(len(encodings[i].ids) for i in rows)
             ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
@@ -325,9 +327,12 @@ class OnnxEncoder:
                 seq = encodings[i].ids
                 ids[r, : len(seq)] = seq
                 mask[r, : len(seq)] = 1
-            large = ids.size > SHRINK_TOKENS
+            # Shrink the arena once, after the call's last batch: shrinking after every large batch made
+            # the allocator give back and take again the same memory each time (~7% of a build's CPU).
+            grew = grew or ids.size > SHRINK_TOKENS
+            last = start == starts[-1]
             (emb,) = self.session.run(
-                None, {"input_ids": ids, "attention_mask": mask}, self._shrink if large else None
+                None, {"input_ids": ids, "attention_mask": mask}, self._shrink if grew and last else None
             )
             out[rows] = emb
         return out

@@ -2,9 +2,10 @@
 
 Pipeline (one call of :meth:`Searcher.search`):
 
-1. query analysis (:mod:`index.query`): language, dates, relative dates, numbers and Latin words;
+1. query analysis (:mod:`index.search.query`): language, dates, relative dates, numbers and Latin words;
 2. candidate lists: BM25 over the question's own tokens and e5 dense search with the question; for English
-   questions also BM25 and dense search with its Thai translation (:mod:`index.glossary`, mined from the
+   questions also BM25 and dense search with its Thai translation (:mod:`index.search.glossary`, mined from
+   the
    corpus's English/Thai release pairs) plus the question's dates written the Thai way;
 3. reciprocal-rank fusion at the *release* level (a release's rank in a list is the rank of its best
    chunk), with per-language weights: recall is counted in distinct releases, so fusing chunk lists would
@@ -26,21 +27,25 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.release import Release
-from index.glossary import Glossary, default_glossary, to_english
 from index.lexical import tokenize
-from index.query import QueryInfo, analyze
+from index.search.glossary import Glossary, default_glossary, to_english
+from index.search.query import QueryInfo, analyze
 from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.build.embedding import Embedder
+    from index.search.reader import IndexReader
 
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "fusion", "bm25", "dense")
 
-#: Threads that embed questions while BM25 runs (shared by every Searcher of the process: the bot answers
-#: a few questions at once, and more threads than cores would only queue on the CPU).
-_EMBED_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-question")
+#: Threads that embed questions while BM25 runs, per Searcher (a process has one: the bot answers a few
+#: questions at once, and more threads than cores would only queue on the CPU).
+EMBED_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -128,11 +133,11 @@ def rrf(
 
 
 class Searcher:
-    """Hybrid retrieval over an :class:`index.reader.IndexReader` (see the module docstring)."""
+    """Hybrid retrieval over an :class:`index.search.reader.IndexReader` (see the module docstring)."""
 
     def __init__(
         self,
-        reader: Any,
+        reader: IndexReader,
         settings: Settings,
         glossary: Glossary | None = None,
         weights: Weights | None = None,
@@ -145,6 +150,9 @@ class Searcher:
         self.weights = weights or Weights()
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, Any] = OrderedDict()  # question → its vector (recent ones)
+        # Owned by the Searcher rather than created at import: no threads exist until a search asks for one
+        # (the executor starts them on first use), and they end with the Searcher.
+        self._embed_pool = ThreadPoolExecutor(max_workers=EMBED_THREADS, thread_name_prefix="embed-question")
         self._meta: dict[str, _Meta] = {}
         self._newest: dt.date | None = None
         self._load_meta()
@@ -152,13 +160,13 @@ class Searcher:
     @classmethod
     def open(cls, settings: Settings, **kwargs: Any) -> Searcher:
         """Open the live index generation (raises the reader's ``NoIndex`` / ``ModelMismatch``)."""
-        from index.reader import IndexReader
+        from index.search.reader import IndexReader
 
         return cls(IndexReader.open(settings), settings, **kwargs)
 
     # --- pass-throughs the answer and bot layers use -------------------------------------------
     @property
-    def embedder(self) -> Any:
+    def embedder(self) -> Embedder:
         return self.reader.embedder
 
     def stats(self) -> dict[str, Any]:
@@ -221,7 +229,7 @@ class Searcher:
 
     @property
     def glossary_stop(self) -> frozenset[str]:
-        from index.glossary import STOP
+        from index.search.glossary import STOP
 
         return STOP
 
@@ -245,10 +253,10 @@ class Searcher:
         # embedded as soon as it exists.
         dense = mode in ("dense", "fusion", "hybrid") and self.use_dense
         encode = self.reader.embedder.encode_queries
-        vectors: list[Future[Any]] = [_EMBED_POOL.submit(encode, [info.text])] if dense else []
+        vectors: list[Future[Any]] = [self._embed_pool.submit(encode, [info.text])] if dense else []
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
         if dense and trans:
-            vectors.append(_EMBED_POOL.submit(encode, [trans]))
+            vectors.append(self._embed_pool.submit(encode, [trans]))
         try:
             if mode in ("bm25", "fusion", "hybrid"):
                 weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
@@ -281,17 +289,24 @@ class Searcher:
             while len(self._query_vectors) > 64:
                 self._query_vectors.popitem(last=False)
 
-    def similarity(self, query: str, chunk_ids: list[int]) -> list[float]:
-        """Cosine similarity of ``query`` to each chunk, from the index's own vectors.
+    def similarity(self, query: str, chunk_ids: list[int]) -> dict[int, float]:
+        """Cosine similarity of ``query`` to each chunk that has a vector in the index, by chunk id.
 
         Why: the answer step weighs how near the question is to competing passages (its confidence). The
         question's vector was computed by :meth:`search` moments before (kept for the last 64 questions)
         and the passages' vectors are in the index, so this costs no model call; re-embedding two passages
-        cost ~190 ms on 2 CPU cores. Raises ``KeyError`` for a chunk the live index does not hold.
+        cost ~190 ms on 2 CPU cores. A chunk without a vector (past its release's ``DENSE_PASSAGES``, or
+        gone from the live index) is left out.
         """
         vector = self.query_vector(query)
-        rows = self.reader.vectors(chunk_ids)
-        return [float(x) for x in rows @ vector]
+        held: dict[int, float] = {}
+        for chunk_id in chunk_ids:
+            try:
+                row = self.reader.vectors([chunk_id])[0]
+            except KeyError:
+                continue
+            held[chunk_id] = float(row @ vector)
+        return held
 
     def query_vector(self, query: str) -> Any:
         """The question's e5 vector: the one :meth:`search` computed (kept for the last 64 questions), else

@@ -2,7 +2,7 @@
 
 Why it is cheap to query: the FAISS index of the live generation is held in memory, one SQLite connection
 (read-only) is kept open, and nothing is recomputed per query except the query itself. Readers never
-block writers: a build writes a newer generation beside this one (see :mod:`index.store`), and
+block writers: a build writes a newer generation beside this one (see :mod:`index.build.store`), and
 :meth:`IndexReader.reload_if_changed` (a tiny file read) switches to it when ``index/CURRENT`` moves.
 """
 
@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from corpus.release import Release
-from index import lexical, store
-from index.embedding import Embedder, model_id
-from index.postings import Postings
-from index.vectors import VectorIndex, set_search_threads
+from index import lexical
+from index.build import store
+from index.build.embedding import Embedder, model_id
+from index.build.postings import Postings
+from index.build.vectors import VectorIndex, set_search_threads
 from thaigov_qa.schema import SchemaError, check_generation
 from thaigov_qa.settings import Settings
 
@@ -56,22 +57,21 @@ class ChunkRow:
 
 
 class _Generation:
-    """One opened generation: its number, manifest, vectors and BM25 arrays (None: an index built before
-    them, searched through FTS5)."""
+    """One opened generation: its number, manifest, vectors and BM25 arrays."""
 
     def __init__(self, index_dir: Path, generation: int) -> None:
         self.generation = generation
         self.manifest = store.read_manifest(index_dir, generation)
         folder = store.gen_dir(index_dir, generation)
         self.vectors = VectorIndex.load(folder / store.VECTORS)
-        self.postings = Postings.load(folder)
-        if self.postings is None:
-            log.warning(
-                "generation %d has no BM25 arrays: BM25 runs on FTS5 (slower at full size);"
-                " `thaigov-qa index build` writes them",
-                generation,
+        postings = Postings.load(folder)
+        if postings is None:
+            # Written by a version from before the compiled BM25 arrays (searched through FTS5 then).
+            raise IndexCorrupt(
+                f"the index generation {generation} was built by an older version (it has no BM25 arrays):"
+                " rebuild it with `thaigov-qa index build SOURCE`"
             )
-        self.doc_freq: dict[str, int] = {}  # per generation: a reload starts afresh
+        self.postings = postings
 
 
 def _check_model(manifest: dict[str, object], settings: Settings) -> None:
@@ -116,6 +116,8 @@ class IndexReader:
             raise NoIndex(f"no index in {settings.data_dir}: build one with `thaigov-qa index build SOURCE`")
         try:
             generation = _Generation(settings.index_dir, live)
+        except IndexCorrupt:
+            raise
         except (OSError, ValueError, RuntimeError) as exc:
             raise IndexCorrupt(f"the index generation {live} cannot be read ({exc}): rebuild it") from exc
         try:
@@ -160,45 +162,19 @@ class IndexReader:
         """Chunk ids and BM25 scores (higher is better; title weighted) for the words of ``query_text``.
 
         ``max_df``: leave out words found in more than this share of all chunks (``และ``, ``ที่``, ``การ``...).
-        Their BM25 weight is near zero but FTS5 must score every row they match, which dominates the
-        cost at full-corpus size. Measured on the development index (131 questions, 9,842 chunks):
+        Their BM25 weight is near zero but every chunk they occur in is scored, which dominates the cost
+        at full-corpus size. Measured on the development index (131 questions, 9,842 chunks):
         ``max_df=0.1`` halves p50 (6.8 → 3.6 ms) with BM25 Recall@5 0.563 → 0.571; 0.5 changes no top-5.
 
-        The generation's compiled BM25 arrays (:mod:`index.postings`) score every word of the question in
-        a few milliseconds at full size. A generation without them (built by an older version) is searched
-        through FTS5, where words in more than ``BM25_MAX_POSTINGS`` chunks only rescore the candidates
-        the rarer words found (:func:`index.lexical.search_pruned`).
+        The generation's compiled BM25 arrays (:mod:`index.build.postings`) score every word of the question
+        in a few milliseconds at full size; they are immutable, so concurrent questions need no lock.
         """
         tokens = lexical.tokenize(query_text)
         postings = self._gen.postings
-        if postings is not None:
-            # The compiled arrays are immutable: no lock, concurrent questions score in parallel.
-            if max_df is not None:
-                limit = max_df * max(1, postings.n_chunks)
-                tokens = [t for t in dict.fromkeys(tokens) if postings.doc_freq(t) <= limit]
-            return postings.search(tokens, k)
-        with self._lock:
-            if max_df is not None and tokens:
-                limit = max_df * max(1, int(self._gen.manifest.get("chunks") or 0))
-                tokens = [t for t in dict.fromkeys(tokens) if self._doc_freq(t) <= limit]
-            else:
-                return lexical.search_pruned(
-                    self._conn,
-                    tokens,
-                    k,
-                    self._gen.generation,
-                    self._doc_freq,
-                    self.settings.bm25_max_postings,
-                )
-            return lexical.search_tokens(self._conn, tokens, k, self._gen.generation)
-
-    def _doc_freq(self, term: str) -> int:
-        cache = self._gen.doc_freq
-        if term not in cache:
-            if len(cache) > 200_000:
-                cache.clear()
-            cache[term] = lexical.doc_freq(self._conn, term)
-        return cache[term]
+        if max_df is not None:
+            limit = max_df * max(1, postings.n_chunks)
+            tokens = [t for t in dict.fromkeys(tokens) if postings.doc_freq(t) <= limit]
+        return postings.search(tokens, k)
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Chunk ids and cosine similarities of the ``k`` passages nearest to a query vector."""

@@ -14,9 +14,13 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer import Answer, Answerer
+    from index.conversation import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +28,24 @@ DEMO_QUESTION = "When was the Huawei MOU signed?"
 #: The demo's own data folder (relative to the working directory): never the production ``DATA_DIR``.
 DEMO_DATA_DIR = Path("var-demo")
 #: The release the repository carries for the demo (public domain; see corpus/demo/).
-BUILTIN_DEMO = Path(__file__).resolve().parent.parent / "corpus" / "demo"
-SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "sample"
+BUILTIN_DEMO = Path(__file__).resolve().parents[2] / "corpus" / "demo"
+SHARED_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "sample"
 
 
-def _open_answerer(settings: Settings) -> Any:
+def _open_answerer(settings: Settings) -> Answerer:
     """Searcher + Answerer on the live index; no index (or another model's) is a one-line user error."""
     from index.answer import Answerer
     from index.reply import texts
-    from index.retrieve import Searcher
+    from index.search.reader import IndexCorrupt, ModelMismatch, NoIndex
+    from index.search.retrieve import Searcher
     from thaigov_qa.errors import UserError
 
     try:
         searcher = Searcher.open(settings)
-    except Exception as exc:
-        name = type(exc).__name__
-        if name == "NoIndex":
-            raise UserError(f"{texts('en')['no_index']} (DATA_DIR={settings.data_dir})") from None
-        if name in ("ModelMismatch", "IndexCorrupt"):
-            raise UserError(str(exc)) from None
-        raise
+    except (ModelMismatch, IndexCorrupt) as exc:
+        raise UserError(str(exc)) from None
+    except NoIndex:
+        raise UserError(f"{texts('en')['no_index']} (DATA_DIR={settings.data_dir})") from None
     return Answerer(searcher, settings)
 
 
@@ -51,14 +53,14 @@ def _open_answerer(settings: Settings) -> Any:
 MAX_ASK_CHARS = 2000
 
 
-def answer_data(answer: Any) -> dict[str, Any]:
+def answer_data(answer: Answer) -> dict[str, Any]:
     """The ``ask --json`` object: the answer's data and the Telegram reply it renders to."""
     from index.reply import render_html
 
     return {**answer.to_json(), "reply": render_html(answer)}
 
 
-def _answer_json(answerer: Any, question: str) -> dict[str, Any]:
+def _answer_json(answerer: Answerer, question: str) -> dict[str, Any]:
     """The ``ask --json`` object; a question over :data:`MAX_ASK_CHARS` is cut there, and says so."""
     cut = question[:MAX_ASK_CHARS]
     data = answer_data(answerer.ask(cut))
@@ -68,7 +70,7 @@ def _answer_json(answerer: Any, question: str) -> dict[str, Any]:
     return data
 
 
-def _print_answer(answer: Any, as_json: bool) -> None:
+def _print_answer(answer: Answer | dict[str, Any], as_json: bool) -> None:
     from index.reply import render_text
 
     if as_json:
@@ -93,7 +95,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return ask_lines(answerer, sys.stdin, sys.stdout)
 
 
-def ask_lines(answerer: Any, stdin: Any, stdout: Any) -> int:
+def ask_lines(answerer: Answerer, stdin: TextIO, stdout: TextIO) -> int:
     """Batch mode: exactly one JSON object a line out for each line in, so outputs line up with inputs.
 
     A blank line gets ``{"error": …}``; the exit status is 0 when at least one line was answered (or
@@ -136,13 +138,13 @@ class ChatSession:
     Why a class: ``chat`` and the follow-up benchmark (``bench/followups.py``) answer through exactly this
     object, so the benchmark measures what the console (and, with the same functions, the bot) does."""
 
-    def __init__(self, answerer: Any, lang: str | None = None) -> None:
+    def __init__(self, answerer: Answerer, lang: str | None = None) -> None:
         self.answerer = answerer
         self.lang = lang
         self.turn: dict[str, Any] | None = None
 
-    def ask(self, question: str, now: float | None = None) -> Any:
-        """Answer one turn; returns ``index.conversation.TurnResult``."""
+    def ask(self, question: str, now: float | None = None) -> TurnResult:
+        """Answer one turn."""
         from index.conversation import answer_turn, relabel
 
         result = answer_turn(lambda q, within: self.answerer.ask(q, within=within), question, self.turn, now)
@@ -155,7 +157,9 @@ class ChatSession:
         self.turn = None
 
 
-def chat_loop(answerer: Any, stdin: Any = None, stdout: Any = None, lang: str = "en") -> int:
+def chat_loop(
+    answerer: Answerer, stdin: TextIO | None = None, stdout: TextIO | None = None, lang: str = "en"
+) -> int:
     """The console chat: a prompt, a question, the reply as plain text; ``/quit`` or end of input ends it.
 
     Lines starting with ``/`` are commands (``/new``, ``/lang``, ``/help``), never questions."""
@@ -231,17 +235,18 @@ def demo_settings(settings: Settings, data_dir: Path | None = None) -> Settings:
     return type(settings)(_env_file=None, **values)
 
 
-def ensure_demo_index(settings: Settings, source: Path | None = None, progress: bool = True) -> Any:
+def ensure_demo_index(settings: Settings, source: Path | None = None, progress: bool = True) -> Answerer:
     """Open the demo index, building it first when it is missing or was built with another model."""
     from index.answer import Answerer
-    from index.build import build_index
-    from index.retrieve import Searcher
+    from index.build.pipeline import build_index
+    from index.search.reader import IndexCorrupt, ModelMismatch, NoIndex
+    from index.search.retrieve import Searcher
 
     try:
         searcher = Searcher.open(settings)
-    except Exception as exc:
-        if type(exc).__name__ not in ("NoIndex", "ModelMismatch"):
-            raise
+    except IndexCorrupt:
+        raise  # unreadable files: said as they are, not silently rebuilt over
+    except (NoIndex, ModelMismatch):
         src = source or demo_source()
         log.info("building the demo index from %s into %s (once)", src, settings.data_dir)
         build_index(settings, src, progress=progress)

@@ -1,7 +1,7 @@
 """Subcommands of the ``index`` package: ``index …``, ``search``, ``eval``, ``ask``, ``chat``, ``demo``,
 ``reader train``.
 
-Each group lives in its own module (``cli_build``, ``cli_search``, ``cli_ask``, ``cli_reader``) with a
+Each group lives in its own module (``build``, ``search``, ``ask``, ``reader``) with a
 ``register`` function; this module only collects them, so the parts can grow independently. The modules
 import their heavy dependencies inside the handlers, so building the parser stays cheap.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 
-from index import cli_ask, cli_build, cli_reader, cli_search
+from index.cli import ask, build, reader, search
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    for part in (cli_build, cli_search, cli_ask, cli_reader):
+    for part in (build, search, ask, reader):
         part.register(sub)

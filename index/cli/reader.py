@@ -17,13 +17,13 @@ from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "reader.json"
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "data" / "reader.json"
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
     from index.answer import Answerer
     from index.answer.training import collect, kind_probabilities, train, write_model
-    from index.cli_ask import _open_answerer
+    from index.cli.ask import _open_answerer
     from index.evaluate import BadQuestionSet, load_questions
     from thaigov_qa.errors import UserError
 

@@ -12,23 +12,25 @@ import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.search.retrieve import Searcher
 
 log = logging.getLogger(__name__)
 
 
-def _open_searcher(settings: Settings) -> Any:
-    from index.retrieve import Searcher
+def _open_searcher(settings: Settings) -> Searcher:
+    from index.search.reader import ModelMismatch, NoIndex
+    from index.search.retrieve import Searcher
     from thaigov_qa.errors import UserError
 
     try:
         return Searcher.open(settings)
-    except Exception as exc:  # NoIndex, ModelMismatch: the reader's messages say what to do
-        if type(exc).__name__ in ("NoIndex", "ModelMismatch", "IndexError_", "IndexCorrupt"):
-            raise UserError(str(exc)) from None
-        raise
+    except (NoIndex, ModelMismatch) as exc:  # IndexCorrupt too: the reader's messages say what to do
+        raise UserError(str(exc)) from None
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:

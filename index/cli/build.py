@@ -9,19 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from thaigov_qa.settings import Settings
 
+if TYPE_CHECKING:  # pragma: no cover
+    from index.build.pipeline import BuildReport
 
-def _print_skipped(report: object) -> None:
-    for path, reason in getattr(report, "skipped_files", []):
+
+def _print_skipped(report: BuildReport) -> None:
+    for path, reason in report.skipped_files:
         print(f"skipped {path}: {reason}", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
     from corpus.sources import SourceError
-    from index.build import IndexLocked, build_index, update_index
-    from index.embedding import EmbeddingError
+    from index.build.embedding import EmbeddingError
+    from index.build.pipeline import IndexLocked, build_index, update_index
     from thaigov_qa.errors import UserError
 
     progress = True
@@ -58,7 +62,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    from index.reader import IndexReader, ModelMismatch, NoIndex
+    from index.search.reader import IndexReader, ModelMismatch, NoIndex
     from thaigov_qa.errors import UserError
 
     try:

@@ -15,7 +15,7 @@ crashed build leaves the previous generation's arrays serving):
 - ``bm25-terms.txt``: the vocabulary, one token a line (tokens hold no whitespace), in term-id order;
 - ``bm25-indptr.npy``: int64 ``n_terms + 1`` offsets; term ``t``'s postings are ``[indptr[t], indptr[t+1])``;
 - ``bm25-rows.npy``: int32 rows of the postings, ascending within a term;
-- ``bm25-freqs.npy``: uint16 weighted term frequency (title counted :data:`index.lexical.TITLE_WEIGHT`
+- ``bm25-freqs.npy``: uint16 weighted term frequency (title counted :data:`index.build.fts.TITLE_WEIGHT`
   times, FTS5's column weights).
 
 The postings are memory-mapped: a query touches only its terms' pages, so resident memory grows with what
@@ -44,8 +44,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index import store
-from index.lexical import BM25_B, BM25_K1, TITLE_WEIGHT
+from index.build import store
+from index.build.fts import BM25_B, BM25_K1, TITLE_WEIGHT
 
 log = logging.getLogger(__name__)
 

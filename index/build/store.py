@@ -21,7 +21,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from index import lexical
+from index.build import fts
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -82,7 +82,7 @@ def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
-    lexical.create_schema(conn)
+    fts.create_schema(conn)
 
 
 # --- the pointer ---------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def recover(conn: sqlite3.Connection, index_dir: Path, live: int) -> int:
     """Undo what a killed build left beyond the live generation; returns how many chunk rows it dropped."""
     with conn:
         dead = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE gen_from > ?", (live,))]
-        lexical.delete_rows(conn, dead)
+        fts.delete_rows(conn, dead)
         conn.execute("DELETE FROM chunks WHERE gen_from > ?", (live,))
         conn.execute("UPDATE chunks SET gen_to = NULL WHERE gen_to > ?", (live,))
         conn.execute("DELETE FROM indexed_releases WHERE gen_from > ?", (live,))
@@ -160,7 +160,7 @@ def collect_garbage(conn: sqlite3.Connection, index_dir: Path, live: int, keep: 
                 "SELECT chunk_id FROM chunks WHERE gen_to IS NOT NULL AND gen_to <= ?", (oldest,)
             )
         ]
-        lexical.delete_rows(conn, dead)
+        fts.delete_rows(conn, dead)
         conn.execute("DELETE FROM chunks WHERE gen_to IS NOT NULL AND gen_to <= ?", (oldest,))
         conn.execute("DELETE FROM indexed_releases WHERE gen_to IS NOT NULL AND gen_to <= ?", (oldest,))
     for gen, path in generation_dirs(index_dir).items():

@@ -46,7 +46,6 @@ class QueryInfo:
     lang: str
     dates: list[DateWindow] = field(default_factory=list)
     latest: bool = False
-    answer_type: str = "other"
     numbers: list[str] = field(default_factory=list)
     latin: list[str] = field(default_factory=list)
 
@@ -72,34 +71,6 @@ class QueryInfo:
                 terms.append(str(w.start.year))
         return terms
 
-
-_EN_TYPES = (
-    ("how_many", re.compile(r"\bhow many\b|\bnumber of\b", re.I)),
-    (
-        "how_much",
-        re.compile(
-            r"\bhow (?:much|large|big|long|far|high)\b|\bwhat (?:rate|toll|price|amount|value)\b", re.I
-        ),
-    ),
-    ("when", re.compile(r"\bwhen\b|\bwhat (?:date|day|time)\b|\bon what date\b|\buntil when\b", re.I)),
-    ("who", re.compile(r"\bwho(?:m|se)?\b", re.I)),
-    ("where", re.compile(r"\bwhere\b|\bin which (?:city|province|country|place)\b|\bat which\b", re.I)),
-    ("why", re.compile(r"\bwhy\b", re.I)),
-    ("which", re.compile(r"\bwhich\b", re.I)),
-    ("yes_no", re.compile(r"^(?:is|are|was|were|did|does|do|has|have|can|will)\b", re.I)),
-    ("what", re.compile(r"\bwhat\b", re.I)),
-)
-_TH_TYPES = (
-    ("how_many", re.compile(r"กี่|จำนวนเท่า")),
-    ("when", re.compile(r"เมื่อไร|เมื่อไหร่|วันที่เท่า|วันไหน|วันใด|ช่วงไหน|ช่วงใด|ถึงวันที่")),
-    ("how_much", re.compile(r"เท่าไร|เท่าไหร่|เท่าใด|มูลค่า|วงเงิน")),
-    ("who", re.compile(r"ใคร|ผู้ใด")),
-    ("where", re.compile(r"ที่ไหน|ที่ใด|สถานที่ใด|จังหวัดใด|จังหวัดไหน")),
-    ("why", re.compile(r"ทำไม|เหตุใด|เพราะอะไร|สาเหตุ")),
-    ("yes_no", re.compile(r"หรือไม่|ใช่ไหม|หรือเปล่า")),
-    ("which", re.compile(r"ใด|ไหน")),
-    ("what", re.compile(r"อะไร|อย่างไร")),
-)
 
 _YEAR_EN = re.compile(r"(?<![\d,./])(?:in |fiscal |FY ?|year )?((?:19|20)\d\d)(?!\d|,\d)", re.I)
 _YEAR_TH = re.compile(r"(?:ปี|พ\.\s?ศ\.|พศ\.?|ปีงบประมาณ|งบประมาณ)\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d)")
@@ -177,14 +148,6 @@ def reference_day(today: dt.date | None = None, newest: dt.date | None = None) -
     if newest is not None and newest < today:
         return newest
     return today
-
-
-def answer_type(text: str, lang: str) -> str:
-    """The kind of answer asked for (the question set's types), from the question words."""
-    for name, pattern in _TH_TYPES if lang == "th" else _EN_TYPES:
-        if pattern.search(text):
-            return name
-    return "other"
 
 
 def _absolute_dates(text: str) -> list[DateWindow]:
@@ -294,7 +257,6 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
         lang=lang,
         dates=windows,
         latest=latest,
-        answer_type=answer_type(text, lang),
         numbers=numbers,
         latin=latin,
     )

@@ -2,13 +2,14 @@
 
 Why these kinds and not HNSW:
 - Incremental updates replace or remove one release's chunks. Flat (behind ``IndexIDMap2``) and IVF
-  (with a hashtable direct map, see :mod:`index.ann`) both remove ids exactly; HNSW cannot remove at all.
+  (with a hashtable direct map, see :mod:`index.build.ann`) both remove ids exactly; HNSW cannot remove at
+  all.
 - Exact search over the full archive (250k x 384) costs ~95-138 ms per query on the shared 2-core machine
   (``bench/query_latency.py``), most of the ``ask`` budget; ``ivf`` (IVF, nprobe 32) answers in a few ms
   with recall 1.0 against exact search in ``bench/faiss_scale.py``. ``ivf-sq8`` also cuts the vectors'
   memory by 4 for recall ~0.985. IVF's coarse quantiser is trained at every full build; incremental
   updates reuse it (the next full build retrains).
-- Small indexes (the development corpus, tests) stay exact whatever the setting: :func:`index.ann.build`
+- Small indexes (the development corpus, tests) stay exact whatever the setting: :func:`index.build.ann.build`
   only trains IVF with enough vectors per list.
 - ``reconstruct(id)`` works for every kind, which lets tools copy vectors without re-embedding.
 Vectors are unit length, so inner product is cosine similarity.
@@ -26,14 +27,15 @@ logging.getLogger("faiss.loader").setLevel(logging.WARNING)
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
-from index import ann  # noqa: E402
+from index.build import ann  # noqa: E402
 
 #: The kinds ``VECTOR_INDEX`` accepts.
 KINDS = ("flat", "ivf", "ivf-sq8")
 
 
 def set_search_threads(n: int) -> None:
-    """FAISS's OpenMP threads for this process (readers use 1: see :meth:`index.reader.IndexReader.open`)."""
+    """FAISS's OpenMP threads for this process (readers use 1: see
+    :meth:`index.search.reader.IndexReader.open`)."""
     faiss.omp_set_num_threads(n)
 
 

@@ -1,0 +1,195 @@
+"""Answer spans that are values: dates and numbers (amounts, counts, rates) as a sentence writes them.
+
+The :class:`Span` every finder returns is defined here. Dates are found by :func:`corpus.thaidate.find_dates`
+(Thai and Gregorian calendars); numbers with their prefix, multiplier and Thai classifier or English unit.
+Split from :mod:`index.answer.spans`, which chooses among the spans these finders give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from corpus.thaidate import DateMention, find_dates, format_en, format_th
+
+
+def _words(text: str) -> list[str]:
+    """A word list written as whitespace-separated text (long tables stay readable)."""
+    return text.split()
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """``text[start:end]`` of a sentence: a ``kind`` of answer (date, number, person, place, reason)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    score: float = 1.0
+    date: dt.date | None = None
+    until: dt.date | None = None
+    granularity: str = "day"
+    #: For numbers: 1.0 when it carries the unit the question asks for, 0.0 when not, None: none asked.
+    fit: float | None = None
+
+
+# --- dates --------------------------------------------------------------------------------------------
+
+
+def _range_en(first: dt.date, until: dt.date) -> str:
+    if (first.year, first.month) == (until.year, until.month):
+        return f"{first.day}–{format_en(until)}"
+    if first.year == until.year:
+        return f"{format_en(first).rsplit(' ', 1)[0]} – {format_en(until)}"
+    return f"{format_en(first)} – {format_en(until)}"
+
+
+def format_date_answer(span: Span, lang: str) -> str:
+    """A date span as a short answer: as written for Thai; Gregorian first, then as written, for English.
+
+    ``18 ธ.ค. 2566`` → ``18 December 2023 (18 ธ.ค. 2566)`` for an English reply; a month-only mention
+    (``ธันวาคม 2566``) → ``December 2023 (ธันวาคม 2566)``; a range keeps both ends.
+    """
+    if span.date is None:
+        return span.text
+    if lang == "th":
+        if _THAI_CHAR.search(span.text):
+            return span.text
+        return f"{span.text} ({format_th(span.date)})"
+    if span.granularity == "month":
+        english = format_en(span.date).split(" ", 1)[1]
+    elif span.until is not None:
+        english = _range_en(span.date, span.until)
+    else:
+        english = format_en(span.date)
+    if english.replace("–", "-") == span.text.replace("–", "-"):
+        return english
+    return f"{english} ({span.text})"
+
+
+def find_date_spans(text: str, default_year: int | None = None) -> list[Span]:
+    """Every date in ``text`` as a span; a date right after ``วันนี้ (`` (the release's own day) scores low."""
+    spans = []
+    for m in find_dates(text, default_year=default_year):
+        score = 1.0
+        before = text[max(0, m.start - 12) : m.start]
+        if re.search(r"(?:วันนี้|เมื่อวันนี้|today)\s*\(?\s*(?:วัน\S*ที่\s*)?$", before, re.I):
+            score = 0.3
+        spans.append(_date_span(m, score))
+    return spans
+
+
+def _date_span(m: DateMention, score: float) -> Span:
+    return Span(m.start, m.end, m.text, "date", score, m.date, m.until, m.granularity)
+
+
+# --- numbers ------------------------------------------------------------------------------------------
+
+#: Thai classifiers and units that follow a number (general Thai, longest first when matched).
+TH_UNITS = sorted(
+    _words(
+        """
+        คน ราย แห่ง ด้าน ประเทศ จังหวัด อำเภอ ตำบล หมู่บ้าน ครัวเรือน ครอบครัว หลัง หลังคาเรือน เตียง
+        สาย เส้น คัน ลำ เครื่อง ชิ้น ตู้ ใบ ฉบับ เรื่อง ข้อ ข้อความ คดี ครั้ง รอบ รูป องค์ ตัว ต้น ไร่
+        ตารางเมตร ตร.ม. ตารางกิโลเมตร กิโลเมตร กม. เมตร กิโลกรัม กก. ตัน ลิตร บาท ล้านบาท ดอลลาร์
+        ดอลลาร์สหรัฐ ล้านดอลลาร์สหรัฐ ล้านดอลลาร์ หยวน ยูโร เยน เปอร์เซ็นต์ หน่วย อัตรา ตำแหน่ง โครงการ
+        มาตรฐาน คำขอ สาขา ชั่วโมง วัน เดือน ปี สัปดาห์ นาที เท่า คะแนน ทีม กลุ่ม บริษัท โรงเรียน โรงงาน
+        ศูนย์ ห้อง ที่นั่ง แปลง ลูก ถุง กล่อง ซอง ชุด เม็ด โดส ล้านคน ล้านราย แสนคน หมื่นคน ล้านตัน
+        ล้านลิตร ล้านหน่วย ล้านไร่ ล้านบาทต่อปี สถาบัน หน่วยงาน เขต จุด ด่าน ท่า ขบวน เที่ยว เที่ยวบิน
+        ฉาก เล่ม แผ่น อัน รายการ ภาษา สัญญา ฟาร์ม สหกรณ์ ชนิด ประเภท ระดับ อาคาร ชั้น ลัง แพ็ค ขวด มวน
+        กระป๋อง ก้อน ดวง เครือข่าย
+        """
+    ),
+    key=len,
+    reverse=True,
+)
+TH_UNIT_RE = "|".join(re.escape(u) for u in TH_UNITS)
+_MULT_TH = r"(?:พันล้าน|หมื่นล้าน|แสนล้าน|ล้านล้าน|ล้าน|แสน|หมื่น|พัน)"
+_MULT_EN = r"(?:trillion|billion|million|thousand|bn|mn|m)\b"
+NUM = r"[0-9๐-๙]+(?:[,.][0-9๐-๙]+)*"
+_PREFIX = (
+    r"(?:(?:มากกว่า|กว่า|(?<!งบ)ประมาณ|ราว|เกือบ|ร้อยละ|อย่างน้อย|ไม่ต่ำกว่า|ไม่เกิน|สูงสุด|ถึง|(?<!โดย)รวม|(?<!แ)ละ|"
+    r"more than|over|about|around|nearly|almost|approximately|up to|at least|some|US\$|\$|฿|THB|USD)\s?)"
+)
+_NUMBER_RE = re.compile(
+    rf"(?P<prefix>{_PREFIX})?(?P<num>(?<![\w.,/-]){NUM}(?:\s?[-–]\s?{NUM})?)(?![\w/]|[.,:]\d)"
+    rf"(?P<mult>\s?(?:{_MULT_TH}|{_MULT_EN}))?"
+    rf"(?P<unit>\s?(?:%|{TH_UNIT_RE}|(?:per ?cent|percent|baht|yuan|dollars?|US dollars?|"
+    rf"[A-Za-z][A-Za-z-]*s\b|[A-Za-z]{{2,}}(?=\s|$|[,.;)]))))?",
+)
+_CLOCK = re.compile(r"^\s?(?:น\.|นาฬิกา|hrs?\b|a\.m\.|p\.m\.|am\b|pm\b)")
+_ORDINAL_BEFORE = re.compile(r"(?:ที่|ครั้งที่|ฉบับที่|ลำดับที่|No\.|no\.|หมายเลข|เลขที่|ข้อ|มาตรา|หมู่|ซอย|ชั้น)\s?$")
+
+
+def plain_digits(s: str) -> str:
+    return re.sub(r"[,\s]", "", s.translate(_THAI_DIGITS))
+
+
+def find_number_spans(text: str, date_spans: list[Span] | None = None) -> list[Span]:
+    """Numbers with their prefix (``กว่า``, ``over``), multiplier (``ล้าน``, ``million``) and unit as written.
+
+    Numbers inside dates, clock times (``10.00 น.``), ordinals (``ครั้งที่ 25``), phone numbers and bare
+    years are not answers to "how many" and are skipped.
+    """
+    if date_spans is None:
+        date_spans = find_date_spans(text)
+    spans = []
+    for m in _NUMBER_RE.finditer(text):
+        start, end = m.start("num"), m.end()
+        num = m.group("num")
+        if any(d.start <= start < d.end or d.start < end <= d.end for d in date_spans):
+            continue
+        tail = text[m.end("num") : m.end("num") + 12]
+        if _CLOCK.match(tail) or _ORDINAL_BEFORE.search(text[max(0, start - 10) : start]):
+            continue
+        if re.fullmatch(r"0\d{8,}|\d{2,4}-\d{3,}-?\d*", plain_digits(num)) or re.search(r"\d{3}-\d{6,}", num):
+            continue
+        unit = (m.group("unit") or "").strip()
+        mult = (m.group("mult") or "").strip()
+        value = plain_digits(num)
+        if not unit and not mult and re.fullmatch(r"(?:19|20|25)\d\d", value):
+            continue  # a bare year
+        if unit and unit[0].isascii() and unit.lower() in _EN_STOP_UNITS:
+            unit = ""
+            end = m.end("mult") if mult else m.end("num")
+        s = start
+        if m.group("prefix"):
+            s = m.start("prefix")
+            if m.group("prefix").startswith("ละ"):
+                # A rate: "รายละ 15,000 บาท", "ตันคาร์บอนละ 100 บาท" (the unit it is per comes first).
+                s -= _last_thai_word(text[max(0, s - 16) : s])
+        while end > s and text[end - 1].isspace():
+            end -= 1
+        score = 1.0 + (0.5 if unit else 0.0) + (0.2 if mult else 0.0)
+        spans.append(Span(s, end, text[s:end], "number", score))
+    return spans
+
+
+def _last_thai_word(text: str) -> int:
+    """Length of the Thai word ending ``text``, split as the index splits words (:mod:`index.lexical`).
+
+    Why that splitter: pythainlp's ``word_tokenize`` without a dictionary of ours rebuilt its trie on
+    every call (0.27 s each), and a cached trie of its own cost ~70 MB of the bot's memory; the index's
+    splitter is loaded anyway. Answers on the development set are the same either way.
+    """
+    m = re.search(r"[ก-์]+$", text)
+    if not m:
+        return 0
+    from index.lexical import split_thai
+
+    words = split_thai(m.group(0))
+    return len(words[-1]) if words else 0
+
+
+_EN_STOP_UNITS = frozenset(
+    _words(
+        "and or the to of in on at for from by with as is was were are has had have this that which who"
+        " its it a an per than s"
+    )
+)

@@ -1,0 +1,343 @@
+"""Building and updating the index: chunk → embed (cached) → FAISS generation + FTS5 → switch the pointer.
+
+The writer API (see ``docs/ARCHITECTURE.md``):
+- :func:`build_index`: index exactly the releases of a source, re-chunking all of them (the embedding
+  cache makes unchanged passages free); releases missing from the source leave the index.
+- :func:`update_index`: incremental; only new or changed releases (content hash) are chunked and
+  embedded, releases missing from the source leave the index. A rerun over an unchanged source embeds 0.
+- :func:`apply_releases`: add or replace the given releases (feeds, watched folders), remove nothing.
+
+Every run holds the writers' lock (:mod:`index.build.lock`), writes generation ``L+1`` beside the live
+``L`` and switches ``index/CURRENT`` as its last step (:mod:`index.build.store` explains why that is
+crash-safe). Vectors are committed to the embedding cache batch by batch, so a killed run is resumed by
+simply running it again: only what the killed run had not embedded is embedded (``BuildReport.embedded``).
+How rows are written is :mod:`index.build.rows`; the generation's files, :mod:`index.build.generation`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corpus.release import Release
+from index import lexical
+from index.build import rows, store
+from index.build.chunking import CHUNKER_VERSION
+from index.build.embedding import Embedder, EmbeddingCache, embed_missing
+from index.build.generation import NewGeneration, write_generation
+from index.build.lock import IndexLocked, writer_lock
+from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover - read_releases is imported where a source is read
+    from corpus.sources import OnlyList, Skipped
+
+__all__ = ["BuildReport", "IndexLocked", "apply_releases", "build_index", "update_index", "index_releases"]
+
+log = logging.getLogger(__name__)
+
+#: Test-only: ``stage`` or ``stage:N`` at which a build stops and waits to be killed (crash-safety tests).
+TEST_HOOK_ENV = "THAIGOV_QA_TEST_PAUSE_AT"
+#: Test-only: file the build touches when it reaches the pause, so the test knows when to kill it.
+TEST_HOOK_FILE_ENV = "THAIGOV_QA_TEST_PAUSE_FILE"
+#: Test-only: when set, the build kills itself with SIGKILL at the pause instead of waiting.
+TEST_KILL_ENV = "THAIGOV_QA_TEST_KILL"
+
+
+@dataclass
+class BuildReport:
+    """What a build or update did. ``embedded`` counts chunks embedded by this run (not cached ones)."""
+
+    releases: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    generation: int = 0
+    new_urls: list[str] = field(default_factory=list)
+    changed_urls: list[str] = field(default_factory=list)
+    removed_urls: list[str] = field(default_factory=list)
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    #: phase → {"wall": s, "cpu": s}: read, chunk (chunking, word splitting, FTS5, rows), embed, vectors
+    #: (FAISS), bm25 (arrays), registry. CPU is the process's, all threads (the model's too).
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Time what runs inside as phase ``name`` (added to what it already has), wall and CPU seconds."""
+        wall, cpu = time.monotonic(), time.process_time()
+        try:
+            yield
+        finally:
+            got = self.phases.setdefault(name, {"wall": 0.0, "cpu": 0.0})
+            got["wall"] = round(got["wall"] + time.monotonic() - wall, 2)
+            got["cpu"] = round(got["cpu"] + time.process_time() - cpu, 2)
+
+    def summary(self) -> dict[str, object]:
+        """The ``--json`` object: counts only (URL lists can be long)."""
+        return {
+            "releases": self.releases,
+            "chunks": self.chunks,
+            "embedded": self.embedded,
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 2),
+            "generation": self.generation,
+            "new": len(self.new_urls),
+            "changed": len(self.changed_urls),
+            "removed": len(self.removed_urls),
+            "phases": self.phases,
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _test_pause(stage: str, count: int | None = None) -> None:
+    """Stop here forever when the crash-safety test asks for it (never set outside tests)."""
+    want = os.environ.get(TEST_HOOK_ENV)
+    if not want:
+        return
+    name, _, threshold = want.partition(":")
+    if name != stage or (threshold and (count is None or count < int(threshold))):
+        return
+    marker = os.environ.get(TEST_HOOK_FILE_ENV)
+    if marker:
+        Path(marker).write_text(f"{os.getpid()} {stage} {count}\n", encoding="utf-8")
+    log.warning("test hook: paused at %s (%s); waiting to be killed", stage, count)
+    if os.environ.get(TEST_KILL_ENV):
+        os.kill(os.getpid(), signal.SIGKILL)
+    while True:  # pragma: no cover - killed by the test
+        time.sleep(1)
+
+
+# --- public API ----------------------------------------------------------------------------------
+def _read_source(source: str | os.PathLike[str], only: OnlyList, report: BuildReport) -> list[Release]:
+    from corpus.sources import read_releases
+
+    def skipped(item: Skipped) -> None:
+        reason = f"{item.reason}: {item.detail}" if item.detail else item.reason
+        report.skipped_files.append((item.path, reason))
+
+    return read_releases(source, only=only, on_skip=skipped)
+
+
+def build_index(
+    settings: Settings, source: str | os.PathLike[str], only: OnlyList = None, progress: bool = True
+) -> BuildReport:
+    """Index exactly the releases of ``source`` (``only``: list file or paths inside it), re-chunking all."""
+    started = time.monotonic()
+    report = BuildReport()
+    with report.phase("read"):
+        releases = _read_source(source, only, report)
+    return index_releases(settings, releases, mode="build", report=report, progress=progress, started=started)
+
+
+def update_index(
+    settings: Settings,
+    source: str | os.PathLike[str] | Sequence[str] | None = None,
+    progress: bool = True,
+    only: OnlyList = None,
+) -> BuildReport:
+    """Bring the index in line with ``source`` (default: ``settings.corpus_sources``), embedding only changes.
+
+    Several sources are read in turn and deduplicated by URL (the later crawl wins).
+    """
+    started = time.monotonic()
+    report = BuildReport()
+    if source is None:
+        sources: list[str] = list(settings.corpus_sources)
+    elif isinstance(source, str | os.PathLike):
+        sources = [str(source)]
+    else:
+        sources = [str(s) for s in source]
+    if not sources:
+        raise ValueError("no source given and CORPUS_SOURCES is empty")
+    releases: list[Release] = []
+    for one in sources:
+        releases.extend(_read_source(one, only, report))
+    if len(sources) > 1:
+        from corpus.sources import dedupe
+
+        releases = dedupe(releases)
+    return index_releases(
+        settings, releases, mode="update", report=report, progress=progress, started=started
+    )
+
+
+def apply_releases(
+    settings: Settings, releases: Iterable[Release], remove_missing: bool = False
+) -> BuildReport:
+    """Add or replace ``releases`` (feeds, watched folders); with ``remove_missing`` drop all others."""
+    return index_releases(
+        settings, list(releases), mode="update" if remove_missing else "apply", progress=False
+    )
+
+
+# --- the work ------------------------------------------------------------------------------------
+def _sync_registry(settings: Settings, releases: Sequence[Release], removed: Sequence[str]) -> None:
+    """Mirror the live index's releases into the corpus registry (after the switch: it shows what is live).
+
+    Compares hashes rather than trusting this run's diff, so a run killed between the switch and this
+    step (or a registry written by an older version) is repaired by the next run.
+    """
+    try:
+        from corpus.registry import Registry
+    except ImportError:  # pragma: no cover - the corpus part may not have it yet
+        log.warning("corpus.registry is not available: releases table not updated")
+        return
+    registry = Registry(settings.db_path)
+    try:
+        known = registry.hashes()
+        batch = getattr(registry, "batch", None)
+        with batch() if callable(batch) else contextlib.nullcontext():
+            for release in releases:
+                if known.get(release.url) != release.hash:
+                    registry.upsert(release)
+            for url in removed:
+                if url in known:
+                    registry.remove(url)
+    finally:
+        close = getattr(registry, "close", None)
+        if callable(close):
+            close()
+
+
+def index_releases(
+    settings: Settings,
+    releases: Sequence[Release],
+    mode: str = "update",
+    report: BuildReport | None = None,
+    progress: bool = True,
+    started: float | None = None,
+) -> BuildReport:
+    """Write a new generation holding ``releases`` (``mode``: build | update | apply); see the module doc."""
+    started = time.monotonic() if started is None else started
+    report = report or BuildReport()
+    report.skipped = len(report.skipped_files)
+    index_dir = settings.index_dir
+    with writer_lock(index_dir):
+        conn = store.connect(settings.db_path)
+        try:
+            store.create_schema(conn)
+            return _index_locked(conn, settings, releases, mode, report, progress, started)
+        finally:
+            conn.close()
+
+
+@dataclass
+class _Plan:
+    """What a run will do, decided from the live generation's manifest and the incoming releases."""
+
+    live: int | None
+    generation: int
+    full: bool  # re-index every incoming release (a build, a first run, another model/chunker/lexicon)
+    incoming: dict[str, Release]
+    to_index: list[Release]
+    retire: list[str]
+    dense: int  # each release's first N passages get a vector (0 = all): the setting on a full build,
+    # else what the live generation was built with (an update never mixes two rules in one generation)
+
+
+def _plan(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    embedder: Embedder,
+    releases: Sequence[Release],
+    mode: str,
+    report: BuildReport,
+) -> _Plan:
+    """Recover from an interrupted run, then decide which releases to (re)index and which to retire;
+    fills the report's new, changed and removed URLs."""
+    index_dir = settings.index_dir
+    live = store.read_current(index_dir)
+    base = live or 0
+    dropped = store.recover(conn, index_dir, base)
+    if dropped:
+        log.info("removed %d chunk rows left by an interrupted build", dropped)
+    manifest: dict[str, object] = store.read_manifest(index_dir, live) if live else {}
+    full = (
+        mode == "build"
+        or live is None
+        or manifest.get("model") != embedder.model_id
+        or manifest.get("chunker") != CHUNKER_VERSION
+        or manifest.get("lexicon", lexical.lexicon_version()) != lexical.lexicon_version()
+    )
+    if mode == "apply" and live is not None and full:
+        raise RuntimeError(
+            f"the index was built with {manifest.get('model')} ({manifest.get('chunker')}), not "
+            f"{embedder.model_id} ({CHUNKER_VERSION}): rebuild it with `thaigov-qa index build SOURCE`"
+        )
+    if mode != "build" and live is not None and full:
+        log.info("the live index was built with another model or chunker: re-indexing everything")
+
+    visible = rows.visible_releases(conn, base)
+    incoming = {r.url: r for r in releases}
+    report.new_urls = [u for u in incoming if u not in visible]
+    report.changed_urls = [u for u in incoming if u in visible and visible[u] != incoming[u].hash]
+    report.removed_urls = [u for u in visible if u not in incoming] if mode != "apply" else []
+    if full:
+        to_index = list(incoming.values())
+        retire = list(visible) if mode != "apply" else [u for u in visible if u in incoming]
+    else:
+        to_index = [incoming[u] for u in report.new_urls + report.changed_urls]
+        retire = report.changed_urls + report.removed_urls
+    dense = settings.dense_passages if full else int(manifest.get("dense_passages", 0))
+    return _Plan(live, base + 1, full, incoming, to_index, retire, dense)
+
+
+def _index_locked(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    releases: Sequence[Release],
+    mode: str,
+    report: BuildReport,
+    progress: bool,
+    started: float,
+) -> BuildReport:
+    index_dir = settings.index_dir
+    embedder = Embedder(settings)
+    cache = EmbeddingCache(conn, embedder.cache_key)
+    plan = _plan(conn, settings, embedder, releases, mode, report)
+    live, generation = plan.live, plan.generation
+
+    if live is not None and not plan.full and not plan.to_index and not plan.retire:
+        # Nothing changed: keep the live generation (readers need not reload), only repair the registry.
+        _sync_registry(settings, list(plan.incoming.values()), [])
+        report.generation = live
+        report.chunks, report.releases = rows.counts(conn, live)
+        report.seconds = time.monotonic() - started
+        return report
+
+    with conn:
+        retired_ids = rows.retire(conn, plan.retire, generation)
+    with report.phase("chunk"):
+        texts, new_ids = rows.insert_chunks(conn, embedder, plan.to_index, generation, progress, plan.dense)
+    _test_pause("chunked", len(new_ids))
+
+    with report.phase("embed"):
+        report.embedded = embed_missing(
+            embedder, cache, texts, progress=progress, on_batch=lambda n: _test_pause("embedded", n)
+        )
+    new = NewGeneration(live, generation, plan.full, retired_ids, new_ids, plan.dense)
+    n_chunks, n_releases = write_generation(conn, settings, embedder, cache, new, progress, report.phase)
+    _test_pause("before_switch")
+    store.write_current(index_dir, generation)
+    log.info("generation %d is live: %d releases, %d chunks", generation, n_releases, n_chunks)
+
+    with report.phase("registry"):
+        _sync_registry(settings, list(plan.incoming.values()), report.removed_urls)
+    store.collect_garbage(conn, index_dir, generation, live)
+
+    report.generation = generation
+    report.releases = n_releases
+    report.chunks = n_chunks
+    report.seconds = time.monotonic() - started
+    return report
