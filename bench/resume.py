@@ -44,7 +44,7 @@ def _env(data_dir: Path, backend: str, batch: int) -> dict[str, str]:
 
 
 def _cmd(src: Path) -> list[str]:
-    return [sys.executable, "-m", "thaigov_qa.cli", "index", "build", str(src), "--json"]
+    return [sys.executable, "-m", "thaigov_app.cli", "index", "build", str(src), "--json"]
 
 
 def _summary(stdout: str) -> dict:

@@ -19,13 +19,12 @@ The moving parts live beside this module: ``alerts_store`` (tables), ``alerts_po
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import shlex
 from dataclasses import dataclass
 
-from telegram import Bot, Chat, Update
+from telegram import Bot, Chat, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
@@ -33,7 +32,8 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
-from bot.messages import user_lang
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import text, user_lang
 from thaigov_qa.settings import Settings
 
 __all__ = [
@@ -53,56 +53,6 @@ log = logging.getLogger(__name__)
 _CATEGORY_PREFIXES = ("category:", "cat:", "หมวด:")
 _TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d{5,})$")
 POLL_JOB_NAME = "alerts-poll"
-
-_TEXTS = {
-    "th": {
-        "subscribed": "✅ สมัครรับข่าวใหม่แล้วสำหรับ {chat}\n{filters}",
-        "updated": "✅ ปรับตัวกรองข่าวใหม่ของ {chat} แล้ว\n{filters}",
-        "all": "ตัวกรอง: ทุกข่าว",
-        "filters": "คำค้น: {keywords}\nหมวด: {categories}",
-        "none": "-",
-        "unsubscribed": "🛑 ยกเลิกการแจ้งข่าวใหม่ของ {chat} แล้ว",
-        "not_subscribed": "{chat} ไม่ได้สมัครรับข่าวใหม่ไว้",
-        "admins_only": "ขออภัย เฉพาะผู้ดูแลระบบเท่านั้นที่สมัครหรือยกเลิกการแจ้งข่าวให้กลุ่มหรือช่องได้",
-        "cannot_post": (
-            "บอตยังโพสต์ใน {chat} ไม่ได้ (สถานะ: {status}) กรุณาเพิ่มบอตเป็นผู้ดูแลที่โพสต์ข้อความได้ แล้วลองอีกครั้ง"
-        ),
-        "no_chat": "ไม่พบแชท {chat} หรือบอตเข้าถึงไม่ได้: {error}",
-        "list_empty": "ยังไม่มีการสมัครรับข่าวใหม่",
-        "list_title": "<b>การสมัครรับข่าวใหม่</b>",
-        "paused": "⏸ หยุดชั่วคราว",
-        "usage": (
-            "วิธีใช้: <code>/subscribe [คำค้น…] [category:หมวด]</code>\n"
-            "ช่อง: ส่งในแชทส่วนตัวกับบอต <code>/subscribe @channel [คำค้น…]</code> (ผู้ดูแลเท่านั้น)"
-        ),
-    },
-    "en": {
-        "subscribed": "✅ {chat} is subscribed to new releases.\n{filters}",
-        "updated": "✅ New-release filters of {chat} updated.\n{filters}",
-        "all": "Filters: every release",
-        "filters": "Keywords: {keywords}\nCategories: {categories}",
-        "none": "-",
-        "unsubscribed": "🛑 {chat} no longer gets new-release alerts.",
-        "not_subscribed": "{chat} was not subscribed.",
-        "admins_only": "Sorry, only the bot's admins can subscribe or unsubscribe groups and channels.",
-        "cannot_post": (
-            "I cannot post in {chat} yet (status: {status}). "
-            "Add me as an administrator allowed to post messages, then try again."
-        ),
-        "no_chat": "Cannot find chat {chat}, or I have no access to it: {error}",
-        "list_empty": "No subscriptions yet.",
-        "list_title": "<b>New-release subscriptions</b>",
-        "paused": "⏸ paused",
-        "usage": (
-            "Usage: <code>/subscribe [keywords…] [category:NAME]</code>\n"
-            "Channels: in a private chat with me, <code>/subscribe @channel [keywords…]</code> (admins only)"
-        ),
-    },
-}
-
-
-def _t(lang: str, key: str, **values: str) -> str:
-    return _TEXTS[lang][key].format(**values)
 
 
 @dataclass(frozen=True)
@@ -144,19 +94,19 @@ def _words(text: str | None) -> list[str]:
 
 def describe_filters(sub: Subscription, lang: str) -> str:
     if not sub.keywords and not sub.categories:
-        return _t(lang, "all")
-    none = _t(lang, "none")
-    return _t(
+        return text(lang, "all")
+    none = text(lang, "none")
+    return text(
         lang,
         "filters",
-        keywords=html.escape(", ".join(sub.keywords)) or none,
-        categories=html.escape(", ".join(sub.categories)) or none,
+        keywords=escape_html(", ".join(sub.keywords)) or none,
+        categories=escape_html(", ".join(sub.categories)) or none,
     )
 
 
 def _chat_name(chat: Chat | None, chat_id: int) -> str:
     if chat is not None and chat.type != ChatType.PRIVATE and (chat.title or chat.username):
-        return html.escape(chat.title or f"@{chat.username}")
+        return escape_html(chat.title or f"@{chat.username}")
     return str(chat_id)
 
 
@@ -181,10 +131,10 @@ async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
     status = member.status
     if chat.type == ChatType.CHANNEL:
         ok = status == ChatMemberStatus.OWNER or (
-            status == ChatMemberStatus.ADMINISTRATOR and bool(getattr(member, "can_post_messages", False))
+            isinstance(member, ChatMemberAdministrator) and bool(member.can_post_messages)
         )
-    elif status == ChatMemberStatus.RESTRICTED:
-        ok = bool(getattr(member, "can_send_messages", False))
+    elif isinstance(member, ChatMemberRestricted):
+        ok = member.can_send_messages
     else:
         ok = status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
     return ok, str(status)
@@ -205,18 +155,18 @@ class _Handlers:
         assert chat is not None
         if chat.type == ChatType.PRIVATE and words and _TARGET.match(words[0]):
             if not _is_admin(update, self.settings):
-                await _reply(update, _t(lang, "admins_only"))
+                await _reply(update, text(lang, "admins_only"))
                 return None
             ref: int | str = int(words[0]) if words[0].lstrip("-").isdigit() else words[0]
             try:
                 target = await context.bot.get_chat(ref)
             except TelegramError as exc:
-                error = html.escape(str(exc))
-                await _reply(update, _t(lang, "no_chat", chat=html.escape(str(ref)), error=error))
+                error = escape_html(str(exc))
+                await _reply(update, text(lang, "no_chat", chat=escape_html(str(ref)), error=error))
                 return None
             return target.id, target, words[1:]
         if chat.type != ChatType.PRIVATE and not _is_admin(update, self.settings):
-            await _reply(update, _t(lang, "admins_only"))
+            await _reply(update, text(lang, "admins_only"))
             return None
         return chat.id, chat, words
 
@@ -225,7 +175,7 @@ class _Handlers:
         message = update.effective_message
         words = _words(message.text if message else None)
         if words and words[0] in ("help", "-h", "--help"):
-            await _reply(update, _t(lang, "usage"))
+            await _reply(update, text(lang, "usage"))
             return
         found = await self._target(update, context, words, lang)
         if found is None:
@@ -236,10 +186,10 @@ class _Handlers:
             try:
                 ok, status = await _may_post(context.bot, chat)
             except TelegramError as exc:
-                await _reply(update, _t(lang, "no_chat", chat=name, error=html.escape(str(exc))))
+                await _reply(update, text(lang, "no_chat", chat=name, error=escape_html(str(exc))))
                 return
             if not ok:
-                await _reply(update, _t(lang, "cannot_post", chat=name, status=status))
+                await _reply(update, text(lang, "cannot_post", chat=name, status=status))
                 return
         filters_ = parse_filters(words)
         user = update.effective_user
@@ -259,7 +209,7 @@ class _Handlers:
             len(sub.categories),
         )
         key = "subscribed" if created else "updated"
-        await _reply(update, _t(lang, key, chat=name, filters=describe_filters(sub, lang)))
+        await _reply(update, text(lang, key, chat=name, filters=describe_filters(sub, lang)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update)
@@ -272,7 +222,7 @@ class _Handlers:
         with self._store() as store:
             removed = store.unsubscribe(chat_id)
         name = _chat_name(chat, chat_id)
-        await _reply(update, _t(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
+        await _reply(update, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
 
     async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update)
@@ -285,14 +235,14 @@ class _Handlers:
                 sub = store.subscription(chat.id)
                 subs = [sub] if sub else []
         if not subs:
-            await _reply(update, _t(lang, "list_empty"))
+            await _reply(update, text(lang, "list_empty"))
             return
-        lines = [_t(lang, "list_title")]
+        lines = [text(lang, "list_title")]
         for sub in subs:
-            name = html.escape(sub.title) if sub.title else str(sub.chat_id)
+            name = escape_html(sub.title) if sub.title else str(sub.chat_id)
             head = f"• <code>{sub.chat_id}</code> {name if sub.title else ''}".rstrip()
             if sub.paused:
-                head += f" {_t(lang, 'paused')}"
+                head += f" {text(lang, 'paused')}"
             lines.append(head)
             lines.append("  " + describe_filters(sub, lang).replace("\n", "\n  "))
         await _reply(update, "\n".join(lines))

@@ -22,9 +22,10 @@ duplicate, the same at-least-once window as a crash between send and mark (see `
 from __future__ import annotations
 
 import asyncio
-import html
+import datetime as dt
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,9 +40,12 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.alerts_message import render_alert
 from bot.alerts_store import AlertStore, OutboxRow
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import ALERTS_PAUSED_NOTICE
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +93,16 @@ class DeliveryReport:
 
 
 def _seconds(exc: RetryAfter) -> float:
-    value = getattr(exc, "_retry_after", None)  # a timedelta; the public attribute warns when an int
-    if value is None:
+    """The wait Telegram asked for, from the public ``retry_after``.
+
+    python-telegram-bot 22 gives whole seconds and warns that a later major version gives a ``timedelta``
+    (as it already does with ``PTB_TIMEDELTA=1``): both are read, and the notice about the change, which
+    this code is ready for, is not repeated at every flood-control reply.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
-    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 _GONE = (
@@ -237,12 +247,7 @@ class Deliverer:
         log.warning("alerts to chat %s paused: %s", chat_id, reason)
         sub = self.store.subscription(chat_id)
         name = f"{chat_id}" + (f" ({sub.title})" if sub and sub.title else "")
-        text = (
-            f"⏸ หยุดส่งข่าวใหม่ไปยังแชท {html.escape(name)} ชั่วคราว: บอตถูกบล็อกหรือถูกนำออก\n"
-            f"⏸ Alerts to chat {html.escape(name)} are paused: the bot was blocked or removed "
-            f"({html.escape(reason[:200])}).\n"
-            "/subscribe ในแชทนั้นอีกครั้งเพื่อส่งต่อ · /subscribe there again to resume."
-        )
+        text = ALERTS_PAUSED_NOTICE.format(chat=escape_html(name), reason=escape_html(reason[:200]))
         for admin in self.admin_ids:
             if admin == chat_id:
                 continue

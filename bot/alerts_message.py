@@ -10,24 +10,24 @@ normalisation, case-folded.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.helpers import create_deep_linked_url
 
 from bot.alerts_store import Subscription
 from corpus.release import URL_PREFIX, Release
 from corpus.thaidate import format_en, format_th
 from corpus.thaigov import normalize_category
 from index.lexical import tokenize
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import ALERT_BUTTON
 
 #: Characters of the lead paragraph shown in an alert (the first sentence or two).
 LEAD_CHARS = 320
-#: What Telegram accepts after ``?start=`` in a deep link.
-_START_PARAM = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _EN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])")
 
 
@@ -127,29 +127,29 @@ def _date_text(release: Release) -> str:
 def start_link(bot_username: str, release_id: str) -> str | None:
     """``https://t.me/<bot>?start=r<id>``: opens a private chat with the bot about this release.
 
-    Only thaigov ids (digits): the bot's ``/start r<id>`` finds a release by its thaigov URL.
+    Only thaigov ids (digits): the bot's ``/start r<id>`` finds a release by its thaigov URL. The link is
+    python-telegram-bot's (:func:`telegram.helpers.create_deep_linked_url`), which also checks the payload.
     """
-    param = f"r{release_id}"
-    if not bot_username or not release_id.isdigit() or not _START_PARAM.fullmatch(param):
+    if not bot_username or not release_id.isdigit():
         return None
-    return f"https://t.me/{bot_username}?start={param}"
-
-
-BUTTON_TEXT = {"th": "ถามเกี่ยวกับข่าวนี้", "en": "Ask about this release"}
+    try:
+        return create_deep_linked_url(bot_username, f"r{release_id}")
+    except ValueError:  # too long a payload, or not a bot username
+        return None
 
 
 def render_alert(release: Release, bot_username: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """The alert as Telegram HTML and its button: linked title, date · category, the lead, "ask" button."""
-    title = html.escape(release.title, quote=False)
-    href = html.escape(release.url, quote=True)
+    title = escape_html(release.title, quote=False)
+    href = escape_html(release.url, quote=True)
     lines = [f'<b><a href="{href}">{title}</a></b>']
-    meta = " · ".join(p for p in (_date_text(release), html.escape(release.category, quote=False)) if p)
+    meta = " · ".join(p for p in (_date_text(release), escape_html(release.category, quote=False)) if p)
     if meta:
         lines.append(f"<i>{meta}</i>")
     summary = lead(release)
     if summary:
         lines.append("")
-        lines.append(html.escape(summary, quote=False))
+        lines.append(escape_html(summary, quote=False))
     link = (
         start_link(bot_username, release.release_id)
         if release.url == URL_PREFIX + release.release_id
@@ -157,6 +157,6 @@ def render_alert(release: Release, bot_username: str) -> tuple[str, InlineKeyboa
     )
     markup = None
     if link:
-        label = BUTTON_TEXT["th" if release.lang == "th" else "en"]
+        label = ALERT_BUTTON["th" if release.lang == "th" else "en"]
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]])
     return "\n".join(lines), markup

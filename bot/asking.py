@@ -5,7 +5,7 @@ Why these handlers live here and not in ``bot.app``: every kind of question take
 (``bot.conversation``: a follow-up is answered from the previous answer's releases first), the reply with
 its 👍/👎 and "more sources" buttons, and the turn remembered for the next question. Handlers are
 module-level functions in python-telegram-bot's style; the shared objects (settings, QA service, rate
-limiter, answer cache) sit on ``context.bot_data["qa"]`` (``bot.app.QABot``).
+limiter, answer cache) are ``bot.shared.QABot`` (:func:`bot.shared.qa_of`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import re
 import time
 import unicodedata
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Message, MessageEntity, Update
@@ -31,9 +30,11 @@ from bot.conversation import converse, remember_turn
 from bot.feedback import answer_keyboard, store_of, without_prefix
 from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
-from bot.messages import text
 from bot.service import IndexUnavailable
+from bot.shared import CachedAnswer, QABot, qa_of, release_scope
+from index.answer import Answer
 from index.reply import render_html
+from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +81,6 @@ def is_small_talk(value: str) -> bool:
     return not words or words in _GREETINGS
 
 
-@dataclass
-class CachedAnswer:
-    """An answer kept for its "more sources" button (``QABot._remember``)."""
-
-    answer: Any
-    lang: str
-    html: str = ""  # the last part as sent, which the "more sources" button extends
-    chat_id: int = 0
-    message_id: int = 0
-
-
 @contextlib.asynccontextmanager
 async def typing(update: Update) -> AsyncIterator[None]:
     """Show "typing…" for as long as the block runs (Telegram clears it after ~5 s)."""
@@ -120,27 +110,27 @@ def _reply_sources() -> int:
     return REPLY_SOURCES
 
 
-async def _admitted(qa: Any, update: Update, question: str, lang: str, in_group: bool) -> bool:
+async def _admitted(qa: QABot, update: Update, question: str, lang: str, in_group: bool) -> bool:
     """Small talk gets the short help, a user over the rate limit one notice: neither is searched."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     if is_small_talk(question):
-        await qa._send(message, text(lang, "group_usage" if in_group else "short_help"), quote=in_group)
+        await qa.send(message, text(lang, "group_usage" if in_group else "short_help"), quote=in_group)
         return False
     wait = qa.limiter.check(user.id)
     if wait:
         qa.service.counters.rate_limited += 1
-        log.info("rate limit: %s asked more than %d a minute", qa._who(update), qa.limiter.per_minute)
+        log.info("rate limit: %s asked more than %d a minute", qa.who(update), qa.limiter.per_minute)
         if qa.limiter.should_notify(user.id, wait):
             body = text(lang, "rate_limited", limit=qa.limiter.per_minute, seconds=max(1, round(wait)))
-            await qa._send(message, body, quote=in_group)
+            await qa.send(message, body, quote=in_group)
         return False
     return True
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     """Answer ``question`` from ``update``'s user: the path every kind of question takes."""
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
@@ -157,7 +147,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if qa.settings.log_questions:
         log.info("question from user %s in chat %s: %r", user.id, message.chat_id, question)
     started = time.monotonic()
-    scope = None if in_group else qa._scope_of(user.id)
+    scope = None if in_group else release_scope(context)
     turn: dict[str, Any] | None = None
     try:
         async with typing(update):
@@ -167,17 +157,17 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
                 minutes = qa.settings.conversation_minutes
                 answer, turn, context_note = await converse(update, context, question, minutes)
     except IndexUnavailable as exc:
-        await qa._index_problem(update, exc)
+        await qa.index_problem(update, exc)
         return
     except Busy:
-        await qa._send(message, esc(busy_text(lang)), quote=in_group)
+        await qa.send(message, esc(busy_text(lang)), quote=in_group)
         return
     body = note + (f"<i>{esc(context_note)}</i>\n" if context_note else "") + render_html(answer)
     log.info(
         "answered in %d ms (answerer %s ms, found=%s, %d sources, follow-up note=%s)",
         (time.monotonic() - started) * 1000,
-        getattr(answer, "ms", "?"),
-        getattr(answer, "found", "?"),
+        answer.ms,
+        answer.found,
         len(answer.sources or []),
         bool(context_note),
     )
@@ -187,7 +177,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
 
 
 async def _send_answer(
-    qa: Any, context: ContextTypes.DEFAULT_TYPE, update: Update, answer: Any, body: str, lang: str
+    qa: QABot, context: ContextTypes.DEFAULT_TYPE, update: Update, answer: Answer, body: str, lang: str
 ) -> list[Message]:
     """Send the reply with its buttons; keep what the buttons need (the answer cache, and the question
     and answer for feedback when LOG_QUESTIONS is on)."""
@@ -195,7 +185,7 @@ async def _send_answer(
     assert message is not None and user is not None
     entry = CachedAnswer(answer, lang)
     more = (
-        more_sources_keyboard(qa._remember(entry), lang)
+        more_sources_keyboard(qa.remember(entry), lang)
         if len(answer.sources or []) > _reply_sources()
         else None
     )
@@ -203,7 +193,7 @@ async def _send_answer(
     key = new_key() if store is not None else None
     markup = answer_keyboard(key, more)
     in_group = message.chat.type != ChatType.PRIVATE
-    sent = await qa._send(message, body, quote=in_group, reply_markup=markup)
+    sent = await qa.send(message, body, quote=in_group, reply_markup=markup)
     if sent:
         entry.html = split_html(body)[-1] if body else ""
         entry.chat_id, entry.message_id = sent[-1].chat_id, sent[-1].message_id
@@ -214,14 +204,14 @@ async def _send_answer(
 
 async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "more sources" button: extend the message with every source and its passage."""
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     query = update.callback_query
     if query is None or not query.data or not query.data.startswith(MORE_PREFIX):
         return
     lang = qa.lang_of(update)
-    entry = qa._answers.get(query.data[len(MORE_PREFIX) :])
+    entry = qa.remembered(query.data[len(MORE_PREFIX) :])
     message = query.message
-    keep = without_prefix(getattr(message, "reply_markup", None), MORE_PREFIX)
+    keep = without_prefix(message.reply_markup if isinstance(message, Message) else None, MORE_PREFIX)
     if entry is None or not entry.html:
         await query.answer(html.unescape(text(lang, "more_expired")))
         if isinstance(message, Message):
@@ -229,8 +219,7 @@ async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 await message.edit_reply_markup(reply_markup=keep)
         return
     await query.answer()
-    answer_lang = getattr(entry.answer, "lang", lang)
-    extra = render_more_sources(list(entry.answer.sources or []), answer_lang, start=_reply_sources())
+    extra = render_more_sources(list(entry.answer.sources or []), entry.answer.lang, start=_reply_sources())
     combined = f"{entry.html}\n\n{extra}"
     if not isinstance(message, Message):
         return
@@ -243,7 +232,7 @@ async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     else:
         with contextlib.suppress(BadRequest):
             await message.edit_reply_markup(reply_markup=keep)
-        await qa._send(message, extra)
+        await qa.send(message, extra)
     entry.html = ""  # shown once; a second press gets the "too old" notice
 
 
@@ -278,15 +267,15 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker, photo, voice note or unknown command in a private chat: the short help."""
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     message = update.effective_message
     if message is not None:
-        await qa._send(message, text(qa.lang_of(update), "short_help"))
+        await qa.send(message, text(qa.lang_of(update), "short_help"))
 
 
 async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/ask question`` (groups and private chats); the text after the command is the question."""
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     message = update.effective_message
     if message is None or not message.text:
         return
@@ -296,6 +285,6 @@ async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = message.text[len(message.parse_entity(command)) :] if command else " ".join(context.args or [])
     if not question.strip():
         in_group = message.chat.type != ChatType.PRIVATE
-        await qa._send(message, text(qa.lang_of(update), "group_usage"), quote=in_group)
+        await qa.send(message, text(qa.lang_of(update), "group_usage"), quote=in_group)
         return
     await answer_question(update, context, question)

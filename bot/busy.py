@@ -13,12 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-T = TypeVar("T")
+from thaigov_qa.messages import BUSY_TEXT
 
-BUSY_TEXT = {
-    "th": "ขณะนี้มีผู้ถามจำนวนมาก โปรดลองใหม่อีกครั้งในอีกสักครู่",
-    "en": "The bot is busy right now, please try again in a moment.",
-}
+T = TypeVar("T")
 
 
 class Busy(Exception):

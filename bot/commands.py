@@ -2,15 +2,14 @@
 ``/latest``, ``/about``.
 
 Why a module of their own: ``bot.app`` keeps the application's wiring and the admin commands; these are
-module-level handlers in python-telegram-bot's style, finding the shared ``bot.app.QABot`` on
-``context.bot_data["qa"]``. A plain ``/start`` also ends the conversation (``bot.conversation``).
+module-level handlers in python-telegram-bot's style, finding the shared ``bot.shared.QABot`` with
+``bot.shared.qa_of``. A plain ``/start`` also ends the conversation (``bot.conversation``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import time
 
 from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ChatType
@@ -18,22 +17,17 @@ from telegram.ext import ContextTypes
 
 from bot.conversation import forget_turns
 from bot.format import esc, render_latest, render_release_card
-from bot.messages import ALERT_COMMANDS, COMMANDS, text
 from bot.service import IndexUnavailable
+from bot.shared import qa_of, set_release_scope
+from thaigov_qa.messages import ALERT_COMMANDS, COMMANDS, text
 
 LATEST_DEFAULT, LATEST_MAX = 5, 20
-#: After a release card (an alert's deep link), the user's private questions are answered from that release
-#: first for this long; a question the release does not answer is answered from all releases.
-RELEASE_SCOPE_SECONDS = 600.0
-#: Users whose release scope is remembered at most (oldest dropped first).
-RELEASE_SCOPE_USERS = 1000
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/start`` shows the help and ends the conversation; ``/start r<release id>`` (an alert's deep
     link) shows that release."""
-    qa = context.bot_data["qa"]
     message = update.effective_message
     if message is None:
         return
@@ -42,37 +36,33 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if match:
         await _start_release(update, context, match.group(1))
         return
-    if update.effective_user is not None:
-        qa._scopes.pop(update.effective_user.id, None)  # a plain /start: back to all releases
+    set_release_scope(context, None)  # a plain /start: back to all releases
     forget_turns(context)
     await cmd_help(update, context)
 
 
 async def _start_release(update: Update, context: ContextTypes.DEFAULT_TYPE, release_id: str) -> None:
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     message = update.effective_message
     assert message is not None
     lang = qa.lang_of(update)
     try:
         release = await asyncio.to_thread(qa.service.release_by_id, release_id)
     except IndexUnavailable as exc:
-        await qa._index_problem(update, exc)
+        await qa.index_problem(update, exc)
         return
     if release is None:
-        await qa._send(message, text(lang, "release_unknown"))
+        await qa.send(message, text(lang, "release_unknown"))
         return
     user = update.effective_user
     if user is not None and message.chat.type == ChatType.PRIVATE:
-        qa._scopes.pop(user.id, None)
-        qa._scopes[user.id] = (release.url, time.monotonic() + RELEASE_SCOPE_SECONDS)
-        while len(qa._scopes) > RELEASE_SCOPE_USERS:
-            qa._scopes.popitem(last=False)
-    await qa._send(message, render_release_card(release, lang), link_preview_options=NO_PREVIEW)
+        set_release_scope(context, release.url)
+    await qa.send(message, render_release_card(release, lang), link_preview_options=NO_PREVIEW)
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What the bot does, its commands (admins' too, for admins) and what it keeps."""
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     message = update.effective_message
     if message is None:
         return
@@ -82,11 +72,11 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         extra += text(lang, "help_admin")
     kept = text(lang, "help_kept_logged" if qa.settings.log_questions else "help_kept_counts")
     body = text(lang, "help", username=esc(context.bot.username or "bot"), extra=extra, kept=kept)
-    await qa._send(message, body, link_preview_options=NO_PREVIEW)
+    await qa.send(message, body, link_preview_options=NO_PREVIEW)
 
 
 async def cmd_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     message = update.effective_message
     if message is None:
         return
@@ -96,22 +86,22 @@ async def cmd_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     try:
         releases = await asyncio.to_thread(qa.service.latest, n)
     except IndexUnavailable as exc:
-        await qa._index_problem(update, exc)
+        await qa.index_problem(update, exc)
         return
-    await qa._send(message, render_latest(releases, qa.lang_of(update)), link_preview_options=NO_PREVIEW)
+    await qa.send(message, render_latest(releases, qa.lang_of(update)), link_preview_options=NO_PREVIEW)
 
 
 async def cmd_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     message = update.effective_message
     if message is None:
         return
     try:
-        body = await qa._about_text(qa.lang_of(update))
+        body = await qa.about_text(qa.lang_of(update))
     except IndexUnavailable as exc:
-        await qa._index_problem(update, exc)
+        await qa.index_problem(update, exc)
         return
-    await qa._send(message, body)
+    await qa.send(message, body)
 
 
 def menu(lang: str, with_alerts: bool) -> list[BotCommand]:

@@ -25,7 +25,9 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.messages import LANGS, text, user_lang
+from bot.shared import qa_of
+from index.answer import Answer
+from thaigov_qa.messages import LANGS, text, user_lang
 
 #: Threads remembered per group (oldest forgotten first).
 GROUP_THREADS = 50
@@ -88,17 +90,17 @@ def forget_turns(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def converse(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, minutes: float
-) -> tuple[Any, dict[str, Any], str]:
+) -> tuple[Answer, dict[str, Any], str]:
     """Answer ``question`` in context (in a worker thread): the answer, the turn to remember, and the
     note the reply opens with ("From the release of <date>:") when the previous release answered."""
     from index.conversation import previous_note, relabel
 
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     previous = previous_turn(update, context) if minutes > 0 else None
     result = await qa.service.gate.run(qa.service.converse, question, previous, minutes * 60)
     answer = result.answer
     lang = preferred_lang(update, context)
-    if lang and getattr(answer, "lang", lang) != lang:
+    if lang and answer.lang != lang:
         relabel(answer, lang)
     note = previous_note(answer, answer.lang) if result.from_previous else ""
     return answer, result.turn, note

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import re
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -21,7 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.conversation import lang_for
 from bot.feedback_store import DOWN, UP, FeedbackStore
-from bot.messages import text
+from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +52,12 @@ def answer_keyboard(key: str | None, more: InlineKeyboardMarkup | None) -> Inlin
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def without_prefix(markup: Any, prefix: str) -> InlineKeyboardMarkup | None:
+def without_prefix(markup: InlineKeyboardMarkup | None, prefix: str) -> InlineKeyboardMarkup | None:
     """``markup`` less the rows whose buttons' data start with ``prefix`` (a used "more sources" button
     goes, the 👍 👎 row stays)."""
     rows = [
         list(row)
-        for row in getattr(markup, "inline_keyboard", None) or []
+        for row in (markup.inline_keyboard if markup is not None else ())
         if not any(
             (b.callback_data or "").startswith(prefix) for b in row if isinstance(b.callback_data, str)
         )

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from thaigov_qa.settings import Settings
 
@@ -47,7 +47,7 @@ def question_line(row: dict[str, Any]) -> dict[str, Any]:
     return line
 
 
-def export(settings: Settings, out: Any) -> int:
+def export(settings: Settings, out: TextIO) -> int:
     """Write every kept, rated answer; returns how many."""
     from bot.feedback_store import FeedbackStore
 

@@ -28,6 +28,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from index.answer import Answer
+from thaigov_qa.db import connect
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback_daily (
@@ -63,8 +66,6 @@ class FeedbackStore:
     """The feedback tables (see the module docstring). Thread-safe; one connection."""
 
     def __init__(self, db_path: Path, retention_days: int = 90) -> None:
-        from corpus.registry import connect
-
         self.retention_days = retention_days
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection = connect(db_path)
@@ -93,21 +94,19 @@ class FeedbackStore:
         return hmac.new(self._salt, str(int(user_id)).encode(), hashlib.sha256).hexdigest()[:24]
 
     # ------------------------------------------------------------------ writing
-    def keep_answer(self, key: str, user_id: int, answer: Any, now: float | None = None) -> None:
+    def keep_answer(self, key: str, user_id: int, answer: Answer, now: float | None = None) -> None:
         """Keep the question, answer and sources behind button ``key`` (call only with LOG_QUESTIONS)."""
-        sources = [
-            {"url": s.url, "title": s.title, "date": s.date} for s in getattr(answer, "sources", []) or []
-        ]
+        sources = [{"url": s.url, "title": s.title, "date": s.date} for s in answer.sources]
         row = (
             key,
             self.voter(user_id),
             time.time() if now is None else now,
-            getattr(answer, "lang", "th"),
-            getattr(answer, "question", ""),
-            getattr(answer, "answer", None),
-            getattr(answer, "evidence", None),
-            int(bool(getattr(answer, "found", False))),
-            getattr(answer, "qtype", "") or "",
+            answer.lang,
+            answer.question,
+            answer.answer,
+            answer.evidence,
+            int(answer.found),
+            answer.qtype or "",
             json.dumps(sources, ensure_ascii=False),
         )
         with self._lock:

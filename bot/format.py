@@ -6,8 +6,8 @@ or ``&amp;`` makes Telegram refuse the whole message. :func:`split_html` therefo
 characters of text, prefers paragraph, then line, then word boundaries, and closes the tags open at the
 cut (reopening them, attributes and all, at the start of the next part).
 
-Every piece of release text that goes into these helpers is escaped here with :func:`esc`; nothing from a
-release or a user ever reaches Telegram unescaped.
+Every piece of release text that goes into these helpers is escaped with :func:`thaigov_qa.markup.esc`;
+nothing from a release or a user ever reaches Telegram unescaped.
 """
 
 from __future__ import annotations
@@ -17,11 +17,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import text
+from corpus.release import Release
+from index.answer import Source
+from index.reply import format_date
+from index.reply import source_line as reply_source_line
+from thaigov_qa.markup import clean_text, esc
+from thaigov_qa.messages import text
 
 MAX_MESSAGE = 4096
 #: Prefix of the "more sources" callback data (the rest is a short key into the bot's answer cache).
@@ -31,19 +35,6 @@ _PASSAGE_CHARS = 280
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 #: Characters that must never start a part: they attach to the character before them.
 _GLUE = {"\u200d", "\ufe0e", "\ufe0f"}
-
-
-def esc(value: object) -> str:
-    """Escape anything for Telegram HTML (``<``, ``>``, ``&``, quotes), dropping control characters."""
-    return html.escape(clean_text(str(value)), quote=True)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
-
-
-def clean_text(value: str) -> str:
-    """Remove control characters (keeping newlines and tabs): they are invisible and break clients."""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass
@@ -185,18 +176,12 @@ def _excerpt(passage: str, limit: int = _PASSAGE_CHARS) -> str:
     return passage[: cut if cut > limit // 2 else limit].rstrip() + "…"
 
 
-def _date(value: object) -> str:
-    return esc(value) if value else ""
-
-
 def source_line(n: int, url: str, title: str, date: object) -> str:
-    """``n. <a href=url>title</a> (date)``, escaped."""
-    title_html = esc(title or url)
-    when = f" ({_date(date)})" if date else ""
-    return f'{n}. <a href="{esc(url)}">{title_html}</a>{when}'
+    """``n. <a href=url>title</a> (date)``, escaped (the shape is ``index.reply.source_line``)."""
+    return reply_source_line(n, url, esc(title or url), esc(date) if date else "")
 
 
-def render_more_sources(sources: Sequence[Any], lang: str, start: int = 0) -> str:
+def render_more_sources(sources: Sequence[Source], lang: str, start: int = 0) -> str:
     """The sources after the first ``start`` (those the reply already lists), each with its passage.
 
     What the "more sources" button adds to a reply; numbering continues the reply's own list.
@@ -207,22 +192,17 @@ def render_more_sources(sources: Sequence[Any], lang: str, start: int = 0) -> st
     lines = [f"<b>{esc(text(lang, 'more_sources_title'))}</b>"]
     for n, source in enumerate(rest, start + 1):
         lines.append(source_line(n, source.url, source.title, display_date(source.date, lang)))
-        passage = getattr(source, "passage", "")
-        if passage:
-            lines.append(f"<i>{esc(_excerpt(passage))}</i>")
+        if source.passage:
+            lines.append(f"<i>{esc(_excerpt(source.passage))}</i>")
     return "\n".join(lines)
 
 
 def display_date(iso: object, lang: str) -> str:
     """A release date as replies show it (``19 ธ.ค. 2566`` / ``19 December 2023``)."""
-    try:
-        from index.reply import format_date
-    except ImportError:  # pragma: no cover - index.reply is part of the product
-        return str(iso or "")
     return format_date(str(iso or ""), lang)
 
 
-def render_latest(releases: Iterable[Any], lang: str) -> str:
+def render_latest(releases: Iterable[Release], lang: str) -> str:
     """The ``/latest`` list: numbered links with dates, newest first."""
     releases = list(releases)
     if not releases:
@@ -232,7 +212,7 @@ def render_latest(releases: Iterable[Any], lang: str) -> str:
     return "\n".join(lines)
 
 
-def render_release_card(release: Any, lang: str) -> str:
+def render_release_card(release: Release, lang: str) -> str:
     """A release's title, date, link and opening lines (the deep link from an alert shows this)."""
     lead = _excerpt(_body_lead(release.body, release.title), 500)
     link = f'<a href="{esc(release.url)}">{esc(release.url)}</a>'

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from telegram.ext import Application
+
 from thaigov_qa.db import query
 from thaigov_qa.settings import Settings
 
@@ -56,7 +58,7 @@ def snapshot(settings: Settings, started: float, mode: str) -> dict[str, Any]:
     }
 
 
-def attach_to_webhook(application: Any, settings: Settings, started: float) -> bool:
+def attach_to_webhook(application: Application, settings: Settings, started: float) -> bool:
     """Add ``/healthz`` to the webhook server python-telegram-bot started; False when it cannot.
 
     Reaches into the updater's server (``Updater._httpd._http_server.request_callback``, a tornado

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from typing import Any
 
 from telegram import (
     InlineQueryResultArticle,
@@ -28,10 +27,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.format import clean_text, display_date, esc, source_line, split_html
-from bot.messages import text
-from bot.ratelimit import RateLimiter
 from bot.service import IndexUnavailable
+from bot.shared import qa_of
+from index.answer import Answer
 from index.reply import render_html
+from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,6 @@ INLINE_SOURCES = 3
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def _limiter(context: ContextTypes.DEFAULT_TYPE, per_minute: int) -> RateLimiter:
-    limiter = context.bot_data.get("inline_limiter")
-    if limiter is None:
-        limiter = context.bot_data["inline_limiter"] = RateLimiter(max(20, 3 * per_minute))
-    return limiter
-
-
 def _short(value: str, limit: int) -> str:
     value = " ".join(clean_text(value or "").split())
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
@@ -59,7 +52,7 @@ def _id(*parts: str) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:32]
 
 
-def results_for(question: str, answer: Any, lang: str) -> list[InlineQueryResultArticle]:
+def results_for(question: str, answer: Answer, lang: str) -> list[InlineQueryResultArticle]:
     """The answer as the first article (answer, evidence, links), then one article per top release."""
     body = f"<i>{esc(_short(question, 200))}</i>\n\n{render_html(answer)}"
     sources = list(answer.sources or [])
@@ -80,7 +73,7 @@ def results_for(question: str, answer: Any, lang: str) -> list[InlineQueryResult
     for n, src in enumerate(sources[:INLINE_SOURCES], 1):
         date = display_date(src.date, lang)
         card = source_line(n, src.url, src.title, date)
-        passage = _short(getattr(src, "passage", ""), 600)
+        passage = _short(src.passage, 600)
         if passage:
             card += f"\n<blockquote>{esc(passage)}</blockquote>"
         results.append(
@@ -102,12 +95,12 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.inline_query
     if query is None:
         return
-    qa = context.bot_data["qa"]
+    qa = qa_of(context)
     question = _short(query.query, MAX_QUERY_CHARS)
     results: list[InlineQueryResultArticle] = []
     cache = INLINE_CACHE_SECONDS
     if len(question) >= MIN_QUERY_CHARS:
-        if _limiter(context, qa.settings.rate_limit_per_minute).check(query.from_user.id):
+        if qa.inline_limiter.check(query.from_user.id):
             qa.service.counters.rate_limited += 1
             cache = 0
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from socketserver import ThreadingMixIn
@@ -23,6 +24,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot import health
+from bot.service import QAService
 from thaigov_qa.db import query
 from thaigov_qa.settings import Settings
 
@@ -32,7 +34,7 @@ LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "dropped")
 
 
-def outbox_counts(db_path: Any) -> dict[str, int]:
+def outbox_counts(db_path: str | os.PathLike[str]) -> dict[str, int]:
     counts = dict.fromkeys(OUTBOX_STATES, 0)
     rows = query(db_path, "SELECT status, COUNT(*) FROM alert_outbox GROUP BY status")
     if rows is None:
@@ -44,7 +46,7 @@ def outbox_counts(db_path: Any) -> dict[str, int]:
 class _BotCollector(Collector):
     """Reads the service's counters, the outbox, the generation and the last poll at each scrape."""
 
-    def __init__(self, settings: Settings, service: Any, retries: dict[str, int]) -> None:
+    def __init__(self, settings: Settings, service: QAService, retries: dict[str, int]) -> None:
         self.settings = settings
         self.service = service
         self.retries = retries
@@ -88,7 +90,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 class MetricsServer:
     """The registry and the HTTP server (a daemon thread); :meth:`stop` closes it."""
 
-    def __init__(self, settings: Settings, service: Any, started: float, mode: str) -> None:
+    def __init__(self, settings: Settings, service: QAService, started: float, mode: str) -> None:
         self.registry = CollectorRegistry()
         self.retries: dict[str, int] = {}
         self.registry.register(_BotCollector(settings, service, self.retries))

@@ -9,11 +9,13 @@ the operations can change independently.
 from __future__ import annotations
 
 import logging
-from typing import Any
+
+from telegram.ext import Application, ContextTypes
 
 from bot.health import attach_to_webhook
 from bot.ops_alerts import OpsAlerts
 from bot.sending import RetryingRateLimiter
+from bot.service import QAService
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,14 +24,14 @@ log = logging.getLogger(__name__)
 FIRST_CHECK_SECONDS = 60.0
 
 
-def install(application: Any, settings: Settings) -> OpsAlerts:
+def install(application: Application, settings: Settings) -> OpsAlerts:
     """Schedule the operator alerts (when there are admins to tell)."""
     ops = OpsAlerts(settings)
     application.bot_data["ops_alerts"] = ops
     if application.job_queue is not None and settings.telegram_admin_ids:
         interval = settings.ops_check_minutes * 60
 
-        async def job(context: Any) -> None:
+        async def job(context: ContextTypes.DEFAULT_TYPE) -> None:
             await ops.check(context.bot)
 
         application.job_queue.run_repeating(
@@ -38,7 +40,7 @@ def install(application: Any, settings: Settings) -> OpsAlerts:
     return ops
 
 
-async def started(application: Any, settings: Settings, service: Any, mode: str) -> None:
+async def started(application: Application, settings: Settings, service: QAService, mode: str) -> None:
     """After the updater started: ``/healthz`` in webhook mode, metrics when ``METRICS_PORT`` is set."""
     started_at = service.counters.started
     if mode == "webhook":
@@ -59,7 +61,7 @@ async def started(application: Any, settings: Settings, service: Any, mode: str)
         limiter.on_retry = server.count_retry
 
 
-async def stopped(application: Any) -> None:
+async def stopped(application: Application) -> None:
     server = application.bot_data.pop("metrics", None)
     if server is not None:
         server.stop()

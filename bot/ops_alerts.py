@@ -21,11 +21,13 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from telegram import Bot
 
 from bot.format import esc
 from bot.health import live_generation
 from thaigov_qa.db import query
+from thaigov_qa.messages import OPS_TEXTS
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,12 @@ class Problem:
 
     def html(self) -> str:
         return f"⚠️ <b>ThaiGov QA</b>\n{self.th}\n\n{self.en}"
+
+
+def _ops(key: str, **values: object) -> tuple[str, str]:
+    """An operators' alert text (``thaigov_qa.messages.OPS_TEXTS``) in Thai and English, filled in."""
+    th, en = OPS_TEXTS[key]
+    return th.format(**values), en.format(**values)
 
 
 def failing_sources(db_path: Path, hours: float, now: float, seen: dict[str, float]) -> list[Problem]:
@@ -64,9 +72,7 @@ def failing_sources(db_path: Path, hours: float, now: float, seen: dict[str, flo
         problems.append(
             Problem(
                 f"feed:{source}",
-                f"แหล่งข่าว <code>{esc(source)}</code> อ่านไม่ได้มา {n} ชั่วโมงแล้ว ({failures} ครั้ง): {reason}",
-                f"The source <code>{esc(source)}</code> has failed for {n} hours"
-                f" ({failures} tries): {reason}",
+                *_ops("feed_failing", source=esc(source), n=n, failures=failures, reason=reason),
             )
         )
     return problems
@@ -91,9 +97,7 @@ def stale_index(settings: Settings, now: float) -> list[Problem]:
     return [
         Problem(
             "stale-index",
-            f"ข่าวล่าสุดในดัชนีลงวันที่ {newest} ({age} วันก่อน): ตรวจสอบ <code>index update</code> และแหล่งข่าว",
-            f"The newest indexed release is from {newest} ({age} days ago): check <code>index update</code> "
-            "and the sources",
+            *_ops("stale_index", newest=newest, age=age),
         )
     ]
 
@@ -110,9 +114,7 @@ def disk_nearly_full(settings: Settings) -> list[Problem]:
     return [
         Problem(
             "disk",
-            f"พื้นที่ดิสก์ของ <code>{esc(settings.data_dir)}</code> เหลือ {free:.1f}% ({gb:.1f} GB)",
-            f"The disk of <code>{esc(settings.data_dir)}</code> is nearly full:"
-            f" {free:.1f}% free ({gb:.1f} GB)",
+            *_ops("disk", folder=esc(settings.data_dir), free=free, gb=gb),
         )
     ]
 
@@ -144,7 +146,7 @@ class OpsAlerts:
             self.told[p.key] = now
         return out
 
-    async def check(self, bot: Any) -> list[Problem]:
+    async def check(self, bot: Bot) -> list[Problem]:
         """One check: send what is due to every admin; returns what was sent."""
         import asyncio
 

@@ -22,6 +22,8 @@ from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
+from thaigov_qa.db import connect
+
 log = logging.getLogger(__name__)
 
 #: Seconds between python-telegram-bot's writes of changed chat and user data.
@@ -51,9 +53,6 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            from corpus.registry import connect
-
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = connect(self.db_path)
             self._conn.execute(_SCHEMA)
         return self._conn

@@ -13,10 +13,16 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.busy import AnswerGate
 from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # the index is opened lazily (a bot may start before the first build)
+    from corpus.release import Release
+    from index.answer import Answer, Answerer
+    from index.conversation import TurnResult
+    from index.search.retrieve import Searcher
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +61,11 @@ class QAService:
         #: Answers at once, and "busy" for a question that cannot start in time (bot.busy).
         self.gate = AnswerGate(settings.answer_workers, settings.busy_seconds)
         self._lock = threading.Lock()
-        self._searcher: Any = None
-        self._answerer: Any = None
+        self._searcher: Searcher | None = None
+        self._answerer: Answerer | None = None
 
     # ------------------------------------------------------------------ index
-    def _open(self) -> Any:
+    def _open(self) -> Searcher:
         from index.search.reader import IndexCorrupt, ModelMismatch, NoIndex
         from index.search.retrieve import Searcher
 
@@ -76,7 +82,7 @@ class QAService:
         log.info("index opened: %s", _describe(searcher))
         return searcher
 
-    def searcher(self) -> Any:
+    def searcher(self) -> Searcher:
         """The live searcher, opened on first use and reopened when the pointer moved."""
         with self._lock:
             if self._searcher is None:
@@ -95,7 +101,7 @@ class QAService:
         except IndexUnavailable:
             return False
 
-    def _answerer_for(self, searcher: Any) -> Any:
+    def _answerer_for(self, searcher: Searcher) -> Answerer:
         from index.answer import Answerer
 
         with self._lock:
@@ -114,22 +120,21 @@ class QAService:
         self._answerer_for(searcher).warm_up()
 
     # ------------------------------------------------------------------ questions
-    def ask(self, question: str, within: str | None = None) -> Any:
+    def ask(self, question: str, within: str | None = None) -> Answer:
         """Answer one question (blocking: call it from a worker thread). Raises :class:`IndexUnavailable`.
 
         ``within``: the URL of a release to answer from first (see ``Answerer.ask``); when it does not
         answer, the question is answered from all releases. Counted once either way."""
         answerer = self._answerer_for(self.searcher())
         answer = answerer.ask(question, within=within) if within is not None else None
-        if answer is None or not getattr(answer, "found", False):
+        if answer is None or not answer.found:
             answer = answerer.ask(question)
-        self.counters.questions += 1
-        self.counters.total_ms += float(getattr(answer, "ms", 0) or 0)
-        if not getattr(answer, "found", True):
-            self.counters.not_found += 1
+        self._count(answer)
         return answer
 
-    def converse(self, question: str, previous: dict[str, Any] | None, limit: float | None = None) -> Any:
+    def converse(
+        self, question: str, previous: dict[str, Any] | None, limit: float | None = None
+    ) -> TurnResult:
         """Answer one turn of a conversation (``index.conversation.answer_turn``: a follow-up is answered
         from the previous turn's releases first); blocking, counted once. Returns its ``TurnResult``."""
         from index.conversation import CONTEXT_SECONDS, answer_turn
@@ -141,13 +146,17 @@ class QAService:
             previous,
             limit=CONTEXT_SECONDS if limit is None else limit,
         )
-        self.counters.questions += 1
-        self.counters.total_ms += float(getattr(result.answer, "ms", 0) or 0)
-        if not getattr(result.answer, "found", True):
-            self.counters.not_found += 1
+        self._count(result.answer)
         return result
 
-    def release_by_id(self, release_id: str) -> Any:
+    def _count(self, answer: Answer) -> None:
+        """One question answered: what ``/stats`` and the metrics add up."""
+        self.counters.questions += 1
+        self.counters.total_ms += float(answer.ms or 0)
+        if not answer.found:
+            self.counters.not_found += 1
+
+    def release_by_id(self, release_id: str) -> Release | None:
         """The release with this thaigov id (the alerts' deep links carry it), or None."""
         from corpus.release import URL_PREFIX
 
@@ -155,14 +164,14 @@ class QAService:
             return None
         return self.searcher().release(URL_PREFIX + release_id)
 
-    def latest(self, n: int) -> list[Any]:
+    def latest(self, n: int) -> list[Release]:
         return list(self.searcher().latest(n))
 
     def stats(self) -> dict[str, Any]:
         return dict(self.searcher().stats())
 
 
-def _describe(searcher: Any) -> str:
+def _describe(searcher: Searcher) -> str:
     try:
         stats = searcher.stats()
     except Exception:  # noqa: BLE001 - a description must never break opening the index

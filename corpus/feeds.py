@@ -26,6 +26,7 @@ import httpx
 
 from corpus.release import Release, release_id_from_url
 from corpus.text import detect_lang, normalize, normalize_line
+from corpus.thaidate import be_to_ce
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def _entry_date(entry: Any) -> str:
             # feedparser reads times as UTC; thaigov publishes in Bangkok time (UTC+7).
             local = moment.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
             if local.year > 2400:  # a Buddhist-era year written into an RFC 822 date
-                local = local.replace(year=local.year - 543)
+                local = local.replace(year=be_to_ce(local.year))
             return local.isoformat()
     return ""
 

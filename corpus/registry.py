@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,11 +18,9 @@ from pathlib import Path
 from typing import Literal
 
 from corpus.release import Release
+from thaigov_qa.db import connect
 
 Status = Literal["new", "changed", "same"]
-
-#: Seconds a writer waits for another one before SQLite gives up with "database is locked".
-BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS releases (
@@ -44,18 +41,6 @@ CREATE TABLE IF NOT EXISTS releases (
 CREATE INDEX IF NOT EXISTS releases_date ON releases(date);
 """
 _COLUMNS = "url, release_id, title, date, category, lang, body, hash, path, crawled, extra"
-
-
-def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """A connection in autocommit mode, WAL journal, busy timeout: how every part opens the database."""
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    return conn
 
 
 def _now() -> str:

@@ -76,6 +76,20 @@ def _pax(data: bytes) -> dict[str, str]:
     return records
 
 
+def _member_name(header: bytes, long_name: str | None, pax: dict[str, str]) -> str:
+    """A member's name: a GNU long name or a pax path before it, else the header's (ustar prefix too)."""
+    if long_name is not None:
+        return long_name
+    if "path" in pax:
+        return pax["path"]
+    raw = _cstr(header[0:100])
+    if header[257:263] == b"ustar\x00":  # POSIX ustar: a prefix field before the name
+        prefix = _cstr(header[345:500])
+        if prefix:
+            raw = prefix + b"/" + raw
+    return raw.decode("utf-8", "surrogateescape")
+
+
 def iter_members(path: str | Path, want: Callable[[str], bool] | None = None) -> Iterator[tuple[str, bytes]]:
     """``(name, data)`` of every regular file in the archive that ``want(name)`` accepts, in order.
 
@@ -130,17 +144,7 @@ def iter_members(path: str | Path, want: Callable[[str], bool] | None = None) ->
             if "size" in pax:
                 size = int(pax["size"])
                 padded = (size + BLOCK - 1) // BLOCK * BLOCK
-            if long_name is not None:
-                name = long_name
-            elif "path" in pax:
-                name = pax["path"]
-            else:
-                raw = _cstr(header[0:100])
-                if header[257:263] == b"ustar\x00":  # POSIX ustar: a prefix field before the name
-                    prefix = _cstr(header[345:500])
-                    if prefix:
-                        raw = prefix + b"/" + raw
-                name = raw.decode("utf-8", "surrogateescape")
+            name = _member_name(header, long_name, pax)
             long_name, pax = None, {}
             regular = kind in (b"0", b"\0", b"7")
             if regular and (want is None or want(name)):

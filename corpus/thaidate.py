@@ -1,5 +1,9 @@
 """Thai and English dates: Buddhist-era years, Thai month names (full and abbreviated), dates in running text.
 
+The Thai tables and conversions are pythainlp's (``pythainlp.util``: month names, ``convert_years``,
+Thai digits, ``thai_strftime``); what is ours is :func:`find_dates`, every date written in running text
+with its position, which no library does for Thai releases.
+
 The corpus writes dates the Thai way (``วันอังคารที่ 19 ธันวาคม 2566``, ``18 ธ.ค. 66``, ``19/12/2566``) and
 its English releases the English way (``September 14, 2023``, ``9 Jan 2024``). The parser needs the
 publication date line; question analysis and answer extraction need every date mentioned in a text, with
@@ -12,37 +16,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-#: Buddhist era = Common era + 543.
-BE_OFFSET = 543
+from pythainlp.util import convert_years, thai_digit_to_arabic_digit, thai_strftime
+from pythainlp.util.date import thai_abbr_months, thai_full_months
 
-THAI_MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-THAI_MONTHS_ABBR = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+#: Thai month names, full and abbreviated (``มกราคม`` …, ``ม.ค.`` …): pythainlp's tables.
+THAI_MONTHS = tuple(thai_full_months)
+THAI_MONTHS_ABBR = tuple(thai_abbr_months)
 EN_MONTHS = (
     "January",
     "February",
@@ -59,8 +38,6 @@ EN_MONTHS = (
 )
 #: Common misspellings seen in the corpus, mapped to their month number.
 _THAI_VARIANTS = {"กรกฏาคม": 7, "กุมภาพันธ": 2, "พฤษจิกายน": 11, "พฤศจิกยน": 11}
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -80,13 +57,13 @@ class DateMention:
 
 
 def be_to_ce(year: int) -> int:
-    """2566 → 2023."""
-    return year - BE_OFFSET
+    """2566 → 2023 (pythainlp's ``convert_years``)."""
+    return int(convert_years(str(year), src="be", target="ad"))
 
 
 def ce_to_be(year: int) -> int:
-    """2023 → 2566."""
-    return year + BE_OFFSET
+    """2023 → 2566 (pythainlp's ``convert_years``)."""
+    return int(convert_years(str(year), src="ad", target="be"))
 
 
 def _abbr_pattern(abbr: str) -> str:
@@ -164,6 +141,14 @@ def _year(raw: str | None, era: str | None, thai: bool, default_year: int | None
     return year
 
 
+def thai_year(raw: str) -> int:
+    """The Common-era year of a year written in Thai text: two digits (``66``) and four from 2400 up are BE
+    (used with a 1990-2100 window, which no year near 2400 passes either way)."""
+    year = _year(raw, None, thai=True, default_year=None)
+    assert year is not None
+    return year
+
+
 def _make(year: int | None, month: int | None, day: int) -> dt.date | None:
     if year is None or month is None or not 1900 <= year <= 2200:
         return None
@@ -181,7 +166,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     """
     if not text:
         return []
-    work = text.translate(_THAI_DIGITS)  # same length, so offsets hold for ``text``
+    work = thai_digit_to_arabic_digit(text)  # same length, so offsets hold for ``text``
     if not _ANY_DIGIT.search(work):
         return []  # every pattern needs a day or a year: most sentences are over in one scan
     found: list[DateMention] = []
@@ -239,8 +224,7 @@ def parse_thai_date(s: str) -> dt.date | None:
 
 def format_th(date: dt.date, full: bool = False) -> str:
     """``18 ธ.ค. 2566`` (``full=True``: ``18 ธันวาคม 2566``), the way Thai releases write dates."""
-    months = THAI_MONTHS if full else THAI_MONTHS_ABBR
-    return f"{date.day} {months[date.month - 1]} {ce_to_be(date.year)}"
+    return thai_strftime(dt.datetime(date.year, date.month, date.day), "%-d %B %Y" if full else "%-d %b %Y")
 
 
 def format_en(date: dt.date) -> str:

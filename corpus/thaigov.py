@@ -16,6 +16,7 @@ that a reader can count and report skipped files without stopping.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import PurePosixPath
@@ -102,11 +103,8 @@ def release_lang(title: str, body: str) -> str:
     return "en" if detect_lang(title) == "en" and detect_lang(body) == "en" else "th"
 
 
-def parse_release(text: str, path: str) -> Release:
-    """Parse a thaigov-v2 file's text; ``path`` gives the category and crawl date (see module docstring).
-
-    Raises :class:`ParseError` with a reason code for files that are not usable releases.
-    """
+def _visible_lines(text: str) -> tuple[list[str], list[int]]:
+    """The file's normalized lines and the indexes of the non-empty ones (bad encodings refused)."""
     if not text or not text.strip():
         raise ParseError("empty_body", "empty file")
     replacement = text.count("\ufffd")
@@ -120,8 +118,11 @@ def parse_release(text: str, path: str) -> Release:
     nonempty = [i for i, line in enumerate(lines) if line]
     if not nonempty:  # only zero-width characters or tags
         raise ParseError("empty_body", "no visible text")
+    return lines, nonempty
 
-    # --- header and title -------------------------------------------------------------------
+
+def _header(lines: list[str], nonempty: list[int]) -> tuple[str, int]:
+    """The title the header line gives ('' when none) and the index of the first line after it."""
     first = lines[nonempty[0]]
     header_title = ""
     start = nonempty[0]
@@ -131,39 +132,37 @@ def parse_release(text: str, path: str) -> Release:
             header_title = header_title[len(HEADER_SECTION) :]
         header_title = normalize_line(header_title)
         start += 1
+    return header_title, start
 
-    # --- publication date line --------------------------------------------------------------
-    date_index = None
-    date_value = None
+
+def _publication_date(lines: list[str], nonempty: list[int], start: int) -> tuple[int, dt.date]:
+    """The publication date line near the top: its index and its day (placeholders refused)."""
     for i in nonempty:
         if i < start:
             continue
         if i > start + _HEAD_LINES:
             break
-        line = lines[i]
-        if _DATE_LINE.match(line):
-            mentions = find_dates(line)
+        if _DATE_LINE.match(lines[i]):
+            mentions = find_dates(lines[i])
             if mentions and mentions[0].granularity == "day":
-                date_index, date_value = i, mentions[0].date
-                break
-    if date_value is None or date_index is None:
-        raise ParseError("no_date")
-    if date_value.year <= PLACEHOLDER_YEAR:
-        raise ParseError("placeholder_date", date_value.isoformat())
+                if mentions[0].date.year <= PLACEHOLDER_YEAR:
+                    raise ParseError("placeholder_date", mentions[0].date.isoformat())
+                return i, mentions[0].date
+    raise ParseError("no_date")
 
-    # --- source URL: the last "ที่มา : http…" line (earlier "ที่มา :" lines credit agencies) ----------
-    url = ""
-    url_index = len(lines)
+
+def _source_url(lines: list[str], nonempty: list[int]) -> tuple[str, int]:
+    """The last "ที่มา : http…" line (earlier "ที่มา :" lines credit agencies): its URL and index."""
     for i in reversed(nonempty):
         m = _SOURCE_URL.match(lines[i])
         if m:
-            url, url_index = m.group(1).rstrip(".,;)"), i
-            break
+            return m.group(1).rstrip(".,;)"), i
+    return "", len(lines)
 
-    # --- title and body ------------------------------------------------------------------------
-    date_line = lines[date_index]
-    body_lines = [line for line in lines[date_index + 1 : url_index] if line]
-    title = header_title
+
+def _title_and_body(body_lines: list[str], title: str, date_line: str) -> tuple[str, int]:
+    """Drop the page furniture and repeated titles opening ``body_lines`` (in place); returns the title
+    (the header's, or the line the page repeats right away) and how many title repeats were dropped."""
     key = _squash(title)
     repeated = 0
     while body_lines:
@@ -180,6 +179,21 @@ def parse_release(text: str, path: str) -> Release:
             title, key = line, _squash(line)
         else:
             break
+    return title, repeated
+
+
+def parse_release(text: str, path: str) -> Release:
+    """Parse a thaigov-v2 file's text; ``path`` gives the category and crawl date (see module docstring).
+
+    Raises :class:`ParseError` with a reason code for files that are not usable releases.
+    """
+    lines, nonempty = _visible_lines(text)
+    header_title, start = _header(lines, nonempty)
+    date_index, date_value = _publication_date(lines, nonempty, start)
+    url, url_index = _source_url(lines, nonempty)
+    body_lines = [line for line in lines[date_index + 1 : url_index] if line]
+    title, repeated = _title_and_body(body_lines, header_title, lines[date_index])
+    key = _squash(title)
     if not title:
         raise ParseError("no_title")
     if not url:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corpus.text import detect_lang
+from thaigov_qa.messages import reply_texts
 
 #: A turn older than this no longer gives context (seconds).
 CONTEXT_SECONDS = 15 * 60
@@ -217,6 +218,5 @@ def previous_note(answer: Any, lang: str) -> str:
 
     sources = getattr(answer, "sources", None) or []
     date = format_date(sources[0].date, lang) if sources else ""
-    if lang == "th":
-        return f"จากข่าววันที่ {date}:" if date else "จากข่าวก่อนหน้า:"
-    return f"From the release of {date}:" if date else "From the previous release:"
+    wording = reply_texts(lang)
+    return wording["from_release"].format(date=date) if date else wording["from_previous"]

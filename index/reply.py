@@ -1,17 +1,19 @@
 """Replies: the same answer as Telegram HTML (what the bot sends) and as console text.
 
-Every piece of release text (titles, evidence, answers, URLs) is escaped with :func:`html.escape` before it
-goes into HTML: release text is third-party text, and Telegram rejects a message with a stray ``<``. The
-user-facing wording lives in :func:`texts`, in Thai and English, so the bot and the console say the same.
+Every piece of release text (titles, evidence, answers, URLs) is escaped with
+:func:`thaigov_qa.markup.escape_html` before it goes into HTML: release text is third-party text, and
+Telegram rejects a message with a stray ``<``. The user-facing wording is :func:`texts`
+(``thaigov_qa.messages.reply_texts``), in Thai and English, so the bot and the console say the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import TYPE_CHECKING
 
 from corpus.thaidate import format_en, format_th
+from thaigov_qa.markup import escape_html
+from thaigov_qa.messages import reply_texts as texts
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.types import Answer, ReleaseAnswer, Source
@@ -21,50 +23,6 @@ REPLY_SOURCES = 3
 #: Titles longer than this are cut in replies (full titles stay in the JSON).
 TITLE_CHARS = 160
 
-_TEXTS = {
-    "th": {
-        "answer": "คำตอบ",
-        "evidence": "หลักฐานจากข่าว",
-        "sources": "ที่มา",
-        "found_no_span": "ข้อความจากข่าวประชาสัมพันธ์ที่ตอบคำถามนี้:",
-        "hedged": "ข้อความที่ใกล้เคียงที่สุดในข่าวระบุว่า:",
-        "several": "มีข่าวหลายฉบับที่ตอบคำถามนี้:",
-        "not_found": "ไม่พบคำตอบของคำถามนี้ในข่าวประชาสัมพันธ์ที่มีอยู่",
-        "closest": "ข่าวที่ใกล้เคียงที่สุด:",
-        "no_results": "ไม่พบข่าวที่เกี่ยวข้อง",
-        "empty": "กรุณาพิมพ์คำถาม เช่น “ลงนาม MOU กับหัวเว่ยเมื่อไร”",
-        "quoted_th": "(อ้างอิงจากข่าวภาษาไทย)",
-        "quoted_en": "(อ้างอิงจากข่าวภาษาอังกฤษ)",
-        "llm_note": "สรุปโดยโมเดลภาษาจากข่าวที่อ้างถึง",
-        "no_index": "ยังไม่มีดัชนีข่าว: สร้างด้วย `thaigov-qa index build SOURCE` หรือลอง `thaigov-qa demo`",
-        "chat_intro": "ถามคำถามเกี่ยวกับข่าวรัฐบาลไทย (ภาษาไทยหรืออังกฤษ) พิมพ์ /quit เพื่อออก",
-        "more": "ที่มาเพิ่มเติม",
-    },
-    "en": {
-        "answer": "Answer",
-        "evidence": "Evidence",
-        "sources": "Sources",
-        "found_no_span": "What the press releases say:",
-        "hedged": "The closest passage says:",
-        "several": "Several releases answer this:",
-        "not_found": "The press releases I have do not answer this question.",
-        "closest": "Closest releases:",
-        "no_results": "No related press releases found.",
-        "empty": "Please type a question, e.g. “When was the Huawei MOU signed?”",
-        "quoted_th": "(quoted from the Thai release)",
-        "quoted_en": "(quoted from the English release)",
-        "llm_note": "Written by a language model from the cited releases",
-        "no_index": "No index yet: build one with `thaigov-qa index build SOURCE`, or try `thaigov-qa demo`",
-        "chat_intro": "Ask about Thai government press releases (Thai or English). Type /quit to leave.",
-        "more": "More sources",
-    },
-}
-
-
-def texts(lang: str) -> dict[str, str]:
-    """User-facing strings for ``lang`` ('th' or 'en'; anything else gets English)."""
-    return dict(_TEXTS["th" if lang == "th" else "en"])
-
 
 def format_date(iso: str, lang: str) -> str:
     """A release date for a reply: ``19 ธ.ค. 2566`` in Thai, ``19 December 2023`` in English."""
@@ -73,6 +31,12 @@ def format_date(iso: str, lang: str) -> str:
     except (TypeError, ValueError):
         return iso or ""
     return format_th(day) if lang == "th" else format_en(day)
+
+
+def source_line(n: int, url: str, title_html: str, date_html: str) -> str:
+    """``n. <a href=url>title</a> (date)``: how every list of sources writes one (title and date escaped)."""
+    suffix = f" ({date_html})" if date_html else ""
+    return f'{n}. <a href="{escape_html(url)}">{title_html}</a>{suffix}'
 
 
 def _title(source: Source) -> str:
@@ -121,7 +85,7 @@ def _several_html(answer: Answer) -> list[str]:
     groups = _others(answer)
     if not groups:
         return []
-    esc = html.escape
+    esc = escape_html
     lines = [f"<i>{esc(texts(answer.lang)['several'])}</i>"]
     for lead, same in groups:
         links = ", ".join(
@@ -156,7 +120,7 @@ def _cut(text: str, n: int) -> str:
 def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     """The Telegram reply (HTML parse mode): short answer in bold, the evidence quoted, numbered links."""
     t = texts(answer.lang)
-    esc = html.escape
+    esc = escape_html
     lines: list[str] = []
     if answer.found:
         if answer.generated and answer.answer:
@@ -181,9 +145,7 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         lines.append("")
         lines.append(f"<b>{esc(heading)}</b>" if answer.found else esc(heading))
         for i, src in enumerate(shown, 1):
-            date = format_date(src.date, answer.lang)
-            suffix = f" ({esc(date)})" if date else ""
-            lines.append(f'{i}. <a href="{esc(src.url, quote=True)}">{esc(_title(src))}</a>{suffix}')
+            lines.append(source_line(i, src.url, esc(_title(src)), esc(format_date(src.date, answer.lang))))
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.alerts_store import AlertStore
-from thaigov_qa.cli import main
+from thaigov_app.cli import main
 
 CHANNEL = "-1001234567890"
 

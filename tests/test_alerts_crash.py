@@ -40,7 +40,7 @@ async def _poll(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "thaigov_qa.cli",
+        "thaigov_app.cli",
         "alerts",
         "poll",
         "--no-index",

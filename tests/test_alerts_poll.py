@@ -19,6 +19,7 @@ from telegram import Bot
 from bot.alerts_delivery import DeliveryPolicy
 from bot.alerts_poll import Poller
 from bot.alerts_store import AlertStore
+from corpus.ingest.state import FetchState
 from tests.fake_bot_api import FakeBotAPI
 from tests.feed_server import Entry, Feed, FeedServer
 from thaigov_qa.settings import Settings
@@ -154,7 +155,7 @@ async def test_bad_feeds_are_reported_and_the_others_go_on(
     assert len(server.requests_to("/bad.xml")) == 1
     assert by_url[urls[2]].new == 1 and second.delivery is not None and second.delivery.sent == 2
     assert _sent(fake_bot_api) == Counter({(GROUP, N1.link): 1, (CHANNEL, N1.link): 1})
-    with AlertStore(settings.db_path) as store:
+    with FetchState(settings.db_path) as store:
         bad = store.source(urls[0], "feed")
         assert bad.failures == 1 and bad.next_try > time.time() + 30 and not bad.initialised
         # Release waits for indexing in index_pending since this pass did not index.

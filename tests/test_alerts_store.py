@@ -90,22 +90,6 @@ def test_claims_are_exclusive_and_leases_expire(tmp_path: Path) -> None:
         assert stale.attempts == 1 and b.outbox_row(5, "u1").attempts == 2  # type: ignore[union-attr]
 
 
-def test_source_state_and_index_backlog(store: AlertStore) -> None:
-    state = store.source("http://f", "feed")
-    assert not state.initialised and state.failures == 0
-    assert store.source_failed("http://f", "feed", "timed out", next_try=50.0) == 1
-    assert store.source_failed("http://f", "feed", "timed out", next_try=60.0) == 2
-    assert not store.source("http://f", "feed").initialised
-    store.source_ok("http://f", "feed", etag='"e"', last_modified="lm")
-    state = store.source("http://f", "feed")
-    assert state.initialised and state.failures == 0 and state.etag == '"e"' and state.next_try == 0
-    store.queue_index(["a", "b"])
-    store.queue_index(["a"])
-    assert store.index_pending() == ["a", "b"]
-    store.index_done(["a"])
-    assert store.index_pending() == ["b"]
-
-
 def test_thai_keywords_match_word_tokens_not_substrings(store: AlertStore) -> None:
     sub, _ = store.subscribe(1, keywords=["ยา"])
     # "ยา" (medicine) is a substring of พยายาม and ยางพารา, but not one of their words.

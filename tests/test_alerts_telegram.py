@@ -16,6 +16,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.alerts_store import AlertStore
+from corpus.ingest.state import FetchState
 from tests.fake_bot_api import FakeBotAPI, html_plain_text
 from thaigov_qa.settings import Settings
 
@@ -157,7 +158,7 @@ async def test_the_bots_poll_job_announces_a_new_release(
             store.subscribe(GROUP, keywords=["ยา"])
             store.subscribe(CHANNEL, keywords=["ภาษี"])
         async with running(settings):
-            with AlertStore(settings.db_path) as store:
+            with FetchState(settings.db_path) as store:
                 for _ in range(300):  # the first pass reads the (empty) backlog
                     if store.source(url, "feed").initialised:
                         break

@@ -17,7 +17,7 @@ import pytest
 
 from bot.cli_bot import NO_TOKEN
 from tests.fake_bot_api import FakeBotAPI
-from thaigov_qa.cli import main
+from thaigov_app.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

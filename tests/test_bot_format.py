@@ -17,9 +17,9 @@ from bot.format import (
     render_release_card,
     split_html,
 )
-from bot.messages import user_lang
 from bot.ratelimit import RateLimiter
 from tests.fake_bot_api import html_plain_text, utf16_len
+from thaigov_qa.messages import user_lang
 
 
 def _check_parts(parts: list[str], limit: int) -> str:
@@ -101,6 +101,9 @@ def test_renderers_escape_release_text() -> None:
         plain = html_plain_text(markup)
         assert "<b>Title</b> & co" in plain
     assert html_plain_text(render_more_sources([], "th"))
+    # The "more sources" list continues the reply's numbering.
+    more = render_more_sources([SimpleNamespace(**vars(release), passage="")] * 5, "en", start=3)
+    assert "4. <a href=" in more and "1. <a href=" not in more
     keyboard = more_sources_keyboard("abc123", "th")
     assert keyboard.inline_keyboard[0][0].callback_data == "more:abc123"
 

@@ -221,7 +221,7 @@ def test_cli_update_and_stats_json(
 ) -> None:
     import json
 
-    from thaigov_qa.cli import main
+    from thaigov_app.cli import main
 
     settings, source = base_index.clone(tmp_path)
     (source / "broken.txt").write_text("รัฐบาลไทย-\n\nไม่ใช่ข่าว\n", encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_corpus_sources import build_archive
-from thaigov_qa.cli import main
+from thaigov_app.cli import main
 
 
 @pytest.fixture

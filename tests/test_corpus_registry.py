@@ -7,9 +7,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from corpus.registry import Registry, connect
+from corpus.registry import Registry
 from corpus.release import Release
 from tests.test_corpus_parse import URL
+from thaigov_qa.db import connect
 
 
 def rel(n: int, date: str = "2023-12-19", body: str = "เนื้อหา", **kw: str) -> Release:

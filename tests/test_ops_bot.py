@@ -19,10 +19,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.alerts_store import AlertStore
-from bot.busy import BUSY_TEXT
 from bot.logsafe import HIDDEN
+from corpus.ingest.state import FetchState
 from tests.fake_bot_api import RESET, FakeBotAPI
 from tests.test_bot_e2e import running_bot
+from thaigov_qa.messages import BUSY_TEXT
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
 ADMIN = 77
@@ -177,7 +178,7 @@ async def test_operators_told_of_a_failing_feed_and_a_full_disk_once(
         tmp_path, api, disk_min_free_percent=100.0, feed_alert_hours=1.0, ops_check_minutes=0.01
     )
     feed = "https://example.org/feed.xml"
-    with AlertStore(settings.db_path) as store:
+    with FetchState(settings.db_path) as store:
         store.source_ok(feed, "feed")
         store.source_failed(feed, "feed", "HTTP 503", next_try=0)
         store.conn.execute("UPDATE source_state SET last_ok = ?", (time.time() - 3 * 3600,))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("thaigov_qa", "corpus", "index", "bot")
+PACKAGES = ("thaigov_qa", "thaigov_app", "corpus", "index", "bot")
 
 
 @pytest.mark.slow

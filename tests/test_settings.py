@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from thaigov_qa.cli import main
+from thaigov_app.cli import main
 from thaigov_qa.settings import HUB_MODEL, Settings, SettingsError, load_settings
 
 

@@ -1,8 +1,11 @@
-"""Opening ``thaigov.sqlite`` read-only, in one place.
+"""Opening ``thaigov.sqlite``, in one place: the pragmas every part relies on are set here and nowhere else.
 
-Why: the bot's health, metrics and operator checks read a table or two at every scrape or check, while a
-build or the alert poller may be writing; each must open the file read-only (never creating it), wait a
-little for a writer, close at once, and take a missing database or table as "nothing yet", not an error.
+Why: the bot, the alert poller, an index build and the operator's checks open the same file at the same
+time. Every writer needs WAL (readers never block the writer) and a busy timeout (a second writer waits
+instead of failing with "database is locked"); they differ only in how transactions are run, which is
+:func:`connect`'s ``autocommit``. The health, metrics and operator checks read a table or two at every
+scrape or check: :func:`read_only` opens the file without ever creating it, waits a little for a writer,
+closes at once, and :func:`query` takes a missing database or table as "nothing yet", not an error.
 """
 
 from __future__ import annotations
@@ -11,7 +14,60 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Self
+
+#: Milliseconds a connection waits for another writer before SQLite gives up with "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(
+    db_path: str | os.PathLike[str],
+    *,
+    autocommit: bool = True,
+    readonly: bool = False,
+    durable: bool = False,
+    row_factory: Any = None,
+) -> sqlite3.Connection:
+    """A connection usable from any thread, in WAL mode with the busy timeout.
+
+    ``autocommit``: each statement commits by itself and transactions are explicit (``BEGIN IMMEDIATE``),
+    the registry's and the alerts' way; ``False`` keeps Python's implicit transactions (``with conn:``),
+    the index build's way. ``readonly`` opens an existing file without writing (no WAL switch).
+    ``durable`` keeps SQLite's full fsync on every commit (the alerts' outbox claims); otherwise
+    ``synchronous=NORMAL``, which in WAL mode can lose only the last commits on a power cut, never the file.
+    """
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    isolation = None if autocommit else ""
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if readonly:
+        target, uri = f"file:{os.fspath(db_path)}?mode=ro", True
+    else:
+        target, uri = os.fspath(db_path), False
+    conn = sqlite3.connect(
+        target, uri=uri, timeout=timeout, isolation_level=isolation, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        if not durable:
+            conn.execute("PRAGMA synchronous = NORMAL")
+    if row_factory is not None:
+        conn.row_factory = row_factory
+    return conn
+
+
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` on an autocommit connection: the write lock is taken up front, so
+    two writers never deadlock upgrading a read lock; rolled back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 @contextlib.contextmanager
@@ -33,3 +89,31 @@ def query(
             return conn.execute(sql, params).fetchall()
     except sqlite3.Error:
         return None
+
+
+class Store:
+    """Tables of ``thaigov.sqlite`` kept on one autocommit connection, explicit transactions where needed.
+
+    The alerts' store and ingestion's fetch state subclass it with their ``SCHEMA``; commits are durable
+    (full fsync) because an outbox claim or a fetch state must not be rolled back by a power cut.
+    """
+
+    SCHEMA = ""
+
+    def __init__(self, db_path: str | os.PathLike[str]) -> None:
+        self.db_path = Path(db_path)
+        self.conn = connect(self.db_path, durable=True, row_factory=sqlite3.Row)
+        self.conn.executescript(self.SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One write transaction, the write lock taken up front (:func:`immediate`)."""
+        return immediate(self.conn)

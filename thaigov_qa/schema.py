@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from thaigov_qa.db import read_only
+from thaigov_qa.db import connect, read_only
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def migrate_db(db_path: Path) -> int:
         )
     if found == DB_SCHEMA:
         return found
-    conn = sqlite3.connect(str(db_path), timeout=30)
+    conn = connect(db_path, autocommit=False)
     try:
         for version in range(found, DB_SCHEMA):
             with conn:

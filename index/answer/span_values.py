@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pythainlp.util import thai_digit_to_arabic_digit
+
 from corpus.thaidate import DateMention, find_dates, format_en, format_th
 
 
@@ -19,7 +21,6 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
 
 
@@ -128,7 +129,7 @@ _ORDINAL_BEFORE = re.compile(r"(?:ที่|ครั้งที่|ฉบั�
 
 
 def plain_digits(s: str) -> str:
-    return re.sub(r"[,\s]", "", s.translate(_THAI_DIGITS))
+    return re.sub(r"[,\s]", "", thai_digit_to_arabic_digit(s))
 
 
 def find_number_spans(text: str, date_spans: list[Span] | None = None) -> list[Span]:

@@ -10,6 +10,8 @@ import functools
 import re
 import threading
 
+from corpus.thaidate import be_to_ce
+
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
 _THAI_SPACE = re.compile(r"(?<=[\u0e01-\u0e4e])\s+(?=[\u0e01-\u0e4e])")
 
@@ -31,7 +33,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20|25)\d\d)(?!\d)")
 
 def years_in(text: str) -> set[int]:
     """The years ``text`` names, Buddhist-era years (2567) as Gregorian (2024)."""
-    return {int(y) - 543 if int(y) > 2400 else int(y) for y in _YEAR.findall(text)}
+    return {be_to_ce(int(y)) if int(y) > 2400 else int(y) for y in _YEAR.findall(text)}
 
 
 def has_thai(text: str) -> bool:

@@ -16,7 +16,6 @@ How rows are written is :mod:`index.build.rows`; the generation's files, :mod:`i
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
@@ -188,26 +187,9 @@ def _sync_registry(settings: Settings, releases: Sequence[Release], removed: Seq
     Compares hashes rather than trusting this run's diff, so a run killed between the switch and this
     step (or a registry written by an older version) is repaired by the next run.
     """
-    try:
-        from corpus.registry import Registry
-    except ImportError:  # pragma: no cover - the corpus part may not have it yet
-        log.warning("corpus.registry is not available: releases table not updated")
-        return
-    registry = Registry(settings.db_path)
-    try:
-        known = registry.hashes()
-        batch = getattr(registry, "batch", None)
-        with batch() if callable(batch) else contextlib.nullcontext():
-            for release in releases:
-                if known.get(release.url) != release.hash:
-                    registry.upsert(release)
-            for url in removed:
-                if url in known:
-                    registry.remove(url)
-    finally:
-        close = getattr(registry, "close", None)
-        if callable(close):
-            close()
+    from corpus.ingest.writer import mirror_live
+
+    mirror_live(settings.db_path, releases, removed)
 
 
 def index_releases(

@@ -22,6 +22,7 @@ import sqlite3
 from pathlib import Path
 
 from index.build import fts
+from thaigov_qa import db
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -68,16 +69,8 @@ def visible(alias: str) -> str:
 
 
 def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
-    """A connection in WAL mode with a busy timeout (other parts write the same file)."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    if readonly:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False, timeout=30)
-    else:
-        conn = sqlite3.connect(str(db_path), check_same_thread=False, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
+    """The index's connection: Python's implicit transactions (``with conn:``), pragmas from thaigov_qa.db."""
+    return db.connect(db_path, autocommit=False, readonly=readonly)
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

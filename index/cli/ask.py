@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from thaigov_qa.messages import DEMO_CLOSING, reply_texts
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,19 +120,6 @@ def ask_lines(answerer: Answerer, stdin: TextIO, stdout: TextIO) -> int:
     return 1 if errors and not answered else 0
 
 
-_CHAT_HELP = {
-    "en": (
-        'Type a question (Thai or English). Follow-ups such as "and who signed it?" are answered from the '
-        "previous answer's release first.\n/new  start a new conversation\n/lang th|en|auto  reply language\n"
-        "/help  this text\n/quit  leave"
-    ),
-    "th": (
-        'พิมพ์คำถาม (ไทยหรืออังกฤษ) ถามต่อได้ เช่น "แล้วใครเป็นผู้ลงนาม" จะตอบจากข่าวของคำตอบก่อนหน้าก่อน\n'
-        "/new  เริ่มบทสนทนาใหม่\n/lang th|en|auto  ภาษาที่ตอบ\n/help  ข้อความนี้\n/quit  ออก"
-    ),
-}
-
-
 class ChatSession:
     """One console conversation: the previous turn (``index.conversation``) and a ``/lang`` choice.
 
@@ -201,11 +189,11 @@ def _chat_command(session: ChatSession, line: str, lang: str) -> str:
     shown = session.lang or lang
     if name == "new":
         session.new()
-        return "(new conversation)" if shown == "en" else "(เริ่มบทสนทนาใหม่)"
+        return reply_texts("en" if shown == "en" else "th")["chat_new"]
     if name == "lang" and arg in ("th", "en", "auto"):
         session.lang = None if arg == "auto" else arg
         return f"(reply language: {arg})"
-    return _CHAT_HELP["th" if shown == "th" else "en"]
+    return reply_texts(shown)["chat_help"]
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -257,10 +245,7 @@ def ensure_demo_index(settings: Settings, source: Path | None = None, progress: 
 def demo_closing(data_dir: Path) -> str:
     """The demo's last lines: how to keep asking on its index, in English and Thai."""
     folder = str(data_dir) if Path(data_dir).is_absolute() else f"./{data_dir}"
-    return (
-        f'\nKeep asking:  DATA_DIR={folder} thaigov-qa chat   (or: DATA_DIR={folder} thaigov-qa ask "…")\n'
-        f"ถามต่อ:  DATA_DIR={folder} thaigov-qa chat"
-    )
+    return DEMO_CLOSING.format(folder=folder)
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,10 +15,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from corpus.text import detect_lang, normalize
-from corpus.thaidate import EN_MONTHS, THAI_MONTHS, THAI_MONTHS_ABBR, ce_to_be, find_dates
+from pythainlp.util import thai_digit_to_arabic_digit
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from corpus.text import detect_lang, normalize
+from corpus.thaidate import (
+    EN_MONTHS,
+    THAI_MONTHS,
+    THAI_MONTHS_ABBR,
+    be_to_ce,
+    ce_to_be,
+    find_dates,
+    thai_year,
+)
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,7 @@ def _absolute_dates(text: str) -> list[DateWindow]:
             continue
         name, raw = m.group(1), m.group(2)
         month = (THAI_MONTHS.index(name) if name in THAI_MONTHS else THAI_MONTHS_ABBR.index(name)) + 1
-        year = int(raw) + 2500 - 543 if len(raw) == 2 else (int(raw) - 543 if int(raw) > 2400 else int(raw))
+        year = thai_year(raw)
         if 1990 <= year <= 2100:
             start = dt.date(year, month, 1)
             windows.append(DateWindow(start, _month_end(start), "month", m.group()))
@@ -203,14 +211,13 @@ def _absolute_dates(text: str) -> list[DateWindow]:
         covered.append(m.span())
     for m in _YEAR_TH.finditer(text):
         raw = m.group(1)
-        year = int(raw)
-        year = year + 2500 - 543 if len(raw) == 2 else (year - 543 if year > 2400 else year)
+        year = thai_year(raw)
         if free(*m.span()) and 1990 <= year <= 2100:
             windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
             covered.append(m.span())
     for m in _YEAR_BE.finditer(text):
         if free(*m.span()):
-            year = int(m.group(1)) - 543
+            year = be_to_ce(int(m.group(1)))
             windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
             covered.append(m.span())
     # A range of years ("plan 2017-2021", "2020-2022 figures") names the period a text covers, not when it
@@ -233,7 +240,7 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
     """Analyse one question. ``newest``: the newest release date in the index, for relative dates."""
     text = normalize(question).replace("\n", " ").strip()
     lang = detect_lang(text)
-    ascii_digits = text.translate(_THAI_DIGITS)
+    ascii_digits = thai_digit_to_arabic_digit(text)
     windows = _absolute_dates(ascii_digits)
     ref = reference_day(today, newest)
     for pattern, kind in _RELATIVE:

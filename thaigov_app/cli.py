@@ -1,7 +1,7 @@
 """The ``thaigov-qa`` command line.
 
 Each top-level package registers its own subcommands (``corpus.cli``, ``index.cli``, ``bot.cli``, and the
-operator's ``thaigov_qa.ops_cli``), imported here by name, so this module stays a thin dispatcher.
+operator's ``thaigov_app.ops_cli``), imported here by name, so this module stays a thin dispatcher.
 Conventions every subcommand keeps: ``--help`` at every level; with ``--json`` standard output carries
 only JSON, one object a line, while progress bars and logs go to standard error; a bad setting or input
 ends the program with one readable line and exit status 2.
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import bot.cli
 import corpus.cli
 import index.cli
-from thaigov_qa import ops_cli
+from thaigov_app import ops_cli
 from thaigov_qa.errors import UserError
 from thaigov_qa.quiet import setup_logging
 from thaigov_qa.schema import SchemaError, check_schema

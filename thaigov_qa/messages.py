@@ -1,8 +1,11 @@
-"""The bot's own user-facing strings, in Thai and English (answers themselves come from ``index.reply``).
+"""Every user-facing string of the product, in Thai and English, in one module.
 
 Why a table rather than strings inline in the handlers: every message must exist in both languages and
-the choice of language is made in one place (:func:`user_lang`), so a handler can never forget it. All
-values are HTML (the bot always sends in HTML parse mode); placeholders are filled with escaped text.
+the choice of language is made in one place (:func:`user_lang`), so a handler can never forget it. Two
+registers: the bot's messages (:func:`text`, alerts' included), whose values are HTML (the bot always sends
+in HTML parse mode; placeholders are filled with escaped text), and the answers' wording
+(:func:`reply_texts`), plain text that ``index.reply`` escapes for Telegram or prints on the console.
+On the ground floor so that the index's replies and the bot read the same table.
 """
 
 from __future__ import annotations
@@ -109,6 +112,26 @@ _TEXTS: dict[str, dict[str, str]] = {
             "<b>สถิติ</b>\nทำงานมา {uptime}\nคำถาม {questions} (ไม่พบคำตอบ {not_found}) · "
             "เวลาเฉลี่ย {avg_ms} ms\nถูกจำกัดอัตรา {rate_limited} · ข้อผิดพลาด {errors} · ผู้ใช้ {users}\n\n{about}"
         ),
+        # --- alerts (bot.alerts) ---
+        "subscribed": "✅ สมัครรับข่าวใหม่แล้วสำหรับ {chat}\n{filters}",
+        "updated": "✅ ปรับตัวกรองข่าวใหม่ของ {chat} แล้ว\n{filters}",
+        "all": "ตัวกรอง: ทุกข่าว",
+        "filters": "คำค้น: {keywords}\nหมวด: {categories}",
+        "none": "-",
+        "unsubscribed": "🛑 ยกเลิกการแจ้งข่าวใหม่ของ {chat} แล้ว",
+        "not_subscribed": "{chat} ไม่ได้สมัครรับข่าวใหม่ไว้",
+        "admins_only": "ขออภัย เฉพาะผู้ดูแลระบบเท่านั้นที่สมัครหรือยกเลิกการแจ้งข่าวให้กลุ่มหรือช่องได้",
+        "cannot_post": (
+            "บอตยังโพสต์ใน {chat} ไม่ได้ (สถานะ: {status}) กรุณาเพิ่มบอตเป็นผู้ดูแลที่โพสต์ข้อความได้ แล้วลองอีกครั้ง"
+        ),
+        "no_chat": "ไม่พบแชท {chat} หรือบอตเข้าถึงไม่ได้: {error}",
+        "list_empty": "ยังไม่มีการสมัครรับข่าวใหม่",
+        "list_title": "<b>การสมัครรับข่าวใหม่</b>",
+        "paused": "⏸ หยุดชั่วคราว",
+        "usage": (
+            "วิธีใช้: <code>/subscribe [คำค้น…] [category:หมวด]</code>\n"
+            "ช่อง: ส่งในแชทส่วนตัวกับบอต <code>/subscribe @channel [คำค้น…]</code> (ผู้ดูแลเท่านั้น)"
+        ),
     },
     "en": {
         "help": (
@@ -207,6 +230,27 @@ _TEXTS: dict[str, dict[str, str]] = {
             "<b>Stats</b>\nUp for {uptime}\nQuestions {questions} (not found {not_found}) · "
             "average {avg_ms} ms\nRate-limited {rate_limited} · errors {errors} · users {users}\n\n{about}"
         ),
+        # --- alerts (bot.alerts) ---
+        "subscribed": "✅ {chat} is subscribed to new releases.\n{filters}",
+        "updated": "✅ New-release filters of {chat} updated.\n{filters}",
+        "all": "Filters: every release",
+        "filters": "Keywords: {keywords}\nCategories: {categories}",
+        "none": "-",
+        "unsubscribed": "🛑 {chat} no longer gets new-release alerts.",
+        "not_subscribed": "{chat} was not subscribed.",
+        "admins_only": "Sorry, only the bot's admins can subscribe or unsubscribe groups and channels.",
+        "cannot_post": (
+            "I cannot post in {chat} yet (status: {status}). "
+            "Add me as an administrator allowed to post messages, then try again."
+        ),
+        "no_chat": "Cannot find chat {chat}, or I have no access to it: {error}",
+        "list_empty": "No subscriptions yet.",
+        "list_title": "<b>New-release subscriptions</b>",
+        "paused": "⏸ paused",
+        "usage": (
+            "Usage: <code>/subscribe [keywords…] [category:NAME]</code>\n"
+            "Channels: in a private chat with me, <code>/subscribe @channel [keywords…]</code> (admins only)"
+        ),
     },
 }
 
@@ -233,3 +277,101 @@ ALERT_COMMANDS: list[tuple[str, str, str]] = [
     ("unsubscribe", "เลิกรับแจ้งเตือน", "Stop alerts"),
     ("subscriptions", "การแจ้งเตือนที่รับอยู่", "Your alerts"),
 ]
+
+
+#: The "ask about this release" button under an alert.
+ALERT_BUTTON = {"th": "ถามเกี่ยวกับข่าวนี้", "en": "Ask about this release"}
+
+#: The admins' notice when a chat's alerts are paused: Thai and English in one message ({chat}, {reason}).
+ALERTS_PAUSED_NOTICE = (
+    "⏸ หยุดส่งข่าวใหม่ไปยังแชท {chat} ชั่วคราว: บอตถูกบล็อกหรือถูกนำออก\n"
+    "⏸ Alerts to chat {chat} are paused: the bot was blocked or removed ({reason}).\n"
+    "/subscribe ในแชทนั้นอีกครั้งเพื่อส่งต่อ · /subscribe there again to resume."
+)
+
+#: Said when every answer worker is busy (plain text: the bot escapes it); Thai for any other language.
+BUSY_TEXT = {
+    "th": "ขณะนี้มีผู้ถามจำนวนมาก โปรดลองใหม่อีกครั้งในอีกสักครู่",
+    "en": "The bot is busy right now, please try again in a moment.",
+}
+
+#: The operators' alerts (``bot.ops_alerts``), HTML, as (Thai, English); the values come escaped.
+OPS_TEXTS = {
+    "feed_failing": (
+        "แหล่งข่าว <code>{source}</code> อ่านไม่ได้มา {n} ชั่วโมงแล้ว ({failures} ครั้ง): {reason}",
+        "The source <code>{source}</code> has failed for {n} hours ({failures} tries): {reason}",
+    ),
+    "stale_index": (
+        "ข่าวล่าสุดในดัชนีลงวันที่ {newest} ({age} วันก่อน): ตรวจสอบ <code>index update</code> และแหล่งข่าว",
+        "The newest indexed release is from {newest} ({age} days ago): check <code>index update</code> "
+        "and the sources",
+    ),
+    "disk": (
+        "พื้นที่ดิสก์ของ <code>{folder}</code> เหลือ {free:.1f}% ({gb:.1f} GB)",
+        "The disk of <code>{folder}</code> is nearly full: {free:.1f}% free ({gb:.1f} GB)",
+    ),
+}
+
+#: The demo's last lines (``thaigov-qa demo``): how to keep asking on its index, English then Thai.
+DEMO_CLOSING = (
+    '\nKeep asking:  DATA_DIR={folder} thaigov-qa chat   (or: DATA_DIR={folder} thaigov-qa ask "…")\n'
+    "ถามต่อ:  DATA_DIR={folder} thaigov-qa chat"
+)
+
+#: Answers (``index.reply``): plain wording the bot and the console share; the renderer escapes it.
+_REPLY_TEXTS = {
+    "th": {
+        "answer": "คำตอบ",
+        "evidence": "หลักฐานจากข่าว",
+        "sources": "ที่มา",
+        "found_no_span": "ข้อความจากข่าวประชาสัมพันธ์ที่ตอบคำถามนี้:",
+        "hedged": "ข้อความที่ใกล้เคียงที่สุดในข่าวระบุว่า:",
+        "several": "มีข่าวหลายฉบับที่ตอบคำถามนี้:",
+        "not_found": "ไม่พบคำตอบของคำถามนี้ในข่าวประชาสัมพันธ์ที่มีอยู่",
+        "closest": "ข่าวที่ใกล้เคียงที่สุด:",
+        "no_results": "ไม่พบข่าวที่เกี่ยวข้อง",
+        "empty": "กรุณาพิมพ์คำถาม เช่น “ลงนาม MOU กับหัวเว่ยเมื่อไร”",
+        "quoted_th": "(อ้างอิงจากข่าวภาษาไทย)",
+        "quoted_en": "(อ้างอิงจากข่าวภาษาอังกฤษ)",
+        "llm_note": "สรุปโดยโมเดลภาษาจากข่าวที่อ้างถึง",
+        "no_index": "ยังไม่มีดัชนีข่าว: สร้างด้วย `thaigov-qa index build SOURCE` หรือลอง `thaigov-qa demo`",
+        "chat_intro": "ถามคำถามเกี่ยวกับข่าวรัฐบาลไทย (ภาษาไทยหรืออังกฤษ) พิมพ์ /quit เพื่อออก",
+        "chat_help": (
+            'พิมพ์คำถาม (ไทยหรืออังกฤษ) ถามต่อได้ เช่น "แล้วใครเป็นผู้ลงนาม" จะตอบจากข่าวของคำตอบก่อนหน้าก่อน\n'
+            "/new  เริ่มบทสนทนาใหม่\n/lang th|en|auto  ภาษาที่ตอบ\n/help  ข้อความนี้\n/quit  ออก"
+        ),
+        "chat_new": "(เริ่มบทสนทนาใหม่)",
+        "from_release": "จากข่าววันที่ {date}:",
+        "from_previous": "จากข่าวก่อนหน้า:",
+    },
+    "en": {
+        "answer": "Answer",
+        "evidence": "Evidence",
+        "sources": "Sources",
+        "found_no_span": "What the press releases say:",
+        "hedged": "The closest passage says:",
+        "several": "Several releases answer this:",
+        "not_found": "The press releases I have do not answer this question.",
+        "closest": "Closest releases:",
+        "no_results": "No related press releases found.",
+        "empty": "Please type a question, e.g. “When was the Huawei MOU signed?”",
+        "quoted_th": "(quoted from the Thai release)",
+        "quoted_en": "(quoted from the English release)",
+        "llm_note": "Written by a language model from the cited releases",
+        "no_index": "No index yet: build one with `thaigov-qa index build SOURCE`, or try `thaigov-qa demo`",
+        "chat_intro": "Ask about Thai government press releases (Thai or English). Type /quit to leave.",
+        "chat_help": (
+            'Type a question (Thai or English). Follow-ups such as "and who signed it?" are answered '
+            "from the previous answer's release first.\n/new  start a new conversation\n"
+            "/lang th|en|auto  reply language\n/help  this text\n/quit  leave"
+        ),
+        "chat_new": "(new conversation)",
+        "from_release": "From the release of {date}:",
+        "from_previous": "From the previous release:",
+    },
+}
+
+
+def reply_texts(lang: str) -> dict[str, str]:
+    """The answer's own wording for ``lang`` ('th' or 'en'; anything else gets English)."""
+    return dict(_REPLY_TEXTS["th" if lang == "th" else "en"])

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from thaigov_qa.settings import Settings
 
 
 def _doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.doctor import FAIL, run_checks
+    from thaigov_app.doctor import FAIL, run_checks
 
     results = run_checks(settings)
     for result in results:
@@ -18,14 +21,29 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if any(r.status == FAIL for r in results) else 0
 
 
-def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.backup import BackupError, backup
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """A backup or restore that cannot be done is the user's to fix: one line, exit status 2."""
+    from thaigov_app.backup import BackupError
     from thaigov_qa.errors import UserError
 
     try:
-        manifest = backup(settings, Path(args.dest))
+        yield
     except BackupError as exc:
         raise UserError(str(exc)) from None
+
+
+def _report(args: argparse.Namespace, summary: dict[str, Any], line: str) -> int:
+    """The summary as one JSON object with ``--json``, else the human line."""
+    print(json.dumps(summary, ensure_ascii=False) if args.json else line)
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from thaigov_app.backup import backup
+
+    with _user_errors():
+        manifest = backup(settings, Path(args.dest))
     summary = {
         "backup": str(args.dest),
         "generation": manifest["generation"],
@@ -33,32 +51,25 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         "chunks": manifest["index"].get("chunks"),
         "bytes": sum(f["bytes"] for f in manifest["files"].values()),
     }
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    else:
-        print(
-            f"backup of generation {summary['generation']} ({summary['releases']} releases, "
-            f"{summary['chunks']} chunks, {summary['bytes'] / 1e6:.1f} MB) written to {args.dest}"
-        )
-    return 0
+    return _report(
+        args,
+        summary,
+        f"backup of generation {summary['generation']} ({summary['releases']} releases, "
+        f"{summary['chunks']} chunks, {summary['bytes'] / 1e6:.1f} MB) written to {args.dest}",
+    )
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
-    from thaigov_qa.backup import BackupError, restore
-    from thaigov_qa.errors import UserError
+    from thaigov_app.backup import restore
 
-    try:
+    with _user_errors():
         summary = restore(settings, Path(args.src), force=args.force)
-    except BackupError as exc:
-        raise UserError(str(exc)) from None
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    else:
-        print(
-            f"restored {summary['releases']} releases ({summary['chunks']} chunks) into {settings.data_dir} "
-            f"as generation {summary['generation']}; a running bot picks it up within 30 s"
-        )
-    return 0
+    return _report(
+        args,
+        summary,
+        f"restored {summary['releases']} releases ({summary['chunks']} chunks) into {settings.data_dir} "
+        f"as generation {summary['generation']}; a running bot picks it up within 30 s",
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,178 @@
+"""What every handler shares: settings, the QA service, the rate limiter, the "more sources" answers.
+
+Why a module of its own: the handlers by concern (``bot.asking`` questions, ``bot.commands`` user
+commands, ``bot.admin`` admin commands, ``bot.inline``, ``bot.feedback``) are module-level functions in
+python-telegram-bot's style and find one :class:`QABot` on ``context.bot_data["qa"]`` through
+:func:`qa_of`; ``bot.app`` only wires them. State that belongs to a user or a chat lives in PTB's
+``user_data`` / ``chat_data`` (persisted by ``bot.persistence``): the ``/lang`` choice, the conversation
+turns, the release a user opened from an alert (:func:`release_scope`). What stays here is process-wide:
+the answers behind "more sources" buttons are kept in memory only (a bounded cache of answer objects,
+which JSON persistence cannot carry; a button older than the process gets the "too old" notice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import secrets
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import Application, ContextTypes
+
+from bot.format import esc, split_html
+from bot.ratelimit import RateLimiter
+from bot.service import IndexUnavailable, QAService
+from index.answer import Answer
+from thaigov_qa.messages import text, user_lang
+from thaigov_qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Answers kept for the "more sources" button (oldest forgotten first).
+ANSWER_CACHE_SIZE = 1000
+#: After a release card (an alert's deep link), the user's private questions are answered from that release
+#: first for this long; a question the release does not answer is answered from all releases.
+RELEASE_SCOPE_SECONDS = 600.0
+_SCOPE_KEY = "release_scope"
+
+
+@dataclass
+class CachedAnswer:
+    """An answer kept for its "more sources" button (:meth:`QABot.remember`)."""
+
+    answer: Answer
+    lang: str
+    html: str = ""  # the last part as sent, which the "more sources" button extends
+    chat_id: int = 0
+    message_id: int = 0
+
+
+class QABot:
+    """The objects the handlers share (see the module docstring)."""
+
+    def __init__(self, settings: Settings, service: QAService) -> None:
+        self.settings = settings
+        self.service = service
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        #: Inline queries come as the user types: a looser limit of their own.
+        self.inline_limiter = RateLimiter(max(20, 3 * settings.rate_limit_per_minute))
+        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self._keys = itertools.count(1)
+        self._key_salt = secrets.token_hex(3)
+        self.reindex_lock = asyncio.Lock()
+        self.alerts_installed = False
+        self.application: Application | None = None  # set by build_application: users' /lang choices
+        self.secrets = [
+            settings.telegram_bot_token.get_secret_value(),
+            settings.webhook_secret.get_secret_value(),
+        ]
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.telegram_admin_ids
+
+    def lang_of(self, update: Update) -> str:
+        """The user's ``/lang`` choice (persisted user_data), else their Telegram language."""
+        user = update.effective_user
+        chosen = self.application.user_data.get(user.id, {}) if self.application and user else {}
+        return chosen.get("lang") or user_lang(user.language_code if user else None)
+
+    def who(self, update: Update) -> str:
+        """A user as the logs may name them: the id only when LOG_QUESTIONS allows it."""
+        user = update.effective_user
+        if self.settings.log_questions and user is not None:
+            return f"user {user.id}"
+        return "a user"
+
+    async def send(
+        self, message: Message, html_text: str, quote: bool = False, **kwargs: Any
+    ) -> list[Message]:
+        """Send HTML as one or more messages (split under 4,096); the markup goes on the last part."""
+        markup = kwargs.pop("reply_markup", None)
+        parts = split_html(html_text) or [esc("…")]
+        sent = []
+        for n, part in enumerate(parts):
+            last = n == len(parts) - 1
+            sent.append(
+                await message.reply_html(
+                    part,
+                    do_quote=quote and n == 0,
+                    reply_markup=markup if last else None,
+                    **kwargs,
+                )
+            )
+        return sent
+
+    def remember(self, entry: CachedAnswer) -> str:
+        """Keep an answer for its "more sources" button; returns the button's key."""
+        key = f"{self._key_salt}{next(self._keys):x}"
+        self._answers[key] = entry
+        while len(self._answers) > ANSWER_CACHE_SIZE:
+            self._answers.popitem(last=False)
+        return key
+
+    def remembered(self, key: str) -> CachedAnswer | None:
+        return self._answers.get(key)
+
+    async def index_problem(self, update: Update, exc: IndexUnavailable) -> None:
+        """Tell the user the index cannot answer now (admins: why, and what to run)."""
+        lang = self.lang_of(update)
+        message = update.effective_message
+        if message is None:
+            return
+        admin = self.is_admin(update.effective_user.id if update.effective_user else None)
+        if exc.missing:
+            body = text(lang, "no_index")
+            if admin:
+                body += "\n\n" + text(lang, "no_index_admin")
+        else:
+            log.error("the index cannot be used: %s", exc)
+            body = text(lang, "index_error")
+            if admin:
+                body += f"\n\n<code>{esc(exc)}</code>"
+        await self.send(message, body)
+
+    async def about_text(self, lang: str) -> str:
+        stats = await asyncio.to_thread(self.service.stats)
+        return text(
+            lang,
+            "about",
+            releases=esc(stats.get("releases", "?")),
+            newest=esc(stats.get("newest_date") or "?"),
+            chunks=esc(stats.get("chunks", "?")),
+            model=esc(stats.get("model", self.settings.embedding_model)),
+        )
+
+
+def qa_of(context: ContextTypes.DEFAULT_TYPE) -> QABot:
+    """The shared :class:`QABot` of this application (``bot.app.build_application`` puts it there)."""
+    qa = context.bot_data["qa"]
+    assert isinstance(qa, QABot)
+    return qa
+
+
+def release_scope(context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The release this user opened a card for in the last :data:`RELEASE_SCOPE_SECONDS`, if any."""
+    data = context.user_data
+    scope = data.get(_SCOPE_KEY) if isinstance(data, dict) else None
+    if not isinstance(scope, dict):
+        return None
+    if time.time() > float(scope.get("until", 0)):
+        data.pop(_SCOPE_KEY, None)  # type: ignore[union-attr]
+        return None
+    return str(scope["url"])
+
+
+def set_release_scope(context: ContextTypes.DEFAULT_TYPE, url: str | None) -> None:
+    """Answer this user's next private questions from ``url`` first (None: from all releases again)."""
+    data = context.user_data
+    if not isinstance(data, dict):
+        return
+    if url is None:
+        data.pop(_SCOPE_KEY, None)
+    else:
+        data[_SCOPE_KEY] = {"url": url, "until": time.time() + RELEASE_SCOPE_SECONDS}

@@ -1,0 +1,5 @@
+import sys
+
+from thaigov_app.cli import main
+
+sys.exit(main())
