@@ -98,6 +98,18 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return questions
 
 
+def load_training_questions(paths: list[str]) -> list[dict[str, Any]]:
+    """The train and validation questions of ``paths`` (what the learned parts are fitted and checked
+    on; the test fold is never read); raises :class:`BadQuestionSet` when either fold is missing."""
+    questions = [q for path in paths for q in load_questions(Path(path))]
+    questions = [q for q in questions if q.get("fold") in ("train", "validation")]
+    if {str(q.get("fold")) for q in questions} != {"train", "validation"}:
+        raise BadQuestionSet(
+            "the question files need questions of the 'train' and 'validation' folds ('fold' key)"
+        )
+    return questions
+
+
 def distinct(urls: Iterable[str]) -> list[str]:
     """URLs in order with repeats dropped: recall counts distinct releases."""
     seen: set[str] = set()

@@ -157,3 +157,17 @@ def test_organisation_spans_and_the_kind_asked() -> None:
     assert span is not None and span.text == "บริษัท เวอริซายน์ จำกัด" and span.fit == 1.0
     assert detect_qtype("มูลนิธิไหนได้รับรายได้จากงานวิ่ง").kind == "org"
     assert detect_qtype("Which country sent the most tourists?").kind == "place"
+
+
+def test_spans_of_a_sentence_are_cached_and_callers_get_their_own_list() -> None:
+    from index.answer.qtype import QuestionType
+    from index.answer.spans import _spans_of, candidate_spans
+
+    qt = QuestionType("how_many", "number", "th", None)
+    text = "มีผู้เข้าร่วมงาน 1,200 คน และหน่วยงาน 35 แห่ง"
+    first = candidate_spans(text, qt)
+    hits = _spans_of.cache_info().hits
+    first.clear()
+    second = candidate_spans(text, qt)
+    assert _spans_of.cache_info().hits == hits + 1
+    assert any("1,200" in s.text for s in second)

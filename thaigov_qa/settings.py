@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # ~200 passages) holds a sixth of the archive's tokens beyond each release's 6th passage, while the
     # passages that answer questions sit near the top (see bench/PERFORMANCE.md, "Stop 14").
     dense_passages: int = Field(6, ge=0)
+    # The second look at the fused top releases (index/search/rerank.py, index/data/rerank.json): their
+    # stored passage vectors against the question's, weighed by a model learned from question folds.
+    rerank: bool = True
     corpus_sources: CommaList = []
 
     # --- answering ---------------------------------------------------------------------------

@@ -136,7 +136,17 @@ _PERCENT_Q = re.compile(r"เปอร์เซ็นต์|ร้อยละ|p
 
 def candidate_spans(text: str, qt: QuestionType, default_year: int | None = None) -> list[Span]:
     """The spans of the kind ``qt`` expects, in order of position."""
-    kind = qt.kind
+    return list(_spans_of(text, qt.kind, default_year))
+
+
+@functools.lru_cache(maxsize=8192)
+def _spans_of(text: str, kind: str | None, default_year: int | None) -> tuple[Span, ...]:
+    """A sentence's spans of one kind. Cached (spans are frozen): the answer step looks for spans in every
+    sentence of the top releases' passages, and the releases in the news are asked about again and again."""
+    return tuple(_find_spans(text, kind, default_year))
+
+
+def _find_spans(text: str, kind: str | None, default_year: int | None) -> list[Span]:
     if kind == "date":
         return find_date_spans(text, default_year)
     if kind == "number":

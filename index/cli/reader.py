@@ -24,21 +24,13 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from index.answer import Answerer
     from index.answer.training import collect, kind_probabilities, train, write_model
     from index.cli.ask import _open_answerer
-    from index.evaluate import BadQuestionSet, load_questions
+    from index.evaluate import BadQuestionSet, load_training_questions
     from thaigov_qa.errors import UserError
 
-    questions = []
     try:
-        for path in args.qa:
-            questions += load_questions(Path(path))
+        questions = load_training_questions(args.qa)
     except BadQuestionSet as exc:
         raise UserError(str(exc)) from None
-    folds = {str(q.get("fold", "")) for q in questions}
-    if not {"train", "validation"} <= folds:
-        raise UserError(
-            "the question files need questions of the 'train' and 'validation' folds ('fold' key)"
-        )
-    questions = [q for q in questions if q.get("fold") in ("train", "validation")]
     answerer: Answerer = _open_answerer(settings)
     from tqdm import tqdm
 

@@ -189,6 +189,33 @@ class IndexReader:
         """The live generation's stored vectors of the given chunk ids (``KeyError`` for one it lacks)."""
         return self._gen.vectors.vectors([int(i) for i in ids])
 
+    def release_vectors(self, urls: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each release's stored passage vectors, first passage first (those with a vector: the first
+        ``DENSE_PASSAGES`` of each); a release with none is left out."""
+        g = self._gen.generation
+        ids: dict[str, list[int]] = {}
+        with self._lock:
+            for i in range(0, len(urls), 900):
+                part = list(urls[i : i + 900])
+                marks = ",".join("?" * len(part))
+                for url, cid in self._conn.execute(
+                    f"SELECT url, chunk_id FROM chunks AS c WHERE url IN ({marks}) AND {store.visible('c')}"
+                    " ORDER BY url, position",
+                    (*part, g, g),
+                ):
+                    ids.setdefault(url, []).append(cid)
+        out: dict[str, np.ndarray] = {}
+        for url, chunk_ids in ids.items():
+            rows = []
+            for cid in chunk_ids:
+                try:
+                    rows.append(self._gen.vectors.vectors([cid])[0])
+                except KeyError:
+                    continue
+            if rows:
+                out[url] = np.vstack(rows)
+        return out
+
     # --- rows ------------------------------------------------------------------------------------
     def chunks(self, ids: Sequence[int]) -> list[ChunkRow]:
         """Rows of the given chunk ids, in the order asked (unknown ids are left out)."""

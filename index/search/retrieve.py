@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from corpus.release import Release
 from index.lexical import tokenize
+from index.search import rerank
 from index.search.glossary import Glossary, default_glossary, to_english
 from index.search.query import QueryInfo, analyze
+from index.search.rerank import Reranker
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,9 +147,13 @@ class Searcher:
         glossary: Glossary | None = None,
         weights: Weights | None = None,
         dense: bool = True,
+        reranker: Reranker | None = None,
     ) -> None:
         self.reader = reader
         self.use_dense = dense
+        # The second look at the fused top (index.search.rerank): the shipped model unless one is given,
+        # none with RERANK=false.
+        self.reranker = reranker if reranker is not None else (Reranker.load() if settings.rerank else None)
         self.settings = settings
         self.glossary = glossary if glossary is not None else default_glossary()
         self.weights = weights or Weights()
@@ -289,7 +295,21 @@ class Searcher:
             lists.append((weight, self.reader.dense(vecs[0], w.pool)))
             if trans:
                 lists.append((w.en_dense_trans, self.reader.dense(vecs[1], w.pool)))
-        return self._fuse(info, lists, k, use_dates=(mode == "hybrid"))
+        if mode != "hybrid" or self.reranker is None or vecs is None:
+            return self._fuse(info, lists, k, use_dates=(mode == "hybrid"))
+        hits = self._fuse(info, lists, max(k, rerank.TOP), use_dates=True)
+        return self._second_look(hits, info.lang, vecs[0], vecs[1] if trans else None)[:k]
+
+    def _second_look(
+        self, hits: list[ReleaseHit], lang: str, question: Any, rendering: Any
+    ) -> list[ReleaseHit]:
+        """The fused top re-ordered by the re-ranking model (:mod:`index.search.rerank`)."""
+        assert self.reranker is not None
+        head, tail = hits[: rerank.TOP], hits[rerank.TOP :]
+        candidates = [rerank.Candidate(h.url, h.score, h.lang) for h in head]
+        vectors = self.reader.release_vectors([h.url for h in head])
+        rows = rerank.features(candidates, vectors, question, rendering, lang)
+        return [head[i] for i in self.reranker.order(rows, lang)] + tail
 
     def _remember_vector(self, query: str, vector: Any) -> None:
         with self._lock:
