@@ -3,7 +3,7 @@
     python bench/memory.py --data-dir D [--backend onnx] [--query-backend onnx-int8] [--questions 20]
 
 Steps, each followed by the process's RSS: import the bot's service layer (python-telegram-bot and the
-index code), ``QAService.warm_up()`` (opens the live generation: FAISS vectors, SQLite, release
+index code), ``BotService.warm_up()`` (opens the live generation: FAISS vectors, SQLite, release
 metadata, and loads the embedding model), then answers dev questions (caches fill). Run it in a fresh
 process per backend: RSS only grows. The shared model's vocabulary is pruned (46k tokens); the
 production model's full 250k-token vocabulary adds (250k - 46k) x 384 float32 = ~0.3 GB with torch
@@ -35,12 +35,12 @@ def main() -> int:
 
     rows = [{"step": "python started", "rss_mb": c.rss_mb()}]
     import bot.app  # noqa: F401 - what the bot process imports
-    from bot.service import QAService
+    from bot.service import BotService
 
     rows.append({"step": "imported bot (telegram, index code)", "rss_mb": c.rss_mb()})
     gen, manifest, folder = c.live_generation(args.data_dir)
     settings, backend, qbackend = c.index_settings(args.data_dir, args.backend, args.query_backend)
-    service = QAService(settings)
+    service = BotService(settings)
     service.searcher()
     rows.append({"step": f"index opened ({manifest.get('chunks')} chunks)", "rss_mb": c.rss_mb()})
     service.warm_up()

@@ -19,8 +19,8 @@ from telegram.ext import ContextTypes
 
 from bot import feedback, logsafe
 from bot.format import esc
-from bot.service import IndexUnavailable
 from bot.shared import QABot, qa_of
+from index.service import IndexUnavailable
 from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ share is ``bot.shared.QABot``. Why:
 
 * Answering runs in worker threads (``asyncio.to_thread``) and the application processes updates
   concurrently, so a slow question (a long release, an LLM call) never holds up anyone else.
-* One :class:`~bot.service.QAService` per process holds the index and the model; it reopens the index
+* One :class:`~bot.service.BotService` per process holds the index and the model; it reopens the index
   when a build moves the pointer, so the bot never needs a restart after ``index build``.
 * Everything sent is Telegram HTML, escaped (``bot.format.esc``), split under 4,096 characters.
 * The user's language (``/lang``, else Telegram's ``language_code``, Thai by default) picks the bot's
@@ -45,7 +45,7 @@ from bot.feedback_store import FeedbackStore
 from bot.format import MORE_PREFIX
 from bot.persistence import SQLitePersistence
 from bot.sending import RetryingRateLimiter
-from bot.service import QAService
+from bot.service import BotService
 from bot.shared import QABot, qa_of
 from thaigov_qa.messages import text
 from thaigov_qa.settings import Settings
@@ -81,14 +81,14 @@ async def job_refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def build_application(settings: Settings, service: QAService | None = None) -> Application:
+def build_application(settings: Settings, service: BotService | None = None) -> Application:
     """The configured application (not started). ``service`` lets tests share one loaded index.
 
     Chat and user data (conversations, ``/lang``) persist in ``thaigov.sqlite`` (``bot.persistence``)."""
     token = settings.telegram_bot_token.get_secret_value()
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    qa = QABot(settings, service or QAService(settings))
+    qa = QABot(settings, service or BotService(settings))
     application = (
         Application.builder()
         .token(token)
@@ -203,7 +203,7 @@ async def start_updater(application: Application, settings: Settings, poll_timeo
 async def serve(
     settings: Settings,
     stop: asyncio.Event,
-    service: QAService | None = None,
+    service: BotService | None = None,
     ready: asyncio.Event | None = None,
     poll_timeout: int = 10,
 ) -> None:

@@ -31,10 +31,10 @@ from bot.conversation import converse, remember_turn
 from bot.feedback import answer_keyboard, store_of, without_prefix
 from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
-from bot.service import IndexUnavailable
 from bot.shared import CachedAnswer, QABot, qa_of, release_scope
 from index.answer import Answer
 from index.reply import render_html
+from index.service import IndexUnavailable
 from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from telegram.ext import ContextTypes
 
 from bot.conversation import forget_turns
 from bot.format import esc, render_latest, render_release_card
-from bot.service import IndexUnavailable
 from bot.shared import qa_of, set_release_scope
+from index.service import IndexUnavailable
 from thaigov_qa.messages import ALERT_COMMANDS, COMMANDS, text
 
 LATEST_DEFAULT, LATEST_MAX = 5, 20

@@ -27,10 +27,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.format import clean_text, display_date, esc, source_line, split_html
-from bot.service import IndexUnavailable
 from bot.shared import qa_of
 from index.answer import Answer
 from index.reply import render_html
+from index.service import IndexUnavailable
 from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot import health
-from bot.service import QAService
+from bot.service import BotService
 from thaigov_qa.db import query
 from thaigov_qa.settings import Settings
 
@@ -46,7 +46,7 @@ def outbox_counts(db_path: str | os.PathLike[str]) -> dict[str, int]:
 class _BotCollector(Collector):
     """Reads the service's counters, the outbox, the generation and the last poll at each scrape."""
 
-    def __init__(self, settings: Settings, service: QAService, retries: dict[str, int]) -> None:
+    def __init__(self, settings: Settings, service: BotService, retries: dict[str, int]) -> None:
         self.settings = settings
         self.service = service
         self.retries = retries
@@ -90,7 +90,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 class MetricsServer:
     """The registry and the HTTP server (a daemon thread); :meth:`stop` closes it."""
 
-    def __init__(self, settings: Settings, service: QAService, started: float, mode: str) -> None:
+    def __init__(self, settings: Settings, service: BotService, started: float, mode: str) -> None:
         self.registry = CollectorRegistry()
         self.retries: dict[str, int] = {}
         self.registry.register(_BotCollector(settings, service, self.retries))

@@ -15,7 +15,7 @@ from telegram.ext import Application, ContextTypes
 from bot.health import attach_to_webhook
 from bot.ops_alerts import OpsAlerts
 from bot.sending import RetryingRateLimiter
-from bot.service import QAService
+from bot.service import BotService
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def install(application: Application, settings: Settings) -> OpsAlerts:
     return ops
 
 
-async def started(application: Application, settings: Settings, service: QAService, mode: str) -> None:
+async def started(application: Application, settings: Settings, service: BotService, mode: str) -> None:
     """After the updater started: ``/healthz`` in webhook mode, metrics when ``METRICS_PORT`` is set."""
     started_at = service.counters.started
     if mode == "webhook":

@@ -26,8 +26,9 @@ from telegram.ext import Application, ContextTypes
 
 from bot.format import esc, split_html
 from bot.ratelimit import RateLimiter
-from bot.service import IndexUnavailable, QAService
+from bot.service import BotService
 from index.answer import Answer
+from index.service import IndexUnavailable
 from thaigov_qa.messages import text, user_lang
 from thaigov_qa.settings import Settings
 
@@ -55,7 +56,7 @@ class CachedAnswer:
 class QABot:
     """The objects the handlers share (see the module docstring)."""
 
-    def __init__(self, settings: Settings, service: QAService) -> None:
+    def __init__(self, settings: Settings, service: BotService) -> None:
         self.settings = settings
         self.service = service
         self.limiter = RateLimiter(settings.rate_limit_per_minute)

@@ -188,7 +188,7 @@ def test_reply_html_is_valid_and_cut_after_ten(releases: dict[str, Release]) -> 
 # --- end to end (slow: the shared model builds a real index) ---------------------------------------
 @pytest.fixture(scope="module")
 def agenda_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from bot.service import QAService
+    from bot.service import BotService
     from index.build.pipeline import build_index
     from thaigov_qa.settings import SHARED_MODEL, Settings
 
@@ -196,7 +196,7 @@ def agenda_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     source = fx.write_corpus(root / "corpus")
     settings = Settings(data_dir=root / "var", embedding_model=str(SHARED_MODEL), _env_file=None)
     assert build_index(settings, source, progress=False).releases == 3
-    return settings, QAService(settings)
+    return settings, BotService(settings)
 
 
 @pytest.mark.slow

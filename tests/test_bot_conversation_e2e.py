@@ -18,7 +18,7 @@ import pytest
 
 from bot.feedback_cli import export
 from bot.feedback_store import FeedbackStore
-from bot.service import QAService
+from bot.service import BotService
 from tests import test_bot_e2e as base
 from tests.fake_bot_api import FakeBotAPI, html_plain_text
 from tests.test_bot_e2e import (
@@ -43,7 +43,7 @@ def _sent(api: FakeBotAPI, chat_id: int) -> list[str]:
 
 
 async def test_private_follow_up_is_answered_from_the_previous_release(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -66,7 +66,7 @@ async def test_private_follow_up_is_answered_from_the_previous_release(
 
 
 async def test_group_reply_thread_follows_up(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -84,7 +84,7 @@ async def test_group_reply_thread_follows_up(
 
 
 async def test_conversation_survives_a_restart(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -101,7 +101,7 @@ async def test_conversation_survives_a_restart(
 
 
 async def test_inline_query_is_answered_within_ten_seconds(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -121,7 +121,7 @@ async def test_inline_query_is_answered_within_ten_seconds(
 
 
 async def test_thumbs_down_is_stored_once_and_exported(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -159,7 +159,7 @@ async def test_thumbs_down_is_stored_once_and_exported(
     _assert_no_rejected_sends(api)
 
 
-async def test_help_lang_and_forget(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]) -> None:
+async def test_help_lang_and_forget(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]) -> None:
     settings, service = bot_index
     api = fake_bot_api
     async with running_bot(_bot_settings(settings, api), service):

@@ -22,7 +22,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import serve
-from bot.service import QAService
+from bot.service import BotService
 from corpus.release import URL_PREFIX
 from tests.fake_bot_api import FakeBotAPI, html_plain_text
 from thaigov_qa.settings import SHARED_MODEL, Settings
@@ -56,7 +56,7 @@ def _link_corpus(folder: Path, sample_dir: Path, files: list[str]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bot_index(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tuple[Settings, QAService]:
+def bot_index(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tuple[Settings, BotService]:
     """A real index of seven small releases and a loaded QA service, shared by every bot test."""
     from index.build.pipeline import build_index
 
@@ -65,7 +65,7 @@ def bot_index(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tup
     settings = Settings(data_dir=root / "var", embedding_model=str(SHARED_MODEL), _env_file=None)
     report = build_index(settings, source, progress=False)
     assert report.releases == len(SAMPLE_FILES) + 1
-    service = QAService(settings)
+    service = BotService(settings)
     service.warm_up()
     return settings, service
 
@@ -86,9 +86,9 @@ def _bot_settings(base: Settings, api: FakeBotAPI, **overrides: Any) -> Settings
 
 
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings, service: QAService | None = None) -> AsyncIterator[QAService]:
+async def running_bot(settings: Settings, service: BotService | None = None) -> AsyncIterator[BotService]:
     """Run ``bot.app.serve`` (polling or webhook per settings) for the ``with`` block; yields its service."""
-    service = service or QAService(settings)
+    service = service or BotService(settings)
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(settings, stop, service=service, ready=ready, poll_timeout=1))
     waiter = asyncio.create_task(ready.wait())
@@ -116,7 +116,7 @@ def _assert_no_rejected_sends(api: FakeBotAPI) -> None:
 
 
 async def test_startup_sets_commands_and_help_in_both_languages(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     async with running_bot(_bot_settings(settings, fake_bot_api), service):
@@ -136,7 +136,7 @@ async def test_startup_sets_commands_and_help_in_both_languages(
 
 
 async def test_private_question_gets_answer_with_source_link(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     async with running_bot(_bot_settings(settings, fake_bot_api), service):
@@ -151,7 +151,7 @@ async def test_private_question_gets_answer_with_source_link(
 
 
 async def test_group_messages_only_when_addressed(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -179,7 +179,7 @@ async def test_group_messages_only_when_addressed(
 
 
 async def test_more_sources_button_edits_the_message(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -207,7 +207,7 @@ async def test_more_sources_button_edits_the_message(
 
 
 async def test_admin_commands_refused_for_others(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService], caplog: pytest.LogCaptureFixture
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], caplog: pytest.LogCaptureFixture
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -226,7 +226,7 @@ async def test_admin_commands_refused_for_others(
 
 
 async def test_reindex_refused_while_another_writer_holds_the_lock(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService], tmp_path: Path
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], tmp_path: Path
 ) -> None:
     from index.build.lock import writer_lock
 
@@ -242,7 +242,7 @@ async def test_reindex_refused_while_another_writer_holds_the_lock(
 
 
 async def test_retry_after_is_honoured(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -268,7 +268,7 @@ HOSTILE = {
 
 
 async def test_hostile_input_gets_a_valid_reply(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -285,7 +285,7 @@ async def test_hostile_input_gets_a_valid_reply(
 
 
 async def test_stickers_greetings_and_deep_link(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -311,7 +311,7 @@ async def test_stickers_greetings_and_deep_link(
 
 
 async def test_questions_after_a_release_card_are_answered_from_that_release(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -336,7 +336,7 @@ async def test_questions_after_a_release_card_are_answered_from_that_release(
     _assert_no_rejected_sends(api)
 
 
-async def test_per_user_rate_limit(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]) -> None:
+async def test_per_user_rate_limit(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]) -> None:
     settings, service = bot_index
     api = fake_bot_api
     async with running_bot(_bot_settings(settings, api, rate_limit_per_minute=2), service):
@@ -352,7 +352,7 @@ async def test_per_user_rate_limit(fake_bot_api: FakeBotAPI, bot_index: tuple[Se
 
 
 async def test_concurrent_users_are_served(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -376,7 +376,7 @@ async def test_concurrent_users_are_served(
 
 
 async def test_error_handler_tells_the_user_and_hides_the_token(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService], caplog: pytest.LogCaptureFixture
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], caplog: pytest.LogCaptureFixture
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -412,7 +412,7 @@ def _free_port() -> int:
 
 
 async def test_webhook_mode_checks_the_secret(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService]
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
     api = fake_bot_api
@@ -438,7 +438,7 @@ async def test_webhook_mode_checks_the_secret(
 
 
 async def test_new_generation_picked_up_without_restart_and_admin_reindex(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, QAService], tmp_path: Path, sample_dir: Path
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], tmp_path: Path, sample_dir: Path
 ) -> None:
     """Last on purpose: it adds one release to the shared index (other tests do not depend on the count).
 

@@ -26,7 +26,8 @@ TOP = 4
 #: with no exception: ``python3 -m thaigov_app`` is the module entry point.
 TOP_MODULES: tuple[str, ...] = ()
 #: Order inside ``index``: the tokeniser and the evaluation measures at the bottom, then building,
-#: searching (reads what a build wrote), answering, rendering and follow-ups, and the CLI on top.
+#: searching (reads what a build wrote), answering, rendering and follow-ups, the service the bot and the
+#: command line share, and the CLI on top.
 INDEX_LAYERS = {
     "index.lexical": 0,
     "index.evaluate": 0,
@@ -35,7 +36,8 @@ INDEX_LAYERS = {
     "index.answer": 3,
     "index.reply": 4,
     "index.conversation": 4,
-    "index.cli": 5,
+    "index.service": 5,
+    "index.cli": 6,
 }
 #: Folders at the top of the repository that are not part of the product.
 NOT_PRODUCT = {"tests", "bench", "eval", "docs", "build", "dist"}

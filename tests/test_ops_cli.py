@@ -174,9 +174,9 @@ def test_doctor_passes_on_an_index_and_names_the_failed_check(
 
 
 def _answers(settings: Settings) -> list[dict[str, Any]]:
-    from bot.service import QAService
+    from bot.service import BotService
 
-    service = QAService(settings)
+    service = BotService(settings)
     return [_plain(service.ask(q)) for q in QUESTIONS]
 
 
@@ -191,11 +191,11 @@ def test_backup_during_update_and_asks_then_restore_gives_the_same_answers(
     built: tuple[Settings, Path], tmp_path: Path, sample_dir: Path
 ) -> None:
     """Last on purpose: it leaves the module's index with a killed update behind it."""
-    from bot.service import QAService
+    from bot.service import BotService
     from index.build.pipeline import TEST_HOOK_ENV, TEST_HOOK_FILE_ENV
 
     settings, source = built
-    service = QAService(settings)
+    service = BotService(settings)
     before = [_plain(service.ask(q)) for q in QUESTIONS]
     (source / "extra.txt").symlink_to(sample_dir / EXTRA_FILE)
     marker = tmp_path / "paused"

@@ -190,8 +190,9 @@ def test_unreadable_arrays_are_a_clear_error(base_index: BaseIndex, tmp_path: Pa
         IndexReader.open(settings)
     with pytest.raises(UserError, match="generation 1 cannot be read"):
         _open_answerer(settings)  # what `ask` and `chat` open the index with
-    from bot.service import IndexUnavailable, QAService
+    from bot.service import BotService
+    from index.service import IndexUnavailable
 
     with pytest.raises(IndexUnavailable, match="cannot be read") as caught:
-        QAService(settings).ask("หัวเว่ย")
+        BotService(settings).ask("หัวเว่ย")
     assert caught.value.missing is False  # the bot tells users "cannot be used", not "no index yet"

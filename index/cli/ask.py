@@ -34,20 +34,10 @@ SHARED_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "sam
 
 
 def _open_answerer(settings: Settings) -> Answerer:
-    """Searcher + Answerer on the live index; no index (or another model's) is a one-line user error."""
-    from index.answer import Answerer
-    from index.reply import texts
-    from index.search.reader import IndexCorrupt, ModelMismatch, NoIndex
-    from index.search.retrieve import Searcher
-    from thaigov_qa.errors import UserError
+    """The live index's answerer, opened the way every index command opens it (:mod:`index.cli.opening`)."""
+    from index.cli.opening import open_service
 
-    try:
-        searcher = Searcher.open(settings)
-    except (ModelMismatch, IndexCorrupt) as exc:
-        raise UserError(str(exc)) from None
-    except NoIndex:
-        raise UserError(f"{texts('en')['no_index']} (DATA_DIR={settings.data_dir})") from None
-    return Answerer(searcher, settings)
+    return open_service(settings).answerer()
 
 
 #: Longest question ``ask`` passes on and echoes back (a pasted document is not a question).

@@ -16,16 +16,16 @@ from thaigov_qa.settings import Settings
 def _train(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
+    from index.cli.opening import open_service
     from index.evaluate import BadQuestionSet, load_training_questions
     from index.search.rerank_training import collect, train, write
-    from index.search.retrieve import Searcher
     from thaigov_qa.errors import UserError
 
     try:
         questions = load_training_questions(args.qa)
     except BadQuestionSet as exc:
         raise UserError(str(exc)) from None
-    searcher = Searcher.open(settings)
+    searcher = open_service(settings).searcher()
     with tqdm(total=len(questions), desc="searching", unit="question", file=sys.stderr) as bar:
         examples = collect(searcher, questions, progress=lambda: bar.update(1))
     try:

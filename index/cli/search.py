@@ -23,14 +23,9 @@ log = logging.getLogger(__name__)
 
 
 def _open_searcher(settings: Settings) -> Searcher:
-    from index.search.reader import ModelMismatch, NoIndex
-    from index.search.retrieve import Searcher
-    from thaigov_qa.errors import UserError
+    from index.cli.opening import open_service
 
-    try:
-        return Searcher.open(settings)
-    except (NoIndex, ModelMismatch) as exc:  # IndexCorrupt too: the reader's messages say what to do
-        raise UserError(str(exc)) from None
+    return open_service(settings).searcher()
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
