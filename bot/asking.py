@@ -190,7 +190,7 @@ async def _send_answer(
     if len(sources) > _reply_sources():
         # The last part as qa.send will send it: the one that carries the button, which the press extends.
         last = (split_html(body) or [""])[-1]
-        more_key = keep_more_sources(context, last, answer.lang, sources)
+        more_key = keep_more_sources(context, last, answer.lang, sources, _reply_sources())
         more = more_sources_keyboard(more_key, lang) if more_key else more
     store = store_of(context)
     key = new_key() if store is not None else None

@@ -117,7 +117,7 @@ def test_more_sources_payload_is_plain_data_bounded_per_chat_and_shown_once() ->
     passage = "คำ word " * 200 + "\x00 end"
     sources = [Source(f"https://x/{n}", f"T{n}", "2023-12-19", passage, 0.5) for n in range(6)]
     context = SimpleNamespace(chat_data={})
-    keys = [keep_more_sources(context, f"<b>reply {n}</b>", "en", sources) for n in range(25)]  # type: ignore[arg-type]
+    keys = [keep_more_sources(context, f"<b>reply {n}</b>", "en", sources, 3) for n in range(25)]  # type: ignore[arg-type]
     assert all(k and len(f"more:{k}".encode()) <= 64 for k in keys) and len(set(keys)) == 25
     context.chat_data = json.loads(json.dumps(context.chat_data))  # as after a restart
     assert more_sources_of(context, keys[0]) is None  # type: ignore[arg-type]
