@@ -45,7 +45,7 @@ def _build(data_dir: Path, only: str) -> tuple[dict[str, object], float]:
         env.pop(name, None)  # the README's defaults
     started = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "thaigov_qa", "index", "build", str(c.ARCHIVE), "--only", only, "--json"],
+        [sys.executable, "-m", "thaigov_app", "index", "build", str(c.ARCHIVE), "--only", only, "--json"],
         env=env,
         capture_output=True,
         text=True,

@@ -8,7 +8,7 @@ WORK=${1:-/tmp/thaigov-first-run}
 export HF_HUB_OFFLINE=1 PYTHONPATH="$REPO"
 mkdir -p "$WORK" && cd "$WORK" && rm -rf var-demo
 uptime
-/usr/bin/time -v python3 -m thaigov_qa demo "When was the Huawei MOU signed?" > demo.out 2> demo.err
+/usr/bin/time -v python3 -m thaigov_app demo "When was the Huawei MOU signed?" > demo.out 2> demo.err
 echo "demo rc=$?"; grep -E "Elapsed|User time|System time|Percent of CPU" demo.err
 uptime
 cd "$REPO" && /usr/bin/time -v python3 bench/plain_pipeline.py --json > "$WORK/plain.out" 2> "$WORK/plain.err"

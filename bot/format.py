@@ -30,7 +30,8 @@ from thaigov_qa.messages import text
 MAX_MESSAGE = 4096
 #: Prefix of the "more sources" callback data (the rest is a short key into the chat's ``chat_data``).
 MORE_PREFIX = "more:"
-_PASSAGE_CHARS = 280
+#: Characters of a source's passage under the "more sources" list (a glimpse; the link has the rest).
+EXCERPT_CHARS = 280
 
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 #: Characters that must never start a part: they attach to the character before them.
@@ -168,7 +169,7 @@ def more_sources_keyboard(key: str, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(text(lang, "more_sources"), callback_data=data)]])
 
 
-def _excerpt(passage: str, limit: int = _PASSAGE_CHARS) -> str:
+def _excerpt(passage: str, limit: int = EXCERPT_CHARS) -> str:
     passage = " ".join(clean_text(passage).split())
     if len(passage) <= limit:
         return passage

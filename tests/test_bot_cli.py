@@ -44,7 +44,7 @@ async def _run_cli(env: dict[str, str], cwd: Path, *args: str) -> asyncio.subpro
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "thaigov_qa",
+        "thaigov_app",
         *args,
         "bot",
         cwd=cwd,

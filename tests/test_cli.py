@@ -35,7 +35,7 @@ def test_help_levels(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_console_entry_point_help() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "thaigov_qa", "--help"],
+        [sys.executable, "-m", "thaigov_app", "--help"],
         capture_output=True,
         text=True,
         timeout=60,

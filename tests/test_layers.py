@@ -23,8 +23,8 @@ LAYERS = {"thaigov_qa": 0, "corpus": 1, "index": 2, "bot": 3}
 TOP = 4
 #: The command line and the operator's tools are their own top-level package, ``thaigov_app`` (a package
 #: this table does not know is "top"); ``thaigov_qa`` is the ground floor (settings, errors, db, schema...)
-#: but for its ``__main__``, the entry point behind ``python3 -m thaigov_qa``, which imports the top.
-TOP_MODULES = ("thaigov_qa.__main__",)
+#: with no exception: ``python3 -m thaigov_app`` is the module entry point.
+TOP_MODULES: tuple[str, ...] = ()
 #: Order inside ``index``: the tokeniser and the evaluation measures at the bottom, then building,
 #: searching (reads what a build wrote), answering, rendering and follow-ups, and the CLI on top.
 INDEX_LAYERS = {

@@ -2,7 +2,7 @@
 its model, ``ask`` on standard input, ``chat`` commands, ``doctor``, ``backup`` and ``restore``.
 
 Real files throughout: a real SQLite database, a real three-release index built once for the module
-with the shared model, and ``python -m thaigov_qa`` in subprocesses (run from this checkout).
+with the shared model, and ``python -m thaigov_app`` in subprocesses (run from this checkout).
 """
 
 from __future__ import annotations
@@ -56,11 +56,11 @@ QUESTIONS = [
 
 
 def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None) -> Any:
-    """``python -m thaigov_qa ARGS`` from this checkout, with no EMBEDDING_MODEL unless given."""
+    """``python -m thaigov_app ARGS`` from this checkout, with no EMBEDDING_MODEL unless given."""
     full = {k: v for k, v in os.environ.items() if k not in ("EMBEDDING_MODEL", "DATA_DIR")}
     full.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "thaigov_qa", *args],
+        [sys.executable, "-m", "thaigov_app", *args],
         cwd=cwd,
         env=full,
         input=stdin,
@@ -206,7 +206,7 @@ def test_backup_during_update_and_asks_then_restore_gives_the_same_answers(
         TEST_HOOK_FILE_ENV: str(marker),
     }
     update = subprocess.Popen(
-        [sys.executable, "-m", "thaigov_qa", "index", "update", str(source)],
+        [sys.executable, "-m", "thaigov_app", "index", "update", str(source)],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         stderr=subprocess.DEVNULL,

@@ -26,7 +26,7 @@ EVIDENCE_CHARS = 400
 #: Neighbour sentences are added to a short best sentence while the evidence stays under this.
 EVIDENCE_TARGET = 380
 #: Characters of a source's passage in ``sources`` (JSON).
-PASSAGE_CHARS = 400
+SOURCE_PASSAGE_CHARS = 400
 #: Releases listed in ``sources``.
 MAX_SOURCES = 10
 
@@ -150,8 +150,8 @@ def sources(hits: list[ReleaseHit], first_url: str | None) -> list[Source]:
     out = []
     for h in ordered:
         passage = " ".join(h.passages[0].text.split()) if h.passages else ""
-        if len(passage) > PASSAGE_CHARS:
-            passage = passage[: PASSAGE_CHARS - 1].rstrip() + "…"
+        if len(passage) > SOURCE_PASSAGE_CHARS:
+            passage = passage[: SOURCE_PASSAGE_CHARS - 1].rstrip() + "…"
         out.append(Source(h.url, h.title, h.date, passage, float(h.score)))
     return out
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 #: Most characters of each passage sent to the model.
-PASSAGE_CHARS = 1200
+LLM_CONTEXT_CHARS = 1200
 MAX_TOKENS = 400
 _CITATION = re.compile(r"\[(\d{1,3})\]")
 
@@ -115,7 +115,7 @@ class LLMClient:
         """The prompt: a system message in the question's language, then the numbered sources and question."""
         parts = []
         for i, (src, text) in enumerate(sources, 1):
-            snippet = " ".join(text.split())[:PASSAGE_CHARS]
+            snippet = " ".join(text.split())[:LLM_CONTEXT_CHARS]
             parts.append(f"[{i}] {src.title} ({src.date})\n{snippet}")
         user = "Sources:\n\n" + "\n\n".join(parts) + f"\n\nQuestion: {question}"
         return [
