@@ -181,7 +181,7 @@ def kept_passage(passage: str) -> str:
     """As much of a passage as :func:`render_more_sources` can show (whitespace collapsed, one character
     past the excerpt's limit so the excerpt of it is the excerpt of the whole): what a "more sources"
     payload keeps in ``chat_data`` instead of the whole passage."""
-    return " ".join(clean_text(passage).split())[: _PASSAGE_CHARS + 1]
+    return " ".join(clean_text(passage).split())[: EXCERPT_CHARS + 1]
 
 
 def source_line(n: int, url: str, title: str, date: object) -> str:
