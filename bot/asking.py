@@ -5,7 +5,8 @@ Why these handlers live here and not in ``bot.app``: every kind of question take
 (``bot.conversation``: a follow-up is answered from the previous answer's releases first), the reply with
 its 👍/👎 and "more sources" buttons, and the turn remembered for the next question. Handlers are
 module-level functions in python-telegram-bot's style; the shared objects (settings, QA service, rate
-limiter, answer cache) are ``bot.shared.QABot`` (:func:`bot.shared.qa_of`).
+limiter) are ``bot.shared.QABot`` (:func:`bot.shared.qa_of`); what a "more sources" button needs is kept
+in the chat's persisted ``chat_data`` (:func:`bot.shared.keep_more_sources`), so it works after a restart.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import unicodedata
 from collections.abc import AsyncIterator
 from typing import Any
 
-from telegram import Message, MessageEntity, Update
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -31,7 +32,7 @@ from bot.conversation import converse, remember_turn
 from bot.feedback import answer_keyboard, store_of, without_prefix
 from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
-from bot.shared import CachedAnswer, QABot, qa_of, release_scope
+from bot.shared import QABot, keep_more_sources, more_sources_of, qa_of, release_scope
 from index.answer import Answer
 from index.reply import render_html
 from index.service import IndexUnavailable
@@ -180,47 +181,54 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
 async def _send_answer(
     qa: QABot, context: ContextTypes.DEFAULT_TYPE, update: Update, answer: Answer, body: str, lang: str
 ) -> list[Message]:
-    """Send the reply with its buttons; keep what the buttons need (the answer cache, and the question
-    and answer for feedback when LOG_QUESTIONS is on)."""
+    """Send the reply with its buttons; keep what the buttons need (the "more sources" payload in
+    ``chat_data``, and the question and answer for feedback when LOG_QUESTIONS is on)."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    entry = CachedAnswer(answer, lang)
-    more = (
-        more_sources_keyboard(qa.remember(entry), lang)
-        if len(answer.sources or []) > _reply_sources()
-        else agenda_keyboard(answer)
-    )
+    more = agenda_keyboard(answer)
+    sources = list(answer.sources or [])
+    if len(sources) > _reply_sources():
+        # The last part as qa.send will send it: the one that carries the button, which the press extends.
+        last = (split_html(body) or [""])[-1]
+        more_key = keep_more_sources(context, last, answer.lang, sources, _reply_sources())
+        more = more_sources_keyboard(more_key, lang) if more_key else more
     store = store_of(context)
     key = new_key() if store is not None else None
     markup = answer_keyboard(key, more)
     in_group = message.chat.type != ChatType.PRIVATE
     sent = await qa.send(message, body, quote=in_group, reply_markup=markup)
-    if sent:
-        entry.html = split_html(body)[-1] if body else ""
-        entry.chat_id, entry.message_id = sent[-1].chat_id, sent[-1].message_id
     if store is not None and key is not None and qa.settings.log_questions:
         await asyncio.to_thread(store.keep_answer, key, user.id, answer)
     return sent
 
 
+def _rows(markup: InlineKeyboardMarkup | None) -> int:
+    return len(markup.inline_keyboard) if markup is not None else 0
+
+
 async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The "more sources" button: extend the message with every source and its passage."""
+    """The "more sources" button: extend the message with every further source and its passage.
+
+    The payload is taken out of ``chat_data`` as it is read: shown once, a second press (or a key this
+    chat no longer keeps) gets the "too old" notice and loses the button. Every press is answered.
+    """
     qa = qa_of(context)
     query = update.callback_query
     if query is None or not query.data or not query.data.startswith(MORE_PREFIX):
         return
     lang = qa.lang_of(update)
-    entry = qa.remembered(query.data[len(MORE_PREFIX) :])
+    entry = more_sources_of(context, query.data[len(MORE_PREFIX) :], drop=True)
     message = query.message
-    keep = without_prefix(message.reply_markup if isinstance(message, Message) else None, MORE_PREFIX)
-    if entry is None or not entry.html:
+    markup = message.reply_markup if isinstance(message, Message) else None
+    keep = without_prefix(markup, MORE_PREFIX)
+    if entry is None:
         await query.answer(html.unescape(text(lang, "more_expired")))
-        if isinstance(message, Message):
+        if isinstance(message, Message) and _rows(keep) != _rows(markup):  # else "not modified"
             with contextlib.suppress(BadRequest):
                 await message.edit_reply_markup(reply_markup=keep)
         return
     await query.answer()
-    extra = render_more_sources(list(entry.answer.sources or []), entry.answer.lang, start=_reply_sources())
+    extra = render_more_sources(entry.sources, entry.lang, start=_reply_sources())
     combined = f"{entry.html}\n\n{extra}"
     if not isinstance(message, Message):
         return
@@ -234,7 +242,6 @@ async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         with contextlib.suppress(BadRequest):
             await message.edit_reply_markup(reply_markup=keep)
         await qa.send(message, extra)
-    entry.html = ""  # shown once; a second press gets the "too old" notice
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

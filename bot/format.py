@@ -28,7 +28,7 @@ from thaigov_qa.markup import clean_text, esc
 from thaigov_qa.messages import text
 
 MAX_MESSAGE = 4096
-#: Prefix of the "more sources" callback data (the rest is a short key into the bot's answer cache).
+#: Prefix of the "more sources" callback data (the rest is a short key into the chat's ``chat_data``).
 MORE_PREFIX = "more:"
 #: Characters of a source's passage under the "more sources" list (a glimpse; the link has the rest).
 EXCERPT_CHARS = 280
@@ -163,7 +163,7 @@ def _stack_at(atoms: Sequence[_Atom], start: int, carried: list[_Atom], end: int
 
 
 def more_sources_keyboard(key: str, lang: str) -> InlineKeyboardMarkup:
-    """The inline "more sources" button; ``key`` finds the answer again in the bot's cache."""
+    """The inline "more sources" button; ``key`` finds the payload again (``bot.shared.more_sources_of``)."""
     data = f"{MORE_PREFIX}{key}"
     assert len(data.encode()) <= 64, "Telegram limits callback data to 64 bytes"
     return InlineKeyboardMarkup([[InlineKeyboardButton(text(lang, "more_sources"), callback_data=data)]])
@@ -175,6 +175,13 @@ def _excerpt(passage: str, limit: int = EXCERPT_CHARS) -> str:
         return passage
     cut = passage.rfind(" ", 0, limit)
     return passage[: cut if cut > limit // 2 else limit].rstrip() + "…"
+
+
+def kept_passage(passage: str) -> str:
+    """As much of a passage as :func:`render_more_sources` can show (whitespace collapsed, one character
+    past the excerpt's limit so the excerpt of it is the excerpt of the whole): what a "more sources"
+    payload keeps in ``chat_data`` instead of the whole passage."""
+    return " ".join(clean_text(passage).split())[: EXCERPT_CHARS + 1]
 
 
 def source_line(n: int, url: str, title: str, date: object) -> str:

@@ -1,41 +1,42 @@
-"""What every handler shares: settings, the QA service, the rate limiter, the "more sources" answers.
+"""What every handler shares: settings, the QA service, the rate limiter, the "more sources" payloads.
 
 Why a module of its own: the handlers by concern (``bot.asking`` questions, ``bot.commands`` user
 commands, ``bot.admin`` admin commands, ``bot.inline``, ``bot.feedback``) are module-level functions in
 python-telegram-bot's style and find one :class:`QABot` on ``context.bot_data["qa"]`` through
 :func:`qa_of`; ``bot.app`` only wires them. State that belongs to a user or a chat lives in PTB's
 ``user_data`` / ``chat_data`` (persisted by ``bot.persistence``): the ``/lang`` choice, the conversation
-turns, the release a user opened from an alert (:func:`release_scope`). What stays here is process-wide:
-the answers behind "more sources" buttons are kept in memory only (a bounded cache of answer objects,
-which JSON persistence cannot carry; a button older than the process gets the "too old" notice).
+turns, the release a user opened from an alert (:func:`release_scope`), and what a "more sources" button
+needs (:func:`keep_more_sources`): the reply's last HTML part, its language and the sources as plain
+data, in ``chat_data`` so that a button from before a restart still works; the last
+:data:`MORE_SOURCES_PER_CHAT` answers of each chat, so one busy chat cannot grow its row without end.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import secrets
 import time
-from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import Application, ContextTypes
 
-from bot.format import esc, split_html
+from bot.format import esc, kept_passage, split_html
 from bot.ratelimit import RateLimiter
 from bot.service import BotService
-from index.answer import Answer
+from index.answer import Source
 from index.service import IndexUnavailable
 from thaigov_qa.messages import text, user_lang
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: Answers kept for the "more sources" button (oldest forgotten first).
-ANSWER_CACHE_SIZE = 1000
+#: Answers of one chat whose "more sources" button still works (oldest forgotten first).
+MORE_SOURCES_PER_CHAT = 20
+_MORE_KEY = "more_sources"
 #: After a release card (an alert's deep link), the user's private questions are answered from that release
 #: first for this long; a question the release does not answer is answered from all releases.
 RELEASE_SCOPE_SECONDS = 600.0
@@ -43,14 +44,12 @@ _SCOPE_KEY = "release_scope"
 
 
 @dataclass
-class CachedAnswer:
-    """An answer kept for its "more sources" button (:meth:`QABot.remember`)."""
+class MoreSources:
+    """What a "more sources" button adds to its reply (:func:`keep_more_sources`)."""
 
-    answer: Answer
-    lang: str
-    html: str = ""  # the last part as sent, which the "more sources" button extends
-    chat_id: int = 0
-    message_id: int = 0
+    html: str  # the reply's last part as sent, which the button extends
+    lang: str  # the reply's language
+    sources: list[Source]
 
 
 class QABot:
@@ -62,9 +61,6 @@ class QABot:
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         #: Inline queries come as the user types: a looser limit of their own.
         self.inline_limiter = RateLimiter(max(20, 3 * settings.rate_limit_per_minute))
-        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
-        self._keys = itertools.count(1)
-        self._key_salt = secrets.token_hex(3)
         self.reindex_lock = asyncio.Lock()
         self.alerts_installed = False
         self.application: Application | None = None  # set by build_application: users' /lang choices
@@ -107,17 +103,6 @@ class QABot:
                 )
             )
         return sent
-
-    def remember(self, entry: CachedAnswer) -> str:
-        """Keep an answer for its "more sources" button; returns the button's key."""
-        key = f"{self._key_salt}{next(self._keys):x}"
-        self._answers[key] = entry
-        while len(self._answers) > ANSWER_CACHE_SIZE:
-            self._answers.popitem(last=False)
-        return key
-
-    def remembered(self, key: str) -> CachedAnswer | None:
-        return self._answers.get(key)
 
     async def index_problem(self, update: Update, exc: IndexUnavailable) -> None:
         """Tell the user the index cannot answer now (admins: why, and what to run)."""
@@ -177,3 +162,59 @@ def set_release_scope(context: ContextTypes.DEFAULT_TYPE, url: str | None) -> No
         data.pop(_SCOPE_KEY, None)
     else:
         data[_SCOPE_KEY] = {"url": url, "until": time.time() + RELEASE_SCOPE_SECONDS}
+
+
+def keep_more_sources(
+    context: ContextTypes.DEFAULT_TYPE, html: str, lang: str, sources: Sequence[Source], shown: int
+) -> str | None:
+    """Keep a reply's "more sources" payload in ``chat_data``; the key for the button's data, or None
+    where the update has no chat data (the button is then not offered).
+
+    Passages are kept as far as the button shows them (:func:`bot.format.kept_passage`), and not at all
+    for the first ``shown`` sources, which the reply itself lists: the same excerpts at a fraction of the
+    row (about 6 KB for an answer with seven Thai sources).
+    """
+    data = context.chat_data
+    if not isinstance(data, dict):
+        return None
+    kept = data.get(_MORE_KEY)
+    kept = dict(kept) if isinstance(kept, dict) else {}
+    key = secrets.token_urlsafe(6)
+    kept[key] = {
+        "html": html,
+        "lang": lang,
+        "sources": [
+            {
+                "url": s.url,
+                "title": s.title,
+                "date": s.date,
+                "passage": kept_passage(s.passage) if n >= shown else "",
+            }
+            for n, s in enumerate(sources)
+        ],
+    }
+    for old in list(kept)[:-MORE_SOURCES_PER_CHAT]:
+        del kept[old]
+    data[_MORE_KEY] = kept
+    return key
+
+
+def more_sources_of(context: ContextTypes.DEFAULT_TYPE, key: str, drop: bool = False) -> MoreSources | None:
+    """The payload kept under ``key`` in this chat (``drop``: and forget it), or None when unknown,
+    dropped as old, or unreadable."""
+    data = context.chat_data
+    kept = data.get(_MORE_KEY) if isinstance(data, dict) else None
+    if not isinstance(kept, dict):
+        return None
+    entry = kept.pop(key, None) if drop else kept.get(key)
+    if not isinstance(entry, dict) or not entry.get("html"):
+        return None
+    try:
+        sources = [
+            Source(str(s["url"]), str(s["title"]), str(s["date"]), str(s["passage"]), 0.0)
+            for s in entry.get("sources") or []
+        ]
+    except (KeyError, TypeError):
+        log.warning("more sources: an unreadable payload dropped")
+        return None
+    return MoreSources(str(entry["html"]), str(entry.get("lang") or ""), sources)

@@ -2,9 +2,9 @@
 
 The same set-up as ``tests/test_bot_e2e.py`` (its seven-release index, built once per session, and the
 real answer pipeline): a follow-up in a private chat and in a group reply thread, the bot restarted
-between two turns (the conversation persists in SQLite), an inline query, a 👎 pressed twice, stored
-once and exported, and /new, /lang, /help, /forget. Every call is checked by the fake server against
-Telegram's HTML rules and the 4,096-character limit.
+between two turns (the conversation and a "more sources" button's payload persist in SQLite), an inline
+query, a 👎 pressed twice, stored once and exported, and /new, /lang, /help, /forget. Every call is
+checked by the fake server against Telegram's HTML rules and the 4,096-character limit.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ bot_index = base.bot_index
 
 FOLLOW_UP_EN = "When was it signed?"
 FOLLOW_UP_TH = "แล้วลงนามเมื่อไหร่"
+#: A question whose reply lists more than three sources: it has the "more sources" button.
+MORE_QUESTION = "ข่าวรัฐบาลเกี่ยวกับความร่วมมือ MOU และเศรษฐกิจดิจิทัล"
 
 
 def _sent(api: FakeBotAPI, chat_id: int) -> list[str]:
@@ -83,7 +85,7 @@ async def test_group_reply_thread_follows_up(
     _assert_no_rejected_sends(api)
 
 
-async def test_conversation_survives_a_restart(
+async def test_conversation_and_more_sources_survive_a_restart(
     fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
     settings, service = bot_index
@@ -91,12 +93,33 @@ async def test_conversation_survives_a_restart(
     bot_settings = _bot_settings(settings, api)
     async with running_bot(bot_settings, service):
         api.push(api.private_text(HUAWEI_QUESTION, user_id=1604, language_code="en"))
+        api.push(api.private_text(MORE_QUESTION, user_id=1608, language_code="en"))
         await api.wait_for("sendMessage", chat_id=1604)
+        await api.wait_for("sendMessage", chat_id=1608)
+    message = api.last_bot_message(1608)
+    [more] = [
+        b["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["callback_data"].startswith("more:")
+    ]
+    before = message["text"].count("<a href=")
     # Stopped (as on SIGTERM) and started again: a new Application, the same SQLite file.
     async with running_bot(bot_settings, service):
         api.push(api.private_text(FOLLOW_UP_EN, user_id=1604, language_code="en"))
         [_, follow] = await api.wait_for("sendMessage", chat_id=1604, count=2)
+        api.push(api.callback_query(message, more, user_id=1608, language_code="en"))
+        [edit] = await api.wait_for("editMessageText", chat_id=1608)
+        [pressed] = await api.wait_for("answerCallbackQuery")
+        api.push(api.callback_query(message, "more:gone", user_id=1608, language_code="en"))
+        [_, gone] = await api.wait_for("answerCallbackQuery", count=2)
     assert "From the release of" in follow["text"] and HUAWEI_URL in follow["text"]
+    edited = api.messages[(1608, message["message_id"])]
+    assert edit["message_id"] == message["message_id"] and edited["text"].count("<a href=") > before
+    assert "แหล่งข้อมูลเพิ่มเติม" in html_plain_text(edited["text"]) and not pressed.get("text")
+    assert "too old" in gone["text"]
+    buttons = [b["callback_data"] for row in edited["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons and not [b for b in buttons if b.startswith("more:")]  # 👍 👎 stay
     _assert_no_rejected_sends(api)
 
 

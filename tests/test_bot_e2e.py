@@ -131,6 +131,9 @@ async def test_startup_sets_commands_and_help_in_both_languages(
         [en] = await fake_bot_api.wait_for("sendMessage", chat_id=12)
     assert "วิธีใช้" in th["text"] and "/latest" in th["text"]
     assert "How to use" in en["text"] and "Privacy" in en["text"]
+    # The list answers for a cabinet meeting's decisions, one line in each language.
+    assert "ครม. อนุมัติอะไรบ้าง" in th["text"] and "ดูอีก N เรื่อง" in th["text"]
+    assert "What did the cabinet approve on" in en["text"] and "Show N more" in en["text"]
     assert "/reindex" not in en["text"]  # admin commands are listed to admins only
     _assert_no_rejected_sends(fake_bot_api)
 

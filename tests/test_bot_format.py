@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from types import SimpleNamespace
 
@@ -18,6 +19,8 @@ from bot.format import (
     split_html,
 )
 from bot.ratelimit import RateLimiter
+from bot.shared import MORE_SOURCES_PER_CHAT, keep_more_sources, more_sources_of
+from index.answer import Source
 from tests.fake_bot_api import html_plain_text, utf16_len
 from thaigov_qa.messages import user_lang
 
@@ -106,6 +109,25 @@ def test_renderers_escape_release_text() -> None:
     assert "4. <a href=" in more and "1. <a href=" not in more
     keyboard = more_sources_keyboard("abc123", "th")
     assert keyboard.inline_keyboard[0][0].callback_data == "more:abc123"
+
+
+def test_more_sources_payload_is_plain_data_bounded_per_chat_and_shown_once() -> None:
+    """What a "more sources" button needs survives JSON (the persisted chat_data), the chat keeps its last
+    MORE_SOURCES_PER_CHAT answers, and the kept passage gives the very excerpt the whole one gives."""
+    passage = "คำ word " * 200 + "\x00 end"
+    sources = [Source(f"https://x/{n}", f"T{n}", "2023-12-19", passage, 0.5) for n in range(6)]
+    context = SimpleNamespace(chat_data={})
+    keys = [keep_more_sources(context, f"<b>reply {n}</b>", "en", sources, 3) for n in range(25)]  # type: ignore[arg-type]
+    assert all(k and len(f"more:{k}".encode()) <= 64 for k in keys) and len(set(keys)) == 25
+    context.chat_data = json.loads(json.dumps(context.chat_data))  # as after a restart
+    assert more_sources_of(context, keys[0]) is None  # type: ignore[arg-type]
+    kept = [k for k in keys if more_sources_of(context, k) is not None]  # type: ignore[arg-type]
+    assert kept == keys[-MORE_SOURCES_PER_CHAT:]
+    entry = more_sources_of(context, keys[-1], drop=True)  # type: ignore[arg-type]
+    assert entry is not None and entry.html == "<b>reply 24</b>" and entry.lang == "en"
+    assert render_more_sources(entry.sources, "en", start=3) == render_more_sources(sources, "en", start=3)
+    assert more_sources_of(context, keys[-1]) is None  # type: ignore[arg-type]  # shown once
+    assert more_sources_of(SimpleNamespace(chat_data=None), "x") is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
