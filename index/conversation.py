@@ -24,10 +24,13 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.text import detect_lang
 from thaigov_qa.messages import reply_texts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.types import Answer
 
 #: A turn older than this no longer gives context (seconds).
 CONTEXT_SECONDS = 15 * 60
@@ -83,7 +86,7 @@ class TurnResult:
     """What one turn produced: the answer, the turn to remember, and whether the previous turn's
     releases answered it (``from_previous``: the reply then names that release's date)."""
 
-    answer: Any
+    answer: Answer
     turn: dict[str, Any]
     followup: bool
     from_previous: bool
@@ -163,16 +166,16 @@ def fresh(turn: dict[str, Any] | None, now: float | None = None, limit: float = 
     return (now if now is not None else time.time()) - at <= limit
 
 
-def _turn(question: str, topic: list[str], answer: Any, first: list[str], now: float) -> dict[str, Any]:
+def _turn(question: str, topic: list[str], answer: Answer, first: list[str], now: float) -> dict[str, Any]:
     urls = list(first)
-    for src in getattr(answer, "sources", None) or []:
+    for src in answer.sources or []:
         if src.url not in urls:
             urls.append(src.url)
     return {"q": question, "topic": topic[:TOPIC_WORDS], "urls": urls[:3], "at": now}
 
 
 def answer_turn(
-    ask: Callable[[str, str | None], Any],
+    ask: Callable[[str, str | None], Answer],
     question: str,
     previous: dict[str, Any] | None,
     now: float | None = None,
@@ -188,7 +191,7 @@ def answer_turn(
     asked = with_topic(question, topic)
     for url in list(previous.get("urls") or [])[:FOLLOW_URLS]:
         answer = ask(with_topic(question, topic, same_script=True), url)
-        if getattr(answer, "found", False):
+        if answer.found:
             _keep_question(answer, question)
             return TurnResult(answer, _turn(question, topic, answer, [url], now), True, True)
     answer = ask(asked, None)
@@ -196,27 +199,26 @@ def answer_turn(
     return TurnResult(answer, _turn(question, topic, answer, [], now), True, False)
 
 
-def _keep_question(answer: Any, question: str) -> None:
+def _keep_question(answer: Answer, question: str) -> None:
     """The answer shows the question as asked, in the question's language (the topic words appended for
     retrieval may be in the other language)."""
-    if hasattr(answer, "question"):
-        answer.question = question
+    answer.question = question
     lang = detect_lang(question)
-    if getattr(answer, "lang", lang) != lang:
+    if answer.lang != lang:
         relabel(answer, lang)
 
 
-def relabel(answer: Any, lang: str) -> None:
+def relabel(answer: Answer, lang: str) -> None:
     """Reply to ``answer`` in ``lang`` (a ``/lang`` choice, or a follow-up whose carried topic was in the
     other language): the caller renders it in that language."""
     answer.lang = lang
 
 
-def previous_note(answer: Any, lang: str) -> str:
+def previous_note(answer: Answer, lang: str) -> str:
     """The reply's first line when the previous turn's release answered: "From the release of <date>:"."""
     from index.reply import format_date
 
-    sources = getattr(answer, "sources", None) or []
+    sources = answer.sources or []
     date = format_date(sources[0].date, lang) if sources else ""
     wording = reply_texts(lang)
     return wording["from_release"].format(date=date) if date else wording["from_previous"]

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -127,18 +127,35 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def answer_is_correct(question: dict[str, Any], answer: Any) -> bool:
+class SourceLike(Protocol):
+    """What the evaluation reads of a source (``index.answer.types.Source`` is one)."""
+
+    url: str
+
+
+class AnswerLike(Protocol):
+    """What the evaluation reads of an answer (``index.answer.types.Answer`` is one). Why a protocol:
+    this module sits below the answer package (the reader's training imports it), so it names the
+    attributes it needs instead of importing the type."""
+
+    found: bool
+    answer: str | None
+    evidence: str
+    presentation: str
+
+    @property
+    def sources(self) -> Sequence[SourceLike]: ...
+
+
+def answer_is_correct(question: dict[str, Any], answer: AnswerLike) -> bool:
     """The question set's rule: answer or alias inside short answer + evidence[:400], from a gold release."""
     gold = set(question.get("gold_urls") or [])
-    sources = list(getattr(answer, "sources", None) or [])
-    if not gold or not getattr(answer, "found", False) or not sources:
+    sources = list(answer.sources or [])
+    if not gold or not answer.found or not sources:
         return False
-    if getattr(sources[0], "url", None) not in gold:
+    if sources[0].url not in gold:
         return False
-    evidence = getattr(answer, "evidence", "") or ""
-    if not isinstance(evidence, str):
-        evidence = " ".join(str(e) for e in evidence)
-    haystack = _norm((getattr(answer, "answer", "") or "") + " " + evidence[:400])
+    haystack = _norm((answer.answer or "") + " " + (answer.evidence or "")[:400])
     expected = [question.get("answer") or ""] + list(question.get("answer_aliases") or [])
     return any(e and _norm(str(e)) in haystack for e in expected)
 
@@ -146,7 +163,7 @@ def answer_is_correct(question: dict[str, Any], answer: Any) -> bool:
 def evaluate(
     questions: Sequence[dict[str, Any]],
     search: Callable[[str], list[str]],
-    ask: Callable[[str], Any] | None = None,
+    ask: Callable[[str], AnswerLike] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[QuestionResult]:
     """Run every question: ``search(q) -> ranked URLs``; ``ask(q) -> Answer`` when answers run."""
@@ -169,10 +186,10 @@ def evaluate(
             t0 = time.perf_counter()
             ans = ask(q["question"])
             r.ask_ms = (time.perf_counter() - t0) * 1000
-            r.found = bool(getattr(ans, "found", False))
+            r.found = bool(ans.found)
             r.correct = answer_is_correct(q, ans) if r.answerable else None
-            r.answer = getattr(ans, "answer", None)
-            r.presentation = str(getattr(ans, "presentation", ""))
+            r.answer = ans.answer
+            r.presentation = str(ans.presentation)
         results.append(r)
         if progress:
             progress(i, len(questions))

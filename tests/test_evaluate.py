@@ -31,6 +31,7 @@ class Ans:
     answer: str
     evidence: str
     sources: list[Src] = field(default_factory=list)
+    presentation: str = "asserted"
 
 
 QUESTIONS = [
