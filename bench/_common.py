@@ -214,6 +214,14 @@ def live_generation(data_dir: Path) -> tuple[int, dict, Path]:
     return gen, store.read_manifest(index_dir, gen), store.gen_dir(index_dir, gen)
 
 
+def last_json(stdout: str) -> dict:
+    """The last JSON object line of a command's standard output (``--json`` summaries come last)."""
+    lines = [x for x in stdout.splitlines() if x.strip().startswith("{")]
+    if not lines:
+        raise SystemExit(f"no JSON summary in output:\n{stdout}")
+    return json.loads(lines[-1])
+
+
 def pick(seq: Sequence, n: int, seed: int = 7) -> list:
     """A reproducible random subset of ``n`` items (all of them if fewer)."""
     if len(seq) <= n:

@@ -30,10 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
 
-def _last_json(out: str) -> dict[str, object]:
-    return json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
-
-
 def _build(data_dir: Path, only: str) -> tuple[dict[str, object], float]:
     env = {
         **os.environ,
@@ -52,7 +48,7 @@ def _build(data_dir: Path, only: str) -> tuple[dict[str, object], float]:
         check=True,
         cwd=c.REPO,
     )
-    return _last_json(run.stdout), time.monotonic() - started
+    return c.last_json(run.stdout), time.monotonic() - started
 
 
 def main() -> int:
@@ -85,7 +81,7 @@ def main() -> int:
         check=True,
     )
     os.unlink(handle.name)
-    plain = _last_json(plain_run.stdout)
+    plain = c.last_json(plain_run.stdout)
     plain_rate = float(plain["releases"]) / float(plain["embed_s"])
 
     shutil.rmtree(args.data_dir, ignore_errors=True)

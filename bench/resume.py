@@ -48,13 +48,6 @@ def _cmd(src: Path) -> list[str]:
     return [sys.executable, "-m", "thaigov_app.cli", "index", "build", str(src), "--json"]
 
 
-def _summary(stdout: str) -> dict:
-    lines = [x for x in stdout.splitlines() if x.strip().startswith("{")]
-    if not lines:
-        raise SystemExit(f"no JSON summary in output:\n{stdout}")
-    return json.loads(lines[-1])
-
-
 def _cached(db: Path) -> int:
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
@@ -107,8 +100,19 @@ def _bm25_state(data_dir: Path, queries: list[str]) -> list[list[tuple[str, int,
     return out
 
 
+def _build(args: argparse.Namespace, src: Path, data_dir: Path) -> tuple[dict, float]:
+    """One ``index build`` of ``src`` into ``data_dir``, run to the end: its ``--json`` summary and wall s."""
+    with c.Timer() as t:
+        run = subprocess.run(
+            _cmd(src), env=_env(data_dir, args.backend, args.batch_size), capture_output=True, text=True
+        )
+    if run.returncode != 0:
+        raise SystemExit(run.stderr[-3000:])
+    return c.last_json(run.stdout), t.wall
+
+
 def _kill_and_resume(
-    args: argparse.Namespace, src: Path, a: Path, b: Path, sum_a: dict, ta: c.Timer, at: float
+    args: argparse.Namespace, src: Path, a: Path, b: Path, sum_a: dict, wall_a: float, at: float
 ) -> dict:
     """Kill a build of ``src`` into a fresh ``b`` once its cache holds ``at`` of A's passages, resume it,
     compare with A; returns the verdict."""
@@ -138,13 +142,7 @@ def _kill_and_resume(
     kept = _cached(db)
 
     # 3. resumed
-    with c.Timer() as tb:
-        run_b = subprocess.run(
-            _cmd(src), env=_env(b, args.backend, args.batch_size), capture_output=True, text=True
-        )
-    if run_b.returncode != 0:
-        raise SystemExit(run_b.stderr[-3000:])
-    sum_b = _summary(run_b.stdout)
+    sum_b, wall_b = _build(args, src, b)
 
     chunks_a, vecs_a = _index_state(a)
     chunks_b, vecs_b = _index_state(b)
@@ -160,7 +158,7 @@ def _kill_and_resume(
             "embedded": sum_a["embedded"],
             "chunks": sum_a["chunks"],
             "releases": sum_a["releases"],
-            "wall_s": ta.wall,
+            "wall_s": wall_a,
             "note": "",
         },
         {
@@ -176,7 +174,7 @@ def _kill_and_resume(
             "embedded": sum_b["embedded"],
             "chunks": sum_b["chunks"],
             "releases": sum_b["releases"],
-            "wall_s": tb.wall,
+            "wall_s": wall_b,
             "note": f"expected {sum_a['embedded'] - kept}",
         },
     ]
@@ -232,14 +230,8 @@ def main() -> int:
     print(f"# {c.conditions()}", file=sys.stderr)
 
     # 1. uninterrupted
-    with c.Timer() as ta:
-        run_a = subprocess.run(
-            _cmd(src), env=_env(a, args.backend, args.batch_size), capture_output=True, text=True
-        )
-    if run_a.returncode != 0:
-        raise SystemExit(run_a.stderr[-3000:])
-    sum_a = _summary(run_a.stdout)
-    verdicts = [_kill_and_resume(args, src, a, b, sum_a, ta, float(x)) for x in args.at.split(",")]
+    sum_a, wall_a = _build(args, src, a)
+    verdicts = [_kill_and_resume(args, src, a, b, sum_a, wall_a, float(x)) for x in args.at.split(",")]
     ok = all(v["ok"] for v in verdicts)
     for verdict in verdicts:
         print(json.dumps(verdict) if args.json else "\n" + json.dumps(verdict, indent=1))

@@ -58,7 +58,7 @@ def write_generation(
     with phase("vectors"):
         vectors = _vectors(conn, settings, embedder, cache, gen)
     n_chunks, n_releases = rows.counts(conn, gen.number)
-    n_dense = len(rows.dense_chunks(conn, gen.number, gen.dense))
+    n_dense = rows.count_dense(conn, gen.number, gen.dense)
     if vectors.ntotal != n_dense:
         raise RuntimeError(
             f"index inconsistent: {vectors.ntotal} vectors for {n_dense} chunks; run index build"

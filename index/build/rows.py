@@ -164,13 +164,27 @@ def has_vector(position: int, dense: int) -> bool:
     return dense <= 0 or position < dense
 
 
+#: :func:`has_vector` in SQL (parameters: ``dense``, ``dense``).
+_HAS_VECTOR = "(? <= 0 OR c.position < ?)"
+
+
 def dense_chunks(conn: sqlite3.Connection, generation: int, dense: int) -> list[tuple[int, str]]:
     """(chunk_id, sha) of the chunks live in ``generation`` that get a vector, by chunk id."""
     return conn.execute(
-        f"SELECT chunk_id, sha FROM chunks AS c WHERE {store.visible('c')} AND (? <= 0 OR c.position < ?)"
+        f"SELECT chunk_id, sha FROM chunks AS c WHERE {store.visible('c')} AND {_HAS_VECTOR}"
         " ORDER BY chunk_id",
         (generation, generation, dense, dense),
     ).fetchall()
+
+
+def count_dense(conn: sqlite3.Connection, generation: int, dense: int) -> int:
+    """How many chunks live in ``generation`` get a vector (what its FAISS index must hold)."""
+    return int(
+        conn.execute(
+            f"SELECT COUNT(*) FROM chunks AS c WHERE {store.visible('c')} AND {_HAS_VECTOR}",
+            (generation, generation, dense, dense),
+        ).fetchone()[0]
+    )
 
 
 def counts(conn: sqlite3.Connection, generation: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 # faiss logs every failed attempt to load its AVX2/AVX512 builds at INFO: noise on every command's stderr.
@@ -98,12 +99,23 @@ class VectorIndex:
         """The stored vectors of ``ids`` (one row each; IVF-SQ8's are the decoded approximations).
 
         Raises ``KeyError`` naming an id the index does not hold."""
+        held = self.held(ids)
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         for row, i in enumerate(ids):
+            if int(i) not in held:
+                raise KeyError(int(i))
+            out[row] = held[int(i)]
+        return out
+
+    def held(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The stored vectors of those ``ids`` the index holds, by id; the others are left out (a passage
+        past its release's ``DENSE_PASSAGES``, or one gone from the live index)."""
+        out: dict[int, np.ndarray] = {}
+        for i in ids:
             try:
-                out[row] = self.index.reconstruct(int(i))
-            except RuntimeError as exc:  # FAISS: "key not found"
-                raise KeyError(int(i)) from exc
+                out[int(i)] = self.index.reconstruct(int(i))
+            except RuntimeError:  # FAISS: "key not found"
+                continue
         return out
 
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -204,17 +204,17 @@ class IndexReader:
                     (*part, g, g),
                 ):
                     ids.setdefault(url, []).append(cid)
+        held = self.held_vectors([cid for chunk_ids in ids.values() for cid in chunk_ids])
         out: dict[str, np.ndarray] = {}
         for url, chunk_ids in ids.items():
-            rows = []
-            for cid in chunk_ids:
-                try:
-                    rows.append(self._gen.vectors.vectors([cid])[0])
-                except KeyError:
-                    continue
+            rows = [held[cid] for cid in chunk_ids if cid in held]
             if rows:
                 out[url] = np.vstack(rows)
         return out
+
+    def held_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The live generation's stored vectors of those ``ids`` that have one, by chunk id."""
+        return self._gen.vectors.held(ids)
 
     # --- rows ------------------------------------------------------------------------------------
     def chunks(self, ids: Sequence[int]) -> list[ChunkRow]:

@@ -328,14 +328,7 @@ class Searcher:
         gone from the live index) is left out.
         """
         vector = self.query_vector(query)
-        held: dict[int, float] = {}
-        for chunk_id in chunk_ids:
-            try:
-                row = self.reader.vectors([chunk_id])[0]
-            except KeyError:
-                continue
-            held[chunk_id] = float(row @ vector)
-        return held
+        return {cid: float(row @ vector) for cid, row in self.reader.held_vectors(chunk_ids).items()}
 
     def query_vector(self, query: str) -> Any:
         """The question's e5 vector: the one :meth:`search` computed (kept for the last 64 questions), else
