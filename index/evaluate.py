@@ -10,9 +10,11 @@ that present an answer or a passage as answering and are wrong, or answer an una
 all questions: a hedged passage that is wrong counts); over answerable questions with two or more gold
 releases, the share whose reply lists two or more of them, dated, among its answering releases
 (``several_named``), and for those asking for the latest or current value whose gold releases carry
-different dates, the share whose first listed answer is the newest gold release (``latest_leads``);
-p50/p95 latency. Groups: language, type, and where
-the question set has them, ``style`` (short / specific) and ``fold`` (train / validation / test).
+different dates, the share whose first listed answer is the newest gold release (``latest_leads``), and
+over answered questions the share of the other releases listed as also answering that are gold releases
+(``others_gold``: an unrelated release listed beside the answer counts against it); p50/p95 latency.
+Groups: language, type, and where the question set has them, ``style`` (short / specific) and ``fold``
+(train / validation / test).
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ class QuestionResult:
     #: listed answer is the newest gold release.
     named: int | None = None
     latest_leads: bool | None = None
+    #: With answers, answerable questions: other releases listed as also answering, and those gold.
+    others: int = 0
+    others_gold: int = 0
 
     @property
     def several(self) -> bool:
@@ -251,6 +256,10 @@ def evaluate(
             r.answer = ans.answer
             r.presentation = str(ans.presentation)
             r.named, r.latest_leads = several_answers(q, ans, dated)
+            if r.answerable and ans.found:
+                lead = ans.sources[0].url if ans.sources else ""
+                others = {a.url for a in ans.answers or []} - {lead}
+                r.others, r.others_gold = len(others), len(others & set(r.gold))
         results.append(r)
         if progress:
             progress(i, len(questions))
@@ -281,6 +290,8 @@ class Metrics:
     several_named: float | None = None
     latest: int = 0
     latest_leads: float | None = None
+    others_listed: int = 0
+    others_gold: float | None = None
 
 
 def metrics(results: Sequence[QuestionResult]) -> Metrics:
@@ -306,6 +317,9 @@ def metrics(results: Sequence[QuestionResult]) -> Metrics:
     m.several = len(several)
     if several:
         m.several_named = round(sum(1 for r in several if (r.named or 0) >= 2) / len(several), 4)
+    m.others_listed = sum(r.others for r in results)
+    if m.others_listed:
+        m.others_gold = round(sum(r.others_gold for r in results) / m.others_listed, 4)
     latest = [r for r in results if r.latest_leads is not None]
     m.latest = len(latest)
     if latest:
@@ -348,7 +362,7 @@ def format_table(summary: dict[str, Any]) -> str:
     has_answers = summary["overall"].get("answer_accuracy") is not None
     head = f"{'group':<22}{'n':>4}{'ans':>5}  R@1   R@5   R@10  MRR10"
     if has_answers:
-        head += "  AnsAcc UnRef AnsRef Wrong  nSev Named nLat Leads"
+        head += "  AnsAcc UnRef AnsRef Wrong  nSev Named nLat Leads OthGold"
     lines = [f"mode: {summary['mode']}", head, "-" * len(head)]
 
     def row(name: str, m: dict[str, Any]) -> str:
@@ -359,7 +373,7 @@ def format_table(summary: dict[str, Any]) -> str:
             s += f"   {_fmt(m.get('answer_accuracy'))}  {_fmt(m.get('unanswerable_refused'))}  "
             s += f"{_fmt(m.get('answerable_refused'))}  {_fmt(m.get('wrong_answer_rate'))}"
             s += f"  {m.get('several', 0):>4}  {_fmt(m.get('several_named'))} {m.get('latest', 0):>4}  "
-            s += _fmt(m.get("latest_leads"))
+            s += f"{_fmt(m.get('latest_leads'))}    {_fmt(m.get('others_gold'))}"
         return s
 
     lines.append(row("all", summary["overall"]))

@@ -108,6 +108,7 @@ def test_metrics_on_a_synthetic_run() -> None:
     assert s["by_type"]["how_many"]["mrr10"] == 1.0
     assert "lang=en" in format_table(s)
     assert (o["several"], o["several_named"], o["latest"], o["latest_leads"]) == (1, 1.0, 0, None)
+    assert (o["others_listed"], o["others_gold"]) == (1, 1.0)
 
 
 def test_several_answers_named_dated_and_the_newest_leading() -> None:
@@ -135,11 +136,14 @@ def test_several_answers_named_dated_and_the_newest_leading() -> None:
     results = evaluate(
         [{**q, "lang": "en", "qid": "x"}],
         lambda _: [U + "3"],
-        lambda _: Ans(True, "", "", answers=both),
+        lambda _: Ans(True, "", "", [Src(U + "3")], answers=both),
         dated=dates.get,
     )
     m = summarize(results)["by_lang"]["en"]
     assert (m["several"], m["several_named"], m["latest"], m["latest_leads"]) == (1, 1.0, 1, 1.0)
+    assert (m["others_listed"], m["others_gold"]) == (2, 0.5), (
+        "U1 and U9 are listed beside the answer; U9 is not gold"
+    )
 
 
 def test_answer_needs_gold_first_source_and_matching_text() -> None:
