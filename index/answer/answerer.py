@@ -182,7 +182,7 @@ class Answerer:
         chosen = analysis.candidates[best]
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
-        if p < t.refuse:
+        if p < t.refusal(lang):
             # A refusal quotes nothing: only the sources, the closest release first.
             sources = ev.sources(analysis.hits, chosen.url)
             return Answer(q, lang, False, None, None, sources, presentation=REFUSED, **common)

@@ -115,12 +115,18 @@ class Thresholds:
     """Chosen on the validation fold (:mod:`index.answer.training`): below ``refuse`` the reply says the
     releases do not answer; from ``assert_`` up, with a span the span model trusts (``span``), the short
     answer is shown in bold; in between, the closest passage is quoted without a short answer. Another
-    release is listed as also answering from ``other`` up."""
+    release is listed as also answering from ``other`` up. ``refuse_by_lang`` holds the refusal threshold
+    of each question language (:mod:`index.answer.refusal`); ``refuse`` serves the others."""
 
     refuse: float
     assert_: float
     span: float
     other: float
+    refuse_by_lang: tuple[tuple[str, float], ...] = ()
+
+    def refusal(self, lang: str) -> float:
+        """The refusal threshold for a question in ``lang``."""
+        return dict(self.refuse_by_lang).get(lang, self.refuse)
 
 
 class ReaderModel:
@@ -145,7 +151,11 @@ class ReaderModel:
         self.span_model = SpanModel.from_spec(spec.get("span_model"))
         t = spec["thresholds"]
         self.thresholds = Thresholds(
-            float(t["refuse"]), float(t["assert"]), float(t["span"]), float(t.get("other", t["refuse"]))
+            float(t["refuse"]),
+            float(t["assert"]),
+            float(t["span"]),
+            float(t.get("other", t["refuse"])),
+            tuple(sorted((str(k), float(v)) for k, v in (t.get("refuse_by_lang") or {}).items())),
         )
 
     @classmethod
