@@ -315,3 +315,37 @@ def test_warm_up_loads_what_first_questions_would_pay_for(answerer) -> None:  # 
     answerer.warm_up()
     assert lexical._nlpo3_dict.cache_info().currsize == 1  # the splitter's dictionary is loaded at start-up
     assert span_values._last_thai_word("ครัวเรือนละ") == 2  # "ละ" ends the text: the rate's unit comes before
+
+
+def test_a_follow_up_within_the_previous_release_prefers_the_asked_kind_near_the_last_answer(
+    answerer,  # noqa: ANN001
+) -> None:
+    """A follow-up (``near`` given) answers from a sentence holding the asked kind, near the previous
+    answer's evidence, and is likelier to be answered than the same question asked cold."""
+    first = answerer.ask("When was it signed?", within=HUAWEI_URL)
+    cold = answerer.ask("who signed it?", within=HUAWEI_URL)
+    follow = answerer.ask("who signed it?", within=HUAWEI_URL, near=first.evidence)
+    assert follow.found and [s.url for s in follow.sources] == [HUAWEI_URL]
+    assert follow.probability >= cold.probability
+    assert follow.evidence in _body(HUAWEI_URL, answerer)
+
+
+def test_follow_up_helpers() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from index.answer.answerer import _with_prior, asked_kind_first, nearness
+
+    def cand(i: int, text: str, span: object | None = None) -> SimpleNamespace:
+        return SimpleNamespace(index=i, text=text, span=span)
+
+    cands = [cand(0, "a first sentence", "x"), cand(1, "the previous answer"), cand(3, "far away", "y")]
+    assert list(nearness(cands, "… the previous answer …")) == [0.5, 1.0, 1 / 3]  # type: ignore[arg-type]
+    assert nearness(cands, "another release's words") is None  # type: ignore[arg-type]
+    kind = SimpleNamespace(qt=SimpleNamespace(kind="person"), candidates=cands)
+    raw = np.array([0.0, 2.0, 1.0])
+    assert int(np.argmax(asked_kind_first(kind, raw))) == 2  # type: ignore[arg-type]
+    no_kind = SimpleNamespace(qt=SimpleNamespace(kind=None), candidates=cands)
+    assert int(np.argmax(asked_kind_first(no_kind, raw))) == 1  # type: ignore[arg-type]
+    assert _with_prior(0.5, 0.0) == 0.5 and 0.5 < _with_prior(0.5, 2.0) < 1.0

@@ -57,15 +57,19 @@ class _Ans:
 
 def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:
     calls: list[tuple[str, str | None]] = []
+    nears: list[str | None] = []
 
-    def ask(q: str, within: str | None) -> _Ans:
+    def ask(q: str, within: str | None, near: str | None) -> _Ans:
         calls.append((q, within))
+        nears.append(near)
         return _Ans(q, True, sources=[_Src(within or "u1")])
 
     first = answer_turn(ask, "When was the Huawei MOU signed?", None, now=100.0)
     assert first.turn["topic"] == topic_words("When was the Huawei MOU signed?") == ["huawei", "mou"]
     second = answer_turn(ask, "and who signed it?", first.turn, now=200.0)
     assert second.from_previous and calls[-1] == ("and who signed it? huawei mou", "u1")
+    # The previous answer's evidence goes along: the follow-up prefers the sentences around it.
+    assert nears[-1] == "y" and first.turn["evidence"] == "y"
     stale = answer_turn(ask, "and who signed it?", first.turn, now=100.0 + 16 * 60)
     assert not stale.followup and calls[-1] == ("and who signed it?", None)
 
@@ -74,7 +78,7 @@ def test_console_chat_commands_are_not_questions() -> None:
     asked: list[str] = []
 
     class Answerer:
-        def ask(self, q: str, within: str | None = None) -> _Ans:
+        def ask(self, q: str, within: str | None = None, near: str | None = None) -> _Ans:
             asked.append(q)
             return _Ans(q, False)
 

@@ -21,7 +21,9 @@ _TH_TITLES = (
     r"ร\.ต\.[อทต]\.|ร้อย(?:เอก|โท|ตรี)|ร้อยตำรวจ(?:เอก|โท|ตรี)|ว่าที่ร้อย(?:เอก|โท|ตรี)|ว่าที่ ร\.ต\.|"
     r"หม่อมราชวงศ์|หม่อมหลวง|ม\.ร\.ว\.|ม\.ล\.|คุณหญิง|พระ(?=[ก-์]+\s)|สมเด็จ)"
 )
-_TH_NAME = r"[ก-์]{2,}"
+#: A Thai name starts with a consonant or a leading vowel (``นางานสำคัญ`` inside ``พัฒนางาน`` is no
+#: ``นาง``), and a verb of saying glued to it ends it (``นายแพทย์โอภาสกล่าวว่า``).
+_TH_NAME = r"[ก-ฮเ-ไ](?:(?!กล่าว|เปิดเผย|ชี้แจง|แถลง)[ก-์])+"
 TH_TITLE_RE = re.compile(rf"^(?:{_TH_TITLES})(?:ดร\.)?\s?")
 #: Words that follow a name rather than being its surname: a verb of saying or doing, a linking word, a
 #: position (``นายอนุทิน กล่าวต่อว่า``, ``นายจิรายุ ยังกล่าวว่า``, ``นายเศรษฐา นายกรัฐมนตรี``).
@@ -37,7 +39,9 @@ _EN_TITLES = (
     r"Minister|Governor|Ambassador|Director-General|Secretary-General|Permanent Secretary|Spokesperson|"
     r"President|Chairman|Professor|Khun"
 )
-_EN_PERSON_RE = re.compile(rf"\b(?:{_EN_TITLES})\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+){{0,2}})")
+#: A name's words are not titles themselves ("Defense Minister Gen. Prayut" names no "Minister Gen").
+_EN_NAME_WORD = r"(?!(?:Gen|Lt|Col|Maj|Capt|Pol|Adm|Dr|Mr|Mrs|Ms|Prof)\b)[A-Z][a-zA-Z'-]+"
+_EN_PERSON_RE = re.compile(rf"\b(?:{_EN_TITLES})\s+({_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,2}})")
 
 
 def find_person_spans(text: str) -> list[Span]:
