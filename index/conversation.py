@@ -38,8 +38,6 @@ CONTEXT_SECONDS = 15 * 60
 FOLLOW_URLS = 2
 #: Topic words carried at most.
 TOPIC_WORDS = 8
-#: Characters of the previous answer's evidence kept (a follow-up prefers the sentences around it).
-EVIDENCE_KEPT = 600
 
 _EN_CONNECTIVES = re.compile(
     r"^(?:and|but|also|so|then|or|what about|how about|and what|and who|and when|and where|ok(?:ay)?,?)\b",
@@ -173,33 +171,31 @@ def _turn(question: str, topic: list[str], answer: Answer, first: list[str], now
     for src in answer.sources or []:
         if src.url not in urls:
             urls.append(src.url)
-    evidence = (answer.evidence or "")[:EVIDENCE_KEPT] if answer.found else ""
-    return {"q": question, "topic": topic[:TOPIC_WORDS], "urls": urls[:3], "at": now, "evidence": evidence}
+    return {"q": question, "topic": topic[:TOPIC_WORDS], "urls": urls[:3], "at": now}
 
 
 def answer_turn(
-    ask: Callable[[str, str | None, str | None], Answer],
+    ask: Callable[[str, str | None, bool], Answer],
     question: str,
     previous: dict[str, Any] | None,
     now: float | None = None,
     limit: float = CONTEXT_SECONDS,
 ) -> TurnResult:
     """Answer ``question`` in the light of ``previous`` (a turn dict or None); ``ask(question, within,
-    near)`` answers over one release (``within`` a URL, ``near`` the previous answer's evidence there) or
-    all (None, None) and never falls back by itself."""
+    follow_up)`` answers over one release (``within`` a URL; ``follow_up`` true when it is the previous
+    answer's) or all (None, False) and never falls back by itself."""
     now = time.time() if now is None else now
     if previous is None or not fresh(previous, now, limit) or not leans_on_previous(question):
-        answer = ask(question, None, None)
+        answer = ask(question, None, False)
         return TurnResult(answer, _turn(question, topic_words(question), answer, [], now), False, False)
     topic = list(previous.get("topic") or [])
     asked = with_topic(question, topic)
-    near = str(previous.get("evidence") or "")
     for url in list(previous.get("urls") or [])[:FOLLOW_URLS]:
-        answer = ask(with_topic(question, topic, same_script=True), url, near)
+        answer = ask(with_topic(question, topic, same_script=True), url, True)
         if answer.found:
             _keep_question(answer, question)
             return TurnResult(answer, _turn(question, topic, answer, [url], now), True, True)
-    answer = ask(asked, None, None)
+    answer = ask(asked, None, False)
     _keep_question(answer, question)
     return TurnResult(answer, _turn(question, topic, answer, [], now), True, False)
 

@@ -144,7 +144,7 @@ class QAService:
 
         answerer = self._answerer_for(self.searcher())
         result = answer_turn(
-            lambda q, within, near: answerer.ask(q, within=within, near=near),
+            lambda q, within, follow: answerer.ask(q, within=within, follow_up=follow),
             question,
             previous,
             limit=CONTEXT_SECONDS if limit is None else limit,

@@ -34,11 +34,8 @@ class Analysis:
     features: np.ndarray
     #: Asked about one chosen release (``Answerer.ask(within=...)``): a follow-up or a release card.
     within: bool = False
-    #: Asked as a follow-up within the previous answer's release (``Answerer.ask(within=..., near=...)``).
+    #: A follow-up within the previous answer's release (``Answerer.ask(within=..., follow_up=True)``).
     follow_up: bool = False
-    #: Within a follow-up's release: each candidate's closeness to the previous answer's evidence (1 for a
-    #: sentence of it, 1/(1+d) for one d sentences away), or None.
-    near: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -56,14 +56,11 @@ PER_RELEASE = 3
 MAX_QUESTION_CHARS = 1_000
 #: A span scoring below this (e.g. a name the question itself gives) counts as no span at all.
 WEAK_SPAN = 0.5
-#: A follow-up is about what the previous answer was about: within its release, a candidate's score gains
-#: this much times its closeness to the previous answer's evidence (:func:`nearness`). The reader's
-#: scores spread over ~4 within a release; chosen on half A of eval/followups.jsonl (bench/followups.py
-#: --half A) among 0-4 (that spread): 3 and 4 tie there, the smaller is kept.
-NEAR_PRIOR = 3.0
 #: The prior that the previous answer's release answers its follow-up, as a log-odds shift of the reader's
-#: probability (chosen on half A of eval/followups.jsonl with NEAR_PRIOR, among 0-3: 2 and 3 tie there).
-FOLLOW_PRIOR = 2.0
+#: probability: the reader is calibrated on questions asked over a search's top releases, and a follow-up
+#: asks about a release the conversation chose already. Chosen on half A of eval/followups.jsonl
+#: (bench/followups.py --half A) among 0-3: 1, 2 and 3 tie there, the smallest is kept.
+FOLLOW_PRIOR = 1.0
 
 
 class Answerer:
@@ -107,14 +104,13 @@ class Answerer:
         _ = self.model
         self.searcher.embedder.encode_queries(["warm up"])
 
-    def ask(self, question: str, within: str | None = None, near: str | None = None) -> Answer:
+    def ask(self, question: str, within: str | None = None, follow_up: bool = False) -> Answer:
         """The answer to ``question`` (never raises for odd input: empty or junk questions get a reply).
 
         ``within``: the URL of one release to answer from (a question about the release the user is
-        looking at); its sentences are the only candidates and it is the only source. ``near``: with
-        ``within``, the question is a follow-up and ``near`` the previous answer's evidence ("" when there
-        was none): the release is likelier to answer (:data:`FOLLOW_PRIOR`) and the sentences around the
-        evidence are preferred (:data:`NEAR_PRIOR`).
+        looking at); its sentences are the only candidates and it is the only source; the sentences holding
+        the asked kind compete (:func:`asked_kind_first`). ``follow_up``: with ``within``, the release is
+        the previous answer's in a conversation, so likelier to answer (:data:`FOLLOW_PRIOR`).
         """
         started = time.perf_counter()
         listed = agenda_answer(self.searcher, question) if within is None else None
@@ -122,9 +118,8 @@ class Answerer:
             listed.ms = (time.perf_counter() - started) * 1000.0
             return listed
         analysis = self.analyse(question, within)
-        if analysis is not None and within is not None and near is not None:
-            analysis.follow_up = True
-            analysis.near = nearness(analysis.candidates, near) if near else None
+        if analysis is not None and within is not None:
+            analysis.follow_up = follow_up
         if analysis is None or not analysis.candidates:
             text = " ".join((question or "").split())
             lang = analysis.lang if analysis else (detect_lang(text) if text else "th")
@@ -189,8 +184,6 @@ class Answerer:
     def decide(self, analysis: Analysis, raw: np.ndarray, thresholds: Thresholds | None = None) -> Answer:
         """The reply for the model's raw candidate scores: asserted, hedged or refused by probability."""
         t = thresholds or self.model.thresholds
-        if analysis.near is not None:
-            raw = raw + NEAR_PRIOR * analysis.near
         # Within one release the asked kind chooses among the sentences; how sure the reply is stays the
         # reader's own view of the chosen one (its margin over every other sentence, span or not).
         best = int(np.argmax(asked_kind_first(analysis, raw) if analysis.within else raw))
@@ -263,16 +256,6 @@ def _with_prior(p: float, logit: float) -> float:
     the top releases of a search; a follow-up asks about a release the conversation chose already."""
     p = min(max(p, 1e-6), 1 - 1e-6)
     return float(1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) + logit))))
-
-
-def nearness(candidates: list[Candidate], near: str) -> np.ndarray | None:
-    """Each candidate's closeness to the previous answer's evidence ``near`` in the same release: 1 for a
-    sentence quoted in it, 1/(1+d) for one d sentences from it; None when no candidate was quoted (the
-    previous answer came from another release)."""
-    quoted = [c.index for c in candidates if c.text.strip() and c.text.strip()[:60] in near]
-    if not quoted:
-        return None
-    return np.array([1.0 / (1.0 + min(abs(c.index - i) for i in quoted)) for c in candidates])
 
 
 def asked_kind_first(analysis: Analysis, raw: np.ndarray) -> np.ndarray:

@@ -126,7 +126,7 @@ class ChatSession:
         from index.conversation import answer_turn, relabel
 
         ask = self.answerer.ask
-        result = answer_turn(lambda q, url, near: ask(q, within=url, near=near), question, self.turn, now)
+        result = answer_turn(lambda q, url, fu: ask(q, within=url, follow_up=fu), question, self.turn, now)
         self.turn = result.turn
         if self.lang and result.answer.lang != self.lang:
             relabel(result.answer, self.lang)
