@@ -7,8 +7,14 @@ answer plus the first 400 characters of evidence contain the answer or an alias,
 and removing spaces and thousands separators, and the first source is a gold release); abstention (the
 share of unanswerable questions refused, of answerable ones wrongly refused); the wrong-answer rate (replies
 that present an answer or a passage as answering and are wrong, or answer an unanswerable question, over
-all questions: a hedged passage that is wrong counts); p50/p95 latency. Groups: language, type, and where
-the question set has them, ``style`` (short / specific) and ``fold`` (train / validation / test).
+all questions: a hedged passage that is wrong counts); over answerable questions with two or more gold
+releases, the share whose reply lists two or more of them, dated, among its answering releases
+(``several_named``), and for those asking for the latest or current value whose gold releases carry
+different dates, the share whose first listed answer is the newest gold release (``latest_leads``), and
+over answered questions the share of the other releases listed as also answering that are gold releases
+(``others_gold``: an unrelated release listed beside the answer counts against it); p50/p95 latency.
+Groups: language, type, and where the question set has them, ``style`` (short / specific) and ``fold``
+(train / validation / test).
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ from typing import Any, Protocol
 log = logging.getLogger(__name__)
 
 KS = (1, 5, 10)
+#: Words that ask for the newest value (the issue's "now/latest/ตอนนี้/ล่าสุด"); a question's own
+#: ``latest`` key, where the set has one, decides instead. The measure's own list, not the product's, so a
+#: word the product misses is still counted against it.
+LATEST_WORDS = re.compile(
+    r"\b(?:latest|current(?:ly)?|now|most recent|newest|these days|at present)\b|ล่าสุด|ปัจจุบัน|ตอนนี้|ขณะนี้",
+    re.I,
+)
 
 
 class BadQuestionSet(ValueError):
@@ -50,6 +63,19 @@ class QuestionResult:
     style: str = ""
     fold: str = ""
     presentation: str = ""
+    #: With answers: the gold releases the reply lists, dated, among its answering releases (``several``
+    #: questions only), and for a "latest" question whose gold releases differ in date, whether its first
+    #: listed answer is the newest gold release.
+    named: int | None = None
+    latest_leads: bool | None = None
+    #: With answers, answerable questions: other releases listed as also answering, and those gold.
+    others: int = 0
+    others_gold: int = 0
+
+    @property
+    def several(self) -> bool:
+        """Answerable by two or more releases (the question set's gold URLs)."""
+        return len(set(self.gold)) >= 2
 
     @property
     def wrong(self) -> bool:
@@ -133,6 +159,13 @@ class SourceLike(Protocol):
     url: str
 
 
+class ReleaseAnswerLike(Protocol):
+    """What the evaluation reads of one answering release (``index.answer.types.ReleaseAnswer`` is one)."""
+
+    url: str
+    date: str
+
+
 class AnswerLike(Protocol):
     """What the evaluation reads of an answer (``index.answer.types.Answer`` is one). Why a protocol:
     this module sits below the answer package (the reader's training imports it), so it names the
@@ -145,6 +178,9 @@ class AnswerLike(Protocol):
 
     @property
     def sources(self) -> Sequence[SourceLike]: ...
+
+    @property
+    def answers(self) -> Sequence[ReleaseAnswerLike]: ...
 
 
 def answer_is_correct(question: dict[str, Any], answer: AnswerLike) -> bool:
@@ -160,13 +196,42 @@ def answer_is_correct(question: dict[str, Any], answer: AnswerLike) -> bool:
     return any(e and _norm(str(e)) in haystack for e in expected)
 
 
+def asks_for_latest(question: dict[str, Any]) -> bool:
+    """Whether the question asks for the newest value (its ``latest`` key, else :data:`LATEST_WORDS`)."""
+    flag = question.get("latest")
+    return bool(flag) if flag is not None else LATEST_WORDS.search(str(question["question"])) is not None
+
+
+def several_answers(
+    question: dict[str, Any], answer: AnswerLike, dated: Callable[[str], str | None] | None
+) -> tuple[int | None, bool | None]:
+    """(gold releases the reply lists with a date, whether a "latest" reply leads with the newest gold
+    release), None where the measure does not apply: fewer than two gold releases; for the second, no
+    date lookup (``dated``: a release's ISO date), a question not asking for the latest, or gold releases
+    all of one date (then nothing is newer)."""
+    gold = set(question.get("gold_urls") or [])
+    if len(gold) < 2:
+        return None, None
+    entries = list(answer.answers or []) if answer.found else []
+    named = len({a.url for a in entries if a.url in gold and a.date})
+    if dated is None or not asks_for_latest(question):
+        return named, None
+    dates = {u: dated(u) or "" for u in gold}
+    if len({d for d in dates.values() if d}) < 2:
+        return named, None
+    newest = max(dates.values())
+    return named, bool(entries) and dates.get(entries[0].url) == newest
+
+
 def evaluate(
     questions: Sequence[dict[str, Any]],
     search: Callable[[str], list[str]],
     ask: Callable[[str], AnswerLike] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    dated: Callable[[str], str | None] | None = None,
 ) -> list[QuestionResult]:
-    """Run every question: ``search(q) -> ranked URLs``; ``ask(q) -> Answer`` when answers run."""
+    """Run every question: ``search(q) -> ranked URLs``; ``ask(q) -> Answer`` when answers run;
+    ``dated(url) -> ISO date`` for the "latest" measure (see :func:`several_answers`)."""
     results = []
     for i, q in enumerate(questions, 1):
         t0 = time.perf_counter()
@@ -190,6 +255,11 @@ def evaluate(
             r.correct = answer_is_correct(q, ans) if r.answerable else None
             r.answer = ans.answer
             r.presentation = str(ans.presentation)
+            r.named, r.latest_leads = several_answers(q, ans, dated)
+            if r.answerable and ans.found:
+                lead = ans.sources[0].url if ans.sources else ""
+                others = {a.url for a in ans.answers or []} - {lead}
+                r.others, r.others_gold = len(others), len(others & set(r.gold))
         results.append(r)
         if progress:
             progress(i, len(questions))
@@ -216,6 +286,12 @@ class Metrics:
     unanswerable_refused: float | None = None
     answerable_refused: float | None = None
     wrong_answer_rate: float | None = None
+    several: int = 0
+    several_named: float | None = None
+    latest: int = 0
+    latest_leads: float | None = None
+    others_listed: int = 0
+    others_gold: float | None = None
 
 
 def metrics(results: Sequence[QuestionResult]) -> Metrics:
@@ -237,6 +313,17 @@ def metrics(results: Sequence[QuestionResult]) -> Metrics:
         un = [r for r in results if not r.answerable]
         if un:
             m.unanswerable_refused = round(sum(1 for r in un if r.found is False) / len(un), 4)
+    several = [r for r in results if r.named is not None]
+    m.several = len(several)
+    if several:
+        m.several_named = round(sum(1 for r in several if (r.named or 0) >= 2) / len(several), 4)
+    m.others_listed = sum(r.others for r in results)
+    if m.others_listed:
+        m.others_gold = round(sum(r.others_gold for r in results) / m.others_listed, 4)
+    latest = [r for r in results if r.latest_leads is not None]
+    m.latest = len(latest)
+    if latest:
+        m.latest_leads = round(sum(1 for r in latest if r.latest_leads) / len(latest), 4)
     return m
 
 
@@ -275,7 +362,7 @@ def format_table(summary: dict[str, Any]) -> str:
     has_answers = summary["overall"].get("answer_accuracy") is not None
     head = f"{'group':<22}{'n':>4}{'ans':>5}  R@1   R@5   R@10  MRR10"
     if has_answers:
-        head += "  AnsAcc UnRef AnsRef Wrong"
+        head += "  AnsAcc UnRef AnsRef Wrong  nSev Named nLat Leads OthGold"
     lines = [f"mode: {summary['mode']}", head, "-" * len(head)]
 
     def row(name: str, m: dict[str, Any]) -> str:
@@ -285,6 +372,8 @@ def format_table(summary: dict[str, Any]) -> str:
         if has_answers:
             s += f"   {_fmt(m.get('answer_accuracy'))}  {_fmt(m.get('unanswerable_refused'))}  "
             s += f"{_fmt(m.get('answerable_refused'))}  {_fmt(m.get('wrong_answer_rate'))}"
+            s += f"  {m.get('several', 0):>4}  {_fmt(m.get('several_named'))} {m.get('latest', 0):>4}  "
+            s += f"{_fmt(m.get('latest_leads'))}    {_fmt(m.get('others_gold'))}"
         return s
 
     lines.append(row("all", summary["overall"]))

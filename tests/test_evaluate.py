@@ -14,6 +14,7 @@ from index.evaluate import (
     evaluate,
     format_table,
     load_questions,
+    several_answers,
     summarize,
 )
 
@@ -26,12 +27,19 @@ class Src:
 
 
 @dataclass
+class Rel:
+    url: str
+    date: str
+
+
+@dataclass
 class Ans:
     found: bool
     answer: str
     evidence: str
     sources: list[Src] = field(default_factory=list)
     presentation: str = "asserted"
+    answers: list[Rel] = field(default_factory=list)
 
 
 QUESTIONS = [
@@ -72,7 +80,14 @@ RANKED = {
 }
 ANSWERS = {
     "q1": Ans(True, "18 December 2023", "", [Src(U + "1")]),
-    "q2": Ans(True, "1234 คน", "…", [Src(U + "2")]),  # thousands separator and spaces ignored
+    # thousands separator and spaces ignored; both gold releases listed, dated
+    "q2": Ans(
+        True,
+        "1234 คน",
+        "…",
+        [Src(U + "2")],
+        answers=[Rel(U + "2", "2023-01-02"), Rel(U + "22", "2024-01-02")],
+    ),
     "q3": Ans(False, "", "", []),
     "q4": Ans(False, "", "", []),
 }
@@ -92,6 +107,43 @@ def test_metrics_on_a_synthetic_run() -> None:
     assert s["by_lang"]["en"]["recall"]["r@1"] == 0.0
     assert s["by_type"]["how_many"]["mrr10"] == 1.0
     assert "lang=en" in format_table(s)
+    assert (o["several"], o["several_named"], o["latest"], o["latest_leads"]) == (1, 1.0, 0, None)
+    assert (o["others_listed"], o["others_gold"]) == (1, 1.0)
+
+
+def test_several_answers_named_dated_and_the_newest_leading() -> None:
+    q = {"question": "What is the policy rate now?", "gold_urls": [U + "1", U + "2", U + "3"]}
+    dates = {U + "1": "2022-01-01", U + "2": "2023-06-01", U + "3": "2024-03-01"}
+    both = [Rel(U + "3", "2024-03-01"), Rel(U + "1", "2022-01-01"), Rel(U + "9", "2024-05-01")]
+    assert several_answers(q, Ans(True, "", "", answers=both), dates.get) == (2, True)
+    # An older gold release first does not lead with the newest; an undated entry is not named.
+    older = [Rel(U + "1", "2022-01-01"), Rel(U + "3", "")]
+    assert several_answers(q, Ans(True, "", "", answers=older), dates.get) == (1, False)
+    # A refusal names none; a question with one gold release or not asking for the latest is not measured.
+    assert several_answers(q, Ans(False, "", "", answers=both), dates.get) == (0, False)
+    assert several_answers({**q, "gold_urls": [U + "1"]}, Ans(True, "", "", answers=both), dates.get) == (
+        None,
+        None,
+    )
+    assert (
+        several_answers({**q, "question": "What is the rate?"}, Ans(True, "", "", answers=both), dates.get)[1]
+        is None
+    )
+    assert several_answers({**q, "latest": False}, Ans(True, "", "", answers=both), dates.get)[1] is None
+    # Gold releases of one date: nothing is newer, the lead is not measured.
+    same = {u: "2024-03-01" for u in dates}
+    assert several_answers(q, Ans(True, "", "", answers=both), same.get) == (2, None)
+    results = evaluate(
+        [{**q, "lang": "en", "qid": "x"}],
+        lambda _: [U + "3"],
+        lambda _: Ans(True, "", "", [Src(U + "3")], answers=both),
+        dated=dates.get,
+    )
+    m = summarize(results)["by_lang"]["en"]
+    assert (m["several"], m["several_named"], m["latest"], m["latest_leads"]) == (1, 1.0, 1, 1.0)
+    assert (m["others_listed"], m["others_gold"]) == (2, 0.5), (
+        "U1 and U9 are listed beside the answer; U9 is not gold"
+    )
 
 
 def test_answer_needs_gold_first_source_and_matching_text() -> None:

@@ -2,10 +2,13 @@
 news item released twice is answered by more than one release, with the same value or different ones.
 
 The reply lists up to :data:`MAX_ANSWERS` releases, one entry each: the best candidate of each other
-release among the reader's candidates, when the reader's calibrated probability for it, taken as the
-reply, clears the ``other`` threshold (chosen on the validation fold: the lowest at which a listed
-release is a gold one often enough, see :mod:`index.answer.training`). Entries are in the reader's
-order, except that a question asking for the latest or current value leads with the newest release.
+release among the reader's candidates, when the other-release model (:mod:`index.answer.several_model`:
+the same value in its sentences, its title, retrieval's view of it) gives it at least its threshold
+(chosen on the validation fold: the lowest at which a listed release is a gold one often enough, see
+:mod:`index.answer.training`). A reader model file from before that model falls back to the reader's
+calibrated probability of the candidate taken as the reply, from the ``other`` threshold up. Entries are
+in the order of that probability, except that a question asking for the latest or current value leads
+with the newest release.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.answer.model import answer_measures
+from index.answer.several_model import MAX_OTHERS, OtherModel, listed, other_rows
 from index.answer.types import ReleaseAnswer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +50,21 @@ def other_measures(analysis: Analysis, raw: np.ndarray, best: int) -> dict[str, 
     return {u: (k, answer_measures(raw, k, analysis.features, urls)) for u, k in best_of.items()}
 
 
+def other_releases(
+    model: ReaderModel, analysis: Analysis, raw: np.ndarray, best: int, t: Thresholds
+) -> list[tuple[float, int]]:
+    """(the reader's probability taken as the reply, candidate) of the other releases to list, in the
+    order listed: by the other-release model when the model file has one, else by that probability."""
+    urls = [c.url for c in analysis.candidates]
+    several = OtherModel.from_spec(model.spec.get("several"))
+    if several is None:
+        others = [(model.probability(m), k) for k, m in other_measures(analysis, raw, best).values()]
+        return sorted([(p, k) for p, k in others if p >= t.other], reverse=True)[:MAX_OTHERS]
+    _, ks, rows = other_rows(analysis, raw, best)
+    chosen = [ks[i] for i in listed(several.probabilities(rows), several.threshold)]
+    return [(model.probability(answer_measures(raw, k, analysis.features, urls)), k) for k in chosen]
+
+
 def release_answers(
     model: ReaderModel,
     analysis: Analysis,
@@ -68,12 +87,7 @@ def release_answers(
         return ReleaseAnswer(short, presented.evidence, presented.candidate.url, title, date, p)
 
     out = [entry(shown, probability)]
-    others = []
-    for k, measures in other_measures(analysis, raw, best).values():
-        p = model.probability(measures)
-        if p >= t.other:
-            others.append((p, k))
-    for p, k in sorted(others, reverse=True)[: MAX_ANSWERS - 1]:
+    for p, k in other_releases(model, analysis, raw, best, t)[: MAX_ANSWERS - 1]:
         out.append(entry(present(k, p), p))
     if asks_for_latest(analysis.view.text):
         out.sort(key=lambda a: a.date, reverse=True)

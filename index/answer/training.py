@@ -33,6 +33,7 @@ from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
 from index.answer.model import CALIBRATION_INPUTS, answer_measures, sigmoid
 from index.answer.several import other_measures
+from index.answer.several_model import train as train_several
 from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
 from index.answer.span_model import fit as fit_spans
 from index.answer.spans import span_answer
@@ -353,6 +354,9 @@ def train(
     assert_t = choose_assert(va_out, probs_va, refuse)
     span_t = choose_span(va_out, probs_va, SpanModel.from_spec(span_spec), assert_t)
     other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
+    several = train_several(
+        _scored(tr, oof[: len(tr)]), _scored(va, oof[len(tr) :], probs_va >= refuse), TARGET_OTHER_PRECISION
+    )
     return {
         "features": list(FEATURES),
         "trees": booster.dump_model(),
@@ -360,6 +364,7 @@ def train(
         "span_model": span_spec,
         "thresholds": {"refuse": refuse, "assert": assert_t, "span": span_t, "other": other_t},
         "kinds": kinds,
+        "several": several,
         "trained_on": {
             "train_questions": len(tr),
             "validation_questions": len(va),
@@ -373,6 +378,18 @@ def train(
             "validation_groups": _groups(va_out, probs_va, refuse),
         },
     }
+
+
+def _scored(
+    examples: list[Example], raws: list[np.ndarray | None], shown: np.ndarray | None = None
+) -> list[tuple[Analysis, np.ndarray, frozenset[str]]]:
+    """The other-release model's material: answerable questions (with ``shown``, only the shown replies)."""
+    return [
+        (e.analysis, raw, frozenset(e.question["gold_urls"]))
+        for i, (e, raw) in enumerate(zip(examples, raws, strict=True))
+        if e.analysis is not None and raw is not None and len(raw) and e.question.get("gold_urls")
+        if shown is None or shown[i]
+    ]
 
 
 def _groups(outs: list[Outcome], probs: np.ndarray, refuse: float) -> dict[str, dict[str, float]]:

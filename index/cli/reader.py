@@ -43,7 +43,9 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(str(exc)) from None
     out = Path(args.output)
     write_model(spec, out)
-    summary = {"model": str(out), **spec["trained_on"], "thresholds": spec["thresholds"]}
+    several = spec.get("several") or {}
+    thresholds = {**spec["thresholds"], "several": several.get("threshold")}
+    summary = {"model": str(out), **spec["trained_on"], "thresholds": thresholds}
     print(json.dumps(summary, ensure_ascii=False) if args.json else _describe(summary))
     return 0
 

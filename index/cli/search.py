@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     from index.search.retrieve import Searcher
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,16 @@ def _progress(i: int, n: int) -> None:
         print(f"\r{i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
 
+def _dated(searcher: Searcher) -> Callable[[str], str]:
+    """A release's ISO date from the index ("" when it is not there), for the "latest" measure."""
+
+    def dated(url: str) -> str:
+        release = searcher.release(url)
+        return release.date if release is not None else ""
+
+    return dated
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.evaluate import BadQuestionSet, evaluate, format_table, load_questions, summarize
     from thaigov_qa.errors import UserError
@@ -96,7 +108,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             return [h.url for h in searcher.search(q, k=10, mode=mode)]
 
         # Answers depend on the product's retrieval only: run them with the hybrid pass.
-        results = evaluate(questions, search, ask if mode == "hybrid" else None, progress=_progress)
+        results = evaluate(
+            questions, search, ask if mode == "hybrid" else None, progress=_progress, dated=_dated(searcher)
+        )
         summary = summarize(results, mode=mode)
         if args.details:
             summary["questions"] = [
@@ -111,6 +125,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
                     "correct": r.correct,
                     "presentation": r.presentation,
                     "answer": r.answer,
+                    "named": r.named,
+                    "latest_leads": r.latest_leads,
                 }
                 for r in results
             ]

@@ -31,6 +31,12 @@ GLOSSARY_FILE = DATA_DIR / "glossary_en_th.tsv"
 NAMES_FILE = DATA_DIR / "names_th.tsv"
 #: Hand-written general government vocabulary; its renderings replace the mined ones for the same word.
 CURATED_FILE = DATA_DIR / "gov_terms_en_th.tsv"
+#: Renderings induced from the e5 model's word vectors (bench/induce_glossary.py), for the English words the
+#: mined and curated tables lack; weighed by :data:`INDUCED_WEIGHT` times their cosine.
+INDUCED_FILE = DATA_DIR / "glossary_induced_en_th.tsv"
+#: How much an induced rendering counts against a mined one (mined scores run 0.5-1.0; induced cosines
+#: 0.45-0.8). Chosen on the train and validation folds' English questions.
+INDUCED_WEIGHT = 1.25
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*[A-Za-z]|[A-Za-z]")
 #: English function words, skipped both when the glossary is mined (bench/mine_glossary.py) and when a
@@ -54,7 +60,7 @@ class Term:
     thai: str
     weight: float
     source: str
-    kind: str  # "glossary" | "name"
+    kind: str  # "glossary" | "name" | "induced"
 
 
 def phonetic(s: str) -> str:
@@ -85,9 +91,17 @@ def _deletions(s: str) -> set[str]:
 class Glossary:
     """The mined glossary and name table; :meth:`translate` turns an English question into Thai terms."""
 
-    def __init__(self, entries: dict[str, list[tuple[str, float]]], names: list[tuple[str, str, int]]):
+    def __init__(
+        self,
+        entries: dict[str, list[tuple[str, float]]],
+        names: list[tuple[str, str, int]],
+        induced: dict[str, list[tuple[str, float]]] | None = None,
+    ):
         self.entries = entries
         self.names = names
+        # Induced renderings (bench/induce_glossary.py) stand apart: they serve English words no table
+        # knows, after the name matcher, and never enter the Thai → English map below.
+        self.induced = induced or {}
         # Thai → English, for Thai questions about the corpus's English releases: the best English word
         # for each Thai unit (unigrams only: an English bigram's words are matched by BM25 anyway).
         reverse: dict[str, tuple[float, str]] = {}
@@ -112,20 +126,27 @@ class Glossary:
         glossary_file: Path = GLOSSARY_FILE,
         names_file: Path = NAMES_FILE,
         curated_file: Path | None = CURATED_FILE,
+        induced_file: Path | None = INDUCED_FILE,
     ) -> Glossary:
         """The mined glossary, overridden word by word by the curated vocabulary, and the name table.
 
         Why curated entries replace mined ones rather than join them: alignment mined from ~1,100 release
         pairs is good at names and topical terms but noisy for everyday government words, which occur
-        everywhere; a wrong rendering of such a word pulls BM25 and sentence choice off course.
+        everywhere; a wrong rendering of such a word pulls BM25 and sentence choice off course. Induced
+        renderings come last: only words that neither table knows take them.
         """
         entries: dict[str, list[tuple[str, float]]] = defaultdict(list)
         if glossary_file.is_file():
-            entries.update(_read_tsv(glossary_file))
+            entries.update(read_glossary(glossary_file))
         else:
             log.warning("no glossary at %s: English questions get no Thai expansion", glossary_file)
         if curated_file is not None and curated_file.is_file():
-            entries.update(_read_tsv(curated_file))
+            entries.update(read_glossary(curated_file))
+        induced: dict[str, list[tuple[str, float]]] = {}
+        if induced_file is not None and induced_file.is_file():
+            for en, lst in read_glossary(induced_file).items():
+                if en not in entries:
+                    induced[en] = lst
         names: list[tuple[str, str, int]] = []
         if names_file.is_file():
             for line in names_file.read_text(encoding="utf-8").splitlines():
@@ -136,7 +157,7 @@ class Glossary:
                     names.append((parts[0], parts[1], int(parts[2])))
         for lst in entries.values():
             lst.sort(key=lambda r: -r[1])
-        return cls(dict(entries), names)
+        return cls(dict(entries), names, induced)
 
     def match_name(self, word: str, limit: int = 2, min_ratio: float = 0.72) -> list[tuple[str, float]]:
         """Thai names whose royin romanisation sounds like ``word`` (one English word or a joined pair).
@@ -189,7 +210,7 @@ class Glossary:
     ) -> list[Term]:
         """Thai terms for the English words of ``text``: glossary bigrams first, then words, then names."""
         words = _WORD.findall(text)
-        low = [w.lower() for w in words]
+        low = [_singular(w.lower()) for w in words]
         terms: list[Term] = []
         used = [False] * len(words)
         for i in range(len(words) - 1):
@@ -207,16 +228,23 @@ class Glossary:
                     if score >= min_score:
                         terms.append(Term(thai, score, w, "glossary"))
                 continue
-            if used[i] or not names:
+            if used[i]:
                 continue
             # Names: capitalised words the glossary does not know, alone or joined with the next
             # capitalised word ("Roi Et" → roiet).
-            if words[i][0].isupper() and not words[i].isupper():
+            found = 0
+            if names and words[i][0].isupper() and not words[i].isupper():
                 for thai, ratio in self.match_name(w):
                     terms.append(Term(thai, ratio, w, "name"))
+                    found += 1
                 if i + 1 < len(words) and words[i + 1][0].isupper():
                     for thai, ratio in self.match_name(w + low[i + 1]):
                         terms.append(Term(thai, ratio, w + " " + low[i + 1], "name"))
+                        found += 1
+            if not found:
+                for thai, score in self.induced.get(w, [])[:per_word]:
+                    if score >= min_score:
+                        terms.append(Term(thai, score, w, "induced"))
         seen: set[str] = set()
         out = []
         for t in terms:
@@ -226,7 +254,12 @@ class Glossary:
         return out
 
 
-def _read_tsv(path: Path) -> dict[str, list[tuple[str, float]]]:
+def _singular(word: str) -> str:
+    """The word without a possessive ending ("government's" → "government"): tables hold bare words."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def read_glossary(path: Path) -> dict[str, list[tuple[str, float]]]:
     """``english<TAB>thai<TAB>weight[<TAB>...]`` rows, grouped by the English word; ``#`` lines skipped."""
     out: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for line in path.read_text(encoding="utf-8").splitlines():

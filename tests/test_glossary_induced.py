@@ -1,0 +1,70 @@
+"""Renderings induced from e5 word vectors (bench/induce_glossary.py): how the glossary uses them, and the
+induction itself on the real model."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.search.glossary import INDUCED_FILE, Glossary, default_glossary
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT.parent / "shared" / "models" / "multilingual-e5-small"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_induced_renderings_serve_only_words_no_table_knows(tmp_path: Path) -> None:
+    mined = _write(tmp_path / "mined.tsv", "flood\tน้ำท่วม\t0.9\t3\n")
+    curated = _write(tmp_path / "curated.tsv", "ministry\tกระทรวง\t2.0\n")
+    names = _write(tmp_path / "names.tsv", "ประยุทธ์\tprayut\t50\n")
+    induced = _write(
+        tmp_path / "induced.tsv",
+        "# induced\nflood\tฝนตก\t0.5\nmerchant\tผู้ค้า\t0.53\nmerchant\tผู้ทำการค้า\t0.51\n"
+        "government\tรัฐบาล\t0.6\nprayut\tหมู\t0.46\n",
+    )
+    g = Glossary.load(mined, names, curated, induced)
+    got = {t.thai: t.kind for t in g.translate("Flood relief for merchants? merchant support, Prayut says")}
+    assert got["น้ำท่วม"] == "glossary" and "ฝนตก" not in got  # a mined word keeps its mined rendering
+    assert got["ผู้ค้า"] == "induced" and got["ผู้ทำการค้า"] == "induced"
+    assert got["ประยุทธ์"] == "name" and "หมู" not in got  # a name found by sound is not re-rendered
+    # a possessive is looked up as its bare word, and induced words never enter the Thai → English map
+    assert {t.thai for t in g.translate("the government's plan")} == {"รัฐบาล"}
+    assert "ผู้ค้า" not in g.reverse
+
+
+def test_shipped_induced_renderings_are_well_formed_and_used() -> None:
+    rows = [
+        line.split("\t")
+        for line in INDUCED_FILE.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert len(rows) > 5_000
+    assert all(len(r) == 3 and r[0] == r[0].lower() and 0.0 < float(r[2]) <= 1.0 for r in rows)
+    assert "ผู้ค้า" in {t.thai for t in default_glossary().translate("street merchant")}
+
+
+@pytest.mark.skipif(not MODEL.is_dir(), reason="needs ../shared/models/multilingual-e5-small")
+def test_induction_finds_translations_with_the_real_model() -> None:
+    spec = importlib.util.spec_from_file_location("induce_glossary", ROOT / "bench" / "induce_glossary.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["induce_glossary"] = mod
+    spec.loader.exec_module(mod)
+    thai = ["เครือข่าย", "ปลอม", "ไฟฟ้า", "นักท่องเที่ยว", "ข้าว", "บาดเจ็บ"]
+    english = ["network", "fake", "electricity", "tourists"]
+    tv = mod.centred(mod.embed(str(MODEL), thai))
+    ev = mod.centred(mod.embed(str(MODEL), english))
+    rows = mod.induce(english, ev, thai, tv, per_word=1, min_sim=-1.0)
+    assert {(en, th) for en, th, _ in rows} == {
+        ("network", "เครือข่าย"),
+        ("fake", "ปลอม"),
+        ("electricity", "ไฟฟ้า"),
+        ("tourists", "นักท่องเที่ยว"),
+    }
