@@ -3,6 +3,8 @@ URLs that exist, folds split by release, and (with ``--corpus``) every question'
 
     python eval/validate.py eval/qa.jsonl --corpus eval/qa-corpus.txt
     python eval/validate.py eval/qa.jsonl --archive ../shared/corpus/thaigov-v2.tar.xz
+    python eval/validate.py eval/followups-natural.jsonl --conversations \
+        --corpus eval/followups-natural-corpus.txt
 
 Prints the errors (question id and reason) and the mix (language, style, type, kind, fold); exit 1 on any
 error. Release texts are read from the archive (streamed), never copied.
@@ -61,6 +63,17 @@ def check(q: dict, bodies: dict[str, str], corpus_urls: set[str] | None) -> list
     return errs
 
 
+def turns_as_questions(conv: dict) -> list[dict]:
+    """The turns of a follow-up conversation (``eval/followups*.jsonl``) as questions of this format, so
+    that the same checks hold for them (answer and evidence verbatim in a gold release; one fold)."""
+    out = []
+    for i, turn in enumerate(conv.get("turns") or []):
+        q = {"qid": f"{conv.get('cid')}#{i}", "lang": conv.get("lang"), "style": "short", "kind": "other"}
+        q |= {"fold": "test", "source_url": (turn.get("gold_urls") or [""])[0]}
+        out.append(q | turn)
+    return out
+
+
 def fold_leaks(questions: list[dict]) -> list[str]:
     """Releases that are gold in two folds: folds must split by release."""
     folds: dict[str, set[str]] = collections.defaultdict(set)
@@ -78,9 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("qa", type=Path)
     p.add_argument("--archive", default=str(REPO.parent / "shared" / "corpus" / "thaigov-v2.tar.xz"))
     p.add_argument("--corpus", type=Path, help="the evaluation corpus list (archive paths)")
+    p.add_argument("--conversations", action="store_true", help="a follow-up set: check every turn")
     args = p.parse_args(argv)
     lines = args.qa.read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line) for line in lines if line.strip()]
+    if args.conversations:
+        questions = [t for c in questions for t in turns_as_questions(c)]
     bodies: dict[str, str] = {}
     corpus_urls: set[str] | None = set() if args.corpus else None
     in_corpus = set(read_only_list(args.corpus)) if args.corpus else set()

@@ -175,26 +175,27 @@ def _turn(question: str, topic: list[str], answer: Answer, first: list[str], now
 
 
 def answer_turn(
-    ask: Callable[[str, str | None], Answer],
+    ask: Callable[[str, str | None, bool], Answer],
     question: str,
     previous: dict[str, Any] | None,
     now: float | None = None,
     limit: float = CONTEXT_SECONDS,
 ) -> TurnResult:
-    """Answer ``question`` in the light of ``previous`` (a turn dict or None); ``ask(question, within)``
-    answers over one release (``within`` a URL) or all (None) and never falls back by itself."""
+    """Answer ``question`` in the light of ``previous`` (a turn dict or None); ``ask(question, within,
+    follow_up)`` answers over one release (``within`` a URL; ``follow_up`` true when it is the previous
+    answer's) or all (None, False) and never falls back by itself."""
     now = time.time() if now is None else now
     if previous is None or not fresh(previous, now, limit) or not leans_on_previous(question):
-        answer = ask(question, None)
+        answer = ask(question, None, False)
         return TurnResult(answer, _turn(question, topic_words(question), answer, [], now), False, False)
     topic = list(previous.get("topic") or [])
     asked = with_topic(question, topic)
     for url in list(previous.get("urls") or [])[:FOLLOW_URLS]:
-        answer = ask(with_topic(question, topic, same_script=True), url)
+        answer = ask(with_topic(question, topic, same_script=True), url, True)
         if answer.found:
             _keep_question(answer, question)
             return TurnResult(answer, _turn(question, topic, answer, [url], now), True, True)
-    answer = ask(asked, None)
+    answer = ask(asked, None, False)
     _keep_question(answer, question)
     return TurnResult(answer, _turn(question, topic, answer, [], now), True, False)
 

@@ -144,7 +144,7 @@ class QAService:
 
         answerer = self._answerer_for(self.searcher())
         result = answer_turn(
-            lambda q, within: answerer.ask(q, within=within),
+            lambda q, within, follow: answerer.ask(q, within=within, follow_up=follow),
             question,
             previous,
             limit=CONTEXT_SECONDS if limit is None else limit,

@@ -315,3 +315,29 @@ def test_warm_up_loads_what_first_questions_would_pay_for(answerer) -> None:  # 
     answerer.warm_up()
     assert lexical._nlpo3_dict.cache_info().currsize == 1  # the splitter's dictionary is loaded at start-up
     assert span_values._last_thai_word("ครัวเรือนละ") == 2  # "ละ" ends the text: the rate's unit comes before
+
+
+def test_a_follow_up_within_the_previous_release_answers_with_the_asked_kind(answerer) -> None:  # noqa: ANN001
+    """A follow-up within its release answers from a sentence holding the asked kind, and the prior that
+    the chosen release answers makes it at least as likely to be answered as the same question cold."""
+    cold = answerer.ask("who signed it?", within=HUAWEI_URL)
+    follow = answerer.ask("who signed it?", within=HUAWEI_URL, follow_up=True)
+    assert follow.found and [s.url for s in follow.sources] == [HUAWEI_URL]
+    assert follow.probability >= cold.probability
+    assert follow.evidence in _body(HUAWEI_URL, answerer)
+
+
+def test_follow_up_helpers() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from index.answer.answerer import _with_prior, asked_kind_first
+
+    cands = [SimpleNamespace(span="x"), SimpleNamespace(span=None), SimpleNamespace(span="y")]
+    kind = SimpleNamespace(qt=SimpleNamespace(kind="person"), candidates=cands)
+    raw = np.array([0.0, 2.0, 1.0])
+    assert int(np.argmax(asked_kind_first(kind, raw))) == 2  # type: ignore[arg-type]
+    no_kind = SimpleNamespace(qt=SimpleNamespace(kind=None), candidates=cands)
+    assert int(np.argmax(asked_kind_first(no_kind, raw))) == 1  # type: ignore[arg-type]
+    assert _with_prior(0.5, 0.0) == 0.5 and 0.5 < _with_prior(0.5, 2.0) < 1.0

@@ -57,15 +57,19 @@ class _Ans:
 
 def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:
     calls: list[tuple[str, str | None]] = []
+    follows: list[bool] = []
 
-    def ask(q: str, within: str | None) -> _Ans:
+    def ask(q: str, within: str | None, follow_up: bool) -> _Ans:
         calls.append((q, within))
+        follows.append(follow_up)
         return _Ans(q, True, sources=[_Src(within or "u1")])
 
     first = answer_turn(ask, "When was the Huawei MOU signed?", None, now=100.0)
     assert first.turn["topic"] == topic_words("When was the Huawei MOU signed?") == ["huawei", "mou"]
     second = answer_turn(ask, "and who signed it?", first.turn, now=200.0)
     assert second.from_previous and calls[-1] == ("and who signed it? huawei mou", "u1")
+    # Within the previous release the answer step knows it is a follow-up (FOLLOW_PRIOR).
+    assert follows[0] is False and follows[1] is True
     stale = answer_turn(ask, "and who signed it?", first.turn, now=100.0 + 16 * 60)
     assert not stale.followup and calls[-1] == ("and who signed it?", None)
 
@@ -74,7 +78,7 @@ def test_console_chat_commands_are_not_questions() -> None:
     asked: list[str] = []
 
     class Answerer:
-        def ask(self, q: str, within: str | None = None) -> _Ans:
+        def ask(self, q: str, within: str | None = None, follow_up: bool = False) -> _Ans:
             asked.append(q)
             return _Ans(q, False)
 

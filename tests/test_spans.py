@@ -171,3 +171,38 @@ def test_spans_of_a_sentence_are_cached_and_callers_get_their_own_list() -> None
     second = candidate_spans(text, qt)
     assert _spans_of.cache_info().hits == hits + 1
     assert any("1,200" in s.text for s in second)
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "people"),
+    [
+        # A place glued to ที่ ends before the next title; the title's name is a person.
+        ("วันนี้ (23 สิงหาคม 2564) ที่ทำเนียบรัฐบาล นายอนุชา บูรพชัยศรี โฆษก", ["ทำเนียบรัฐบาล"], ["นายอนุชา บูรพชัยศรี"]),
+        ("ณ ตึกภักดีบดินทร์ ทำเนียบรัฐบาล นายเศรษฐา ทวีสิน", ["ตึกภักดีบดินทร์ ทำเนียบรัฐบาล"], ["นายเศรษฐา ทวีสิน"]),
+        # อ. inside a rank (พล.อ.) is no district; a verb after a name is no surname.
+        ("รอง นรม. พล.อ.ประวิตรฯ หารือ", [], None),
+        ("นายอนุทิน กล่าวต่อว่า จาก", [], ["นายอนุทิน"]),
+        ("นายแพทย์โอภาสกล่าวต่อว่า สำหรับการเฝ้า", [], ["นายแพทย์โอภาส"]),
+        # นาง inside พัฒนางาน is no title (a name does not start with a following vowel).
+        ("การพัฒนางานสำคัญของโรงพยาบาล", None, []),
+    ],
+)
+def test_thai_names_and_places_stop_where_they_end(
+    text: str, places: list[str] | None, people: list[str] | None
+) -> None:
+    if places is not None:
+        found = [s.text for s in find_place_spans(text)]
+        assert found[: len(places)] == places and all(p in found for p in places)
+    if people is not None:
+        assert [s.text for s in find_person_spans(text)] == people
+
+
+def test_an_english_title_is_not_a_name_word() -> None:
+    text = (
+        "Spokesperson Anucha Burapachaisri disclosed that Prime Minister and Defense Minister "
+        "Gen. Prayut Chan-o-cha"
+    )
+    assert [s.text for s in find_person_spans(text)] == [
+        "Spokesperson Anucha Burapachaisri",
+        "Gen. Prayut Chan-o-cha",
+    ]

@@ -32,6 +32,10 @@ class Analysis:
     hits: list[ReleaseHit]
     candidates: list[Candidate]
     features: np.ndarray
+    #: Asked about one chosen release (``Answerer.ask(within=...)``): a follow-up or a release card.
+    within: bool = False
+    #: A follow-up within the previous answer's release (``Answerer.ask(within=..., follow_up=True)``).
+    follow_up: bool = False
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,11 @@ PER_RELEASE = 3
 MAX_QUESTION_CHARS = 1_000
 #: A span scoring below this (e.g. a name the question itself gives) counts as no span at all.
 WEAK_SPAN = 0.5
+#: The prior that the previous answer's release answers its follow-up, as a log-odds shift of the reader's
+#: probability: the reader is calibrated on questions asked over a search's top releases, and a follow-up
+#: asks about a release the conversation chose already. Chosen on half A of eval/followups.jsonl
+#: (bench/followups.py --half A) among 0-3: 1, 2 and 3 tie there, the smallest is kept.
+FOLLOW_PRIOR = 1.0
 
 
 class Answerer:
@@ -99,11 +104,13 @@ class Answerer:
         _ = self.model
         self.searcher.embedder.encode_queries(["warm up"])
 
-    def ask(self, question: str, within: str | None = None) -> Answer:
+    def ask(self, question: str, within: str | None = None, follow_up: bool = False) -> Answer:
         """The answer to ``question`` (never raises for odd input: empty or junk questions get a reply).
 
         ``within``: the URL of one release to answer from (a question about the release the user is
-        looking at); its sentences are the only candidates and it is the only source.
+        looking at); its sentences are the only candidates and it is the only source; the sentences holding
+        the asked kind compete (:func:`asked_kind_first`). ``follow_up``: with ``within``, the release is
+        the previous answer's in a conversation, so likelier to answer (:data:`FOLLOW_PRIOR`).
         """
         started = time.perf_counter()
         listed = agenda_answer(self.searcher, question) if within is None else None
@@ -111,6 +118,8 @@ class Answerer:
             listed.ms = (time.perf_counter() - started) * 1000.0
             return listed
         analysis = self.analyse(question, within)
+        if analysis is not None and within is not None:
+            analysis.follow_up = follow_up
         if analysis is None or not analysis.candidates:
             text = " ".join((question or "").split())
             lang = analysis.lang if analysis else (detect_lang(text) if text else "th")
@@ -160,7 +169,7 @@ class Answerer:
         coverage = {url: self._coverage(url, hits, words) for url in {c.url for c in candidates}}
         dense = self._dense(text, candidates)
         features = matrix(view, candidates, hits, coverage, dense)
-        return Analysis(question, lang, qt, view, words, hits, candidates, features)
+        return Analysis(question, lang, qt, view, words, hits, candidates, features, within is not None)
 
     def present(
         self, analysis: Analysis, best: int, span_model: SpanModel | None = None, probability: float = 0.5
@@ -175,10 +184,14 @@ class Answerer:
     def decide(self, analysis: Analysis, raw: np.ndarray, thresholds: Thresholds | None = None) -> Answer:
         """The reply for the model's raw candidate scores: asserted, hedged or refused by probability."""
         t = thresholds or self.model.thresholds
-        best = int(np.argmax(raw))
+        # Within one release the asked kind chooses among the sentences; how sure the reply is stays the
+        # reader's own view of the chosen one (its margin over every other sentence, span or not).
+        best = int(np.argmax(asked_kind_first(analysis, raw) if analysis.within else raw))
         urls = [c.url for c in analysis.candidates]
         model = self.model
         p = model.probability(answer_measures(raw, best, analysis.features, urls))
+        if analysis.follow_up:
+            p = _with_prior(p, FOLLOW_PRIOR)
         chosen = analysis.candidates[best]
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
@@ -236,6 +249,26 @@ class Answerer:
         ``DENSE_PASSAGES`` of each release); the others get the best one's (:func:`features.matrix`)."""
         ids = sorted({c.chunk_id for c in candidates if c.chunk_id is not None})
         return self.searcher.similarity(text, ids) if ids else {}
+
+
+def _with_prior(p: float, logit: float) -> float:
+    """``p`` with its odds multiplied by ``exp(logit)``: the reader is calibrated on questions asked over
+    the top releases of a search; a follow-up asks about a release the conversation chose already."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) + logit))))
+
+
+def asked_kind_first(analysis: Analysis, raw: np.ndarray) -> np.ndarray:
+    """Within one chosen release, only the sentences that hold a span of the asked kind compete when any
+    does. Why: the release was chosen already (the previous turn's, or the one the user is looking at), so
+    the question is about it, and "where?" is answered by a sentence naming a place, not by the sentence
+    that best repeats the topic (the reader, trained over many releases, weighs topic words far more)."""
+    if not analysis.qt.kind:
+        return raw
+    has = np.array([c.span is not None for c in analysis.candidates], dtype=bool)
+    if not has.any() or has.all():
+        return raw
+    return np.where(has, raw, float(raw.min()) - 10.0)
 
 
 def _leading(candidates: list[Candidate], n: int) -> list[Candidate]:

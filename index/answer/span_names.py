@@ -21,16 +21,27 @@ _TH_TITLES = (
     r"ร\.ต\.[อทต]\.|ร้อย(?:เอก|โท|ตรี)|ร้อยตำรวจ(?:เอก|โท|ตรี)|ว่าที่ร้อย(?:เอก|โท|ตรี)|ว่าที่ ร\.ต\.|"
     r"หม่อมราชวงศ์|หม่อมหลวง|ม\.ร\.ว\.|ม\.ล\.|คุณหญิง|พระ(?=[ก-์]+\s)|สมเด็จ)"
 )
-_TH_NAME = r"[ก-์]{2,}"
+#: A Thai name starts with a consonant or a leading vowel (``นางานสำคัญ`` inside ``พัฒนางาน`` is no
+#: ``นาง``), and a verb of saying glued to it ends it (``นายแพทย์โอภาสกล่าวว่า``).
+_TH_NAME = r"[ก-ฮเ-ไ](?:(?!กล่าว|เปิดเผย|ชี้แจง|แถลง)[ก-์])+"
 TH_TITLE_RE = re.compile(rf"^(?:{_TH_TITLES})(?:ดร\.)?\s?")
-_TH_PERSON_RE = re.compile(rf"(?:{_TH_TITLES})(?:ดร\.)?\s?{_TH_NAME}(?:\s{_TH_NAME})?")
+#: Words that follow a name rather than being its surname: a verb of saying or doing, a linking word, a
+#: position (``นายอนุทิน กล่าวต่อว่า``, ``นายจิรายุ ยังกล่าวว่า``, ``นายเศรษฐา นายกรัฐมนตรี``).
+_TH_NOT_SURNAME = (
+    r"(?!กล่าว|ยัง|ได้|เป็น|เปิดเผย|เผย|ชี้แจง|ระบุ|แถลง|และ|ว่า|ให้|พร้อม|ร่วม|มอบ|เดินทาง|ตรวจ|ที่|ซึ่ง|"
+    r"จึง|ก็|จะ|โดย|เพื่อ|กับ|ใน|ของ|รอง|รัฐมนตรี|นายก|ผู้|ปลัด|อธิบดี|เลขาธิการ|โฆษก|ประธาน|"
+    r"เอกอัครราชทูต|ผู้ว่า|สมาชิก|หัวหน้า|เน้น|ขอ|มี|เห็น|ย้ำ|สั่ง|รับ|เข้า|ลง|นำ|เป็นประธาน)"
+)
+_TH_PERSON_RE = re.compile(rf"(?:{_TH_TITLES})(?:ดร\.)?\s?{_TH_NAME}(?:\s{_TH_NOT_SURNAME}{_TH_NAME})?")
 _EN_TITLES = (
     r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Gen|Lt|Col|Maj|Capt|Pol|Adm|H\.E|M\.R|M\.L)\.?|General|Admiral|"
     r"Police (?:General|Lieutenant General|Major General|Colonel)|Prime Minister|Deputy Prime Minister|"
     r"Minister|Governor|Ambassador|Director-General|Secretary-General|Permanent Secretary|Spokesperson|"
     r"President|Chairman|Professor|Khun"
 )
-_EN_PERSON_RE = re.compile(rf"\b(?:{_EN_TITLES})\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+){{0,2}})")
+#: A name's words are not titles themselves ("Defense Minister Gen. Prayut" names no "Minister Gen").
+_EN_NAME_WORD = r"(?!(?:Gen|Lt|Col|Maj|Capt|Pol|Adm|Dr|Mr|Mrs|Ms|Prof)\b)[A-Z][a-zA-Z'-]+"
+_EN_PERSON_RE = re.compile(rf"\b(?:{_EN_TITLES})\s+({_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,2}})")
 
 
 def find_person_spans(text: str) -> list[Span]:
@@ -48,13 +59,19 @@ _TH_PLACE_MARKERS = (
     r"ห้างสรรพสินค้า|ห้าง|ทำเนียบรัฐบาล|ท่าอากาศยาน|สนามบิน|วัด|มหาวิทยาลัย|สหกรณ์|ค่าย|อาคาร|ห้องประชุม|"
     r"สวน|ตลาด|ท่าเรือ|สถานี|ศาลา|หอประชุม|ศาล|สนาม|ทำเล|หมู่บ้าน|ถนน|สะพาน|ด่าน|ชายหาด|อุทยาน|ศูนย์)"
 )
-_PLACE_NAME = r"\s?[ก-์A-Za-z0-9.]+"
+#: A place's name after its marker; it stops before a person's title (the opening frame runs on:
+#: ``ที่ทำเนียบรัฐบาล นายอนุชา …``).
+_PLACE_NAME = rf"\s?(?!{_TH_TITLES})[ก-์A-Za-z0-9.]+"
+#: Places that are a whole name by themselves (no name follows the marker).
+_TH_WHOLE_PLACES = r"ทำเนียบรัฐบาล|รัฐสภา"
 _TH_PLACE_RE = re.compile(
-    rf"(?:(?<=ณ )|(?<=ที่ )|(?<![ก-์])){_TH_PLACE_MARKERS}{_PLACE_NAME}"
+    rf"(?<!\.)(?:(?<=ณ )|(?<=ที่ )|(?<=ณ)|(?<=ที่)|(?<![ก-์]))"
+    rf"(?:{_TH_PLACE_MARKERS}{_PLACE_NAME}|{_TH_WHOLE_PLACES})"
     rf"(?:\s(?:{_TH_PLACE_MARKERS}|สาขา){_PLACE_NAME})*"
 )
 _TH_AT_RE = re.compile(
-    r"(?:^|\s)ณ\s?(?P<p>[^\s]+(?:\s(?!เพื่อ|โดย|ซึ่ง|และ|ว่า|พร้อม|ได้|ทั้งนี้|เมื่อ|ใน|วันที่|ตั้งแต่|ระหว่าง)[^\s]+){0,3})"
+    r"(?:^|\s)ณ\s?(?P<p>[^\s]+(?:\s(?!เพื่อ|โดย|ซึ่ง|และ|ว่า|พร้อม|ได้|ทั้งนี้|เมื่อ|ใน|วันที่|ตั้งแต่|ระหว่าง"
+    rf"|{_TH_TITLES})[^\s]+){{0,3}})"
 )
 _EN_PLACE_RE = re.compile(
     r"\b(?:at|in|from|to)\s+(?P<p>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of|de|and|the)?\s*[A-Z][\w'’-]*){0,5})"

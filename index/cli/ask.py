@@ -125,7 +125,8 @@ class ChatSession:
         """Answer one turn."""
         from index.conversation import answer_turn, relabel
 
-        result = answer_turn(lambda q, within: self.answerer.ask(q, within=within), question, self.turn, now)
+        ask = self.answerer.ask
+        result = answer_turn(lambda q, url, fu: ask(q, within=url, follow_up=fu), question, self.turn, now)
         self.turn = result.turn
         if self.lang and result.answer.lang != self.lang:
             relabel(result.answer, self.lang)
