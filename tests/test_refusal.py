@@ -46,3 +46,15 @@ def test_the_model_file_carries_thresholds_per_language() -> None:
     assert t.refusal("en") == dict(t.refuse_by_lang)["en"] and t.refusal("xx") == t.refuse
     old = Thresholds(0.4, 0.6, 0.7, 0.2)  # a model file from before: one threshold for every language
     assert old.refusal("th") == old.refusal("en") == 0.4
+
+
+def test_a_model_file_from_before_reads_with_one_threshold_and_no_other_release_model() -> None:
+    spec = ReaderModel.load().spec
+    assert ReaderModel(spec).several is not None  # the shipped file has the other-release model
+    before = {k: v for k, v in spec.items() if k != "several"}
+    new_keys = ("refuse_by_lang", "other")
+    before["thresholds"] = {k: v for k, v in spec["thresholds"].items() if k not in new_keys}
+    model = ReaderModel(before)
+    assert model.several is None, "several.py falls back to the calibration rule"
+    t = model.thresholds
+    assert t.refuse_by_lang == () and t.refusal("th") == t.refusal("en") == t.refuse == t.other

@@ -145,10 +145,13 @@ class ReaderModel:
         self.coef = np.asarray(cal["coef"], dtype=np.float64)
         self.intercept = float(cal["intercept"])
         from index.answer.kinds import KindModel
+        from index.answer.several_model import OtherModel
         from index.answer.span_model import SpanModel
 
         self.kinds = KindModel.from_spec(spec.get("kinds"))
         self.span_model = SpanModel.from_spec(spec.get("span_model"))
+        # None for a file from before the other-release model: several.py falls back to the calibration.
+        self.several = OtherModel.from_spec(spec.get("several"))
         t = spec["thresholds"]
         self.thresholds = Thresholds(
             float(t["refuse"]),
