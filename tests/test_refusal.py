@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 
 from index.answer.model import ReaderModel, Thresholds
-from index.answer.refusal import choose, rates
+from index.answer.refusal import MAX_LANGS, choose, rates
 
 
 @dataclass
@@ -37,6 +38,10 @@ def test_each_language_gets_its_own_threshold_within_the_target() -> None:
     single = max(chosen.values())
     assert got["accuracy"] > rates(replies, probs, single)["accuracy"]  # one threshold would refuse more
     assert set(choose(replies, probs, target=-1.0).values()) == {0.95}  # unreachable: refuse the most
+    # Every combination is tried, so a question set with many languages fails instead of running for hours.
+    many = [Reply(True, True, f"l{i}") for i in range(MAX_LANGS + 1)]
+    with pytest.raises(ValueError, match="question languages"):
+        choose(many, np.full(len(many), 0.5), target=0.1)
 
 
 def test_the_model_file_carries_thresholds_per_language() -> None:
