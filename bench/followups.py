@@ -26,8 +26,9 @@ from typing import Any
 def half_of(conv: dict[str, Any]) -> str:
     """Half "A" or "B": the parity of the release id of the conversation's first gold release. Why: choices
     made for the follow-up logic are made on half A and reported on both (the set is drafted from
-    templates, so a choice that only fits it would show as a gap between the halves)."""
-    url = str(conv["turns"][0]["gold_urls"][0])
+    templates, so a choice that only fits it would show as a gap between the halves). A first turn with no
+    gold release (an unanswerable opener) counts as half A rather than stopping the run."""
+    url = str((conv["turns"][0].get("gold_urls") or [""])[0])
     digits = "".join(ch for ch in url.rsplit("/", 1)[-1] if ch.isdigit())
     return "A" if int(digits or 0) % 2 == 0 else "B"
 
