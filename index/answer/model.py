@@ -116,7 +116,7 @@ class Thresholds:
     releases do not answer; from ``assert_`` up, with a span the span model trusts (``span``), the short
     answer is shown in bold; in between, the closest passage is quoted without a short answer. Another
     release is listed as also answering from ``other`` up. ``refuse_by_lang`` holds the refusal threshold
-    of each question language (:mod:`index.answer.refusal`); ``refuse`` serves the others."""
+    of each question language (:mod:`index.answer.refusal`); ``refuse`` (the strictest) serves the others."""
 
     refuse: float
     assert_: float
