@@ -8,7 +8,10 @@ session, so that "not worse than asked alone" can be read off. A turn counts as 
 answer plus evidence, the evidence from a gold release).
 
     thaigov-qa index build /work/corpus --only eval/followups-corpus.txt   # DATA_DIR of your choice
-    python bench/followups.py eval/followups.jsonl [--json]
+    python bench/followups.py eval/followups.jsonl [--half A|B] [--json]
+
+The hand-written set (``eval/followups-natural.jsonl``) is measured the same way over an index of
+``eval/followups-natural-corpus.txt``.
 """
 
 from __future__ import annotations
@@ -20,19 +23,25 @@ from pathlib import Path
 
 # The checkout's packages, not an installed copy (as bench/_common.py does).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer import Answerer
 
 
 def half_of(conv: dict[str, Any]) -> str:
     """Half "A" or "B": the parity of the release id of the conversation's first gold release. Why: choices
     made for the follow-up logic are made on half A and reported on both (the set is drafted from
-    templates, so a choice that only fits it would show as a gap between the halves)."""
-    url = str(conv["turns"][0]["gold_urls"][0])
+    templates, so a choice that only fits it would show as a gap between the halves). A first turn with no
+    gold release (an unanswerable opener) counts as half A rather than stopping the run."""
+    url = str((conv["turns"][0].get("gold_urls") or [""])[0])
     digits = "".join(ch for ch in url.rsplit("/", 1)[-1] if ch.isdigit())
     return "A" if int(digits or 0) % 2 == 0 else "B"
 
 
-def run(path: Path, answerer: Any, half: str | None = None) -> dict[str, Any]:
+def run(path: Path, answerer: Answerer, half: str | None = None) -> dict[str, Any]:
+    """Accuracies of the follow-up and standalone turns of ``path`` (only ``half``'s conversations when
+    given), overall and per language, and how many follow-ups were answered from the previous release."""
     from index.cli.ask import ChatSession
     from index.evaluate import answer_is_correct
 

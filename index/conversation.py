@@ -12,10 +12,11 @@ How a follow-up is recognised, with general rules only (no rule names a particul
 * it has (almost) no topic words of its own once question words, particles and light verbs are removed:
   an ellipsis such as "who signed?", "ที่ไหน", "what about 2022?".
 
-A follow-up is answered from the previous answer's releases first (``Answerer.ask(within=url)``: the same
-confidence rule, so a release that does not answer is not forced), with the previous topic's words added
-to the question; when none of them answers, from all releases, still with the topic. A question that
-stands on its own starts afresh and becomes the new topic.
+A follow-up is answered from the previous answer's releases first (``Answerer.ask(within=url,
+follow_up=True)``: the same confidence rule, its probability shifted by a prior that the chosen release
+answers, ``answerer.FOLLOW_PRIOR``, so a release that does not answer is still refused rather than forced),
+with the previous topic's words added to the question; when none of them answers, from all releases, still
+with the topic. A question that stands on its own starts afresh and becomes the new topic.
 """
 
 from __future__ import annotations

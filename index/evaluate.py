@@ -73,11 +73,6 @@ class QuestionResult:
     others_gold: int = 0
 
     @property
-    def several(self) -> bool:
-        """Answerable by two or more releases (the question set's gold URLs)."""
-        return len(set(self.gold)) >= 2
-
-    @property
     def wrong(self) -> bool:
         """The reply presented something as answering, and it does not (or nothing should)."""
         return bool(self.found) and not self.correct

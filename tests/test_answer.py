@@ -340,4 +340,8 @@ def test_follow_up_helpers() -> None:
     assert int(np.argmax(asked_kind_first(kind, raw))) == 2  # type: ignore[arg-type]
     no_kind = SimpleNamespace(qt=SimpleNamespace(kind=None), candidates=cands)
     assert int(np.argmax(asked_kind_first(no_kind, raw))) == 1  # type: ignore[arg-type]
+    # When every sentence or none holds the asked kind, the reader's own order stands.
+    for spans in (["x", "y", "z"], [None, None, None]):
+        same = SimpleNamespace(qt=kind.qt, candidates=[SimpleNamespace(span=v) for v in spans])
+        assert asked_kind_first(same, raw) is raw  # type: ignore[arg-type]
     assert _with_prior(0.5, 0.0) == 0.5 and 0.5 < _with_prior(0.5, 2.0) < 1.0

@@ -191,8 +191,9 @@ def test_thai_names_and_places_stop_where_they_end(
     text: str, places: list[str] | None, people: list[str] | None
 ) -> None:
     if places is not None:
+        # The expected places lead (a shorter one inside them may follow); [] means no place at all.
         found = [s.text for s in find_place_spans(text)]
-        assert found[: len(places)] == places and all(p in found for p in places)
+        assert found[: len(places)] == places if places else found == []
     if people is not None:
         assert [s.text for s in find_person_spans(text)] == people
 

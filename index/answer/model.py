@@ -116,7 +116,7 @@ class Thresholds:
     releases do not answer; from ``assert_`` up, with a span the span model trusts (``span``), the short
     answer is shown in bold; in between, the closest passage is quoted without a short answer. Another
     release is listed as also answering from ``other`` up. ``refuse_by_lang`` holds the refusal threshold
-    of each question language (:mod:`index.answer.refusal`); ``refuse`` serves the others."""
+    of each question language (:mod:`index.answer.refusal`); ``refuse`` (the strictest) serves the others."""
 
     refuse: float
     assert_: float
@@ -145,10 +145,13 @@ class ReaderModel:
         self.coef = np.asarray(cal["coef"], dtype=np.float64)
         self.intercept = float(cal["intercept"])
         from index.answer.kinds import KindModel
+        from index.answer.several_model import OtherModel
         from index.answer.span_model import SpanModel
 
         self.kinds = KindModel.from_spec(spec.get("kinds"))
         self.span_model = SpanModel.from_spec(spec.get("span_model"))
+        # None for a file from before the other-release model: several.py falls back to the calibration.
+        self.several = OtherModel.from_spec(spec.get("several"))
         t = spec["thresholds"]
         self.thresholds = Thresholds(
             float(t["refuse"]),

@@ -6,7 +6,9 @@ about Thai releases are matched through renderings, so their best candidate is l
 calibration spreads them lower; one shared threshold then spends the whole wrong-answer budget on Thai
 replies (validation, target 0.10: Thai wrong 0.16, English 0.02) while refusing most English ones. Choosing
 the pair together keeps the overall wrong-answer rate at the target and answers where it costs least
-(validation: accuracy 0.35 -> 0.37 at the same target; Thai wrong 0.08, English 0.11).
+(validation, when this was chosen: accuracy 0.35 -> 0.37 at the same target; Thai wrong 0.08, English
+0.11). The shipped reader's own rates per language are in ``index/data/reader.json``
+(``trained_on.validation_groups``; at 0423bfb Thai wrong 0.11, English 0.06).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import numpy as np
 
 #: Candidate thresholds, in 0.01 steps.
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+#: Most question languages chosen for together: the search tries every combination (91 per language), so
+#: a fourth language (a typo in a question set's ``lang``) would run for hours instead of failing.
+MAX_LANGS = 3
 
 
 class Judged(Protocol):
@@ -56,8 +61,12 @@ def rates(
 def choose(outcomes: Sequence[Judged], probs: np.ndarray, target: float) -> dict[str, float]:
     """Per language, the thresholds (together) that answer most questions right while the wrong-answer rate
     over all of ``outcomes`` stays within ``target``; ties go to fewer wrong answers, then lower thresholds.
-    When no combination is within the target, every language gets the highest threshold."""
+    When no combination is within the target, every language gets the highest threshold.
+
+    Raises ValueError for more than :data:`MAX_LANGS` languages."""
     langs = sorted({o.lang for o in outcomes})
+    if len(langs) > MAX_LANGS:
+        raise ValueError(f"refusal thresholds for at most {MAX_LANGS} question languages, not {langs}")
     probs = np.asarray(probs, dtype=float)
     lang_of = np.asarray([o.lang for o in outcomes])
     correct = np.asarray([o.correct for o in outcomes], dtype=bool)
@@ -69,15 +78,16 @@ def choose(outcomes: Sequence[Judged], probs: np.ndarray, target: float) -> dict
         g: [int((~correct[lang_of == g] & (probs[lang_of == g] >= t)).sum()) for t in GRID] for g in langs
     }
     n, n_ans = len(outcomes) or 1, int(answerable.sum()) or 1
-    best: tuple[float, float, tuple[int, ...]] | None = None
+    # The best key so far: (accuracy, -wrong rate, -threshold indices), and its combination.
+    best: tuple[tuple[float, float, tuple[int, ...]], tuple[int, ...]] | None = None
     for combo in itertools.product(range(len(GRID)), repeat=len(langs)):
         w = sum(wrong[g][i] for g, i in zip(langs, combo, strict=True)) / n
         if w > target:
             continue
         acc = sum(right[g][i] for g, i in zip(langs, combo, strict=True)) / n_ans
         key = (acc, -w, tuple(-i for i in combo))
-        if best is None or key > (best[0], -best[1], tuple(-i for i in best[2])):
-            best = (acc, w, combo)
+        if best is None or key > best[0]:
+            best = (key, combo)
     if best is None:
         return {g: float(GRID[-1]) for g in langs}
-    return {g: float(GRID[i]) for g, i in zip(langs, best[2], strict=True)}
+    return {g: float(GRID[i]) for g, i in zip(langs, best[1], strict=True)}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.answer.model import answer_measures
-from index.answer.several_model import MAX_OTHERS, OtherModel, listed, other_rows
+from index.answer.several_model import MAX_OTHERS, best_of_releases, listed, other_rows
 from index.answer.types import ReleaseAnswer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,10 +43,7 @@ def asks_for_latest(question: str) -> bool:
 def other_measures(analysis: Analysis, raw: np.ndarray, best: int) -> dict[str, tuple[int, np.ndarray]]:
     """Each other release's best candidate and its calibration inputs, that candidate taken as the reply."""
     urls = [c.url for c in analysis.candidates]
-    best_of: dict[str, int] = {}
-    for i, url in enumerate(urls):
-        if url != urls[best] and (url not in best_of or raw[i] > raw[best_of[url]]):
-            best_of[url] = i
+    best_of = best_of_releases(analysis, raw, best)
     return {u: (k, answer_measures(raw, k, analysis.features, urls)) for u, k in best_of.items()}
 
 
@@ -56,7 +53,7 @@ def other_releases(
     """(the reader's probability taken as the reply, candidate) of the other releases to list, in the
     order listed: by the other-release model when the model file has one, else by that probability."""
     urls = [c.url for c in analysis.candidates]
-    several = OtherModel.from_spec(model.spec.get("several"))
+    several = model.several
     if several is None:
         others = [(model.probability(m), k) for k, m in other_measures(analysis, raw, best).values()]
         return sorted([(p, k) for p, k in others if p >= t.other], reverse=True)[:MAX_OTHERS]

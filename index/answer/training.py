@@ -350,7 +350,7 @@ def train(
         "calibration": {"inputs": list(CALIBRATION_INPUTS), "coef": coef, "intercept": intercept},
         "span_model": span_spec,
         "thresholds": {
-            "refuse": min(refuse.values()),
+            "refuse": max(refuse.values()),  # a language with no threshold of its own gets the strictest
             "refuse_by_lang": refuse,
             "assert": assert_t,
             "span": span_t,

@@ -32,11 +32,9 @@ NAMES_FILE = DATA_DIR / "names_th.tsv"
 #: Hand-written general government vocabulary; its renderings replace the mined ones for the same word.
 CURATED_FILE = DATA_DIR / "gov_terms_en_th.tsv"
 #: Renderings induced from the e5 model's word vectors (bench/induce_glossary.py), for the English words the
-#: mined and curated tables lack; weighed by :data:`INDUCED_WEIGHT` times their cosine.
+#: mined and curated tables lack; a rendering's weight is its cosine as written (0.45-0.8; mined scores run
+#: 0.5-1.0), so ``translate``'s ``min_score`` applies to it as to a mined one.
 INDUCED_FILE = DATA_DIR / "glossary_induced_en_th.tsv"
-#: How much an induced rendering counts against a mined one (mined scores run 0.5-1.0; induced cosines
-#: 0.45-0.8). Chosen on the train and validation folds' English questions.
-INDUCED_WEIGHT = 1.25
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*[A-Za-z]|[A-Za-z]")
 #: English function words, skipped both when the glossary is mined (bench/mine_glossary.py) and when a
@@ -208,7 +206,8 @@ class Glossary:
     def translate(
         self, text: str, per_word: int = 2, min_score: float = 0.0, names: bool = True
     ) -> list[Term]:
-        """Thai terms for the English words of ``text``: glossary bigrams first, then words, then names."""
+        """Thai terms for the English words of ``text``: glossary bigrams first, then words, then names,
+        then induced renderings for a word that none of those rendered."""
         words = _WORD.findall(text)
         low = [_singular(w.lower()) for w in words]
         terms: list[Term] = []
