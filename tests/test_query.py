@@ -65,3 +65,16 @@ def test_language_numbers_and_thai_date_terms() -> None:
     assert info.thai_date_terms() == ["มีนาคม", "มี.ค.", "2565"]
     th = analyze("ใครเป็นประธานการประชุม")
     assert th.lang == "th"
+
+
+def test_now_and_currently_ask_for_the_latest_like_latest_does() -> None:
+    for q in (
+        "thailand imd competitiveness rank now?",
+        "ปัจจุบันไทยให้วีซ่าฟรีกี่ประเทศ",
+        "ตอนนี้รัฐตรึงดีเซลไว้เท่าไหร่",
+        "At what price is the government currently capping diesel?",
+        "ค่าไฟงวดล่าสุดหน่วยละกี่บาท",
+    ):
+        assert analyze(q).latest, q
+    assert not analyze("When was the Huawei MOU signed?").latest
+    assert not analyze("who announced the known risks").latest  # "now" only as a word

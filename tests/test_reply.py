@@ -140,7 +140,7 @@ def test_several_answering_releases_are_listed_dated_and_a_repeated_fact_once() 
 
 
 def test_latest_questions_lead_with_the_newest_release() -> None:
-    from index.answer.several import asks_for_latest
+    from index.search.query import asks_for_latest
 
     assert asks_for_latest("What is the latest policy rate?") and asks_for_latest("ดอกเบี้ยนโยบายล่าสุดเท่าไหร่")
     assert asks_for_latest("ค่าแรงขั้นต่ำตอนนี้เท่าไร") and not asks_for_latest("When was the Huawei MOU signed?")

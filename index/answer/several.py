@@ -13,7 +13,6 @@ with the newest release.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ import numpy as np
 from index.answer.model import answer_measures
 from index.answer.several_model import MAX_OTHERS, best_of_releases, listed, other_rows
 from index.answer.types import ReleaseAnswer
+from index.search.query import asks_for_latest
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.analysis import Analysis, Presented
@@ -29,15 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Most releases one reply lists as answering.
 MAX_ANSWERS = 3
-#: Words that ask for the newest value, in both languages.
-LATEST = re.compile(
-    r"\b(?:latest|current(?:ly)?|now|most recent|newest|these days|today)\b|ล่าสุด|ปัจจุบัน|ตอนนี้|ขณะนี้|วันนี้",
-    re.I,
-)
-
-
-def asks_for_latest(question: str) -> bool:
-    return LATEST.search(question) is not None
 
 
 def other_measures(analysis: Analysis, raw: np.ndarray, best: int) -> dict[str, tuple[int, np.ndarray]]:

@@ -115,9 +115,19 @@ _RELATIVE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\blast year\b|\bpast year\b|ปี(?:ที่)?(?:แล้ว|ก่อน)(?!หน้า)", re.I), "last_year"),
     (re.compile(r"\bthis year\b|ปีนี้", re.I), "this_year"),
 )
+#: Words that ask for the newest value or release, in both languages: retrieval favours the newest candidates
+#: and the reply leads with the newest answering release. One list for both, so that "now", "currently",
+#: "ตอนนี้" and "ปัจจุบัน" do what "latest" and "ล่าสุด" do.
 _LATEST = re.compile(
-    r"\blatest\b|\bmost recent\b|\brecent(?:ly)?\b|\bnewest\b|ล่าสุด|เร็ว ๆ นี้|เร็วๆนี้|ใหม่ล่าสุด", re.I
+    r"\b(?:latest|most recent|recent(?:ly)?|newest|current(?:ly)?|now|these days)\b"
+    r"|ล่าสุด|เร็ว ๆ นี้|เร็วๆนี้|ปัจจุบัน|ตอนนี้|ขณะนี้",
+    re.I,
 )
+
+
+def asks_for_latest(text: str) -> bool:
+    """Whether ``text`` asks for the newest value (see :data:`_LATEST`)."""
+    return _LATEST.search(text) is not None
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -246,7 +256,7 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
     for pattern, kind in _RELATIVE:
         if pattern.search(text):
             windows.append(_relative(kind, ref))
-    latest = bool(_LATEST.search(text))
+    latest = asks_for_latest(text)
     date_spans = "|".join(re.escape(w.text) for w in windows if w.text and w.kind != "relative")
     rest = re.sub(date_spans, " ", ascii_digits) if date_spans else ascii_digits
     numbers = []
