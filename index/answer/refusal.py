@@ -34,11 +34,16 @@ class Judged(Protocol):
     lang: str
 
 
+def threshold_of(refuse: Mapping[str, float], lang: str) -> float:
+    """A question language's refusal threshold; a language without one gets the strictest, as in serving
+    (:meth:`index.answer.model.Thresholds.refusal`)."""
+    return float(refuse.get(lang, max(refuse.values()) if refuse else 0.5))
+
+
 def thresholds_for(outcomes: Sequence[Judged], refuse: float | Mapping[str, float]) -> np.ndarray:
-    """Each reply's refusal threshold: ``refuse`` itself, or its language's entry (the lowest for others)."""
+    """Each reply's refusal threshold: ``refuse`` itself, or its language's (:func:`threshold_of`)."""
     if isinstance(refuse, Mapping):
-        fallback = min(refuse.values()) if refuse else 0.5
-        return np.asarray([float(refuse.get(o.lang, fallback)) for o in outcomes])
+        return np.asarray([threshold_of(refuse, o.lang) for o in outcomes])
     return np.full(len(outcomes), float(refuse))
 
 

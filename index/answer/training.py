@@ -33,7 +33,7 @@ from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
 from index.answer.model import CALIBRATION_INPUTS, answer_measures, sigmoid
 from index.answer.refusal import choose as choose_refusal
-from index.answer.refusal import rates, thresholds_for
+from index.answer.refusal import rates, threshold_of, thresholds_for
 from index.answer.several import other_measures
 from index.answer.several_model import train as train_several
 from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
@@ -304,12 +304,11 @@ def choose_other(
     release :data:`TARGET_OTHER_PRECISION` of the time (answerable validation questions)."""
     seen: list[tuple[float, bool]] = []
     w, intercept = np.asarray(calibration[0]), calibration[1]
-    floor = min(refuse.values()) if refuse else 0.5
     for e, raw, p in zip(examples, raws, probs, strict=True):
         gold = set(e.question.get("gold_urls") or [])
         if e.analysis is None or raw is None or not len(raw) or not gold:
             continue
-        if p < refuse.get(str(e.question.get("lang", "th")), floor):
+        if p < threshold_of(refuse, str(e.question.get("lang", "th"))):
             continue
         for url, (_, measures) in other_measures(e.analysis, raw, int(np.argmax(raw))).items():
             seen.append((float(sigmoid(np.asarray(measures @ w + intercept))), url in gold))
