@@ -29,7 +29,7 @@ def test_induced_renderings_serve_only_words_no_table_knows(tmp_path: Path) -> N
         "# induced\nflood\tฝนตก\t0.5\nmerchant\tผู้ค้า\t0.53\nmerchant\tผู้ทำการค้า\t0.51\n"
         "government\tรัฐบาล\t0.6\nprayut\tหมู\t0.46\n",
     )
-    g = Glossary.load(mined, names, curated, induced)
+    g = Glossary.load(mined, names, curated, induced, None)  # no romanised-Thai table: induced alone
     got = {t.thai: t.kind for t in g.translate("Flood relief for merchants? merchant support, Prayut says")}
     assert got["น้ำท่วม"] == "glossary" and "ฝนตก" not in got  # a mined word keeps its mined rendering
     assert got["ผู้ค้า"] == "induced" and got["ผู้ทำการค้า"] == "induced"

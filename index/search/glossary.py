@@ -24,7 +24,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.search.transliteration import TRANSLIT_FILE, Transliterations
+
 log = logging.getLogger(__name__)
+#: The weight of a romanised Thai word's match (a mined rendering's runs 0.5-1.0).
+TRANSLIT_WEIGHT = 0.6
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 GLOSSARY_FILE = DATA_DIR / "glossary_en_th.tsv"
@@ -58,7 +62,7 @@ class Term:
     thai: str
     weight: float
     source: str
-    kind: str  # "glossary" | "name" | "induced"
+    kind: str  # "glossary" | "name" | "translit" | "induced"
 
 
 def phonetic(s: str) -> str:
@@ -94,8 +98,11 @@ class Glossary:
         entries: dict[str, list[tuple[str, float]]],
         names: list[tuple[str, str, int]],
         induced: dict[str, list[tuple[str, float]]] | None = None,
+        translit: Transliterations | None = None,
     ):
         self.entries = entries
+        # Romanised Thai words (index/search/transliteration.py): after names, before induced renderings.
+        self.translit = translit
         self.names = names
         # Induced renderings (bench/induce_glossary.py) stand apart: they serve English words no table
         # knows, after the name matcher, and never enter the Thai → English map below.
@@ -125,6 +132,7 @@ class Glossary:
         names_file: Path = NAMES_FILE,
         curated_file: Path | None = CURATED_FILE,
         induced_file: Path | None = INDUCED_FILE,
+        translit_file: Path | None = TRANSLIT_FILE,
     ) -> Glossary:
         """The mined glossary, overridden word by word by the curated vocabulary, and the name table.
 
@@ -155,7 +163,8 @@ class Glossary:
                     names.append((parts[0], parts[1], int(parts[2])))
         for lst in entries.values():
             lst.sort(key=lambda r: -r[1])
-        return cls(dict(entries), names, induced)
+        translit = Transliterations.load(translit_file) if translit_file is not None else None
+        return cls(dict(entries), names, induced, translit)
 
     def match_name(self, word: str, limit: int = 2, min_ratio: float = 0.72) -> list[tuple[str, float]]:
         """Thai names whose royin romanisation sounds like ``word`` (one English word or a joined pair).
@@ -219,6 +228,7 @@ class Glossary:
                     if score >= min_score:
                         terms.append(Term(thai, score, bigram, "glossary"))
                 used[i] = used[i + 1] = True
+        spelled = self._spelled(low, used)
         for i, w in enumerate(low):
             if w in STOP or len(w) < 2:
                 continue
@@ -240,7 +250,9 @@ class Glossary:
                     for thai, ratio in self.match_name(w + low[i + 1]):
                         terms.append(Term(thai, ratio, w + " " + low[i + 1], "name"))
                         found += 1
-            if not found:
+            for source, thai in spelled.get(i, []):
+                terms.append(Term(thai, TRANSLIT_WEIGHT, source, "translit"))
+            if not found and i not in spelled:
                 for thai, score in self.induced.get(w, [])[:per_word]:
                     if score >= min_score:
                         terms.append(Term(thai, score, w, "induced"))
@@ -250,6 +262,20 @@ class Glossary:
             if t.thai not in seen:
                 seen.add(t.thai)
                 out.append(t)
+        return out
+
+    def _spelled(self, low: list[str], used: list[bool]) -> dict[int, list[tuple[str, str]]]:
+        """Romanised Thai words among the words no table knows: position → (source words, Thai word),
+        every word of a matched run holding the run's matches once (at its first word) and none after."""
+        if self.translit is None or not self.translit.by_key:
+            return {}
+        unknown = [not used[i] and w not in STOP and w not in self.entries for i, w in enumerate(low)]
+        found = self.translit.match(low, unknown)
+        out: dict[int, list[tuple[str, str]]] = {}
+        for i, pairs in found.items():
+            out[i] = pairs
+            for j in range(i + 1, i + len(pairs[0][0].split())):
+                out.setdefault(j, [])
         return out
 
 
