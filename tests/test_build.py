@@ -244,6 +244,34 @@ def test_cli_update_and_stats_json(
     assert "another index build or update is running" in capsys.readouterr().err
 
 
+def test_an_update_puts_every_new_chunk_in_bm25_not_only_those_with_a_vector(
+    base_index: BaseIndex, tmp_path: Path
+) -> None:
+    """Found on the whole archive (bench/incremental.py): an update added to the BM25 arrays only the new
+    chunks that get a vector (a release's first ``DENSE_PASSAGES``), so a release with more chunks left the
+    generation inconsistent and the update failed. Here every release has more chunks than one."""
+    from corpus.sources import read_releases
+    from index.build.pipeline import apply_releases, build_index
+
+    settings, source = base_index.clone(tmp_path)
+    one = settings.model_copy(update={"dense_passages": 1})
+    build_index(one, source, progress=False)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    copy_release(EXTRA_FILES[1], extra)  # an English release of two chunks
+    report = apply_releases(one, read_releases(extra))
+    assert len(report.new_urls) == 1
+
+    reader = IndexReader.open(one)
+    new_url = next(r.url for r in read_releases(extra))
+    deep = [c for c in reader.release_chunks(new_url) if c.position >= 1]
+    assert deep
+    for chunk in deep:
+        words = " ".join(chunk.text.split()[:8])
+        assert chunk.chunk_id in {cid for cid, _ in reader.bm25(words, 50)}
+    reader.close()
+
+
 def test_dense_passages_limits_vectors_not_bm25(base_index: BaseIndex, tmp_path: Path) -> None:
     """DENSE_PASSAGES=1: each release's first chunk gets a vector, every chunk stays in BM25; an update
     keeps the rule the live generation was built with, whatever the setting says then."""

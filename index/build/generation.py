@@ -131,7 +131,8 @@ def generation_postings(
             log.warning("the live generation's BM25 arrays cannot be read (%s): compiling them anew", exc)
     if old is None:
         return compile_generation(conn, gen.number, progress=progress)
-    return old.updated(gen.retired_ids, token_rows(conn, [cid for cid, _ in gen.new_ids]))
+    # Every added chunk, not only those with a vector (``gen.new_ids``): BM25 holds a release's every chunk.
+    return old.updated(gen.retired_ids, token_rows(conn, rows.added_chunk_ids(conn, gen.number)))
 
 
 def build_from_cache(

@@ -41,6 +41,16 @@ def visible_releases(conn: sqlite3.Connection, generation: int) -> dict[str, str
     return dict(rows.fetchall())
 
 
+def added_chunk_ids(conn: sqlite3.Connection, generation: int) -> list[int]:
+    """Every chunk ``generation`` added (those past a release's ``DENSE_PASSAGES`` included), ascending."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT chunk_id FROM chunks WHERE gen_from = ? ORDER BY chunk_id", (generation,)
+        )
+    ]
+
+
 def retire(conn: sqlite3.Connection, urls: Sequence[str], generation: int) -> list[int]:
     """Mark the live rows of ``urls`` as ending at ``generation``; returns the retired chunk ids."""
     ids: list[int] = []
