@@ -1,6 +1,8 @@
 """A build survives ``kill -9`` of its process group and resumes, embedding only what it had not kept.
 
     python bench/resume.py [--releases 12] [--backend onnx-int8] [--batch-size 4] [--at 0.5]
+    python bench/resume.py --archive ../shared/corpus/thaigov-v2.tar.xz --list bench/lists/slice10k-qa.txt \
+        --releases 2000 --batch-size 32 --at 0.3,0.6,0.9          # the issue's 2,000-release check
 
 1. An uninterrupted ``thaigov-qa index build SRC --json`` into a fresh DATA_DIR (A).
 2. The same build into another fresh DATA_DIR (B), started in its own process group; when its embedding
@@ -10,7 +12,8 @@
    run had committed, and B's final index must equal A's (same chunks, same FAISS ids, same vectors).
 
 SRC is a folder of small releases copied from ``../shared/corpus/sample`` into the bench data folder
-(never into the repository). The ONNX export is shared between A and B (one cache folder, symlinked).
+(never into the repository), or with ``--archive`` the archive itself read with ``--only`` the first
+``--releases`` paths of ``--list``. The ONNX export is shared between A and B (one cache folder, symlinked).
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ def _env(data_dir: Path, backend: str, batch: int) -> dict[str, str]:
     return env
 
 
-def _cmd(src: Path) -> list[str]:
-    return [sys.executable, "-m", "thaigov_app.cli", "index", "build", str(src), "--json"]
+def _cmd(src: Path, only: Path | None = None) -> list[str]:
+    extra = ["--only", str(only)] if only is not None else []
+    return [sys.executable, "-m", "thaigov_app.cli", "index", "build", str(src), *extra, "--json"]
 
 
 def _cached(db: Path) -> int:
@@ -104,7 +108,10 @@ def _build(args: argparse.Namespace, src: Path, data_dir: Path) -> tuple[dict, f
     """One ``index build`` of ``src`` into ``data_dir``, run to the end: its ``--json`` summary and wall s."""
     with c.Timer() as t:
         run = subprocess.run(
-            _cmd(src), env=_env(data_dir, args.backend, args.batch_size), capture_output=True, text=True
+            _cmd(src, args.only),
+            env=_env(data_dir, args.backend, args.batch_size),
+            capture_output=True,
+            text=True,
         )
     if run.returncode != 0:
         raise SystemExit(run.stderr[-3000:])
@@ -122,7 +129,7 @@ def _kill_and_resume(
     target = max(1, int(sum_a["embedded"] * at))
 
     proc = subprocess.Popen(
-        _cmd(src),
+        _cmd(src, args.only),
         env=_env(b, args.backend, args.batch_size),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -213,15 +220,30 @@ def main() -> int:
     ap.add_argument("--data-dir", type=Path, default=c.DEFAULT_DATA / "resume")
     ap.add_argument("--at", default="0.5", help="shares of the passages at which to kill, e.g. 0.3,0.6,0.9")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--archive", type=Path, default=None, help="build from this archive instead of the sample"
+    )
+    ap.add_argument(
+        "--list", type=Path, default=None, help="with --archive: archive paths, first --releases used"
+    )
     args = ap.parse_args()
 
     root = args.data_dir
     shutil.rmtree(root, ignore_errors=True)
-    src = root / "src"
-    src.mkdir(parents=True)
-    files = sorted(p for p in c.SAMPLE.rglob("*.txt") if 4_000 < p.stat().st_size < 15_000)
-    for p in c.pick(files, args.releases, seed=5):
-        shutil.copy(p, src / p.name)
+    root.mkdir(parents=True)
+    args.only = None
+    if args.archive is not None:
+        if args.list is None:
+            raise SystemExit("--archive needs --list (archive paths to build)")
+        src, args.only = args.archive, root / "only.txt"
+        paths = [x for x in args.list.read_text(encoding="utf-8").splitlines() if x.strip()]
+        args.only.write_text("\n".join(paths[: args.releases]) + "\n", encoding="utf-8")
+    else:
+        src = root / "src"
+        src.mkdir()
+        files = sorted(p for p in c.SAMPLE.rglob("*.txt") if 4_000 < p.stat().st_size < 15_000)
+        for p in c.pick(files, args.releases, seed=5):
+            shutil.copy(p, src / p.name)
     shared_onnx = c.DEFAULT_DATA / "onnx-shared"
     shared_onnx.mkdir(parents=True, exist_ok=True)
     a, b = root / "A", root / "B"
