@@ -36,6 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from index.build.postings import Postings  # noqa: E402
 from index.search.glossary import (  # noqa: E402
     CURATED_FILE,
     GLOSSARY_FILE,
@@ -54,10 +55,12 @@ _PIECE = re.compile(r"^\u2581([a-z]{4,})$")
 
 def vocabulary(generation: Path, min_thai_df: int, min_english_df: int) -> tuple[list[str], list[str]]:
     """The Thai and English words of a generation's BM25 vocabulary, by how many chunks hold them."""
-    terms = (generation / "bm25-terms.txt").read_text(encoding="utf-8").split("\n")
-    df = np.diff(np.load(generation / "bm25-indptr.npy"))
-    thai = [w for w, d in zip(terms, df, strict=False) if d >= min_thai_df and _THAI.match(w)]
-    english = [w for w, d in zip(terms, df, strict=False) if d >= min_english_df and _ENGLISH.match(w)]
+    postings = Postings.load(generation)
+    if postings is None:
+        raise SystemExit(f"no BM25 arrays in {generation}: give a generation folder of a built index")
+    df = postings.doc_freq
+    thai = [w for w in postings.terms if _THAI.match(w) and df(w) >= min_thai_df]
+    english = [w for w in postings.terms if _ENGLISH.match(w) and df(w) >= min_english_df]
     return thai, english
 
 

@@ -19,11 +19,10 @@ import re
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from index.build.postings import Postings  # noqa: E402
 from index.search.transliteration import SINGLE, TRANSLIT_FILE, key  # noqa: E402
 
 log = logging.getLogger("romanise_vocab")
@@ -34,9 +33,11 @@ _THAI = re.compile(r"^[\u0e01-\u0e4e]{2,}$")
 
 def thai_vocabulary(generation: Path, min_df: int) -> list[tuple[str, int]]:
     """The generation's Thai BM25 terms held by at least ``min_df`` chunks, with that count."""
-    terms = (generation / "bm25-terms.txt").read_text(encoding="utf-8").split("\n")
-    df = np.diff(np.load(generation / "bm25-indptr.npy"))
-    return [(w, int(d)) for w, d in zip(terms, df, strict=False) if d >= min_df and _THAI.match(w)]
+    postings = Postings.load(generation)
+    if postings is None:
+        raise SystemExit(f"no BM25 arrays in {generation}: give a generation folder of a built index")
+    counted = ((w, postings.doc_freq(w)) for w in postings.terms if _THAI.match(w))
+    return [(w, d) for w, d in counted if d >= min_df]
 
 
 def romanise(words: list[tuple[str, int]]) -> list[tuple[str, str, int]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.build.postings import Postings
 from index.search.glossary import Glossary, default_glossary
 from index.search.transliteration import TRANSLIT_FILE, Transliterations, key
 
@@ -94,10 +95,17 @@ def test_romanise_vocab_writes_the_table_from_a_generation(tmp_path: Path) -> No
     sys.modules["romanise_vocab"] = mod
     spec.loader.exec_module(mod)
     gen = tmp_path / "000001"
-    gen.mkdir()
     terms = ["ร่วมใจ", "สุโขทัย", "flood", "2566", "ไคร้", "บ่อ", "หนองเลิง"]
-    _write(gen / "bm25-terms.txt", "\n".join(terms))
-    np.save(gen / "bm25-indptr.npy", np.cumsum([0, 5, 9, 40, 3, 2, 7, 1]))
+    indptr = np.cumsum([0, 5, 9, 40, 3, 2, 7, 1])  # chunks holding each term: 5, 9, 40, 3, 2, 7, 1
+    n_chunks = 50
+    Postings(
+        chunks=np.arange(n_chunks, dtype=np.int64),
+        lengths=np.full(n_chunks, 10, dtype=np.int32),
+        terms=terms,
+        indptr=indptr,
+        rows=(np.arange(int(indptr[-1])) % n_chunks).astype(np.int32),
+        freqs=np.ones(int(indptr[-1]), dtype=np.uint16),
+    ).save(gen)  # a generation's BM25 arrays, as an index build writes them
     words = mod.thai_vocabulary(gen, min_df=2)
     assert [w for w, _ in words] == ["ร่วมใจ", "สุโขทัย", "ไคร้", "บ่อ"]  # Thai only, df >= 2
     rows = {thai: (latin, df) for thai, latin, df in mod.romanise(words)}
