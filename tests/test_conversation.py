@@ -10,7 +10,7 @@ import pytest
 
 from bot.feedback_store import FeedbackStore
 from index.cli.ask import chat_loop
-from index.conversation import answer_turn, leans_on_previous, topic_words
+from index.conversation import answer_turn, leans_on_previous, names_its_own_thing, topic_words
 
 
 @pytest.mark.parametrize(
@@ -72,6 +72,28 @@ def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> No
     assert follows[0] is False and follows[1] is True
     stale = answer_turn(ask, "and who signed it?", first.turn, now=100.0 + 16 * 60)
     assert not stale.followup and calls[-1] == ("and who signed it?", None)
+
+
+def test_a_follow_up_naming_its_own_thing_is_matched_by_its_own_words_within_the_release() -> None:
+    """Within the previous release the topic is the release: "how long is the route?" is asked as it is (the
+    carried words would pull the answer to the opening sentence), "where?" and "what about 2022?" borrow
+    the topic; over all releases (the fallback) every follow-up carries it."""
+    assert names_its_own_thing("how long is the route?") and names_its_own_thing("แล้วโทรเบอร์อะไร")
+    assert not names_its_own_thing("where?") and not names_its_own_thing("ที่ไหน")
+    assert not names_its_own_thing("what about 2022?")
+    calls: list[tuple[str, str | None]] = []
+
+    def ask(q: str, within: str | None, follow_up: bool) -> _Ans:
+        calls.append((q, within))
+        return _Ans(q, within is None, sources=[_Src(within or "u1")])
+
+    first = {"q": "Where does the new Bangkok railway start?", "topic": ["bangkok", "railway"], "urls": ["u1"]}
+    first["at"] = 100.0
+    answer_turn(ask, "how long is the route?", first, now=200.0)
+    assert calls == [("how long is the route?", "u1"), ("how long is the route? bangkok railway", None)]
+    calls.clear()
+    answer_turn(ask, "what about 2022?", first, now=200.0)
+    assert calls[0] == ("what about 2022? bangkok railway", "u1")
 
 
 def test_console_chat_commands_are_not_questions() -> None:

@@ -20,6 +20,7 @@ import logging
 import os
 import signal
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,6 +50,17 @@ TEST_HOOK_ENV = "THAIGOV_QA_TEST_PAUSE_AT"
 TEST_HOOK_FILE_ENV = "THAIGOV_QA_TEST_PAUSE_FILE"
 #: Test-only: when set, the build kills itself with SIGKILL at the pause instead of waiting.
 TEST_KILL_ENV = "THAIGOV_QA_TEST_KILL"
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory so far, in MiB (None where the OS does not say): what an admin
+    sizes a machine for. Linux reports ``ru_maxrss`` in KiB, macOS in bytes."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 @dataclass
@@ -93,6 +105,7 @@ class BuildReport:
             "changed": len(self.changed_urls),
             "removed": len(self.removed_urls),
             "phases": self.phases,
+            "peak_rss_mb": peak_rss_mb(),
         }
 
     def to_dict(self) -> dict[str, object]:
