@@ -44,7 +44,7 @@ def settings(tmp_path: Path, model_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.fixture
 async def fake_bot_api():  # type: ignore[no-untyped-def]
-    """A started local fake Telegram Bot API server (tests/fake_bot_api.py); stopped after the test."""
+    """A started local fake Telegram Bot API server (tests/fake_bot_api/); stopped after the test."""
     from tests.fake_bot_api import FakeBotAPI
 
     api = FakeBotAPI()

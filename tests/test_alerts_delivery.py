@@ -1,4 +1,4 @@
-"""Alert delivery through real python-telegram-bot against the fake Bot API server (tests/fake_bot_api.py).
+"""Alert delivery through real python-telegram-bot against the fake Bot API server (tests/fake_bot_api/).
 
 Covers what Telegram can answer: success, 429 with retry_after, 5xx, 403, a refused message, and the
 crash window between Telegram accepting a message and the outbox marking it sent.

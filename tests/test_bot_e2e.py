@@ -1,118 +1,40 @@
 """End-to-end tests of the Telegram bot: real python-telegram-bot, real HTTP, real answers.
 
 The bot (``bot.app.serve``, the same code path as ``thaigov-qa bot``) talks over HTTP to the local fake
-Bot API server (tests/fake_bot_api.py), which validates every HTML text the way Telegram does. Answers
+Bot API server (tests/fake_bot_api/), which validates every HTML text the way Telegram does. Answers
 come from the real pipeline (``index.answer.Answerer``) over a tiny real index of seven small releases
 (the Huawei MOU release and six from ../shared/corpus/sample), built once per session with the shared
 model. Nothing is mocked.
+
+This file covers what users see: the start-up menus and help, answers in private chats and groups, the
+"more sources" button, hostile input, stickers and release cards, concurrent users. Admin commands,
+limits, Telegram errors, the webhook and index updates are in ``test_bot_e2e_operations.py``; the
+shared set-up is in ``bot_e2e_fixtures.py`` (its names are imported from here by other bot tests).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-import socket
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from bot.app import serve
 from bot.service import BotService
-from corpus.release import URL_PREFIX
+from tests import bot_e2e_fixtures as fixtures
+from tests.bot_e2e_fixtures import (
+    HUAWEI_QUESTION,
+    HUAWEI_URL,
+    _assert_no_rejected_sends,
+    _bot_settings,
+    _link_corpus,  # noqa: F401 (imported from here by tests/test_ops_cli.py)
+    _texts,
+    running_bot,
+)
 from tests.fake_bot_api import FakeBotAPI, html_plain_text
-from thaigov_qa.settings import SHARED_MODEL, Settings
+from thaigov_qa.settings import Settings
 
 pytestmark = pytest.mark.slow
-
-DEMO_RELEASE = Path(__file__).resolve().parent.parent / "corpus" / "demo" / "76362.txt"
-HUAWEI_URL = URL_PREFIX + "76362"
-#: Small releases of the sample (a few kB each), Thai and English.
-SAMPLE_FILES = [
-    "data/2023/03/14/Government News_1_d1facc1b-99f2-4c6c-852c-23657cbcc656.txt",
-    "data/2022/11/05/Government News_440_d04b137b-348e-4701-ae26-c0d9089484d3.txt",
-    "data/2025/01/03/Government News _4_ea6ff99e-0541-4d25-88b2-a33946dd0b3b.txt",
-    "data/2025/01/02/ด้านการศึกษาฯ _1_2d1e4ece-37ab-40d2-ab09-b5fc27a422fd.txt",
-    "data/2022/11/05/ด้านเศรษฐกิจ_2001_8732e9a8-d7f7-4591-81c8-03f1b76d62a5.txt",
-    "data/2021/01/12/ด้านสังคม_4.txt",
-]
-#: Added by the /reindex test (must not be in the first build).
-EXTRA_FILE = "data/2022/11/06/Government News_44_4e0d8aca-3286-4e7b-a80e-e987a9da5332.txt"
-HUAWEI_QUESTION = "รัฐบาลร่วมมือกับ Huawei ในด้านใดบ้าง"
-ADMIN_ID = 4242
-
-
-def _link_corpus(folder: Path, sample_dir: Path, files: list[str]) -> Path:
-    """A source folder of symlinks (no corpus file is copied)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "76362.txt").symlink_to(DEMO_RELEASE)
-    for n, rel in enumerate(files):
-        (folder / f"{n}_{Path(rel).name}").symlink_to(sample_dir / rel)
-    return folder
-
-
-@pytest.fixture(scope="session")
-def bot_index(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tuple[Settings, BotService]:
-    """A real index of seven small releases and a loaded QA service, shared by every bot test."""
-    from index.build.pipeline import build_index
-
-    root = tmp_path_factory.mktemp("bot_index")
-    source = _link_corpus(root / "corpus", sample_dir, SAMPLE_FILES)
-    settings = Settings(data_dir=root / "var", embedding_model=str(SHARED_MODEL), _env_file=None)
-    report = build_index(settings, source, progress=False)
-    assert report.releases == len(SAMPLE_FILES) + 1
-    service = BotService(settings)
-    service.warm_up()
-    return settings, service
-
-
-def _bot_settings(base: Settings, api: FakeBotAPI, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "telegram_bot_token": api.token,
-        "telegram_base_url": api.base_url,
-        "telegram_admin_ids": [ADMIN_ID],
-        "rate_limit_per_minute": 30,
-        "log_questions": False,
-    }
-    values.update(overrides)
-    for key in ("telegram_bot_token", "webhook_secret"):
-        if isinstance(values.get(key), str):
-            values[key] = SecretStr(values[key])
-    return base.model_copy(update=values)
-
-
-@contextlib.asynccontextmanager
-async def running_bot(settings: Settings, service: BotService | None = None) -> AsyncIterator[BotService]:
-    """Run ``bot.app.serve`` (polling or webhook per settings) for the ``with`` block; yields its service."""
-    service = service or BotService(settings)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, service=service, ready=ready, poll_timeout=1))
-    waiter = asyncio.create_task(ready.wait())
-    done, _ = await asyncio.wait({task, waiter}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        waiter.cancel()
-        task.result()  # raises what went wrong at start-up
-    assert ready.is_set(), "the bot did not start within 60 s"
-    try:
-        yield service
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 20)
-
-
-def _texts(api: FakeBotAPI, chat_id: int) -> list[str]:
-    return [c["text"] for c in api.calls_of("sendMessage", chat_id=chat_id)]
-
-
-def _assert_no_rejected_sends(api: FakeBotAPI) -> None:
-    rejected = [
-        (c.method, c.status, str(c.params.get("text", ""))[:80]) for c in api.calls if c.status == 400
-    ]
-    assert not rejected, f"Telegram would have refused: {rejected}"
+#: The seven-release index (a session fixture); tests/test_bot_conversation_e2e.py takes it from here too.
+bot_index = fixtures.bot_index
 
 
 async def test_startup_sets_commands_and_help_in_both_languages(
@@ -209,56 +131,6 @@ async def test_more_sources_button_edits_the_message(
     _assert_no_rejected_sends(api)
 
 
-async def test_admin_commands_refused_for_others(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], caplog: pytest.LogCaptureFixture
-) -> None:
-    settings, service = bot_index
-    api = fake_bot_api
-    caplog.set_level(logging.INFO)
-    async with running_bot(_bot_settings(settings, api), service):
-        api.push(api.private_text("/reindex", user_id=51, language_code="en"))
-        api.push(api.private_text("/stats", user_id=ADMIN_ID, language_code="en"))
-        [refusal] = await api.wait_for("sendMessage", chat_id=51)
-        [stats] = await api.wait_for("sendMessage", chat_id=ADMIN_ID)
-    assert "admins only" in refusal["text"]
-    assert "Releases: 7" in stats["text"] or "Releases:" in stats["text"]
-    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
-    assert refused and all("51" not in m for m in refused), "user ids are not logged by default"
-    assert not api.calls_of("editMessageText")
-    _assert_no_rejected_sends(api)
-
-
-async def test_reindex_refused_while_another_writer_holds_the_lock(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], tmp_path: Path
-) -> None:
-    from index.build.lock import writer_lock
-
-    settings, service = bot_index
-    api = fake_bot_api
-    bot_settings = _bot_settings(settings, api, corpus_sources=[str(tmp_path)])
-    async with running_bot(bot_settings, service):
-        with writer_lock(settings.index_dir):
-            api.push(api.private_text("/reindex", user_id=ADMIN_ID, language_code="en"))
-            [edit] = await api.wait_for("editMessageText", chat_id=ADMIN_ID)
-    assert "Another index build is running" in edit["text"]
-    _assert_no_rejected_sends(api)
-
-
-async def test_retry_after_is_honoured(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
-) -> None:
-    settings, service = bot_index
-    api = fake_bot_api
-    async with running_bot(_bot_settings(settings, api), service):
-        api.fail("sendMessage", 429, retry_after=1)
-        api.push(api.private_text("/help", user_id=61))
-        [ok] = await api.wait_for("sendMessage", chat_id=61)
-    attempts = [c for c in api.calls if c.method == "sendMessage" and c.params.get("chat_id") == 61]
-    assert [c.status for c in attempts] == [429, 200]
-    assert attempts[1].at - attempts[0].at >= 1.0  # waited as told
-    assert "ThaiGov QA" in ok["text"]
-
-
 HOSTILE = {
     "empty": "",
     "blank": "   \n\t ",
@@ -339,21 +211,6 @@ async def test_questions_after_a_release_card_are_answered_from_that_release(
     _assert_no_rejected_sends(api)
 
 
-async def test_per_user_rate_limit(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]) -> None:
-    settings, service = bot_index
-    api = fake_bot_api
-    async with running_bot(_bot_settings(settings, api, rate_limit_per_minute=2), service):
-        for n in range(4):
-            api.push(api.private_text(f"Huawei MOU คำถามที่ {n}", user_id=91))
-        await api.wait_for("sendMessage", chat_id=91, count=3)
-        api.push(api.private_text(HUAWEI_QUESTION, user_id=92))  # someone else is not affected
-        await api.wait_for("sendMessage", chat_id=92)
-        await api.quiet(0.5)
-    texts = _texts(api, 91)
-    notices = [t for t in texts if "ถามถี่เกินไป" in t]
-    assert len(texts) == 3 and len(notices) == 1, texts  # two answers, one notice, the 4th ignored
-
-
 async def test_concurrent_users_are_served(
     fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
@@ -375,96 +232,4 @@ async def test_concurrent_users_are_served(
     # Served concurrently: every user saw "typing…" before the first answer went out.
     typing = [api.calls_of("sendChatAction", chat_id=300 + n)[0] for n in range(4)]
     assert max(c.at for c in typing) < min(c.at for c in replies)
-    _assert_no_rejected_sends(api)
-
-
-async def test_error_handler_tells_the_user_and_hides_the_token(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], caplog: pytest.LogCaptureFixture
-) -> None:
-    settings, service = bot_index
-    api = fake_bot_api
-    caplog.set_level(logging.DEBUG)
-    async with running_bot(_bot_settings(settings, api), service):
-        api.fail("sendMessage", 400, description=f"Bad Request: broken for {api.token}")
-        api.push(api.private_text("/about", user_id=101, language_code="en"))
-        [notice] = await api.wait_for("sendMessage", chat_id=101)
-    assert "something went wrong" in notice["text"]
-    assert "error while handling an update" in caplog.text
-    assert api.token not in caplog.text
-    secret = api.token.split(":", 1)[1]
-    assert secret not in caplog.text
-
-
-async def test_no_index_gives_a_clear_message(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
-    api = fake_bot_api
-    base = Settings(data_dir=tmp_path / "empty", embedding_model=str(SHARED_MODEL), _env_file=None)
-    async with running_bot(_bot_settings(base, api)):
-        api.push(api.private_text(HUAWEI_QUESTION, user_id=111, language_code="en"))
-        api.push(api.private_text(HUAWEI_QUESTION, user_id=ADMIN_ID, language_code="en"))
-        [user] = await api.wait_for("sendMessage", chat_id=111)
-        [admin] = await api.wait_for("sendMessage", chat_id=ADMIN_ID)
-    assert "no index" in user["text"] and "index build" not in user["text"]
-    assert "thaigov-qa index build" in admin["text"]
-    _assert_no_rejected_sends(api)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def test_webhook_mode_checks_the_secret(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
-) -> None:
-    settings, service = bot_index
-    api = fake_bot_api
-    port = _free_port()
-    hook = _bot_settings(
-        settings,
-        api,
-        webhook_url=f"http://127.0.0.1:{port}/tg-hook",
-        webhook_listen="127.0.0.1",
-        webhook_port=port,
-        webhook_secret="s3cret-Token_1",
-    )
-    async with running_bot(hook, service):
-        assert api.webhook == {"url": f"http://127.0.0.1:{port}/tg-hook", "secret_token": "s3cret-Token_1"}
-        assert not api.calls_of("getUpdates")
-        assert await api.deliver_webhook(api.private_text("/help", user_id=121), secret_token="wrong") == 403
-        assert await api.deliver_webhook(api.private_text("/help", user_id=121), secret_token="") == 403
-        await api.quiet(0.5)
-        assert not _texts(api, 121)
-        assert await api.deliver_webhook(api.private_text(HUAWEI_QUESTION, user_id=121)) == 200
-        [reply] = await api.wait_for("sendMessage", chat_id=121)
-    assert HUAWEI_URL in reply["text"]
-
-
-async def test_new_generation_picked_up_without_restart_and_admin_reindex(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], tmp_path: Path, sample_dir: Path
-) -> None:
-    """Last on purpose: it adds one release to the shared index (other tests do not depend on the count).
-
-    First an update outside the bot (as ``thaigov-qa index update`` from a shell would) moves the pointer
-    and the running bot answers from the new generation; then an admin's /reindex over the same sources
-    finds nothing new and reports it in the edited progress message.
-    """
-    from index.build.pipeline import update_index
-
-    settings, service = bot_index
-    api = fake_bot_api
-    source = _link_corpus(tmp_path / "corpus", sample_dir, [*SAMPLE_FILES, EXTRA_FILE])
-    async with running_bot(_bot_settings(settings, api, corpus_sources=[str(source)]), service):
-        api.push(api.private_text("/latest 10", user_id=131, language_code="en"))
-        [before] = await api.wait_for("sendMessage", chat_id=131)
-        assert "COVID-19 new cases" not in before["text"]
-        report = await asyncio.to_thread(update_index, settings, str(source), False)
-        assert len(report.new_urls) == 1
-        api.push(api.private_text("/latest 10", user_id=131, language_code="en"))
-        after = await api.wait_for("sendMessage", chat_id=131, count=2)
-        assert "COVID-19 new cases" in after[-1]["text"]
-
-        api.push(api.private_text("/reindex", user_id=ADMIN_ID, language_code="en"))
-        done = await api.wait_for("editMessageText", chat_id=ADMIN_ID, where=lambda c: "✅" in c["text"])
-        assert "new 0" in done[-1]["text"] and "releases 8" in done[-1]["text"]
     _assert_no_rejected_sends(api)

@@ -87,7 +87,11 @@ def test_a_follow_up_naming_its_own_thing_is_matched_by_its_own_words_within_the
         calls.append((q, within))
         return _Ans(q, within is None, sources=[_Src(within or "u1")])
 
-    first = {"q": "Where does the new Bangkok railway start?", "topic": ["bangkok", "railway"], "urls": ["u1"]}
+    first = {
+        "q": "Where does the new Bangkok railway start?",
+        "topic": ["bangkok", "railway"],
+        "urls": ["u1"],
+    }
     first["at"] = 100.0
     answer_turn(ask, "how long is the route?", first, now=200.0)
     assert calls == [("how long is the route?", "u1"), ("how long is the route? bangkok railway", None)]

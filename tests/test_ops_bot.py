@@ -1,4 +1,4 @@
-"""The running bot's operations side, end to end against the fake Bot API (tests/fake_bot_api.py).
+"""The running bot's operations side, end to end against the fake Bot API (tests/fake_bot_api/).
 
 The real bot (``bot.app.serve``) runs over real HTTP; no index is needed for what these tests look at
 (the send path, the logs, /healthz, /metrics, the busy notice, operator alerts), so each starts in a
