@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from corpus.text import detect_lang
+from index.answer.words import asks_anything
 from thaigov_qa.messages import reply_texts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,7 +133,7 @@ def leans_on_previous(question: str) -> bool:
     """Whether ``question`` cannot stand alone: a connective opening, a pointer back, or (almost) no
     topic words of its own (see the module docstring). Needs no previous turn: it reads the question."""
     text = " ".join(question.split())
-    if not text:
+    if not asks_anything(text):  # "ครับ", "thanks", "?", "👍", a question in neither language
         return False
     low = text.lower()
     if _EN_CONNECTIVES.search(low) or _TH_CONNECTIVES.search(text):

@@ -180,6 +180,13 @@ def test_empty_and_junk_questions_get_a_reply(answerer) -> None:  # noqa: ANN001
         assert not a.found and render_html(a)
 
 
+def test_chat_words_that_ask_nothing_are_not_answered(answerer) -> None:  # noqa: ANN001
+    """ "ขอบคุณครับ" once got the sentence "ผมขอขอบคุณ…" asserted as its answer (it holds the message's words)."""
+    for q in ("ขอบคุณครับ", "ok", "thanks", "สวัสดีครับ", "👍", "你好吗"):
+        a = answerer.ask(q)
+        assert not a.found and a.answer is None and a.evidence is None and render_html(a)
+
+
 def _args(**kw: object) -> argparse.Namespace:
     return argparse.Namespace(**kw)
 

@@ -100,6 +100,18 @@ def test_a_follow_up_naming_its_own_thing_is_matched_by_its_own_words_within_the
     assert calls[0] == ("what about 2022? bangkok railway", "u1")
 
 
+def test_a_message_that_asks_nothing_is_not_a_follow_up() -> None:
+    """Thanks, particles, punctuation, emoji and other languages ask nothing: not leaned on the previous
+    turn (its release would supply an answer nobody asked for); an interrogative or a word asks."""
+    from index.answer.words import asks_anything
+
+    for q in ("ครับ", "ขอบคุณมากครับ", "thanks", "ok", "?", "👍", "你好吗"):
+        assert not asks_anything(q) and not leans_on_previous(q), q
+    for q in ("who?", "ที่ไหน", "and the budget?", "2022?", "ok, and who?", "ครม. งบ 2567"):
+        assert asks_anything(q), q
+    assert leans_on_previous("who?") and leans_on_previous("ok, and who?")
+
+
 def test_console_chat_commands_are_not_questions() -> None:
     asked: list[str] = []
 

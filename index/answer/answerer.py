@@ -32,7 +32,7 @@ from index.answer.qtype import QuestionType, detect_qtype
 from index.answer.several import release_answers
 from index.answer.spans import span_answer
 from index.answer.types import ASSERTED, HEDGED, REFUSED, Answer, Source
-from index.answer.words import compact, content_tokens, has_thai, weight
+from index.answer.words import asks_anything, compact, content_tokens, has_thai, weight
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.llm import LLMClient
@@ -142,7 +142,7 @@ class Answerer:
         ones); else the model's, from the question's vector.
         """
         text = " ".join(_CONTROL.sub(" ", question or "").split())[:MAX_QUESTION_CHARS]
-        if not re.search(r"\w", text):
+        if not re.search(r"\w", text) or not asks_anything(text):
             return None
         lang = detect_lang(text)
         qt = detect_qtype(text, lang)

@@ -28,6 +28,17 @@ _TH_QUESTION = frozenset(
 )
 
 
+#: Chat words that ask for nothing: particles, thanks, greetings, yes and no, and what intensifies them.
+_CHAT = frozenset(
+    """ครับ ค่ะ คะ นะ จ้ะ จ๊ะ จ้า ครับผม คับ ฮะ ขอบคุณ ขอบใจ สวัสดี โอเค ใช่ มาก ok okay thanks thank thx hi
+    hello hey bye yes no please cool great nice very much lot""".split()  # noqa: SIM905
+)
+#: Interrogatives: a message holding one asks something even with no other word ("who?", "ที่ไหน").
+_ASKING = frozenset(
+    """what which who whom whose when where why how กี่ เท่าไร เท่าไหร่ ใคร อะไร ไหน ที่ไหน เมื่อไร เมื่อไหร่
+    อย่างไร ยังไง ทำไม หรือเปล่า หรือไม่ ไหม ใด บ้าง แค่ไหน มั้ย""".split()  # noqa: SIM905
+)
+
 _YEAR = re.compile(r"(?<!\d)((?:19|20|25)\d\d)(?!\d)")
 
 
@@ -59,6 +70,18 @@ def tokens(text: str) -> list[str]:
     from index.lexical import tokenize
 
     return tokenize(text)
+
+
+def asks_anything(text: str) -> bool:
+    """Whether a message asks for something: an interrogative, or a word of either language beyond chat
+    words and stopwords. "ขอบคุณครับ", "ok", "thanks", "?", "👍" or a message in neither language ask
+    nothing; answering them would assert a fact nobody asked for (the reader, which weighs how many of the
+    question's words a sentence holds, once put "ผมขอขอบคุณ…" forward as the answer to "ขอบคุณครับ")."""
+    toks = tokens(text)
+    if any(t in _ASKING for t in toks):
+        return True
+    stop = stopwords()
+    return any(t not in _CHAT and t not in stop and (len(t) > 1 or t.isdigit()) for t in toks)
 
 
 def content_tokens(text: str) -> list[str]:
