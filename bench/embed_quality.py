@@ -45,7 +45,7 @@ def _metrics(q: np.ndarray, p: np.ndarray, urls: list[str], golds: list[set[str]
     return {"R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR@10": mrr / n}
 
 
-def main() -> int:
+def _parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev-data", type=Path, required=True, help="DATA_DIR of a dev index built with torch")
     ap.add_argument("--backends", default="onnx-int8")
@@ -53,15 +53,17 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data-dir", type=Path, default=c.DEFAULT_DATA)
     ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
+    return ap.parse_args()
 
+
+def _sub_corpus(dev_data: Path, gold_all: set[str], chunks: int) -> tuple[np.ndarray, list[str], list[str]]:
+    """(torch vectors, passage texts, release URLs) of every gold chunk plus random other dev-corpus chunks
+    up to ``chunks``: the look-alikes make the ranking hard. Vectors come from the dev index's embedding
+    cache, so torch is not run again; a chunk whose cached passage no longer matches its text is skipped."""
     from index.build.chunking import passage_text
     from index.build.embedding import model_id, text_sha
 
-    qa = [json.loads(x) for x in c.DEV_QA.read_text(encoding="utf-8").splitlines() if x.strip()]
-    qa = [r for r in qa if r["gold_urls"]]
-    gold_all = {u for r in qa for u in r["gold_urls"]}
-    conn = sqlite3.connect(f"file:{args.dev_data / 'thaigov.sqlite'}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{dev_data / 'thaigov.sqlite'}?mode=ro", uri=True)
     meta = {
         u: (t, d)
         for u, t, d in conn.execute("SELECT url, title, date FROM indexed_releases WHERE gen_to IS NULL")
@@ -70,7 +72,7 @@ def main() -> int:
     gold_rows = [r for r in rows if r[0] in gold_all]
     other = [r for r in rows if r[0] not in gold_all]
     random.Random(3).shuffle(other)
-    chosen = gold_rows + other[: max(0, args.chunks - len(gold_rows))]
+    chosen = gold_rows + other[: max(0, chunks - len(gold_rows))]
     key = model_id(str(c.SHARED_MODEL))
     torch_vecs, texts, urls = [], [], []
     for url, text, sha in chosen:
@@ -86,7 +88,67 @@ def main() -> int:
         torch_vecs.append(np.frombuffer(blob[0], dtype=np.float32))
         texts.append("passage: " + passage)
         urls.append(url)
-    p_torch = np.vstack(torch_vecs)
+    return np.vstack(torch_vecs), texts, urls
+
+
+def _torch_row(
+    threads: int, questions: list[str], p_torch: np.ndarray, urls: list[str], golds: list[set[str]]
+) -> dict:
+    """The reference row: questions embedded by sentence-transformers, passages from the dev index's cache."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(threads)
+    st = SentenceTransformer(str(c.SHARED_MODEL), device="cpu")
+    q_torch = st.encode(questions, normalize_embeddings=True, convert_to_numpy=True)
+    del st
+    return {
+        "backend": "torch (dev index cache)",
+        "passages": len(urls),
+        "embed_s": float("nan"),
+        "cpu_s": float("nan"),
+        **_metrics(q_torch, p_torch, urls, golds),
+        "cos_mean": 1.0,
+        "cos_min": 1.0,
+    }
+
+
+def _onnx_row(
+    args: argparse.Namespace,
+    name: str,
+    texts: list[str],
+    questions: list[str],
+    p_torch: np.ndarray,
+    urls: list[str],
+    golds: list[set[str]],
+) -> dict:
+    """One ONNX backend's row: passages and questions embedded again (passages timed), scored the same way,
+    and each passage's cosine with its torch vector (how far quantisation moves it)."""
+    from index.build.onnx_backend import OnnxEncoder
+
+    enc = OnnxEncoder(str(c.SHARED_MODEL), args.data_dir, quantized=name == "onnx-int8", threads=args.threads)
+    with c.Timer() as t:
+        p = enc.encode(texts)
+    q = enc.encode(questions)
+    cos = np.sum(p * p_torch, axis=1)
+    return {
+        "backend": name,
+        "passages": len(texts),
+        "embed_s": t.wall,
+        "cpu_s": t.cpu,
+        **_metrics(q, p, urls, golds),
+        "cos_mean": float(cos.mean()),
+        "cos_min": float(cos.min()),
+    }
+
+
+def main() -> int:
+    args = _parse_args()
+
+    qa = [json.loads(x) for x in c.DEV_QA.read_text(encoding="utf-8").splitlines() if x.strip()]
+    qa = [r for r in qa if r["gold_urls"]]
+    gold_all = {u for r in qa for u in r["gold_urls"]}
+    p_torch, texts, urls = _sub_corpus(args.dev_data, gold_all, args.chunks)
     present = set(urls)
     golds = [set(r["gold_urls"]) for r in qa]
     questions = ["query: " + r["question"] for r in qa]
@@ -95,46 +157,9 @@ def main() -> int:
         f"{len(questions)} answerable questions; {c.conditions()}",
         file=sys.stderr,
     )
-
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    torch.set_num_threads(args.threads)
-    st = SentenceTransformer(str(c.SHARED_MODEL), device="cpu")
-    q_torch = st.encode(questions, normalize_embeddings=True, convert_to_numpy=True)
-    out = [
-        {
-            "backend": "torch (dev index cache)",
-            "passages": len(texts),
-            "embed_s": float("nan"),
-            "cpu_s": float("nan"),
-            **_metrics(q_torch, p_torch, urls, golds),
-            "cos_mean": 1.0,
-            "cos_min": 1.0,
-        }
-    ]
-    del st
-    from index.build.onnx_backend import OnnxEncoder
-
+    out = [_torch_row(args.threads, questions, p_torch, urls, golds)]
     for name in args.backends.split(","):
-        enc = OnnxEncoder(
-            str(c.SHARED_MODEL), args.data_dir, quantized=name == "onnx-int8", threads=args.threads
-        )
-        with c.Timer() as t:
-            p = enc.encode(texts)
-        q = enc.encode(questions)
-        cos = np.sum(p * p_torch, axis=1)
-        out.append(
-            {
-                "backend": name,
-                "passages": len(texts),
-                "embed_s": t.wall,
-                "cpu_s": t.cpu,
-                **_metrics(q, p, urls, golds),
-                "cos_mean": float(cos.mean()),
-                "cos_min": float(cos.min()),
-            }
-        )
+        out.append(_onnx_row(args, name, texts, questions, p_torch, urls, golds))
         print(f"  {out[-1]}", file=sys.stderr)
     c.emit(out, args.json, title=f"Dense retrieval on the dev questions, {len(texts)} dev-corpus passages")
     if not args.json:

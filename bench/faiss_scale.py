@@ -110,7 +110,11 @@ def set_param(index, kind: str, value: int) -> None:  # noqa: ANN001
         inner.nprobe = value
 
 
-def main() -> int:
+#: The search-time settings tried per index type (HNSW efSearch, IVF nprobe); others have none.
+_PARAMS = {"HNSW32": [64, 128], "IVF1024": [8, 16, 32], "IVF1024,SQ8": [16, 32]}
+
+
+def _parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=250_000)
     ap.add_argument("--queries", type=int, default=300)
@@ -124,9 +128,95 @@ def main() -> int:
     )
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
+    return ap.parse_args()
 
+
+def _exact_truth(xb: np.ndarray, xq: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each query's exact top-10 ids (IndexFlatIP): the yardstick every candidate's recall is measured by."""
     import faiss
+
+    faiss.omp_set_num_threads(2)
+    exact = faiss.IndexFlatIP(xb.shape[1])
+    exact.add(xb)
+    _, truth = exact.search(xq, 10)
+    return ids[truth]
+
+
+def _build_measured(kind: str, xb: np.ndarray, ids: np.ndarray):  # noqa: ANN202
+    """Build ``kind`` on 2 threads; returns (index, build wall s, RSS growth MiB, size on disk MiB), because
+    memory and disk, not only latency, decide which index fits a small server."""
+    import faiss
+
+    faiss.omp_set_num_threads(2)
+    before = c.rss_mb()
+    with c.Timer() as tb:
+        index = build(kind, xb, ids)
+    grown = c.rss_mb() - before
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "x.faiss")
+        faiss.write_index(index, path)
+        disk = os.path.getsize(path) / 2**20
+    return index, tb.wall, grown, disk
+
+
+def _search_one_at_a_time(
+    index,  # noqa: ANN001
+    xq: np.ndarray,
+    truth_ids: np.ndarray,
+) -> tuple[list[float], float]:
+    """Per-query latencies (ms) and recall@10, one query per call as ``ask`` searches, after a warm-up."""
+    index.search(xq[:5], 10)
+    lat = []
+    found = []
+    for q in xq:
+        t0 = time.perf_counter()
+        _, got = index.search(q[None, :], 10)
+        lat.append((time.perf_counter() - t0) * 1000)
+        found.append(got[0])
+    recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth_ids, strict=True)]))
+    return lat, recall
+
+
+def _measure(
+    kind: str, xb: np.ndarray, xq: np.ndarray, ids: np.ndarray, truth_ids: np.ndarray, threads_arg: str
+) -> list[dict]:
+    """The table rows of one index type: one per search setting and thread count."""
+    import faiss
+
+    index, build_s, grown, disk = _build_measured(kind, xb, ids)
+    rows = []
+    for value in _PARAMS.get(kind, [0]):
+        set_param(index, kind, value)
+        for threads in [int(t) for t in threads_arg.split(",")]:
+            faiss.omp_set_num_threads(threads)
+            lat, recall = _search_one_at_a_time(index, xq, truth_ids)
+            rows.append(
+                {
+                    "index": kind,
+                    "param": {
+                        "HNSW32": f"efSearch={value}",
+                        "IVF1024": f"nprobe={value}",
+                        "IVF1024,SQ8": f"nprobe={value}",
+                    }.get(kind, "-"),
+                    "threads": threads,
+                    "p50_ms": c.percentile(lat, 50),
+                    "p95_ms": c.percentile(lat, 95),
+                    "recall@10": recall,
+                    "build_s": build_s,
+                    "rss_growth_mb": grown,
+                    "disk_mb": disk,
+                    "remove_ids": "no (tombstones)" if kind.startswith("HNSW") else "yes",
+                }
+            )
+            print(f"  {rows[-1]}", file=sys.stderr)
+    del index
+    return rows
+
+
+def main() -> int:
+    args = _parse_args()
+
+    import faiss  # noqa: F401 - imported first, as before: a missing faiss fails before the data is made
 
     print(f"# {c.conditions()}", file=sys.stderr)
     xb, xq = make_data(args.data, args.n, args.queries)
@@ -137,62 +227,11 @@ def main() -> int:
         f"# data={args.data} n={len(xb)} mean pairwise cos={pair_cos:.3f}",
         file=sys.stderr,
     )
-
-    faiss.omp_set_num_threads(2)
-    exact = faiss.IndexFlatIP(xb.shape[1])
-    exact.add(xb)
-    _, truth = exact.search(xq, 10)
-    truth_ids = ids[truth]
-    del exact
+    truth_ids = _exact_truth(xb, xq, ids)
 
     rows = []
     for kind in args.indexes.split(","):
-        kind = kind.replace(";", ",")
-        faiss.omp_set_num_threads(2)
-        before = c.rss_mb()
-        with c.Timer() as tb:
-            index = build(kind, xb, ids)
-        grown = c.rss_mb() - before
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "x.faiss")
-            faiss.write_index(index, path)
-            disk = os.path.getsize(path) / 2**20
-        params = {"HNSW32": [64, 128], "IVF1024": [8, 16, 32], "IVF1024,SQ8": [16, 32]}.get(kind, [0])
-        for value in params:
-            set_param(index, kind, value)
-            for threads in [int(t) for t in args.threads.split(",")]:
-                faiss.omp_set_num_threads(threads)
-                index.search(xq[:5], 10)
-                lat = []
-                found = []
-                for q in xq:
-                    t0 = time.perf_counter()
-                    _, got = index.search(q[None, :], 10)
-                    lat.append((time.perf_counter() - t0) * 1000)
-                    found.append(got[0])
-                recall = float(
-                    np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth_ids, strict=True)])
-                )
-                rows.append(
-                    {
-                        "index": kind,
-                        "param": {
-                            "HNSW32": f"efSearch={value}",
-                            "IVF1024": f"nprobe={value}",
-                            "IVF1024,SQ8": f"nprobe={value}",
-                        }.get(kind, "-"),
-                        "threads": threads,
-                        "p50_ms": c.percentile(lat, 50),
-                        "p95_ms": c.percentile(lat, 95),
-                        "recall@10": recall,
-                        "build_s": tb.wall,
-                        "rss_growth_mb": grown,
-                        "disk_mb": disk,
-                        "remove_ids": "no (tombstones)" if kind.startswith("HNSW") else "yes",
-                    }
-                )
-                print(f"  {rows[-1]}", file=sys.stderr)
-        del index
+        rows += _measure(kind.replace(";", ","), xb, xq, ids, truth_ids, args.threads)
     c.emit(
         rows,
         args.json,

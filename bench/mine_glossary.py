@@ -57,20 +57,8 @@ _THAI_ONLY = re.compile(r"^[\u0e01-\u0e4e]+$")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
-EN_STOP = FUNCTION_WORDS | {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "gen",
-    "more",
-    "most",
-    "very",
-    "well",
-    "one",
-    "two",
-    "three",
-}
+_TITLES = {"mr", "mrs", "ms", "dr", "gen"}
+EN_STOP = FUNCTION_WORDS | _TITLES | {"more", "most", "very", "well", "one", "two", "three"}
 
 
 def stage_extract(archive: Path, work: Path) -> list[dict]:
@@ -82,34 +70,23 @@ def stage_extract(archive: Path, work: Path) -> list[dict]:
     t0 = time.time()
     with tarfile.open(archive, "r:xz") as tar:
         for member in tar:
-            if not member.isfile() or not member.name.endswith(".txt"):
-                continue
-            raw = tar.extractfile(member)
+            raw = tar.extractfile(member) if member.isfile() and member.name.endswith(".txt") else None
             if raw is None:
                 continue
-            text = raw.read().decode("utf-8", "replace")
             try:
-                rel = parse_release(text, member.name)
+                rel = parse_release(raw.read().decode("utf-8", "replace"), member.name)
             except ParseError:
                 continue
             if not rel.title or not rel.date or rel.date < "2000":
                 continue
             lang = rel.lang or detect_lang(rel.title + " " + rel.body[:2000])
+            body = normalize(rel.body[: 6000 if lang == "en" else 4000])
             records.append(
-                {
-                    "url": rel.url,
-                    "date": rel.date,
-                    "lang": lang,
-                    "title": normalize(rel.title),
-                    "body": normalize(rel.body[: 6000 if lang == "en" else 4000]),
-                }
+                {"url": rel.url, "date": rel.date, "lang": lang, "title": normalize(rel.title), "body": body}
             )
             if len(records) % 5000 == 0:
                 log.info("extracted %d releases (%.0f s)", len(records), time.time() - t0)
-    seen: dict[str, dict] = {}
-    for r in records:
-        seen[r["url"]] = r
-    records = list(seen.values())
+    records = list({r["url"]: r for r in records}.values())  # a URL seen twice: the last one wins
     work.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(records))
     log.info("extracted %d releases in %.0f s", len(records), time.time() - t0)
@@ -117,12 +94,9 @@ def stage_extract(archive: Path, work: Path) -> list[dict]:
 
 
 def _numbers(text: str) -> set[str]:
-    out = set()
-    for m in _NUM.finditer(text.translate(_THAI_DIGITS)):
-        n = m.group().replace(",", "").rstrip(".")
-        if len(n.replace(".", "")) >= 2:
-            out.add(n)
-    return out
+    """Numbers of two digits or more (Thai digits read too): single digits would match any release."""
+    found = (m.group().replace(",", "").rstrip(".") for m in _NUM.finditer(text.translate(_THAI_DIGITS)))
+    return {n for n in found if len(n.replace(".", "")) >= 2}
 
 
 def _latin(text: str) -> set[str]:
@@ -130,13 +104,17 @@ def _latin(text: str) -> set[str]:
 
 
 def _anchors(rec: dict, lang: str) -> set[str]:
+    """What a release and its translation share verbatim: numbers and Latin-script words (English function
+    words dropped on the English side, where every release has them)."""
     text = rec["title"] + "\n" + rec["body"]
-    out = {"#" + n for n in _numbers(text)}
-    if lang == "th":
-        out |= {"@" + w for w in _latin(text)}
-    else:
-        out |= {"@" + w for w in _latin(text) if w not in EN_STOP}
-    return out
+    latin = {w for w in _latin(text) if lang == "th" or w not in EN_STOP}
+    return {"#" + n for n in _numbers(text)} | {"@" + w for w in latin}
+
+
+def _days(date: str, offsets: range) -> list[str]:
+    """The ISO dates ``offsets`` days from ``date``: a release and its translation appear days apart."""
+    day = dt.date.fromisoformat(date)
+    return [(day + dt.timedelta(days=off)).isoformat() for off in offsets]
 
 
 def stage_pair(
@@ -153,25 +131,17 @@ def stage_pair(
         th_anchor.append(a)
         df.update(a)
         by_date[r["date"]].append(i)
-    n = len(th)
-
-    def idf(a: str) -> float:
-        return math.log((n + 1) / (df.get(a, 0) + 1))
-
+    idf = {a: math.log((len(th) + 1) / (k + 1)) for a, k in df.items()}
     pairs = []
     for e in en:
         ea = _anchors(e, "en")
-        ewords = None
-        if glossary is not None:
-            ewords = {w for w in _EN_WORD.findall((e["title"] + " " + e["body"]).lower()) if w not in EN_STOP}
-        d = dt.date.fromisoformat(e["date"])
-        cands = []
-        for off in range(-4, 2):
-            cands.extend(by_date.get((d + dt.timedelta(days=off)).isoformat(), []))
+        text = (e["title"] + " " + e["body"]).lower()
+        ewords = {w for w in _EN_WORD.findall(text) if w not in EN_STOP} if glossary is not None else None
+        cands = [i for day in _days(e["date"], range(-4, 2)) for i in by_date.get(day, [])]
         scored = []
         for i in cands:
             shared = ea & th_anchor[i]
-            s = sum(idf(a) for a in shared)
+            s = sum(idf[a] for a in shared)
             if ewords is not None and th_tokens is not None:
                 toks = th_tokens.get(th[i]["url"])
                 if toks:
@@ -199,19 +169,14 @@ def _th_tokens(text: str) -> list[str]:
 def _th_units(text: str, stop: set[str]) -> set[str]:
     toks = _th_tokens(text)
     units = {t for t in toks if len(t) >= 2 and t not in stop}
-    for a, b in zip(toks, toks[1:], strict=False):
-        if a not in stop or b not in stop:
-            units.add(a + b)
-    return units
+    return units | {a + b for a, b in zip(toks, toks[1:], strict=False) if a not in stop or b not in stop}
 
 
 def _en_units(text: str) -> set[str]:
     words = _EN_WORD.findall(text.lower())
     units = {w for w in words if w not in EN_STOP and len(w) >= 2}
-    for a, b in zip(words, words[1:], strict=False):
-        if a not in EN_STOP and b not in EN_STOP:
-            units.add(a + " " + b)
-    return units
+    bigrams = zip(words, words[1:], strict=False)
+    return units | {a + " " + b for a, b in bigrams if a not in EN_STOP and b not in EN_STOP}
 
 
 def _llr(k11: int, k12: int, k21: int, k22: int) -> float:
@@ -230,11 +195,8 @@ def _cooccur(units: list[tuple[set[str], set[str]]], min_co: int, max_share: flo
     from scipy import sparse
 
     n = len(units)
-    ce: collections.Counter[str] = collections.Counter()
-    ct: collections.Counter[str] = collections.Counter()
-    for eu, tu in units:
-        ce.update(eu)
-        ct.update(tu)
+    ce: collections.Counter[str] = collections.Counter(w for eu, _ in units for w in eu)
+    ct: collections.Counter[str] = collections.Counter(x for _, tu in units for x in tu)
     ev = sorted(w for w, c in ce.items() if min_co <= c <= max_share * n)
     tv = sorted(w for w, c in ct.items() if min_co <= c <= max_share * n)
     ei = {w: i for i, w in enumerate(ev)}
@@ -284,10 +246,8 @@ def stage_align(pairs, stop: set[str]) -> list[tuple[str, str, float, int]]:
             lst.sort(reverse=True)
             top = lst[0][0]
             for dice, x, c in lst[:4]:
-                if dice >= 0.75 * top:
-                    prev = out.get((w, x))
-                    if prev is None or prev[0] < dice:
-                        out[(w, x)] = (dice, c)
+                if dice >= 0.75 * top and ((w, x) not in out or out[(w, x)][0] < dice):
+                    out[(w, x)] = (dice, c)
         log.info("%s: %d aligned units so far", name, len(out))
     # A longer Thai unit that only adds noise to a better-scoring shorter one adds nothing: keep the shorter.
     by_w: dict[str, list[tuple[str, float, int]]] = collections.defaultdict(list)
@@ -298,11 +258,9 @@ def stage_align(pairs, stop: set[str]) -> list[tuple[str, str, float, int]]:
         lst.sort(key=lambda r: -r[1])
         kept: list[tuple[str, float, int]] = []
         for x, s, c in lst:
-            if any(k in x and ks >= s for k, ks, _ in kept):
-                continue
-            kept.append((x, s, c))
-        for x, s, c in kept[:3]:
-            final.append((w, x, round(s, 3), c))
+            if not any(k in x and ks >= s for k, ks, _ in kept):
+                kept.append((x, s, c))
+        final.extend((w, x, round(s, 3), c) for x, s, c in kept[:3])
     return final
 
 
@@ -346,11 +304,9 @@ def stage_parentheses(records: list[dict], stop: set[str]) -> list[tuple[str, st
             if not toks or not _THAI_RUN.search(toks[-1]):
                 continue
             en_counts[en] += 1
-            seen = set()
-            for n in range(1, min(6, len(toks)) + 1):
+            for n in range(1, min(6, len(toks)) + 1):  # every suffix differs: the tokens are not empty
                 suffix = "".join(toks[-n:])
-                if _THAI_ONLY.match(suffix) and suffix not in stop and suffix not in seen:
-                    seen.add(suffix)
+                if _THAI_ONLY.match(suffix) and suffix not in stop:
                     pair_counts[(en, suffix)] += 1
     by_en: dict[str, list[tuple[int, str]]] = collections.defaultdict(list)
     for (en, th), c in pair_counts.items():
@@ -362,8 +318,7 @@ def stage_parentheses(records: list[dict], stop: set[str]) -> list[tuple[str, st
         top = max(c for c, _ in lst)
         if top < 2 or top / total < 0.3:
             continue
-        good = [(len(th), c, th) for c, th in lst if c >= 0.6 * top]
-        _, c, th = max(good)
+        _, c, th = max((len(th), c, th) for c, th in lst if c >= 0.6 * top)  # the longest well-shared suffix
         rows.append((en, th, round(min(1.0, c / total), 3), c))
     log.info("parentheses: %d glossed terms", len(rows))
     return rows
@@ -429,16 +384,10 @@ def _round_two(records, glossary_rows, work: Path, stop: set[str]):
         if " " not in w:
             gloss[w].add(x)
     en_dates = {r["date"] for r in records if r["lang"] == "en"}
-    near = set()
-    for d in en_dates:
-        day = dt.date.fromisoformat(d)
-        for off in range(-1, 5):
-            near.add((day + dt.timedelta(days=off)).isoformat())
-    th_tokens: dict[str, set[str]] = {}
+    near = {day for d in en_dates for day in _days(d, range(-1, 5))}
     t0 = time.time()
     tok_cache = work / "th_tokens.pkl"
-    if tok_cache.exists():
-        th_tokens = pickle.loads(tok_cache.read_bytes())
+    th_tokens: dict[str, set[str]] = pickle.loads(tok_cache.read_bytes()) if tok_cache.exists() else {}
     for r in records if not th_tokens else []:
         if r["lang"] == "th" and r["date"] in near:
             th_tokens[r["url"]] = set(_th_tokens(r["title"] + "\n" + r["body"][:600]))
@@ -456,10 +405,7 @@ def clean_rows(rows: list[tuple[str, str, float, int]]) -> list[tuple[str, str, 
     (a rare word co-occurring with whatever its two releases happened to share)."""
     best: dict[tuple[str, str], tuple[float, int]] = {}
     for w, x, sc, c in rows:
-        if c < MIN_PAIRS:
-            continue
-        prev = best.get((w, x))
-        if prev is None or prev[0] < sc:
+        if c >= MIN_PAIRS and ((w, x) not in best or best[(w, x)][0] < sc):
             best[(w, x)] = (sc, c)
     return sorted(((w, x, sc, c) for (w, x), (sc, c) in best.items()), key=lambda r: (r[0], -r[2]))
 

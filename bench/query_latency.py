@@ -46,7 +46,7 @@ def questions(n: int | None) -> list[str]:
     return qs[:n] if n else qs
 
 
-def main() -> int:
+def _parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument(
@@ -61,17 +61,12 @@ def main() -> int:
         "--ann", default="", help="what-if: rebuild the loaded vectors as ivf / ivf-sq8 (index/build/ann.py)"
     )
     ap.add_argument("--max-df", type=float, default=None, help="what-if: force reader.bm25(max_df=...)")
-    args = ap.parse_args()
+    return ap.parse_args()
 
-    from index.answer import Answerer
-    from index.search.retrieve import Searcher
 
-    settings, backend, qbackend = c.index_settings(args.data_dir, args.backend, args.query_backend)
-    print(f"# {c.conditions()} backend={backend} questions={qbackend}", file=sys.stderr)
-    with c.Timer() as t_open:
-        searcher = Searcher.open(settings)
-        answerer = Answerer(searcher, settings)
-    reader = searcher.reader
+def _apply_whatifs(args: argparse.Namespace, reader: object) -> list[str]:
+    """Change the opened index in this process only (threads, ANN vectors, BM25 pruning), so that a setting
+    can be tried without rebuilding; returns what was changed, for the table's title."""
     whatif = []
     if args.omp_threads:
         import faiss
@@ -94,25 +89,23 @@ def main() -> int:
 
         reader.bm25 = pruned
         whatif.append(f"max_df={args.max_df}")
-    _wrap(reader, "bm25", "bm25")
-    _wrap(reader, "dense", "dense")
-    with c.Timer() as t_first:
-        answerer.warm_up()  # what the bot does at start-up
-        answerer.ask("ครม. อนุมัติงบประมาณเท่าไร")  # warm-up: fills caches
-    _wrap(reader.embedder, "encode_queries", "embed")
-    _wrap(searcher, "search", "search")
-    TIMES.clear()
-    qs = questions(args.n)
+    return whatif
+
+
+def _time_questions(answerer: object, qs: list[str], repeat: int) -> tuple[list[float], float]:
+    """Each ``ask`` wall time (ms), one question at a time as the bot answers, and the CPU seconds of all."""
     total = []
     cpu0 = time.process_time()
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         for q in qs:
             t0 = time.perf_counter()
-            answerer.ask(q)
+            answerer.ask(q)  # type: ignore[attr-defined]
             total.append((time.perf_counter() - t0) * 1000)
-    cpu = time.process_time() - cpu0
-    TIMES["ask"] = total
-    stats = reader.stats()
+    return total, time.process_time() - cpu0
+
+
+def _stage_rows() -> list[dict]:
+    """One table row per stage from ``TIMES``, in the order a question goes through them."""
     rows = []
     for label in ("embed", "bm25", "dense", "search", "ask"):
         values = TIMES.get(label, [])
@@ -126,8 +119,36 @@ def main() -> int:
                 "mean_ms": sum(values) / len(values) if values else float("nan"),
             }
         )
+    return rows
+
+
+def main() -> int:
+    args = _parse_args()
+
+    from index.answer import Answerer
+    from index.search.retrieve import Searcher
+
+    settings, backend, qbackend = c.index_settings(args.data_dir, args.backend, args.query_backend)
+    print(f"# {c.conditions()} backend={backend} questions={qbackend}", file=sys.stderr)
+    with c.Timer() as t_open:
+        searcher = Searcher.open(settings)
+        answerer = Answerer(searcher, settings)
+    reader = searcher.reader
+    whatif = _apply_whatifs(args, reader)
+    _wrap(reader, "bm25", "bm25")
+    _wrap(reader, "dense", "dense")
+    with c.Timer() as t_first:
+        answerer.warm_up()  # what the bot does at start-up
+        answerer.ask("ครม. อนุมัติงบประมาณเท่าไร")  # warm-up: fills caches
+    _wrap(reader.embedder, "encode_queries", "embed")
+    _wrap(searcher, "search", "search")
+    TIMES.clear()
+    qs = questions(args.n)
+    total, cpu = _time_questions(answerer, qs, args.repeat)
+    TIMES["ask"] = total
+    stats = reader.stats()
     c.emit(
-        rows,
+        _stage_rows(),
         args.json,
         title=(
             f"ask latency: {stats.get('releases')} releases, {stats.get('chunks')} chunks, "

@@ -118,16 +118,10 @@ def _build(args: argparse.Namespace, src: Path, data_dir: Path) -> tuple[dict, f
     return c.last_json(run.stdout), t.wall
 
 
-def _kill_and_resume(
-    args: argparse.Namespace, src: Path, a: Path, b: Path, sum_a: dict, wall_a: float, at: float
-) -> dict:
-    """Kill a build of ``src`` into a fresh ``b`` once its cache holds ``at`` of A's passages, resume it,
-    compare with A; returns the verdict."""
-    shutil.rmtree(b, ignore_errors=True)
-    b.mkdir()
-    (b / "onnx").symlink_to(c.DEFAULT_DATA / "onnx-shared")
-    target = max(1, int(sum_a["embedded"] * at))
-
+def _kill_at(args: argparse.Namespace, src: Path, b: Path, target: int) -> tuple[bool, int]:
+    """Start a build into ``b`` in its own process group and SIGKILL the whole group once the embedding cache
+    holds ``target`` passages (as a crash or an OOM kill would: no clean-up runs). Returns (killed, the
+    passages the killed run had committed); not killed means it finished first."""
     proc = subprocess.Popen(
         _cmd(src, args.only),
         env=_env(b, args.backend, args.batch_size),
@@ -146,20 +140,31 @@ def _kill_and_resume(
     if killed:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    kept = _cached(db)
+    return killed, _cached(db)
 
-    # 3. resumed
-    sum_b, wall_b = _build(args, src, b)
 
+def _compare(src: Path, a: Path, b: Path) -> dict:
+    """A's and B's final indexes side by side: live chunks, FAISS vectors and BM25 rankings of the first
+    ten sources' title lines, because a resumed build must be indistinguishable from an uninterrupted one."""
     chunks_a, vecs_a = _index_state(a)
     chunks_b, vecs_b = _index_state(b)
-    same_chunks = chunks_a == chunks_b
     titles = [p.read_text(encoding="utf-8").splitlines()[0] for p in sorted(src.glob("*.txt"))][:10]
-    same_bm25 = _bm25_state(a, titles) == _bm25_state(b, titles)
-    max_diff = max(
-        (float(np.abs(vecs_a[k] - vecs_b[k]).max()) for k in vecs_a if k in vecs_b), default=float("nan")
-    )
-    rows = [
+    return {
+        "same_chunks": chunks_a == chunks_b,
+        "same_bm25": _bm25_state(a, titles) == _bm25_state(b, titles),
+        "max_diff": max(
+            (float(np.abs(vecs_a[k] - vecs_b[k]).max()) for k in vecs_a if k in vecs_b), default=float("nan")
+        ),
+        "n_vecs_a": len(vecs_a),
+        "n_vecs_b": len(vecs_b),
+    }
+
+
+def _runs_table(
+    sum_a: dict, wall_a: float, kept: int, killed: bool, sum_b: dict, wall_b: float
+) -> list[dict]:
+    """The three runs' rows: A, the killed B (what it kept) and the resumed B (what it still embedded)."""
+    return [
         {
             "run": "A uninterrupted",
             "embedded": sum_a["embedded"],
@@ -185,34 +190,50 @@ def _kill_and_resume(
             "note": f"expected {sum_a['embedded'] - kept}",
         },
     ]
+
+
+def _kill_and_resume(
+    args: argparse.Namespace, src: Path, a: Path, b: Path, sum_a: dict, wall_a: float, at: float
+) -> dict:
+    """Kill a build of ``src`` into a fresh ``b`` once its cache holds ``at`` of A's passages, resume it,
+    compare with A; returns the verdict."""
+    shutil.rmtree(b, ignore_errors=True)
+    b.mkdir()
+    (b / "onnx").symlink_to(c.DEFAULT_DATA / "onnx-shared")
+    killed, kept = _kill_at(args, src, b, max(1, int(sum_a["embedded"] * at)))
+
+    # 3. resumed
+    sum_b, wall_b = _build(args, src, b)
+
+    same = _compare(src, a, b)
+    only_missing = sum_b["embedded"] == sum_a["embedded"] - kept
     ok = (
         killed
-        and sum_b["embedded"] == sum_a["embedded"] - kept
-        and same_chunks
-        and same_bm25
-        and len(vecs_a) == len(vecs_b)
+        and only_missing
+        and same["same_chunks"]
+        and same["same_bm25"]
+        and same["n_vecs_a"] == same["n_vecs_b"]
     )
     c.emit(
-        rows,
+        _runs_table(sum_a, wall_a, kept, killed, sum_b, wall_b),
         args.json,
         title=(
             f"Resumable build ({args.releases} releases, backend={args.backend}, "
             f"batch {args.batch_size}, killed at {at:.0%})"
         ),
     )
-    verdict = {
-        "same_chunks(url,position,sha)": same_chunks,
-        "vectors": f"{len(vecs_a)} vs {len(vecs_b)}",
-        "same_bm25_rankings(10 title queries)": same_bm25,
-        "max_abs_vector_diff": max_diff,
-        "resumed_embedded_only_missing": sum_b["embedded"] == sum_a["embedded"] - kept,
+    return {
+        "same_chunks(url,position,sha)": same["same_chunks"],
+        "vectors": f"{same['n_vecs_a']} vs {same['n_vecs_b']}",
+        "same_bm25_rankings(10 title queries)": same["same_bm25"],
+        "max_abs_vector_diff": same["max_diff"],
+        "resumed_embedded_only_missing": only_missing,
         "killed_at": at,
         "ok": ok,
     }
-    return verdict
 
 
-def main() -> int:
+def _parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--releases", type=int, default=12)
     ap.add_argument("--backend", default="onnx-int8", choices=["torch", "onnx", "onnx-int8"])
@@ -226,11 +247,12 @@ def main() -> int:
     ap.add_argument(
         "--list", type=Path, default=None, help="with --archive: archive paths, first --releases used"
     )
-    args = ap.parse_args()
+    return ap.parse_args()
 
-    root = args.data_dir
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
+
+def _prepare_source(args: argparse.Namespace, root: Path) -> Path:
+    """What to build: the archive with ``args.only`` the first ``--releases`` paths of ``--list``, or a
+    folder of mid-sized sample releases copied under ``root`` (sets ``args.only``, None for the folder)."""
     args.only = None
     if args.archive is not None:
         if args.list is None:
@@ -238,12 +260,22 @@ def main() -> int:
         src, args.only = args.archive, root / "only.txt"
         paths = [x for x in args.list.read_text(encoding="utf-8").splitlines() if x.strip()]
         args.only.write_text("\n".join(paths[: args.releases]) + "\n", encoding="utf-8")
-    else:
-        src = root / "src"
-        src.mkdir()
-        files = sorted(p for p in c.SAMPLE.rglob("*.txt") if 4_000 < p.stat().st_size < 15_000)
-        for p in c.pick(files, args.releases, seed=5):
-            shutil.copy(p, src / p.name)
+        return src
+    src = root / "src"
+    src.mkdir()
+    files = sorted(p for p in c.SAMPLE.rglob("*.txt") if 4_000 < p.stat().st_size < 15_000)
+    for p in c.pick(files, args.releases, seed=5):
+        shutil.copy(p, src / p.name)
+    return src
+
+
+def main() -> int:
+    args = _parse_args()
+
+    root = args.data_dir
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    src = _prepare_source(args, root)
     shared_onnx = c.DEFAULT_DATA / "onnx-shared"
     shared_onnx.mkdir(parents=True, exist_ok=True)
     a, b = root / "A", root / "B"
