@@ -181,7 +181,7 @@ def test_empty_and_junk_questions_get_a_reply(answerer) -> None:  # noqa: ANN001
 
 
 def test_chat_words_that_ask_nothing_are_not_answered(answerer) -> None:  # noqa: ANN001
-    """ "ขอบคุณครับ" once got the sentence "ผมขอขอบคุณ…" asserted as its answer (it holds the message's words)."""
+    """Thanks once got the sentence "ผมขอขอบคุณ…" asserted as its answer: it holds the message's words."""
     for q in ("ขอบคุณครับ", "ok", "thanks", "สวัสดีครับ", "👍", "你好吗"):
         a = answerer.ask(q)
         assert not a.found and a.answer is None and a.evidence is None and render_html(a)
@@ -325,12 +325,16 @@ def test_warm_up_loads_what_first_questions_would_pay_for(answerer) -> None:  # 
 
 
 def test_a_follow_up_within_the_previous_release_answers_with_the_asked_kind(answerer) -> None:  # noqa: ANN001
-    """A follow-up within its release answers from a sentence holding the asked kind, and the prior that
-    the chosen release answers makes it at least as likely to be answered as the same question cold."""
+    """A follow-up within its release answers from a sentence holding the asked kind; the prior that the
+    chosen release answers makes it at least as likely to be answered as the same question cold, but the
+    reply reports, and is presented by, the reader's own probability: no bolder than the cold one."""
     cold = answerer.ask("who signed it?", within=HUAWEI_URL)
     follow = answerer.ask("who signed it?", within=HUAWEI_URL, follow_up=True)
     assert follow.found and [s.url for s in follow.sources] == [HUAWEI_URL]
-    assert follow.probability >= cold.probability
+    assert follow.found >= cold.found and follow.probability == cold.probability
+    assert follow.presentation == (
+        "asserted" if follow.probability >= answerer.model.thresholds.assert_ else "hedged"
+    )
     assert follow.evidence in _body(HUAWEI_URL, answerer)
 
 

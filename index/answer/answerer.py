@@ -190,12 +190,14 @@ class Answerer:
         urls = [c.url for c in analysis.candidates]
         model = self.model
         p = model.probability(answer_measures(raw, best, analysis.features, urls))
-        if analysis.follow_up:
-            p = _with_prior(p, FOLLOW_PRIOR)
+        # A follow-up is refused less readily (the conversation chose its release), but how it is presented
+        # (bold or hedged) follows the reader's own probability, which stays calibrated within one release
+        # (docs/answers.md, "Follow-ups"): the prior must not turn a likely-wrong value into a bold claim.
+        answering = _with_prior(p, FOLLOW_PRIOR) if analysis.follow_up else p
         chosen = analysis.candidates[best]
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
-        if p < t.refusal(lang):
+        if answering < t.refusal(lang):
             # A refusal quotes nothing: only the sources, the closest release first.
             sources = ev.sources(analysis.hits, chosen.url)
             return Answer(q, lang, False, None, None, sources, presentation=REFUSED, **common)
