@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from index import agenda_reply
+from index.answer.words import asks_anything
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import reply_texts as texts
 
@@ -135,7 +136,7 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         lines.extend(_several_html(answer))
         heading = t["sources"]
     else:
-        lines.append(esc(t["not_found"] if answer.sources else t["no_results"]))
+        lines.append(esc(_not_found(answer, t)))
         heading = t["closest"]
     shown = answer.sources[:max_sources]
     if shown:
@@ -144,6 +145,14 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         for i, src in enumerate(shown, 1):
             lines.append(source_line(i, src.url, esc(_title(src)), esc(format_date(src.date, answer.lang))))
     return "\n".join(lines)
+
+
+def _not_found(answer: Answer, t: dict[str, str]) -> str:
+    """What a refusal says: the releases do not answer; nothing related was found; or, for a message that
+    asks nothing ("thanks", "👍"), an invitation to ask, with an example."""
+    if answer.sources:
+        return t["not_found"]
+    return t["no_results"] if asks_anything(answer.question) else t["empty"]
 
 
 def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
@@ -164,7 +173,7 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         lines.extend(_several_text(answer))
         heading = t["sources"] + ":"
     else:
-        lines.append(t["not_found"] if answer.sources else t["no_results"])
+        lines.append(_not_found(answer, t))
         heading = t["closest"]
     shown = answer.sources[:max_sources]
     if shown:
