@@ -105,9 +105,9 @@ def test_a_message_that_asks_nothing_is_not_a_follow_up() -> None:
     turn (its release would supply an answer nobody asked for); an interrogative or a word asks."""
     from index.answer.words import asks_anything
 
-    for q in ("ครับ", "ขอบคุณมากครับ", "thanks", "ok", "?", "👍", "你好吗"):
+    for q in ("ครับ", "ขอบคุณมากครับ", "thanks", "ok", "?", "👍", "你好吗", "555", "5555 ขอบคุณครับ", "haha"):
         assert not asks_anything(q) and not leans_on_previous(q), q
-    for q in ("who?", "ที่ไหน", "and the budget?", "2022?", "ok, and who?", "ครม. งบ 2567"):
+    for q in ("who?", "ที่ไหน", "and the budget?", "2022?", "ok, and who?", "ครม. งบ 2567", "ปี 2555"):
         assert asks_anything(q), q
     assert leans_on_previous("who?") and leans_on_previous("ok, and who?")
 

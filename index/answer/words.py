@@ -33,6 +33,8 @@ _CHAT = frozenset(
     """ครับ ค่ะ คะ นะ จ้ะ จ๊ะ จ้า ครับผม คับ ฮะ ขอบคุณ ขอบใจ สวัสดี โอเค ใช่ มาก ok okay thanks thank thx hi
     hello hey bye yes no please cool great nice very much lot""".split()  # noqa: SIM905
 )
+#: Laughter as chats write it ("555", the Thai "ha ha ha"; "haha", "lol", "ฮ่า"): asks nothing either.
+_LAUGH = re.compile(r"5{3,}|(?:ha){2,}h?|lol|ฮ่า+|ๆ")
 #: Interrogatives: a message holding one asks something even with no other word ("who?", "ที่ไหน").
 _ASKING = frozenset(
     """what which who whom whose when where why how กี่ เท่าไร เท่าไหร่ ใคร อะไร ไหน ที่ไหน เมื่อไร เมื่อไหร่
@@ -81,7 +83,10 @@ def asks_anything(text: str) -> bool:
     if any(t in _ASKING for t in toks):
         return True
     stop = stopwords()
-    return any(t not in _CHAT and t not in stop and (len(t) > 1 or t.isdigit()) for t in toks)
+    return any(
+        t not in _CHAT and t not in stop and (len(t) > 1 or t.isdigit()) and not _LAUGH.fullmatch(t)
+        for t in toks
+    )
 
 
 def content_tokens(text: str) -> list[str]:
