@@ -53,6 +53,7 @@ class _Ans:
     evidence: str | None = "y"
     generated: bool = False
     agenda: None = None  # not a list answer (index.answer.agenda)
+    probability: float = 0.5
 
 
 def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:
@@ -98,6 +99,35 @@ def test_a_follow_up_naming_its_own_thing_is_matched_by_its_own_words_within_the
     calls.clear()
     answer_turn(ask, "what about 2022?", first, now=200.0)
     assert calls[0] == ("what about 2022? bangkok railway", "u1")
+
+
+def test_a_question_with_two_or_three_topic_words_keeps_its_likelier_reading() -> None:
+    """ "which region got the most?" and "When was the Huawei MOU signed?" both stand alone by the rules;
+    each is also asked within the previous release, and the reading the reader finds likelier is kept."""
+    from index.conversation import either_reading
+
+    previous = {"q": "How many patients were there?", "topic": ["patients"], "urls": ["u1"], "at": 100.0}
+    calls: list[tuple[str, str | None]] = []
+
+    def ask_favouring(within_p: float, alone_p: float):  # noqa: ANN202
+        def ask(q: str, within: str | None, follow_up: bool) -> _Ans:
+            calls.append((q, within))
+            p = within_p if within else alone_p
+            return _Ans(q, p >= 0.5, sources=[_Src(within or "u9")], probability=p)
+
+        return ask
+
+    assert either_reading("which region got the most?") and either_reading("When was the Huawei MOU signed?")
+    assert not either_reading("where?")  # leans by the rules already
+    assert not either_reading("how many rai of durian were planted in chanthaburi")  # names its own topic
+    got = answer_turn(ask_favouring(0.7, 0.2), "which region got the most?", previous, now=200.0)
+    assert got.from_previous and got.answer.sources[0].url == "u1"
+    assert calls == [("which region got the most?", None), ("which region got the most?", "u1")]
+    got = answer_turn(ask_favouring(0.4, 0.9), "When was the Huawei MOU signed?", previous, now=200.0)
+    assert not got.from_previous and not got.followup and got.answer.sources[0].url == "u9"
+    calls.clear()
+    answer_turn(ask_favouring(0.7, 0.2), "which region got the most?", previous, now=100.0 + 16 * 60)
+    assert calls == [("which region got the most?", None)]  # a stale turn gives no context
 
 
 def test_a_message_that_asks_nothing_is_not_a_follow_up() -> None:
