@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import sys
 import tarfile
 import time
@@ -62,8 +61,11 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process in MiB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident set size of this process in MiB (``index build --json`` reports the same measure)."""
+    from index.build.pipeline import peak_rss_mb as peak
+
+    value = peak()
+    return float("nan") if value is None else value
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -208,10 +208,13 @@ def answer_turn(
     follow_up)`` answers over one release (``within`` a URL; ``follow_up`` true when it is the previous
     answer's) or all (None, False) and never falls back by itself."""
     now = time.time() if now is None else now
-    if previous is None or not fresh(previous, now, limit) or not leans_on_previous(question):
+    context = fresh(previous, now, limit)
+    if not context or not leans_on_previous(question):
         answer = ask(question, None, False)
-        if previous is not None and fresh(previous, now, limit) and either_reading(question):
-            return _likelier_reading(ask, question, answer, previous, now)
+        if previous is not None and context and either_reading(question):
+            followed = _likelier_reading(ask, question, answer, previous, now)
+            if followed is not None:
+                return followed
         return TurnResult(answer, _turn(question, topic_words(question), answer, [], now), False, False)
     topic = list(previous.get("topic") or [])
     asked = with_topic(question, topic)
@@ -241,16 +244,16 @@ def _likelier_reading(
     alone: Answer,
     previous: dict[str, Any],
     now: float,
-) -> TurnResult:
-    """The question asked within the previous answer's release too; that reading is kept when it answers
-    and the reader's own probability (unshifted by the follow-up prior) is higher than asked alone."""
+) -> TurnResult | None:
+    """The question asked within the previous answer's release too: that reading, when it answers and the
+    reader's own probability (unshifted by the follow-up prior) is higher than asked ``alone``; else None."""
     for url in list(previous.get("urls") or [])[:1]:
         within = ask(question, url, True)
         if within.found and within.probability > alone.probability:
             _keep_question(within, question)
             topic = list(previous.get("topic") or [])
             return TurnResult(within, _turn(question, topic, within, [url], now), True, True)
-    return TurnResult(alone, _turn(question, topic_words(question), alone, [], now), False, False)
+    return None
 
 
 def _keep_question(answer: Answer, question: str) -> None:

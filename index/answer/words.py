@@ -22,10 +22,12 @@ _EN_STOP = frozenset(
     until up out not no yes can could will would should may might must s per also so such any
     all some""".split()  # noqa: SIM905
 )
-_TH_QUESTION = frozenset(
+#: Thai interrogatives: a message holding one asks something even with no other word ("ที่ไหน").
+_TH_INTERROGATIVES = frozenset(
     """กี่ เท่าไร เท่าไหร่ ใคร อะไร ไหน ที่ไหน เมื่อไร เมื่อไหร่ อย่างไร ยังไง ทำไม หรือเปล่า หรือไม่ ไหม ใด บ้าง
-    แค่ไหน มั้ย คะ ครับ ค่ะ จริง ใช่""".split()  # noqa: SIM905
+    แค่ไหน มั้ย""".split()  # noqa: SIM905
 )
+_TH_QUESTION = _TH_INTERROGATIVES | {"คะ", "ครับ", "ค่ะ", "จริง", "ใช่"}
 
 
 #: Chat words that ask for nothing: particles, thanks, greetings, yes and no, and what intensifies them.
@@ -35,11 +37,8 @@ _CHAT = frozenset(
 )
 #: Laughter as chats write it ("555", the Thai "ha ha ha"; "haha", "lol", "ฮ่า"): asks nothing either.
 _LAUGH = re.compile(r"5{3,}|(?:ha){2,}h?|lol|ฮ่า+|ๆ")
-#: Interrogatives: a message holding one asks something even with no other word ("who?", "ที่ไหน").
-_ASKING = frozenset(
-    """what which who whom whose when where why how กี่ เท่าไร เท่าไหร่ ใคร อะไร ไหน ที่ไหน เมื่อไร เมื่อไหร่
-    อย่างไร ยังไง ทำไม หรือเปล่า หรือไม่ ไหม ใด บ้าง แค่ไหน มั้ย""".split()  # noqa: SIM905
-)
+#: Interrogatives of both languages ("who?", "ที่ไหน").
+_ASKING = _TH_INTERROGATIVES | {"what", "which", "who", "whom", "whose", "when", "where", "why", "how"}
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20|25)\d\d)(?!\d)")
 
@@ -79,14 +78,9 @@ def asks_anything(text: str) -> bool:
     words and stopwords. "ขอบคุณครับ", "ok", "thanks", "?", "👍" or a message in neither language ask
     nothing; answering them would assert a fact nobody asked for (the reader, which weighs how many of the
     question's words a sentence holds, once put "ผมขอขอบคุณ…" forward as the answer to "ขอบคุณครับ")."""
-    toks = tokens(text)
-    if any(t in _ASKING for t in toks):
+    if any(t in _ASKING for t in tokens(text)):
         return True
-    stop = stopwords()
-    return any(
-        t not in _CHAT and t not in stop and (len(t) > 1 or t.isdigit()) and not _LAUGH.fullmatch(t)
-        for t in toks
-    )
+    return any(t not in _CHAT and not _LAUGH.fullmatch(t) for t in content_tokens(text))
 
 
 def content_tokens(text: str) -> list[str]:

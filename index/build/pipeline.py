@@ -60,7 +60,7 @@ def peak_rss_mb() -> float | None:
     except ImportError:  # pragma: no cover - Windows
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 @dataclass
@@ -105,7 +105,7 @@ class BuildReport:
             "changed": len(self.changed_urls),
             "removed": len(self.removed_urls),
             "phases": self.phases,
-            "peak_rss_mb": peak_rss_mb(),
+            "peak_rss_mb": None if (peak := peak_rss_mb()) is None else round(peak, 1),
         }
 
     def to_dict(self) -> dict[str, object]:
