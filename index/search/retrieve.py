@@ -266,16 +266,15 @@ class Searcher:
         info = self.analyze(query, today=today)
         lists: list[tuple[float, list[tuple[int, float]]]] = []
         en = info.lang == "en"
-        # The question is embedded in a worker thread while the rest runs here: onnxruntime and torch
-        # release the GIL, so on 2 cores the embedding (the longest step of a search) overlaps the
-        # translation of an English question (name matching: ~20 ms) and BM25. The translation is
-        # embedded as soon as it exists.
+        # The question is embedded and its dense neighbours searched in a worker thread while the rest
+        # runs here: onnxruntime and FAISS release the GIL, so on 2 cores the embedding (the longest step of
+        # a search) overlaps the translation of an English question (name matching: ~20 ms) and BM25. The
+        # translation is embedded and searched as soon as it exists.
         dense = mode in ("dense", "fusion", "hybrid") and self.use_dense
-        encode = self.reader.embedder.encode_queries
-        vectors: list[Future[Any]] = [self._embed_pool.submit(encode, [info.text])] if dense else []
+        vectors: list[Future[Any]] = [self._embed_pool.submit(self._nearest, info.text)] if dense else []
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
         if dense and trans:
-            vectors.append(self._embed_pool.submit(encode, [trans]))
+            vectors.append(self._embed_pool.submit(self._nearest, trans))
         try:
             if mode in ("bm25", "fusion", "hybrid"):
                 weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
@@ -292,17 +291,23 @@ class Searcher:
                 if english:
                     lists.append((w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool)))
         finally:
-            vecs = [f.result()[0] for f in vectors] if vectors else None
-        if vecs is not None:
-            self._remember_vector(query, vecs[0])
+            nearest = [f.result() for f in vectors] if vectors else None
+        vecs = [vector for vector, _ in nearest] if nearest else None
+        if nearest:
+            self._remember_vector(query, nearest[0][0])
             weight = (w.en_dense if en else w.th_dense) if mode == "hybrid" else 1.0
-            lists.append((weight, self.reader.dense(vecs[0], w.pool)))
+            lists.append((weight, nearest[0][1]))
             if trans:
-                lists.append((w.en_dense_trans, self.reader.dense(vecs[1], w.pool)))
+                lists.append((w.en_dense_trans, nearest[1][1]))
         if mode != "hybrid" or self.reranker is None or vecs is None:
             return self._fuse(info, lists, k, use_dates=(mode == "hybrid"))
         hits = self._fuse(info, lists, max(k, rerank.TOP), use_dates=True)
         return self._second_look(hits, info.lang, vecs[0], vecs[1] if trans else None)[:k]
+
+    def _nearest(self, text: str) -> tuple[Any, list[tuple[int, float]]]:
+        """``text``'s question vector and its nearest passages (the dense list), for a worker thread."""
+        vector = self.reader.embedder.encode_queries([text])[0]
+        return vector, self.reader.dense(vector, self.weights.pool)
 
     def _second_look(
         self, hits: list[ReleaseHit], lang: str, question: Any, rendering: Any
