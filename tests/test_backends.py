@@ -199,3 +199,29 @@ def test_vector_index_ivf_round_trip_and_incremental_update(tmp_path: Path) -> N
     assert VectorIndex.build(ids[:500], x[:500], "ivf").kind == "flat"  # too small to train: exact
     with pytest.raises(ValueError, match="unknown vector index kind"):
         VectorIndex.build(ids, x, "hnsw")
+
+
+def test_searches_in_other_threads_use_the_chosen_openmp_threads() -> None:
+    """OpenMP keeps its thread count per calling thread: the count chosen where the reader was opened must
+    hold in the threads that search (the bot's answer workers, the search's embedding workers)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import faiss
+
+    from index.build import vectors
+    from index.build.vectors import VectorIndex
+
+    x = _clustered(500)
+    index = VectorIndex.build(np.arange(500, dtype=np.int64), x, "flat")
+    before = vectors._search_threads
+    try:
+        vectors.set_search_threads(1)
+
+        def search_then_count() -> int:
+            index.search(x[:1], 3)
+            return faiss.omp_get_max_threads()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(search_then_count).result() == 1
+    finally:
+        vectors._search_threads = before

@@ -34,9 +34,20 @@ from index.build import ann  # noqa: E402
 KINDS = ("flat", "ivf", "ivf-sq8")
 
 
+#: OpenMP threads a search uses, once :func:`set_search_threads` chose them (None: FAISS's default).
+_search_threads: int | None = None
+
+
 def set_search_threads(n: int) -> None:
-    """FAISS's OpenMP threads for this process (readers use 1: see
-    :meth:`index.search.reader.IndexReader.open`)."""
+    """FAISS's OpenMP threads for searches (readers use 1: see
+    :meth:`index.search.reader.IndexReader.open`).
+
+    Why every search sets them again: OpenMP keeps the thread count per calling thread, so the count set
+    where the reader was opened did not reach the threads that search (the bot's answer workers, the
+    search's embedding workers): they ran FAISS on 2 OpenMP threads each, which on 2 cores only adds
+    contention (dense p95 2.0 → 3.2-4.1 ms over the whole archive, exact search 5x slower)."""
+    global _search_threads
+    _search_threads = n
     faiss.omp_set_num_threads(n)
 
 
@@ -122,6 +133,8 @@ class VectorIndex:
         """(scores, ids) of the ``k`` nearest, each ``(n, k)``; ids are -1 where fewer than ``k`` exist."""
         query = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
         k = max(1, min(k, max(self.ntotal, 1)))
+        if _search_threads is not None:
+            faiss.omp_set_num_threads(_search_threads)  # this thread's count (see set_search_threads)
         return self.index.search(query, k)
 
     def save(self, path: Path) -> None:
