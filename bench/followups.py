@@ -17,7 +17,9 @@ The hand-written set (``eval/followups-natural.jsonl``) is measured the same way
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer import Answerer
+    from index.conversation import TurnResult
 
 
 def half_of(conv: dict[str, Any]) -> str:
@@ -39,6 +42,41 @@ def half_of(conv: dict[str, Any]) -> str:
     return "A" if int(digits or 0) % 2 == 0 else "B"
 
 
+#: Characters of a reply message the hidden conversation check reads (issue 16: the follow-up's answer and its
+#: link in the first 700 characters of the reply).
+REPLY_HEAD = 700
+
+
+def _message_text(fragment: str) -> str:
+    """What Telegram shows of an HTML fragment: its text without the tags, entities unescaped."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def reply_holds(turn: dict[str, Any], result: TurnResult) -> bool:
+    """Whether the bot's reply message (the "From the release of <date>:" line when the previous release
+    answered, then the answer, as ``bot/asking.py`` composes them) holds the turn's answer or an alias in its
+    first :data:`REPLY_HEAD` characters of text, from a gold release, with a link to a gold release starting
+    there. Compared as ``index.evaluate`` compares (NFKC, case, spaces and separators)."""
+    from index.conversation import previous_note_html
+    from index.evaluate import normalized
+    from index.reply import render_html
+
+    answer = result.answer
+    gold = set(turn.get("gold_urls") or [])
+    if not answer.found or not answer.sources or answer.sources[0].url not in gold:
+        return False
+    note = previous_note_html(answer, answer.lang) if result.from_previous else ""
+    body = (f"<i>{note}</i>\n" if note else "") + render_html(answer)
+    head = normalized(_message_text(body)[:REPLY_HEAD])
+    expected = [turn.get("answer") or "", *(turn.get("answer_aliases") or [])]
+    if not any(e and normalized(str(e)) in head for e in expected):
+        return False
+    starts = {
+        html.unescape(m.group(1)): m.start() for m in reversed(list(re.finditer(r'<a href="([^"]+)">', body)))
+    }
+    return any(url in gold and len(_message_text(body[:at])) < REPLY_HEAD for url, at in starts.items())
+
+
 def run(path: Path, answerer: Answerer, half: str | None = None) -> dict[str, Any]:
     """Accuracies of the follow-up and standalone turns of ``path`` (only ``half``'s conversations when
     given), overall and per language, and how many follow-ups were answered from the previous release."""
@@ -47,7 +85,12 @@ def run(path: Path, answerer: Answerer, half: str | None = None) -> dict[str, An
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [c for c in rows if half is None or half_of(c) == half]
-    tally: dict[str, list[int]] = {"followup": [], "standalone_in_conversation": [], "standalone_alone": []}
+    tally: dict[str, list[int]] = {
+        "followup": [],
+        "followup_reply": [],
+        "standalone_in_conversation": [],
+        "standalone_alone": [],
+    }
     by_lang: dict[str, dict[str, list[int]]] = {}
     from_previous = 0
     for conv in rows:
@@ -58,6 +101,8 @@ def run(path: Path, answerer: Answerer, half: str | None = None) -> dict[str, An
             key = "followup" if turn["followup"] else "standalone_in_conversation"
             tally[key].append(ok)
             by_lang.setdefault(conv["lang"], {}).setdefault(key, []).append(ok)
+            if turn["followup"]:
+                tally["followup_reply"].append(int(reply_holds(turn, result)))
             from_previous += int(result.from_previous)
             if not turn["followup"]:
                 alone = ChatSession(answerer).ask(turn["question"])

@@ -164,7 +164,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     except Busy:
         await qa.send(message, esc(busy_text(lang)), quote=in_group)
         return
-    body = note + (f"<i>{esc(context_note)}</i>\n" if context_note else "") + render_html(answer)
+    body = note + (f"<i>{context_note}</i>\n" if context_note else "") + render_html(answer)
     log.info(
         "answered in %d ms (answerer %s ms, found=%s, %d sources, follow-up note=%s)",
         (time.monotonic() - started) * 1000,

@@ -92,8 +92,9 @@ async def converse(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, minutes: float
 ) -> tuple[Answer, dict[str, Any], str]:
     """Answer ``question`` in context (in a worker thread): the answer, the turn to remember, and the
-    note the reply opens with ("From the release of <date>:") when the previous release answered."""
-    from index.conversation import previous_note, relabel
+    note the reply opens with ("From the release of <date>:", HTML, the date linked) when the previous
+    release answered."""
+    from index.conversation import previous_note_html, relabel
 
     qa = qa_of(context)
     previous = previous_turn(update, context) if minutes > 0 else None
@@ -102,7 +103,7 @@ async def converse(
     lang = preferred_lang(update, context)
     if lang and answer.lang != lang:
         relabel(answer, lang)
-    note = previous_note(answer, answer.lang) if result.from_previous else ""
+    note = previous_note_html(answer, answer.lang) if result.from_previous else ""
     return answer, result.turn, note
 
 

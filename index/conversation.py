@@ -271,6 +271,21 @@ def relabel(answer: Answer, lang: str) -> None:
     answer.lang = lang
 
 
+def previous_note_html(answer: Answer, lang: str) -> str:
+    """:func:`previous_note` for Telegram, its date a link to the release. Why: the link then stands in
+    the reply's first line; a hedged follow-up quotes two passages, which pushes the sources list down."""
+    from index.reply import format_date
+    from thaigov_qa.markup import escape_html
+
+    sources = answer.sources or []
+    wording = reply_texts(lang)
+    date = format_date(sources[0].date, lang) if sources else ""
+    if not date:
+        return escape_html(wording["from_previous"])
+    link = f'<a href="{escape_html(sources[0].url)}">{escape_html(date)}</a>'
+    return escape_html(wording["from_release"]).replace("{date}", link)
+
+
 def previous_note(answer: Answer, lang: str) -> str:
     """The reply's first line when the previous turn's release answered: "From the release of <date>:"."""
     from index.reply import format_date

@@ -142,7 +142,9 @@ def distinct(urls: Iterable[str]) -> list[str]:
     return out
 
 
-def _norm(text: str) -> str:
+def normalized(text: str) -> str:
+    """A text as answers are compared in ``../shared/eval/README.md``: NFKC, case folded, without spaces
+    and thousands separators."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = re.sub(r"(?<=\d)[,\u066c\u2019'](?=\d{3})", "", text)
     return re.sub(r"\s+", "", text)
@@ -186,9 +188,9 @@ def answer_is_correct(question: dict[str, Any], answer: AnswerLike) -> bool:
         return False
     if sources[0].url not in gold:
         return False
-    haystack = _norm((answer.answer or "") + " " + (answer.evidence or "")[:400])
+    haystack = normalized((answer.answer or "") + " " + (answer.evidence or "")[:400])
     expected = [question.get("answer") or ""] + list(question.get("answer_aliases") or [])
-    return any(e and _norm(str(e)) in haystack for e in expected)
+    return any(e and normalized(str(e)) in haystack for e in expected)
 
 
 def asks_for_latest(question: dict[str, Any]) -> bool:

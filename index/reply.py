@@ -130,6 +130,9 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
             lines.append(esc(t["hedged"] if answer.hedged else t["found_no_span"]))
         if answer.evidence:
             lines.append(f"<blockquote>{esc(answer.evidence)}</blockquote>")
+            if answer.more_evidence:
+                lines.append(f"<i>{esc(t['more_evidence'])}</i>")
+                lines.append(f"<blockquote>{esc(answer.more_evidence)}</blockquote>")
             note = _quote_note(answer)
             if note:
                 lines.append(f"<i>{esc(note)}</i>")
@@ -167,6 +170,9 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
             lines.append(f"({t['llm_note']})")
         if answer.evidence:
             lines.append(f"“{answer.evidence}”")
+            if answer.more_evidence:
+                lines.append(t["more_evidence"])
+                lines.append(f"“{answer.more_evidence}”")
             note = _quote_note(answer)
             if note:
                 lines.append(note)

@@ -357,3 +357,24 @@ def test_follow_up_helpers() -> None:
         same = SimpleNamespace(qt=kind.qt, candidates=[SimpleNamespace(span=v) for v in spans])
         assert asked_kind_first(same, raw) is raw  # type: ignore[arg-type]
     assert _with_prior(0.5, 0.0) == 0.5 and 0.5 < _with_prior(0.5, 2.0) < 1.0
+
+
+def test_a_hedged_reply_within_one_release_also_quotes_the_runner_up(answerer) -> None:  # noqa: ANN001
+    """Within one release (a follow-up) a hedged reply quotes a second passage of that release that is not
+    part of the first; an asserted reply, a refusal and a question over all releases quote one."""
+    from index.answer.evidence import MORE_EVIDENCE_CHARS
+    from index.reply import render_html, render_text
+
+    body = _body(HUAWEI_URL, answerer)
+    questions = ("who signed it?", "where?", "what will they build?", "how many people?", "why?", "แล้วที่ไหน")
+    replies = [answerer.ask(q, within=HUAWEI_URL, follow_up=True) for q in questions]
+    hedged = [a for a in replies if a.presentation == "hedged"]
+    assert hedged, [(a.question, a.presentation) for a in replies]
+    for a in hedged:
+        more = a.more_evidence or ""
+        assert more and more not in (a.evidence or "") and (a.evidence or "") not in more
+        assert len(more) <= MORE_EVIDENCE_CHARS and more.rstrip("…") in body
+        assert render_html(a).count("<blockquote>") == 2 and more.rstrip("…")[:40] in render_text(a)
+        assert a.to_json()["more_evidence"] == more
+    assert all(a.more_evidence is None for a in replies if a.presentation != "hedged")
+    assert answerer.ask("When was the Huawei MOU signed?").more_evidence is None

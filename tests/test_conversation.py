@@ -166,3 +166,17 @@ def test_feedback_counts_once_and_forget(tmp_path: Path) -> None:
         assert store.forget(7) == 1
         assert store.purge(now=10**12) == 1
         assert store.daily()[0][1:] == (1, 1)  # counts name no one and stay
+
+
+def test_the_follow_up_note_links_its_release() -> None:
+    """The bot's "From the release of <date>:" line links the release, so the reply's first line carries the
+    link even when two quoted passages push the sources list down; its wording is escaped."""
+    from index.answer.types import Answer, Source
+    from index.conversation import previous_note, previous_note_html
+
+    url = "https://www.thaigov.go.th/news/contents/details/76362?a=1&b=2"
+    answer = Answer("who?", "en", True, None, "x", [Source(url, "t", "2023-12-19", "p", 1.0)])
+    html = previous_note_html(answer, "en")
+    assert html == 'From the release of <a href="' + url.replace("&", "&amp;") + '">19 December 2023</a>:'
+    assert previous_note(answer, "en") == "From the release of 19 December 2023:"
+    assert previous_note_html(Answer("who?", "th", True, None, "x", []), "th") == "จากข่าวก่อนหน้า:"

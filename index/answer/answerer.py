@@ -213,8 +213,13 @@ class Answerer:
         # Claimed: the short answer in bold only when the span model trusts the span (release_answers).
         presentation = HEDGED if lead.probability < t.assert_ else ASSERTED
         common["probability"] = lead.probability
+        more = None
+        if analysis.within and presentation == HEDGED:
+            # Within one release a hedged reply also quotes the runner-up passage (evidence.second_passage).
+            order = [int(k) for k in np.argsort(-asked_kind_first(analysis, raw), kind="stable") if k != best]
+            more = ev.second_passage(analysis.candidates, order, lead.evidence)
         found = (q, lang, True, lead.answer, lead.evidence, sources)
-        return Answer(*found, presentation=presentation, answers=answers, **common)
+        return Answer(*found, presentation=presentation, answers=answers, more_evidence=more, **common)
 
     def _kinds(self, text: str) -> np.ndarray:
         kind_model = self.model.kinds

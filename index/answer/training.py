@@ -40,7 +40,7 @@ from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
 from index.answer.span_model import fit as fit_spans
 from index.answer.spans import span_answer
 from index.answer.types import Answer
-from index.evaluate import _norm, answer_is_correct
+from index.evaluate import answer_is_correct, normalized
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,9 @@ class Example:
 def _expected(question: dict[str, Any]) -> list[str]:
     """The answer and aliases long enough to mark a sentence (a bare "4" or "No" marks too many)."""
     out = [question.get("answer") or ""] + list(question.get("answer_aliases") or [])
-    return [n for n in (_norm(str(e)) for e in out) if len(n) >= 2 and n not in ("no", "yes", "ไม่", "ใช่")]
+    return [
+        n for n in (normalized(str(e)) for e in out) if len(n) >= 2 and n not in ("no", "yes", "ไม่", "ใช่")
+    ]
 
 
 def kind_probabilities(
@@ -152,7 +154,7 @@ def collect(
             # The reply quotes the candidate widened with its neighbours: label what would be quoted.
             labels = np.asarray(
                 [
-                    float(c.url in gold and any(e in _norm(quoted_text(c)) for e in expected))
+                    float(c.url in gold and any(e in normalized(quoted_text(c)) for e in expected))
                     for c in analysis.candidates
                 ]
             )
@@ -231,11 +233,12 @@ def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
     shown = answerer.present(e.analysis, best)
     reply = Answer(q["question"], e.analysis.lang, True, None, shown.evidence, shown.sources)
     correct = answerable and answer_is_correct(q, reply)
-    expected = _expected(q) or [_norm(str(q.get("answer") or "")) or "\0"]
+    expected = _expected(q) or [normalized(str(q.get("answer") or "")) or "\0"]
     labels = np.asarray(
         [
             float(
-                correct and any(x in _norm(span_answer(span, e.analysis.lang) or span.text) for x in expected)
+                correct
+                and any(x in normalized(span_answer(span, e.analysis.lang) or span.text) for x in expected)
             )
             for span in shown.quoted.spans
         ]

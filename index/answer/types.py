@@ -82,6 +82,9 @@ class Answer:
     answers: list[ReleaseAnswer] = field(default_factory=list)
     #: A list answer (:mod:`index.answer.agenda`): the agenda of the meeting the question names.
     agenda: AgendaList | None = None
+    #: A second passage of the same release, quoted under the first when a question asked within one
+    #: release (a follow-up) gets a hedged reply (:func:`index.answer.evidence.second_passage`).
+    more_evidence: str | None = None
 
     @property
     def hedged(self) -> bool:
@@ -99,6 +102,7 @@ class Answer:
             "probability": round(self.probability, 4),
             "sources": [s.to_json() for s in self.sources],
             "ms": round(self.ms, 1),
+            **({"more_evidence": self.more_evidence} if self.more_evidence else {}),
             **(_agenda_json(self.agenda) if self.agenda is not None else {}),
         }
 
