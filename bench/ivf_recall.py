@@ -53,9 +53,8 @@ def main() -> int:
     searcher = Searcher.open(settings)
     _, _, folder = c.live_generation(args.data_dir)
     index = VectorIndex.load(folder / store.VECTORS).index
-    try:
-        ivf = faiss.extract_index_ivf(index)
-    except RuntimeError:
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is None:
         print(f"{args.data_dir}: a flat (exact) index, nothing to tune", file=sys.stderr)
         return 0
     faiss.omp_set_num_threads(1)

@@ -69,9 +69,9 @@ def _apply_whatifs(args: argparse.Namespace, reader: object) -> list[str]:
     can be tried without rebuilding; returns what was changed, for the table's title."""
     whatif = []
     if args.omp_threads:
-        import faiss
+        from index.build.vectors import set_search_threads
 
-        faiss.omp_set_num_threads(args.omp_threads)
+        set_search_threads(args.omp_threads)  # every searching thread's count, not only this one's
         whatif.append(f"omp_threads={args.omp_threads}")
     if args.ann:
         from index.build import ann

@@ -373,6 +373,9 @@ def test_a_hedged_reply_within_one_release_also_quotes_the_runner_up(answerer) -
     for a in hedged:
         more = a.more_evidence or ""
         assert more and more not in (a.evidence or "") and (a.evidence or "") not in more
+        first, second = a.evidence or "", more.rstrip("…")
+        start, stop = body.index(first), body.index(second)
+        assert stop >= start + len(first) or start >= stop + len(second)  # no sentence quoted twice
         assert len(more) <= MORE_EVIDENCE_CHARS and more.rstrip("…") in body
         assert render_html(a).count("<blockquote>") == 2 and more.rstrip("…")[:40] in render_text(a)
         assert a.to_json()["more_evidence"] == more

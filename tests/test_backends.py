@@ -186,7 +186,9 @@ def test_vector_index_ivf_round_trip_and_incremental_update(tmp_path: Path) -> N
     assert built.kind == "ivf"
     built.save(tmp_path / "v.faiss")
     loaded = VectorIndex.load(tmp_path / "v.faiss")
-    assert loaded.kind == "ivf" and faiss.extract_index_ivf(loaded.index).nprobe == ann.DEFAULT_NPROBE
+    ivf = faiss.extract_index_ivf(loaded.index)
+    assert loaded.kind == "ivf" and ivf.nprobe == ann.probes_for(ivf.nlist) == max(32, ivf.nlist // 8)
+    assert ann.probes_for(2048) == 256 and ann.probes_for(64) == 32  # the whole archive's lists; the fewest
     # An incremental update: a release's chunks leave, its new chunks (new ids) come in.
     assert loaded.remove(ids[:50]) == 50
     new_ids = np.arange(50, dtype=np.int64) * 2 + 10_000_001

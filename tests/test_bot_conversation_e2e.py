@@ -28,6 +28,7 @@ from tests.test_bot_e2e import (
     _bot_settings,
     running_bot,
 )
+from thaigov_qa.markup import escape_html
 from thaigov_qa.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -60,7 +61,8 @@ async def test_private_follow_up_is_answered_from_the_previous_release(
         api.push(api.private_text(FOLLOW_UP_EN, user_id=1601, language_code="en"))
         fresh = (await api.wait_for("sendMessage", chat_id=1601, count=4))[3]
     text = follow["text"]
-    assert text.startswith("<i>From the release of 19 December 2023:</i>") or "From the release of" in text
+    linked = f'<a href="{escape_html(HUAWEI_URL)}">19 December 2023</a>'
+    assert text.startswith(f"<i>From the release of {linked}:</i>")  # the date links the release
     assert ("18 December 2023" in text or "18 ธ.ค. 2566" in text) and HUAWEI_URL in text
     assert "New conversation" in _sent(api, 1601)[2]
     assert "From the release of" not in fresh["text"]

@@ -217,7 +217,7 @@ class Answerer:
         if analysis.within and presentation == HEDGED:
             # Within one release a hedged reply also quotes the runner-up passage (evidence.second_passage).
             order = [int(k) for k in np.argsort(-asked_kind_first(analysis, raw), kind="stable") if k != best]
-            more = ev.second_passage(analysis.candidates, order, lead.evidence)
+            more = ev.second_passage(analysis.candidates, order, best)
         found = (q, lang, True, lead.answer, lead.evidence, sources)
         return Answer(*found, presentation=presentation, answers=answers, more_evidence=more, **common)
 

@@ -78,6 +78,16 @@ def sentence_span(c: Candidate, qt: QuestionType, question: str, words: Question
 def quoted_text(best: Candidate) -> str:
     """The evidence quoted for a candidate: neighbours in the same paragraph are added while it is short
     (the sentence before often names the subject)."""
+    return _quote(best)[2]
+
+
+def quoted_bounds(best: Candidate) -> tuple[int, int]:
+    """The first and last sentence (indexes into ``best.sentences``) that :func:`quoted_text` quotes."""
+    first, last, _ = _quote(best)
+    return first, last
+
+
+def _quote(best: Candidate) -> tuple[int, int, str]:
     sents = best.sentences
     i = j = best.index
     body = best.release.body if best.release is not None else None
@@ -100,26 +110,29 @@ def quoted_text(best: Candidate) -> str:
             j += 1
     evidence = text_of(i, j)
     if len(evidence) > EVIDENCE_CHARS:
-        evidence = sents[best.index].text[:EVIDENCE_CHARS]
-    return evidence
+        return best.index, best.index, sents[best.index].text[:EVIDENCE_CHARS]
+    return i, j, evidence
 
 
 #: Characters of the second passage a hedged reply within one release quotes (:func:`second_passage`).
 MORE_EVIDENCE_CHARS = 300
 
 
-def second_passage(candidates: Sequence[Candidate], order: Sequence[int], shown: str) -> str | None:
-    """The next candidate's quoted passage in ``order`` (best first) that is not part of the ``shown``
-    evidence (nor holds it), cut to :data:`MORE_EVIDENCE_CHARS`; None when every candidate is.
+def second_passage(candidates: Sequence[Candidate], order: Sequence[int], best: int) -> str | None:
+    """The quoted passage of the next candidate in ``order`` (best first) that shares no sentence with the
+    passage quoted for candidate ``best``, cut to :data:`MORE_EVIDENCE_CHARS`; None when there is none.
+    Candidates are of one release (a question asked within it), so their sentence indexes compare.
 
     Why: within one release (a follow-up about the previous answer's release) the reader is often unsure
     which of two sentences answers: the asked value is then in the runner-up nearly as often as in the
     first. A hedged reply, which claims nothing, quotes both; a short chat reply still holds both in its
     first few hundred characters (hand-written follow-ups: the answer shown 82 -> 87 of 123 times,
     template ones 65 -> 72 of 96; docs/answers.md, "Follow-ups")."""
+    first, last = quoted_bounds(candidates[best])
     for k in order:
-        text = quoted_text(candidates[k])
-        if text and text not in shown and shown not in text:
+        i, j = quoted_bounds(candidates[k])
+        if j < first or i > last:
+            text = quoted_text(candidates[k])
             cut = MORE_EVIDENCE_CHARS - 1
             return text if len(text) <= MORE_EVIDENCE_CHARS else text[:cut].rstrip() + "…"
     return None

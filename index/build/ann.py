@@ -2,7 +2,7 @@
 
 Why (``bench/faiss_scale.py``, 250k x 384, one query at a time on the shared 2-core machine): exact
 ``IndexFlatIP`` costs ~25 ms per query on a quiet core and 90+ ms under load, most of the 40 ms ``ask``
-budget; IVF with ``nprobe`` :data:`DEFAULT_NPROBE` answers in ~1.5 ms. Unlike HNSW, IVF supports
+budget; IVF probing an eighth of its lists (:func:`probes_for`) answers in ~1.5 ms. Unlike HNSW, IVF supports
 ``remove_ids`` (incremental updates replace a release's chunks without tombstones), at the price of
 training the coarse quantiser: done at every full build on the vectors being indexed; incremental adds
 reuse it (the next full build retrains). ``SQ8`` codes cut the vectors' memory by 4 (384 MB → 99 MB at
@@ -21,14 +21,21 @@ import numpy as np
 
 #: FAISS wants at least ~39 training points per list; fewer and k-means warns and clusters badly.
 MIN_TRAIN_PER_LIST = 39
-#: Lists probed per query. Why 256 (an eighth of the whole archive's 2,048 lists): e5 puts a question
-#: away from the passages it matches, so the lists nearest a question vector often miss its nearest
-#: passages. Over the whole archive, 1,406 real questions found 0.84 of their exact 100 neighbours at
-#: nprobe 32, 0.95 at 128 and 0.98 at 256 (1.5 ms a search, one thread; ``bench/ivf_recall.py``), and
-#: retrieval followed: train / validation fold R@5 0.748 -> 0.783 (32 -> 128) -> 0.778 (256) on
-#: validation and 0.772 -> 0.775 (128 -> 256) on train. Queries drawn around stored vectors
+#: Share of the lists a query probes (one in PROBE_SHARE), and the fewest probed. Why an eighth: e5 puts a
+#: question away from the passages it matches, so the lists nearest a question vector often miss its
+#: nearest passages. Over the whole archive (2,048 lists), 1,406 real questions found 0.84 of their exact
+#: 100 neighbours at 32 lists, 0.95 at 128 and 0.98 at 256 (1.5 ms a search, one thread;
+#: ``bench/ivf_recall.py``), and retrieval followed: train / validation fold R@5 0.748 -> 0.783 (32 -> 128)
+#: -> 0.778 (256) on validation and 0.772 -> 0.775 (128 -> 256) on train. A share rather than a count keeps
+#: that recall as ``nlist`` grows with the archive. Queries drawn around stored vectors
 #: (``bench/faiss_scale.py``) had shown recall 1.0 at 32: they sit where the passages are.
-DEFAULT_NPROBE = 256
+PROBE_SHARE = 8
+MIN_NPROBE = 32
+
+
+def probes_for(nlist: int) -> int:
+    """Lists a query probes in an IVF index of ``nlist`` lists (256 of the whole archive's 2,048)."""
+    return min(nlist, max(MIN_NPROBE, nlist // PROBE_SHARE))
 
 
 def nlist_for(n: int) -> int:
@@ -36,9 +43,7 @@ def nlist_for(n: int) -> int:
     return max(64, 1 << round(math.log2(4 * math.sqrt(max(n, 1)))))
 
 
-def build(
-    ids: np.ndarray, vectors: np.ndarray, kind: str = "ivf", nprobe: int = DEFAULT_NPROBE
-) -> faiss.Index:
+def build(ids: np.ndarray, vectors: np.ndarray, kind: str = "ivf", nprobe: int | None = None) -> faiss.Index:
     """An index over ``vectors`` with ``ids``: ``kind`` is ``flat``, ``ivf`` or ``ivf-sq8``.
 
     Inner product on unit vectors (cosine). IVF keeps a hashtable direct map so that ``reconstruct(id)``
@@ -69,15 +74,16 @@ def build(
     ivf.train(sample)
     ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
     ivf.add_with_ids(vectors, ids)
-    ivf.nprobe = nprobe
+    ivf.nprobe = nprobe or probes_for(nlist)
     return ivf
 
 
-def tune(index: faiss.Index, nprobe: int = DEFAULT_NPROBE) -> faiss.Index:
-    """Set search parameters after ``faiss.read_index`` (IVF: ``nprobe``); a no-op for flat indexes."""
+def tune(index: faiss.Index, nprobe: int | None = None) -> faiss.Index:
+    """Set search parameters after ``faiss.read_index`` (IVF: ``nprobe``, by default
+    :func:`probes_for` its lists); a no-op for flat indexes."""
     inner = faiss.try_extract_index_ivf(index)
     if inner is not None:
-        inner.nprobe = nprobe
+        inner.nprobe = nprobe or probes_for(inner.nlist)
     return index
 
 

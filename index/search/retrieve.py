@@ -271,10 +271,12 @@ class Searcher:
         # a search) overlaps the translation of an English question (name matching: ~20 ms) and BM25. The
         # translation is embedded and searched as soon as it exists.
         dense = mode in ("dense", "fusion", "hybrid") and self.use_dense
-        vectors: list[Future[Any]] = [self._embed_pool.submit(self._nearest, info.text)] if dense else []
+        vectors: list[Future[Any]] = []
+        if dense:
+            vectors.append(self._embed_pool.submit(self._nearest, info.text, w.pool))
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
         if dense and trans:
-            vectors.append(self._embed_pool.submit(self._nearest, trans))
+            vectors.append(self._embed_pool.submit(self._nearest, trans, w.pool))
         try:
             if mode in ("bm25", "fusion", "hybrid"):
                 weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
@@ -304,10 +306,11 @@ class Searcher:
         hits = self._fuse(info, lists, max(k, rerank.TOP), use_dates=True)
         return self._second_look(hits, info.lang, vecs[0], vecs[1] if trans else None)[:k]
 
-    def _nearest(self, text: str) -> tuple[Any, list[tuple[int, float]]]:
-        """``text``'s question vector and its nearest passages (the dense list), for a worker thread."""
+    def _nearest(self, text: str, pool: int) -> tuple[Any, list[tuple[int, float]]]:
+        """``text``'s question vector and its ``pool`` nearest passages (the dense list), for a worker
+        thread."""
         vector = self.reader.embedder.encode_queries([text])[0]
-        return vector, self.reader.dense(vector, self.weights.pool)
+        return vector, self.reader.dense(vector, pool)
 
     def _second_look(
         self, hits: list[ReleaseHit], lang: str, question: Any, rendering: Any
