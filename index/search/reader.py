@@ -284,6 +284,14 @@ class IndexReader:
             ]
         return [r for r in (self.release(u) for u in urls) if r is not None]
 
+    def chunk_urls(self) -> list[tuple[int, str]]:
+        """(chunk id, release URL) of every live chunk: which release, so which day, a chunk is from."""
+        g = self._gen.generation
+        with self._lock:
+            return self._conn.execute(
+                f"SELECT chunk_id, url FROM chunks AS c WHERE {store.visible('c')}", (g, g)
+            ).fetchall()
+
     def release_meta(self) -> list[tuple[str, str, str, str, str, str]]:
         """(url, release_id, title, date, category, lang) of every live release (no bodies: cheap)."""
         g = self._gen.generation
