@@ -98,11 +98,13 @@ class Answerer:
         return self._model
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise pay for: the Thai word splitter's dictionary and
-        the question model (a bot answers its first user after a restart as fast as the rest)."""
+        """Load what the first question would otherwise pay for: the Thai word splitter's dictionary, the
+        question model and the index's publication days (a bot answers its first user after a restart as
+        fast as the rest)."""
         content_tokens("ครม. อนุมัติงบประมาณ")
         _ = self.model
         self.searcher.embedder.encode_queries(["warm up"])
+        self.searcher.warm_up()
 
     def ask(self, question: str, within: str | None = None, follow_up: bool = False) -> Answer:
         """The answer to ``question`` (never raises for odd input: empty or junk questions get a reply).

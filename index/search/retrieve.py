@@ -5,8 +5,7 @@ Pipeline (one call of :meth:`Searcher.search`):
 1. query analysis (:mod:`index.search.query`): language, dates, relative dates, numbers and Latin words;
 2. candidate lists: BM25 over the question's own tokens and e5 dense search with the question; for English
    questions also BM25 and dense search with its Thai translation (:mod:`index.search.glossary`, mined from
-   the
-   corpus's English/Thai release pairs) plus the question's dates written the Thai way;
+   the corpus's English/Thai release pairs) plus the question's dates written the Thai way;
 3. reciprocal-rank fusion at the *release* level (a release's rank in a list is the rank of its best
    chunk), with per-language weights: recall is counted in distinct releases, so fusing chunk lists would
    let one long release crowd out the others;
@@ -203,7 +202,13 @@ class Searcher:
         changed = bool(self.reader.reload_if_changed())
         if changed:
             self._load_meta()
+            self.warm_up()
         return changed
+
+    def warm_up(self) -> None:
+        """Build the live generation's publication days now (~1 s at full size), not in the first question
+        that names a date (:mod:`index.search.periods`)."""
+        self._periods_of_generation()
 
     def _load_meta(self) -> None:
         """Title, date, category and language of every release, kept in memory (small: no bodies).
