@@ -20,6 +20,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -52,6 +54,14 @@ class LabReader:
 
     def dense(self, vector: object, k: int) -> list[tuple[int, float]]:
         return []
+
+    #: The one generation this stand-in holds.
+    generation = 1
+
+    def publication_days(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """No period search here (the Searcher's crowded periods need the real reader's days): none hold."""
+        none = np.zeros(0, dtype=np.int64)
+        return 1, none, none.astype(np.int32), none.astype(np.int32)
 
     def chunks(self, ids: list[int]) -> list[ChunkRow]:
         out = []

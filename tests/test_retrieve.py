@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.search.glossary import Glossary, default_glossary, phonetic, skeleton
+from index.search.query import DateWindow
 from index.search.retrieve import Searcher, rrf
 from thaigov_qa.settings import Settings
 
@@ -120,46 +121,63 @@ def test_modes_and_bad_mode(searcher: Searcher) -> None:
 def test_periods_pick_the_crowded_days_and_months_and_their_chunks() -> None:
     """A named day or month, widened to when its reports come out, scopes a search only when it holds more
     releases than one list holds; its chunks are picked by their release's publication day."""
-    from index.search.periods import AFTER_DAYS, BEFORE_DAYS, Periods, day_of
-    from index.search.query import DateWindow
+    import numpy as np
 
-    days = {"a": day_of("2024-06-11"), "b": day_of("2024-06-25"), "c": day_of("2024-09-01"), "d": day_of("")}
-    periods = Periods([(1, "a"), (2, "a"), (5, "b"), (9, "c"), (7, "d")], days)
+    from index.search.periods import AFTER_DAYS, BEFORE_DAYS, Periods, day_of
+
+    a, b, c = day_of("2024-06-11"), day_of("2024-06-25"), day_of("2024-09-01")
+    ids = np.array([1, 2, 5, 9, 7])
+    periods = Periods(
+        ids, np.array([a, a, b, c, day_of("")], dtype=np.int32), np.array([a, b, c, 0], np.int32)
+    )
     day = DateWindow(dt.date(2024, 6, 11), dt.date(2024, 6, 11), "day")
     widened = (day.start.toordinal() - BEFORE_DAYS, day.end.toordinal() + AFTER_DAYS)
-    assert periods.crowded([day], more_than=1) == [widened]  # releases a and b
+    assert periods.crowded([day], more_than=1) == [widened]  # the releases of a and b
     assert periods.crowded([day], more_than=2) == []  # a small index: no second search
     year = DateWindow(dt.date(2024, 1, 1), dt.date(2024, 12, 31), "year")
     assert periods.crowded([year], more_than=0) == []  # a year is too wide to tell look-alikes apart
     hits = [(9, 3.0), (5, 2.0), (7, 1.5), (1, 1.0), (2, 0.5), (99, 0.1)]  # 7: no date; 99: unknown chunk
     assert periods.within(hits, [widened], n=2) == [(5, 2.0), (1, 1.0)]
+    assert periods.within(hits, [widened], n=0) == []
 
 
 @pytest.mark.slow
 def test_a_crowded_named_period_gets_lists_of_its_own(searcher: Searcher, monkeypatch) -> None:  # noqa: ANN001
-    """Over an index whose named month holds more releases than a list holds, every list that reads the
-    question is read again within that month, and those lists join the fusion; otherwise nothing changes."""
+    """Over an index whose named period holds more releases than a list holds, every list that reads the
+    question is read again within that period, and those lists (of that period's chunks) join the fusion;
+    where the period is not crowded the lists are exactly those of a search that knows no periods."""
     import dataclasses
 
     from index.search import periods
 
-    seen: list[int] = []
+    seen: list[list[tuple[float, list[tuple[int, float]]]]] = []
     fuse = Searcher._fuse
 
-    def counting(self, info, lists, k, use_dates):  # noqa: ANN001, ANN202
-        seen.append(len(lists))
+    def recording(self, info, lists, k, use_dates):  # noqa: ANN001, ANN202
+        seen.append(lists)
         return fuse(self, info, lists, k, use_dates)
 
-    monkeypatch.setattr(Searcher, "_fuse", counting)
+    monkeypatch.setattr(Searcher, "_fuse", recording)
     # The fixture has a release a month at most: widen "March 2023" to the year's end (66096 of March,
     # 71956 of September, the seed of December) so that it holds more than a one-chunk list.
     monkeypatch.setattr(periods, "AFTER_DAYS", 280)
     question = "What did the government announce in March 2023?"
     searcher.search(question, k=3)  # the fixture's pool (100 chunks) is more than the period holds
-    weights = dataclasses.replace(searcher.weights, pool=1)
-    tight = Searcher(searcher.reader, searcher.settings, weights=weights)
-    assert not searcher._crowded_periods(searcher.analyze(question))
-    assert tight._crowded_periods(tight.analyze(question))
-    hits = tight.search(question, k=3)
-    assert seen[1] == 2 * seen[0]  # BM25 of the rendering, dense of question and rendering: each scoped too
-    assert hits and all(dt.date(2023, 2, 27) <= dt.date.fromisoformat(h.date) for h in hits[:1])
+    monkeypatch.setattr(periods, "KINDS", ())  # a search that knows no periods
+    searcher.search(question, k=3)
+    assert seen[0] == seen[1]
+    monkeypatch.setattr(periods, "KINDS", ("day", "month"))
+    tight = Searcher(
+        searcher.reader, searcher.settings, weights=dataclasses.replace(searcher.weights, pool=1)
+    )
+    [window] = tight._crowded_periods(tight.analyze(question))
+    assert tight.search(question, k=3)
+    plain, scoped = seen[2][: len(seen[0])], seen[2][len(seen[0]) :]
+    assert len(scoped) == len(plain) == 3  # BM25 of the rendering, dense of the question and of the rendering
+    days = tight._periods_of_generation()
+    for weight, lst in scoped:
+        assert weight == tight.weights.date_scoped and len(lst) == 1
+        assert all(window[0] <= int(days._day[cid]) <= window[1] for cid, _ in lst)
+    # A new generation gets its own days: the cached ones are for the generation they were built for.
+    monkeypatch.setattr(type(tight.reader), "generation", property(lambda self: -1))
+    assert tight._periods_of_generation() is not days

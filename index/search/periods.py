@@ -23,12 +23,20 @@ validation English R@5 0.646 -> 0.667; at 10,000 releases within noise; at 1,600
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.search.query import DateWindow, QueryInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.search.reader import IndexReader
+
+log = logging.getLogger(__name__)
 
 # Slack around a named date, in days (before, after): releases report events on the day or soon after.
 _SLACK = {"day": (2, 10), "month": (5, 25), "quarter": (10, 60), "year": (0, 45), "relative": (0, 1)}
@@ -92,22 +100,18 @@ def boosted(
 
 
 def day_of(iso: str) -> int:
-    """The ordinal day of an ISO date (0 when it has none)."""
-    try:
-        return dt.date.fromisoformat(iso[:10]).toordinal()
-    except ValueError:
-        return 0
+    """The ordinal day of an ISO date (0 when it has none), read as :func:`date_of` reads it."""
+    d = date_of(iso or "")
+    return d.toordinal() if d is not None else 0
 
 
 class Periods:
     """When every live chunk and release of one generation was published: which chunks a period holds."""
 
-    def __init__(self, chunk_urls: Iterable[tuple[int, str]], release_days: dict[str, int]) -> None:
-        pairs = [(cid, release_days.get(url, 0)) for cid, url in chunk_urls]
-        ids = np.fromiter((cid for cid, _ in pairs), dtype=np.int64, count=len(pairs))
-        self._day = np.zeros(int(ids.max()) + 1 if len(ids) else 0, dtype=np.int32)
-        self._day[ids] = np.fromiter((day for _, day in pairs), dtype=np.int32, count=len(pairs))
-        self._releases = np.sort(np.fromiter((d for d in release_days.values() if d), dtype=np.int32))
+    def __init__(self, chunk_ids: np.ndarray, chunk_days: np.ndarray, release_days: np.ndarray) -> None:
+        self._day = np.zeros(int(chunk_ids.max()) + 1 if len(chunk_ids) else 0, dtype=np.int32)
+        self._day[chunk_ids] = chunk_days
+        self._releases = np.sort(release_days[release_days > 0])
 
     def crowded(self, dates: Sequence[DateWindow], more_than: int) -> list[tuple[int, int]]:
         """The named days and months as (first, last) publication days, widened by :data:`BEFORE_DAYS` and
@@ -138,3 +142,37 @@ class Periods:
         for first, last in windows:
             inside |= (day >= first) & (day <= last)
         return [hits[int(i)] for i in np.flatnonzero(inside & (day > 0))[:n]]
+
+
+class LivePeriods:
+    """The live generation's :class:`Periods`, built once a generation (at warm-up and on a switch, ~1 s at
+    full size) outside the lock, so that concurrent searches never wait on a build."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: tuple[int, Periods] | None = None
+
+    def of(self, reader: IndexReader) -> Periods:
+        """The publication days of ``reader``'s live generation."""
+        with self._lock:
+            if self._held is not None and self._held[0] == reader.generation:
+                return self._held[1]
+        built, ids, days, releases = reader.publication_days()
+        fresh = Periods(ids, days, releases)
+        with self._lock:
+            if self._held is None or self._held[0] != reader.generation:
+                self._held = (built, fresh)  # another generation since? the next call builds again
+            return self._held[1]
+
+    def build_in_background(self, reader: IndexReader) -> None:
+        """Build a new generation's days in a thread of their own. Why: a reload happens inside a question
+        (and the bot's service lock), which must not wait ~1 s for them; should the build fail (the index
+        moved again, the file went away), the first question that names a period builds them instead."""
+
+        def build() -> None:
+            try:
+                self.of(reader)
+            except Exception as exc:  # noqa: BLE001 - a background warm-up must never take the process down
+                log.warning("publication days not built in the background: %s", exc)
+
+        threading.Thread(target=build, name="period-days", daemon=True).start()

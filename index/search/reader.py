@@ -284,13 +284,18 @@ class IndexReader:
             ]
         return [r for r in (self.release(u) for u in urls) if r is not None]
 
-    def chunk_urls(self) -> list[tuple[int, str]]:
-        """(chunk id, release URL) of every live chunk: which release, so which day, a chunk is from."""
+    def publication_days(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """(generation, live chunk ids, their releases' publication days, every live release's day), days as
+        ordinals (0: no date), for the searcher's period search (:mod:`index.search.periods`).
+
+        Read over a connection of its own, in batches: ~250k chunks at full size would otherwise hold the
+        reader's lock (every search's) for a second and a list of a million Python objects in memory."""
         g = self._gen.generation
-        with self._lock:
-            return self._conn.execute(
-                f"SELECT chunk_id, url FROM chunks AS c WHERE {store.visible('c')}", (g, g)
-            ).fetchall()
+        conn = store.connect(self.settings.db_path, readonly=True)
+        try:
+            return g, *_publication_days(conn, g)
+        finally:
+            conn.close()
 
     def release_meta(self) -> list[tuple[str, str, str, str, str, str]]:
         """(url, release_id, title, date, category, lang) of every live release (no bodies: cheap)."""
@@ -318,3 +323,28 @@ class IndexReader:
             "corpus_hash": m.get("corpus_hash"),
             "chunker": m.get("chunker"),
         }
+
+
+def _publication_days(conn: sqlite3.Connection, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Chunk ids, their days and every release's day in generation ``g`` (see ``publication_days``)."""
+    from index.search.periods import day_of
+
+    day_of_url = {
+        url: day_of(date)
+        for url, date in conn.execute(
+            f"SELECT url, date FROM indexed_releases AS r WHERE {store.visible('r')}", (g, g)
+        )
+    }
+    cursor = conn.execute(f"SELECT chunk_id, url FROM chunks AS c WHERE {store.visible('c')}", (g, g))
+    ids: list[np.ndarray] = []
+    chunk_days: list[np.ndarray] = []
+    while rows := cursor.fetchmany(50_000):
+        ids.append(np.fromiter((cid for cid, _ in rows), dtype=np.int64, count=len(rows)))
+        days = (day_of_url.get(url, 0) for _, url in rows)
+        chunk_days.append(np.fromiter(days, dtype=np.int32, count=len(rows)))
+    empty = np.zeros(0, dtype=np.int64)
+    return (
+        np.concatenate(ids) if ids else empty,
+        np.concatenate(chunk_days) if chunk_days else empty.astype(np.int32),
+        np.fromiter(day_of_url.values(), dtype=np.int32, count=len(day_of_url)),
+    )

@@ -167,7 +167,7 @@ class Searcher:
         self._embed_pool = ThreadPoolExecutor(max_workers=EMBED_THREADS, thread_name_prefix="embed-question")
         self._meta: dict[str, _Meta] = {}
         self._newest: dt.date | None = None
-        self._periods: tuple[int, periods.Periods] | None = None  # (generation, its publication days)
+        self._periods = periods.LivePeriods()
         self._load_meta()
 
     @classmethod
@@ -202,7 +202,7 @@ class Searcher:
         changed = bool(self.reader.reload_if_changed())
         if changed:
             self._load_meta()
-            self.warm_up()
+            self._periods.build_in_background(self.reader)
         return changed
 
     def warm_up(self) -> None:
@@ -336,13 +336,7 @@ class Searcher:
         return self._periods_of_generation().crowded(info.dates, self.weights.pool)
 
     def _periods_of_generation(self) -> periods.Periods:
-        """The live generation's publication days (built on its first dated question: ~0.5 s at full size)."""
-        generation = self.reader.generation
-        with self._lock:
-            if self._periods is None or self._periods[0] != generation:
-                days = {url: periods.day_of(m.date) for url, m in self._meta.items()}
-                self._periods = (generation, periods.Periods(self.reader.chunk_urls(), days))
-            return self._periods[1]
+        return self._periods.of(self.reader)
 
     def _nearest(self, text: str, pool: int) -> tuple[Any, list[tuple[int, float]]]:
         """``text``'s question vector and its ``pool`` nearest passages (the dense list), for a worker
