@@ -123,7 +123,8 @@ def test_periods_pick_the_crowded_days_and_months_and_their_chunks() -> None:
     releases than one list holds; its chunks are picked by their release's publication day."""
     import numpy as np
 
-    from index.search.periods import AFTER_DAYS, BEFORE_DAYS, Periods, day_of
+    from index.search.periods import AFTER_DAYS, BEFORE_DAYS, Periods
+    from index.search.query import day_of
 
     a, b, c = day_of("2024-06-11"), day_of("2024-06-25"), day_of("2024-09-01")
     ids = np.array([1, 2, 5, 9, 7])

@@ -63,14 +63,6 @@ class Boost:
     latest: float
 
 
-def date_of(iso: str) -> dt.date | None:
-    """An ISO date (None when it has none)."""
-    try:
-        return dt.date.fromisoformat(iso) if iso else None
-    except ValueError:
-        return None
-
-
 def boosted(
     scores: Mapping[str, float], dates: Mapping[str, dt.date | None], info: QueryInfo, boost: Boost
 ) -> dict[str, float]:
@@ -97,12 +89,6 @@ def boosted(
             factor += boost.latest / (1 + newest_rank[url])
         out[url] = score * factor
     return out
-
-
-def day_of(iso: str) -> int:
-    """The ordinal day of an ISO date (0 when it has none), read as :func:`date_of` reads it."""
-    d = date_of(iso or "")
-    return d.toordinal() if d is not None else 0
 
 
 class Periods:

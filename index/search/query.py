@@ -277,3 +277,17 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
         numbers=numbers,
         latin=latin,
     )
+
+
+def date_of(iso: str) -> dt.date | None:
+    """An ISO date (None when it has none)."""
+    try:
+        return dt.date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
+def day_of(iso: str) -> int:
+    """The ordinal day of an ISO date (0 when it has none), read as :func:`date_of` reads it."""
+    d = date_of(iso or "")
+    return d.toordinal() if d is not None else 0

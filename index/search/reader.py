@@ -24,6 +24,7 @@ from index.build.agenda_rows import MeetingAgenda
 from index.build.embedding import Embedder, model_id
 from index.build.postings import Postings
 from index.build.vectors import VectorIndex, set_search_threads
+from index.search.query import day_of
 from thaigov_qa.schema import SchemaError, check_generation
 from thaigov_qa.settings import Settings
 
@@ -327,8 +328,6 @@ class IndexReader:
 
 def _publication_days(conn: sqlite3.Connection, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Chunk ids, their days and every release's day in generation ``g`` (see ``publication_days``)."""
-    from index.search.periods import day_of
-
     day_of_url = {
         url: day_of(date)
         for url, date in conn.execute(

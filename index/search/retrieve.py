@@ -32,7 +32,7 @@ from corpus.release import Release
 from index.lexical import tokenize
 from index.search import periods, rerank
 from index.search.glossary import Glossary, default_glossary, to_english
-from index.search.query import QueryInfo, analyze
+from index.search.query import QueryInfo, analyze, date_of
 from index.search.rerank import Reranker
 from thaigov_qa.settings import Settings
 
@@ -433,7 +433,7 @@ class Searcher:
 
     def _date_adjust(self, info: QueryInfo, scores: dict[str, float]) -> dict[str, float]:
         w = self.weights
-        dates = {url: periods.date_of(self._meta_for(url).date) for url in scores}
+        dates = {url: date_of(self._meta_for(url).date) for url in scores}
         en = info.lang == "en"
         boost = periods.Boost(
             w.en_date_boost if en else w.th_date_boost,
