@@ -63,6 +63,9 @@ class LabReader:
         none = np.zeros(0, dtype=np.int64)
         return 1, none, none.astype(np.int32), none.astype(np.int32)
 
+    def chunk_releases(self, ids: list[int]) -> dict[int, str]:
+        return {row.chunk_id: row.url for row in self.chunks(ids)}
+
     def chunks(self, ids: list[int]) -> list[ChunkRow]:
         out = []
         for i in range(0, len(ids), 900):

@@ -399,21 +399,26 @@ class Searcher:
     ) -> list[ReleaseHit]:
         w = self.weights
         ids = sorted({cid for _, lst in lists for cid, _ in lst})
-        rows = {row.chunk_id: row for row in self.reader.chunks(ids)} if ids else {}
+        url_of = self.reader.chunk_releases(ids) if ids else {}
         ranked_lists = []
         for weight, lst in lists:
-            ranked = [(rows[cid].url, cid) for cid, _ in sorted(lst, key=lambda r: -r[1]) if cid in rows]
+            ranked = [(url_of[cid], cid) for cid, _ in sorted(lst, key=lambda r: -r[1]) if cid in url_of]
             ranked_lists.append((weight, ranked))
         rel_score, chunk_score = rrf(ranked_lists, w.k)
         if use_dates and (info.dates or info.latest):
             rel_score = self._date_adjust(info, rel_score)
         order = sorted(rel_score, key=lambda u: -rel_score[u])[:k]
-        by_url: dict[str, list[Passage]] = {}
+        kept: dict[str, list[tuple[int, float]]] = {url: [] for url in order}
         for cid, s in sorted(chunk_score.items(), key=lambda r: -r[1]):
-            row = rows[cid]
-            lst = by_url.setdefault(row.url, [])
-            if len(lst) < w.passages:
-                lst.append(Passage(cid, row.text, round(s, 6)))
+            lst = kept.get(url_of[cid])
+            if lst is not None and len(lst) < w.passages:
+                lst.append((cid, s))
+        texts = {
+            row.chunk_id: row.text for row in self.reader.chunks([c for v in kept.values() for c, _ in v])
+        }
+        by_url = {
+            url: [Passage(c, texts[c], round(s, 6)) for c, s in v if c in texts] for url, v in kept.items()
+        }
         hits = []
         for url in order:
             m = self._meta_for(url)
