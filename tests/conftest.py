@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,8 +15,18 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 # One ONNX export of the model for the whole test session (and the CLI subprocesses it starts), instead of
 # one per DATA_DIR: questions are embedded by the ONNX export (EMBEDDING_QUERY_BACKEND's default), and
-# exporting costs ~15 s of CPU. Set before any Settings is made; a caller's own value is kept.
-os.environ.setdefault("EXPORT_CACHE_DIR", tempfile.mkdtemp(prefix="thaigov-qa-onnx-"))
+# exporting costs ~15 s of CPU. Set before any Settings is made; a caller's own value is kept. The folder
+# this session made is removed when it ends (~200 MB a run: left behind, 320 runs filled 60 GB of /tmp).
+_SESSION_EXPORT: str | None = None
+if "EXPORT_CACHE_DIR" not in os.environ:
+    _SESSION_EXPORT = tempfile.mkdtemp(prefix="thaigov-qa-onnx-")
+    os.environ["EXPORT_CACHE_DIR"] = _SESSION_EXPORT
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the session's ONNX export folder (only one this session made, never a caller's)."""
+    if _SESSION_EXPORT is not None:
+        shutil.rmtree(_SESSION_EXPORT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
