@@ -220,33 +220,26 @@ class IndexReader:
     # --- rows ------------------------------------------------------------------------------------
     def chunks(self, ids: Sequence[int]) -> list[ChunkRow]:
         """Rows of the given chunk ids, in the order asked (unknown ids are left out)."""
-        found: dict[int, ChunkRow] = {}
         wanted = [int(i) for i in ids]
-        with self._lock:
-            for i in range(0, len(wanted), 900):
-                part = wanted[i : i + 900]
-                marks = ",".join("?" * len(part))
-                for row in self._conn.execute(
-                    "SELECT chunk_id, url, position, text, start_char, end_char FROM chunks"
-                    f" WHERE chunk_id IN ({marks})",
-                    part,
-                ):
-                    found[row[0]] = ChunkRow(*row)
-        return [found[i] for i in wanted if i in found]
+        found = self._by_chunk_id("chunk_id, url, position, text, start_char, end_char", wanted)
+        return [ChunkRow(*found[i]) for i in wanted if i in found]
 
     def chunk_releases(self, ids: Sequence[int]) -> dict[int, str]:
         """The release URL of each given chunk id (unknown ids are left out): what fusion ranks by, without
         reading the texts of the hundreds of chunks it only ranks."""
-        wanted = [int(i) for i in ids]
-        out: dict[int, str] = {}
+        return {cid: row[1] for cid, row in self._by_chunk_id("chunk_id, url", [int(i) for i in ids]).items()}
+
+    def _by_chunk_id(self, columns: str, ids: list[int]) -> dict[int, tuple]:
+        """``columns`` (the chunk id first) of the chunks ``ids``, by chunk id, in batches under SQLite's
+        limit of bound parameters."""
+        found: dict[int, tuple] = {}
         with self._lock:
-            for i in range(0, len(wanted), 900):
-                part = wanted[i : i + 900]
-                marks = ",".join("?" * len(part))
-                out.update(
-                    self._conn.execute(f"SELECT chunk_id, url FROM chunks WHERE chunk_id IN ({marks})", part)
-                )
-        return out
+            for i in range(0, len(ids), 900):
+                part = ids[i : i + 900]
+                query = f"SELECT {columns} FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})"
+                for row in self._conn.execute(query, part):
+                    found[row[0]] = row
+        return found
 
     def release_chunks(self, url: str) -> list[ChunkRow]:
         """All live chunks of one release, in order (the answer part reads neighbours of a passage)."""
