@@ -53,20 +53,18 @@ def _message_text(fragment: str) -> str:
 
 
 def reply_holds(turn: dict[str, Any], result: TurnResult) -> bool:
-    """Whether the bot's reply message (the "From the release of <date>:" line when the previous release
-    answered, then the answer, as ``bot/asking.py`` composes them) holds the turn's answer or an alias in its
-    first :data:`REPLY_HEAD` characters of text, from a gold release, with a link to a gold release starting
-    there. Compared as ``index.evaluate`` compares (NFKC, case, spaces and separators)."""
-    from index.conversation import previous_note_html
+    """Whether the bot's reply message (``index.conversation.turn_reply_html``, as the bot sends it) holds
+    the turn's answer or an alias in its first :data:`REPLY_HEAD` characters of text, from a gold release,
+    with a link to a gold release starting there. Compared as ``index.evaluate`` compares (NFKC, case,
+    spaces and separators)."""
+    from index.conversation import turn_reply_html
     from index.evaluate import normalized
-    from index.reply import render_html
 
     answer = result.answer
     gold = set(turn.get("gold_urls") or [])
     if not answer.found or not answer.sources or answer.sources[0].url not in gold:
         return False
-    note = previous_note_html(answer, answer.lang) if result.from_previous else ""
-    body = (f"<i>{note}</i>\n" if note else "") + render_html(answer)
+    body = turn_reply_html(answer, result.from_previous)
     head = normalized(_message_text(body)[:REPLY_HEAD])
     expected = [turn.get("answer") or "", *(turn.get("answer_aliases") or [])]
     if not any(e and normalized(str(e)) in head for e in expected):

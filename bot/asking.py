@@ -34,7 +34,7 @@ from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
 from bot.shared import QABot, keep_more_sources, more_sources_of, qa_of, release_scope
 from index.answer import Answer
-from index.reply import render_html
+from index.conversation import turn_reply_html
 from index.service import IndexUnavailable
 from thaigov_qa.messages import text
 
@@ -154,24 +154,24 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     try:
         async with typing(update):
             if scope is not None:
-                answer, context_note = await qa.service.gate.run(qa.service.ask, question, scope), ""
+                answer, from_previous = await qa.service.gate.run(qa.service.ask, question, scope), False
             else:
                 minutes = qa.settings.conversation_minutes
-                answer, turn, context_note = await converse(update, context, question, minutes)
+                answer, turn, from_previous = await converse(update, context, question, minutes)
     except IndexUnavailable as exc:
         await qa.index_problem(update, exc)
         return
     except Busy:
         await qa.send(message, esc(busy_text(lang)), quote=in_group)
         return
-    body = note + (f"<i>{context_note}</i>\n" if context_note else "") + render_html(answer)
+    body = note + turn_reply_html(answer, from_previous)
     log.info(
         "answered in %d ms (answerer %s ms, found=%s, %d sources, follow-up note=%s)",
         (time.monotonic() - started) * 1000,
         answer.ms,
         answer.found,
         len(answer.sources or []),
-        bool(context_note),
+        from_previous,
     )
     sent = await _send_answer(qa, context, update, answer, body, lang)
     if turn is not None:

@@ -90,11 +90,10 @@ def forget_turns(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def converse(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, minutes: float
-) -> tuple[Answer, dict[str, Any], str]:
-    """Answer ``question`` in context (in a worker thread): the answer, the turn to remember, and the
-    note the reply opens with ("From the release of <date>:", HTML, the date linked) when the previous
-    release answered."""
-    from index.conversation import previous_note_html, relabel
+) -> tuple[Answer, dict[str, Any], bool]:
+    """Answer ``question`` in context (in a worker thread): the answer, the turn to remember, and whether
+    the previous answer's release answered (the reply then opens with "From the release of <date>:")."""
+    from index.conversation import relabel
 
     qa = qa_of(context)
     previous = previous_turn(update, context) if minutes > 0 else None
@@ -103,8 +102,7 @@ async def converse(
     lang = preferred_lang(update, context)
     if lang and answer.lang != lang:
         relabel(answer, lang)
-    note = previous_note_html(answer, answer.lang) if result.from_previous else ""
-    return answer, result.turn, note
+    return answer, result.turn, result.from_previous
 
 
 async def cmd_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

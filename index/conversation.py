@@ -286,6 +286,15 @@ def previous_note_html(answer: Answer, lang: str) -> str:
     return escape_html(wording["from_release"]).replace("{date}", link)
 
 
+def turn_reply_html(answer: Answer, from_previous: bool) -> str:
+    """A turn's Telegram reply: the "From the release of <date>:" line (its date linked) when the previous
+    answer's release answered, then the answer. The bot sends it; ``bench/followups.py`` measures it."""
+    from index.reply import render_html
+
+    note = previous_note_html(answer, answer.lang) if from_previous else ""
+    return (f"<i>{note}</i>\n" if note else "") + render_html(answer)
+
+
 def previous_note(answer: Answer, lang: str) -> str:
     """The reply's first line when the previous turn's release answered: "From the release of <date>:"."""
     from index.reply import format_date
