@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
+from typing import NamedTuple
 
 from corpus.thaidate import find_dates
 from index.answer.qtype import QuestionType
@@ -170,6 +171,27 @@ _MONEY_EXPECT = re.compile(
 )
 
 
+class _Asks(NamedTuple):
+    """What a question's wording says a number must carry: read once per question, not once per span."""
+
+    money: bool
+    money_expected: bool
+    duration: bool
+    percent: bool
+    measure: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _asks(question: str) -> _Asks:
+    return _Asks(
+        bool(_MONEY_Q.search(question)),
+        bool(_MONEY_EXPECT.search(question)),
+        bool(_DURATION_Q.search(question)),
+        bool(_PERCENT_Q.search(question)),
+        bool(_MEASURE_Q.search(question)),
+    )
+
+
 def _unit_fit(span: Span, qt: QuestionType, question: str) -> tuple[float, float | None]:
     """How well a number span fits what the question counts or measures: (bonus, fit).
 
@@ -189,24 +211,25 @@ def _unit_fit(span: Span, qt: QuestionType, question: str) -> tuple[float, float
             expected = matched = True
         elif known:
             expected = True
-    money_q = bool(_MONEY_Q.search(question))
+    asks = _asks(question)
+    money_q = asks.money
     if _MONEY_UNIT.search(text):
         if money_q:
             score += 0.8
         elif qt.qtype == "how_much":
             score += 0.4
-        matched = matched or bool(_MONEY_EXPECT.search(question))
-    if _MONEY_EXPECT.search(question) and not qt.unit:
+        matched = matched or asks.money_expected
+    if asks.money_expected and not qt.unit:
         expected = True
-    if _DURATION_Q.search(question):
+    if asks.duration:
         expected = True
         if _DURATION_UNIT.search(text):
             score += 1.2
             matched = True
-    if _PERCENT_Q.search(question) and re.search(r"%|เปอร์เซ็นต์|ร้อยละ|percent", text):
+    if asks.percent and re.search(r"%|เปอร์เซ็นต์|ร้อยละ|percent", text):
         score += 0.8
         matched = True
-    if _MEASURE_Q.search(question) and not qt.unit:
+    if asks.measure and not qt.unit:
         expected = True
         if _MEASURE_UNIT.search(text) or not _COUNTED_TAIL.search(text):
             score += 0.8
