@@ -16,7 +16,7 @@ def test_curated_vocabulary_replaces_noisy_mined_renderings(tmp_path: Path) -> N
     mined.write_text("labour\tระบุ\t0.9\t3\nlabour\tชลบุรี\t0.8\t3\nrubber\tยางพารา\t0.7\t4\n", encoding="utf-8")
     curated = tmp_path / "curated.tsv"
     curated.write_text("# comment\nlabour\tแรงงาน\t2.0\nflash flood\tน้ำป่า\t2.0\n", encoding="utf-8")
-    g = Glossary.load(mined, tmp_path / "no-names.tsv", curated)
+    g = Glossary.load(mined, tmp_path / "no-names.tsv", curated, wordnet_file=None)
     assert g.entries["labour"] == [("แรงงาน", 2.0)]  # replaced, not merged
     assert g.entries["rubber"] == [("ยางพารา", 0.7)]  # words the curated file lacks keep the mined ones
     thai = {t.thai: t.source for t in g.translate("Labour ministry warns of a flash flood")}

@@ -62,7 +62,7 @@ def test_glossary_uses_transliterations_for_unknown_words_only(tmp_path: Path) -
     mined = _write(tmp_path / "mined.tsv", "flood\tน้ำท่วม\t0.9\t3\nfair\tงานแสดงสินค้า\t0.8\t3\n")
     names = _write(tmp_path / "names.tsv", "ประยุทธ์\tprayut\t50\n")
     induced = _write(tmp_path / "induced.tsv", "jai\tแจ้\t0.54\nkhrai\tใคร\t0.5\nbroken\tล้มเหลว\t0.47\n")
-    g = Glossary.load(mined, names, None, induced, _table(tmp_path))
+    g = Glossary.load(mined, names, None, induced, _table(tmp_path), wordnet_file=None)
     got = {t.thai: (t.kind, t.source) for t in g.translate("ruam jai flood fair in khrai, broken")}
     assert got["ร่วมใจ"] == ("translit", "ruam jai")
     assert got["ไคร้"] == ("translit", "khrai")
@@ -71,7 +71,7 @@ def test_glossary_uses_transliterations_for_unknown_words_only(tmp_path: Path) -
     assert got["ล้มเหลว"] == ("induced", "broken")  # an English word no Thai word spells keeps its rendering
     assert "ร่วมใจ" not in g.reverse
     # without the table nothing is spelled out
-    plain = Glossary.load(mined, names, None, induced, None)
+    plain = Glossary.load(mined, names, None, induced, None, wordnet_file=None)
     assert "ร่วมใจ" not in {t.thai for t in plain.translate("ruam jai")}
 
 

@@ -31,7 +31,7 @@ def thai_phrases(searcher: Searcher, text: str, q_tokens: dict[str, float]) -> d
     abbreviated) and Buddhist-era years."""
     out: dict[str, list[str]] = {}
     try:
-        terms = searcher.glossary.translate(text)
+        terms = searcher.glossary.translate(text, per_word=searcher.weights.trans_per_word)
     except Exception as exc:  # noqa: BLE001 - only the cross-lingual matching is lost
         log.debug("no glossary phrases for the question: %s", exc)
         terms = []

@@ -98,7 +98,7 @@ class Weights:
     date_near: float = 0.4  # share of the boost for a date just outside the named one (within slack)
     en_year_share: float = 0.2  # a named year is a weak clue: most of a year's releases match it
     th_year_share: float = 0.0
-    trans_per_word: int = 2
+    trans_per_word: int = 3
     trans_min_score: float = 0.0
     trans_names: bool = True
     latest_boost: float = 0.5
