@@ -9,6 +9,7 @@ from index.answer.candidates import Candidate, focus
 from index.answer.sentences import split_sentences
 from index.answer.words import compact
 from index.search.glossary import CURATED_FILE, Glossary, default_glossary
+from tests.tables import tsv_rows
 
 
 def test_curated_vocabulary_replaces_noisy_mined_renderings(tmp_path: Path) -> None:
@@ -25,11 +26,7 @@ def test_curated_vocabulary_replaces_noisy_mined_renderings(tmp_path: Path) -> N
 
 
 def test_shipped_vocabulary_is_loaded_and_well_formed() -> None:
-    rows = [
-        line.split("\t")
-        for line in CURATED_FILE.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    ]
+    rows = tsv_rows(CURATED_FILE)
     assert len(rows) > 400
     assert all(len(r) == 3 and r[0] == r[0].lower() and r[1] == r[1].strip() for r in rows)
     assert all(float(r[2]) > 1 for r in rows)  # above every mined weight

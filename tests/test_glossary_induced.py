@@ -3,13 +3,13 @@ induction itself on the real model."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
 from index.search.glossary import INDUCED_FILE, Glossary, default_glossary
+from tests.bench_scripts import bench_script
+from tests.tables import tsv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT.parent / "shared" / "models" / "multilingual-e5-small"
@@ -41,11 +41,7 @@ def test_induced_renderings_serve_only_words_no_table_knows(tmp_path: Path) -> N
 
 
 def test_shipped_induced_renderings_are_well_formed_and_used() -> None:
-    rows = [
-        line.split("\t")
-        for line in INDUCED_FILE.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    ]
+    rows = tsv_rows(INDUCED_FILE)
     assert len(rows) > 5_000
     assert all(len(r) == 3 and r[0] == r[0].lower() and 0.0 < float(r[2]) <= 1.0 for r in rows)
     assert "นักแสดง" in {t.thai for t in default_glossary().translate("a famous actress")}
@@ -53,11 +49,7 @@ def test_shipped_induced_renderings_are_well_formed_and_used() -> None:
 
 @pytest.mark.skipif(not MODEL.is_dir(), reason="needs ../shared/models/multilingual-e5-small")
 def test_induction_finds_translations_with_the_real_model() -> None:
-    spec = importlib.util.spec_from_file_location("induce_glossary", ROOT / "bench" / "induce_glossary.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["induce_glossary"] = mod
-    spec.loader.exec_module(mod)
+    mod = bench_script("induce_glossary")
     thai = ["เครือข่าย", "ปลอม", "ไฟฟ้า", "นักท่องเที่ยว", "ข้าว", "บาดเจ็บ"]
     english = ["network", "fake", "electricity", "tourists"]
     tv = mod.centred(mod.embed(str(MODEL), thai))

@@ -3,13 +3,12 @@ glossary merges them with the mined ones, the shipped table, and the table's mak
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
-import sys
 from pathlib import Path
-from types import ModuleType
 
 from index.search.glossary import WORDNET_FILE, Glossary, default_glossary
+from tests.bench_scripts import bench_script
+from tests.tables import tsv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,15 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("wordnet_glossary", ROOT / "bench" / "wordnet_glossary.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["wordnet_glossary"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_dictionary_renderings_join_the_mined_ones_third_and_serve_unknown_words(tmp_path: Path) -> None:
@@ -55,11 +45,7 @@ def test_dictionary_renderings_join_the_mined_ones_third_and_serve_unknown_words
 
 
 def test_shipped_dictionary_table_is_well_formed_and_used() -> None:
-    rows = [
-        line.split("\t")
-        for line in WORDNET_FILE.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    ]
+    rows = tsv_rows(WORDNET_FILE)
     assert len(rows) > 10_000
     assert all(len(r) == 3 and r[0] == r[0].lower() and 0.0 < float(r[2]) <= 1.0 for r in rows)
     got = {t.thai for t in default_glossary().translate("mothers pay fees for carbon", per_word=3)}
@@ -67,7 +53,7 @@ def test_shipped_dictionary_table_is_well_formed_and_used() -> None:
 
 
 def test_table_is_made_from_sense_counts_and_archive_words(tmp_path: Path) -> None:
-    mod = _bench()
+    mod = bench_script("wordnet_glossary")
     wn = tmp_path / "wordnet"
     wn.mkdir()
     # index.sense: sense key, offset, sense number, tag count; index.<pos>: lemma pos n_synsets ... offsets

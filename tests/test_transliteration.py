@@ -4,7 +4,6 @@ pythainlp's real royin engine."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 from index.build.postings import Postings
 from index.search.glossary import Glossary, default_glossary
 from index.search.transliteration import TRANSLIT_FILE, Transliterations, key
+from tests.bench_scripts import bench_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,11 +89,7 @@ def test_shipped_table_is_well_formed_and_finds_a_place_name() -> None:
 
 
 def test_romanise_vocab_writes_the_table_from_a_generation(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("romanise_vocab", ROOT / "bench" / "romanise_vocab.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["romanise_vocab"] = mod
-    spec.loader.exec_module(mod)
+    mod = bench_script("romanise_vocab")
     gen = tmp_path / "000001"
     terms = ["ร่วมใจ", "สุโขทัย", "flood", "2566", "ไคร้", "บ่อ", "หนองเลิง"]
     indptr = np.cumsum([0, 5, 9, 40, 3, 2, 7, 1])  # chunks holding each term: 5, 9, 40, 3, 2, 7, 1
