@@ -36,18 +36,15 @@ sys.path.insert(0, str(ROOT))
 
 from index import lexical  # noqa: E402
 from index.build.postings import Postings  # noqa: E402
-from index.search.glossary import WORDNET_FILE  # noqa: E402
+from index.search.glossary import FUNCTION_WORDS, WORDNET_FILE  # noqa: E402
 
 log = logging.getLogger("wordnet_glossary")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _ENGLISH = re.compile(r"^[a-z][a-z\-']*$")
 POS_FILES = {"n": "index.noun", "v": "index.verb", "a": "index.adj", "r": "index.adv"}
 HEADER = """# English -> Thai renderings from Princeton WordNet 3.0 and the Thai WordNet
-# (bench/wordnet_glossary.py).
-# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.
-# Thai WordNet Copyright 2011 by the National Institute of Information and Communications Technology
-# (NICT).
-# Both are used under their licenses (permission to use, copy, modify and distribute, with this notice).
+# (bench/wordnet_glossary.py). Derived from both; their licences and notices, which apply to this file, are
+# in index/data/WORDNET_LICENSES.txt.
 """
 
 
@@ -63,12 +60,17 @@ def thai_synsets(db: Path) -> dict[tuple[str, str], list[str]]:
     return out
 
 
+#: A sense key's synset type (``lemma%TYPE:...``) → the part of speech of the index files.
+SS_TYPES = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}
+
+
 def senses(wordnet: Path) -> dict[str, list[tuple[str, str, float]]]:
     """English lemma → its synsets (offset, pos, weight): annotators' tag count, sense order breaking ties."""
-    tags: dict[tuple[str, str], int] = {}
+    tags: dict[tuple[str, str, str], int] = {}
     for line in (wordnet / "index.sense").read_text(encoding="utf-8").splitlines():
         key, offset, _, count = line.split()
-        tags[(key.split("%")[0], offset)] = int(count)
+        lemma, _, lex = key.partition("%")
+        tags[(lemma, SS_TYPES.get(lex[:1], ""), offset)] = int(count)
     out: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     for pos, name in POS_FILES.items():
         for line in (wordnet / name).read_text(encoding="utf-8").splitlines():
@@ -77,20 +79,23 @@ def senses(wordnet: Path) -> dict[str, list[tuple[str, str, float]]]:
             parts = line.split()
             lemma, n_synsets = parts[0], int(parts[2])
             for rank, offset in enumerate(parts[-n_synsets:]):
-                out[lemma].append((offset, pos, tags.get((lemma, offset), 0) + 0.5 / (rank + 1)))
+                out[lemma].append((offset, pos, tags.get((lemma, pos, offset), 0) + 0.5 / (rank + 1)))
     return out
 
 
 def inflections(wordnet: Path, lemmas: set[str]) -> dict[str, set[tuple[str, str]]]:
-    """Surface form → the (lemma, pos) it inflects: regular plurals and verb forms, and WordNet's own
-    exception lists (``noun.exc``, ``verb.exc``: "children", "seized"). Questions say "fees" and "seized";
-    WordNet lists "fee" and "seize"; the lookup does not lemmatise, so the table carries the forms."""
+    """Surface form → the (lemma, pos) it inflects: plurals of nouns and verbs' -s, -ed and -ing forms
+    (regular, with the final consonant doubled or not), and WordNet's own exception lists (``noun.exc``,
+    ``verb.exc``: "children", "seized"). Questions say "fees" and "seized"; WordNet lists "fee" and "seize";
+    the lookup does not lemmatise, so the table carries the forms. Lemmas of one or two letters ("au",
+    "ca") inflect nothing: their forms are other words ("aus", "cas")."""
     out: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for lemma in lemmas:
-        if not _ENGLISH.match(lemma):
+        if len(lemma) < 3 or not _ENGLISH.match(lemma):
             continue
-        for form in _regular_forms(lemma):
-            out[form].add((lemma, "n"))
+        plural, verb_forms = _regular_forms(lemma)
+        out[plural] |= {(lemma, "n"), (lemma, "v")}
+        for form in verb_forms:
             out[form].add((lemma, "v"))
     for pos, name in (("n", "noun.exc"), ("v", "verb.exc")):
         path = wordnet / name
@@ -101,21 +106,22 @@ def inflections(wordnet: Path, lemmas: set[str]) -> dict[str, set[tuple[str, str
     return out
 
 
-def _regular_forms(lemma: str) -> set[str]:
-    """-s/-es/-ies, -ed/-d/-ied and -ing forms (over-generated: only forms the archive uses are kept)."""
+def _regular_forms(lemma: str) -> tuple[str, set[str]]:
+    """The -s/-es/-ies form, and the -ed/-ing forms (over-generated: only forms the archive uses are kept)."""
+    consonant_y = lemma.endswith("y") and lemma[-2] not in "aeiou"
     if lemma.endswith(("s", "x", "z", "ch", "sh")):
         plural = lemma + "es"
-    elif len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
-        plural = lemma[:-1] + "ies"
     else:
-        plural = lemma + "s"
+        plural = lemma[:-1] + "ies" if consonant_y else lemma + "s"
     if lemma.endswith("e"):
-        past, ing = lemma + "d", lemma[:-1] + "ing"
-    elif len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
-        past, ing = lemma[:-1] + "ied", lemma + "ing"
+        verbs = {lemma + "d", lemma[:-1] + "ing"}
+    elif consonant_y:
+        verbs = {lemma[:-1] + "ied", lemma + "ing"}
     else:
-        past, ing = lemma + "ed", lemma + "ing"
-    return {plural, past, ing}
+        verbs = {lemma + "ed", lemma + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", lemma):  # plan → planned, planning
+            verbs |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return plural, verbs
 
 
 def with_forms(
@@ -145,7 +151,7 @@ def renderings(
     use that its synsets carry (ties: the Thai word the archive uses more)."""
     out: dict[str, list[tuple[str, float]]] = {}
     for lemma, synsets in senses_of.items():
-        if lemma not in english_ok:
+        if lemma not in english_ok or lemma in FUNCTION_WORDS:
             continue
         total = sum(w for _, _, w in synsets)
         weight: Counter[str] = Counter()
@@ -167,6 +173,8 @@ def archive_words(generation: Path, thai_words: set[str]) -> tuple[dict[str, int
     df = postings.doc_freq
     thai_ok = {}
     for word in thai_words:
+        if len(word.replace(".", "")) < 2:
+            continue  # a letter and a dot (ซ., ล.): an abbreviation of anything
         counts = [df(t) for t in lexical.tokenize(word)]
         if counts and min(counts) >= 3:
             thai_ok[word] = min(counts)

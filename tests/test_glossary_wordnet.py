@@ -24,24 +24,31 @@ def test_dictionary_renderings_join_the_mined_ones_third_and_serve_unknown_words
         "mother\tเสียงพันธมิตร\t0.86\t3\nmother\tรับฟังเสียง\t0.85\t3\nmother\tพันธมิตรสู่\t0.8\t3\n"
         "flood\tน้ำท่วม\t0.9\t3\n",
     )
-    names = _write(tmp_path / "names.tsv", "")
+    curated = _write(tmp_path / "curated.tsv", "act\tพระราชบัญญัติ\t2.0\n")
+    names = _write(tmp_path / "names.tsv", "ช้าง\tchang\t50\n")
     induced = _write(tmp_path / "induced.tsv", "fee\tค่าโดยสาร\t0.5\nmerchant\tผู้ค้า\t0.5\n")
     wordnet = _write(
         tmp_path / "wordnet.tsv",
         "# header\nmother\tมารดา\t0.97\nmother\tแม่\t0.9\nflood\tน้ำท่วม\t0.4\nflood\tอุทกภัย\t0.2\n"
-        "fee\tค่าธรรมเนียม\t0.96\n",
+        "fee\tค่าธรรมเนียม\t0.96\nact\tทำ\t0.5\nchang\tแม่น้ำแยงซี\t0.9\nobject\tของ\t0.4\n",
     )
-    g = Glossary.load(mined, names, None, induced, None, wordnet)
+    g = Glossary.load(mined, names, curated, induced, None, wordnet)
     # A mined word keeps its best two and gets the dictionary's best after them; the rest follow.
     assert [thai for thai, _ in g.entries["mother"]] == ["เสียงพันธมิตร", "รับฟังเสียง", "มารดา", "พันธมิตรสู่"]
     # A dictionary rendering already mined is not repeated: the next one joins instead.
     assert [thai for thai, _ in g.entries["flood"]] == ["น้ำท่วม", "อุทกภัย"]
+    assert g.entries["act"] == [("พระราชบัญญัติ", 2.0)]  # a curated word keeps its own renderings alone
     got = {t.thai: t.kind for t in g.translate("Mother pays a fee; merchant floods", per_word=3)}
     assert got["มารดา"] == "glossary" and "พันธมิตรสู่" not in got
     # A word only the dictionary knows takes its rendering, not the induced guess; others keep theirs.
-    assert got["ค่าธรรมเนียม"] == "glossary" and "ค่าโดยสาร" not in got
+    assert got["ค่าธรรมเนียม"] == "dictionary" and "ค่าโดยสาร" not in got
     assert got["ผู้ค้า"] == "induced"
     assert "มารดา" not in {t.thai for t in g.translate("mother", per_word=2)}
+    # Capitalised, a word is a Thai name first (Chang: ช้าง, not the Yangtze); lower case, a dictionary word.
+    assert [(t.thai, t.kind) for t in g.translate("minister Chang")] == [("ช้าง", "name")]
+    assert [t.thai for t in g.translate("the chang river")] == ["แม่น้ำแยงซี"]
+    # The dictionary never speaks for a Thai word in the Thai → English map.
+    assert "ของ" not in g.reverse and "มารดา" not in g.reverse and g.reverse["น้ำท่วม"] == "flood"
 
 
 def test_shipped_dictionary_table_is_well_formed_and_used() -> None:
@@ -87,9 +94,18 @@ def test_table_is_made_from_sense_counts_and_archive_words(tmp_path: Path) -> No
     assert [t for t, _ in table["bank"]] == ["ฝั่ง", "ธนาคาร"]  # annotators used the river bank more
     assert table["fee"] == [("ค่าธรรมเนียม", 1.0)]
     assert mod.renderings(mod.senses(wn), thai, archive, {"fee"}).keys() == {"fee"}
-    # Inflected forms carry their lemma's renderings: regular ones, and WordNet's exception lists.
-    _write(wn / "noun.exc", "banksia banksium\n")
-    forms = mod.inflections(wn, {"bank", "fee"})
-    assert ("fee", "n") in forms["fees"] and ("bank", "v") in forms["banked"]
-    table = mod.renderings(mod.with_forms(mod.senses(wn), forms), thai, archive, {"fees", "banks", "fee"})
-    assert table["fees"] == table["fee"] and [t for t, _ in table["banks"]] == ["ฝั่ง", "ธนาคาร"]
+    # Inflected forms carry their lemma's renderings of the part of speech they inflect: regular ones, and
+    # WordNet's exception lists; -ed and -ing forms are verbs' (bank has no verb sense here: "banked" none).
+    _write(wn / "noun.exc", "feez fee\n")
+    forms = mod.inflections(wn, {"bank", "fee", "plan", "au"})
+    assert forms["fees"] == {("fee", "n"), ("fee", "v")} and forms["banked"] == {("bank", "v")}
+    assert ("fee", "n") in forms["feez"] and ("plan", "v") in forms["planned"] and "aus" not in forms
+    english = {"fees", "feez", "banks", "banked", "fee"}
+    table = mod.renderings(mod.with_forms(mod.senses(wn), forms), thai, archive, english)
+    assert table["fees"] == table["feez"] == table["fee"] and [t for t, _ in table["banks"]] == [
+        "ฝั่ง",
+        "ธนาคาร",
+    ]
+    assert "banked" not in table
+    # Function words ("can", "may", "as") are never looked up.
+    assert "can" not in mod.renderings({"can": [("13308999", "n", 1.0)]}, thai, archive, {"can"})

@@ -69,6 +69,15 @@ def test_words_in_most_chunks_alone_still_find() -> None:
     assert postings.search(lexical.tokenize("the government cloud"), 1000)[0][0] == 2
 
 
+def test_a_word_whose_chunks_were_all_removed_does_not_hide_the_common_ones() -> None:
+    """After an update removes every chunk holding หัวเว่ย, the word has no postings: the query's common
+    words then find what they find alone, not nothing."""
+    postings = compile_generation(fts_table(ROWS), 1).updated([1], [])
+    assert postings.doc_freq("หัวเว่ย") == 0
+    alone = postings.search(lexical.tokenize("the government"), 1000)
+    assert alone and postings.search(lexical.tokenize("หัวเว่ย the government"), 1000) == alone
+
+
 def test_order_is_best_first_and_k_bounds_it() -> None:
     postings = compile_generation(fts_table(ROWS), 1)
     assert postings.search(lexical.tokenize("the government cloud policy"), 3)[0][0] == 2  # its title

@@ -66,9 +66,10 @@ def rates(
 
 
 def choose(outcomes: Sequence[Judged], probs: np.ndarray, target: float) -> dict[str, float]:
-    """Per language, the threshold that answers most of its questions right while the wrong-answer rate over
-    its own replies stays within ``target``; ties go to fewer wrong answers, then the lower threshold. A
-    language where no threshold is within the target gets the highest."""
+    """Per language, the threshold that answers most of its questions right while its wrong-answer rate
+    (wrong replies over all of the language's questions, shown or refused, as :func:`rates` counts) stays
+    within ``target``; ties go to fewer wrong answers, then the lower threshold. A language where no
+    threshold is within the target gets the highest."""
     probs = np.asarray(probs, dtype=float)
     lang_of = np.asarray([o.lang for o in outcomes])
     correct = np.asarray([o.correct for o in outcomes], dtype=bool)
@@ -78,13 +79,14 @@ def choose(outcomes: Sequence[Judged], probs: np.ndarray, target: float) -> dict
         mine = lang_of == lang
         p, good, bad = probs[mine], (correct & answerable)[mine], ~correct[mine]
         best: tuple[int, int, int] | None = None  # (right, -wrong, -index)
+        chosen = len(GRID) - 1
         for i, t in enumerate(GRID):
             shown = p >= t
             wrong = int((bad & shown).sum())
-            if wrong > target * len(p):
+            if wrong / len(p) > target:
                 continue
             key = (int((good & shown).sum()), -wrong, -i)
             if best is None or key > best:
-                best = key
-        out[lang] = float(GRID[-best[2]]) if best is not None else float(GRID[-1])
+                best, chosen = key, i
+        out[lang] = float(GRID[chosen])
     return out

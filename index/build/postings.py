@@ -107,11 +107,14 @@ class Postings:
         terms = [self.term_ids[t] for t in dict.fromkeys(tokens) if t in self.term_ids]
         if not terms or k <= 0 or not self.n_chunks:
             return []
-        weighed = [(t, self._idf(t)) for t in terms]
-        # A word in more than half of the chunks (และ, ใน, the) gets the floor idf: it moves no score by
-        # more than a millionth, but its postings are the longest (and: 93 % of the archive's chunks), and
-        # scoring them was two-thirds of a whole-archive query (p95 13 -> 7 ms without them; the top 100
-        # identical for all 131 dev questions). Kept when the query has no other word, so it still finds.
+        # A term whose every chunk was removed by an update has no postings (and no weight to give).
+        weighed = [(t, self._idf(t)) for t in terms if self.indptr[t + 1] > self.indptr[t]]
+        # A word in half of the chunks or more (และ, ใน, the) gets the floor idf: it adds at most
+        # ~2e-6 to a chunk's score, but its postings are the longest (และ: 93 % of the archive's chunks),
+        # and scoring them was two-thirds of a whole-archive query (p95 13 -> 7 ms without them; the top
+        # 100 identical for all 131 dev questions). So it is left out when the query has another word; a
+        # chunk only such words match then drops out of a list shorter than k (rank fusion sees that).
+        # Kept when the query has no other word, so that it still finds.
         if any(idf > IDF_FLOOR for _, idf in weighed):
             weighed = [(t, idf) for t, idf in weighed if idf > IDF_FLOOR]
         parts_rows, parts_weights = [], []

@@ -67,7 +67,7 @@ class Term:
     thai: str
     weight: float
     source: str
-    kind: str  # "glossary" | "name" | "translit" | "induced"
+    kind: str  # "glossary" | "name" | "translit" | "dictionary" | "induced"
 
 
 def phonetic(s: str) -> str:
@@ -104,6 +104,8 @@ class Glossary:
         names: list[tuple[str, str, int]],
         induced: dict[str, list[tuple[str, float]]] | None = None,
         translit: Transliterations | None = None,
+        dictionary: dict[str, list[tuple[str, float]]] | None = None,
+        curated: frozenset[str] = frozenset(),
     ):
         self.entries = entries
         # Romanised Thai words (index/search/transliteration.py): after names, before induced renderings.
@@ -120,6 +122,9 @@ class Glossary:
                 if score > reverse.get(thai, (0.0, ""))[0]:
                     reverse[thai] = (score, en)
         self.reverse = {thai: en for thai, (_, en) in reverse.items()}
+        # The dictionary's renderings (bench/wordnet_glossary.py) join after the reverse map is made: their
+        # weights are on another scale, and a dictionary lists every sense (ของ → "object").
+        self.dictionary = _add_dictionary(entries, dictionary or {}, curated)
         self._name_cache: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
         self._name_lock = threading.Lock()  # one Glossary serves the bot's concurrent questions
         self._by_skeleton: dict[str, list[int]] = defaultdict(list)
@@ -152,12 +157,15 @@ class Glossary:
             entries.update(read_glossary(glossary_file))
         else:
             log.warning("no glossary at %s: English questions get no Thai expansion", glossary_file)
+        curated: dict[str, list[tuple[str, float]]] = {}
         if curated_file is not None and curated_file.is_file():
-            entries.update(read_glossary(curated_file))
+            curated = read_glossary(curated_file)
+            entries.update(curated)
         for lst in entries.values():
             lst.sort(key=lambda r: -r[1])
-        if wordnet_file is not None and wordnet_file.is_file():
-            _add_dictionary(entries, read_glossary(wordnet_file))  # after the sort: it places its own
+        dictionary = (
+            read_glossary(wordnet_file) if wordnet_file is not None and wordnet_file.is_file() else {}
+        )
         induced: dict[str, list[tuple[str, float]]] = {}
         if induced_file is not None and induced_file.is_file():
             for en, lst in read_glossary(induced_file).items():
@@ -172,7 +180,7 @@ class Glossary:
                 if len(parts) >= 3:
                     names.append((parts[0], parts[1], int(parts[2])))
         translit = Transliterations.load(translit_file) if translit_file is not None else None
-        return cls(dict(entries), names, induced, translit)
+        return cls(dict(entries), names, induced, translit, dictionary, frozenset(curated))
 
     def match_name(self, word: str, limit: int = 2, min_ratio: float = 0.72) -> list[tuple[str, float]]:
         """Thai names whose royin romanisation sounds like ``word`` (one English word or a joined pair).
@@ -236,7 +244,11 @@ class Glossary:
                     if score >= min_score:
                         terms.append(Term(thai, score, bigram, "glossary"))
                 used[i] = used[i + 1] = True
-        spelled = self._spelled(low, used)
+        # A capitalised word the tables lack is tried as a Thai name first ("Chang", "Mon": ช้าง, มอญ, not
+        # the dictionary's Yangtze and Monday); a lower-case one as a dictionary word first.
+        capital = [w[0].isupper() and not w.isupper() for w in words]
+        plain = [not capital[i] and w in self.dictionary for i, w in enumerate(low)]
+        spelled = self._spelled(low, [u or d for u, d in zip(used, plain, strict=True)])
         for i, w in enumerate(low):
             if w in STOP or len(w) < 2:
                 continue
@@ -247,10 +259,15 @@ class Glossary:
                 continue
             if used[i]:
                 continue
+            if plain[i]:
+                terms += [
+                    Term(t, sc, w, "dictionary") for t, sc in self.dictionary[w][:per_word] if sc >= min_score
+                ]
+                continue
             # Names: capitalised words the glossary does not know, alone or joined with the next
             # capitalised word ("Roi Et" → roiet).
             found = 0
-            if names and words[i][0].isupper() and not words[i].isupper():
+            if names and capital[i]:
                 for thai, ratio in self.match_name(w):
                     terms.append(Term(thai, ratio, w, "name"))
                     found += 1
@@ -261,9 +278,10 @@ class Glossary:
             for source, thai in spelled.get(i, []):
                 terms.append(Term(thai, TRANSLIT_WEIGHT, source, "translit"))
             if not found and i not in spelled:
-                for thai, score in self.induced.get(w, [])[:per_word]:
+                kind = "dictionary" if w in self.dictionary else "induced"
+                for thai, score in (self.dictionary.get(w) or self.induced.get(w, []))[:per_word]:
                     if score >= min_score:
-                        terms.append(Term(thai, score, w, "induced"))
+                        terms.append(Term(thai, score, w, kind))
         seen: set[str] = set()
         out = []
         for t in terms:
@@ -288,26 +306,32 @@ class Glossary:
 
 
 def _add_dictionary(
-    entries: dict[str, list[tuple[str, float]]], dictionary: dict[str, list[tuple[str, float]]]
-) -> None:
-    """The dictionary's renderings merged into the tables' (in place).
+    entries: dict[str, list[tuple[str, float]]],
+    dictionary: dict[str, list[tuple[str, float]]],
+    curated: frozenset[str],
+) -> dict[str, list[tuple[str, float]]]:
+    """The dictionary's best rendering joined to each mined word (in place); the dictionary's words the
+    tables lack are returned, for :meth:`Glossary.translate` to use as their own.
 
-    A word the tables lack takes the dictionary's renderings. A word they know keeps its mined renderings
-    first and gets the dictionary's best one after the first :data:`WORDNET_AFTER`: mining is right about
-    names and topics, the dictionary about plain words, and a mined rendering that is wrong ("mother" →
-    เสียงพันธมิตร) then no longer speaks for the word alone. Measured on the train and validation folds'
-    English questions: MRR 0.663 → 0.692 / 0.679 → 0.705 over 10,000 releases, 0.561 → 0.581 / 0.532 →
-    0.571 over the whole archive (bench/PERFORMANCE.md, stop 19).
+    A mined word keeps its renderings first and gets the dictionary's best one after the first
+    :data:`WORDNET_AFTER`: mining is right about names and topics, the dictionary about plain words, and a
+    mined rendering that is wrong ("mother" → เสียงพันธมิตร) then no longer speaks for the word alone. A
+    curated word keeps its hand-written renderings alone (act → พระราชบัญญัติ, not also ทำ). Measured on
+    the train and validation folds' English questions (bench/PERFORMANCE.md, stop 19).
     """
+    only = {}
     for en, renderings in dictionary.items():
+        if en in curated:
+            continue
         have = entries.get(en)
         if not have:
-            entries[en] = list(renderings)
+            only[en] = list(renderings)
             continue
         known = {thai for thai, _ in have}
         best = next(((thai, w) for thai, w in renderings if thai not in known), None)
         if best is not None:
             have.insert(min(WORDNET_AFTER, len(have)), best)
+    return only
 
 
 def _singular(word: str) -> str:
