@@ -15,7 +15,6 @@ the original question. Everything is loaded once (a few MB) and each query costs
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import re
@@ -23,6 +22,8 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 from index.search.transliteration import TRANSLIT_FILE, Transliterations
 
@@ -211,12 +212,12 @@ class Glossary:
             return []
         ph = phonetic(word)
         scored = []
-        matcher = difflib.SequenceMatcher(None, b=ph)  # b is cached: compare many a's against one word
-        for i in cand:
-            matcher.set_seq1(self._phon[i])
-            if matcher.real_quick_ratio() < min_ratio or matcher.quick_ratio() < min_ratio:
-                continue
-            ratio = matcher.ratio()
+        # rapidfuzz's Indel similarity (2 x matched characters / both lengths, as difflib's ratio, with the
+        # longest common subsequence for the matches) in C++: difflib took ~1 ms a word over its ~500
+        # candidates, on the path of an English question's rendering, which its dense search waits for;
+        # 6x faster, the same first two names for 1,707 of 1,722 words of the question sets.
+        for i in sorted(cand):
+            ratio = Indel.normalized_similarity(self._phon[i], ph, score_cutoff=min_ratio)
             if ratio >= min_ratio:
                 scored.append((ratio, self.names[i][2], self.names[i][0]))
         scored.sort(reverse=True)
