@@ -7,7 +7,9 @@ written after honorifics or place prefixes, romanised with royin (``index/data/n
 English spelling ("Supamas", "Roi Et") find its Thai form (ศุภมาส, ร้อยเอ็ด) by a fuzzy phonetic key, because
 English spellings of Thai names follow no single system. A hand-written general government vocabulary
 (``index/data/gov_terms_en_th.tsv``: institutions, portfolios, actions, disasters, figures, places) overrides
-the mined renderings of the everyday words it lists, where co-occurrence mining is noisiest.
+the mined renderings of the everyday words it lists, where co-occurrence mining is noisiest. A dictionary
+(Princeton WordNet with the Thai WordNet, ``index/data/glossary_wordnet_en_th.tsv``) adds a plain translation
+beside the mined ones and speaks for the everyday words no table knows.
 
 The translation is a bag of weighted Thai terms; the searcher sends it to BM25 and to the dense model beside
 the original question. Everything is loaded once (a few MB) and each query costs well under a millisecond.
@@ -146,12 +148,13 @@ class Glossary:
         translit_file: Path | None = TRANSLIT_FILE,
         wordnet_file: Path | None = WORDNET_FILE,
     ) -> Glossary:
-        """The mined glossary, overridden word by word by the curated vocabulary, and the name table.
+        """The mined glossary, overridden word by word by the curated vocabulary, joined by the dictionary
+        (:func:`_add_dictionary`), and the name table.
 
         Why curated entries replace mined ones rather than join them: alignment mined from ~1,100 release
         pairs is good at names and topical terms but noisy for everyday government words, which occur
         everywhere; a wrong rendering of such a word pulls BM25 and sentence choice off course. Induced
-        renderings come last: only words that neither table knows take them.
+        renderings come last: only words that neither the tables nor the dictionary know take them.
         """
         entries: dict[str, list[tuple[str, float]]] = defaultdict(list)
         if glossary_file.is_file():
