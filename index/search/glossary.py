@@ -47,6 +47,8 @@ INDUCED_FILE = DATA_DIR / "glossary_induced_en_th.tsv"
 WORDNET_FILE = DATA_DIR / "glossary_wordnet_en_th.tsv"
 #: Where a word's dictionary rendering joins its mined ones: after the best two.
 WORDNET_AFTER = 2
+#: The longest province name, in words ("Phra Nakhon Si Ayutthaya").
+PLACE_WORDS = 4
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*[A-Za-z]|[A-Za-z]")
 #: English function words, skipped both when the glossary is mined (bench/mine_glossary.py) and when a
@@ -70,7 +72,7 @@ class Term:
     thai: str
     weight: float
     source: str
-    kind: str  # "glossary" | "name" | "translit" | "dictionary" | "induced"
+    kind: str  # "place" | "glossary" | "name" | "translit" | "dictionary" | "induced"
 
 
 def phonetic(s: str) -> str:
@@ -109,8 +111,11 @@ class Glossary:
         translit: Transliterations | None = None,
         dictionary: dict[str, list[tuple[str, float]]] | None = None,
         curated: frozenset[str] = frozenset(),
+        places: dict[str, str] | None = None,
     ):
         self.entries = entries
+        # English province names (one to four words, and written as one) → Thai (:func:`provinces`).
+        self.places = places or {}
         # Romanised Thai words (index/search/transliteration.py): after names, before induced renderings.
         self.translit = translit
         self.names = names
@@ -184,7 +189,7 @@ class Glossary:
                 if len(parts) >= 3:
                     names.append((parts[0], parts[1], int(parts[2])))
         translit = Transliterations.load(translit_file) if translit_file is not None else None
-        return cls(dict(entries), names, induced, translit, dictionary, frozenset(curated))
+        return cls(dict(entries), names, induced, translit, dictionary, frozenset(curated), provinces())
 
     def match_name(self, word: str, limit: int = 2, min_ratio: float = 0.72) -> list[tuple[str, float]]:
         """Thai names whose royin romanisation sounds like ``word`` (one English word or a joined pair).
@@ -237,13 +242,15 @@ class Glossary:
     ) -> list[Term]:
         """Thai terms for the English words of ``text``: glossary bigrams first, then words, then names,
         then induced renderings for a word that none of those rendered."""
-        words = _WORD.findall(text)
+        words = self._words(text)
         low = [_singular(w.lower()) for w in words]
         terms: list[Term] = []
         used = [False] * len(words)
+        placed = [False] * len(words)  # the words of a province's name: the gazetteer speaks for them
+        terms += self._places(low, placed)
         for i in range(len(words) - 1):
             bigram = f"{low[i]} {low[i + 1]}"
-            if bigram in self.entries:
+            if bigram in self.entries and not (placed[i] or placed[i + 1]):
                 for thai, score in self.entries[bigram][:per_word]:
                     if score >= min_score:
                         terms.append(Term(thai, score, bigram, "glossary"))
@@ -252,9 +259,9 @@ class Glossary:
         # the dictionary's Yangtze and Monday); a lower-case one as a dictionary word first.
         capital = [w[0].isupper() and not w.isupper() for w in words]
         plain = [not capital[i] and w in self.dictionary for i, w in enumerate(low)]
-        spelled = self._spelled(low, [u or d for u, d in zip(used, plain, strict=True)])
+        spelled = self._spelled(low, [u or d or q for u, d, q in zip(used, plain, placed, strict=True)])
         for i, w in enumerate(low):
-            if w in STOP or len(w) < 2:
+            if w in STOP or len(w) < 2 or placed[i]:
                 continue
             if w in self.entries:
                 for thai, score in self.entries[w][:per_word]:
@@ -292,6 +299,35 @@ class Glossary:
             if t.thai not in seen:
                 seen.add(t.thai)
                 out.append(t)
+        return out
+
+    def _words(self, text: str) -> list[str]:
+        """The English words of ``text``; a hyphenated word no table knows as a whole is looked up by its
+        parts ("e-cigarette", "greenhouse-gas", "housing-loan": nothing knows them joined)."""
+        out: list[str] = []
+        for w in _WORD.findall(text):
+            whole = _singular(w.lower())
+            if "-" in w and whole not in self.entries and whole not in self.dictionary:
+                out += [part for part in w.split("-") if part]
+            else:
+                out.append(w)
+        return out
+
+    def _places(self, low: list[str], placed: list[bool]) -> list[Term]:
+        """Thai names of the provinces the words name, longest first ("Nakhon Si Thammarat" before "Nakhon"),
+        their words marked in ``placed``."""
+        out: list[Term] = []
+        i = 0
+        while i < len(low):
+            for n in range(min(PLACE_WORDS, len(low) - i), 0, -1):
+                thai = self.places.get(" ".join(low[i : i + n]))
+                if thai is not None:
+                    out.append(Term(thai, 1.0, " ".join(low[i : i + n]), "place"))
+                    placed[i : i + n] = [True] * n
+                    i += n
+                    break
+            else:
+                i += 1
         return out
 
     def _spelled(self, low: list[str], used: list[bool]) -> dict[int, list[tuple[str, str]]]:
@@ -336,6 +372,30 @@ def _add_dictionary(
         if best is not None:
             have.insert(min(WORDNET_AFTER, len(have)), best)
     return only
+
+
+def provinces() -> dict[str, str]:
+    """Thailand's 77 provinces from pythainlp's gazetteer: the English name (lower case, also without its
+    spaces: "nakhon sawan", "nakhonsawan") → the Thai name (นครสวรรค์).
+
+    Why: the mined glossary renders province names badly ("ubon ratchathani" → รายงานของ; "nakhon" →
+    นครราชสีมา, which then hides Nakhon Sawan from the name matcher), and these are the places questions
+    name most. Empty when pythainlp's corpus is missing (translation then goes on without it).
+    """
+    try:
+        from pythainlp.corpus import provinces as gazetteer
+
+        rows = gazetteer(details=True)
+    except Exception as exc:  # noqa: BLE001 - a missing corpus file costs only these renderings
+        log.warning("no province gazetteer: %s", exc)
+        return {}
+    out: dict[str, str] = {}
+    for row in rows:
+        name, thai = str(row.get("name_en") or "").lower().strip(), str(row.get("name_th") or "").strip()
+        if name and thai:
+            out[name] = thai
+            out[name.replace(" ", "")] = thai
+    return out
 
 
 def _singular(word: str) -> str:
