@@ -274,16 +274,11 @@ def relabel(answer: Answer, lang: str) -> None:
 def previous_note_html(answer: Answer, lang: str) -> str:
     """:func:`previous_note` for Telegram, its date a link to the release. Why: the link then stands in
     the reply's first line; a hedged follow-up quotes two passages, which pushes the sources list down."""
-    from index.reply import format_date
     from thaigov_qa.markup import escape_html
 
-    sources = answer.sources or []
-    wording = reply_texts(lang)
-    date = format_date(sources[0].date, lang) if sources else ""
-    if not date:
-        return escape_html(wording["from_previous"])
-    link = f'<a href="{escape_html(sources[0].url)}">{escape_html(date)}</a>'
-    return escape_html(wording["from_release"]).replace("{date}", link)
+    template, date, url = _note_parts(answer, lang)
+    link = f'<a href="{escape_html(url)}">{escape_html(date)}</a>'
+    return escape_html(template).replace("{date}", link)
 
 
 def turn_reply_html(answer: Answer, from_previous: bool) -> str:
@@ -297,9 +292,20 @@ def turn_reply_html(answer: Answer, from_previous: bool) -> str:
 
 def previous_note(answer: Answer, lang: str) -> str:
     """The reply's first line when the previous turn's release answered: "From the release of <date>:"."""
+    template, date, _ = _note_parts(answer, lang)
+    return template.format(date=date)
+
+
+def _note_parts(answer: Answer, lang: str) -> tuple[str, str, str]:
+    """The note's wording (with ``{date}``, or the undated one when the release has no date), the date and
+    the release's URL: what the plain and the Telegram note are both made of."""
     from index.reply import format_date
 
     sources = answer.sources or []
     date = format_date(sources[0].date, lang) if sources else ""
     wording = reply_texts(lang)
-    return wording["from_release"].format(date=date) if date else wording["from_previous"]
+    return (
+        (wording["from_release"] if date else wording["from_previous"]),
+        date,
+        sources[0].url if sources else "",
+    )

@@ -130,9 +130,8 @@ def second_passage(candidates: Sequence[Candidate], order: Sequence[int], best: 
     template ones 65 -> 72 of 96; docs/answers.md, "Follow-ups")."""
     first, last = quoted_bounds(candidates[best])
     for k in order:
-        i, j = quoted_bounds(candidates[k])
+        i, j, text = _quote(candidates[k])
         if j < first or i > last:
-            text = quoted_text(candidates[k])
             cut = MORE_EVIDENCE_CHARS - 1
             return text if len(text) <= MORE_EVIDENCE_CHARS else text[:cut].rstrip() + "…"
     return None

@@ -120,8 +120,6 @@ class Postings:
         parts_rows, parts_weights = [], []
         for t, idf in weighed:
             lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
-            if hi <= lo:
-                continue
             rows = self._slice("rows", lo, hi)
             freq = self._slice("freqs", lo, hi).astype(np.float32)
             parts_rows.append(rows)

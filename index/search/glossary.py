@@ -240,8 +240,9 @@ class Glossary:
     def translate(
         self, text: str, per_word: int = 2, min_score: float = 0.0, names: bool = True
     ) -> list[Term]:
-        """Thai terms for the English words of ``text``: glossary bigrams first, then words, then names,
-        then induced renderings for a word that none of those rendered."""
+        """Thai terms for the English words of ``text``: province names first, then glossary bigrams, then
+        words (a lower-case word only the dictionary knows by the dictionary), then names and romanised Thai,
+        then the dictionary's or the induced renderings for a word that none of those rendered."""
         words = self._words(text)
         low = [_singular(w.lower()) for w in words]
         terms: list[Term] = []
@@ -251,9 +252,7 @@ class Glossary:
         for i in range(len(words) - 1):
             bigram = f"{low[i]} {low[i + 1]}"
             if bigram in self.entries and not (placed[i] or placed[i + 1]):
-                for thai, score in self.entries[bigram][:per_word]:
-                    if score >= min_score:
-                        terms.append(Term(thai, score, bigram, "glossary"))
+                terms += _rendered(self.entries[bigram], bigram, "glossary", per_word, min_score)
                 used[i] = used[i + 1] = True
         # A capitalised word the tables lack is tried as a Thai name first ("Chang", "Mon": ช้าง, มอญ, not
         # the dictionary's Yangtze and Monday); a lower-case one as a dictionary word first.
@@ -264,16 +263,12 @@ class Glossary:
             if w in STOP or len(w) < 2 or placed[i]:
                 continue
             if w in self.entries:
-                for thai, score in self.entries[w][:per_word]:
-                    if score >= min_score:
-                        terms.append(Term(thai, score, w, "glossary"))
+                terms += _rendered(self.entries[w], w, "glossary", per_word, min_score)
                 continue
             if used[i]:
                 continue
             if plain[i]:
-                terms += [
-                    Term(t, sc, w, "dictionary") for t, sc in self.dictionary[w][:per_word] if sc >= min_score
-                ]
+                terms += _rendered(self.dictionary[w], w, "dictionary", per_word, min_score)
                 continue
             # Names: capitalised words the glossary does not know, alone or joined with the next
             # capitalised word ("Roi Et" → roiet).
@@ -289,10 +284,10 @@ class Glossary:
             for source, thai in spelled.get(i, []):
                 terms.append(Term(thai, TRANSLIT_WEIGHT, source, "translit"))
             if not found and i not in spelled:
-                kind = "dictionary" if w in self.dictionary else "induced"
-                for thai, score in (self.dictionary.get(w) or self.induced.get(w, []))[:per_word]:
-                    if score >= min_score:
-                        terms.append(Term(thai, score, w, kind))
+                if w in self.dictionary:
+                    terms += _rendered(self.dictionary[w], w, "dictionary", per_word, min_score)
+                else:
+                    terms += _rendered(self.induced.get(w, []), w, "induced", per_word, min_score)
         seen: set[str] = set()
         out = []
         for t in terms:
@@ -343,6 +338,13 @@ class Glossary:
             for j in range(i + 1, i + len(pairs[0][0].split())):
                 out.setdefault(j, [])
         return out
+
+
+def _rendered(
+    renderings: list[tuple[str, float]], source: str, kind: str, per_word: int, min_score: float
+) -> list[Term]:
+    """The first ``per_word`` of a word's ``renderings`` that weigh at least ``min_score``, as terms."""
+    return [Term(thai, score, source, kind) for thai, score in renderings[:per_word] if score >= min_score]
 
 
 def _add_dictionary(
