@@ -7,30 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from index.search.glossary import INDUCED_FILE, Glossary, default_glossary
+from index.search.glossary import INDUCED_FILE, default_glossary
 from tests.bench_scripts import bench_script
-from tests.tables import tsv_rows
+from tests.tables import glossary_of, tsv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT.parent / "shared" / "models" / "multilingual-e5-small"
 
 
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_induced_renderings_serve_only_words_no_table_knows(tmp_path: Path) -> None:
-    mined = _write(tmp_path / "mined.tsv", "flood\tน้ำท่วม\t0.9\t3\n")
-    curated = _write(tmp_path / "curated.tsv", "ministry\tกระทรวง\t2.0\n")
-    names = _write(tmp_path / "names.tsv", "ประยุทธ์\tprayut\t50\n")
-    induced = _write(
-        tmp_path / "induced.tsv",
-        "# induced\nflood\tฝนตก\t0.5\nmerchant\tผู้ค้า\t0.53\nmerchant\tผู้ทำการค้า\t0.51\n"
+    # no romanised-Thai table, no dictionary: induced alone
+    g = glossary_of(
+        tmp_path,
+        mined="flood\tน้ำท่วม\t0.9\t3\n",
+        names="ประยุทธ์\tprayut\t50\n",
+        curated="ministry\tกระทรวง\t2.0\n",
+        induced="# induced\nflood\tฝนตก\t0.5\nmerchant\tผู้ค้า\t0.53\nmerchant\tผู้ทำการค้า\t0.51\n"
         "government\tรัฐบาล\t0.6\nprayut\tหมู\t0.46\n",
     )
-    # no romanised-Thai table, no dictionary: induced alone
-    g = Glossary.load(mined, names, curated, induced, None, wordnet_file=None)
     got = {t.thai: t.kind for t in g.translate("Flood relief for merchants? merchant support, Prayut says")}
     assert got["น้ำท่วม"] == "glossary" and "ฝนตก" not in got  # a mined word keeps its mined rendering
     assert got["ผู้ค้า"] == "induced" and got["ผู้ทำการค้า"] == "induced"

@@ -5,21 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.search.glossary import Glossary, provinces
+from tests.tables import glossary_of
 
 
 def _glossary(tmp_path: Path) -> Glossary:
-    mined = tmp_path / "mined.tsv"
     # What co-occurrence mining made of two place words: a neighbouring province and noise.
-    mined.write_text(
-        "nakhon\tนครราชสีมา\t0.48\t3\nubon\tไทยดิฉัน\t0.6\t3\nterminal\tสถานีขนส่ง\t0.9\t3\n"
+    return glossary_of(
+        tmp_path,
+        mined="nakhon\tนครราชสีมา\t0.48\t3\nubon\tไทยดิฉัน\t0.6\t3\nterminal\tสถานีขนส่ง\t0.9\t3\n"
         "e-commerce\tอีคอมเมิร์ซ\t1.0\t9\n",
-        encoding="utf-8",
+        wordnet="cigarette\tบุหรี่\t1.0\ngas\tก๊าซ\t0.9\n",
     )
-    wordnet = tmp_path / "wordnet.tsv"
-    wordnet.write_text("cigarette\tบุหรี่\t1.0\ngas\tก๊าซ\t0.9\n", encoding="utf-8")
-    names = tmp_path / "names.tsv"
-    names.write_text("", encoding="utf-8")
-    return Glossary.load(mined, names, None, None, None, wordnet)
 
 
 def test_the_gazetteer_knows_every_province_in_both_spellings() -> None:

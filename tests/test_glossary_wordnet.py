@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from index.search.glossary import WORDNET_FILE, Glossary, default_glossary
+from index.search.glossary import WORDNET_FILE, default_glossary
 from tests.bench_scripts import bench_script
-from tests.tables import tsv_rows
+from tests.tables import glossary_of, tsv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,20 +19,16 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_dictionary_renderings_join_the_mined_ones_third_and_serve_unknown_words(tmp_path: Path) -> None:
-    mined = _write(
-        tmp_path / "mined.tsv",
-        "mother\tเสียงพันธมิตร\t0.86\t3\nmother\tรับฟังเสียง\t0.85\t3\nmother\tพันธมิตรสู่\t0.8\t3\n"
+    g = glossary_of(
+        tmp_path,
+        mined="mother\tเสียงพันธมิตร\t0.86\t3\nmother\tรับฟังเสียง\t0.85\t3\nmother\tพันธมิตรสู่\t0.8\t3\n"
         "flood\tน้ำท่วม\t0.9\t3\n",
-    )
-    curated = _write(tmp_path / "curated.tsv", "act\tพระราชบัญญัติ\t2.0\n")
-    names = _write(tmp_path / "names.tsv", "ช้าง\tchang\t50\n")
-    induced = _write(tmp_path / "induced.tsv", "fee\tค่าโดยสาร\t0.5\nmerchant\tผู้ค้า\t0.5\n")
-    wordnet = _write(
-        tmp_path / "wordnet.tsv",
-        "# header\nmother\tมารดา\t0.97\nmother\tแม่\t0.9\nflood\tน้ำท่วม\t0.4\nflood\tอุทกภัย\t0.2\n"
+        names="ช้าง\tchang\t50\n",
+        curated="act\tพระราชบัญญัติ\t2.0\n",
+        induced="fee\tค่าโดยสาร\t0.5\nmerchant\tผู้ค้า\t0.5\n",
+        wordnet="# header\nmother\tมารดา\t0.97\nmother\tแม่\t0.9\nflood\tน้ำท่วม\t0.4\nflood\tอุทกภัย\t0.2\n"
         "fee\tค่าธรรมเนียม\t0.96\nact\tทำ\t0.5\nchang\tแม่น้ำแยงซี\t0.9\nobject\tของ\t0.4\n",
     )
-    g = Glossary.load(mined, names, curated, induced, None, wordnet)
     # A mined word keeps its best two and gets the dictionary's best after them; the rest follow.
     assert [thai for thai, _ in g.entries["mother"]] == ["เสียงพันธมิตร", "รับฟังเสียง", "มารดา", "พันธมิตรสู่"]
     # A dictionary rendering already mined is not repeated: the next one joins instead.
