@@ -24,6 +24,14 @@ from index.answer.qtype import detect_qtype
         ("ธนาคารส่ง SMS ชวนกู้เงินหรือเปล่า", "yes_no", None),
         ("ประเทศไหนลงทุนมากที่สุด", "which", None),
         ("มาตรการนี้มีอะไรบ้าง", "what", None),
+        ("จัดตรงไหน", "where", "place"),
+        ("ถ้าจะติดต่อ กสทช. โทรเบอร์อะไร", "what", "phone"),
+        ("เจอลิงก์ปลอมแจ้งเบอร์ไหน", "which", "phone"),
+        ("สามารถโทรสอบถามกลุ่มงานแรงงานหญิง ได้ที่หมายเลขใด", "which", "phone"),
+        # Not a phone question: a word that holds เบอร์/โทร, or a question that states the number itself.
+        ("นายกฯ พบผู้บริหารที่กรุงเบอร์ลินกี่โมง", "when", "date"),
+        ("เจโทรพบภูมิธรรม ห้องประชุมไหน", "which", None),
+        ("สปสช. จัดระบบสายด่วน 1330 ขึ้นเพื่ออะไร", "what", None),
     ],
 )
 def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
@@ -49,6 +57,10 @@ def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
         ("Which agency will run the project whose budget was approved?", "which", "org"),
         ("What name did the scammers use?", "what", None),
         ("Is the loan capped per borrower?", "yes_no", None),
+        ("Revenue Department hotline?", "other", "phone"),
+        ("Which phone number should GSB debtors call?", "which", "phone"),
+        ("What's the call center number?", "what", "phone"),
+        ("When did Prayut talk by phone with Aung San Suu Kyi?", "when", "date"),
     ],
 )
 def test_english_questions(question: str, qtype: str, kind: str | None) -> None:

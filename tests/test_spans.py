@@ -13,7 +13,9 @@ from index.answer.spans import (
     find_date_spans,
     find_number_spans,
     find_person_spans,
+    find_phone_spans,
     find_place_spans,
+    find_year_spans,
     format_date_answer,
     span_answer,
 )
@@ -207,3 +209,52 @@ def test_an_english_title_is_not_a_name_word() -> None:
         "Spokesperson Anucha Burapachaisri",
         "Gen. Prayut Chan-o-cha",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("ติดตามได้ที่เว็บไซต์ www.nbtc.go.th หรือโทร. 02 6708888 นอกเวลา", ["02 6708888"]),
+        ("ทาง line @1323forthai และสายด่วน 1323 ตลอด 24 ชั่วโมง", ["1323"]),
+        ("สอบถามได้ที่ โทร.0-2208 4174-8", ["0-2208 4174-8"]),
+        ("Call Center 1111 กด 77 หรือ 081-234-5678 ต่อ 12", ["1111", "081-234-5678 ต่อ 12"]),
+        # A four-digit number without a cue word is a count or a year, not a hotline.
+        ("มีผู้ลงทะเบียน 1323 คน ในปี 2565", []),
+    ],
+)
+def test_phone_numbers_and_hotlines(text: str, phones: list[str]) -> None:
+    assert [s.text for s in find_phone_spans(text)] == phones
+
+
+def test_a_phone_question_gets_the_number_after_its_cue() -> None:
+    question = "ถ้าจะติดต่อ กสทช. โทรเบอร์อะไร"
+    text = "ในปี 2565 มีผู้ร้องเรียน 1,200 ราย สอบถามได้ที่ โทร. 02 6708888"
+    span = best_span(text, detect_qtype(question), question)
+    assert span is not None and (span.kind, span.text) == ("phone", "02 6708888")
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "thai"),
+    [
+        ("เร่งเจรจาให้แล้วเสร็จภายในปี 2565 เพื่อ", 2022, "ภายในปี 2565"),
+        ("รางวัลนี้มีมาตั้งแต่ปี พ.ศ. 2550 เป็นต้นมา", 2007, "ตั้งแต่ปี พ.ศ. 2550"),
+        ("construction is expected to begin in 2023.", 2023, "2023"),
+    ],
+)
+def test_a_year_named_alone_is_a_date_span(text: str, year: int, thai: str) -> None:
+    dates = find_date_spans(text)
+    assert dates == []
+    (span,) = find_year_spans(text, dates)
+    assert (span.granularity, span.date, span.text) == ("year", dt.date(year, 1, 1), thai)
+    english = format_date_answer(span, "en")
+    assert english == str(year) if thai == str(year) else english == f"{year} ({thai})"
+
+
+def test_a_year_does_not_shadow_a_full_date_or_a_count() -> None:
+    text = "ลงนามเมื่อ 18 ธันวาคม 2566 มีผู้เข้าร่วม 2020 คน และจะขยายผลในปี 2567"
+    dates = find_date_spans(text)
+    assert [s.text for s in find_year_spans(text, dates)] == ["ในปี 2567"]
+    when = detect_qtype("ลงนามเมื่อไหร่")
+    assert best_span(text, when, "ลงนามเมื่อไหร่").granularity == "day"  # a full date outscores a year
+    which_year = detect_qtype("จะขยายผลปีไหน")
+    assert best_span(text, which_year, "จะขยายผลปีไหน").text == "ในปี 2567"

@@ -54,7 +54,7 @@ _TH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         WHERE,
         re.compile(
-            r"ที่ไหน|ที่ใด|แห่งใด|สถานที่ใด|จังหวัด(?:ไหน|ใด|อะไร)|เมือง(?:ไหน|ใด|อะไร)|อำเภอ(?:ไหน|ใด)|"
+            r"ที่ไหน|ที่ใด|ตรงไหน|บริเวณ(?:ไหน|ใด)|แห่งใด|สถานที่ใด|จังหวัด(?:ไหน|ใด|อะไร)|เมือง(?:ไหน|ใด|อะไร)|อำเภอ(?:ไหน|ใด)|"
             r"ประเทศ(?:ไหน|ใด)จัด|หาด(?:ไหน|ใด|อะไร)|ทำเล(?:ไหน|ใด)"
         ),
     ),
@@ -145,6 +145,14 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
                 break
     unit = _unit(question, lang) if qtype in (HOW_MANY, HOW_MUCH) else None
     kind = EXPECTED_KIND[qtype]
+    phone_q = _TH_PHONE_Q if lang == "th" else _EN_PHONE_Q
+    if (
+        qtype in (WHICH, WHAT, WHERE, OTHER)
+        and phone_q.search(question)
+        and not _STATES_PHONE.search(question)
+    ):
+        # "โทรเบอร์อะไร", "hotline?", "which number should debtors call": a phone number is asked for.
+        return QuestionType(qtype, "phone", lang, None)
     if qtype in (WHICH, WHAT):
         org = (_TH_ORG_Q if lang == "th" else _EN_ORG_Q).search(question)
         if org:
@@ -153,6 +161,18 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
     return QuestionType(qtype, kind, lang, unit)
 
 
+_TH_PHONE_Q = re.compile(
+    r"เบอร์(?:โทร|อะไร|ไหน|ใด|ติดต่อ|สายด่วน|\s|$)|สายด่วน|หมายเลข(?:โทร|ใด|ไหน|อะไร)|คอลเซ็นเตอร์|hotline|"
+    r"โทร(?:ศัพท์)?.{0,60}?(?:เบอร์|หมายเลข)\s?(?:ไหน|อะไร|ใด)|โทร(?:ศัพท์)?\s?(?:หา|ไป|ถาม|สอบถาม|แจ้ง)?\s?(?:ที่)?\s?(?:ไหน|อะไร|ใด)",
+    re.I,
+)
+_EN_PHONE_Q = re.compile(
+    r"\b(?:phone|telephone|hotline|helpline|contact)\s?(?:numbers?|no\.?|lines?)\b|\b(?:hotline|helpline|telephone)s?\b|"
+    r"\bcall\s?cent(?:er|re)\s?(?:numbers?|phone)\b|\bnumber\b[^?]{0,40}\bcall\b|\bcall\b[^?]{0,40}\bnumber\b",
+    re.I,
+)
+#: A question that states a phone number itself asks something else about it.
+_STATES_PHONE = re.compile(r"(?<!\d)(?:0(?:[\s-]?\d){8,9}|1\d{3})(?![\d,])")
 _EN_ORG_Q = re.compile(
     r"\b(?:which|what) (?:\w+ ){0,2}(?P<noun>company|companies|firm|foundation|agency|department|ministry|"
     r"court|organi[sz]ation|bank|association|institute|institution|council|club|operator|corporation|"

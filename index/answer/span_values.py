@@ -63,7 +63,9 @@ def format_date_answer(span: Span, lang: str) -> str:
         if _THAI_CHAR.search(span.text):
             return span.text
         return f"{span.text} ({format_th(span.date)})"
-    if span.granularity == "month":
+    if span.granularity == "year":
+        english = str(span.date.year)
+    elif span.granularity == "month":
         english = format_en(span.date).split(" ", 1)[1]
     elif span.until is not None:
         english = _range_en(span.date, span.until)
@@ -88,6 +90,66 @@ def find_date_spans(text: str, default_year: int | None = None) -> list[Span]:
 
 def _date_span(m: DateMention, score: float) -> Span:
     return Span(m.start, m.end, m.text, "date", score, m.date, m.until, m.granularity)
+
+
+#: A year named alone: ``ภายในปี 2565``, ``พ.ศ. 2553``, ``ปีงบประมาณ 2567``, ``in 2023``. Thai years need their
+#: ``ปี``/``พ.ศ.``/``ค.ศ.`` (a bare 25xx is nearly always part of a date); English ones stand bare.
+_YEAR_TH = re.compile(
+    r"(?:(?:ภายใน|ใน|ตั้งแต่|ถึง|ก่อน)\s*)?(?:ปี(?:งบประมาณ)?\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.)?|พ\.\s?ศ\.|ค\.\s?ศ\.)\s*"
+    r"(?P<y>(?:25|19|20)\d\d)(?![\d,])"
+)
+_YEAR_EN = re.compile(r"(?<![\d,.\-/])(?P<y>(?:19|20)\d\d)(?![\d,]|\.\d)")
+#: A unit after a number means a count, not a year ("2020 คน").
+_AFTER_YEAR_UNIT = re.compile(r"\s?(?:คน|ราย|บาท|แห่ง|ล้าน|ตัน|ไร่|%|people|baht|units?)")
+
+
+def find_year_spans(text: str, date_spans: list[Span]) -> list[Span]:
+    """Years named without a day or month, outside the full dates already found, as date spans of
+    granularity ``"year"`` (their ``date`` is 1 January, Gregorian). Why: "when is the FTA to be concluded?"
+    is answered by ``ภายในปี 2565``, and "which year did the award start?" by ``ปี พ.ศ. 2550``; without them a
+    sentence that answers with a year held no date span at all. They score below a full date."""
+    out: list[Span] = []
+    for pattern in (_YEAR_TH, _YEAR_EN):
+        for m in pattern.finditer(text):
+            start, end = m.start(), m.end()
+            if any(d.start < end and start < d.end for d in date_spans + out):
+                continue
+            if _AFTER_YEAR_UNIT.match(text, end):
+                continue
+            year = int(m.group("y"))
+            year = year - 543 if year >= 2400 else year
+            out.append(Span(start, end, m.group(0).strip(), "date", 0.6, dt.date(year, 1, 1), None, "year"))
+    return sorted(out, key=lambda s: s.start)
+
+
+# --- phone numbers ------------------------------------------------------------------------------------
+
+#: Thai phone numbers: ten or nine digits from 0 (``02 670 8888``, ``0-2208-4174-8``, ``081 234 5678``) or
+#: +66, and four-digit hotlines from 1 (``1323``) when a cue word stands just before them.
+_PHONE_LONG = re.compile(
+    r"(?<!\d)(?<!\d[.,])(?:\+66[\s-]?|0)(?:[\s-]?\d){8,9}(?:\s?(?:ต่อ|ext\.?)\s?\d{1,5})?(?![\d,])"
+)
+_HOTLINE = re.compile(r"(?<!\d)(?<!\d[.,])1\d{3}(?![\d,]|\.\d)")
+_PHONE_CUE = re.compile(
+    r"(?:โทร(?:ศัพท์)?|สายด่วน|หมายเลข|เบอร์|call\s?cent(?:er|re)|คอลเซ็นเตอร์|hotline|tel|phone|ศูนย์บริการ|กด)"
+    r"[^\d\n]{0,14}$",
+    re.I,
+)
+
+
+def find_phone_spans(text: str) -> list[Span]:
+    """Phone numbers and hotlines as written; one after a cue word (``โทร.``, ``สายด่วน``, ``Call Center``)
+    scores higher, and a four-digit hotline needs one (``1323`` alone may be a count)."""
+    spans = []
+    for pattern, needs_cue in ((_PHONE_LONG, False), (_HOTLINE, True)):
+        for m in pattern.finditer(text):
+            if any(s.start < m.end() and m.start() < s.end for s in spans):
+                continue
+            cue = bool(_PHONE_CUE.search(text[max(0, m.start() - 24) : m.start()]))
+            if needs_cue and not cue:
+                continue
+            spans.append(Span(m.start(), m.end(), m.group(0).strip(), "phone", 1.0 + 0.5 * cue))
+    return sorted(spans, key=lambda s: s.start)
 
 
 # --- numbers ------------------------------------------------------------------------------------------

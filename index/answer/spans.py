@@ -37,9 +37,12 @@ from index.answer.span_values import (
     Span,
     find_date_spans,
     find_number_spans,
+    find_phone_spans,
+    find_year_spans,
     format_date_answer,
     plain_digits,
 )
+from index.answer.words import years_in
 
 #: English counted nouns → the Thai classifiers that count them (general vocabulary, both languages).
 EN_TO_TH_UNITS: dict[str, tuple[str, ...]] = {
@@ -130,6 +133,10 @@ _MONEY_UNIT = re.compile(r"บาท|ดอลลาร์|หยวน|ยู�
 _MEASURE_Q = re.compile(r"\b(?:score|index|rating|sentiment)\b|คะแนน|ดัชนี", re.I)
 _MEASURE_UNIT = re.compile(r"คะแนน|จุด|points?\b|%|ร้อยละ|เปอร์เซ็นต์|per ?cent|ระดับ", re.I)
 _COUNTED_TAIL = re.compile(rf"(?:{TH_UNIT_RE}|[A-Za-z]{{3,}})\s*$")
+#: The question asks for a year, not a day: a year named alone then answers as well as a full date.
+_YEAR_Q = re.compile(
+    r"ปี(?:ไหน|ใด|อะไร)|พ\.ศ\.\s?(?:ไหน|ใด|อะไร)|\b(?:which|what) year\b|\bsince when\b", re.I
+)
 _PERCENT_Q = re.compile(r"เปอร์เซ็นต์|ร้อยละ|percent|%|rate|อัตรา|ดอกเบี้ย|interest|share|proportion", re.I)
 
 # --- choosing a span ----------------------------------------------------------------------------------
@@ -149,7 +156,10 @@ def _spans_of(text: str, kind: str | None, default_year: int | None) -> tuple[Sp
 
 def _find_spans(text: str, kind: str | None, default_year: int | None) -> list[Span]:
     if kind == "date":
-        return find_date_spans(text, default_year)
+        dates = find_date_spans(text, default_year)
+        return sorted(dates + find_year_spans(text, dates), key=lambda s: s.start)
+    if kind == "phone":
+        return find_phone_spans(text)
     if kind == "number":
         return find_number_spans(text, find_date_spans(text, default_year))
     if kind == "person":
@@ -273,6 +283,14 @@ def scored_spans(
             if span.until is not None:
                 # Events run over days: a range answers "when" more fully, "from when to when" exactly.
                 score += 0.6 if RANGE_Q.search(question) else 0.25
+            if span.granularity == "year" and span.date is not None:
+                score += (
+                    -0.8
+                    if span.date.year in years_in(question)
+                    else (0.8 if _YEAR_Q.search(question) else 0.0)
+                )
+        if span.kind == "phone" and plain_digits(span.text) in q_numbers:
+            score -= 1.5
         if span.kind == "number":
             digits = re.findall(NUM, span.text)
             if digits and all(plain_digits(d) in q_numbers for d in digits):
