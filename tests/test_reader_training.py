@@ -127,9 +127,37 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
 
     qa = tmp_path / "qa.jsonl"
     qa.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")
-    args = argparse.Namespace(qa=[str(qa)], output=str(tmp_path / "m.json"), json=True)
+    args = argparse.Namespace(qa=[str(qa)], output=str(tmp_path / "m.json"), json=True, also_index=[])
     with pytest.raises(UserError, match="validation"):
         _train(args, make_settings(base_index.data_dir))
+
+
+def test_the_train_command_learns_over_a_second_index(
+    base_index: BaseIndex,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--also-index``: every question is analysed over each index and the model learns from all the
+    analyses (the shipped reader: the qa index and the whole archive); a folder without an index is a clear
+    error, not a traceback."""
+    import argparse
+
+    from index.cli.reader import _train
+    from thaigov_qa.errors import UserError
+
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in QUESTIONS), encoding="utf-8")
+    settings = make_settings(base_index.data_dir)
+    out = tmp_path / "m.json"
+    args = argparse.Namespace(qa=[str(qa)], output=str(out), json=True, also_index=[str(base_index.data_dir)])
+    assert _train(args, settings) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["indexes"] == [str(base_index.data_dir)] * 2
+    assert (summary["train_questions"], summary["validation_questions"]) == (10, 4)
+    assert json.loads(out.read_text(encoding="utf-8"))["trained_on"]["train_questions"] == 10
+    args.also_index = [str(tmp_path / "nowhere")]
+    with pytest.raises(UserError, match="no index there"):
+        _train(args, settings)
 
 
 def test_span_model_measures_spans_against_the_question() -> None:

@@ -26,6 +26,14 @@ def test_defaults() -> None:
     assert s.corpus_sources == [] and s.telegram_admin_ids == []
 
 
+def test_a_copy_over_another_data_dir_has_its_own_paths() -> None:
+    s = load_settings()
+    _ = (s.db_path, s.index_dir, s.onnx_root)  # read once: a cached path would follow the copy
+    other = s.model_copy(update={"data_dir": Path("elsewhere")})
+    assert other.db_path == Path("elsewhere") / "thaigov.sqlite"
+    assert (other.index_dir, other.onnx_root) == (Path("elsewhere") / "index", Path("elsewhere"))
+
+
 def test_comma_lists_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".env").write_text(
         "DATA_DIR=/srv/thaigov\nCORPUS_SOURCES= a.tar.xz , b/,,\nTELEGRAM_ADMIN_IDS=1, 22\n", encoding="utf-8"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -145,17 +144,19 @@ class Settings(BaseSettings):
         return value
 
     # --- derived paths -----------------------------------------------------------------------
-    @cached_property
+    # Plain properties, not cached: a copy with another ``data_dir`` (``model_copy``, as ``reader train
+    # --also-index`` makes) must not keep the first one's paths.
+    @property
     def db_path(self) -> Path:
         """The SQLite database: releases, chunks, FTS, subscriptions, alert outbox."""
         return self.data_dir / "thaigov.sqlite"
 
-    @cached_property
+    @property
     def onnx_root(self) -> Path:
         """The folder whose ``onnx/`` holds the model's ONNX exports: ``EXPORT_CACHE_DIR`` or ``DATA_DIR``."""
         return self.export_cache_dir or self.data_dir
 
-    @cached_property
+    @property
     def index_dir(self) -> Path:
         """Index generations (FAISS files and manifests) and the pointer to the live one."""
         return self.data_dir / "index"

@@ -60,9 +60,9 @@ WEAK_SPAN = 0.5
 #: probability: the reader is calibrated on questions asked over a search's top releases, and a follow-up
 #: asks about a release the conversation chose already. Chosen on half A of eval/followups.jsonl
 #: (bench/followups.py --half A) and re-chosen after each retrain of the reader, whose probabilities for
-#: two-word follow-ups move the most: stop 17, among 0-3, 1, 2 and 3 tied and 1 was kept; stop 20's reader,
-#: among 1-2.5, replies right 0.62 / 0.69 / 0.76 / 0.76 of the time at 1 / 1.5 / 2 / 2.5: the smallest
-#: best is kept (docs/answers.md, "Stop 20").
+#: two-word follow-ups move the most: stop 17, among 0-3, 1, 2 and 3 tied and 1 was kept; stop 20's reader
+#: (trained over the qa index and the whole archive), among 1-3, replies right 0.67 / 0.67 / 0.76 / 0.76 /
+#: 0.76 of the time at 1 / 1.5 / 2 / 2.5 / 3: the smallest best is kept (docs/answers.md, "Stop 20").
 FOLLOW_PRIOR = 2.0
 
 

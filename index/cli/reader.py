@@ -3,6 +3,12 @@
 The question files need a ``fold`` per question (train / validation / test, split by release: see
 eval/README.md); the model is fitted on the train fold, calibrated and thresholded on the validation fold,
 and written (deterministically) to the package's model file unless ``-o`` names another.
+
+``--also-index DATA_DIR`` analyses the same questions over another index too (the shipped reader: the qa
+index and the whole archive), and the trees, the calibration and the thresholds learn from both analyses of
+each question. Why: a reader trained over the 1.7k-release qa index alone was over-confident over the whole
+archive, where more look-alike releases compete (stop 20: development set over the whole archive, wrong-answer
+rate 0.145 against 0.084 when trained over both; docs/answers.md, "Stop 20").
 """
 
 from __future__ import annotations
@@ -35,8 +41,12 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     kinds, kind_spec = kind_probabilities(answerer, questions)
-    with tqdm(total=len(questions), desc="analysing", unit="question", file=sys.stderr) as bar:
-        examples = collect(answerer, questions, progress=lambda i, n: bar.update(1), kinds=kinds)
+    examples = []
+    for data_dir in [settings.data_dir, *(Path(d) for d in args.also_index)]:
+        over = answerer if data_dir == settings.data_dir else _open_answerer(_over(settings, data_dir))
+        desc = f"analysing ({data_dir})"
+        with tqdm(total=len(questions), desc=desc, unit="question", file=sys.stderr) as bar:
+            examples += collect(over, questions, progress=lambda i, n: bar.update(1), kinds=kinds)
     try:
         spec = train(answerer, examples, kinds=kind_spec)
     except ValueError as exc:
@@ -45,9 +55,19 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     write_model(spec, out)
     several = spec.get("several") or {}
     thresholds = {**spec["thresholds"], "several": several.get("threshold")}
-    summary = {"model": str(out), **spec["trained_on"], "thresholds": thresholds}
+    indexes = [str(settings.data_dir), *args.also_index]
+    summary = {"model": str(out), "indexes": indexes, **spec["trained_on"], "thresholds": thresholds}
     print(json.dumps(summary, ensure_ascii=False) if args.json else _describe(summary))
     return 0
+
+
+def _over(settings: Settings, data_dir: Path) -> Settings:
+    """The same settings over another index (``--also-index``); one that is not an index is a user error."""
+    from thaigov_qa.errors import UserError
+
+    if not (data_dir / "index").is_dir():
+        raise UserError(f"--also-index {data_dir}: no index there (build one with DATA_DIR={data_dir})")
+    return settings.model_copy(update={"data_dir": data_dir})
 
 
 def _describe(summary: dict) -> str:  # type: ignore[type-arg]
@@ -66,5 +86,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     t = rsub.add_parser("train", help="train the reader on question sets with train/validation folds")
     t.add_argument("qa", nargs="+", help="question files (JSONL with a 'fold' per question)")
     t.add_argument("-o", "--output", default=str(SHIPPED_MODEL), help="model file (default: the package's)")
+    t.add_argument(
+        "--also-index",
+        action="append",
+        default=[],
+        metavar="DATA_DIR",
+        help="another index to analyse the same questions over (e.g. the whole archive): the reader learns "
+        "from both, and its calibration and thresholds hold at both sizes",
+    )
     t.add_argument("--json", action="store_true", help="the summary as one JSON object")
     t.set_defaults(handler=_train)
