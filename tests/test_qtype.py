@@ -29,9 +29,10 @@ from index.answer.qtype import detect_qtype
         ("เจอลิงก์ปลอมแจ้งเบอร์ไหน", "which", "phone"),
         ("สามารถโทรสอบถามกลุ่มงานแรงงานหญิง ได้ที่หมายเลขใด", "which", "phone"),
         # Not a phone question: a word that holds เบอร์/โทร, or a question that states the number itself.
-        ("นายกฯ พบผู้บริหารที่กรุงเบอร์ลินกี่โมง", "when", "date"),
+        ("นายกฯ พบผู้บริหารที่กรุงเบอร์ลินกี่โมง", "when", "time"),
         ("เจโทรพบภูมิธรรม ห้องประชุมไหน", "which", None),
         ("สปสช. จัดระบบสายด่วน 1330 ขึ้นเพื่ออะไร", "what", None),
+        ("นายกฯ ประชุมคณะที่ปรึกษาเรื่องแผนลงทุนกี่โมง", "when", "time"),
     ],
 )
 def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
@@ -61,6 +62,8 @@ def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
         ("Which phone number should GSB debtors call?", "which", "phone"),
         ("What's the call center number?", "what", "phone"),
         ("When did Prayut talk by phone with Aung San Suu Kyi?", "when", "date"),
+        ("At what time on 4 May 2024 did the permanent secretary open the fair?", "when", "time"),
+        ("loy krathong festival opening hours", "when", "time"),
     ],
 )
 def test_english_questions(question: str, qtype: str, kind: str | None) -> None:

@@ -15,6 +15,7 @@ from index.answer.spans import (
     find_person_spans,
     find_phone_spans,
     find_place_spans,
+    find_time_spans,
     find_year_spans,
     format_date_answer,
     span_answer,
@@ -258,3 +259,25 @@ def test_a_year_does_not_shadow_a_full_date_or_a_count() -> None:
     assert best_span(text, when, "ลงนามเมื่อไหร่").granularity == "day"  # a full date outscores a year
     which_year = detect_qtype("จะขยายผลปีไหน")
     assert best_span(text, which_year, "จะขยายผลปีไหน").text == "ในปี 2567"
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [
+        ("วันนี้ (18 ธันวาคม 2566) เวลา 14.00 น. ณ ทำเนียบรัฐบาล", ["เวลา 14.00 น."]),
+        ("เปิดให้เข้าชมตั้งแต่เวลา 16.00-22.00 น. ทุกวัน", ["ตั้งแต่เวลา 16.00-22.00 น."]),
+        ("เมื่อเวลา ๑๓.๓๐ น. และ 10:50 น.", ["เวลา ๑๓.๓๐ น.", "10:50 น."]),
+        ("the press conference at 1505hrs, then 10.30 a.m.", ["1505hrs", "10.30 a.m."]),
+        # A decimal without a clock's unit is no time: a percentage, a price.
+        ("เสี่ยงซึมเศร้า 7.31% ราคา 12.50 บาท", []),
+    ],
+)
+def test_times_of_day(text: str, times: list[str]) -> None:
+    assert [s.text for s in find_time_spans(text)] == times
+
+
+def test_a_what_time_question_gets_the_time_not_the_release_date() -> None:
+    question = "นายกฯ มอบนโยบายทำงบปี 67 กี่โมง"
+    text = "วันนี้ (18 ธันวาคม 2566) เวลา ๐๙.๓๐ น. ที่ทำเนียบรัฐบาล นายกรัฐมนตรีมอบนโยบาย"
+    span = best_span(text, detect_qtype(question), question)
+    assert span is not None and (span.kind, span.text) == ("time", "เวลา ๐๙.๓๐ น.")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from index.search.retrieve import ReleaseHit
 
 QTYPES = ("when", "how_many", "how_much", "who", "where", "which", "what", "why", "yes_no", "other")
-SPAN_KINDS = ("date", "number", "person", "place", "org", "reason", "phone")
+SPAN_KINDS = ("date", "number", "person", "place", "org", "reason", "phone", "time")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•●▪*]|\(?[ก-ฮ][.)])\s")
 

@@ -1,5 +1,6 @@
 """What kind of thing a question asks for, learned from the question set: a date, a number, a person, a
-place, an organisation, a reason, a phone number, or none of these (yes/no, lists, descriptions).
+place, an organisation, a reason, a phone number, a time of day, or none of these (yes/no, lists,
+descriptions).
 
 Why learned: people ask in chats without the interrogatives the rule patterns of :mod:`index.answer.qtype`
 know
@@ -18,11 +19,11 @@ from typing import Any
 import numpy as np
 
 #: The span kinds of :mod:`index.answer.spans`, and "none" (no short span answers).
-KIND_CLASSES = ("none", "date", "number", "person", "place", "org", "reason", "phone")
+KIND_CLASSES = ("none", "date", "number", "person", "place", "org", "reason", "phone", "time")
 #: The question set's answer kinds (``kind``) as span kinds.
 FINE_TO_SPAN = {
     "date": "date",
-    "time": "date",
+    "time": "time",
     "count": "number",
     "money": "number",
     "percent": "number",

@@ -145,6 +145,9 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
                 break
     unit = _unit(question, lang) if qtype in (HOW_MANY, HOW_MUCH) else None
     kind = EXPECTED_KIND[qtype]
+    if qtype in (WHEN, WHAT, WHICH, OTHER) and _TIME_Q.search(question):
+        # "กี่โมง", "what time", "opening hours": a time of day, not a date.
+        return QuestionType(WHEN, "time", lang, None)
     phone_q = _TH_PHONE_Q if lang == "th" else _EN_PHONE_Q
     if (
         qtype in (WHICH, WHAT, WHERE, OTHER)
@@ -169,6 +172,11 @@ _TH_PHONE_Q = re.compile(
 _EN_PHONE_Q = re.compile(
     r"\b(?:phone|telephone|hotline|helpline|contact)\s?(?:numbers?|no\.?|lines?)\b|\b(?:hotline|helpline|telephone)s?\b|"
     r"\bcall\s?cent(?:er|re)\s?(?:numbers?|phone)\b|\bnumber\b[^?]{0,40}\bcall\b|\bcall\b[^?]{0,40}\bnumber\b",
+    re.I,
+)
+_TIME_Q = re.compile(
+    r"กี่โมง|เวลา(?:อะไร|ไหน|ใด|เท่าไ(?:ร|หร่))|\bwhat (?:local )?time\b|\bwhich time\b|\bwhat hours?\b|"
+    r"\bopening hours\b|\bhours\b[^?]{0,30}\bopen\b",
     re.I,
 )
 #: A question that states a phone number itself asks something else about it.

@@ -24,7 +24,7 @@ import numpy as np
 from index.answer.spans import Span
 from index.answer.words import years_in
 
-SPAN_KINDS = ("date", "number", "person", "place", "org", "phone")
+SPAN_KINDS = ("date", "number", "person", "place", "org", "phone", "time")
 SPAN_FEATURES = (
     "evidence_logit",
     "rule_score",

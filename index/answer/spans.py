@@ -38,6 +38,7 @@ from index.answer.span_values import (
     find_date_spans,
     find_number_spans,
     find_phone_spans,
+    find_time_spans,
     find_year_spans,
     format_date_answer,
     plain_digits,
@@ -160,6 +161,8 @@ def _find_spans(text: str, kind: str | None, default_year: int | None) -> list[S
         return sorted(dates + find_year_spans(text, dates), key=lambda s: s.start)
     if kind == "phone":
         return find_phone_spans(text)
+    if kind == "time":
+        return find_time_spans(text)
     if kind == "number":
         return find_number_spans(text, find_date_spans(text, default_year))
     if kind == "person":
@@ -289,7 +292,7 @@ def scored_spans(
                     if span.date.year in years_in(question)
                     else (0.8 if _YEAR_Q.search(question) else 0.0)
                 )
-        if span.kind == "phone" and plain_digits(span.text) in q_numbers:
+        if span.kind in ("phone", "time") and plain_digits(span.text) in q_numbers:
             score -= 1.5
         if span.kind == "number":
             digits = re.findall(NUM, span.text)
