@@ -32,6 +32,8 @@ from index.answer.qtype import detect_qtype
         ("นายกฯ พบผู้บริหารที่กรุงเบอร์ลินกี่โมง", "when", "time"),
         ("เจโทรพบภูมิธรรม ห้องประชุมไหน", "which", None),
         ("สปสช. จัดระบบสายด่วน 1330 ขึ้นเพื่ออะไร", "what", None),
+        ("แก๊งคอลเซ็นเตอร์ถูกจับที่ไหน", "where", "place"),
+        ("เบอร์โทรกรมบัญชีกลาง", "other", "phone"),
         ("นายกฯ ประชุมคณะที่ปรึกษาเรื่องแผนลงทุนกี่โมง", "when", "time"),
     ],
 )
@@ -64,6 +66,9 @@ def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
         ("When did Prayut talk by phone with Aung San Suu Kyi?", "when", "date"),
         ("At what time on 4 May 2024 did the permanent secretary open the fair?", "when", "time"),
         ("loy krathong festival opening hours", "when", "time"),
+        ("What did the PM say during the telephone call?", "what", None),
+        ("What time frame was set for the merger?", "when", "date"),
+        ("Which hotline number was set up in 1999?", "which", "phone"),
     ],
 )
 def test_english_questions(question: str, qtype: str, kind: str | None) -> None:

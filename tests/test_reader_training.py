@@ -141,6 +141,7 @@ def test_the_train_command_learns_over_a_second_index(
     analyses (the shipped reader: the qa index and the whole archive); a folder without an index is a clear
     error, not a traceback."""
     import argparse
+    import shutil
 
     from index.cli.reader import _train
     from thaigov_qa.errors import UserError
@@ -148,13 +149,16 @@ def test_the_train_command_learns_over_a_second_index(
     qa = tmp_path / "qa.jsonl"
     qa.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in QUESTIONS), encoding="utf-8")
     settings = make_settings(base_index.data_dir)
+    other = tmp_path / "other-index"
+    shutil.copytree(base_index.data_dir, other)  # a second index (the same releases, opened on its own)
     out = tmp_path / "m.json"
-    args = argparse.Namespace(qa=[str(qa)], output=str(out), json=True, also_index=[str(base_index.data_dir)])
+    also = [str(other), str(base_index.data_dir)]  # the first index again is not analysed twice
+    args = argparse.Namespace(qa=[str(qa)], output=str(out), json=True, also_index=also)
     assert _train(args, settings) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["indexes"] == [str(base_index.data_dir)] * 2
-    assert (summary["train_questions"], summary["validation_questions"]) == (10, 4)
-    assert json.loads(out.read_text(encoding="utf-8"))["trained_on"]["train_questions"] == 10
+    assert summary["indexes"] == [str(Path(base_index.data_dir).resolve()), str(other.resolve())]
+    assert (summary["train_questions"], summary["validation_questions"], summary["analyses"]) == (5, 2, 14)
+    assert json.loads(out.read_text(encoding="utf-8"))["trained_on"]["analyses"] == 14
     args.also_index = [str(tmp_path / "nowhere")]
     with pytest.raises(UserError, match="no index there"):
         _train(args, settings)

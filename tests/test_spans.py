@@ -221,6 +221,10 @@ def test_an_english_title_is_not_a_name_word() -> None:
         ("Call Center 1111 กด 77 หรือ 081-234-5678 ต่อ 12", ["1111", "081-234-5678 ต่อ 12"]),
         # A four-digit number without a cue word is a count or a year, not a hotline.
         ("มีผู้ลงทะเบียน 1323 คน ในปี 2565", []),
+        # A list shares its cue; a comma ends a number; a tax id is no phone number, a counted hotline none.
+        ("โทร 1111, 1669 หรือ 1323", ["1111", "1669", "1323"]),
+        ("สอบถามโทร 02 123 4567, 02 123 4568", ["02 123 4567", "02 123 4568"]),
+        ("เลขประจำตัวผู้เสียภาษี 0-1055-36000-12-3 หมายเลข 1500 คน", []),
     ],
 )
 def test_phone_numbers_and_hotlines(text: str, phones: list[str]) -> None:
@@ -249,6 +253,19 @@ def test_a_year_named_alone_is_a_date_span(text: str, year: int, thai: str) -> N
     assert (span.granularity, span.date, span.text) == ("year", dt.date(year, 1, 1), thai)
     english = format_date_answer(span, "en")
     assert english == str(year) if thai == str(year) else english == f"{year} ({thai})"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["แผนปฏิบัติการปี 2566-2570", "In 2023-24 the plan", "จำนวน 2020 คัน", "sold 2000 tons", "ISO 9001:2015"],
+)
+def test_ranges_counts_and_codes_are_not_years(text: str) -> None:
+    assert find_year_spans(text, find_date_spans(text)) == []
+
+
+def test_an_english_year_in_a_thai_reply_gets_its_buddhist_year_not_a_day() -> None:
+    (span,) = find_year_spans("In 2023, the MOU was signed.", [])
+    assert span.text == "2023" and format_date_answer(span, "th") == "2023 (พ.ศ. 2566)"
 
 
 def test_a_year_does_not_shadow_a_full_date_or_a_count() -> None:

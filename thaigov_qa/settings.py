@@ -204,8 +204,8 @@ def with_index_model(settings: Settings) -> Settings:
         return settings
     values = settings.model_dump()
     values.update(embedding_model=model)
-    # A fresh object, not model_copy: derived paths are cached per instance; the new one keeps the
-    # field unset-by-user so a later rebuild elsewhere is still followed.
+    # A fresh object, not model_copy: the new one keeps the field unset-by-user so a later rebuild
+    # elsewhere is still followed.
     fresh = type(settings)(_env_file=None, **values)
     fresh.__pydantic_fields_set__.discard("embedding_model")
     return fresh

@@ -149,11 +149,8 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
         # "กี่โมง", "what time", "opening hours": a time of day, not a date.
         return QuestionType(WHEN, "time", lang, None)
     phone_q = _TH_PHONE_Q if lang == "th" else _EN_PHONE_Q
-    if (
-        qtype in (WHICH, WHAT, WHERE, OTHER)
-        and phone_q.search(question)
-        and not _STATES_PHONE.search(question)
-    ):
+    asks_phone = phone_q.search(question) or (qtype == OTHER and _PHONE_KEYWORDS.search(question))
+    if qtype in (WHICH, WHAT, WHERE, OTHER) and asks_phone and not _STATES_PHONE.search(question):
         # "โทรเบอร์อะไร", "hotline?", "which number should debtors call": a phone number is asked for.
         return QuestionType(qtype, "phone", lang, None)
     if qtype in (WHICH, WHAT):
@@ -164,23 +161,30 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
     return QuestionType(qtype, kind, lang, unit)
 
 
+#: Asking for a number outright: "เบอร์อะไร", "โทรเบอร์ไหน", "ได้ที่หมายเลขใด", "โทรไปที่ไหน"; "phone number",
+#: "which number do I call", "which hotline".
 _TH_PHONE_Q = re.compile(
-    r"เบอร์(?:โทร|อะไร|ไหน|ใด|ติดต่อ|สายด่วน|\s|$)|สายด่วน|หมายเลข(?:โทร|ใด|ไหน|อะไร)|คอลเซ็นเตอร์|hotline|"
-    r"โทร(?:ศัพท์)?.{0,60}?(?:เบอร์|หมายเลข)\s?(?:ไหน|อะไร|ใด)|โทร(?:ศัพท์)?\s?(?:หา|ไป|ถาม|สอบถาม|แจ้ง)?\s?(?:ที่)?\s?(?:ไหน|อะไร|ใด)",
-    re.I,
+    r"(?:เบอร์|หมายเลข)(?:โทร(?:ศัพท์)?)?\s?(?:อะไร|ไหน|ใด)|"
+    r"โทร(?:ศัพท์)?.{0,60}?(?:เบอร์|หมายเลข)\s?(?:ไหน|อะไร|ใด)|โทร(?:ศัพท์)?\s?(?:หา|ไป|ถาม|สอบถาม|แจ้ง)?\s?(?:ที่)?\s?(?:ไหน|อะไร|ใด)"
 )
 _EN_PHONE_Q = re.compile(
-    r"\b(?:phone|telephone|hotline|helpline|contact)\s?(?:numbers?|no\.?|lines?)\b|\b(?:hotline|helpline|telephone)s?\b|"
-    r"\bcall\s?cent(?:er|re)\s?(?:numbers?|phone)\b|\bnumber\b[^?]{0,40}\bcall\b|\bcall\b[^?]{0,40}\bnumber\b",
+    r"\b(?:phone|telephone|hotline|helpline|contact|call\s?cent(?:er|re))\s?(?:numbers?|no\.?)\b|"
+    r"\b(?:which|what) (?:\w+ )?(?:hotline|helpline)s?\b|"
+    r"\bnumber\b[^?]{0,40}\bcall\b|\bcall\b[^?]{0,40}\bnumber\b",
     re.I,
+)
+#: A chat question without an interrogative that names a number to call: "เบอร์โทรกรมบัญชีกลาง", "สายด่วน ปภ.",
+#: "Revenue Department hotline?".
+_PHONE_KEYWORDS = re.compile(
+    r"เบอร์(?:โทร|ติดต่อ|สายด่วน)|สายด่วน|คอลเซ็นเตอร์|call\s?cent(?:er|re)|\bhotlines?\b|\bhelplines?\b", re.I
 )
 _TIME_Q = re.compile(
-    r"กี่โมง|เวลา(?:อะไร|ไหน|ใด|เท่าไ(?:ร|หร่))|\bwhat (?:local )?time\b|\bwhich time\b|\bwhat hours?\b|"
-    r"\bopening hours\b|\bhours\b[^?]{0,30}\bopen\b",
+    r"กี่โมง|เวลา(?:อะไร|ไหน|ใด)|\bwhat (?:local )?time\b(?!\s+(?:frame|period|span|line|limit|scale|zone))|"
+    r"\bwhich time\b|\bopening hours\b|\bhours\b[^?]{0,30}\bopen\b",
     re.I,
 )
-#: A question that states a phone number itself asks something else about it.
-_STATES_PHONE = re.compile(r"(?<!\d)(?:0(?:[\s-]?\d){8,9}|1\d{3})(?![\d,])")
+#: A question that states a phone number itself asks something else about it (a year is not one).
+_STATES_PHONE = re.compile(r"(?<!\d)(?:0(?:[\s-]?\d){8,9}|1[0-8]\d{2})(?!\d|,\d)")
 _EN_ORG_Q = re.compile(
     r"\b(?:which|what) (?:\w+ ){0,2}(?P<noun>company|companies|firm|foundation|agency|department|ministry|"
     r"court|organi[sz]ation|bank|association|institute|institution|council|club|operator|corporation|"

@@ -62,6 +62,8 @@ def format_date_answer(span: Span, lang: str) -> str:
     if lang == "th":
         if _THAI_CHAR.search(span.text):
             return span.text
+        if span.granularity == "year":
+            return f"{span.text} (พ.ศ. {span.date.year + 543})"
         return f"{span.text} ({format_th(span.date)})"
     if span.granularity == "year":
         english = str(span.date.year)
@@ -96,11 +98,18 @@ def _date_span(m: DateMention, score: float) -> Span:
 #: ``ปี``/``พ.ศ.``/``ค.ศ.`` (a bare 25xx is nearly always part of a date); English ones stand bare.
 _YEAR_TH = re.compile(
     r"(?:(?:ภายใน|ใน|ตั้งแต่|ถึง|ก่อน)\s*)?(?:ปี(?:งบประมาณ)?\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.)?|พ\.\s?ศ\.|ค\.\s?ศ\.)\s*"
-    r"(?P<y>(?:25|19|20)\d\d)(?![\d,])"
+    r"(?P<y>(?:25|19|20)\d\d)(?!\d|,\d)"
 )
-_YEAR_EN = re.compile(r"(?<![\d,.\-/])(?P<y>(?:19|20)\d\d)(?![\d,]|\.\d)")
-#: A unit after a number means a count, not a year ("2020 คน").
-_AFTER_YEAR_UNIT = re.compile(r"\s?(?:คน|ราย|บาท|แห่ง|ล้าน|ตัน|ไร่|%|people|baht|units?)")
+#: English text only, after a word that introduces a year ("in 2023", "since 2012"): a bare 2000 may be a
+#: count.
+_YEAR_EN = re.compile(
+    r"\b(?:in|since|by|until|till|from|of|during|before|after|year)\s+(?P<y>(?:19|20)\d\d)(?!\d|,\d|\.\d)",
+    re.I,
+)
+#: A unit after a number means a count, not a year ("2020 คน"); a dash or ถึง and a number, a range of years.
+_AFTER_YEAR = re.compile(
+    r"\s?(?:%|million|billion|thousand|tons?|tonnes?|people|baht|units?|(?:[-–/]|ถึง)\s?\d)", re.I
+)
 
 
 def find_year_spans(text: str, date_spans: list[Span]) -> list[Span]:
@@ -109,16 +118,19 @@ def find_year_spans(text: str, date_spans: list[Span]) -> list[Span]:
     is answered by ``ภายในปี 2565``, and "which year did the award start?" by ``ปี พ.ศ. 2550``; without them a
     sentence that answers with a year held no date span at all. They score below a full date."""
     out: list[Span] = []
-    for pattern in (_YEAR_TH, _YEAR_EN):
+    for pattern in (_YEAR_TH,) if _THAI_CHAR.search(text) else (_YEAR_TH, _YEAR_EN):
         for m in pattern.finditer(text):
-            start, end = m.start(), m.end()
+            # An English year is the year alone ("2023", not "in 2023"); a Thai one keeps its ภายในปี.
+            start, end = (m.start("y") if pattern is _YEAR_EN else m.start()), m.end()
             if any(d.start < end and start < d.end for d in date_spans + out):
                 continue
-            if _AFTER_YEAR_UNIT.match(text, end):
+            if _AFTER_YEAR.match(text, end) or _AFTER_UNIT_TH.match(text, end):
                 continue
             year = int(m.group("y"))
             year = year - 543 if year >= 2400 else year
-            out.append(Span(start, end, m.group(0).strip(), "date", 0.6, dt.date(year, 1, 1), None, "year"))
+            out.append(
+                Span(start, end, text[start:end].strip(), "date", 0.6, dt.date(year, 1, 1), None, "year")
+            )
     return sorted(out, key=lambda s: s.start)
 
 
@@ -146,11 +158,11 @@ def find_time_spans(text: str) -> list[Span]:
 #: Thai phone numbers: ten or nine digits from 0 (``02 670 8888``, ``0-2208-4174-8``, ``081 234 5678``) or
 #: +66, and four-digit hotlines from 1 (``1323``) when a cue word stands just before them.
 _PHONE_LONG = re.compile(
-    r"(?<!\d)(?<!\d[.,])(?:\+66[\s-]?|0)(?:[\s-]?\d){8,9}(?:\s?(?:ต่อ|ext\.?)\s?\d{1,5})?(?![\d,])"
+    r"(?<!\d)(?<!\d[.,])(?:\+66[\s-]?|0)(?:[\s-]?\d){8,9}(?:\s?(?:ต่อ|ext\.?)\s?\d{1,5})?(?!\d|,\d|-\d)"
 )
-_HOTLINE = re.compile(r"(?<!\d)(?<!\d[.,])1\d{3}(?![\d,]|\.\d)")
+_HOTLINE = re.compile(r"(?<!\d)(?<!\d[.,])1\d{3}(?!\d|,\d|\.\d)")
 _PHONE_CUE = re.compile(
-    r"(?:โทร(?:ศัพท์)?|สายด่วน|หมายเลข|เบอร์|call\s?cent(?:er|re)|คอลเซ็นเตอร์|hotline|tel|phone|ศูนย์บริการ|กด)"
+    r"(?:โทร(?!สาร)(?:ศัพท์)?|สายด่วน|หมายเลข|เบอร์|call\s?cent(?:er|re)|คอลเซ็นเตอร์|hotline|tel|phone|ศูนย์บริการ|กด)"
     r"[^\d\n]{0,14}$",
     re.I,
 )
@@ -159,13 +171,15 @@ _PHONE_CUE = re.compile(
 def find_phone_spans(text: str) -> list[Span]:
     """Phone numbers and hotlines as written; one after a cue word (``โทร.``, ``สายด่วน``, ``Call Center``)
     scores higher, and a four-digit hotline needs one (``1323`` alone may be a count)."""
-    spans = []
+    spans: list[Span] = []
     for pattern, needs_cue in ((_PHONE_LONG, False), (_HOTLINE, True)):
         for m in pattern.finditer(text):
             if any(s.start < m.end() and m.start() < s.end for s in spans):
                 continue
-            cue = bool(_PHONE_CUE.search(text[max(0, m.start() - 24) : m.start()]))
-            if needs_cue and not cue:
+            # A list ("โทร 1111, 1669 หรือ 1323") shares the cue of its first number.
+            listed = any(s.kind == "phone" and s.score > 1.0 and 0 <= m.start() - s.end <= 7 for s in spans)
+            cue = listed or bool(_PHONE_CUE.search(text[max(0, m.start() - 24) : m.start()]))
+            if needs_cue and (not cue or _AFTER_UNIT_TH.match(text, m.end())):
                 continue
             spans.append(Span(m.start(), m.end(), m.group(0).strip(), "phone", 1.0 + 0.5 * cue))
     return sorted(spans, key=lambda s: s.start)
@@ -192,6 +206,8 @@ TH_UNITS = sorted(
     reverse=True,
 )
 TH_UNIT_RE = "|".join(re.escape(u) for u in TH_UNITS)
+#: A Thai classifier right after a number: it counts something (a year or a hotline is not followed by one).
+_AFTER_UNIT_TH = re.compile(rf"\s?(?:{TH_UNIT_RE})")
 _MULT_TH = r"(?:พันล้าน|หมื่นล้าน|แสนล้าน|ล้านล้าน|ล้าน|แสน|หมื่น|พัน)"
 _MULT_EN = r"(?:trillion|billion|million|thousand|bn|mn|m)\b"
 NUM = r"[0-9๐-๙]+(?:[,.][0-9๐-๙]+)*"

@@ -361,8 +361,10 @@ def train(
         "kinds": kinds,
         "several": several,
         "trained_on": {
-            "train_questions": len(tr),
-            "validation_questions": len(va),
+            # questions, not analyses: with --also-index each question is analysed once per index
+            "train_questions": len({id(e.question) for e in tr}),
+            "validation_questions": len({id(e.question) for e in va}),
+            "analyses": len(tr) + len(va),
             "candidate_rows": int(sum(len(e.labels) for e in tr + va)),
             # answerable validation questions with an answering sentence among the candidates: the ceiling
             "validation_ceiling": round(

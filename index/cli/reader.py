@@ -42,8 +42,11 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
 
     kinds, kind_spec = kind_probabilities(answerer, questions)
     examples = []
-    for data_dir in [settings.data_dir, *(Path(d) for d in args.also_index)]:
-        over = answerer if data_dir == settings.data_dir else _open_answerer(_over(settings, data_dir))
+    # Each index once, however it is spelled (the same index twice would count every question twice).
+    dirs = list(dict.fromkeys(Path(d).resolve() for d in [settings.data_dir, *args.also_index]))
+    for data_dir in dirs:
+        same = data_dir == Path(settings.data_dir).resolve()
+        over = answerer if same else _open_answerer(_over(settings, data_dir))
         desc = f"analysing ({data_dir})"
         with tqdm(total=len(questions), desc=desc, unit="question", file=sys.stderr) as bar:
             examples += collect(over, questions, progress=lambda i, n: bar.update(1), kinds=kinds)
@@ -55,7 +58,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     write_model(spec, out)
     several = spec.get("several") or {}
     thresholds = {**spec["thresholds"], "several": several.get("threshold")}
-    indexes = [str(settings.data_dir), *args.also_index]
+    indexes = [str(d) for d in dirs]
     summary = {"model": str(out), "indexes": indexes, **spec["trained_on"], "thresholds": thresholds}
     print(json.dumps(summary, ensure_ascii=False) if args.json else _describe(summary))
     return 0
