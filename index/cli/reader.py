@@ -2,13 +2,14 @@
 
 The question files need a ``fold`` per question (train / validation / test, split by release: see
 eval/README.md); the model is fitted on the train fold, calibrated and thresholded on the validation fold,
-and written (deterministically) to the package's model file unless ``-o`` names another.
+and written (deterministically over one index; over two, not yet byte for byte: docs/answers.md, "Stop 20")
+to the package's model file unless ``-o`` names another.
 
 ``--also-index DATA_DIR`` analyses the same questions over another index too (the shipped reader: the qa
 index and the whole archive), and the trees, the calibration and the thresholds learn from both analyses of
 each question. Why: a reader trained over the 1.7k-release qa index alone was over-confident over the whole
 archive, where more look-alike releases compete (stop 20: development set over the whole archive, wrong-answer
-rate 0.145 against 0.084 when trained over both; docs/answers.md, "Stop 20").
+rate 0.145 against 0.069 for the shipped reader trained over both; docs/answers.md, "Stop 20").
 """
 
 from __future__ import annotations
