@@ -298,3 +298,10 @@ def test_a_what_time_question_gets_the_time_not_the_release_date() -> None:
     text = "วันนี้ (18 ธันวาคม 2566) เวลา ๐๙.๓๐ น. ที่ทำเนียบรัฐบาล นายกรัฐมนตรีมอบนโยบาย"
     span = best_span(text, detect_qtype(question), question)
     assert span is not None and (span.kind, span.text) == ("time", "เวลา ๐๙.๓๐ น.")
+
+
+def test_a_time_the_question_states_is_not_its_answer() -> None:
+    question = "งานเริ่มเวลา 14.00 น. แล้วเลิกกี่โมง"
+    text = "เริ่มเวลา 14.00 น. และเลิกเวลา 16.30 น."
+    span = best_span(text, detect_qtype(question), question)
+    assert span is not None and span.text == "เวลา 16.30 น."

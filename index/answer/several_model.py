@@ -109,7 +109,7 @@ def value_key(span: Span | None) -> str | None:
         return None
     if span.date is not None:
         return span.date.isoformat() + (f"/{span.until.isoformat()}" if span.until is not None else "")
-    if span.kind in ("number", "phone", "time"):
+    if span.kind == "number":
         digits = plain_digits(span.text)
         return "".join(ch for ch in digits if ch.isdigit() or ch == ".") or None
     return compact(span.text).casefold() or None

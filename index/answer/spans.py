@@ -292,12 +292,12 @@ def scored_spans(
                     if span.date.year in years_in(question)
                     else (0.8 if _YEAR_Q.search(question) else 0.0)
                 )
-        if span.kind in ("phone", "time") and plain_digits(span.text) in q_numbers:
-            score -= 1.5
-        if span.kind == "number":
+        if span.kind in ("number", "phone", "time"):
+            # A value the question states itself is not its answer.
             digits = re.findall(NUM, span.text)
             if digits and all(plain_digits(d) in q_numbers for d in digits):
                 score -= 1.5
+        if span.kind == "number":
             bonus, fit = _unit_fit(span, qt, question)
             score += bonus
             span = dataclasses.replace(span, fit=fit)

@@ -45,9 +45,8 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     examples = []
     # Each index once, however it is spelled (the same index twice would count every question twice).
     dirs = list(dict.fromkeys(Path(d).resolve() for d in [settings.data_dir, *args.also_index]))
-    for data_dir in dirs:
-        same = data_dir == Path(settings.data_dir).resolve()
-        over = answerer if same else _open_answerer(_over(settings, data_dir))
+    for i, data_dir in enumerate(dirs):
+        over = answerer if i == 0 else _open_answerer(_over(settings, data_dir))
         desc = f"analysing ({data_dir})"
         with tqdm(total=len(questions), desc=desc, unit="question", file=sys.stderr) as bar:
             examples += collect(over, questions, progress=lambda i, n: bar.update(1), kinds=kinds)
