@@ -24,6 +24,7 @@ def glossary_of(
     induced: str | None = None,
     wordnet: str | None = None,
     translit: Path | None = None,
+    acronyms: str | None = None,
 ) -> Glossary:
     """A :class:`Glossary` of the given tables (their text, written under ``tmp_path``); a table not given is
     left out, so a test sees only the sources it names."""
@@ -44,4 +45,5 @@ def glossary_of(
         table("induced", induced),
         translit,
         table("wordnet", wordnet),
+        table("acronyms", acronyms),
     )

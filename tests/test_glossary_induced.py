@@ -55,3 +55,15 @@ def test_induction_finds_translations_with_the_real_model() -> None:
         ("electricity", "ไฟฟ้า"),
         ("tourists", "นักท่องเที่ยว"),
     }
+
+
+def test_a_weakly_mined_name_is_also_matched_by_sound(tmp_path: Path) -> None:
+    g = glossary_of(
+        tmp_path,
+        mined="varawut\tยุทธศาสตร์ระยะยาว\t0.43\t3\nprayut\tประยุทธ์จันทร์\t0.84\t9\n",
+        names="วราวุธ\tvarawut\t50\nประยุทธ์\tprayut\t80\n",
+    )
+    got = {t.thai: t.kind for t in g.translate("Varawut and Prayut")}
+    assert got["วราวุธ"] == "name" and got["ยุทธศาสตร์ระยะยาว"] == "glossary"
+    assert "ประยุทธ์" not in got  # a confident alignment speaks alone
+    assert "วราวุธ" not in {t.thai for t in g.translate("varawut")}  # lower case: not read as a name

@@ -57,6 +57,9 @@ def test_runs_match_before_single_words_and_short_keys_do_not_match(tmp_path: Pa
     assert t.match(["bo"], [True]) == {}
     # words that are not candidates (known to a glossary, stop words) are never matched
     assert t.match(["ruam", "jai"], [False, True]) == {}
+    # ... unless they join an unknown word beside them into one word of the corpus
+    assert t.match(["ruam", "jai"], [False, True], [True, False]) == {0: [("ruam jai", "ร่วมใจ")]}
+    assert t.match(["loeng"], [False], [True]) == {}  # alone, a known word is never read as romanised
 
 
 def test_glossary_uses_transliterations_for_unknown_words_only(tmp_path: Path) -> None:
@@ -73,6 +76,10 @@ def test_glossary_uses_transliterations_for_unknown_words_only(tmp_path: Path) -
     assert got["น้ำท่วม"][0] == "glossary" and got["งานแสดงสินค้า"][0] == "glossary"
     assert got["ล้มเหลว"] == ("induced", "broken")  # an English word no Thai word spells keeps its rendering
     assert "ร่วมใจ" not in g.reverse
+    # a word a table knows joins an unknown one into a romanised run, and then speaks only through it
+    mixed = glossary_of(tmp_path, mined="ruam\tรวม\t0.4\t3\n", translit=_table(tmp_path))
+    got = {t.thai: (t.kind, t.source) for t in mixed.translate("ruam jai fair")}
+    assert got["ร่วมใจ"] == ("translit", "ruam jai") and "รวม" not in got
     # without the table nothing is spelled out
     plain = glossary_of(tmp_path, **tables)
     assert "ร่วมใจ" not in {t.thai for t in plain.translate("ruam jai")}

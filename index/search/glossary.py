@@ -27,26 +27,27 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
+from index.search.acronyms import ACRONYM_FILE, Acronyms
+from index.search.glossary_tables import (
+    CURATED_FILE,
+    GLOSSARY_FILE,
+    INDUCED_FILE,
+    NAMES_FILE,
+    WORDNET_FILE,
+    add_dictionary,
+    provinces,
+    read_glossary,
+    read_names,
+)
 from index.search.transliteration import TRANSLIT_FILE, Transliterations
 
 log = logging.getLogger(__name__)
 #: The weight of a romanised Thai word's match (a mined rendering's runs 0.5-1.0).
 TRANSLIT_WEIGHT = 0.6
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-GLOSSARY_FILE = DATA_DIR / "glossary_en_th.tsv"
-NAMES_FILE = DATA_DIR / "names_th.tsv"
-#: Hand-written general government vocabulary; its renderings replace the mined ones for the same word.
-CURATED_FILE = DATA_DIR / "gov_terms_en_th.tsv"
-#: Renderings induced from the e5 model's word vectors (bench/induce_glossary.py), for the English words the
-#: mined and curated tables lack; a rendering's weight is its cosine as written (0.45-0.8; mined scores run
-#: 0.5-1.0), so ``translate``'s ``min_score`` applies to it as to a mined one.
-INDUCED_FILE = DATA_DIR / "glossary_induced_en_th.tsv"
-#: Renderings from Princeton WordNet and the Thai WordNet (bench/wordnet_glossary.py): a dictionary's plain
-#: translation of everyday words, where the mined table is silent or wrong ("fee", "mother", "carbon").
-WORDNET_FILE = DATA_DIR / "glossary_wordnet_en_th.tsv"
-#: Where a word's dictionary rendering joins its mined ones: after the best two.
-WORDNET_AFTER = 2
+#: A mined rendering weighing less than this is a weak alignment (mined weights run 0.3-2.0, most 0.5-1.0),
+#: and a capitalised word's sound match of at least ``SURE_NAME`` joins it.
+WEAK_MINED, SURE_NAME = 0.5, 0.9
 #: The longest province name, in words ("Phra Nakhon Si Ayutthaya").
 PLACE_WORDS = 4
 
@@ -72,7 +73,7 @@ class Term:
     thai: str
     weight: float
     source: str
-    kind: str  # "place" | "glossary" | "name" | "translit" | "dictionary" | "induced"
+    kind: str  # "place" | "glossary" | "acronym" | "name" | "translit" | "dictionary" | "induced"
 
 
 def phonetic(s: str) -> str:
@@ -112,8 +113,11 @@ class Glossary:
         dictionary: dict[str, list[tuple[str, float]]] | None = None,
         curated: frozenset[str] = frozenset(),
         places: dict[str, str] | None = None,
+        acronyms: Acronyms | None = None,
     ):
         self.entries = entries
+        # Latin acronyms Thai releases use (index/search/acronyms.py): before every table but the mined one.
+        self.acronyms = acronyms or Acronyms({}, {})
         # English province names (one to four words, and written as one) → Thai (:func:`provinces`).
         self.places = places or {}
         # Romanised Thai words (index/search/transliteration.py): after names, before induced renderings.
@@ -132,7 +136,7 @@ class Glossary:
         self.reverse = {thai: en for thai, (_, en) in reverse.items()}
         # The dictionary's renderings (bench/wordnet_glossary.py) join after the reverse map is made: their
         # weights are on another scale, and a dictionary lists every sense (ของ → "object").
-        self.dictionary = _add_dictionary(entries, dictionary or {}, curated)
+        self.dictionary = add_dictionary(entries, dictionary or {}, curated)
         self._name_cache: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
         self._name_lock = threading.Lock()  # one Glossary serves the bot's concurrent questions
         self._by_skeleton: dict[str, list[int]] = defaultdict(list)
@@ -152,9 +156,10 @@ class Glossary:
         induced_file: Path | None = INDUCED_FILE,
         translit_file: Path | None = TRANSLIT_FILE,
         wordnet_file: Path | None = WORDNET_FILE,
+        acronym_file: Path | None = ACRONYM_FILE,
     ) -> Glossary:
         """The mined glossary, overridden word by word by the curated vocabulary, joined by the dictionary
-        (:func:`_add_dictionary`), and the name table.
+        (:func:`index.search.glossary_tables.add_dictionary`), and the name table.
 
         Why curated entries replace mined ones rather than join them: alignment mined from ~1,100 release
         pairs is good at names and topical terms but noisy for everyday government words, which occur
@@ -180,16 +185,12 @@ class Glossary:
             for en, lst in read_glossary(induced_file).items():
                 if en not in entries:
                     induced[en] = lst
-        names: list[tuple[str, str, int]] = []
-        if names_file.is_file():
-            for line in names_file.read_text(encoding="utf-8").splitlines():
-                if not line or line.startswith("#"):
-                    continue
-                parts = line.split("\t")
-                if len(parts) >= 3:
-                    names.append((parts[0], parts[1], int(parts[2])))
+        names = read_names(names_file)
         translit = Transliterations.load(translit_file) if translit_file is not None else None
-        return cls(dict(entries), names, induced, translit, dictionary, frozenset(curated), provinces())
+        acronyms = Acronyms.load(acronym_file) if acronym_file is not None else None
+        return cls(
+            dict(entries), names, induced, translit, dictionary, frozenset(curated), provinces(), acronyms
+        )
 
     def match_name(self, word: str, limit: int = 2, min_ratio: float = 0.72) -> list[tuple[str, float]]:
         """Thai names whose royin romanisation sounds like ``word`` (one English word or a joined pair).
@@ -257,44 +258,72 @@ class Glossary:
         # A capitalised word the tables lack is tried as a Thai name first ("Chang", "Mon": ช้าง, มอญ, not
         # the dictionary's Yangtze and Monday); a lower-case one as a dictionary word first.
         capital = [w[0].isupper() and not w.isupper() for w in words]
-        plain = [not capital[i] and w in self.dictionary for i, w in enumerate(low)]
-        spelled = self._spelled(low, [u or d or q for u, d, q in zip(used, plain, placed, strict=True)])
+        # An acronym Thai releases use ("GHB", "moph") is rendered by the Thai words written beside it, and
+        # is no dictionary word, name or romanised Thai word. The mined table, learned from aligned releases,
+        # knows the sense the archive uses where it knows the word at all ("PM" is the prime minister there,
+        # PM2.5 dust beside Thai text), so it comes first.
+        acronym = {i: self.acronyms.of(w) for i, w in enumerate(words) if not placed[i]}
+        acronym = {i: found for i, found in acronym.items() if found and low[i] not in self.entries}
+        plain = [not capital[i] and not acronym.get(i) and w in self.dictionary for i, w in enumerate(low)]
+        known = zip(used, plain, placed, [bool(acronym.get(i)) for i in range(len(low))], strict=True)
+        spelled = self._spelled(low, [any(flags) for flags in known], plain)
+        # The words of a romanised run ("sang khwam suk") speak only through it.
+        joined = {
+            j for i, found in spelled.items() if found for j in range(i + 1, i + len(found[0][0].split()))
+        }
         for i, w in enumerate(low):
-            if w in STOP or len(w) < 2 or placed[i]:
+            if w in STOP or len(w) < 2 or placed[i] or i in joined:
+                continue
+            if spelled.get(i) and " " in spelled[i][0][0]:
+                terms += [Term(thai, TRANSLIT_WEIGHT, source, "translit") for source, thai in spelled[i]]
                 continue
             if w in self.entries:
                 terms += _rendered(self.entries[w], w, "glossary", per_word, min_score)
+                if names and capital[i] and self.entries[w][0][1] < WEAK_MINED:
+                    # A name the mining aligned with whatever shared its releases ("Varawut" →
+                    # ยุทธศาสตร์ระยะยาว, 0.43): what it sounds like speaks too.
+                    terms += [Term(t, r, w, "name") for t, r in self.match_name(w, 1) if r >= SURE_NAME]
+                continue
+            if acronym.get(i):
+                terms += _rendered(acronym[i], w, "acronym", per_word, min_score)
                 continue
             if used[i]:
                 continue
-            if plain[i]:
+            if plain[i] and i not in spelled:
                 terms += _rendered(self.dictionary[w], w, "dictionary", per_word, min_score)
                 continue
-            # Names: capitalised words the glossary does not know, alone or joined with the next
-            # capitalised word ("Roi Et" → roiet).
-            found = 0
-            if names and capital[i]:
-                for thai, ratio in self.match_name(w):
-                    terms.append(Term(thai, ratio, w, "name"))
-                    found += 1
-                if i + 1 < len(words) and words[i + 1][0].isupper():
-                    for thai, ratio in self.match_name(w + low[i + 1]):
-                        terms.append(Term(thai, ratio, w + " " + low[i + 1], "name"))
-                        found += 1
-            for source, thai in spelled.get(i, []):
-                terms.append(Term(thai, TRANSLIT_WEIGHT, source, "translit"))
-            if not found and i not in spelled:
-                if w in self.dictionary:
-                    terms += _rendered(self.dictionary[w], w, "dictionary", per_word, min_score)
-                else:
-                    terms += _rendered(self.induced.get(w, []), w, "induced", per_word, min_score)
-        seen: set[str] = set()
-        out = []
+            terms += self._unknown(i, words, low, spelled.get(i), per_word, min_score, names and capital[i])
+        firsts: dict[str, Term] = {}
         for t in terms:
-            if t.thai not in seen:
-                seen.add(t.thai)
-                out.append(t)
-        return out
+            firsts.setdefault(t.thai, t)
+        return list(firsts.values())
+
+    def _unknown(
+        self,
+        i: int,
+        words: list[str],
+        low: list[str],
+        spelled: list[tuple[str, str]] | None,
+        per_word: int,
+        min_score: float,
+        as_name: bool,
+    ) -> list[Term]:
+        """Terms for word ``i``, which no table rendered: a Thai name it sounds like (a capitalised word,
+        alone or joined with the next capitalised one: "Roi Et" → roiet), the Thai word it spells, else the
+        dictionary's or the induced renderings."""
+        w = low[i]
+        terms: list[Term] = []
+        if as_name:
+            terms += [Term(thai, ratio, w, "name") for thai, ratio in self.match_name(w)]
+            if i + 1 < len(words) and words[i + 1][0].isupper():
+                pair = w + " " + low[i + 1]
+                terms += [Term(thai, ratio, pair, "name") for thai, ratio in self.match_name(w + low[i + 1])]
+        terms += [Term(thai, TRANSLIT_WEIGHT, source, "translit") for source, thai in spelled or []]
+        if terms or spelled is not None:
+            return terms
+        if w in self.dictionary:
+            return _rendered(self.dictionary[w], w, "dictionary", per_word, min_score)
+        return _rendered(self.induced.get(w, []), w, "induced", per_word, min_score)
 
     def _words(self, text: str) -> list[str]:
         """The English words of ``text``; a hyphenated word no table knows as a whole is looked up by its
@@ -325,13 +354,18 @@ class Glossary:
                 i += 1
         return out
 
-    def _spelled(self, low: list[str], used: list[bool]) -> dict[int, list[tuple[str, str]]]:
+    def _spelled(
+        self, low: list[str], used: list[bool], plain: list[bool]
+    ) -> dict[int, list[tuple[str, str]]]:
         """Romanised Thai words among the words no table knows: position → (source words, Thai word),
-        every word of a matched run holding the run's matches once (at its first word) and none after."""
+        every word of a matched run holding the run's matches once (at its first word) and none after. A
+        run may take in the words a table knows beside an unknown word (``plain``: dictionary-only, or the
+        mined table's): "sang khwam suk" is สร้างความสุข, not "sang" the verb and "suk" a Korean name."""
         if self.translit is None or not self.translit.by_key:
             return {}
         unknown = [not used[i] and w not in STOP and w not in self.entries for i, w in enumerate(low)]
-        found = self.translit.match(low, unknown)
+        joinable = [(p or w in self.entries) and w not in STOP for p, w in zip(plain, low, strict=True)]
+        found = self.translit.match(low, unknown, joinable)
         out: dict[int, list[tuple[str, str]]] = {}
         for i, pairs in found.items():
             out[i] = pairs
@@ -347,74 +381,9 @@ def _rendered(
     return [Term(thai, score, source, kind) for thai, score in renderings[:per_word] if score >= min_score]
 
 
-def _add_dictionary(
-    entries: dict[str, list[tuple[str, float]]],
-    dictionary: dict[str, list[tuple[str, float]]],
-    curated: frozenset[str],
-) -> dict[str, list[tuple[str, float]]]:
-    """The dictionary's best rendering joined to each mined word (in place); the dictionary's words the
-    tables lack are returned, for :meth:`Glossary.translate` to use as their own.
-
-    A mined word keeps its renderings first and gets the dictionary's best one after the first
-    :data:`WORDNET_AFTER`: mining is right about names and topics, the dictionary about plain words, and a
-    mined rendering that is wrong ("mother" → เสียงพันธมิตร) then no longer speaks for the word alone. A
-    curated word keeps its hand-written renderings alone (act → พระราชบัญญัติ, not also ทำ). Measured on
-    the train and validation folds' English questions (bench/PERFORMANCE.md, stop 19).
-    """
-    only = {}
-    for en, renderings in dictionary.items():
-        if en in curated:
-            continue
-        have = entries.get(en)
-        if not have:
-            only[en] = list(renderings)
-            continue
-        known = {thai for thai, _ in have}
-        best = next(((thai, w) for thai, w in renderings if thai not in known), None)
-        if best is not None:
-            have.insert(min(WORDNET_AFTER, len(have)), best)
-    return only
-
-
-def provinces() -> dict[str, str]:
-    """Thailand's 77 provinces from pythainlp's gazetteer: the English name (lower case, also without its
-    spaces: "nakhon sawan", "nakhonsawan") → the Thai name (นครสวรรค์).
-
-    Why: the mined glossary renders province names badly ("ubon ratchathani" → รายงานของ; "nakhon" →
-    นครราชสีมา, which then hides Nakhon Sawan from the name matcher), and these are the places questions
-    name most. Empty when pythainlp's corpus is missing (translation then goes on without it).
-    """
-    try:
-        from pythainlp.corpus import provinces as gazetteer
-
-        rows = gazetteer(details=True)
-    except Exception as exc:  # noqa: BLE001 - a missing corpus file costs only these renderings
-        log.warning("no province gazetteer: %s", exc)
-        return {}
-    out: dict[str, str] = {}
-    for row in rows:
-        name, thai = str(row.get("name_en") or "").lower().strip(), str(row.get("name_th") or "").strip()
-        if name and thai:
-            out[name] = thai
-            out[name.replace(" ", "")] = thai
-    return out
-
-
 def _singular(word: str) -> str:
     """The word without a possessive ending ("government's" → "government"): tables hold bare words."""
     return word[:-2] if word.endswith(("'s", "’s")) else word
-
-
-def read_glossary(path: Path) -> dict[str, list[tuple[str, float]]]:
-    """``english<TAB>thai<TAB>weight[<TAB>...]`` rows, grouped by the English word; ``#`` lines skipped."""
-    out: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) >= 3:
-            out[parts[0]].append((parts[1], float(parts[2])))
-    return out
 
 
 def to_english(glossary: Glossary, tokens: list[str]) -> list[str]:

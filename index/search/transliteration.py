@@ -82,15 +82,24 @@ class Transliterations:
             {k: [w for _, w in sorted(v, key=lambda r: (-r[0], r[1]))][:PER_KEY] for k, v in rows.items()}
         )
 
-    def match(self, words: list[str], candidate: list[bool]) -> dict[int, list[tuple[str, str]]]:
-        """For each word position, ``(source words, Thai word)`` found for it: runs of ``candidate`` words
-        (longest first) joined into one key, then single words. A word a run matched is not matched alone."""
+    def match(
+        self, words: list[str], candidate: list[bool], joinable: list[bool] | None = None
+    ) -> dict[int, list[tuple[str, str]]]:
+        """For each word position, ``(source words, Thai word)`` found for it: runs of words (longest first)
+        joined into one key, then single ``candidate`` words. A word a run matched is not matched alone.
+
+        A run holds at least one ``candidate`` word and otherwise ``joinable`` ones (default: candidates
+        only): English words a romanisation happens to spell ("sang", "suk" in "ruam jai sang khwam suk")
+        join the unknown word beside them, where the whole run is one Thai word of the corpus."""
+        joinable = joinable or candidate
         found: dict[int, list[tuple[str, str]]] = defaultdict(list)
         taken = [False] * len(words)
         for n in range(MAX_RUN, 0, -1):
             for i in range(len(words) - n + 1):
                 span = range(i, i + n)
-                if not all(candidate[j] for j in span) or (n == 1 and taken[i]):
+                if n == 1 and (taken[i] or not candidate[i]):
+                    continue
+                if not all(candidate[j] or joinable[j] for j in span) or not any(candidate[j] for j in span):
                     continue
                 k = key("".join(words[i : i + n]))
                 if len(k) < (SINGLE if n == 1 else JOINED) or k not in self.by_key:
