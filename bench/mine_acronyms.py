@@ -15,7 +15,8 @@ and in few others (coverage and lift over the index's BM25 postings), is one of 
 occurrences, English releases included): only those are acronyms when a question writes them in lower case
 ("ghb"); "led", written "LED" in Thai releases but "led" in English ones, is one only when the question
 writes "LED". Writes ``index/data/acronyms_th.tsv`` (acronym, Thai word, score, chunks together,
-capitals share), sorted, so the same inputs write the same file.
+capitals share) and ``index/data/thai_acronyms.tsv`` (the consonant-only Thai words a question may spell by
+letter name, "kor yor sor" for กยศ), sorted, so the same inputs write the same files.
 """
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.sources import Skipped, iter_source  # noqa: E402
 from index.build.postings import Postings  # noqa: E402
-from index.search.acronyms import ACRONYM_FILE  # noqa: E402
+from index.search.acronyms import ACRONYM_FILE, THAI_ACRONYM_FILE  # noqa: E402
 
 log = logging.getLogger("mine_acronyms")
 
 _LATIN = re.compile(r"^[a-z]{2,7}$")
 _THAI = re.compile(r"^[\u0e01-\u0e4e]{2,}$")
+#: Consonants only, 2-6 of them: how Thai acronyms (กยศ, อสม, สปสช) stand in the BM25 vocabulary.
+_THAI_ACRONYM = re.compile(r"^[\u0e01-\u0e2e]{2,6}$")
 _WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,7}(?![A-Za-z])")
 #: Web and mail addresses ("www.moph.go.th", "1330@nhso.go.th"): written in lower case whatever the name is.
 _ADDRESS = re.compile(r"\S*(?:www\.|https?://|\.go\.th|\.com|\.or\.th|\.org|@)\S*")
@@ -104,6 +107,14 @@ def associations(
     return out
 
 
+def thai_acronyms(postings: Postings, min_chunks: int) -> list[tuple[str, int]]:
+    """Consonant-only Thai words in at least ``min_chunks`` chunks, with that count: what a run of letter
+    names ("kor yor sor") may spell. Ordinary words written without vowels (คน, ของ) are among them; a
+    question spells those by letter name too rarely to matter."""
+    counted = ((t, postings.doc_freq(t)) for t in postings.terms if _THAI_ACRONYM.match(t))
+    return sorted((t, d) for t, d in counted if d >= min_chunks)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--generation", type=Path, required=True, help="DATA_DIR/index/<generation> folder")
@@ -113,6 +124,8 @@ def main() -> int:
     ap.add_argument("--min-lift", type=float, default=8.0, help="how much likelier beside it (8)")
     ap.add_argument("--per-acronym", type=int, default=3, help="Thai words kept per acronym (3)")
     ap.add_argument("-o", "--output", type=Path, default=ACRONYM_FILE)
+    ap.add_argument("--thai-output", type=Path, default=THAI_ACRONYM_FILE, help="Thai acronyms' table")
+    ap.add_argument("--thai-min-chunks", type=int, default=5, help="chunks a Thai acronym must be in (5)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     postings = Postings.load(args.generation)
@@ -127,6 +140,10 @@ def main() -> int:
     )
     args.output.write_text(header + "".join("\t".join(map(str, r)) + "\n" for r in rows), encoding="utf-8")
     log.info("%d acronyms, %d rows written to %s", len(found), len(rows), args.output)
+    thai = thai_acronyms(postings, args.thai_min_chunks)
+    header = f"# thai acronym\tchunks (bench/mine_acronyms.py, min chunks {args.thai_min_chunks})\n"
+    args.thai_output.write_text(header + "".join(f"{t}\t{d}\n" for t, d in thai), encoding="utf-8")
+    log.info("%d Thai acronyms written to %s", len(thai), args.thai_output)
     return 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from index.build.postings import Postings
-from index.search.acronyms import ACRONYM_FILE, Acronyms
+from index.search.acronyms import ACRONYM_FILE, THAI_ACRONYM_FILE, Acronyms
 from index.search.glossary import default_glossary
 from tests.bench_scripts import bench_script
 from tests.tables import glossary_of, tsv_rows
@@ -55,6 +55,22 @@ def test_an_acronym_beats_the_dictionary_and_the_mined_table_beats_both(tmp_path
     assert "หลอดไฟ" in lamp
 
 
+def test_letter_names_spell_the_archives_thai_acronyms(tmp_path: Path) -> None:
+    thai = tmp_path / "thai.tsv"
+    thai.write_text("# thai acronym\tchunks\nกยศ\t900\nกยส\t3\nอสม\t1600\nอสต\t40\n", encoding="utf-8")
+    acronyms = Acronyms.load(tmp_path / "absent.tsv", thai)
+    words = ["how", "many", "kor", "yor", "sor", "loans", "did", "or", "sor", "mor", "volunteers", "check"]
+    assert acronyms.spelled(words) == [(2, 5, "กยศ"), (7, 10, "อสม")]  # sor: ส ศ ษ ซ, the most used wins
+    # a run is spelled whole or not at all, and needs two names that are not English words
+    assert acronyms.spelled(["the", "or", "sor", "tor", "lor", "meeting"]) == []
+    assert acronyms.spelled(["for", "or", "nor"]) == []
+    assert acronyms.spelled(["kor"]) == []
+    g = glossary_of(tmp_path, mined="loan\tสินเชื่อ\t0.9\t3\n")
+    g.acronyms = acronyms
+    got = {t.thai: (t.kind, t.source) for t in g.translate("Kor-Yor-Sor loan")}
+    assert got == {"กยศ": ("acronym", "kor yor sor"), "สินเชื่อ": ("glossary", "loan")}
+
+
 def test_shipped_table_is_well_formed_and_renders_agencies() -> None:
     rows = tsv_rows(ACRONYM_FILE)
     assert len(rows) > 1_000
@@ -62,6 +78,8 @@ def test_shipped_table_is_well_formed_and_renders_agencies() -> None:
     glossary = default_glossary()
     assert {"ธอส", "ธนาคารอาคารสงเคราะห์"} <= {t.thai for t in glossary.translate("ghb housing loans")}
     assert "กระทรวงสาธารณสุข" in {t.thai for t in glossary.translate("what did moph say")}
+    assert "กยศ" in {t.thai for t in glossary.translate("kor yor sor student loans")}
+    assert all(len(r) == 2 and int(r[1]) >= 5 for r in tsv_rows(THAI_ACRONYM_FILE))
 
 
 def test_mining_finds_the_thai_words_beside_an_acronym(tmp_path: Path) -> None:
@@ -101,6 +119,8 @@ def test_mining_finds_the_thai_words_beside_an_acronym(tmp_path: Path) -> None:
     assert shares["covid"] == 1 / 3 and shares["led"] == 0.0
     out = tmp_path / "acronyms.tsv"
     sys.argv = ["mine_acronyms", "--generation", str(gen), "--archive", str(source), "--min-lift", "3"]
-    sys.argv += ["-o", str(out)]
+    sys.argv += ["-o", str(out), "--thai-output", str(tmp_path / "thai.tsv"), "--thai-min-chunks", "8"]
     assert mod.main() == 0
-    assert [t for t, _ in Acronyms.load(out).of("ghb")] == ["ธอส", "ลูกค้า"]
+    mined = Acronyms.load(out, tmp_path / "thai.tsv")
+    assert [t for t, _ in mined.of("ghb")] == ["ธอส", "ลูกค้า"]
+    assert mined.thai == {"ธอส": 8}  # consonants only: ลูกค้า and บาท have vowels

@@ -250,6 +250,10 @@ class Glossary:
         used = [False] * len(words)
         placed = [False] * len(words)  # the words of a province's name: the gazetteer speaks for them
         terms += self._places(low, placed)
+        for first, end, thai in self.acronyms.spelled(low):  # "kor yor sor": กยศ, by its letters' names
+            if not any(placed[first:end]):
+                terms.append(Term(thai, 1.0, " ".join(low[first:end]), "acronym"))
+                placed[first:end] = [True] * (end - first)
         for i in range(len(words) - 1):
             bigram = f"{low[i]} {low[i + 1]}"
             if bigram in self.entries and not (placed[i] or placed[i + 1]):
