@@ -127,7 +127,9 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
 
     qa = tmp_path / "qa.jsonl"
     qa.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")
-    args = argparse.Namespace(qa=[str(qa)], output=str(tmp_path / "m.json"), json=True, also_index=[])
+    args = argparse.Namespace(
+        qa=[str(qa)], output=str(tmp_path / "m.json"), json=True, also_index=[], thresholds_on=[]
+    )
     with pytest.raises(UserError, match="validation"):
         _train(args, make_settings(base_index.data_dir))
 
@@ -153,15 +155,47 @@ def test_the_train_command_learns_over_a_second_index(
     shutil.copytree(base_index.data_dir, other)  # a second index (the same releases, opened on its own)
     out = tmp_path / "m.json"
     also = [str(other), str(base_index.data_dir)]  # the first index again is not analysed twice
-    args = argparse.Namespace(qa=[str(qa)], output=str(out), json=True, also_index=also)
+    args = argparse.Namespace(qa=[str(qa)], output=str(out), json=True, also_index=also, thresholds_on=[])
     assert _train(args, settings) == 0
     summary = json.loads(capsys.readouterr().out)
+    assert "threshold_set" not in summary  # no threshold set given
     assert summary["indexes"] == [str(Path(base_index.data_dir).resolve()), str(other.resolve())]
     assert (summary["train_questions"], summary["validation_questions"], summary["analyses"]) == (5, 2, 14)
     assert json.loads(out.read_text(encoding="utf-8"))["trained_on"]["analyses"] == 14
     args.also_index = [str(tmp_path / "nowhere")]
     with pytest.raises(UserError, match="no index there"):
         _train(args, settings)
+
+
+def test_a_threshold_set_chooses_thresholds_and_is_never_fitted_on(
+    base_index: BaseIndex,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--thresholds-on``: its questions (any fold but test) join the validation fold's replies where the
+    thresholds are chosen, scored by the final trees; the trees and the calibration never see them."""
+    import argparse
+
+    from index.cli.reader import _train
+
+    qa, extra = tmp_path / "qa.jsonl", tmp_path / "extra.jsonl"
+    qa.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in QUESTIONS), encoding="utf-8")
+    held = [
+        _q("h1", "หัวเว่ยลงนามเมื่อไหร่", "train", [HUAWEI_URL], "18 ธ.ค. 2566", ["18 December 2023"]),
+        _q("h2", "Who painted the Mona Lisa?", "validation", [], "", []),
+        _q("h3", "IP applications in 2022?", "test", [IP_URL], "60,082", []),  # the test fold stays out
+    ]
+    extra.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in held), encoding="utf-8")
+    out = tmp_path / "m.json"
+    args = argparse.Namespace(
+        qa=[str(qa)], output=str(out), json=True, also_index=[], thresholds_on=[str(extra)]
+    )
+    assert _train(args, make_settings(base_index.data_dir)) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["train_questions"], summary["validation_questions"]) == (5, 2)
+    assert summary["threshold_questions"] == 2 and summary["analyses"] == 7  # the fitted ones
+    assert set(summary["threshold_set"]) >= {"accuracy", "wrong_rate"}
+    assert json.loads(out.read_text(encoding="utf-8"))["trained_on"]["threshold_questions"] == 2
 
 
 def test_span_model_measures_spans_against_the_question() -> None:

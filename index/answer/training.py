@@ -33,12 +33,12 @@ from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
 from index.answer.model import CALIBRATION_INPUTS, answer_measures, sigmoid
 from index.answer.refusal import choose as choose_refusal
-from index.answer.refusal import rates, threshold_of, thresholds_for
-from index.answer.several import other_measures
+from index.answer.refusal import rates, thresholds_for
 from index.answer.several_model import train as train_several
 from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
 from index.answer.span_model import fit as fit_spans
 from index.answer.spans import span_answer
+from index.answer.thresholds import TARGET_OTHER_PRECISION, choose_assert, choose_other, choose_span
 from index.answer.types import Answer
 from index.evaluate import answer_is_correct, normalized
 
@@ -48,13 +48,8 @@ log = logging.getLogger(__name__)
 #: are wrong count as wrong answers): the issue's bar for unseen questions. At 0.15 the validation fold's
 #: rate did not carry over to unseen questions (0.20 on the test fold), so the target is the bar itself.
 TARGET_WRONG_RATE = 0.10
-#: Another release listed as also answering must be a gold release this often on the validation fold.
-TARGET_OTHER_PRECISION = 0.6
-#: Replies with a bold claim must be right this often on the validation fold; below it, the passage is
-#: quoted without a short answer ("the closest passage says").
-TARGET_ASSERT_PRECISION = 0.85
-#: Bold short answers must be right this often on the validation fold (else the passage is quoted).
-TARGET_SPAN_PRECISION = 0.85
+#: The fold of questions that only choose thresholds (``reader train --thresholds-on``): never fitted on.
+THRESHOLD_FOLD = "threshold"
 PARAMS: dict[str, Any] = {
     # Ranking within each question (LambdaRank), not each sentence on its own: only the best candidate is
     # shown, so what matters is that an answering sentence outranks the others of the same question.
@@ -257,89 +252,32 @@ def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
     return [round(float(v), 6) for v in lr.coef_[0]], round(float(lr.intercept_[0]), 6)
 
 
-def _lowest_precise(
-    pairs: list[tuple[float, bool]],
-    target: float,
-    start: float = 0.05,
-    stop: float = 0.95,
-    empty_ok: bool = True,
-) -> float:
-    """The lowest threshold (0.01 steps from ``start``) at which the pairs (probability, right) at or above
-    it are right ``target`` of the time; ``stop`` when none is. With ``empty_ok``, a threshold that keeps
-    none counts as precise (nothing is shown)."""
-    for t in np.round(np.arange(start, stop + 0.001, 0.01), 2):
-        kept = [ok for prob, ok in pairs if prob >= t]
-        if (kept and sum(kept) / len(kept) >= target) or (not kept and empty_ok):
-            return float(t)
-    return stop
-
-
-def choose_assert(outcomes: list[Outcome], probs: np.ndarray, refuse: dict[str, float]) -> float:
-    """The lowest threshold (not under the lowest refusal threshold) above which shown replies are right
-    :data:`TARGET_ASSERT_PRECISION` of the time on the validation fold."""
-    shown = probs >= thresholds_for(outcomes, refuse)
-    pairs = [(float(p), o.correct) for o, p, s in zip(outcomes, probs, shown, strict=True) if s]
-    start = min(refuse.values()) if refuse else 0.05
-    return _lowest_precise(pairs, TARGET_ASSERT_PRECISION, start=start, stop=0.99, empty_ok=False)
-
-
-def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | None, floor: float) -> float:
-    """The lowest span-model probability at which the spans it would put in bold (in replies at or above
-    ``floor``) are right :data:`TARGET_SPAN_PRECISION` of the time on the validation fold."""
-    chosen: list[tuple[float, bool]] = []
-    for o, p in zip(outcomes, probs, strict=True):
-        if model is None or p < floor or o.quoted is None or not o.quoted.spans or o.span_labels is None:
-            continue
-        sp = model.probabilities(o.span_rows(float(p)))
-        i = max(range(len(o.quoted.spans)), key=lambda k: o.quoted.spans[k].score)  # the rules' choice
-        chosen.append((float(sp[i]), bool(o.span_labels[i])))
-    return _lowest_precise(chosen, TARGET_SPAN_PRECISION)
-
-
-def choose_other(
-    examples: list[Example],
-    raws: list[np.ndarray | None],
-    probs: np.ndarray,
-    calibration: tuple[list[float], float],
-    refuse: dict[str, float],
-) -> float:
-    """The lowest probability at which another release, listed as also answering a shown reply, is a gold
-    release :data:`TARGET_OTHER_PRECISION` of the time (answerable validation questions)."""
-    seen: list[tuple[float, bool]] = []
-    w, intercept = np.asarray(calibration[0]), calibration[1]
-    for e, raw, p in zip(examples, raws, probs, strict=True):
-        gold = set(e.question.get("gold_urls") or [])
-        if e.analysis is None or raw is None or not len(raw) or not gold:
-            continue
-        if p < threshold_of(refuse, str(e.question.get("lang", "th"))):
-            continue
-        for url, (_, measures) in other_measures(e.analysis, raw, int(np.argmax(raw))).items():
-            seen.append((float(sigmoid(np.asarray(measures @ w + intercept))), url in gold))
-    return _lowest_precise(seen, TARGET_OTHER_PRECISION)
-
-
 def train(
     answerer: Answerer, examples: list[Example], rounds: int = ROUNDS, kinds: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The model spec (see :class:`index.answer.model.ReaderModel`) from collected examples."""
     tr = [e for e in examples if e.fold == "train"]
     va = [e for e in examples if e.fold == "validation"]
+    held = [e for e in examples if e.fold == THRESHOLD_FOLD]
     if not tr or not va:
         raise ValueError("training needs questions of both the train and the validation fold")
     # The trees learn from both folds; every question's scores come from trees that did not see its
-    # release. The calibration is fitted on the train fold's, the thresholds chosen on the validation fold's.
+    # release. The calibration is fitted on the train fold's, the thresholds chosen on the validation fold's
+    # and on the threshold set's (scored by the final trees, which never saw them).
     oof = oof_scores(tr + va, rounds)
     booster = _fit_trees(tr + va, rounds)
     tr_out = [outcome(answerer, e, s) for e, s in zip(tr, oof[: len(tr)], strict=True)]
     va_out = [outcome(answerer, e, s) for e, s in zip(va, oof[len(tr) :], strict=True)]
+    held_out = [outcome(answerer, e, _raw(booster, e)) for e in held]
     x_tr, y_tr = _measures(tr_out)
     coef, intercept = _logistic(x_tr, y_tr)
     probs_tr = _probs(tr_out, coef, intercept)
     span_spec = fit_spans(*_span_data(tr_out, probs_tr))
-    probs_va = _probs(va_out, coef, intercept)
-    refuse = choose_refusal(va_out, probs_va, TARGET_WRONG_RATE)
-    assert_t = choose_assert(va_out, probs_va, refuse)
-    span_t = choose_span(va_out, probs_va, SpanModel.from_spec(span_spec), assert_t)
+    probs_va, probs_held = _probs(va_out, coef, intercept), _probs(held_out, coef, intercept)
+    chosen_on, probs_on = va_out + held_out, np.concatenate([probs_va, probs_held])
+    refuse = choose_refusal(chosen_on, probs_on, TARGET_WRONG_RATE)
+    assert_t = choose_assert(chosen_on, probs_on, refuse)
+    span_t = choose_span(chosen_on, probs_on, SpanModel.from_spec(span_spec), assert_t)
     other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
     several = train_several(
         _scored(tr, oof[: len(tr)]),
@@ -373,7 +311,28 @@ def train(
             # out-of-fold: the validation questions' scores come from trees that did not see their releases
             "validation": {k: round(v, 4) for k, v in rates(va_out, probs_va, refuse).items()},
             "validation_groups": _groups(va_out, probs_va, refuse),
+            **_held_summary(held, held_out, probs_held, refuse),
         },
+    }
+
+
+def _raw(booster: Any, e: Example) -> np.ndarray | None:
+    """The final trees' raw scores for one example of the threshold set."""
+    if e.analysis is None or not len(e.labels):
+        return None
+    return booster.predict(e.analysis.features, raw_score=True)
+
+
+def _held_summary(
+    held: list[Example], outs: list[Outcome], probs: np.ndarray, refuse: dict[str, float]
+) -> dict[str, Any]:
+    """The threshold set's size and rates under the chosen thresholds (nothing without one)."""
+    if not held:
+        return {}
+    return {
+        "threshold_questions": len({id(e.question) for e in held}),
+        "threshold_set": {k: round(v, 4) for k, v in rates(outs, probs, refuse).items()},
+        "threshold_set_groups": _groups(outs, probs, refuse),
     }
 
 

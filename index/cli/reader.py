@@ -5,6 +5,10 @@ eval/README.md); the model is fitted on the train fold, calibrated and threshold
 and written (deterministically over one index; over two, not yet byte for byte: docs/answers.md, "Stop 20")
 to the package's model file unless ``-o`` names another.
 
+``--thresholds-on QA…`` adds questions that only choose the thresholds (the shipped reader: the 565
+questions of ``eval/qa-train2-*.jsonl``): the validation fold's 247 questions alone chose refusal thresholds
+whose wrong-answer rate was 0.16-0.20 for Thai replies on unseen questions (docs/answers.md, "Stop 21").
+
 ``--also-index DATA_DIR`` analyses the same questions over another index too (the shipped reader: the qa
 index and the whole archive), and the trees, the calibration and the thresholds learn from both analyses of
 each question. Why: a reader trained over the 1.7k-release qa index alone was over-confident over the whole
@@ -35,7 +39,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from thaigov_qa.errors import UserError
 
     try:
-        questions = load_training_questions(args.qa)
+        questions = load_training_questions(args.qa) + _threshold_questions(args.thresholds_on)
     except BadQuestionSet as exc:
         raise UserError(str(exc)) from None
     answerer: Answerer = _open_answerer(settings)
@@ -62,6 +66,16 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     summary = {"model": str(out), "indexes": indexes, **spec["trained_on"], "thresholds": thresholds}
     print(json.dumps(summary, ensure_ascii=False) if args.json else _describe(summary))
     return 0
+
+
+def _threshold_questions(paths: list[str]) -> list[dict]:  # type: ignore[type-arg]
+    """The questions of ``--thresholds-on`` files, moved to the threshold fold whatever fold they name
+    (a test-fold question stays out: the test fold chooses nothing)."""
+    from index.answer.training import THRESHOLD_FOLD
+    from index.evaluate import load_questions
+
+    found = [q for path in paths for q in load_questions(Path(path)) if q.get("fold") != "test"]
+    return [{**q, "fold": THRESHOLD_FOLD} for q in found]
 
 
 def _over(settings: Settings, data_dir: Path) -> Settings:
@@ -96,6 +110,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DATA_DIR",
         help="another index to analyse the same questions over (e.g. the whole archive): the reader learns "
         "from both, and its calibration and thresholds hold at both sizes",
+    )
+    t.add_argument(
+        "--thresholds-on",
+        nargs="+",
+        default=[],
+        metavar="QA",
+        help="question files that only choose the thresholds, with the validation fold (never fitted on): "
+        "more held-out replies, so that the wrong-answer target holds beyond the validation fold",
     )
     t.add_argument("--json", action="store_true", help="the summary as one JSON object")
     t.set_defaults(handler=_train)

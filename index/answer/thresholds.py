@@ -1,0 +1,90 @@
+"""The thresholds that decide what a shown reply holds, each chosen on held-out replies (the validation
+fold's out-of-fold scores, and a threshold set's): when it asserts a claim, when a short answer is in bold,
+when another release is listed as also answering.
+
+Why apart from training: training fits the trees, the calibration and the span model; these choices only
+read what those give on held-out replies, each the lowest threshold that reaches its precision target.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.answer.model import sigmoid
+from index.answer.refusal import threshold_of, thresholds_for
+from index.answer.several import other_measures
+from index.answer.span_model import SpanModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.training import Example, Outcome
+
+#: Replies with a bold claim must be right this often on held-out replies; below it, the passage is
+#: quoted without a short answer ("the closest passage says").
+TARGET_ASSERT_PRECISION = 0.85
+#: Bold short answers must be right this often on held-out replies (else the passage is quoted).
+TARGET_SPAN_PRECISION = 0.85
+#: Another release listed as also answering must be a gold release this often on the validation fold.
+TARGET_OTHER_PRECISION = 0.6
+
+
+def _lowest_precise(
+    pairs: list[tuple[float, bool]],
+    target: float,
+    start: float = 0.05,
+    stop: float = 0.95,
+    empty_ok: bool = True,
+) -> float:
+    """The lowest threshold (0.01 steps from ``start``) at which the pairs (probability, right) at or above
+    it are right ``target`` of the time; ``stop`` when none is. With ``empty_ok``, a threshold that keeps
+    none counts as precise (nothing is shown)."""
+    for t in np.round(np.arange(start, stop + 0.001, 0.01), 2):
+        kept = [ok for prob, ok in pairs if prob >= t]
+        if (kept and sum(kept) / len(kept) >= target) or (not kept and empty_ok):
+            return float(t)
+    return stop
+
+
+def choose_assert(outcomes: list[Outcome], probs: np.ndarray, refuse: dict[str, float]) -> float:
+    """The lowest threshold (not under the lowest refusal threshold) above which shown replies are right
+    :data:`TARGET_ASSERT_PRECISION` of the time on the validation fold."""
+    shown = probs >= thresholds_for(outcomes, refuse)
+    pairs = [(float(p), o.correct) for o, p, s in zip(outcomes, probs, shown, strict=True) if s]
+    start = min(refuse.values()) if refuse else 0.05
+    return _lowest_precise(pairs, TARGET_ASSERT_PRECISION, start=start, stop=0.99, empty_ok=False)
+
+
+def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | None, floor: float) -> float:
+    """The lowest span-model probability at which the spans it would put in bold (in replies at or above
+    ``floor``) are right :data:`TARGET_SPAN_PRECISION` of the time on the validation fold."""
+    chosen: list[tuple[float, bool]] = []
+    for o, p in zip(outcomes, probs, strict=True):
+        if model is None or p < floor or o.quoted is None or not o.quoted.spans or o.span_labels is None:
+            continue
+        sp = model.probabilities(o.span_rows(float(p)))
+        i = max(range(len(o.quoted.spans)), key=lambda k: o.quoted.spans[k].score)  # the rules' choice
+        chosen.append((float(sp[i]), bool(o.span_labels[i])))
+    return _lowest_precise(chosen, TARGET_SPAN_PRECISION)
+
+
+def choose_other(
+    examples: list[Example],
+    raws: list[np.ndarray | None],
+    probs: np.ndarray,
+    calibration: tuple[list[float], float],
+    refuse: dict[str, float],
+) -> float:
+    """The lowest probability at which another release, listed as also answering a shown reply, is a gold
+    release :data:`TARGET_OTHER_PRECISION` of the time (answerable validation questions)."""
+    seen: list[tuple[float, bool]] = []
+    w, intercept = np.asarray(calibration[0]), calibration[1]
+    for e, raw, p in zip(examples, raws, probs, strict=True):
+        gold = set(e.question.get("gold_urls") or [])
+        if e.analysis is None or raw is None or not len(raw) or not gold:
+            continue
+        if p < threshold_of(refuse, str(e.question.get("lang", "th"))):
+            continue
+        for url, (_, measures) in other_measures(e.analysis, raw, int(np.argmax(raw))).items():
+            seen.append((float(sigmoid(np.asarray(measures @ w + intercept))), url in gold))
+    return _lowest_precise(seen, TARGET_OTHER_PRECISION)
