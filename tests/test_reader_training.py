@@ -117,6 +117,13 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
         ReaderModel.load(bad)
     with pytest.raises(ModelError):
         ReaderModel.load(tmp_path / "missing.json")
+    # a calibration over other answer-level inputs would multiply mismatched vectors: refused too
+    shipped = Path(__file__).parents[1] / "index" / "data" / "reader.json"
+    spec = json.loads(shipped.read_text(encoding="utf-8"))
+    spec["calibration"]["inputs"] = spec["calibration"]["inputs"][:-1]
+    bad.write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ModelError, match="calibration"):
+        ReaderModel.load(bad)
 
 
 def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Path) -> None:  # noqa: F811

@@ -139,9 +139,13 @@ class ReaderModel:
             raise ModelError(
                 "the reader model was trained on other features: retrain it (thaigov-qa reader train)"
             )
+        cal = spec["calibration"]
+        if tuple(cal.get("inputs", ())) != CALIBRATION_INPUTS:
+            raise ModelError(
+                "the reader model's calibration reads other inputs: retrain it (thaigov-qa reader train)"
+            )
         self.spec = spec
         self.ensemble = TreeEnsemble(spec["trees"])
-        cal = spec["calibration"]
         self.coef = np.asarray(cal["coef"], dtype=np.float64)
         self.intercept = float(cal["intercept"])
         from index.answer.kinds import KindModel
