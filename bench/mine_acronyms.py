@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.sources import Skipped, iter_source  # noqa: E402
 from index.build.postings import Postings  # noqa: E402
-from index.search.acronyms import ACRONYM_FILE, THAI_ACRONYM_FILE  # noqa: E402
+from index.search.acronyms import ACRONYM_FILE  # noqa: E402
+from index.search.letter_names import THAI_ACRONYM_FILE  # noqa: E402
 
 log = logging.getLogger("mine_acronyms")
 

@@ -25,6 +25,7 @@ def glossary_of(
     wordnet: str | None = None,
     translit: Path | None = None,
     acronyms: str | None = None,
+    thai_acronyms: str | None = None,
 ) -> Glossary:
     """A :class:`Glossary` of the given tables (their text, written under ``tmp_path``); a table not given is
     left out, so a test sees only the sources it names."""
@@ -46,4 +47,5 @@ def glossary_of(
         translit,
         table("wordnet", wordnet),
         table("acronyms", acronyms),
+        table("thai_acronyms", thai_acronyms),
     )

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from index.build.postings import Postings
-from index.search.acronyms import ACRONYM_FILE, THAI_ACRONYM_FILE, Acronyms
+from index.search.acronyms import ACRONYM_FILE, Acronyms
 from index.search.glossary import default_glossary
+from index.search.letter_names import THAI_ACRONYM_FILE, ThaiAcronyms
 from tests.bench_scripts import bench_script
 from tests.tables import glossary_of, tsv_rows
 
@@ -34,6 +35,8 @@ def test_a_word_is_an_acronym_in_capitals_or_when_the_archive_always_capitalises
     assert acronyms.of("LED") == [("หลอดไฟ", 2.0)]
     assert acronyms.of("led") == []  # the archive writes "led" in lower case too: the verb
     assert acronyms.of("Ghb") == []  # a capitalised word is a name, not an acronym
+    assert acronyms.of("GHBs") == acronyms.of("GHB")  # a plural
+    assert acronyms.of("leds") == []
     assert acronyms.of("XYZ") == []
     assert Acronyms.load(tmp_path / "absent.tsv").renderings == {}
 
@@ -45,10 +48,14 @@ def test_an_acronym_beats_the_dictionary_and_the_mined_table_beats_both(tmp_path
         wordnet="ghb\tจีเอชบี\t1.0\nled\tนำ\t1.0\nled\tพา\t0.9\n",
         acronyms=TABLE,
     )
-    got = {t.thai: t.kind for t in g.translate("how many ghb houses did the PM hand over")}
+    got = {t.thai: t.kind for t in g.translate("how many GHB houses did the PM hand over")}
     assert got["ธอส"] == "acronym" and got["ธนาคารอาคารสงเคราะห์"] == "acronym"
-    assert "จีเอชบี" not in got  # the dictionary's sense (the drug) gives way
+    assert "จีเอชบี" not in got  # written as an acronym: the dictionary's sense (the drug) gives way
     assert got["นายกฯ"] == "glossary" and "ฝุ่น" not in got  # the aligned releases know the sense of "PM"
+    low = {t.thai: t.kind for t in g.translate("how many ghb houses")}
+    assert low["ธอส"] == "acronym" and low["จีเอชบี"] == "dictionary"  # lower case: the word may be meant
+    shouting = {t.thai for t in g.translate("HOW MANY GHB HOUSES DID THE PM HAND OVER")}
+    assert {"ธอส", "จีเอชบี"} <= shouting  # all capitals: capitals say nothing of any one word
     verb = {t.thai: t.kind for t in g.translate("who led the team")}
     assert verb.get("นำ") == "dictionary" and "หลอดไฟ" not in verb
     lamp = {t.thai for t in g.translate("how many LED lamps")}
@@ -56,17 +63,20 @@ def test_an_acronym_beats_the_dictionary_and_the_mined_table_beats_both(tmp_path
 
 
 def test_letter_names_spell_the_archives_thai_acronyms(tmp_path: Path) -> None:
+    table = "# thai acronym\tchunks\nกยศ\t900\nกยส\t3\nอสม\t1600\nอสต\t40\nกสบ\t7\nbad row\n"
     thai = tmp_path / "thai.tsv"
-    thai.write_text("# thai acronym\tchunks\nกยศ\t900\nกยส\t3\nอสม\t1600\nอสต\t40\n", encoding="utf-8")
-    acronyms = Acronyms.load(tmp_path / "absent.tsv", thai)
+    thai.write_text(table, encoding="utf-8")
+    letters = ThaiAcronyms.load(thai)
     words = ["how", "many", "kor", "yor", "sor", "loans", "did", "or", "sor", "mor", "volunteers", "check"]
-    assert acronyms.spelled(words) == [(2, 5, "กยศ"), (7, 10, "อสม")]  # sor: ส ศ ษ ซ, the most used wins
-    # a run is spelled whole or not at all, and needs two names that are not English words
-    assert acronyms.spelled(["the", "or", "sor", "tor", "lor", "meeting"]) == []
-    assert acronyms.spelled(["for", "or", "nor"]) == []
-    assert acronyms.spelled(["kor"]) == []
-    g = glossary_of(tmp_path, mined="loan\tสินเชื่อ\t0.9\t3\n")
-    g.acronyms = acronyms
+    assert letters.spelled(words) == [(2, 5, "กยศ"), (7, 10, "อสม")]  # sor: ส ศ ษ ซ, the most used wins
+    # a run is tried whole first: "or sor tor lor" is no อสต and a stray "lor"
+    assert letters.spelled(["the", "or", "sor", "tor", "lor", "meeting"]) == []
+    # an English word at either end of a run that spells nothing is left out; a long run splits at one
+    assert letters.spelled(["deadline", "for", "kor", "yor", "sor"]) == [(2, 5, "กยศ")]
+    assert letters.spelled(["kor", "yor", "sor", "or", "gor", "sor", "bor"]) == [(0, 3, "กยศ"), (4, 7, "กสบ")]
+    assert letters.spelled(["for", "or", "nor"]) == [] and letters.spelled(["kor"]) == []
+    assert letters.spelled(["thor"] * 200) == []  # spelled letter by letter: no 6^6 combinations
+    g = glossary_of(tmp_path, mined="loan\tสินเชื่อ\t0.9\t3\n", thai_acronyms=table)
     got = {t.thai: (t.kind, t.source) for t in g.translate("Kor-Yor-Sor loan")}
     assert got == {"กยศ": ("acronym", "kor yor sor"), "สินเชื่อ": ("glossary", "loan")}
 
@@ -121,6 +131,5 @@ def test_mining_finds_the_thai_words_beside_an_acronym(tmp_path: Path) -> None:
     sys.argv = ["mine_acronyms", "--generation", str(gen), "--archive", str(source), "--min-lift", "3"]
     sys.argv += ["-o", str(out), "--thai-output", str(tmp_path / "thai.tsv"), "--thai-min-chunks", "8"]
     assert mod.main() == 0
-    mined = Acronyms.load(out, tmp_path / "thai.tsv")
-    assert [t for t, _ in mined.of("ghb")] == ["ธอส", "ลูกค้า"]
-    assert mined.thai == {"ธอส": 8}  # consonants only: ลูกค้า and บาท have vowels
+    assert [t for t, _ in Acronyms.load(out).of("ghb")] == ["ธอส", "ลูกค้า"]
+    assert ThaiAcronyms.load(tmp_path / "thai.tsv").chunks == {"ธอส": 8}  # consonants only: ลูกค้า has vowels

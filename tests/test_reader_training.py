@@ -188,9 +188,12 @@ def test_a_threshold_set_chooses_thresholds_and_is_never_fitted_on(
     qa, extra = tmp_path / "qa.jsonl", tmp_path / "extra.jsonl"
     qa.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in QUESTIONS), encoding="utf-8")
     held = [
-        _q("h1", "หัวเว่ยลงนามเมื่อไหร่", "train", [HUAWEI_URL], "18 ธ.ค. 2566", ["18 December 2023"]),
-        _q("h2", "Who painted the Mona Lisa?", "validation", [], "", []),
+        _q("h1", "Who painted the Mona Lisa?", "train", [], "", []),
+        _q("h2", "Who won the 1966 World Cup?", "validation", [], "", []),
         _q("h3", "IP applications in 2022?", "test", [IP_URL], "60,082", []),  # the test fold stays out
+        # the trees have seen this release (train questions t1, t2): in-sample scores, left out
+        _q("h4", "หัวเว่ยลงนามเมื่อไหร่", "train", [HUAWEI_URL], "18 ธ.ค. 2566", ["18 December 2023"]),
+        _q("h5", "Who won the 2022 World Cup?", "train", [], "", []),  # v2's text: left out
     ]
     extra.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in held), encoding="utf-8")
     out = tmp_path / "m.json"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index.search.glossary import Glossary, default_glossary, phonetic, skeleton
+from index.search.glossary import Glossary, default_glossary
+from index.search.names import phonetic, skeleton
 from index.search.query import DateWindow
 from index.search.retrieve import Searcher, rrf
 from thaigov_qa.settings import Settings

@@ -8,17 +8,36 @@ read what those give on held-out replies, each the lowest threshold that reaches
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
+from index.answer.analysis import Analysis
+from index.answer.evidence import Quoted
 from index.answer.model import sigmoid
 from index.answer.refusal import threshold_of, thresholds_for
 from index.answer.several import other_measures
 from index.answer.span_model import SpanModel
 
-if TYPE_CHECKING:  # pragma: no cover
-    from index.answer.training import Example, Outcome
+
+class Shown(Protocol):
+    """What the choices read of one held-out reply (``training.Outcome`` is one)."""
+
+    correct: bool
+    answerable: bool
+    lang: str
+    quoted: Quoted | None
+    span_labels: np.ndarray | None
+
+    def span_rows(self, probability: float) -> np.ndarray: ...
+
+
+class Asked(Protocol):
+    """What :func:`choose_other` reads of one question's analysis (``training.Example`` is one)."""
+
+    question: dict[str, Any]
+    analysis: Analysis | None
+
 
 #: Replies with a bold claim must be right this often on held-out replies; below it, the passage is
 #: quoted without a short answer ("the closest passage says").
@@ -46,7 +65,7 @@ def _lowest_precise(
     return stop
 
 
-def choose_assert(outcomes: list[Outcome], probs: np.ndarray, refuse: dict[str, float]) -> float:
+def choose_assert(outcomes: list[Shown], probs: np.ndarray, refuse: dict[str, float]) -> float:
     """The lowest threshold (not under the lowest refusal threshold) above which shown replies are right
     :data:`TARGET_ASSERT_PRECISION` of the time on the validation fold."""
     shown = probs >= thresholds_for(outcomes, refuse)
@@ -55,7 +74,7 @@ def choose_assert(outcomes: list[Outcome], probs: np.ndarray, refuse: dict[str, 
     return _lowest_precise(pairs, TARGET_ASSERT_PRECISION, start=start, stop=0.99, empty_ok=False)
 
 
-def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | None, floor: float) -> float:
+def choose_span(outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, floor: float) -> float:
     """The lowest span-model probability at which the spans it would put in bold (in replies at or above
     ``floor``) are right :data:`TARGET_SPAN_PRECISION` of the time on the validation fold."""
     chosen: list[tuple[float, bool]] = []
@@ -69,7 +88,7 @@ def choose_span(outcomes: list[Outcome], probs: np.ndarray, model: SpanModel | N
 
 
 def choose_other(
-    examples: list[Example],
+    examples: list[Asked],
     raws: list[np.ndarray | None],
     probs: np.ndarray,
     calibration: tuple[list[float], float],

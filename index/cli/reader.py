@@ -41,7 +41,8 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from thaigov_qa.errors import UserError
 
     try:
-        questions = load_training_questions(args.qa) + _threshold_questions(args.thresholds_on)
+        questions = load_training_questions(args.qa)
+        questions += _threshold_questions(args.thresholds_on, questions)
     except BadQuestionSet as exc:
         raise UserError(str(exc)) from None
     answerer: Answerer = _open_answerer(settings)
@@ -70,14 +71,28 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _threshold_questions(paths: list[str]) -> list[dict]:  # type: ignore[type-arg]
-    """The questions of ``--thresholds-on`` files, moved to the threshold fold whatever fold they name
-    (a test-fold question stays out: the test fold chooses nothing)."""
+def _threshold_questions(paths: list[str], fitted: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    """The questions of ``--thresholds-on`` files, moved to the threshold fold whatever fold they name.
+
+    Left out: a test-fold question (the test fold chooses nothing), and one that shares its text or a gold
+    release with a ``fitted`` (train or validation) question: the final trees score the threshold set, and
+    they have seen those releases, so its scores would be in-sample."""
     from index.answer.training import THRESHOLD_FOLD
     from index.evaluate import load_questions
 
-    found = [q for path in paths for q in load_questions(Path(path)) if q.get("fold") != "test"]
-    return [{**q, "fold": THRESHOLD_FOLD} for q in found]
+    seen_text = {str(q.get("question", "")).strip() for q in fitted}
+    seen_urls = {u for q in fitted for u in (q.get("gold_urls") or [])}
+    kept, dropped = [], 0
+    for q in (q for path in paths for q in load_questions(Path(path))):
+        if q.get("fold") == "test":
+            continue
+        if str(q.get("question", "")).strip() in seen_text or seen_urls & set(q.get("gold_urls") or []):
+            dropped += 1
+            continue
+        kept.append({**q, "fold": THRESHOLD_FOLD})
+    if dropped:
+        log.warning("--thresholds-on: %d questions left out (a trained-on question or gold release)", dropped)
+    return kept
 
 
 def _over(settings: Settings, data_dir: Path) -> Settings:

@@ -20,12 +20,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-
-from rapidfuzz.distance import Indel
 
 from index.search.acronyms import ACRONYM_FILE, Acronyms
 from index.search.glossary_tables import (
@@ -39,6 +36,8 @@ from index.search.glossary_tables import (
     read_glossary,
     read_names,
 )
+from index.search.letter_names import THAI_ACRONYM_FILE, ThaiAcronyms
+from index.search.names import NameMatcher
 from index.search.transliteration import TRANSLIT_FILE, Transliterations
 
 log = logging.getLogger(__name__)
@@ -76,31 +75,6 @@ class Term:
     kind: str  # "place" | "glossary" | "acronym" | "name" | "translit" | "dictionary" | "induced"
 
 
-def phonetic(s: str) -> str:
-    """A spelling-tolerant form of a romanised Thai word: aspiration, voicing and finals merged.
-
-    English spellings of Thai names vary (Supamas / Suphamat, Varawut / Warawut, Chidchob / Chitchop): the
-    merges below are the sound classes Thai romanisations disagree on.
-    """
-    s = re.sub(r"[^a-z]", "", s.lower())
-    for a, b in (("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "c"), ("sh", "s"), ("ng", "n"), ("j", "c")):
-        s = s.replace(a, b)
-    s = s.translate(str.maketrans("bdgvzqlx", "ptkwskrk"))
-    s = re.sub(r"(.)\1+", r"\1", s)
-    s = re.sub(r"s$", "t", s)
-    return s
-
-
-def skeleton(s: str) -> str:
-    """The consonants of :func:`phonetic` (vowels are the least reliable part of a romanisation)."""
-    sk = re.sub(r"[aeiouy]", "", phonetic(s))
-    return re.sub(r"(.)\1+", r"\1", sk)
-
-
-def _deletions(s: str) -> set[str]:
-    return {s} | {s[:i] + s[i + 1 :] for i in range(len(s))}
-
-
 class Glossary:
     """The mined glossary and name table; :meth:`translate` turns an English question into Thai terms."""
 
@@ -114,10 +88,13 @@ class Glossary:
         curated: frozenset[str] = frozenset(),
         places: dict[str, str] | None = None,
         acronyms: Acronyms | None = None,
+        letters: ThaiAcronyms | None = None,
     ):
         self.entries = entries
         # Latin acronyms Thai releases use (index/search/acronyms.py): before every table but the mined one.
         self.acronyms = acronyms or Acronyms({}, {})
+        # Thai acronyms spelled by letter name ("kor yor sor": index/search/letter_names.py).
+        self.letters = letters or ThaiAcronyms.of({})
         # English province names (one to four words, and written as one) → Thai (:func:`provinces`).
         self.places = places or {}
         # Romanised Thai words (index/search/transliteration.py): after names, before induced renderings.
@@ -137,15 +114,7 @@ class Glossary:
         # The dictionary's renderings (bench/wordnet_glossary.py) join after the reverse map is made: their
         # weights are on another scale, and a dictionary lists every sense (ของ → "object").
         self.dictionary = add_dictionary(entries, dictionary or {}, curated)
-        self._name_cache: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
-        self._name_lock = threading.Lock()  # one Glossary serves the bot's concurrent questions
-        self._by_skeleton: dict[str, list[int]] = defaultdict(list)
-        self._phon = [phonetic(rom) for _, rom, _ in names]
-        for i, (_, rom, _) in enumerate(names):
-            sk = skeleton(rom)
-            if len(sk) >= 2:
-                for d in _deletions(sk):
-                    self._by_skeleton[d].append(i)
+        self._names = NameMatcher(names)
 
     @classmethod
     def load(
@@ -157,6 +126,7 @@ class Glossary:
         translit_file: Path | None = TRANSLIT_FILE,
         wordnet_file: Path | None = WORDNET_FILE,
         acronym_file: Path | None = ACRONYM_FILE,
+        thai_acronym_file: Path | None = THAI_ACRONYM_FILE,
     ) -> Glossary:
         """The mined glossary, overridden word by word by the curated vocabulary, joined by the dictionary
         (:func:`index.search.glossary_tables.add_dictionary`), and the name table.
@@ -188,55 +158,22 @@ class Glossary:
         names = read_names(names_file)
         translit = Transliterations.load(translit_file) if translit_file is not None else None
         acronyms = Acronyms.load(acronym_file) if acronym_file is not None else None
+        letters = ThaiAcronyms.load(thai_acronym_file) if thai_acronym_file is not None else None
         return cls(
-            dict(entries), names, induced, translit, dictionary, frozenset(curated), provinces(), acronyms
+            dict(entries),
+            names,
+            induced,
+            translit,
+            dictionary,
+            frozenset(curated),
+            provinces(),
+            acronyms,
+            letters,
         )
 
     def match_name(self, word: str, limit: int = 2, min_ratio: float = 0.72) -> list[tuple[str, float]]:
-        """Thai names whose royin romanisation sounds like ``word`` (one English word or a joined pair).
-
-        Cached: the sound comparison (~10 ms a word over 38k names) is asked for the same question by
-        retrieval and twice more by the answer step (its Thai rendering and phrases).
-        """
-        key = (word, limit, min_ratio)
-        with self._name_lock:
-            cached = self._name_cache.get(key)
-        if cached is None:
-            # Computed outside the lock: two threads may both compute it, neither waits on the other.
-            cached = self._match_name(word, limit, min_ratio)
-            with self._name_lock:
-                if len(self._name_cache) > 10_000:
-                    self._name_cache.clear()
-                self._name_cache[key] = cached
-        return list(cached)
-
-    def _match_name(self, word: str, limit: int, min_ratio: float) -> list[tuple[str, float]]:
-        sk = skeleton(word)
-        if len(sk) < 2:
-            return []
-        cand: set[int] = set()
-        for d in _deletions(sk):
-            cand.update(self._by_skeleton.get(d, ()))
-        if not cand:
-            return []
-        ph = phonetic(word)
-        scored = []
-        # rapidfuzz's Indel similarity (2 x matched characters / both lengths, as difflib's ratio, with the
-        # longest common subsequence for the matches) in C++: difflib took ~1 ms a word over its ~500
-        # candidates, on the path of an English question's rendering, which its dense search waits for;
-        # 6x faster, the same first two names for 1,707 of 1,722 words of the question sets.
-        for i in sorted(cand):
-            ratio = Indel.normalized_similarity(self._phon[i], ph, score_cutoff=min_ratio)
-            if ratio >= min_ratio:
-                scored.append((ratio, self.names[i][2], self.names[i][0]))
-        scored.sort(reverse=True)
-        out: list[tuple[str, float]] = []
-        for ratio, _, thai in scored:
-            if thai not in (t for t, _ in out):
-                out.append((thai, ratio))
-            if len(out) >= limit:
-                break
-        return out
+        """Thai names that sound like ``word`` (:meth:`index.search.names.NameMatcher.match`)."""
+        return self._names.match(word, limit, min_ratio)
 
     def translate(
         self, text: str, per_word: int = 2, min_score: float = 0.0, names: bool = True
@@ -250,7 +187,7 @@ class Glossary:
         used = [False] * len(words)
         placed = [False] * len(words)  # the words of a province's name: the gazetteer speaks for them
         terms += self._places(low, placed)
-        for first, end, thai in self.acronyms.spelled(low):  # "kor yor sor": กยศ, by its letters' names
+        for first, end, thai in self.letters.spelled(low):  # "kor yor sor": กยศ, by its letters' names
             if not any(placed[first:end]):
                 terms.append(Term(thai, 1.0, " ".join(low[first:end]), "acronym"))
                 placed[first:end] = [True] * (end - first)
@@ -262,24 +199,24 @@ class Glossary:
         # A capitalised word the tables lack is tried as a Thai name first ("Chang", "Mon": ช้าง, มอญ, not
         # the dictionary's Yangtze and Monday); a lower-case one as a dictionary word first.
         capital = [w[0].isupper() and not w.isupper() for w in words]
-        # An acronym Thai releases use ("GHB", "moph") is rendered by the Thai words written beside it, and
-        # is no dictionary word, name or romanised Thai word. The mined table, learned from aligned releases,
-        # knows the sense the archive uses where it knows the word at all ("PM" is the prime minister there,
-        # PM2.5 dust beside Thai text), so it comes first.
-        acronym = {i: self.acronyms.of(w) for i, w in enumerate(words) if not placed[i]}
-        acronym = {i: found for i, found in acronym.items() if found and low[i] not in self.entries}
-        plain = [not capital[i] and not acronym.get(i) and w in self.dictionary for i, w in enumerate(low)]
-        known = zip(used, plain, placed, [bool(acronym.get(i)) for i in range(len(low))], strict=True)
-        spelled = self._spelled(low, [any(flags) for flags in known], plain)
-        # The words of a romanised run ("sang khwam suk") speak only through it.
-        joined = {
-            j for i, found in spelled.items() if found for j in range(i + 1, i + len(found[0][0].split()))
+        acronym, plain = self._acronyms(words, low, placed, capital)
+        blocked = [u or p or bool(acronym.get(i)) for i, (u, p) in enumerate(zip(used, placed, strict=True))]
+        spelled = self._spelled(low, blocked, plain)
+        # A word a table knows, inside a romanised run ("sang khwam suk"), speaks only through the run.
+        silenced = {
+            j
+            for i, found in spelled.items()
+            if found and " " in found[0][0]
+            for j in range(i, i + len(found[0][0].split()))
+            if plain[j] or low[j] in self.entries
         }
         for i, w in enumerate(low):
-            if w in STOP or len(w) < 2 or placed[i] or i in joined:
+            if w in STOP or len(w) < 2 or placed[i]:
                 continue
-            if spelled.get(i) and " " in spelled[i][0][0]:
-                terms += [Term(thai, TRANSLIT_WEIGHT, source, "translit") for source, thai in spelled[i]]
+            if i in silenced:
+                terms += [
+                    Term(thai, TRANSLIT_WEIGHT, source, "translit") for source, thai in spelled.get(i) or []
+                ]
                 continue
             if w in self.entries:
                 terms += _rendered(self.entries[w], w, "glossary", per_word, min_score)
@@ -290,17 +227,39 @@ class Glossary:
                 continue
             if acronym.get(i):
                 terms += _rendered(acronym[i], w, "acronym", per_word, min_score)
-                continue
             if used[i]:
                 continue
             if plain[i] and i not in spelled:
                 terms += _rendered(self.dictionary[w], w, "dictionary", per_word, min_score)
                 continue
-            terms += self._unknown(i, words, low, spelled.get(i), per_word, min_score, names and capital[i])
+            if not acronym.get(i):
+                terms += self._unknown(
+                    i, words, low, spelled.get(i), per_word, min_score, names and capital[i]
+                )
         firsts: dict[str, Term] = {}
         for t in terms:
             firsts.setdefault(t.thai, t)
         return list(firsts.values())
+
+    def _acronyms(
+        self, words: list[str], low: list[str], placed: list[bool], capital: list[bool]
+    ) -> tuple[dict[int, list[tuple[str, float]]], list[bool]]:
+        """The acronyms among the words (position → Thai words) and which words the dictionary renders.
+
+        An acronym Thai releases use ("GHB", "moph") is rendered by the Thai words written beside it, and
+        is no name or romanised Thai word. The mined table, learned from aligned releases, knows the sense
+        the archive uses where it knows the word at all ("PM" is the prime minister there, PM2.5 dust beside
+        Thai text), so it comes first. Written in capitals (in a question that is not all capitals) it is
+        the acronym alone; in lower case, a word the dictionary knows keeps the dictionary's renderings too
+        ("lamp": the archive writes LAMP, a programme, but the question may mean a lamp).
+        """
+        long = [w for w in words if len(w) > 1]
+        shouting = len(long) >= 3 and sum(w.isupper() for w in long) >= 0.6 * len(long)
+        found = {i: self.acronyms.of(w, shouting) for i, w in enumerate(words) if not placed[i]}
+        acronym = {i: f for i, f in found.items() if f and low[i] not in self.entries}
+        explicit = {i for i in acronym if words[i].isupper() and not shouting}
+        plain = [not capital[i] and i not in explicit and w in self.dictionary for i, w in enumerate(low)]
+        return acronym, plain
 
     def _unknown(
         self,
@@ -359,16 +318,18 @@ class Glossary:
         return out
 
     def _spelled(
-        self, low: list[str], used: list[bool], plain: list[bool]
+        self, low: list[str], blocked: list[bool], plain: list[bool]
     ) -> dict[int, list[tuple[str, str]]]:
         """Romanised Thai words among the words no table knows: position → (source words, Thai word),
         every word of a matched run holding the run's matches once (at its first word) and none after. A
         run may take in the words a table knows beside an unknown word (``plain``: dictionary-only, or the
-        mined table's): "sang khwam suk" is สร้างความสุข, not "sang" the verb and "suk" a Korean name."""
+        mined table's), never a ``blocked`` one (a province's, a bigram's, an acronym): "sang khwam suk" is
+        สร้างความสุข, not "sang" the verb and "suk" a Korean name."""
         if self.translit is None or not self.translit.by_key:
             return {}
-        unknown = [not used[i] and w not in STOP and w not in self.entries for i, w in enumerate(low)]
-        joinable = [(p or w in self.entries) and w not in STOP for p, w in zip(plain, low, strict=True)]
+        usable = [not b and w not in STOP for b, w in zip(blocked, low, strict=True)]
+        unknown = [u and not p and w not in self.entries for u, p, w in zip(usable, plain, low, strict=True)]
+        joinable = [u and (p or w in self.entries) for u, p, w in zip(usable, plain, low, strict=True)]
         found = self.translit.match(low, unknown, joinable)
         out: dict[int, list[tuple[str, str]]] = {}
         for i, pairs in found.items():
