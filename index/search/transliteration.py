@@ -2,7 +2,7 @@
 
 Why: people asking in English about Thai news write Thai names of events, places and programmes as they
 sound, lowercase and in no fixed system. Those words are in no glossary; the name matcher
-(:meth:`index.search.glossary.Glossary.match_name`) serves capitalised words only, and the renderings induced
+(:class:`index.search.names.NameMatcher`) serves capitalised words only, and the renderings induced
 from e5 for such a word are guesses of a meaning it does not have (``jai`` → แจ้). The corpus's own Thai
 vocabulary, romanised with pythainlp's rule-based royin engine, tells which Thai words sound like them: a
 question word, or two or three adjacent ones written together, whose spelling key equals a vocabulary
