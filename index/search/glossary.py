@@ -91,7 +91,8 @@ class Glossary:
         letters: ThaiAcronyms | None = None,
     ):
         self.entries = entries
-        # Latin acronyms Thai releases use (index/search/acronyms.py): before every table but the mined one.
+        # Latin acronyms Thai releases use (index/search/acronyms.py), for words the mined and curated tables
+        # lack: such a word is then no name or romanised Thai word (see _acronyms).
         self.acronyms = acronyms or Acronyms({}, {})
         # Thai acronyms spelled by letter name ("kor yor sor": index/search/letter_names.py).
         self.letters = letters or ThaiAcronyms.of({})
@@ -178,9 +179,11 @@ class Glossary:
     def translate(
         self, text: str, per_word: int = 2, min_score: float = 0.0, names: bool = True
     ) -> list[Term]:
-        """Thai terms for the English words of ``text``: province names first, then glossary bigrams, then
-        words (a lower-case word only the dictionary knows by the dictionary), then names and romanised Thai,
-        then the dictionary's or the induced renderings for a word that none of those rendered."""
+        """Thai terms for the English words of ``text``: province names first, then Thai acronyms spelled by
+        letter name, glossary bigrams, then words: the mined and curated tables', else an acronym's (with a
+        lower-case dictionary word's dictionary renderings), else the dictionary's for a lower-case word only
+        it knows, then names and romanised Thai, then the dictionary's or the induced renderings for a word
+        that none of those rendered."""
         words = self._words(text)
         low = [_singular(w.lower()) for w in words]
         terms: list[Term] = []
