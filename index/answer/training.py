@@ -190,8 +190,8 @@ def oof_scores(examples: list[Example], rounds: int = ROUNDS) -> list[np.ndarray
         fit_on = [e for e, g in zip(examples, groups, strict=True) if g != k]
         booster = _fit_trees(fit_on, rounds)
         for i, e in enumerate(examples):
-            if groups[i] == k and e.analysis is not None and len(e.labels):
-                scores[i] = booster.predict(e.analysis.features, raw_score=True)
+            if groups[i] == k:
+                scores[i] = _raw(booster, e)
     return scores
 
 
@@ -317,7 +317,7 @@ def train(
 
 
 def _raw(booster: Any, e: Example) -> np.ndarray | None:
-    """The final trees' raw scores for one example of the threshold set."""
+    """``booster``'s raw scores for one example's candidates (none without an analysis or candidates)."""
     if e.analysis is None or not len(e.labels):
         return None
     return booster.predict(e.analysis.features, raw_score=True)

@@ -58,11 +58,9 @@ class Acronyms:
         return cls(dict(renderings), capitals)
 
     def of(self, word: str, shouting: bool = False) -> list[tuple[str, float]]:
-        """The Thai words for ``word`` as the question writes it (a plural or possessive as its stem:
-        "GHBs", "GHB's"); none when it is not read as an acronym. ``shouting``: the whole question is in
-        capitals, so capitals say nothing and every word is read as if in lower case."""
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]
+        """The Thai words for ``word`` as the question writes it (a plural as its stem: "GHBs"; the caller
+        strips a possessive, as for every table); none when it is not read as an acronym. ``shouting``: the
+        whole question is in capitals, so capitals say nothing and every word is read as if in lower case."""
         if word[-1:] in ("s", "S") and len(word) > 2 and word.lower() not in self.renderings:
             word = word[:-1]
         low = word.lower()

@@ -203,7 +203,7 @@ class Glossary:
         # the dictionary's Yangtze and Monday); a lower-case one as a dictionary word first.
         capital = [w[0].isupper() and not w.isupper() for w in words]
         acronym, plain = self._acronyms(words, low, placed, capital)
-        blocked = [u or p or bool(acronym.get(i)) for i, (u, p) in enumerate(zip(used, placed, strict=True))]
+        blocked = [u or p or i in acronym for i, (u, p) in enumerate(zip(used, placed, strict=True))]
         spelled = self._spelled(low, blocked, plain)
         # A word a table knows, inside a romanised run ("sang khwam suk"), speaks only through the run.
         silenced = {
@@ -217,9 +217,7 @@ class Glossary:
             if w in STOP or len(w) < 2 or placed[i]:
                 continue
             if i in silenced:
-                terms += [
-                    Term(thai, TRANSLIT_WEIGHT, source, "translit") for source, thai in spelled.get(i) or []
-                ]
+                terms += _spelled_terms(spelled.get(i))
                 continue
             if w in self.entries:
                 terms += _rendered(self.entries[w], w, "glossary", per_word, min_score)
@@ -228,14 +226,14 @@ class Glossary:
                     # ยุทธศาสตร์ระยะยาว, 0.43): what it sounds like speaks too.
                     terms += [Term(t, r, w, "name") for t, r in self.match_name(w, 1) if r >= SURE_NAME]
                 continue
-            if acronym.get(i):
+            if i in acronym:
                 terms += _rendered(acronym[i], w, "acronym", per_word, min_score)
             if used[i]:
                 continue
             if plain[i] and i not in spelled:
                 terms += _rendered(self.dictionary[w], w, "dictionary", per_word, min_score)
                 continue
-            if not acronym.get(i):
+            if i not in acronym:
                 terms += self._unknown(
                     i, words, low, spelled.get(i), per_word, min_score, names and capital[i]
                 )
@@ -258,7 +256,7 @@ class Glossary:
         """
         long = [w for w in words if len(w) > 1]
         shouting = len(long) >= 3 and sum(w.isupper() for w in long) >= 0.6 * len(long)
-        found = {i: self.acronyms.of(w, shouting) for i, w in enumerate(words) if not placed[i]}
+        found = {i: self.acronyms.of(_singular(w), shouting) for i, w in enumerate(words) if not placed[i]}
         acronym = {i: f for i, f in found.items() if f and low[i] not in self.entries}
         explicit = {i for i in acronym if words[i].isupper() and not shouting}
         plain = [not capital[i] and i not in explicit and w in self.dictionary for i, w in enumerate(low)]
@@ -284,7 +282,7 @@ class Glossary:
             if i + 1 < len(words) and words[i + 1][0].isupper():
                 pair = w + " " + low[i + 1]
                 terms += [Term(thai, ratio, pair, "name") for thai, ratio in self.match_name(w + low[i + 1])]
-        terms += [Term(thai, TRANSLIT_WEIGHT, source, "translit") for source, thai in spelled or []]
+        terms += _spelled_terms(spelled)
         if terms or spelled is not None:
             return terms
         if w in self.dictionary:
@@ -340,6 +338,11 @@ class Glossary:
             for j in range(i + 1, i + len(pairs[0][0].split())):
                 out.setdefault(j, [])
         return out
+
+
+def _spelled_terms(pairs: list[tuple[str, str]] | None) -> list[Term]:
+    """The Thai words a romanised word or run spells (:meth:`Glossary._spelled`'s pairs), as terms."""
+    return [Term(thai, TRANSLIT_WEIGHT, source, "translit") for source, thai in pairs or []]
 
 
 def _rendered(

@@ -39,10 +39,10 @@ class ThaiAcronyms:
     prefixes: frozenset[str]
 
     @classmethod
-    def load(cls, path: Path | None = THAI_ACRONYM_FILE) -> ThaiAcronyms:
+    def load(cls, path: Path = THAI_ACRONYM_FILE) -> ThaiAcronyms:
         """The mined table; empty (with a warning) when missing; malformed rows skipped."""
         chunks: dict[str, int] = {}
-        if path is None or not path.is_file():
+        if not path.is_file():
             log.warning("no Thai acronym table at %s: letter names are not spelled out", path)
             return cls({}, frozenset())
         for line in path.read_text(encoding="utf-8").splitlines():
