@@ -102,3 +102,38 @@ def test_sentences_around_passages_keep_their_neighbours() -> None:
                 assert (part[i + 1] if i + 1 < len(part) else None) == (
                     full[j + 1] if j + 1 < len(full) else None
                 )
+
+
+_FOCUS_IN_A_CHILD = """
+import random
+from index.answer.candidates import Candidate, focus
+rng = random.Random(7)
+words = {f"w{i}": rng.uniform(0.1, 3.0) for i in range(40)}
+cands = []
+for k in range(4):
+    c = Candidate(0, "u", None, [], k, 0.0, None)
+    c.words = words
+    c.found = {w for i, w in enumerate(words) if (i + k) % 3}
+    cands.append(c)
+focus(cands)
+print([c.focused.hex() for c in cands])
+"""
+
+
+def test_lexical_scores_do_not_depend_on_the_processes_string_hashes() -> None:
+    """Sets of words iterate in an order set by string hashes, which differ between processes: a plain
+    float sum over them differed in its last bits, broke ties between candidate sentences differently,
+    and a reader trained over the same questions in two processes was not the same file (stop 22)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        child = [sys.executable, "-c", _FOCUS_IN_A_CHILD]
+        run = subprocess.run(child, env=env, cwd=root, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        outs.add(run.stdout)
+    assert len(outs) == 1

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from typing import TYPE_CHECKING
@@ -257,7 +258,7 @@ class Answerer:
         else:
             bag = words.own
             found = [t for t in bag if t in tokens]
-        return sum(bag[t] for t in found) / (sum(bag.values()) or 1.0)
+        return math.fsum(bag[t] for t in found) / (math.fsum(bag.values()) or 1.0)
 
     def _dense(self, text: str, candidates: list[Candidate]) -> dict[int, float]:
         """e5 cosine of the question to each candidate's passage that has a stored vector (the first

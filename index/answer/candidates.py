@@ -169,9 +169,11 @@ class CandidateBuilder:
             bag = words.cross if thai_sentence else words.own
             hit = {t for t in bag if _has(t, stoks, sent)}
             ctx = {t for t in bag if t not in hit and _has(t, ctx_toks, ctx_text)}
-        total = sum(bag.values()) or 1.0
-        c.lex = sum(bag[t] for t in hit) / total
-        c.ctx = sum(bag[t] for t in ctx) / total
+        # fsum: exactly rounded whatever the order, so the sets' order (string hashes differ between
+        # processes) cannot break ties between candidates differently from one run to the next.
+        total = math.fsum(bag.values()) or 1.0
+        c.lex = math.fsum(bag[t] for t in hit) / total
+        c.ctx = math.fsum(bag[t] for t in ctx) / total
         c.words, c.found = bag, hit
 
 
@@ -204,8 +206,8 @@ def focus(candidates: list[Candidate]) -> None:
             c.focused = c.lex
             continue
         disc = {t: wt * math.log(1.0 + n_sent / (counts.get(t, 0) + 1.0)) for t, wt in c.words.items()}
-        total = sum(disc.values()) or 1.0
-        c.focused = sum(disc[t] for t in c.found if t in disc) / total
+        total = math.fsum(disc.values()) or 1.0
+        c.focused = math.fsum(disc[t] for t in c.found if t in disc) / total
         c.score += c.focused - c.lex
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import math
 import re
 from typing import NamedTuple
 
@@ -311,7 +312,7 @@ def scored_spans(
         if anchors:
             # Nearness to the question's words, averaged so that a span beside several of them wins.
             near = [1.0 / (1.0 + _gap(a, span) / 30.0) for a in anchors]
-            score += 0.3 * max(near) + 0.4 * sum(near) / len(near)
+            score += 0.3 * max(near) + 0.4 * math.fsum(near) / len(near)
         out.append(dataclasses.replace(span, score=score))
     return out
 

@@ -2,7 +2,7 @@
 
 The question files need a ``fold`` per question (train / validation / test, split by release: see
 eval/README.md); the model is fitted on the train fold, calibrated and thresholded on the validation fold,
-and written (deterministically over one index; over two, not yet byte for byte: docs/answers.md, "Stop 20")
+and written deterministically, byte for byte, over one index or two (docs/answers.md, "Stop 22")
 to the package's model file unless ``-o`` names another.
 
 ``--thresholds-on QA…`` adds questions that only choose the thresholds, scored by the final trees: more
