@@ -334,7 +334,7 @@ def test_a_follow_up_within_the_previous_release_answers_with_the_asked_kind(ans
     assert follow.found and [s.url for s in follow.sources] == [HUAWEI_URL]
     assert follow.found >= cold.found and follow.probability == cold.probability
     assert follow.presentation == (
-        "asserted" if follow.probability >= answerer.model.thresholds.assert_ else "hedged"
+        "asserted" if follow.probability >= answerer.model.thresholds.asserting(follow.lang) else "hedged"
     )
     assert follow.evidence in _body(HUAWEI_URL, answerer)
 

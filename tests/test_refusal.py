@@ -57,19 +57,44 @@ def test_each_language_holds_the_target_on_its_own() -> None:
 def test_the_model_file_carries_thresholds_per_language() -> None:
     spec = ReaderModel.load().spec
     t = ReaderModel(spec).thresholds
-    assert set(dict(t.refuse_by_lang)) == {"en", "th"}
+    assert set(dict(t.refuse_by_lang)) == {"en", "th"} == set(dict(t.assert_by_lang))
     assert t.refusal("en") == dict(t.refuse_by_lang)["en"] and t.refusal("xx") == t.refuse
+    assert t.asserting("th") == dict(t.assert_by_lang)["th"] and t.asserting("xx") == t.assert_
+    assert t.assert_ == max(dict(t.assert_by_lang).values())  # a language without its own: the strictest
     old = Thresholds(0.4, 0.6, 0.7, 0.2)  # a model file from before: one threshold for every language
-    assert old.refusal("th") == old.refusal("en") == 0.4
+    assert old.refusal("th") == old.refusal("en") == 0.4 and old.asserting("th") == 0.6
+
+
+@dataclass
+class Shown:
+    correct: bool
+    answerable: bool
+    lang: str
+
+
+def test_each_language_asserts_from_where_its_own_replies_are_precise() -> None:
+    """Thai replies are right from 0.7 up, English ones one time in three (the surest one wrong): Thai gets
+    its own assert threshold, English none (0.99), where one pooled threshold would either assert English
+    replies that are mostly wrong or assert nothing in Thai."""
+    from index.answer.thresholds import choose_assert
+
+    replies, probs = [], []
+    for i, p in enumerate(np.round(np.arange(0.5, 0.96, 0.02), 2)):
+        replies.append(Shown(bool(p >= 0.7), True, "th"))
+        replies.append(Shown(i % 3 == 0, True, "en"))
+        probs += [p, p]
+    chosen = choose_assert(replies, np.asarray(probs), {"en": 0.5, "th": 0.5})
+    assert chosen == {"en": 0.99, "th": 0.65}  # Thai from 0.65: 0.66 and 0.68 wrong, 13 of 15 right (0.87)
 
 
 def test_a_model_file_from_before_reads_with_one_threshold_and_no_other_release_model() -> None:
     spec = ReaderModel.load().spec
     assert ReaderModel(spec).several is not None  # the shipped file has the other-release model
     before = {k: v for k, v in spec.items() if k != "several"}
-    new_keys = ("refuse_by_lang", "other")
+    new_keys = ("refuse_by_lang", "assert_by_lang", "other")
     before["thresholds"] = {k: v for k, v in spec["thresholds"].items() if k not in new_keys}
     model = ReaderModel(before)
     assert model.several is None, "several.py falls back to the calibration rule"
     t = model.thresholds
     assert t.refuse_by_lang == () and t.refusal("th") == t.refusal("en") == t.refuse == t.other
+    assert t.assert_by_lang == () and t.asserting("th") == t.asserting("en") == t.assert_

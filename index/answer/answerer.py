@@ -220,7 +220,7 @@ class Answerer:
         sources = shown.sources if lead.url == shown.candidate.url else ev.sources(analysis.hits, lead.url)
         # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).
         # Claimed: the short answer in bold only when the span model trusts the span (release_answers).
-        presentation = HEDGED if lead.probability < t.assert_ else ASSERTED
+        presentation = HEDGED if lead.probability < t.asserting(lang) else ASSERTED
         common["probability"] = lead.probability
         more = None
         if analysis.within and presentation == HEDGED:

@@ -115,18 +115,24 @@ class Thresholds:
     """Chosen on the validation fold (:mod:`index.answer.training`): below ``refuse`` the reply says the
     releases do not answer; from ``assert_`` up, with a span the span model trusts (``span``), the short
     answer is shown in bold; in between, the closest passage is quoted without a short answer. Another
-    release is listed as also answering from ``other`` up. ``refuse_by_lang`` holds the refusal threshold
-    of each question language (:mod:`index.answer.refusal`); ``refuse`` (the strictest) serves the others."""
+    release is listed as also answering from ``other`` up. ``refuse_by_lang`` and ``assert_by_lang`` hold the
+    refusal and assert thresholds of each question language (:mod:`index.answer.refusal`,
+    :mod:`index.answer.thresholds`); ``refuse`` and ``assert_`` (the strictest) serve the others."""
 
     refuse: float
     assert_: float
     span: float
     other: float
     refuse_by_lang: tuple[tuple[str, float], ...] = ()
+    assert_by_lang: tuple[tuple[str, float], ...] = ()
 
     def refusal(self, lang: str) -> float:
         """The refusal threshold for a question in ``lang``."""
         return dict(self.refuse_by_lang).get(lang, self.refuse)
+
+    def asserting(self, lang: str) -> float:
+        """The threshold from which a reply to a question in ``lang`` is asserted."""
+        return dict(self.assert_by_lang).get(lang, self.assert_)
 
 
 class ReaderModel:
@@ -163,6 +169,7 @@ class ReaderModel:
             float(t["span"]),
             float(t.get("other", t["refuse"])),
             tuple(sorted((str(k), float(v)) for k, v in (t.get("refuse_by_lang") or {}).items())),
+            tuple(sorted((str(k), float(v)) for k, v in (t.get("assert_by_lang") or {}).items())),
         )
 
     @classmethod

@@ -70,7 +70,7 @@ def release_answers(
     def entry(presented: Presented, p: float) -> ReleaseAnswer:
         hit = meta.get(presented.candidate.url)
         trusted = presented.span is not None and presented.quoted.span_probability >= t.span
-        short = presented.short if (trusted and p >= t.assert_) else None
+        short = presented.short if (trusted and p >= t.asserting(analysis.lang)) else None
         title, date = (hit.title, hit.date) if hit is not None else ("", "")
         return ReleaseAnswer(short, presented.evidence, presented.candidate.url, title, date, p)
 

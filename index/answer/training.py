@@ -276,8 +276,8 @@ def train(
     probs_va, probs_held = _probs(va_out, coef, intercept), _probs(held_out, coef, intercept)
     chosen_on, probs_on = va_out + held_out, np.concatenate([probs_va, probs_held])
     refuse = choose_refusal(chosen_on, probs_on, TARGET_WRONG_RATE)
-    assert_t = choose_assert(chosen_on, probs_on, refuse)
-    span_t = choose_span(chosen_on, probs_on, SpanModel.from_spec(span_spec), assert_t)
+    assert_by_lang = choose_assert(chosen_on, probs_on, refuse)
+    span_t = choose_span(chosen_on, probs_on, SpanModel.from_spec(span_spec), assert_by_lang)
     other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
     several = train_several(
         _scored(tr, oof[: len(tr)]),
@@ -292,7 +292,8 @@ def train(
         "thresholds": {
             "refuse": max(refuse.values()),  # a language with no threshold of its own gets the strictest
             "refuse_by_lang": refuse,
-            "assert": assert_t,
+            "assert": max(assert_by_lang.values()),  # a language with no threshold of its own: the strictest
+            "assert_by_lang": assert_by_lang,
             "span": span_t,
             "other": other_t,
         },
