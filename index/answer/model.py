@@ -168,8 +168,8 @@ class ReaderModel:
             float(t["assert"]),
             float(t["span"]),
             float(t.get("other", t["refuse"])),
-            tuple(sorted((str(k), float(v)) for k, v in (t.get("refuse_by_lang") or {}).items())),
-            tuple(sorted((str(k), float(v)) for k, v in (t.get("assert_by_lang") or {}).items())),
+            _by_lang(t, "refuse_by_lang"),
+            _by_lang(t, "assert_by_lang"),
         )
 
     @classmethod
@@ -193,6 +193,11 @@ class ReaderModel:
     def probability(self, measures: np.ndarray) -> float:
         """Calibrated probability that the evidence answers (``measures``: :func:`answer_measures`)."""
         return float(sigmoid(float(measures @ self.coef) + self.intercept))
+
+
+def _by_lang(thresholds: dict[str, Any], key: str) -> tuple[tuple[str, float], ...]:
+    """A per-language threshold table of the model file (none in a file from before it), sorted."""
+    return tuple(sorted((str(k), float(v)) for k, v in (thresholds.get(key) or {}).items()))
 
 
 def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list[str]) -> np.ndarray:
