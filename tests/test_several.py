@@ -8,8 +8,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from index.answer.several_model import MAX_OTHERS, OTHER_FEATURES, OtherModel, fit, listed, value_key
+from index.answer.several_model import MAX_OTHERS, OTHER_FEATURES, OtherModel, fit, listed
 from index.answer.span_values import Span
+from index.answer.values import value_key
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
 
 

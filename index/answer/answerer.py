@@ -174,6 +174,7 @@ class Answerer:
             for c in candidates:
                 span = ev.sentence_span(c, qt, text, words)
                 c.span = span if span is not None and span.score >= WEAK_SPAN else None
+                c.kind_spans = ev.kind_span_count(c, qt)
         view = question_view(text, lang, qt, len(words.own), kinds)
         coverage = {url: self._coverage(url, hits, words) for url in {c.url for c in candidates}}
         dense = self._dense(text, candidates)

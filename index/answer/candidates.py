@@ -54,6 +54,8 @@ class Candidate:
     #: the lexical score of the sentence (lex, context, release prior, passage: the pre-ranking)
     score: float = 0.0
     span: Span | None = None
+    #: how many spans of the asked kind the sentence holds (one is unambiguous; a list of dates is not)
+    kind_spans: int = 0
     words: dict[str, float] = field(default_factory=dict)
     found: set[str] = field(default_factory=set)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from index.answer.crosslingual import rendering_weights
 from index.answer.span_model import SpanModel, span_matrix
-from index.answer.spans import best_span, scored_spans
+from index.answer.spans import best_span, candidate_spans, scored_spans
 from index.answer.types import Source
 from index.answer.words import has_thai
 
@@ -73,6 +73,11 @@ def sentence_span(c: Candidate, qt: QuestionType, question: str, words: Question
         anchors(text, span_words(text, words, c.words or words.own), qt.unit),
         release_year(c.release),
     )
+
+
+def kind_span_count(c: Candidate, qt: QuestionType) -> int:
+    """How many spans of the asked kind the candidate sentence holds (cached with the span search)."""
+    return len(candidate_spans(c.text, qt, release_year(c.release)))
 
 
 def quoted_text(best: Candidate) -> str:

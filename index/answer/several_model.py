@@ -24,13 +24,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.answer.features import FEATURES
-from index.answer.span_values import plain_digits
-from index.answer.words import compact, content_tokens
+from index.answer.values import holds_value, value_key
+from index.answer.words import content_tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.analysis import Analysis
-    from index.answer.candidates import Candidate
-    from index.answer.spans import Span
 
 #: Other releases one reply lists beside the shown one (the reply lists up to three in all).
 MAX_OTHERS = 2
@@ -103,27 +101,6 @@ def best_of_releases(analysis: Analysis, raw: np.ndarray, best: int) -> dict[str
     return out
 
 
-def value_key(span: Span | None) -> str | None:
-    """A span's value in a form two releases can share: the date, the digits, or the words run together."""
-    if span is None:
-        return None
-    if span.date is not None:
-        return span.date.isoformat() + (f"/{span.until.isoformat()}" if span.until is not None else "")
-    if span.kind == "number":
-        digits = plain_digits(span.text)
-        return "".join(ch for ch in digits if ch.isdigit() or ch == ".") or None
-    return compact(span.text).casefold() or None
-
-
-def _holds(candidate: Candidate, key: str, span: Span) -> bool:
-    text = candidate.text
-    if span.kind == "number":
-        return key in plain_digits(text)
-    if span.date is not None:
-        return candidate.span is not None and value_key(candidate.span) == key
-    return key in compact(text).casefold()
-
-
 def _days(a: str, b: str) -> float:
     try:
         return float(abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days))
@@ -155,7 +132,7 @@ def other_rows(analysis: Analysis, raw: np.ndarray, best: int) -> tuple[list[str
             float(
                 key is not None
                 and shown.span is not None
-                and any(_holds(cands[i], key, shown.span) for i in mine)
+                and any(holds_value(cands[i], key, shown.span) for i in mine)
             ),
             len(own_title & title) / (len(own_title | title) or 1),
             math.log1p(_days(own_date, date)) if own_date and date else math.log1p(365.0),

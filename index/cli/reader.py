@@ -12,7 +12,8 @@ threshold set: it is trained on three writers' train folds and thresholded on tw
 questions; ``eval/qa3-*.jsonl``), checked on a sixth writer's test set (docs/answers.md, "Stop 22").
 
 ``--also-index DATA_DIR`` analyses the same questions over another index too (the shipped reader: the qa
-index and the whole archive), and the trees, the calibration and the thresholds learn from both analyses of
+index and, since stop 23, the 10,000-release slice of ``bench/lists/slice10k-qa.txt``; the whole archive until
+stop 22), and the trees, the calibration and the thresholds learn from both analyses of
 each question. Why: a reader trained over the 1.7k-release qa index alone was over-confident over the whole
 archive, where more look-alike releases compete (stop 20: development set over the whole archive, wrong-answer
 rate 0.145 against 0.069 for the shipped reader trained over both; docs/answers.md, "Stop 20").
