@@ -42,6 +42,7 @@ class Said:
 
 
 def said(candidate: Candidate) -> Said:
+    """A candidate sentence's :class:`Said` (its digits and folded text are compared with many values)."""
     text = candidate.text
     return Said(plain_digits(text), compact(text).casefold(), value_key(candidate.span))
 
