@@ -166,6 +166,7 @@ def matrix(
         f[_INDEX["dense"]] = d
         f[_INDEX["dense_gap"]] = best_dense - d
         _span_features(f, c)
+        f[_INDEX["kind_spans"]] = min(c.kind_spans, MAX_KIND_SPANS)
         if c.span is not None and c.span.kind in KIND_CLASSES:
             f[_INDEX["kind_p_span"]] = q.kinds[KIND_CLASSES.index(c.span.kind)]
         _sentence_features(f, c, q)
@@ -195,8 +196,6 @@ def _relative_features(out: np.ndarray, candidates: list[Candidate]) -> None:
         out[row, _INDEX["value_other_releases"]] = math.log1p(releases)
         out[row, _INDEX["value_same_release"]] = math.log1p(same)
         out[row, _INDEX["value_share"]] = share
-    for row, c in enumerate(candidates):
-        out[row, _INDEX["kind_spans"]] = min(c.kind_spans, MAX_KIND_SPANS)
 
 
 def _span_features(f: np.ndarray, c: Candidate) -> None:

@@ -64,8 +64,9 @@ def holds_value(candidate: Candidate, key: str, span: Span) -> bool:
 
 def agreement(candidates: Sequence[Candidate]) -> list[tuple[int, int, float]]:
     """For each candidate: how many other releases and how many other sentences of its own release say the
-    value its span says, and the share of the other sentences with a span that say it (zeros without a
-    span). Why: a value several sources repeat is likelier the asked one than a value said once."""
+    value its span says, and those two counts together over the other sentences that have a span (an other
+    release counts once however many of its sentences say it); zeros without a span. Why: a value several
+    sources repeat is likelier the asked one than a value said once."""
     sentences = [said(c) for c in candidates]
     with_span = sum(1 for c in candidates if c.span is not None)
     out = []
