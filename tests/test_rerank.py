@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from index.search import rerank
-from index.search.rerank import FEATURES, Candidate, Reranker, RerankModelError
+from index.search.rerank import FEATURES, Candidate, Look, Reranker, RerankModelError
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
 
 QUESTIONS = [
@@ -24,25 +24,43 @@ QUESTIONS = [
 def test_features_measure_each_release_against_the_question() -> None:
     q = np.array([1.0, 0.0])
     vectors = {"a": np.array([[0.0, 1.0], [1.0, 0.0]]), "b": np.array([[0.6, 0.8]])}
-    rows = rerank.features([Candidate("a", 2.0, "th"), Candidate("b", 1.0, "en")], vectors, q, None, "en")
+    lists = {"lexical": rerank.list_hits([(11, 4.0), (12, 8.0), (13, 2.0)], {11: "a", 12: "b", 13: "a"})}
+    look = Look("en", q, None, frozenset({"huawei", "mou"}), frozenset(), lists)
+    candidates = [Candidate("a", 2.0, "th", frozenset({"huawei"})), Candidate("b", 1.0, "en")]
+    rows = rerank.features(candidates, vectors, look)
     assert rows.shape == (2, len(FEATURES))
-    a, b = rows
-    assert a[0] == 1.0 and b[0] == 0.5  # fused score over the top one's
-    assert a[2] == 1.0 and a[7] == 0.0  # best passage vs the first passage
-    assert b[2] == pytest.approx(0.6) and b[4] == pytest.approx(-0.4)  # gap to the best release
-    assert (a[6], b[6]) == (0.0, 1.0)  # the question's language
-    assert a[3] == a[2]  # no rendering: the question's own vector stands in
+    a, b = (dict(zip(FEATURES, row, strict=True)) for row in rows)
+    assert a["score_share"] == 1.0 and b["score_share"] == 0.5  # fused score over the top one's
+    assert a["cos_question"] == 1.0 and a["cos_first"] == 0.0  # best passage vs the first passage
+    assert b["cos_question"] == pytest.approx(0.6) and b["gap_question"] == pytest.approx(-0.4)
+    assert (a["same_language"], b["same_language"]) == (0.0, 1.0)  # the question's language
+    assert a["cos_rendering"] == a["cos_question"]  # no rendering: the question's own vector stands in
+    # The lexical list: b's chunk scored best (rank 1, share 1); a's best chunk is second, at half the score.
+    assert (b["lexical_rank"], b["lexical_share"], b["lexical_score"]) == (1.0, 1.0, 8.0)
+    assert (a["lexical_rank"], a["lexical_share"]) == (0.5, 0.5)
+    assert a["dense_rank"] == 0.0  # in no dense list
+    assert a["title_question"] == 0.5 and b["title_question"] == 0.0  # half the question's words in a's title
+    assert (a["vectors_held"], b["vectors_held"]) == (2.0, 1.0)
+
+
+def _stump(feature: str, leaf: float) -> dict[str, object]:
+    """A one-split tree: ``leaf`` when the feature is above 0.5, 0 otherwise."""
+    node = {"split_feature": FEATURES.index(feature), "threshold": 0.5}
+    node |= {"left_child": {"leaf_value": 0.0}, "right_child": {"leaf_value": leaf}}
+    return {"tree_info": [{"tree_structure": node}]}
 
 
 def test_order_follows_the_model_and_keeps_ties() -> None:
-    spec = {"features": list(FEATURES), "models": {"en": {"coef": [0, 0, 0, 0, 0, 0, 5, 0], "intercept": 0}}}
+    spec = {"features": list(FEATURES), "models": {"en": {"trees": _stump("same_language", 5.0)}}}
     model = Reranker.from_spec(spec)
     rows = np.zeros((3, len(FEATURES)))
-    rows[2, 6] = 1.0
+    rows[2, FEATURES.index("same_language")] = 1.0
     assert model.order(rows, "en") == [2, 0, 1]
     assert model.order(rows, "th") == [0, 1, 2]  # no model for the language: the fused order
     with pytest.raises(RerankModelError):
         Reranker.from_spec({"features": ["other"], "models": {}})
+    with pytest.raises(RerankModelError):  # the logistic file this format replaced
+        Reranker.from_spec({"features": list(FEATURES), "models": {"en": {"coef": [0.0], "intercept": 0.0}}})
 
 
 def test_train_is_deterministic_and_search_uses_the_model(base_index: BaseIndex, tmp_path: Path) -> None:  # noqa: F811
@@ -63,14 +81,44 @@ def test_train_is_deterministic_and_search_uses_the_model(base_index: BaseIndex,
     write(train(collect(searcher, questions)), second)
     assert first.read_bytes() == second.read_bytes()
     assert set(json.loads(first.read_text())["models"]) == {"en", "th"}
+    assert Reranker.load(first) is not None  # the written file serves
 
     # A model that puts English releases first re-orders an English question's fused top.
     searcher.reranker = None
     fused = [h.lang for h in searcher.search("Huawei MOU", k=5)]
-    english_first = {
-        "features": list(FEATURES),
-        "models": {"en": {"coef": [0] * 6 + [50, 0], "intercept": 0}},
-    }
+    english_first = {"features": list(FEATURES), "models": {"en": {"trees": _stump("same_language", 50.0)}}}
     searcher.reranker = Reranker.from_spec(english_first)
     got = [h.lang for h in searcher.search("Huawei MOU", k=5)]
     assert sorted(got) == sorted(fused) and got == sorted(fused, key=lambda lang: lang != "en")
+
+
+def test_reader_reads_the_fused_order_and_the_reply_lists_the_second_looks(base_index: BaseIndex) -> None:  # noqa: F811
+    from index.answer import Answerer
+    from index.search.retrieve import Searcher
+
+    settings = make_settings(base_index.data_dir)
+    searcher = Searcher.open(settings, reranker=None)
+    searcher.reranker = None
+    fused = searcher.search("Huawei MOU", k=5)
+    assert searcher.search_views("Huawei MOU", k=5) == (fused, fused)  # no model: one order
+    assert {h.lang for h in fused} == {"th", "en"} and fused[0].lang == "th"
+    # A model that puts releases in the question's language first changes who leads.
+    searcher.reranker = Reranker.from_spec(
+        {"features": list(FEATURES), "models": {"en": {"trees": _stump("same_language", 50.0)}}}
+    )
+    read, shown = searcher.search_views("Huawei MOU", k=5)
+    assert [h.url for h in read] == [h.url for h in fused]
+    assert sorted(h.url for h in shown) == sorted(h.url for h in fused)
+    assert [h.lang for h in shown] == sorted((h.lang for h in fused), key=lambda lang: lang != "en")
+    assert searcher.search("Huawei MOU", k=5) == shown
+
+    analysis = Answerer(searcher, settings).analyse("When was the Huawei MOU signed?")
+    assert analysis is not None
+    assert [h.url for h in analysis.hits] == [h.url for h in searcher.search_views(analysis.question, 10)[0]]
+    reply = Answerer(searcher, settings).ask("When was the Huawei MOU signed?")
+    listed = [s.url for s in reply.sources]
+    if reply.found:  # the answering release first, the others in the second look's order
+        others = [h.url for h in analysis.shown if h.url != listed[0]]
+        assert listed[1:] == others[: len(listed) - 1]
+    else:
+        assert listed == [h.url for h in analysis.shown][: len(listed)]

@@ -155,9 +155,9 @@ def test_a_crowded_named_period_gets_lists_of_its_own(searcher: Searcher, monkey
     seen: list[list[tuple[float, list[tuple[int, float]]]]] = []
     fuse = Searcher._fuse
 
-    def recording(self, info, lists, k, use_dates):  # noqa: ANN001, ANN202
+    def recording(self, info, lists, k, url_of, use_dates):  # noqa: ANN001, ANN202
         seen.append(lists)
-        return fuse(self, info, lists, k, use_dates)
+        return fuse(self, info, lists, k, url_of, use_dates)
 
     monkeypatch.setattr(Searcher, "_fuse", recording)
     # The fixture has a release a month at most: widen "March 2023" to the year's end (66096 of March,

@@ -4,7 +4,7 @@ and training, below all three."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +36,9 @@ class Analysis:
     within: bool = False
     #: A follow-up within the previous answer's release (``Answerer.ask(within=..., follow_up=True)``).
     follow_up: bool = False
+    #: The releases a reply lists, in the search's second look's order (empty: ``hits``'s order). The
+    #: reader reads ``hits`` in the fused order it was trained on (docs/answers.md, "Stop 25").
+    shown: list[ReleaseHit] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

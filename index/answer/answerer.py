@@ -132,8 +132,8 @@ class Answerer:
         if analysis is None or not analysis.candidates:
             text = " ".join((question or "").split())
             lang = analysis.lang if analysis else (detect_lang(text) if text else "th")
-            hits = analysis.hits if analysis else []
-            answer = Answer(question, lang, False, None, None, ev.sources(hits, None))
+            listed = (analysis.shown or analysis.hits) if analysis else []
+            answer = Answer(question, lang, False, None, None, ev.sources(listed, None))
         else:
             answer = self.decide(analysis, self.model.scores(analysis.features))
             if answer.found and self.llm is not None:
@@ -155,11 +155,12 @@ class Answerer:
             return None
         lang = detect_lang(text)
         qt = detect_qtype(text, lang)
+        shown: list[ReleaseHit] = []
         if within is not None:
             one = self.searcher.within(within)
             hits = [one] if one is not None else []
         else:
-            hits = list(self.searcher.search(text, k=ev.MAX_SOURCES))
+            hits, shown = self.searcher.search_views(text, k=ev.MAX_SOURCES)
         if kinds is None:
             kinds = self._kinds(text)
         learned = learned_kind(kinds)
@@ -179,7 +180,9 @@ class Answerer:
         coverage = {url: self._coverage(url, hits, words) for url in {c.url for c in candidates}}
         dense = self._dense(text, candidates)
         features = matrix(view, candidates, hits, coverage, dense)
-        return Analysis(question, lang, qt, view, words, hits, candidates, features, within is not None)
+        analysis = Analysis(question, lang, qt, view, words, hits, candidates, features, within is not None)
+        analysis.shown = shown
+        return analysis
 
     def present(
         self, analysis: Analysis, best: int, span_model: SpanModel | None = None, probability: float = 0.5
@@ -189,7 +192,7 @@ class Answerer:
         c = analysis.candidates[best]
         quoted = ev.quote(c, analysis.qt, analysis.view, analysis.words, span_model, probability)
         short = span_answer(quoted.span, analysis.lang) if quoted.span is not None else None
-        return Presented(c, quoted, short, ev.sources(analysis.hits, c.url))
+        return Presented(c, quoted, short, _sources(analysis, c.url))
 
     def decide(self, analysis: Analysis, raw: np.ndarray, thresholds: Thresholds | None = None) -> Answer:
         """The reply for the model's raw candidate scores: asserted, hedged or refused by probability."""
@@ -208,8 +211,8 @@ class Answerer:
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
         if answering < t.refusal(lang):
-            # A refusal quotes nothing: only the sources, the closest release first.
-            sources = ev.sources(analysis.hits, chosen.url)
+            # A refusal quotes nothing: only the closest releases, in the search's order.
+            sources = ev.sources(analysis.shown or analysis.hits, None)
             return Answer(q, lang, False, None, None, sources, presentation=REFUSED, **common)
         shown = self.present(analysis, best, model.span_model, p)
 
@@ -218,7 +221,7 @@ class Answerer:
 
         answers = release_answers(model, analysis, raw, best, shown, p, t, present)
         lead = answers[0]
-        sources = shown.sources if lead.url == shown.candidate.url else ev.sources(analysis.hits, lead.url)
+        sources = shown.sources if lead.url == shown.candidate.url else _sources(analysis, lead.url)
         # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).
         # Claimed: the short answer in bold only when the span model trusts the span (release_answers).
         presentation = HEDGED if lead.probability < t.asserting(lang) else ASSERTED
@@ -311,3 +314,13 @@ def _llm_passages(answer: Answer) -> list[tuple[Source, str]]:
         text = answer.evidence if i == 0 and answer.evidence else src.passage
         out.append((src, text or ""))
     return out
+
+
+def _sources(analysis: Analysis, first_url: str) -> list[Source]:
+    """The reply's links: the answering release first, then the others in the search's second-look order
+    (the answering release is taken from the reader's list when the second look put it further down)."""
+    listed = analysis.shown or analysis.hits
+    if all(h.url != first_url for h in listed[: ev.MAX_SOURCES]):
+        first = [h for h in analysis.hits if h.url == first_url]
+        listed = first + [h for h in listed if h.url != first_url]
+    return ev.sources(listed, first_url)

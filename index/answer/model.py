@@ -2,11 +2,9 @@
 calibration that turns the best one's score into the probability that the reply is right.
 
 Trained by :mod:`index.answer.training` with LightGBM (a gradient-boosted trees library); served from its
-documented JSON dump (``Booster.dump_model``) by the small evaluator below. Why not LightGBM's own
-predictor at serving time: importing ``lightgbm`` imports scikit-learn and SciPy (1-10 s on these 2 cores,
-before every CLI ``ask``), while a few hundred shallow trees over a dozen candidates evaluate in well under
-a millisecond with numpy. The calibration is a logistic regression over a handful of answer-level
-measurements, stored as its coefficients.
+documented JSON dump by :class:`index.trees.TreeEnsemble` (numpy, no LightGBM import at serving time).
+The calibration is a logistic regression over a handful of answer-level measurements, stored as its
+coefficients.
 
 The model file (``index/data/reader.json``) records the feature names it was trained on; loading it
 against other features fails loudly rather than answering with shifted inputs.
@@ -22,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from index.trees import TreeEnsemble
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -46,68 +46,6 @@ CALIBRATION_INPUTS = ("top", "margin", "margin_release", *CALIBRATION_FEATURES)
 
 class ModelError(RuntimeError):
     """The reader model file is missing, unreadable or made for other features."""
-
-
-class TreeEnsemble:
-    """Sum of regression trees from LightGBM's ``dump_model()`` JSON, evaluated with numpy.
-
-    All trees are flattened into shared arrays (feature, threshold, left, right; a child below zero is
-    ``~leaf``, LightGBM's own convention), and every (row, tree) pair descends one level per step together:
-    a question's 15 candidates through 300 trees take a dozen vectorised steps, not 300 Python loops.
-    """
-
-    def __init__(self, dump: dict[str, Any]) -> None:
-        feat: list[int] = []
-        thr: list[float] = []
-        left: list[int] = []
-        right: list[int] = []
-        leaves: list[float] = []
-        roots = [
-            self._flatten(t["tree_structure"], feat, thr, left, right, leaves) for t in dump["tree_info"]
-        ]
-        self.roots = np.asarray(roots, dtype=np.int64)
-        self.feat = np.asarray(feat, dtype=np.int64)
-        self.thr = np.asarray(thr, dtype=np.float64)
-        self.left = np.asarray(left, dtype=np.int64)
-        self.right = np.asarray(right, dtype=np.int64)
-        self.leaves = np.asarray(leaves, dtype=np.float64)
-
-    @staticmethod
-    def _flatten(
-        root: dict[str, Any],
-        feat: list[int],
-        thr: list[float],
-        left: list[int],
-        right: list[int],
-        leaves: list[float],
-    ) -> int:
-        def visit(node: dict[str, Any]) -> int:
-            if "split_feature" not in node:
-                leaves.append(float(node.get("leaf_value", 0.0)))
-                return ~(len(leaves) - 1)
-            i = len(feat)
-            feat.append(int(node["split_feature"]))
-            thr.append(float(node["threshold"]))
-            left.append(0)
-            right.append(0)
-            left[i] = visit(node["left_child"])
-            right[i] = visit(node["right_child"])
-            return i
-
-        return visit(root)
-
-    def predict_raw(self, x: np.ndarray) -> np.ndarray:
-        """The ensemble's raw score for each row of ``x``."""
-        x = np.asarray(x, dtype=np.float64)
-        node = np.tile(self.roots, (len(x), 1))
-        rows = np.repeat(np.arange(len(x)), len(self.roots)).reshape(node.shape)
-        active = node >= 0
-        while active.any():
-            n = node[active]
-            go_left = x[rows[active], self.feat[n]] <= self.thr[n]
-            node[active] = np.where(go_left, self.left[n], self.right[n])
-            active = node >= 0
-        return self.leaves[~node].sum(axis=1)
 
 
 @dataclass(frozen=True)

@@ -175,13 +175,13 @@ def has_vector(position: int, dense: int) -> bool:
 
 
 #: :func:`has_vector` in SQL (parameters: ``dense``, ``dense``).
-_HAS_VECTOR = "(? <= 0 OR c.position < ?)"
+HAS_VECTOR_SQL = "(? <= 0 OR c.position < ?)"
 
 
 def dense_chunks(conn: sqlite3.Connection, generation: int, dense: int) -> list[tuple[int, str]]:
     """(chunk_id, sha) of the chunks live in ``generation`` that get a vector, by chunk id."""
     return conn.execute(
-        f"SELECT chunk_id, sha FROM chunks AS c WHERE {store.visible('c')} AND {_HAS_VECTOR}"
+        f"SELECT chunk_id, sha FROM chunks AS c WHERE {store.visible('c')} AND {HAS_VECTOR_SQL}"
         " ORDER BY chunk_id",
         (generation, generation, dense, dense),
     ).fetchall()
@@ -191,7 +191,7 @@ def count_dense(conn: sqlite3.Connection, generation: int, dense: int) -> int:
     """How many chunks live in ``generation`` get a vector (what its FAISS index must hold)."""
     return int(
         conn.execute(
-            f"SELECT COUNT(*) FROM chunks AS c WHERE {store.visible('c')} AND {_HAS_VECTOR}",
+            f"SELECT COUNT(*) FROM chunks AS c WHERE {store.visible('c')} AND {HAS_VECTOR_SQL}",
             (generation, generation, dense, dense),
         ).fetchone()[0]
     )

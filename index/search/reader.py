@@ -23,6 +23,7 @@ from index.build import agenda_rows, store
 from index.build.agenda_rows import MeetingAgenda
 from index.build.embedding import Embedder, model_id
 from index.build.postings import Postings
+from index.build.rows import HAS_VECTOR_SQL
 from index.build.vectors import VectorIndex, set_search_threads
 from index.search.query import day_of
 from thaigov_qa.schema import SchemaError, check_generation
@@ -194,6 +195,9 @@ class IndexReader:
         """Each release's stored passage vectors, first passage first (those with a vector: the first
         ``DENSE_PASSAGES`` of each); a release with none is left out."""
         g = self._gen.generation
+        # Only the passages that got a vector are asked for: asking FAISS for the others costs a failed
+        # lookup each (a cabinet summary has ~200 passages, 6 with a vector).
+        dense = int(self._gen.manifest.get("dense_passages", 0) or 0)
         ids: dict[str, list[int]] = {}
         with self._lock:
             for i in range(0, len(urls), 900):
@@ -201,8 +205,8 @@ class IndexReader:
                 marks = ",".join("?" * len(part))
                 for url, cid in self._conn.execute(
                     f"SELECT url, chunk_id FROM chunks AS c WHERE url IN ({marks}) AND {store.visible('c')}"
-                    " ORDER BY url, position",
-                    (*part, g, g),
+                    f" AND {HAS_VECTOR_SQL} ORDER BY url, position",
+                    (*part, g, g, dense, dense),
                 ):
                     ids.setdefault(url, []).append(cid)
         held = self.held_vectors([cid for chunk_ids in ids.values() for cid in chunk_ids])

@@ -1,31 +1,46 @@
-"""A second look at the fused top releases: each one's stored passage vectors against the question's.
+"""A second look at the fused top releases: a learned ranker over what each list and the stored vectors say.
 
-Why: reciprocal-rank fusion keeps only ranks. A release that BM25 over an English question's Thai rendering
-ranks first but that no dense list holds (FAISS returns the nearest *passages* of the whole index, and at
-10k+ releases look-alike passages of other releases fill those lists) gets no credit for being close to
-the question in e5 space. Here every release among the top :data:`TOP` gets its measured closeness: the
-question's and the rendering's vectors against all of its stored passage vectors (the first
-``DENSE_PASSAGES`` of each release; no model call, a few hundred dot products). A small logistic model per
-question language, learned from question sets with train/validation folds (``thaigov-qa rerank train``),
-weighs these against the fused score and rank; the order of the top :data:`TOP` follows it.
+Why: reciprocal-rank fusion keeps only ranks, with weights fixed per language. It cannot tell a release that
+BM25 over an English question's Thai rendering ranks first by a wide margin from one that scrapes in, nor
+credit a release that no dense list holds but whose stored passages sit close to the question in e5 space
+(FAISS returns the nearest *passages* of the whole index, and at 10k+ releases look-alike passages of other
+releases fill those lists). Here each release among the fused top :data:`TOP` is described by its fused
+score and rank; its rank, score and share of the top score in each of the three main lists (the lexical
+list, the question's dense list, the Thai rendering's dense list); the question's and the rendering's
+vectors against all of its stored passage vectors (no model call: a few hundred dot products); and how much
+of the question (and the rendering) its title holds. A LightGBM LambdaRank model per question language,
+learned from question sets with train/validation folds over an index (``thaigov-qa rerank train``), orders
+the top :data:`TOP`; the rest keep their places after them.
 
-The model file is ``index/data/rerank.json``; without it (or with ``RERANK=false``) search keeps the fused
-order.
+Its order is what search returns and what a reply lists; the reader reads the fused order it was trained
+on (:meth:`index.search.retrieve.Searcher.search_views`): retrained behind the second look, it answered less
+on 10 of 11 held-out measures (bench/PERFORMANCE.md, "Stop 25"). Nothing here is written for a question:
+every feature is a measurement any question has. The model file is ``index/data/rerank.json`` (trees as
+:mod:`index.trees` serves them); without it, or with ``RERANK=false``, search keeps the fused order.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from index.trees import TreeEnsemble
 
 log = logging.getLogger(__name__)
 
 #: Releases the second look re-orders (the fused top; the rest keep their places after them).
 TOP = 30
+#: The lists whose evidence is read, by role: the main lexical list (a Thai question's own words, an
+#: English question's Thai rendering), the question's dense list, the rendering's dense list (a Thai
+#: question's own dense list stands in).
+ROLES = ("lexical", "dense", "dense_rendering")
 #: What the model weighs for each release, in this order.
 FEATURES = (
     "score_share",  # fused score over the top release's
@@ -36,6 +51,10 @@ FEATURES = (
     "gap_rendering",
     "same_language",  # the release is in the question's language
     "cos_first",  # cosine of the question to the release's first passage (title, date, lead)
+    *(f"{role}_{m}" for role in ROLES for m in ("rank", "share", "score")),  # 1/rank, score/top, score
+    "title_question",  # share of the question's words in the release's title
+    "title_rendering",  # share of the rendering's words in it (= title_question for a Thai question)
+    "vectors_held",  # passages of the release with a stored vector (a short release has fewer)
 )
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "rerank.json"
 
@@ -47,32 +66,109 @@ class Candidate:
     url: str
     score: float
     lang: str
+    title_words: frozenset[str] = frozenset()
 
 
-def features(
-    candidates: list[Candidate],
-    vectors: dict[str, np.ndarray],
-    question: np.ndarray,
-    rendering: np.ndarray | None,
+@dataclass(frozen=True)
+class ListHit:
+    """A release's place in one list: its best chunk's rank among distinct releases, and that chunk's
+    score."""
+
+    rank: int
+    score: float
+    share: float  # the score over the list's best
+
+
+@dataclass(frozen=True)
+class Look:
+    """The question's side: its vectors, words, language, and each role's list as url → :class:`ListHit`."""
+
+    lang: str
+    question: np.ndarray
+    rendering: np.ndarray | None = None
+    question_words: frozenset[str] = frozenset()
+    rendering_words: frozenset[str] = frozenset()
+    lists: dict[str, dict[str, ListHit]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=50_000)
+def title_words(title: str) -> frozenset[str]:
+    """A release title's words, kept across questions: the same releases come back as candidates, and
+    splitting 30 titles' Thai words would cost a question ~5 ms."""
+    from index.lexical import tokenize
+
+    return frozenset(tokenize(title))
+
+
+def list_hits(ranked: Sequence[tuple[int, float]], url_of: dict[int, str]) -> dict[str, ListHit]:
+    """One list's releases (chunk ids and scores, any order) as url → :class:`ListHit`, best chunk first."""
+    out: dict[str, ListHit] = {}
+    ordered = sorted(ranked, key=lambda r: -r[1])
+    top = ordered[0][1] if ordered and ordered[0][1] > 0 else 1.0
+    for cid, score in ordered:
+        url = url_of.get(cid)
+        if url is not None and url not in out:
+            out[url] = ListHit(len(out) + 1, float(score), float(score) / top)
+    return out
+
+
+def look_of(
     lang: str,
-) -> np.ndarray:
+    question: str,
+    rendering: str,
+    vectors: Sequence[np.ndarray],
+    lists: dict[str, list[tuple[int, float]]],
+    url_of: dict[int, str],
+) -> Look:
+    """The question's side of the second look from what search found: ``vectors`` holds the question's
+    vector, then the rendering's; ``lists`` the chunk lists by search role (``bm25``, ``bm25_rendering``,
+    ``dense``, ``dense_rendering``)."""
+    from index.lexical import tokenize
+
+    lexical = "bm25_rendering" if lang == "en" else "bm25"
+    roles = (("lexical", lexical), ("dense", "dense"), ("dense_rendering", "dense_rendering"))
+    return Look(
+        lang=lang,
+        question=vectors[0],
+        rendering=vectors[1] if rendering and len(vectors) > 1 else None,
+        question_words=frozenset(tokenize(question)),
+        rendering_words=frozenset(tokenize(rendering)) if rendering else frozenset(),
+        lists={role: list_hits(lists[name], url_of) for role, name in roles if name in lists},
+    )
+
+
+def features(candidates: list[Candidate], vectors: dict[str, np.ndarray], look: Look) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate (fused order). ``vectors``: url → its passage vectors,
     first passage first (a release without any gets cosines of 0)."""
     top = candidates[0].score if candidates and candidates[0].score > 0 else 1.0
     rows = np.zeros((len(candidates), len(FEATURES)), dtype=np.float64)
-    other = rendering if rendering is not None else question
+    other = look.rendering if look.rendering is not None else look.question
+    rendering_words = look.rendering_words or look.question_words
+    dense = look.lists.get("dense", {})
+    lists = [look.lists.get("lexical", {}), dense, look.lists.get("dense_rendering") or dense]
     for i, c in enumerate(candidates):
         held = vectors.get(c.url)
         if held is not None and len(held):
-            cq, ct = held @ question, held @ other
+            cq, ct = held @ look.question, held @ other
             rows[i, 2], rows[i, 3], rows[i, 7] = cq.max(), ct.max(), cq[0]
+            rows[i, 19] = len(held)
         rows[i, 0] = c.score / top
         rows[i, 1] = 1.0 / (1.0 + i)
-        rows[i, 6] = 1.0 if c.lang == lang else 0.0
+        rows[i, 6] = 1.0 if c.lang == look.lang else 0.0
+        for j, hits in enumerate(lists):
+            hit = hits.get(c.url)
+            if hit is not None:
+                rows[i, 8 + 3 * j : 11 + 3 * j] = (1.0 / hit.rank, hit.share, hit.score)
+        rows[i, 17] = _share(look.question_words, c.title_words)
+        rows[i, 18] = _share(rendering_words, c.title_words)
     if len(rows):
         rows[:, 4] = rows[:, 2] - rows[:, 2].max()
         rows[:, 5] = rows[:, 3] - rows[:, 3].max()
     return rows
+
+
+def _share(words: frozenset[str], title: frozenset[str]) -> float:
+    return len(words & title) / len(words) if words else 0.0
 
 
 class RerankModelError(RuntimeError):
@@ -81,21 +177,21 @@ class RerankModelError(RuntimeError):
 
 @dataclass(frozen=True)
 class Reranker:
-    """Logistic weights per question language ('en', 'th'): a release's score is ``x @ coef + intercept``."""
+    """One tree ensemble per question language ('en', 'th'): a release's score is the ensemble's sum."""
 
-    coef: dict[str, np.ndarray]
-    intercept: dict[str, float]
+    models: dict[str, TreeEnsemble]
 
     @classmethod
-    def from_spec(cls, spec: dict[str, object]) -> Reranker:
-        if tuple(spec.get("features", ())) != FEATURES:  # type: ignore[arg-type]
+    def from_spec(cls, spec: dict[str, Any]) -> Reranker:
+        if tuple(spec.get("features", ())) != FEATURES:
             raise RerankModelError("the re-ranking model was trained on other features: retrain it")
         models = spec.get("models")
         if not isinstance(models, dict) or not models:
             raise RerankModelError("the re-ranking model file holds no models")
-        coef = {lang: np.asarray(m["coef"], dtype=np.float64) for lang, m in models.items()}
-        intercept = {lang: float(m["intercept"]) for lang, m in models.items()}
-        return cls(coef, intercept)
+        try:
+            return cls({lang: TreeEnsemble(m["trees"]) for lang, m in models.items()})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RerankModelError(f"the re-ranking model's trees are unreadable: {exc}") from exc
 
     @classmethod
     def load(cls, path: Path = SHIPPED) -> Reranker | None:
@@ -103,14 +199,15 @@ class Reranker:
         if not path.exists():
             return None
         try:
-            return cls.from_spec(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            spec = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
             raise RerankModelError(f"cannot read the re-ranking model {path}: {exc}") from exc
+        return cls.from_spec(spec)
 
     def order(self, rows: np.ndarray, lang: str) -> list[int]:
         """Candidate indexes, best first (ties keep the fused order)."""
-        coef = self.coef.get(lang)
-        if coef is None or not len(rows):
+        model = self.models.get(lang)
+        if model is None or not len(rows):
             return list(range(len(rows)))
-        scores = rows @ coef + self.intercept[lang]
+        scores = model.predict_raw(rows)
         return [int(i) for i in np.argsort(-scores, kind="stable")]

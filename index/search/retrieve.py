@@ -28,9 +28,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from corpus.release import Release
 from index.lexical import tokenize
 from index.search import periods, rerank
+from index.search.fusion import Weights, rrf
 from index.search.glossary import Glossary, default_glossary, to_english
 from index.search.query import QueryInfo, analyze, date_of
 from index.search.rerank import Reranker
@@ -76,38 +79,15 @@ class ReleaseHit:
 
 
 @dataclass(frozen=True)
-class Weights:
-    """Fusion knobs. Lists are weighted per query language; ``k`` is RRF's rank offset."""
+class _Ranked:
+    """One question's fused releases and what the second look reads of how they were found."""
 
-    k: float = 20.0
-    th_bm25: float = 1.0
-    th_dense: float = 1.0
-    th_bm25_trans: float = 0.0
-    # Measured on the dev set: an English question's own words mostly find English look-alikes, while its
-    # translation carries the Latin names and numbers too; 0 beat 0.1, 0.3 and 1.0.
-    en_bm25: float = 0.0
-    # The question's own vector finds English look-alikes as the archive grows (the whole archive holds
-    # ~6x the English releases of 10k), its Thai rendering's finds the Thai release: on the train and
-    # validation folds' English questions, 0.5 / 1.2 (was 1.0 / 0.8) gives MRR 0.739 -> 0.754 over 1,597
-    # releases, 0.642 -> 0.660 over 10,000 and 0.468 -> 0.511 over the whole archive (R@5 0.578 -> 0.632).
-    en_dense: float = 0.5
-    en_bm25_trans: float = 1.2
-    en_dense_trans: float = 1.2
-    en_date_boost: float = 1.0
-    th_date_boost: float = 0.5
-    date_near: float = 0.4  # share of the boost for a date just outside the named one (within slack)
-    en_year_share: float = 0.2  # a named year is a weak clue: most of a year's releases match it
-    th_year_share: float = 0.0
-    trans_per_word: int = 3
-    trans_min_score: float = 0.0
-    trans_names: bool = True
-    latest_boost: float = 0.5
-    # A crowded named period's own lists (index.search.periods); chosen on the train and validation folds
-    # over the whole archive: 0.5 beat 1.0 and 2.0 (Thai R@5 0.910 / 0.898 / 0.895, English 0.667 / 0.660 /
-    # 0.658).
-    date_scoped: float = 0.5
-    pool: int = 100
-    passages: int = 3
+    info: QueryInfo
+    rendering: str  # an English question's Thai rendering ("" otherwise)
+    hits: list[ReleaseHit]
+    lists: dict[str, list[tuple[int, float]]]  # role (bm25, bm25_rendering, dense, ...) → (chunk id, score)
+    url_of: dict[int, str]
+    vectors: list[Any] | None  # the question's vector, then the rendering's
 
 
 @dataclass
@@ -117,27 +97,6 @@ class _Meta:
     date: str
     category: str
     lang: str
-
-
-def rrf(
-    lists: list[tuple[float, list[tuple[str, int]]]], k: float
-) -> tuple[dict[str, float], dict[int, float]]:
-    """Weighted reciprocal-rank fusion at the release level, and at the chunk level for passages.
-
-    Each list holds ``(url, chunk_id)`` best first. A release's rank in a list is the rank of its first
-    (best) chunk among *distinct releases*, so a release with many matching chunks does not push the
-    others down; its score is the sum over lists of ``weight / (k + rank)``.
-    """
-    rel: dict[str, float] = {}
-    chunk: dict[int, float] = {}
-    for weight, ranked in lists:
-        seen: dict[str, int] = {}
-        for rank, (url, cid) in enumerate(ranked, 1):
-            chunk[cid] = chunk.get(cid, 0.0) + weight / (k + rank)
-            if url not in seen:
-                seen[url] = len(seen) + 1
-                rel[url] = rel.get(url, 0.0) + weight / (k + seen[url])
-    return rel, chunk
 
 
 class Searcher:
@@ -268,6 +227,42 @@ class Searcher:
         query = (query or "").strip()
         if not query or k <= 0:
             return []
+        if self.reranker is None or mode != "hybrid":
+            return self._ranked(query, k, mode, today).hits[:k]
+        return self._views(query, k, today)[1]
+
+    def search_views(self, query: str, k: int = 10) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
+        """The top ``k`` releases twice: in the fused order, which the reader reads (it was trained on
+        that order: trained behind the second look it answered less, docs/answers.md "Stop 25"), and in the
+        second look's order, which a reply lists and :meth:`search` returns. Without a re-ranking model,
+        both are the fused order."""
+        query = (query or "").strip()
+        if not query or k <= 0:
+            return [], []
+        if self.reranker is None:
+            hits = self._ranked(query, k, "hybrid", None).hits[:k]
+            return hits, hits
+        return self._views(query, k, None)
+
+    def _views(self, query: str, k: int, today: dt.date | None) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
+        assert self.reranker is not None
+        ranked = self._ranked(query, max(k, rerank.TOP), "hybrid", today)
+        if ranked.vectors is None:
+            return ranked.hits[:k], ranked.hits[:k]
+        head, tail = ranked.hits[: rerank.TOP], ranked.hits[rerank.TOP :]
+        order = self.reranker.order(self._look_rows(ranked, head), ranked.info.lang)
+        return ranked.hits[:k], ([head[i] for i in order] + tail)[:k]
+
+    def second_look_rows(self, query: str) -> tuple[list[ReleaseHit], np.ndarray, str]:
+        """The fused top :data:`index.search.rerank.TOP` of ``query`` in fused order, the second look's
+        feature rows for them and the question's language: what ``rerank train`` learns from."""
+        ranked = self._ranked(query.strip(), rerank.TOP, "hybrid", None)
+        if ranked.vectors is None:
+            return ranked.hits, np.zeros((len(ranked.hits), len(rerank.FEATURES))), ranked.info.lang
+        return ranked.hits, self._look_rows(ranked, ranked.hits), ranked.info.lang
+
+    def _ranked(self, query: str, k: int, mode: str, today: dt.date | None) -> _Ranked:
+        """Analysis, the lists and their fusion: the fused top ``k`` with what the second look reads."""
         w = self.weights
         info = self.analyze(query, today=today)
         en = info.lang == "en"
@@ -290,43 +285,57 @@ class Searcher:
             lists = self._lexical_lists(info, trans, mode, depth)
         finally:
             nearest = [f.result() for f in vectors] if vectors else None
-        vecs = [vector for vector, _ in nearest] if nearest else None
         if nearest:
             self._remember_vector(query, nearest[0][0])
             weight = (w.en_dense if en else w.th_dense) if mode == "hybrid" else 1.0
-            lists.append((weight, nearest[0][1], True))
+            lists.append(("dense", weight, nearest[0][1], True))
             if trans:
-                lists.append((w.en_dense_trans, nearest[1][1], True))
-        fused = [(weight, hits[: w.pool]) for weight, hits, _ in lists]
+                lists.append(("dense_rendering", w.en_dense_trans, nearest[1][1], True))
+        fused = [(weight, hits[: w.pool]) for _, weight, hits, _ in lists]
         if windows:
             scope = self._periods_of_generation()
-            fused += [(w.date_scoped, scope.within(hits, windows, w.pool)) for _, hits, deep in lists if deep]
-        if mode != "hybrid" or self.reranker is None or vecs is None:
-            return self._fuse(info, fused, k, use_dates=(mode == "hybrid"))
-        hits = self._fuse(info, fused, max(k, rerank.TOP), use_dates=True)
-        return self._second_look(hits, info.lang, vecs[0], vecs[1] if trans else None)[:k]
+            fused += [
+                (w.date_scoped, scope.within(hits, windows, w.pool)) for _, _, hits, deep in lists if deep
+            ]
+        ids = sorted({cid for _, lst in fused for cid, _ in lst})
+        url_of = self.reader.chunk_releases(ids) if ids else {}
+        hits = self._fuse(info, fused, k, url_of, use_dates=(mode == "hybrid"))
+        roles = {role: hits_[: w.pool] for role, _, hits_, _ in lists}
+        vecs = [vector for vector, _ in nearest] if nearest else None
+        return _Ranked(info, trans, hits, roles, url_of, vecs)
+
+    def _look_rows(self, ranked: _Ranked, head: list[ReleaseHit]) -> np.ndarray:
+        """The second look's features of ``head`` (:func:`index.search.rerank.features`)."""
+        assert ranked.vectors is not None
+        info, url_of = ranked.info, ranked.url_of
+        look = rerank.look_of(info.lang, info.text, ranked.rendering, ranked.vectors, ranked.lists, url_of)
+        candidates = [rerank.Candidate(h.url, h.score, h.lang, rerank.title_words(h.title)) for h in head]
+        return rerank.features(candidates, self.reader.release_vectors([h.url for h in head]), look)
 
     def _lexical_lists(
         self, info: QueryInfo, trans: str, mode: str, depth: int
-    ) -> list[tuple[float, list[tuple[int, float]], bool]]:
-        """The BM25 lists, each with its weight and whether it reads the question (so its period too): the
-        question's own words, an English question's Thai rendering, a Thai question's English words."""
+    ) -> list[tuple[str, float, list[tuple[int, float]], bool]]:
+        """The BM25 lists, each with its role, weight and whether it reads the question (so its period
+        too): the question's own words, an English question's Thai rendering, a Thai question's English
+        words."""
         w = self.weights
         en = info.lang == "en"
         lists = []
         if mode in ("bm25", "fusion", "hybrid"):
             weight = (w.en_bm25 if en else w.th_bm25) if mode == "hybrid" else 1.0
             if weight > 0:
-                lists.append((weight, self.reader.bm25(info.text, depth), True))
+                lists.append(("bm25", weight, self.reader.bm25(info.text, depth), True))
         if mode == "hybrid" and en and trans:
-            lists.append((w.en_bm25_trans, self.reader.bm25(trans, depth), True))
+            lists.append(("bm25_rendering", w.en_bm25_trans, self.reader.bm25(trans, depth), True))
         if mode == "hybrid" and not en and w.th_bm25_trans > 0:
             # Thai questions about the corpus's English releases: the English words of the question's Thai
             # terms, and its dates written the English way.
             english = to_english(self.glossary, tokenize(info.text))
             english += info.english_date_terms() + info.numbers
             if english:
-                lists.append((w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool), False))
+                lists.append(
+                    ("bm25_english", w.th_bm25_trans, self.reader.bm25(" ".join(english), w.pool), False)
+                )
         return lists
 
     def _crowded_periods(self, info: QueryInfo) -> list[tuple[int, int]]:
@@ -343,17 +352,6 @@ class Searcher:
         thread."""
         vector = self.reader.embedder.encode_queries([text])[0]
         return vector, self.reader.dense(vector, pool)
-
-    def _second_look(
-        self, hits: list[ReleaseHit], lang: str, question: Any, rendering: Any
-    ) -> list[ReleaseHit]:
-        """The fused top re-ordered by the re-ranking model (:mod:`index.search.rerank`)."""
-        assert self.reranker is not None
-        head, tail = hits[: rerank.TOP], hits[rerank.TOP :]
-        candidates = [rerank.Candidate(h.url, h.score, h.lang) for h in head]
-        vectors = self.reader.release_vectors([h.url for h in head])
-        rows = rerank.features(candidates, vectors, question, rendering, lang)
-        return [head[i] for i in self.reranker.order(rows, lang)] + tail
 
     def _remember_vector(self, query: str, vector: Any) -> None:
         with self._lock:
@@ -395,11 +393,14 @@ class Searcher:
         return ReleaseHit(url, m.release_id, m.title, m.date, m.category, m.lang, 1.0, passages)
 
     def _fuse(
-        self, info: QueryInfo, lists: list[tuple[float, list[tuple[int, float]]]], k: int, use_dates: bool
+        self,
+        info: QueryInfo,
+        lists: list[tuple[float, list[tuple[int, float]]]],
+        k: int,
+        url_of: dict[int, str],
+        use_dates: bool,
     ) -> list[ReleaseHit]:
         w = self.weights
-        ids = sorted({cid for _, lst in lists for cid, _ in lst})
-        url_of = self.reader.chunk_releases(ids) if ids else {}
         ranked_lists = []
         for weight, lst in lists:
             ranked = [(url_of[cid], cid) for cid, _ in sorted(lst, key=lambda r: -r[1]) if cid in url_of]
