@@ -211,8 +211,10 @@ class Answerer:
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
         if answering < t.refusal(lang):
-            # A refusal quotes nothing: only the closest releases, in the search's order.
-            sources = ev.sources(analysis.shown or analysis.hits, None)
+            # A refusal quotes nothing: only the closest releases, the reader's best release first (on the
+            # validation folds over the whole archive, a right release among the first 3 links of a refusal
+            # 0.738 of the time, against 0.715 in the second look's order alone and 0.705 in the fused one).
+            sources = _sources(analysis, chosen.url)
             return Answer(q, lang, False, None, None, sources, presentation=REFUSED, **common)
         shown = self.present(analysis, best, model.span_model, p)
 
