@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from index.reply import REPLY_SOURCES
+
 log = logging.getLogger(__name__)
 
 KS = (1, 5, 10)
@@ -71,6 +73,9 @@ class QuestionResult:
     #: With answers, answerable questions: other releases listed as also answering, and those gold.
     others: int = 0
     others_gold: int = 0
+    #: With answers, answerable questions: a gold release among the links a reply shows (its first
+    #: ``REPLY_SOURCES``); for a refusal these are all the user gets.
+    linked: bool | None = None
 
     @property
     def wrong(self) -> bool:
@@ -253,6 +258,8 @@ def evaluate(
             r.answer = ans.answer
             r.presentation = str(ans.presentation)
             r.named, r.latest_leads = several_answers(q, ans, dated)
+            if r.answerable:
+                r.linked = any(s.url in set(r.gold) for s in list(ans.sources or [])[:REPLY_SOURCES])
             if r.answerable and ans.found:
                 lead = ans.sources[0].url if ans.sources else ""
                 others = {a.url for a in ans.answers or []} - {lead}
@@ -289,6 +296,8 @@ class Metrics:
     latest_leads: float | None = None
     others_listed: int = 0
     others_gold: float | None = None
+    #: Refused answerable questions whose reply links a gold release (among its first ``REPLY_SOURCES``).
+    refused_linked: float | None = None
 
 
 def metrics(results: Sequence[QuestionResult]) -> Metrics:
@@ -307,6 +316,9 @@ def metrics(results: Sequence[QuestionResult]) -> Metrics:
             m.answer_accuracy = round(sum(1 for r in ans if r.correct) / len(ans), 4)
             m.answerable_refused = round(sum(1 for r in ans if r.found is False) / len(ans), 4)
         m.wrong_answer_rate = round(sum(1 for r in results if r.wrong) / len(results), 4)
+        refused = [r for r in ans if r.found is False and r.linked is not None]
+        if refused:
+            m.refused_linked = round(sum(1 for r in refused if r.linked) / len(refused), 4)
         un = [r for r in results if not r.answerable]
         if un:
             m.unanswerable_refused = round(sum(1 for r in un if r.found is False) / len(un), 4)

@@ -88,7 +88,7 @@ ANSWERS = {
         [Src(U + "2")],
         answers=[Rel(U + "2", "2023-01-02"), Rel(U + "22", "2024-01-02")],
     ),
-    "q3": Ans(False, "", "", []),
+    "q3": Ans(False, "", "", [Src(U + "10"), Src(U + "11"), Src(U + "12"), Src(U + "3")]),  # gold 4th: unseen
     "q4": Ans(False, "", "", []),
 }
 
@@ -109,6 +109,10 @@ def test_metrics_on_a_synthetic_run() -> None:
     assert "lang=en" in format_table(s)
     assert (o["several"], o["several_named"], o["latest"], o["latest_leads"]) == (1, 1.0, 0, None)
     assert (o["others_listed"], o["others_gold"]) == (1, 1.0)
+    assert o["refused_linked"] == 0.0  # q3's gold release is its 4th link, past the 3 a reply shows
+    refused_linking = dict(ANSWERS, q3=Ans(False, "", "", [Src(U + "10"), Src(U + "3")]))
+    linking = summarize(evaluate(QUESTIONS, lambda q: RANKED[q], lambda q: refused_linking[q]))
+    assert linking["overall"]["refused_linked"] == 1.0 and linking["by_lang"]["en"]["refused_linked"] is None
 
 
 def test_several_answers_named_dated_and_the_newest_leading() -> None:
