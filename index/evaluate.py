@@ -30,8 +30,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from index.reply import REPLY_SOURCES
-
 log = logging.getLogger(__name__)
 
 KS = (1, 5, 10)
@@ -74,7 +72,7 @@ class QuestionResult:
     others: int = 0
     others_gold: int = 0
     #: With answers, answerable questions: a gold release among the links a reply shows (its first
-    #: ``REPLY_SOURCES``); for a refusal these are all the user gets.
+    #: ``links`` sources); for a refusal these are all the user gets.
     linked: bool | None = None
 
     @property
@@ -231,9 +229,12 @@ def evaluate(
     ask: Callable[[str], AnswerLike] | None = None,
     progress: Callable[[int, int], None] | None = None,
     dated: Callable[[str], str | None] | None = None,
+    links: int = 3,
 ) -> list[QuestionResult]:
     """Run every question: ``search(q) -> ranked URLs``; ``ask(q) -> Answer`` when answers run;
-    ``dated(url) -> ISO date`` for the "latest" measure (see :func:`several_answers`)."""
+    ``dated(url) -> ISO date`` for the "latest" measure (see :func:`several_answers`); ``links``: how many
+    of a reply's sources it shows (``index.reply.REPLY_SOURCES``, which the command passes: this module sits
+    below the reply's)."""
     results = []
     for i, q in enumerate(questions, 1):
         t0 = time.perf_counter()
@@ -259,7 +260,7 @@ def evaluate(
             r.presentation = str(ans.presentation)
             r.named, r.latest_leads = several_answers(q, ans, dated)
             if r.answerable:
-                r.linked = any(s.url in set(r.gold) for s in list(ans.sources or [])[:REPLY_SOURCES])
+                r.linked = any(s.url in set(r.gold) for s in list(ans.sources or [])[:links])
             if r.answerable and ans.found:
                 lead = ans.sources[0].url if ans.sources else ""
                 others = {a.url for a in ans.answers or []} - {lead}
@@ -296,7 +297,7 @@ class Metrics:
     latest_leads: float | None = None
     others_listed: int = 0
     others_gold: float | None = None
-    #: Refused answerable questions whose reply links a gold release (among its first ``REPLY_SOURCES``).
+    #: Refused answerable questions whose reply links a gold release (among the links it shows).
     refused_linked: float | None = None
 
 

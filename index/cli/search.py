@@ -79,6 +79,7 @@ def _dated(searcher: Searcher) -> Callable[[str], str]:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.evaluate import BadQuestionSet, evaluate, format_table, load_questions, summarize
+    from index.reply import REPLY_SOURCES
     from thaigov_qa.errors import UserError
 
     try:
@@ -109,7 +110,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
         # Answers depend on the product's retrieval only: run them with the hybrid pass.
         results = evaluate(
-            questions, search, ask if mode == "hybrid" else None, progress=_progress, dated=_dated(searcher)
+            questions,
+            search,
+            ask if mode == "hybrid" else None,
+            progress=_progress,
+            dated=_dated(searcher),
+            links=REPLY_SOURCES,
         )
         summary = summarize(results, mode=mode)
         if args.details:
