@@ -180,9 +180,9 @@ class Answerer:
         coverage = {url: self._coverage(url, hits, words) for url in {c.url for c in candidates}}
         dense = self._dense(text, candidates)
         features = matrix(view, candidates, hits, coverage, dense)
-        analysis = Analysis(question, lang, qt, view, words, hits, candidates, features, within is not None)
-        analysis.shown = shown
-        return analysis
+        return Analysis(
+            question, lang, qt, view, words, hits, candidates, features, within is not None, shown=shown
+        )
 
     def present(
         self, analysis: Analysis, best: int, span_model: SpanModel | None = None, probability: float = 0.5

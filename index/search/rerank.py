@@ -56,6 +56,7 @@ FEATURES = (
     "title_rendering",  # share of the rendering's words in it (= title_question for a Thai question)
     "vectors_held",  # passages of the release with a stored vector (a short release has fewer)
 )
+_COL = {name: i for i, name in enumerate(FEATURES)}
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "rerank.json"
 
 
@@ -151,16 +152,17 @@ def features(candidates: list[Candidate], vectors: dict[str, np.ndarray], look: 
         if held is not None and len(held):
             cq, ct = held @ look.question, held @ other
             rows[i, 2], rows[i, 3], rows[i, 7] = cq.max(), ct.max(), cq[0]
-            rows[i, 19] = len(held)
+            rows[i, _COL["vectors_held"]] = len(held)
         rows[i, 0] = c.score / top
         rows[i, 1] = 1.0 / (1.0 + i)
         rows[i, 6] = 1.0 if c.lang == look.lang else 0.0
-        for j, hits in enumerate(lists):
+        for role, hits in zip(ROLES, lists, strict=True):
             hit = hits.get(c.url)
             if hit is not None:
-                rows[i, 8 + 3 * j : 11 + 3 * j] = (1.0 / hit.rank, hit.share, hit.score)
-        rows[i, 17] = _share(look.question_words, c.title_words)
-        rows[i, 18] = _share(rendering_words, c.title_words)
+                at = _COL[f"{role}_rank"]
+                rows[i, at : at + 3] = (1.0 / hit.rank, hit.share, hit.score)
+        rows[i, _COL["title_question"]] = _share(look.question_words, c.title_words)
+        rows[i, _COL["title_rendering"]] = _share(rendering_words, c.title_words)
     if len(rows):
         rows[:, 4] = rows[:, 2] - rows[:, 2].max()
         rows[:, 5] = rows[:, 3] - rows[:, 3].max()

@@ -227,9 +227,7 @@ class Searcher:
         query = (query or "").strip()
         if not query or k <= 0:
             return []
-        if self.reranker is None or mode != "hybrid":
-            return self._ranked(query, k, mode, today).hits[:k]
-        return self._views(query, k, today)[1]
+        return self._views(query, k, mode, today)[1]
 
     def search_views(self, query: str, k: int = 10) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
         """The top ``k`` releases twice: in the fused order, which the reader reads (it was trained on
@@ -239,19 +237,20 @@ class Searcher:
         query = (query or "").strip()
         if not query or k <= 0:
             return [], []
-        if self.reranker is None:
-            hits = self._ranked(query, k, "hybrid", None).hits[:k]
-            return hits, hits
-        return self._views(query, k, None)
+        return self._views(query, k, "hybrid", None)
 
-    def _views(self, query: str, k: int, today: dt.date | None) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
-        assert self.reranker is not None
-        ranked = self._ranked(query, max(k, rerank.TOP), "hybrid", today)
-        if ranked.vectors is None:
-            return ranked.hits[:k], ranked.hits[:k]
+    def _views(
+        self, query: str, k: int, mode: str, today: dt.date | None
+    ) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
+        """The fused top ``k`` and the second look's (the same list without a model or outside hybrid)."""
+        look = self.reranker is not None and mode == "hybrid"
+        ranked = self._ranked(query, max(k, rerank.TOP) if look else k, mode, today)
+        fused = ranked.hits[:k]
+        if self.reranker is None or not look or ranked.vectors is None:
+            return fused, fused
         head, tail = ranked.hits[: rerank.TOP], ranked.hits[rerank.TOP :]
         order = self.reranker.order(self._look_rows(ranked, head), ranked.info.lang)
-        return ranked.hits[:k], ([head[i] for i in order] + tail)[:k]
+        return fused, ([head[i] for i in order] + tail)[:k]
 
     def second_look_rows(self, query: str) -> tuple[list[ReleaseHit], np.ndarray, str]:
         """The fused top :data:`index.search.rerank.TOP` of ``query`` in fused order, the second look's
