@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from index.search.fusion import rrf
 from index.search.glossary import Glossary, default_glossary
 from index.search.names import phonetic, skeleton
 from index.search.query import DateWindow
-from index.search.retrieve import Searcher, rrf
+from index.search.ranking import Ranker
+from index.search.retrieve import Searcher
 from thaigov_qa.settings import Settings
 
 U = "https://www.thaigov.go.th/news/contents/details/"
@@ -153,13 +155,13 @@ def test_a_crowded_named_period_gets_lists_of_its_own(searcher: Searcher, monkey
     from index.search import periods
 
     seen: list[list[tuple[float, list[tuple[int, float]]]]] = []
-    fuse = Searcher._fuse
+    fuse = Ranker._fuse
 
     def recording(self, info, lists, k, url_of, use_dates):  # noqa: ANN001, ANN202
         seen.append(lists)
         return fuse(self, info, lists, k, url_of, use_dates)
 
-    monkeypatch.setattr(Searcher, "_fuse", recording)
+    monkeypatch.setattr(Ranker, "_fuse", recording)
     # The fixture has a release a month at most: widen "March 2023" to the year's end (66096 of March,
     # 71956 of September, the seed of December) so that it holds more than a one-chunk list.
     monkeypatch.setattr(periods, "AFTER_DAYS", 280)
@@ -172,14 +174,14 @@ def test_a_crowded_named_period_gets_lists_of_its_own(searcher: Searcher, monkey
     tight = Searcher(
         searcher.reader, searcher.settings, weights=dataclasses.replace(searcher.weights, pool=1)
     )
-    [window] = tight._crowded_periods(tight.analyze(question))
+    [window] = tight._ranker.crowded_periods(tight.analyze(question))
     assert tight.search(question, k=3)
     plain, scoped = seen[2][: len(seen[0])], seen[2][len(seen[0]) :]
     assert len(scoped) == len(plain) == 3  # BM25 of the rendering, dense of the question and of the rendering
-    days = tight._periods_of_generation()
+    days = tight._ranker.periods_of_generation()
     for weight, lst in scoped:
         assert weight == tight.weights.date_scoped and len(lst) == 1
         assert all(window[0] <= int(days._day[cid]) <= window[1] for cid, _ in lst)
     # A new generation gets its own days: the cached ones are for the generation they were built for.
     monkeypatch.setattr(type(tight.reader), "generation", property(lambda self: -1))
-    assert tight._periods_of_generation() is not days
+    assert tight._ranker.periods_of_generation() is not days
