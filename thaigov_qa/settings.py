@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # it answered less). Whole archive, validation folds: R@5 0.814 -> 0.841, MRR 0.675 -> 0.706, answers
     # unchanged (bench/PERFORMANCE.md, "Stop 25").
     rerank: bool = True
+    # The learned map of English questions' vectors toward the Thai passages they ask about, read by the
+    # dense search only (index/search/adapter.py, index/data/query_adapter.npz; `thaigov-qa adapter train`).
+    # Whole archive, validation folds, English: R@5 0.763 -> 0.789 (bench/PERFORMANCE.md, "Stop 26").
+    query_adapter: bool = True
     corpus_sources: CommaList = []
 
     # --- answering ---------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
 from index.search.query import QueryInfo, analyze, date_of
 
 if TYPE_CHECKING:  # pragma: no cover
+    from index.search.adapter import QueryAdapter
     from index.search.reader import IndexReader
 
 MODES = ("hybrid", "fusion", "bm25", "dense")
@@ -117,8 +118,11 @@ class Ranker:
         live_periods: periods.LivePeriods,
         embed_pool: Executor,
         recent: RecentVectors,
+        adapter: QueryAdapter | None = None,
     ) -> None:
         self.glossary = glossary
+        #: the learned map of English questions' vectors for the dense search (index.search.adapter)
+        self.adapter = adapter
         self.weights = weights
         self.use_dense = dense
         self._reader = reader
@@ -190,7 +194,7 @@ class Ranker:
         dense = mode in ("dense", "fusion", "hybrid") and self.use_dense
         vectors: list[Future[tuple[np.ndarray, Scored]]] = []
         if dense:
-            vectors.append(self._embed_pool.submit(self._nearest, info.text, depth))
+            vectors.append(self._embed_pool.submit(self._nearest, info.text, depth, info.lang))
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
         if dense and trans:
             vectors.append(self._embed_pool.submit(self._nearest, trans, depth))
@@ -247,11 +251,16 @@ class Ranker:
                 lists.append(SearchList("bm25_english", w.th_bm25_trans, hits, False))
         return lists
 
-    def _nearest(self, text: str, pool: int) -> tuple[np.ndarray, Scored]:
+    def _nearest(self, text: str, pool: int, lang: str = "") -> tuple[np.ndarray, Scored]:
         """``text``'s question vector and its ``pool`` nearest passages (the dense list), for a worker
-        thread."""
+        thread. A question in the adapter's language is searched with its mapped vector; the vector returned
+        (for the second look, the reader and the follow-up cache) is e5's own. ``lang`` is empty for the
+        Thai rendering of an English question, which is never mapped."""
         vector = self._reader.embedder.encode_queries([text])[0]
-        return vector, self._reader.dense(vector, pool)
+        adapter = self.adapter
+        mapped = adapter is not None and adapter.applies(lang, len(vector))
+        searched = adapter.apply(vector) if adapter is not None and mapped else vector
+        return vector, self._reader.dense(searched, pool)
 
     def _fuse(
         self,

@@ -217,6 +217,14 @@ class IndexReader:
                 out[url] = np.vstack(rows)
         return out
 
+    def sample_vectors(self, n: int, seed: int = 0) -> np.ndarray:
+        """Up to ``n`` stored vectors drawn at random (``seed``): the archive's passages at large, which the
+        query adapter's fitting competes against (:mod:`index.search.adapter_training`)."""
+        ids = np.sort(self._gen.vectors.ids())
+        if len(ids) > n:
+            ids = np.sort(np.random.default_rng(seed).choice(ids, n, replace=False))
+        return self._gen.vectors.vectors([int(i) for i in ids]).astype(np.float32)
+
     def held_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
         """The live generation's stored vectors of those ``ids`` that have one, by chunk id."""
         return self._gen.vectors.held(ids)

@@ -14,6 +14,7 @@ pipeline and why it is built so.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from corpus.release import Release
 from index.search import periods
+from index.search.adapter import QueryAdapter
 from index.search.fusion import Weights
 from index.search.glossary import Glossary, default_glossary
 from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
@@ -42,6 +44,8 @@ __all__ = ["MODES", "Passage", "ReleaseHit", "Searcher", "Weights"]
 #: questions at once, and more threads than cores would only queue on the CPU).
 EMBED_THREADS = 2
 
+log = logging.getLogger(__name__)
+
 
 class Searcher:
     """Hybrid retrieval over an :class:`index.search.reader.IndexReader` (see the module docstring)."""
@@ -54,6 +58,7 @@ class Searcher:
         weights: Weights | None = None,
         dense: bool = True,
         reranker: Reranker | None = None,
+        adapter: QueryAdapter | None = None,
     ) -> None:
         self.reader = reader
         # The second look at the fused top (index.search.rerank): the shipped model unless one is given,
@@ -76,6 +81,7 @@ class Searcher:
             self._periods,
             self._embed_pool,
             self._recent,
+            adapter if adapter is not None else _shipped_adapter(settings, reader),
         )
 
     @classmethod
@@ -97,6 +103,15 @@ class Searcher:
     @property
     def use_dense(self) -> bool:
         return self._ranker.use_dense
+
+    @property
+    def adapter(self) -> QueryAdapter | None:
+        """The learned map of English questions' vectors the dense search reads (index.search.adapter)."""
+        return self._ranker.adapter
+
+    @adapter.setter
+    def adapter(self, adapter: QueryAdapter | None) -> None:
+        self._ranker.adapter = adapter
 
     # --- pass-throughs the answer and bot layers use -------------------------------------------
     @property
@@ -195,3 +210,15 @@ class Searcher:
         if not chunks:
             return None
         return self._releases.hit(url, 1.0, [Passage(row.chunk_id, row.text, 1.0) for row in chunks])
+
+
+def _shipped_adapter(settings: Settings, reader: IndexReader) -> QueryAdapter | None:
+    """The shipped query adapter, unless ``QUERY_ADAPTER=false`` or it was fitted for another model's
+    vectors (its file names the model: a map of one model's space means nothing in another's)."""
+    if not settings.query_adapter:
+        return None
+    adapter = QueryAdapter.load()
+    if adapter is not None and not adapter.fits(reader.embedder.model_id):
+        log.warning("the query adapter was fitted for %s, not this index's model: not used", adapter.model)
+        return None
+    return adapter
