@@ -8,8 +8,8 @@ of the map towards zero, i.e. towards e5's own vector). The report is the dense 
 releases over the whole index on the validation fold, before and after.
 
 Why the random sample: fitted against the near misses alone, the map learned to leave them behind and
-landed where other passages crowd; over the whole archive the English dense list then lost recall (R@5
-0.50 -> 0.42 in the lab) instead of gaining it (bench/PERFORMANCE.md, "Stop 26").
+landed where other passages crowd; over the whole archive the short English questions' dense list then lost
+recall (R@5 0.153 -> 0.114 in the lab) instead of gaining it (bench/PERFORMANCE.md, "Stop 26").
 Deterministic (fixed seeds, one torch thread), so a retrain over the same index writes the same file.
 """
 
