@@ -106,3 +106,20 @@ def test_fitting_is_deterministic_and_reports_the_dense_lists(base_index: BaseIn
     assert QueryAdapter.read(a).fits("intfloat/multilingual-e5-small")
     with pytest.raises(ValueError):
         train(searcher.reader, [e for e in examples if e.fold == "validation"], "multilingual-e5-small")
+
+
+def test_a_damaged_adapter_file_leaves_search_working(
+    base_index: BaseIndex,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from index.search import adapter
+    from index.search.retrieve import Searcher
+
+    damaged = tmp_path / "query_adapter.npz"
+    damaged.write_bytes(b"\x00" * 64)
+    monkeypatch.setattr(adapter, "SHIPPED", damaged)
+    searcher = Searcher.open(make_settings(base_index.data_dir))
+    assert searcher.adapter is None and "searched without it" in caplog.text
+    assert searcher.search("When was the Huawei MOU signed?", k=3)[0].url == HUAWEI_URL

@@ -22,7 +22,7 @@ import numpy as np
 
 from corpus.release import Release
 from index.search import periods
-from index.search.adapter import QueryAdapter
+from index.search.adapter import AdapterError, QueryAdapter
 from index.search.fusion import Weights
 from index.search.glossary import Glossary, default_glossary
 from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
@@ -217,7 +217,11 @@ def _shipped_adapter(settings: Settings, reader: IndexReader) -> QueryAdapter | 
     vectors (its file names the model: a map of one model's space means nothing in another's)."""
     if not settings.query_adapter:
         return None
-    adapter = QueryAdapter.load()
+    try:
+        adapter = QueryAdapter.load()
+    except AdapterError as exc:  # a damaged package file: search still works with e5's vectors alone
+        log.error("%s: questions are searched without it", exc)
+        return None
     if adapter is not None and not adapter.fits(reader.embedder.model_id):
         log.warning("the query adapter was fitted for %s, not this index's model: not used", adapter.model)
         return None
