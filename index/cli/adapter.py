@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from index.search.adapter import SHIPPED
@@ -14,20 +13,16 @@ from thaigov_qa.settings import Settings
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from index.cli.opening import open_service
-    from index.evaluate import BadQuestionSet, load_training_questions
+    from index.cli.training import fold_questions, with_progress
     from index.search.adapter_training import collect, train
     from thaigov_qa.errors import UserError
 
-    try:
-        questions = load_training_questions(args.qa)
-    except BadQuestionSet as exc:
-        raise UserError(str(exc)) from None
+    questions = fold_questions(args.qa)
     searcher = open_service(settings).searcher()
-    with tqdm(total=len(questions), desc="embedding", unit="question", file=sys.stderr) as bar:
-        examples = collect(searcher, questions, progress=lambda: bar.update(1))
+    examples = with_progress(
+        lambda tick: collect(searcher, questions, progress=tick), len(questions), "embedding"
+    )
     try:
         adapter, report = train(searcher.reader, examples, Path(searcher.reader.embedder.model_id).name)
     except ValueError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from index.search.rerank import SHIPPED
@@ -14,17 +13,12 @@ from thaigov_qa.settings import Settings
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from index.cli.opening import open_service
-    from index.evaluate import BadQuestionSet, load_training_questions
+    from index.cli.training import fold_questions, with_progress
     from index.search.rerank_training import collect, train, write
     from thaigov_qa.errors import UserError
 
-    try:
-        questions = load_training_questions(args.qa)
-    except BadQuestionSet as exc:
-        raise UserError(str(exc)) from None
+    questions = fold_questions(args.qa)
     searcher = open_service(settings).searcher()
     # The second look learns from lists searched with e5's own vectors. Why not with the query adapter's:
     # the adapter was fitted on these train questions, so their adapted dense lists are better than any
@@ -32,8 +26,9 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     # validation R@1/R@5 0.474 / 0.740, against 0.549 / 0.778 for this model serving adapted lists and
     # 0.532 / 0.775 for one fitted on cross-fitted adapters; bench/PERFORMANCE.md, "Stop 26").
     searcher.adapter = None
-    with tqdm(total=len(questions), desc="searching", unit="question", file=sys.stderr) as bar:
-        examples = collect(searcher, questions, progress=lambda: bar.update(1))
+    examples = with_progress(
+        lambda tick: collect(searcher, questions, progress=tick), len(questions), "searching"
+    )
     try:
         spec = train(examples)
     except ValueError as exc:
