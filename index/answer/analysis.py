@@ -17,7 +17,7 @@ from index.answer.types import Source
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.spans import Span
-    from index.search.retrieve import ReleaseHit
+    from index.search.hits import ReleaseHit
 
 
 @dataclass

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from index.answer.qtype import QuestionType
     from index.answer.sentences import Sentence
     from index.answer.spans import Span
-    from index.search.retrieve import ReleaseHit
+    from index.search.hits import ReleaseHit
 
 #: Most characters of quoted evidence.
 EVIDENCE_CHARS = 400

@@ -23,7 +23,7 @@ from index.answer.words import years_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.candidates import Candidate
-    from index.search.retrieve import ReleaseHit
+    from index.search.hits import ReleaseHit
 
 QTYPES = ("when", "how_many", "how_much", "who", "where", "which", "what", "why", "yes_no", "other")
 SPAN_KINDS = ("date", "number", "person", "place", "org", "reason", "phone", "time")
