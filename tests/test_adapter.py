@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from index.search.adapter import SHIPPED, AdapterError, QueryAdapter
+from index.search.rerank import FEATURES
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
 
 
@@ -38,9 +39,26 @@ def test_file_round_trip_and_which_questions_it_maps(tmp_path: Path) -> None:
     assert back.fits("intfloat/multilingual-e5-small") and back.fits("/models/multilingual-e5-small")
     assert not back.fits("intfloat/multilingual-e5-base")
     assert QueryAdapter.load(tmp_path / "missing.npz") is None
-    (tmp_path / "bad.npz").write_bytes(b"not an archive")
+    assert not list(tmp_path.glob("*.partial"))  # written beside and moved over the target
+
+
+@pytest.mark.parametrize("content", [b"", b"not an archive", "npy"])
+def test_a_file_that_is_no_adapter_is_a_clear_error(tmp_path: Path, content: bytes | str) -> None:
+    path = tmp_path / "adapter.npz"
+    if content == "npy":
+        with path.open("wb") as fh:
+            np.save(fh, np.zeros((4, 4)))  # an array, not the archive
+    else:
+        path.write_bytes(content)
+    with pytest.raises(AdapterError, match="adapter"):
+        QueryAdapter.read(path)
+
+
+def test_a_map_must_be_finite_and_for_a_question_language() -> None:
     with pytest.raises(AdapterError):
-        QueryAdapter.read(tmp_path / "bad.npz")
+        QueryAdapter(np.full((2, 2), np.inf))
+    with pytest.raises(AdapterError):
+        QueryAdapter(np.zeros((2, 2)), lang="")  # would read as "never mapped" texts
 
 
 def test_shipped_adapter_fits_the_models_space() -> None:
@@ -66,15 +84,28 @@ def test_dense_search_reads_the_mapped_vector_of_english_questions_only(base_ind
     onto = (np.outer(target, q) / float(q @ q) - np.eye(len(q))).astype(np.float32)
     searcher.adapter = QueryAdapter(onto, "en")
     hits = searcher.search(english, k=5, mode="dense")
-    assert hits[0].url == HUAWEI_URL
-    assert sorted(h.url for h in hits) == sorted(plain_en)  # the same releases, re-ordered by the map
+    assert hits[0].url == HUAWEI_URL and plain_en[0] != HUAWEI_URL  # the map decides the order
     assert [h.url for h in searcher.search(thai, k=5, mode="dense")] == plain_th  # Thai: untouched
+    # In the product's search, only the question's own dense list moves: its Thai rendering's does not, and
+    # a search without the map (rerank train's, for the questions the map was fitted on) is e5's.
+    dense = [FEATURES.index(f"dense_{m}") for m in ("rank", "share", "score")]
+    rendering = [FEATURES.index(f"dense_rendering_{m}") for m in ("rank", "share", "score")]
+    searcher.adapter = None
+    urls0, rows0, _ = searcher.second_look_rows(english)
+    searcher.adapter = QueryAdapter(onto, "en")
+    urls1, rows1, _ = searcher.second_look_rows(english)
+    urls2, rows2, _ = searcher.second_look_rows(english, adapted=False)
+    by_url = {h.url: i for i, h in enumerate(urls0)}
+    order = [by_url[h.url] for h in urls1]
+    assert np.allclose(rows1[:, rendering], rows0[order][:, rendering])
+    assert not np.allclose(rows1[:, dense], rows0[order][:, dense])
+    assert [h.url for h in urls2] == [h.url for h in urls0] and np.allclose(rows2, rows0)
     # The vector kept for the answer step is e5's own, not the mapped one.
     assert np.allclose(searcher.query_vector(english), q, atol=1e-5)
 
 
 def test_fitting_is_deterministic_and_reports_the_dense_lists(base_index: BaseIndex, tmp_path: Path) -> None:  # noqa: F811
-    from index.search.adapter_training import collect, train
+    from index.search.adapter_training import Example, collect, train
     from index.search.retrieve import Searcher
 
     searcher = Searcher.open(make_settings(base_index.data_dir))
@@ -101,6 +132,14 @@ def test_fitting_is_deterministic_and_reports_the_dense_lists(base_index: BaseIn
     first.save(a)
     second.save(b)
     assert a.read_bytes() == b.read_bytes()
+    # The map moves the train questions' vectors toward their gold passages, away from the near misses.
+    assert np.abs(first.matrix).max() > 0
+    for e in (e for e in examples if e.fold == "train"):
+
+        def margin(v: np.ndarray, e: Example = e) -> float:
+            return float((e.gold @ v).max() - (e.near @ v).max())
+
+        assert margin(first.apply(e.vector)) > margin(e.vector)
     assert set(report["all"]) == {"e5", "mapped"} and report["all"]["mapped"]["questions"] == 1
     assert report["all"]["e5"]["r@30"] == 1.0  # five releases: the gold one is always in the list
     assert QueryAdapter.read(a).fits("intfloat/multilingual-e5-small")

@@ -74,7 +74,8 @@ class Settings(BaseSettings):
     rerank: bool = True
     # The learned map of English questions' vectors toward the Thai passages they ask about, read by the
     # dense search only (index/search/adapter.py, index/data/query_adapter.npz; `thaigov-qa adapter train`).
-    # Whole archive, validation folds, English: R@5 0.763 -> 0.789 (bench/PERFORMANCE.md, "Stop 26").
+    # Whole archive, validation folds, English: R@1 / R@5 0.488 / 0.763 -> 0.549 / 0.778
+    # (bench/PERFORMANCE.md, "Stop 26").
     query_adapter: bool = True
     corpus_sources: CommaList = []
 

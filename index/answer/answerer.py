@@ -38,7 +38,8 @@ from index.answer.words import asks_anything, compact, content_tokens, has_thai,
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.llm import LLMClient
     from index.answer.span_model import SpanModel
-    from index.search.retrieve import ReleaseHit, Searcher
+    from index.search.hits import ReleaseHit
+    from index.search.retrieve import Searcher
     from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)

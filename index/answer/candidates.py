@@ -24,7 +24,8 @@ from index.answer.words import TokenSets, compact, has_thai, is_thai_word
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.release import Release
     from index.answer.spans import Span
-    from index.search.retrieve import Passage, ReleaseHit, Searcher
+    from index.search.hits import Passage, ReleaseHit
+    from index.search.retrieve import Searcher
 
 #: Releases whose sentences compete for the evidence (the rest only appear as sources).
 TOP_RELEASES = 5

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from index.answer.words import content_tokens, weight
 
 if TYPE_CHECKING:  # pragma: no cover
-    from index.search.retrieve import ReleaseHit, Searcher
+    from index.search.hits import ReleaseHit
+    from index.search.retrieve import Searcher
 
 log = logging.getLogger(__name__)
 

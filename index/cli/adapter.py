@@ -28,7 +28,10 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     out = Path(args.output)
-    adapter.save(out)
+    try:
+        adapter.save(out)
+    except OSError as exc:
+        raise UserError(f"cannot write the query adapter to {out}: {exc.strerror or exc}") from None
     summary = {"adapter": str(out), "questions": len(examples), "validation": report}
     print(json.dumps(summary, ensure_ascii=False))
     return 0

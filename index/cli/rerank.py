@@ -20,12 +20,6 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
 
     questions = fold_questions(args.qa)
     searcher = open_service(settings).searcher()
-    # The second look learns from lists searched with e5's own vectors. Why not with the query adapter's:
-    # the adapter was fitted on these train questions, so their adapted dense lists are better than any
-    # unseen question's, and trees fitted on them trusted those lists too much (whole archive, English
-    # validation R@1/R@5 0.474 / 0.740, against 0.549 / 0.778 for this model serving adapted lists and
-    # 0.532 / 0.775 for one fitted on cross-fitted adapters; bench/PERFORMANCE.md, "Stop 26").
-    searcher.adapter = None
     examples = with_progress(
         lambda tick: collect(searcher, questions, progress=tick), len(questions), "searching"
     )

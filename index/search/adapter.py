@@ -7,18 +7,25 @@ crowd in. A residual linear map ``q' = q + A q`` (re-normalised), fitted on the 
 questions against their gold releases' stored passage vectors, with the nearest other passages and a
 random sample of the archive as the competitors (``thaigov-qa adapter train``,
 :mod:`index.search.adapter_training`), moves the question vector where its passages are: the same dense
-list then holds a gold release in its top 5 for 0.41 / 0.62 of them (bench/PERFORMANCE.md, "Stop 26").
+list then holds a gold release in its top 5 for 0.38 / 0.59 of them (bench/PERFORMANCE.md, "Stop 26").
 
 Only the dense search reads the mapped vector. The passage vectors, the index and every other use of the
 question's vector (the second look's cosines, the reader's features, the follow-up cache) keep e5's own,
 so no rebuild is needed and Thai questions and the Thai rendering of an English question are untouched
-(the map fitted on those lost recall). The file is ``index/data/query_adapter.npz``; without it, or with
-``QUERY_ADAPTER=false``, questions are searched with e5's vector alone.
+(the map fitted on those lost recall). One thing does move: the scores of the English question's dense
+list, which the second look reads as features (``dense_score``, ``dense_share``), are the mapped vector's
+cosines (~0.1-0.3, against e5's ~0.8), outside what its trees were fitted on. Measured on validation, that
+model still does best: re-scoring the mapped list with e5's cosines, or refitting the trees over mapped
+lists (cross-fitted), gave no more (bench/PERFORMANCE.md, "Stop 26").
+
+The file is ``index/data/query_adapter.npz``; without it, or with ``QUERY_ADAPTER=false``, questions are
+searched with e5's vector alone.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import zipfile
 from pathlib import Path
 
@@ -33,13 +40,24 @@ class AdapterError(ValueError):
     """The adapter file cannot be used (wrong shape, unreadable)."""
 
 
+#: The question languages a map may be fitted for.
+LANGS = ("en", "th")
+
+
 class QueryAdapter:
     """``q -> (q + A q) / |q + A q|`` for the vectors of questions in :attr:`lang`."""
 
     def __init__(self, matrix: np.ndarray, lang: str = "en", model: str = "") -> None:
-        matrix = np.asarray(matrix, dtype=np.float32)
+        matrix = np.array(matrix, dtype=np.float32)
         if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
             raise AdapterError(f"the query adapter must be a square matrix, not {matrix.shape}")
+        if not np.isfinite(matrix).all():
+            raise AdapterError("the query adapter holds values that are not finite numbers")
+        if lang not in LANGS:
+            raise AdapterError(
+                f"the query adapter's language must be one of {', '.join(LANGS)}, not {lang!r}"
+            )
+        matrix.setflags(write=False)
         self.matrix = matrix
         self.lang = lang
         #: the embedding model the map was fitted for (a map for another model's space is meaningless)
@@ -49,8 +67,9 @@ class QueryAdapter:
     def dim(self) -> int:
         return int(self.matrix.shape[0])
 
-    def applies(self, lang: str, dim: int) -> bool:
-        """Whether a question of ``lang`` with a ``dim``-wide vector is mapped."""
+    def applies(self, lang: str | None, dim: int) -> bool:
+        """Whether a question of ``lang`` with a ``dim``-wide vector is mapped (``None``: a text that is never
+        mapped, such as an English question's Thai rendering)."""
         return lang == self.lang and dim == self.dim
 
     def fits(self, model_id: str) -> bool:
@@ -75,19 +94,30 @@ class QueryAdapter:
             "lang": np.array(self.lang),
             "model": np.array(self.model),
         }
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Written beside the target and moved over it: an interrupted write leaves the old file whole.
+        partial = path.with_name(path.name + ".partial")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, array in arrays.items():
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with archive.open(info, "w") as fh:
                     np.lib.format.write_array(fh, array, allow_pickle=False)
+        os.replace(partial, path)
 
     @classmethod
     def read(cls, path: Path) -> QueryAdapter:
+        """The map in ``path``; :class:`AdapterError` names the file and what is wrong with it."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                return cls(data["matrix"], str(data["lang"]), str(data["model"]))
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise AdapterError(f"the query adapter {path} is not an .npz archive")
+                lang, model = data["lang"], data["model"]
+                if lang.shape or model.shape:
+                    raise AdapterError(f"the query adapter {path} names its language and model oddly")
+                return cls(data["matrix"], str(lang), str(model))
+        except AdapterError:
+            raise
+        except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
             raise AdapterError(f"cannot read the query adapter {path}: {exc}") from exc
 
     @classmethod

@@ -10,7 +10,8 @@ releases over the whole index on the validation fold, before and after.
 Why the random sample: fitted against the near misses alone, the map learned to leave them behind and
 landed where other passages crowd; over the whole archive the short English questions' dense list then lost
 recall (R@5 0.153 -> 0.114 in the lab) instead of gaining it (bench/PERFORMANCE.md, "Stop 26").
-Deterministic (fixed seeds, one torch thread), so a retrain over the same index writes the same file.
+Deterministic (a fixed seed for the batches and the archive sample, one torch thread): a retrain over the
+same index, with the same torch and numpy builds, writes the same file.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ def collect(
     out = []
     for q in questions:
         gold = frozenset(q.get("gold_urls") or [])
-        if gold and searcher.analyze(str(q["question"])).lang == LANG:
-            example = _example(reader, q, gold)
+        info = searcher.analyze(str(q["question"])) if gold else None
+        if info is not None and info.lang == LANG:
+            example = _example(reader, q, gold, info.text)
             if example is not None:
                 out.append(example)
         if progress is not None:
@@ -74,11 +76,12 @@ def collect(
     return out
 
 
-def _example(reader: IndexReader, q: dict[str, Any], gold: frozenset[str]) -> Example | None:
+def _example(reader: IndexReader, q: dict[str, Any], gold: frozenset[str], text: str) -> Example | None:
+    """``text`` is the question as search embeds it (:class:`index.search.query.QueryInfo`'s text)."""
     held = reader.release_vectors(sorted(gold))
     if not held:
         return None
-    vector = reader.embedder.encode_queries([str(q["question"]).strip()])[0]
+    vector = reader.embedder.encode_queries([text])[0]
     hits = reader.dense(vector, DEPTH)
     url_of = reader.chunk_releases([cid for cid, _ in hits])
     near_ids = [cid for cid, _ in hits if url_of.get(cid) not in gold][:NEAR_MISSES]
@@ -99,8 +102,17 @@ def fit(examples: list[Example], corpus: np.ndarray, params: dict[str, Any] | No
     import torch
 
     p = {**PARAMS, **(params or {})}
-    torch.manual_seed(p["seed"])
-    torch.set_num_threads(1)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: the same sums in the same order, so the same file every run
+    try:
+        return _fitted(examples, corpus, p)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _fitted(examples: list[Example], corpus: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+    import torch
+
     dim = corpus.shape[1]
     q, pos, pos_mask, neg, neg_mask = _padded(examples, dim)
     sample = torch.from_numpy(corpus)

@@ -160,10 +160,11 @@ class Ranker:
         order = look.order(self._look_rows(ranked, head), ranked.info.lang)
         return fused, ([head[i] for i in order] + tail)[:k]
 
-    def second_look_rows(self, query: str) -> tuple[list[ReleaseHit], np.ndarray, str]:
+    def second_look_rows(self, query: str, adapted: bool = True) -> tuple[list[ReleaseHit], np.ndarray, str]:
         """The fused top :data:`index.search.rerank.TOP` of ``query`` in fused order, the second look's
-        feature rows for them and the question's language: what ``rerank train`` learns from."""
-        ranked = self._ranked(query, rerank.TOP, "hybrid", None)
+        feature rows for them and the question's language: what ``rerank train`` learns from.
+        ``adapted=False`` searches without the query adapter (for questions it was fitted on)."""
+        ranked = self._ranked(query, rerank.TOP, "hybrid", None, adapted)
         if ranked.vectors is None:
             return ranked.hits, np.zeros((len(ranked.hits), len(rerank.FEATURES))), ranked.info.lang
         return ranked.hits, self._look_rows(ranked, ranked.hits), ranked.info.lang
@@ -178,8 +179,9 @@ class Ranker:
         """The publication days of the reader's live generation."""
         return self._periods.of(self._reader)
 
-    def _ranked(self, query: str, k: int, mode: str, today: dt.date | None) -> Ranked:
-        """Analysis, the lists and their fusion: the fused top ``k`` with what the second look reads."""
+    def _ranked(self, query: str, k: int, mode: str, today: dt.date | None, adapted: bool = True) -> Ranked:
+        """Analysis, the lists and their fusion: the fused top ``k`` with what the second look reads
+        (``adapted``: the question's dense search may read the query adapter's map)."""
         w = self.weights
         info = self.analyze(query, today=today)
         en = info.lang == "en"
@@ -194,7 +196,8 @@ class Ranker:
         dense = mode in ("dense", "fusion", "hybrid") and self.use_dense
         vectors: list[Future[tuple[np.ndarray, Scored]]] = []
         if dense:
-            vectors.append(self._embed_pool.submit(self._nearest, info.text, depth, info.lang))
+            mapped_as = info.lang if adapted else None
+            vectors.append(self._embed_pool.submit(self._nearest, info.text, depth, mapped_as))
         trans = self.translation(info) if (mode == "hybrid" and en) else ""
         if dense and trans:
             vectors.append(self._embed_pool.submit(self._nearest, trans, depth))
@@ -251,11 +254,11 @@ class Ranker:
                 lists.append(SearchList("bm25_english", w.th_bm25_trans, hits, False))
         return lists
 
-    def _nearest(self, text: str, pool: int, lang: str = "") -> tuple[np.ndarray, Scored]:
+    def _nearest(self, text: str, pool: int, lang: str | None = None) -> tuple[np.ndarray, Scored]:
         """``text``'s question vector and its ``pool`` nearest passages (the dense list), for a worker
         thread. A question in the adapter's language is searched with its mapped vector; the vector returned
-        (for the second look, the reader and the follow-up cache) is e5's own. ``lang`` is empty for the
-        Thai rendering of an English question, which is never mapped."""
+        (for the second look, the reader and the follow-up cache) is e5's own. ``lang`` is None for a text
+        that is never mapped: the Thai rendering of an English question, or a search without the map."""
         vector = self._reader.embedder.encode_queries([text])[0]
         adapter = self.adapter
         mapped = adapter is not None and adapter.applies(lang, len(vector))

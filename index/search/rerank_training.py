@@ -64,12 +64,20 @@ class Example:
 def collect(
     searcher: Searcher, questions: Sequence[dict[str, Any]], progress: Callable[[], None] | None = None
 ) -> list[Example]:
-    """The examples of ``questions`` that have gold releases, from ``searcher``'s fused order."""
+    """The examples of ``questions`` that have gold releases, from ``searcher``'s fused order.
+
+    Train-fold questions are searched without the query adapter (:mod:`index.search.adapter`), the others
+    with it, as they are served. Why: the adapter was fitted on the train questions, so their mapped dense
+    lists are better than any unseen question's, and trees fitted on them trusted the dense list too much
+    (whole archive, English validation R@1 / R@5 0.474 / 0.740, against 0.549 / 0.778 for trees fitted on
+    e5's lists and serving mapped ones, and 0.532 / 0.775 for trees fitted on cross-fitted maps;
+    bench/PERFORMANCE.md, "Stop 26")."""
     out = []
     for q in questions:
         gold = set(q.get("gold_urls") or [])
         if gold:
-            hits, rows, lang = searcher.second_look_rows(str(q["question"]))
+            adapted = q.get("fold") != "train"
+            hits, rows, lang = searcher.second_look_rows(str(q["question"]), adapted=adapted)
             labels = np.asarray([h.url in gold for h in hits], dtype=bool)
             out.append(Example(lang, str(q.get("fold", "")), str(q.get("style", "")), rows, labels))
         if progress is not None:

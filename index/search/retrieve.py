@@ -159,7 +159,8 @@ class Searcher:
         self, query: str, k: int = 10, mode: str = "hybrid", today: dt.date | None = None
     ) -> list[ReleaseHit]:
         """The top ``k`` releases for ``query``. ``mode``: hybrid (the product), fusion (plain BM25+dense
-        RRF, no translation or dates), bm25, dense: the last three exist to measure the parts."""
+        RRF, no translation or dates), bm25, dense: the last three exist to measure the parts (an English
+        question's dense list reads the query adapter's map in every mode, as the product's does)."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
         query = (query or "").strip()
@@ -177,10 +178,11 @@ class Searcher:
             return [], []
         return self._ranker.views(query, k, "hybrid", None, self.reranker)
 
-    def second_look_rows(self, query: str) -> tuple[list[ReleaseHit], np.ndarray, str]:
+    def second_look_rows(self, query: str, adapted: bool = True) -> tuple[list[ReleaseHit], np.ndarray, str]:
         """The fused top :data:`index.search.rerank.TOP` of ``query`` in fused order, the second look's
-        feature rows for them and the question's language: what ``rerank train`` learns from."""
-        return self._ranker.second_look_rows(query.strip())
+        feature rows for them and the question's language: what ``rerank train`` learns from.
+        ``adapted=False`` searches without the query adapter (for the questions it was fitted on)."""
+        return self._ranker.second_look_rows(query.strip(), adapted)
 
     def similarity(self, query: str, chunk_ids: list[int]) -> dict[int, float]:
         """Cosine similarity of ``query`` to each chunk that has a vector in the index, by chunk id.
@@ -224,5 +226,11 @@ def _shipped_adapter(settings: Settings, reader: IndexReader) -> QueryAdapter | 
         return None
     if adapter is not None and not adapter.fits(reader.embedder.model_id):
         log.warning("the query adapter was fitted for %s, not this index's model: not used", adapter.model)
+        return None
+    dim = reader.manifest.get("dim")
+    if adapter is not None and isinstance(dim, int) and dim != adapter.dim:
+        log.warning(
+            "the query adapter maps %d-wide vectors, the index holds %d-wide ones: not used", adapter.dim, dim
+        )
         return None
     return adapter
