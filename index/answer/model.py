@@ -17,14 +17,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from index.trees import TreeEnsemble
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 #: Answer-level measurements the calibration weighs: the best candidate's score, its margin over the next
 #: and over the best of another release, then these features of the best candidate (see

@@ -13,25 +13,17 @@ from thaigov_qa.settings import Settings
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    from index.cli.opening import open_service
-    from index.cli.training import fold_questions, with_progress
+    from index.cli.training import examples_over, write_or_explain
     from index.search.adapter_training import collect, train
     from thaigov_qa.errors import UserError
 
-    questions = fold_questions(args.qa)
-    searcher = open_service(settings).searcher()
-    examples = with_progress(
-        lambda tick: collect(searcher, questions, progress=tick), len(questions), "embedding"
-    )
+    searcher, examples = examples_over(settings, args.qa, collect, "embedding")
     try:
         adapter, report = train(searcher.reader, examples, Path(searcher.reader.embedder.model_id).name)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     out = Path(args.output)
-    try:
-        adapter.save(out)
-    except OSError as exc:
-        raise UserError(f"cannot write the query adapter to {out}: {exc.strerror or exc}") from None
+    write_or_explain(adapter.save, out, "the query adapter")
     summary = {"adapter": str(out), "questions": len(examples), "validation": report}
     print(json.dumps(summary, ensure_ascii=False))
     return 0

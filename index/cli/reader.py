@@ -38,6 +38,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from index.answer import Answerer
     from index.answer.training import collect, kind_probabilities, train, write_model
     from index.cli.ask import _open_answerer
+    from index.cli.training import write_or_explain
     from index.evaluate import BadQuestionSet, load_training_questions
     from thaigov_qa.errors import UserError
 
@@ -63,7 +64,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     out = Path(args.output)
-    write_model(spec, out)
+    write_or_explain(lambda path: write_model(spec, path), out, "the reader model")
     several = spec.get("several") or {}
     thresholds = {**spec["thresholds"], "several": several.get("threshold")}
     indexes = [str(d) for d in dirs]

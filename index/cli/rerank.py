@@ -13,22 +13,17 @@ from thaigov_qa.settings import Settings
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    from index.cli.opening import open_service
-    from index.cli.training import fold_questions, with_progress
+    from index.cli.training import examples_over, write_or_explain
     from index.search.rerank_training import collect, train, write
     from thaigov_qa.errors import UserError
 
-    questions = fold_questions(args.qa)
-    searcher = open_service(settings).searcher()
-    examples = with_progress(
-        lambda tick: collect(searcher, questions, progress=tick), len(questions), "searching"
-    )
+    _, examples = examples_over(settings, args.qa, collect, "searching")
     try:
         spec = train(examples)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     out = Path(args.output)
-    write(spec, out)
+    write_or_explain(lambda path: write(spec, path), out, "the re-ranking model")
     summary = {"model": str(out), "questions": len(examples), "validation": spec["validation"]}
     print(json.dumps(summary, ensure_ascii=False))
     return 0

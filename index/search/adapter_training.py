@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.search import rerank
 from index.search.adapter import QueryAdapter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -160,26 +161,22 @@ def _padded(examples: list[Example], dim: int) -> tuple[Any, ...]:
     return (q, *pad([e.gold for e in examples]), *pad([e.near for e in examples]))
 
 
-def dense_recall(
-    reader: IndexReader, examples: list[Example], adapter: QueryAdapter | None
-) -> dict[str, float]:
-    """Recall@1/5/30 of the gold releases in the question's dense list over the whole index, with or
-    without the map."""
-    hits_at = {1: 0, 5: 0, 30: 0}
+def gold_ranks(reader: IndexReader, examples: list[Example], adapter: QueryAdapter | None) -> list[int]:
+    """Each question's best gold release's place (from 0; :data:`DEPTH` when absent) among the distinct
+    releases of its dense list over the whole index, searched with e5's vector or the mapped one."""
+    ranks = []
     for e in examples:
         vector = adapter.apply(e.vector) if adapter is not None else e.vector
         found = reader.dense(vector, DEPTH)
-        url_of = reader.chunk_releases([cid for cid, _ in found])
-        releases: list[str] = []
-        for cid, _ in found:
-            url = url_of.get(cid)
-            if url and url not in releases:
-                releases.append(url)
-        rank = next((i for i, url in enumerate(releases) if url in e.gold_urls), DEPTH)
-        for k in hits_at:
-            hits_at[k] += rank < k
-    n = max(len(examples), 1)
-    return {f"r@{k}": round(v / n, 4) for k, v in hits_at.items()} | {"questions": len(examples)}
+        listed = rerank.list_hits(found, reader.chunk_releases([cid for cid, _ in found]))
+        ranks.append(min((listed[u].rank for u in e.gold_urls if u in listed), default=DEPTH + 1) - 1)
+    return ranks
+
+
+def recall(ranks: list[int]) -> dict[str, float]:
+    """Recall@1/5/30 of :func:`gold_ranks`' places."""
+    n = max(len(ranks), 1)
+    return {f"r@{k}": round(sum(r < k for r in ranks) / n, 4) for k in (1, 5, 30)} | {"questions": len(ranks)}
 
 
 def train(reader: IndexReader, examples: list[Example], model: str) -> tuple[QueryAdapter, dict[str, Any]]:
@@ -191,11 +188,9 @@ def train(reader: IndexReader, examples: list[Example], model: str) -> tuple[Que
     corpus = reader.sample_vectors(PARAMS["corpus_sample"], seed=PARAMS["seed"])
     adapter = QueryAdapter(fit(fitting, corpus), LANG, model)
     val = [e for e in examples if e.fold == "validation"]
+    ranks = {"e5": gold_ranks(reader, val, None), "mapped": gold_ranks(reader, val, adapter)}
     report: dict[str, Any] = {}
     for style in ["", *sorted({e.style for e in val if e.style})]:
-        part = [e for e in val if not style or e.style == style]
-        report[style or "all"] = {
-            "e5": dense_recall(reader, part, None),
-            "mapped": dense_recall(reader, part, adapter),
-        }
+        part = [i for i, e in enumerate(val) if not style or e.style == style]
+        report[style or "all"] = {name: recall([r[i] for i in part]) for name, r in ranks.items()}
     return adapter, report

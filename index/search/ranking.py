@@ -261,9 +261,9 @@ class Ranker:
         that is never mapped: the Thai rendering of an English question, or a search without the map."""
         vector = self._reader.embedder.encode_queries([text])[0]
         adapter = self.adapter
-        mapped = adapter is not None and adapter.applies(lang, len(vector))
-        searched = adapter.apply(vector) if adapter is not None and mapped else vector
-        return vector, self._reader.dense(searched, pool)
+        if adapter is not None and adapter.applies(lang, len(vector)):
+            return vector, self._reader.dense(adapter.apply(vector), pool)
+        return vector, self._reader.dense(vector, pool)
 
     def _fuse(
         self,

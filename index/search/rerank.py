@@ -151,11 +151,12 @@ def features(candidates: list[Candidate], vectors: dict[str, np.ndarray], look: 
         held = vectors.get(c.url)
         if held is not None and len(held):
             cq, ct = held @ look.question, held @ other
-            rows[i, 2], rows[i, 3], rows[i, 7] = cq.max(), ct.max(), cq[0]
+            rows[i, _COL["cos_question"]], rows[i, _COL["cos_rendering"]] = cq.max(), ct.max()
+            rows[i, _COL["cos_first"]] = cq[0]
             rows[i, _COL["vectors_held"]] = len(held)
-        rows[i, 0] = c.score / top
-        rows[i, 1] = 1.0 / (1.0 + i)
-        rows[i, 6] = 1.0 if c.lang == look.lang else 0.0
+        rows[i, _COL["score_share"]] = c.score / top
+        rows[i, _COL["rank_prior"]] = 1.0 / (1.0 + i)
+        rows[i, _COL["same_language"]] = 1.0 if c.lang == look.lang else 0.0
         for role, hits in zip(ROLES, lists, strict=True):
             hit = hits.get(c.url)
             if hit is not None:
@@ -164,8 +165,9 @@ def features(candidates: list[Candidate], vectors: dict[str, np.ndarray], look: 
         rows[i, _COL["title_question"]] = _share(look.question_words, c.title_words)
         rows[i, _COL["title_rendering"]] = _share(rendering_words, c.title_words)
     if len(rows):
-        rows[:, 4] = rows[:, 2] - rows[:, 2].max()
-        rows[:, 5] = rows[:, 3] - rows[:, 3].max()
+        for cos, gap in (("cos_question", "gap_question"), ("cos_rendering", "gap_rendering")):
+            column = rows[:, _COL[cos]]
+            rows[:, _COL[gap]] = column - column.max()
     return rows
 
 
