@@ -3,6 +3,7 @@ on the real base index (real model, FAISS, SQLite)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import numpy as np
 import pytest
 
 from index.search import rerank
+from index.search.periods import days_outside
+from index.search.query import DateWindow
 from index.search.rerank import FEATURES, Candidate, Look, Reranker, RerankModelError
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
 
@@ -41,6 +44,36 @@ def test_features_measure_each_release_against_the_question() -> None:
     assert a["dense_rank"] == 0.0  # in no dense list
     assert a["title_question"] == 0.5 and b["title_question"] == 0.0  # half the question's words in a's title
     assert (a["vectors_held"], b["vectors_held"]) == (2.0, 1.0)
+
+
+def test_date_features_say_how_far_a_release_strays_from_the_named_dates() -> None:
+    """A question naming December 2022: a release of that month is inside, one of 21 November three
+    weeks out, an undated one and every release of a question naming no date get -1."""
+    q = np.array([1.0, 0.0])
+    december = DateWindow(dt.date(2022, 12, 1), dt.date(2022, 12, 31), "month", "December 2022")
+    named = Look("en", q, dates=(december,))
+    candidates = [
+        Candidate("in", 1.0, "th", date=dt.date(2022, 12, 22)),
+        Candidate("after", 1.0, "th", date=dt.date(2023, 1, 2)),  # reports it two days after: inside
+        Candidate("before", 1.0, "th", date=dt.date(2022, 11, 10)),
+        Candidate("undated", 1.0, "th"),
+    ]
+    rows = rerank.features(candidates, {}, named)
+    col = {name: FEATURES.index(name) for name in ("date_named", "date_outside")}
+    assert rows[:, col["date_named"]].tolist() == [1.0] * 4
+    assert rows[:, col["date_outside"]].tolist() == pytest.approx([0.0, 0.0, np.log1p(21), -1.0])
+    plain = rerank.features(candidates, {}, Look("en", q))
+    assert plain[:, col["date_named"]].tolist() == [0.0] * 4
+    assert plain[:, col["date_outside"]].tolist() == [-1.0] * 4
+
+
+def test_days_outside_takes_the_nearest_named_window() -> None:
+    may = DateWindow(dt.date(2025, 5, 1), dt.date(2025, 5, 31), "month")
+    year = DateWindow(dt.date(2021, 1, 1), dt.date(2021, 12, 31), "year")
+    assert days_outside(dt.date(2025, 6, 10), [may, year]) == 10
+    assert days_outside(dt.date(2022, 1, 2), [may, year]) == 0  # within three days after the year
+    assert days_outside(dt.date(2020, 12, 1), [year]) == 31
+    assert days_outside(None, [may]) is None and days_outside(dt.date(2025, 5, 2), []) is None
 
 
 def _stump(feature: str, leaf: float) -> dict[str, object]:

@@ -13,6 +13,9 @@ list before the date boost of the fusion ever sees it. So when the named period 
 also read within that period, and its best there joins the fusion as lists of their own
 (``Weights.date_scoped``).
 
+The second look (:mod:`index.search.rerank`) also reads how far each release's date lies outside the named
+dates (:func:`days_outside`), and learns how much that counts.
+
 Only where the period holds more releases than one list holds (``Weights.pool``): in a small index a
 period has a few releases, any of which would top its own list, and the extra lists then only add noise
 (development index: English R@5 0.968 -> 0.935 without this rule). Measured in bench/PERFORMANCE.md ("Stop
@@ -89,6 +92,21 @@ def boosted(
             factor += boost.latest / (1 + newest_rank[url])
         out[url] = score * factor
     return out
+
+
+def days_outside(day: dt.date | None, windows: Sequence[DateWindow]) -> int | None:
+    """How many days ``day`` lies outside the nearest of the named ``windows`` (0 inside one, or in the
+    three days after it, when a release reports the event); None when no date is named or the release has
+    none. The second look learns from it how far a release's date may stray from the question's."""
+    if day is None or not windows:
+        return None
+    best = None
+    for win in windows:
+        if win.start <= day <= win.end + dt.timedelta(days=3):
+            return 0
+        gap = (win.start - day).days if day < win.start else (day - win.end).days
+        best = gap if best is None else min(best, gap)
+    return best
 
 
 class Periods:

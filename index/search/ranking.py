@@ -228,8 +228,13 @@ class Ranker:
         """The second look's features of ``head`` (:func:`index.search.rerank.features`)."""
         assert ranked.vectors is not None
         info, url_of = ranked.info, ranked.url_of
-        look = rerank.look_of(info.lang, info.text, ranked.rendering, ranked.vectors, ranked.lists, url_of)
-        candidates = [rerank.Candidate(h.url, h.score, h.lang, rerank.title_words(h.title)) for h in head]
+        look = rerank.look_of(
+            info.lang, info.text, ranked.rendering, ranked.vectors, ranked.lists, url_of, info.dates
+        )
+        candidates = [
+            rerank.Candidate(h.url, h.score, h.lang, rerank.title_words(h.title), date_of(h.date))
+            for h in head
+        ]
         return rerank.features(candidates, self._reader.release_vectors([h.url for h in head]), look)
 
     def _lexical_lists(self, info: QueryInfo, trans: str, mode: str, depth: int) -> list[SearchList]:
