@@ -63,6 +63,9 @@ def test_language_numbers_and_thai_date_terms() -> None:
     assert info.numbers == ["4680"]  # the date's digits and EK384's are not loose numbers
     assert "EK384" in info.latin
     assert info.thai_date_terms() == ["มีนาคม", "มี.ค.", "2565"]
+    # A fiscal year is named by the year it ends in: fiscal 2021 is the Thai ปีงบประมาณ 2564.
+    assert analyze("How many Thai workers went to Taiwan in fiscal 2021?").thai_date_terms() == ["2564"]
+    assert analyze("How many workers went abroad in 2021?").thai_date_terms() == ["2564"]
     th = analyze("ใครเป็นประธานการประชุม")
     assert th.lang == "th"
 

@@ -66,7 +66,9 @@ class QueryInfo:
                 terms.append(THAI_MONTHS_ABBR[w.start.month - 1])
                 terms.append(str(ce_to_be(w.start.year)))
             elif w.kind == "year":
-                terms.append(str(ce_to_be(w.start.year)))
+                # The end's year: a fiscal year starts the October before and is named by the year it ends
+                # in ("fiscal 2021" is ปีงบประมาณ 2564); a plain year starts and ends in the same one.
+                terms.append(str(ce_to_be(w.end.year)))
         return terms
 
     def english_date_terms(self) -> list[str]:
@@ -76,7 +78,7 @@ class QueryInfo:
             if w.kind in ("day", "month"):
                 terms += [EN_MONTHS[w.start.month - 1], str(w.start.year)]
             elif w.kind == "year":
-                terms.append(str(w.start.year))
+                terms.append(str(w.end.year))
         return terms
 
 
