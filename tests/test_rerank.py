@@ -3,6 +3,7 @@ on the real base index (real model, FAISS, SQLite)."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 from pathlib import Path
@@ -123,6 +124,34 @@ def test_train_is_deterministic_and_search_uses_the_model(base_index: BaseIndex,
     searcher.reranker = Reranker.from_spec(english_first)
     got = [h.lang for h in searcher.search("Huawei MOU", k=5)]
     assert sorted(got) == sorted(fused) and got == sorted(fused, key=lambda lang: lang != "en")
+
+
+def test_train_command_runs_when_the_shipped_file_has_other_features(
+    base_index: BaseIndex,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Adding a feature makes the shipped file unreadable for search (it names other features); retraining it
+    must still work, without RERANK=false."""
+    from index.cli.rerank import _train
+
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps({"features": list(FEATURES[:-1]), "models": {"en": {"trees": {}}}}))
+    monkeypatch.setattr(Reranker.load.__func__, "__defaults__", (stale,))
+    with pytest.raises(RerankModelError):
+        Reranker.load()
+    qa = tmp_path / "qa.jsonl"
+    rows = [
+        {"qid": f"q{i}", "question": text, "lang": lang, "fold": fold, "gold_urls": [HUAWEI_URL]}
+        for i, (text, lang, fold) in enumerate(QUESTIONS)
+    ]
+    qa.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "rerank.json"
+    args = argparse.Namespace(qa=[str(qa)], output=str(out))
+    assert _train(args, make_settings(base_index.data_dir)) == 0
+    assert Reranker.load(out) is not None
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["questions"] == 4
 
 
 def test_reader_reads_the_fused_order_and_the_reply_lists_the_second_looks(base_index: BaseIndex) -> None:  # noqa: F811
