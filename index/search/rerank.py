@@ -10,8 +10,8 @@ list, the question's dense list, the Thai rendering's dense list); the question'
 vectors against all of its stored passage vectors (no model call: a few hundred dot products); how much
 of the question (and the rendering) its title holds; and, when the question names a day, month or year, how
 many days the release's date lies outside it (stop 27: the archive repeats its topics month after month,
-and the fused score carries the date only as a boost; whole archive, validation English R@5 0.775 -> 0.787,
-mean of three seeds; bench/PERFORMANCE.md "Stop 27"). A LightGBM LambdaRank model per question language,
+and the fused score carries the date only as a boost; whole archive, validation English R@5 0.780 -> 0.790,
+mean of ten seeds; bench/PERFORMANCE.md "Stop 27"). A LightGBM LambdaRank model per question language,
 learned from question sets with train/validation folds over an index (``thaigov-qa rerank train``), orders
 the top :data:`TOP`; the rest keep their places after them.
 
