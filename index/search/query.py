@@ -225,7 +225,7 @@ def _absolute_dates(text: str) -> list[DateWindow]:
         raw = m.group(1)
         year = thai_year(raw)
         if free(*m.span()) and 1990 <= year <= 2100:
-            windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
+            windows.append(_year_window(year, "งบประมาณ" in m.group(), m.group()))
             covered.append(m.span())
     for m in _YEAR_BE.finditer(text):
         if free(*m.span()):
@@ -239,13 +239,16 @@ def _absolute_dates(text: str) -> list[DateWindow]:
     for m in _YEAR_EN.finditer(text):
         if free(*m.span(1)):
             year = int(m.group(1))
-            # Thai fiscal years start in October: "fiscal 2025" runs from 1 October 2024.
-            if re.match(r"fiscal|FY", m.group(), re.I):
-                windows.append(DateWindow(dt.date(year - 1, 10, 1), dt.date(year, 12, 31), "year", m.group()))
-            else:
-                windows.append(DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m.group()))
+            windows.append(_year_window(year, bool(re.match(r"fiscal|FY", m.group(), re.I)), m.group()))
             covered.append(m.span())
     return windows
+
+
+def _year_window(year: int, fiscal: bool, text: str) -> DateWindow:
+    """A named year. A fiscal year ("fiscal 2025", "ปีงบประมาณ 2568") starts the October before; both run to
+    the end of the calendar year, when a fiscal year's results are reported."""
+    start = dt.date(year - 1, 10, 1) if fiscal else dt.date(year, 1, 1)
+    return DateWindow(start, dt.date(year, 12, 31), "year", text)
 
 
 def analyze(question: str, today: dt.date | None = None, newest: dt.date | None = None) -> QueryInfo:
