@@ -135,7 +135,13 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
     qa = tmp_path / "qa.jsonl"
     qa.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")
     args = argparse.Namespace(
-        qa=[str(qa)], output=str(tmp_path / "m.json"), json=True, also_index=[], thresholds_on=[]
+        qa=[str(qa)],
+        output=str(tmp_path / "m.json"),
+        json=True,
+        also_index=[],
+        thresholds_on=[],
+        verifier=False,
+        verifier_output=None,
     )
     with pytest.raises(UserError, match="validation"):
         _train(args, make_settings(base_index.data_dir))
@@ -162,7 +168,15 @@ def test_the_train_command_learns_over_a_second_index(
     shutil.copytree(base_index.data_dir, other)  # a second index (the same releases, opened on its own)
     out = tmp_path / "m.json"
     also = [str(other), str(base_index.data_dir)]  # the first index again is not analysed twice
-    args = argparse.Namespace(qa=[str(qa)], output=str(out), json=True, also_index=also, thresholds_on=[])
+    args = argparse.Namespace(
+        qa=[str(qa)],
+        output=str(out),
+        json=True,
+        also_index=also,
+        thresholds_on=[],
+        verifier=False,
+        verifier_output=None,
+    )
     assert _train(args, settings) == 0
     summary = json.loads(capsys.readouterr().out)
     assert "threshold_set" not in summary  # no threshold set given
@@ -198,7 +212,13 @@ def test_a_threshold_set_chooses_thresholds_and_is_never_fitted_on(
     extra.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in held), encoding="utf-8")
     out = tmp_path / "m.json"
     args = argparse.Namespace(
-        qa=[str(qa)], output=str(out), json=True, also_index=[], thresholds_on=[str(extra)]
+        qa=[str(qa)],
+        output=str(out),
+        json=True,
+        also_index=[],
+        thresholds_on=[str(extra)],
+        verifier=False,
+        verifier_output=None,
     )
     assert _train(args, make_settings(base_index.data_dir)) == 0
     summary = json.loads(capsys.readouterr().out)

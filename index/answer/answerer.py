@@ -33,6 +33,7 @@ from index.answer.qtype import QuestionType, detect_qtype
 from index.answer.several import release_answers
 from index.answer.spans import span_answer
 from index.answer.types import ASSERTED, HEDGED, REFUSED, Answer, Source
+from index.answer.verifier import Verifier, VerifierError, load_verifier
 from index.answer.words import asks_anything, compact, content_tokens, has_thai, weight
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,6 +85,7 @@ class Answerer:
         top_releases: int = TOP_RELEASES,
         span_candidates: int = SPAN_CANDIDATES,
         llm: LLMClient | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         self.searcher = searcher
         self.settings = settings
@@ -96,6 +98,8 @@ class Answerer:
             client = LLMClient(settings)
             llm = client if client.enabled else None
         self.llm = llm
+        self._verifier = verifier  # None: the shipped one, loaded when the reader's calibration needs it
+        self._verifier_failed = False
 
     @property
     def model(self) -> ReaderModel:
@@ -111,6 +115,7 @@ class Answerer:
         fast as the rest)."""
         content_tokens("ครม. อนุมัติงบประมาณ")
         _ = self.model
+        _ = self.verifier
         self.searcher.embedder.encode_queries(["warm up"])
         self.searcher.warm_up()
 
@@ -203,12 +208,14 @@ class Answerer:
         best = int(np.argmax(asked_kind_first(analysis, raw) if analysis.within else raw))
         urls = [c.url for c in analysis.candidates]
         model = self.model
-        p = model.probability(answer_measures(raw, best, analysis.features, urls))
+        chosen = analysis.candidates[best]
+        p = self._verified(
+            analysis, chosen, model.probability(answer_measures(raw, best, analysis.features, urls))
+        )
         # A follow-up is refused less readily (the conversation chose its release), but how it is presented
         # (bold or hedged) follows the reader's own probability, which stays calibrated within one release
         # (docs/answers.md, "Follow-ups"): the prior must not turn a likely-wrong value into a bold claim.
         answering = _with_prior(p, FOLLOW_PRIOR) if analysis.follow_up else p
-        chosen = analysis.candidates[best]
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
         if answering < t.refusal(lang):
@@ -236,6 +243,31 @@ class Answerer:
             more = ev.second_passage(analysis.candidates, order, best)
         found = (q, lang, True, lead.answer, lead.evidence, sources)
         return Answer(*found, presentation=presentation, answers=answers, more_evidence=more, **common)
+
+    @property
+    def verifier(self) -> Verifier | None:
+        """The verifier the reader's calibration was fitted with (loaded on first use, ~1-2 s); None when
+        the reader has no verification stage, or when the verifier cannot be loaded (said once in the log:
+        the reader's own probability is used, calibrated but without the verifier's view)."""
+        stage = self.model.verification
+        if stage is None or self._verifier_failed:
+            return None
+        if self._verifier is None:
+            try:
+                self._verifier = load_verifier(self.searcher.embedder.settings.embedding_model, stage)
+            except VerifierError as exc:
+                log.error("the verifier is not used: %s", exc)
+                self._verifier_failed = True
+                return None
+        return self._verifier
+
+    def _verified(self, analysis: Analysis, chosen: Candidate, p: float) -> float:
+        """The reply's probability with the verifier's reading of its quote (the reader's alone without
+        one)."""
+        stage, verifier = self.model.verification, self.verifier
+        if stage is None or verifier is None:
+            return p
+        return stage.probability(p, verifier.score(analysis.view.text, ev.quoted_text(chosen)))
 
     def _kinds(self, text: str) -> np.ndarray:
         kind_model = self.model.kinds

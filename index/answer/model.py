@@ -13,6 +13,7 @@ against other features fails loudly rather than answering with shifted inputs.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -97,6 +98,8 @@ class ReaderModel:
         self.span_model = SpanModel.from_spec(spec.get("span_model"))
         # None for a file from before the other-release model: several.py falls back to the calibration.
         self.several = OtherModel.from_spec(spec.get("several"))
+        # None for a reader trained without the verifier: its calibrated probability is the reply's.
+        self.verification = Verification.from_spec(spec.get("verification"))
         t = spec["thresholds"]
         self.thresholds = Thresholds(
             float(t["refuse"]),
@@ -128,6 +131,32 @@ class ReaderModel:
     def probability(self, measures: np.ndarray) -> float:
         """Calibrated probability that the evidence answers (``measures``: :func:`answer_measures`)."""
         return float(sigmoid(float(measures @ self.coef) + self.intercept))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The calibration's second stage (:mod:`index.answer.verifier_training`): the reply's probability from
+    the reader's calibrated log-odds and the verifier's logit of its quote, and the SHA-256 of the verifier
+    file it was fitted with (a verifier retrained without the reader is refused, not silently mixed)."""
+
+    coef: tuple[float, float]
+    intercept: float
+    verifier_sha256: str
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any] | None) -> Verification | None:
+        if not spec:
+            return None
+        if tuple(spec.get("inputs", ())) != ("reader_logit", "verifier"):
+            raise ModelError("the reader model's verification reads other inputs: retrain it")
+        a, b = (float(v) for v in spec["coef"])
+        return cls((a, b), float(spec["intercept"]), str(spec.get("verifier_sha256", "")))
+
+    def probability(self, reader: float, verifier: float) -> float:
+        """The reply's probability of being right, given the reader's and the verifier's views."""
+        p = min(max(reader, 1e-6), 1 - 1e-6)
+        z = self.coef[0] * math.log(p / (1 - p)) + self.coef[1] * verifier + self.intercept
+        return float(sigmoid(z))
 
 
 def _by_lang(thresholds: dict[str, Any], key: str) -> tuple[tuple[str, float], ...]:

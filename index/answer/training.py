@@ -40,6 +40,7 @@ from index.answer.span_model import fit as fit_spans
 from index.answer.spans import span_answer
 from index.answer.thresholds import TARGET_OTHER_PRECISION, choose_assert, choose_other, choose_span
 from index.answer.types import Answer
+from index.answer.verifier_training import VerifierPlan, verify
 from index.evaluate import answer_is_correct, normalized
 
 log = logging.getLogger(__name__)
@@ -253,9 +254,15 @@ def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
 
 
 def train(
-    answerer: Answerer, examples: list[Example], rounds: int = ROUNDS, kinds: dict[str, Any] | None = None
+    answerer: Answerer,
+    examples: list[Example],
+    rounds: int = ROUNDS,
+    kinds: dict[str, Any] | None = None,
+    verifier: VerifierPlan | None = None,
 ) -> dict[str, Any]:
-    """The model spec (see :class:`index.answer.model.ReaderModel`) from collected examples."""
+    """The model spec (see :class:`index.answer.model.ReaderModel`) from collected examples; with
+    ``verifier``, the verifier is fine-tuned on the train fold and written first, and the thresholds apply
+    to the verification stage's probabilities (:mod:`index.answer.verifier_training`)."""
     tr = [e for e in examples if e.fold == "train"]
     va = [e for e in examples if e.fold == "validation"]
     held = [e for e in examples if e.fold == THRESHOLD_FOLD]
@@ -274,14 +281,23 @@ def train(
     probs_tr = _probs(tr_out, coef, intercept)
     span_spec = fit_spans(*_span_data(tr_out, probs_tr))
     probs_va, probs_held = _probs(va_out, coef, intercept), _probs(held_out, coef, intercept)
-    chosen_on, probs_on = va_out + held_out, np.concatenate([probs_va, probs_held])
+    verification = None
+    shown_va, shown_held = probs_va, probs_held  # the probabilities the reply's thresholds apply to
+    if verifier is not None:
+        verification, shown_va, shown_held = verify(
+            verifier,
+            (tr, oof[: len(tr)]),
+            (va_out, probs_va, [_oof_group(e) for e in va]),
+            (held_out, probs_held),
+        )
+    chosen_on, probs_on = va_out + held_out, np.concatenate([shown_va, shown_held])
     refuse = choose_refusal(chosen_on, probs_on, TARGET_WRONG_RATE)
     assert_by_lang = choose_assert(chosen_on, probs_on, refuse)
     span_t = choose_span(chosen_on, probs_on, SpanModel.from_spec(span_spec), assert_by_lang)
     other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
     several = train_several(
         _scored(tr, oof[: len(tr)]),
-        _scored(va, oof[len(tr) :], probs_va >= thresholds_for(va_out, refuse)),
+        _scored(va, oof[len(tr) :], shown_va >= thresholds_for(va_out, refuse)),
         TARGET_OTHER_PRECISION,
     )
     return {
@@ -299,6 +315,7 @@ def train(
         },
         "kinds": kinds,
         "several": several,
+        "verification": verification,
         "trained_on": {
             # questions, not analyses: with --also-index each question is analysed once per index
             "train_questions": len({id(e.question) for e in tr}),
@@ -310,9 +327,9 @@ def train(
                 float(np.mean([e.labels.any() for e in va if e.question.get("gold_urls")] or [0.0])), 4
             ),
             # out-of-fold: the validation questions' scores come from trees that did not see their releases
-            "validation": {k: round(v, 4) for k, v in rates(va_out, probs_va, refuse).items()},
-            "validation_groups": _groups(va_out, probs_va, refuse),
-            **_held_summary(held, held_out, probs_held, refuse),
+            "validation": {k: round(v, 4) for k, v in rates(va_out, shown_va, refuse).items()},
+            "validation_groups": _groups(va_out, shown_va, refuse),
+            **_held_summary(held, held_out, shown_held, refuse),
         },
     }
 

@@ -26,12 +26,17 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from thaigov_qa.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.verifier_training import VerifierPlan
 
 log = logging.getLogger(__name__)
 
 SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "data" / "reader.json"
+SHIPPED_VERIFIER = SHIPPED_MODEL.with_name("verifier.safetensors")
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
@@ -59,18 +64,43 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
         desc = f"analysing ({data_dir})"
         with tqdm(total=len(questions), desc=desc, unit="question", file=sys.stderr) as bar:
             examples += collect(over, questions, progress=lambda i, n: bar.update(1), kinds=kinds)
-    try:
-        spec = train(answerer, examples, kinds=kind_spec)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     out = Path(args.output)
+    with tqdm(
+        desc="fine-tuning the verifier", unit="step", file=sys.stderr, disable=not args.verifier
+    ) as bar:
+        plan = _verifier_plan(args, settings, out, bar) if args.verifier else None
+        try:
+            spec = train(answerer, examples, kinds=kind_spec, verifier=plan)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
     write_or_explain(lambda path: write_model(spec, path), out, "the reader model")
     several = spec.get("several") or {}
     thresholds = {**spec["thresholds"], "several": several.get("threshold")}
     indexes = [str(d) for d in dirs]
     summary = {"model": str(out), "indexes": indexes, **spec["trained_on"], "thresholds": thresholds}
+    if plan is not None:
+        summary["verifier"] = str(plan.path)
     print(json.dumps(summary, ensure_ascii=False) if args.json else _describe(summary))
     return 0
+
+
+def _verifier_plan(args: argparse.Namespace, settings: Settings, out: Path, bar: Any) -> VerifierPlan:
+    """Where and over which model the verifier is fine-tuned: beside the reader's file (the package's
+    ``verifier.safetensors`` for the package's reader, else ``<model>.verifier.safetensors``)."""
+    from index.answer.verifier_training import VerifierPlan
+
+    if args.verifier_output:
+        path = Path(args.verifier_output)
+    elif out.resolve() == SHIPPED_MODEL.resolve():
+        path = SHIPPED_VERIFIER
+    else:
+        path = out.with_suffix(".verifier.safetensors")
+
+    def progress(step: int, steps: int) -> None:
+        bar.total = steps
+        bar.update(step - bar.n)
+
+    return VerifierPlan(settings.embedding_model, path, progress=progress)
 
 
 def _threshold_questions(paths: list[str], fitted: list[dict]) -> list[dict]:  # type: ignore[type-arg]
@@ -137,6 +167,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="QA",
         help="question files that only choose the thresholds, with the validation fold (never fitted on): "
         "more held-out replies, so that the wrong-answer target holds beyond the validation fold",
+    )
+    t.add_argument(
+        "--verifier",
+        action="store_true",
+        help="also fine-tune the verifier (a cross-encoder over the question and the quote, on the train "
+        "fold; ~17 min on 2 cores) and calibrate the reply's probability with it (not in the shipped "
+        "reader: docs/answers.md, 'Stop 28')",
+    )
+    t.add_argument(
+        "--verifier-output",
+        default=None,
+        metavar="FILE",
+        help="where the verifier is written (default: beside the model file)",
     )
     t.add_argument("--json", action="store_true", help="the summary as one JSON object")
     t.set_defaults(handler=_train)
