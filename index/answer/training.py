@@ -40,7 +40,7 @@ from index.answer.span_model import fit as fit_spans
 from index.answer.spans import span_answer
 from index.answer.thresholds import TARGET_OTHER_PRECISION, choose_assert, choose_other, choose_span
 from index.answer.types import Answer
-from index.answer.verifier_training import VerifierPlan, verify
+from index.answer.verifier_training import LEADING, Pair, VerifierPlan, training_pairs, verify
 from index.evaluate import answer_is_correct, normalized
 
 log = logging.getLogger(__name__)
@@ -284,11 +284,12 @@ def train(
     verification = None
     shown_va, shown_held = probs_va, probs_held  # the probabilities the reply's thresholds apply to
     if verifier is not None:
+        correct = np.asarray([float(o.correct) for o in va_out])
         verification, shown_va, shown_held = verify(
             verifier,
-            (tr, oof[: len(tr)]),
-            (va_out, probs_va, [_oof_group(e) for e in va]),
-            (held_out, probs_held),
+            verifier_pairs(tr, oof[: len(tr)]),
+            (_quotes(va_out), correct, probs_va, [_oof_group(e) for e in va]),
+            (_quotes(held_out), probs_held),
         )
     chosen_on, probs_on = va_out + held_out, np.concatenate([shown_va, shown_held])
     refuse = choose_refusal(chosen_on, probs_on, TARGET_WRONG_RATE)
@@ -332,6 +333,26 @@ def train(
             **_held_summary(held, held_out, shown_held, refuse),
         },
     }
+
+
+def verifier_pairs(examples: list[Example], raws: list[np.ndarray | None]) -> list[Pair]:
+    """The verifier's training pairs from the train fold's questions, their candidates in the reader's
+    out-of-fold order (the same question over two indexes gives mostly the same pairs: each is kept once)."""
+    items = []
+    for e, raw in zip(examples, raws, strict=True):
+        if e.analysis is None or raw is None or not len(raw):
+            continue
+        order = np.argsort(-raw, kind="stable")
+        cands = e.analysis.candidates
+        leading = [(quoted_text(cands[i]), float(e.labels[i])) for i in order[:LEADING]]
+        further = [(quoted_text(cands[i]), 1.0) for i in order[LEADING:] if e.labels[i] > 0][:1]
+        items.append((e.analysis.view.text, leading, further))
+    return list(dict.fromkeys(training_pairs(items)))
+
+
+def _quotes(outs: list[Outcome]) -> list[tuple[str, str] | None]:
+    """Each reply's (question, quote) for the verifier; None where there is no reply."""
+    return [(o.question, o.quoted.evidence) if o.quoted is not None else None for o in outs]
 
 
 def _raw(booster: Any, e: Example) -> np.ndarray | None:

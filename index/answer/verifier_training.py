@@ -21,14 +21,10 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
-    from index.answer.training import Example, Outcome
-
-from index.answer.evidence import quoted_text
 from index.answer.verifier import (
     MAX_TOKENS,
     Verifier,
@@ -80,54 +76,43 @@ class VerifierPlan:
     progress: Callable[[int, int], None] | None = None
 
 
+Quote = tuple[str, str] | None  # (question, the reply's quote), None for a question without a reply
+
+
 def verify(
     plan: VerifierPlan,
-    train: tuple[list[Example], list[np.ndarray | None]],
-    validation: tuple[list[Outcome], np.ndarray, list[int]],
-    held: tuple[list[Outcome], np.ndarray],
+    pairs: list[Pair],
+    validation: tuple[list[Quote], np.ndarray, np.ndarray, list[int]],
+    held: tuple[list[Quote], np.ndarray],
 ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-    """Fine-tune and write the verifier on the train fold, fit the verification stage on the validation
-    fold; returns the stage's spec, the validation fold's cross-fitted probabilities and the threshold
-    set's (``validation``: outcomes, the reader's probabilities, each question's release group)."""
-    module = fine_tune(plan.base, pairs_from(*train), plan.tuning, plan.progress)
+    """Fine-tune and write the verifier on the train fold's ``pairs``, fit the verification stage on the
+    validation fold; returns the stage's spec, the validation fold's cross-fitted probabilities and the
+    threshold set's (``validation``: each reply's quote, whether it is right, the reader's probability and
+    the question's release group; ``held``: the threshold set's quotes and the reader's probabilities)."""
+    module = fine_tune(plan.base, pairs, plan.tuning, plan.progress)
     sha = save(module, plan.base, plan.tuning, plan.path)
     del module
     scorer = Verifier.load(plan.base, plan.path)  # scored as served: the file's fp16 weights
-    outs, probs, groups = validation
-    have = np.asarray([o.quoted is not None for o in outs], dtype=bool)
-    x = stage_rows(probs, outcome_scores(scorer, outs))
-    y = np.asarray([float(o.correct) for o in outs])
+    quotes, correct, probs, groups = validation
+    have = np.asarray([q is not None for q in quotes], dtype=bool)
+    x = stage_rows(probs, quote_scores(scorer, quotes))
+    y = np.asarray(correct, dtype=np.float64)
     coef, intercept = fit_stage(x[have], y[have])
-    shown = np.zeros(len(outs))
+    shown = np.zeros(len(quotes))
     shown[have] = cross_fitted(x[have], y[have], np.asarray(groups)[have], STAGE_FOLDS)
-    held_outs, held_probs = held
-    held_have = np.asarray([o.quoted is not None for o in held_outs], dtype=bool)
-    held_x = stage_rows(held_probs, outcome_scores(scorer, held_outs))
+    held_quotes, held_probs = held
+    held_have = np.asarray([q is not None for q in held_quotes], dtype=bool)
+    held_x = stage_rows(held_probs, quote_scores(scorer, held_quotes))
     held_shown = np.where(held_have, 1.0 / (1.0 + np.exp(-(held_x @ np.asarray(coef) + intercept))), 0.0)
     spec = {"inputs": list(STAGE_INPUTS), "coef": coef, "intercept": intercept, "verifier_sha256": sha}
     return spec, shown, held_shown
 
 
-def pairs_from(examples: list[Example], raws: list[np.ndarray | None]) -> list[Pair]:
-    """The training pairs of the train fold's questions, their candidates in the reader's out-of-fold order
-    (the same question over two indexes gives mostly the same pairs: each is kept once)."""
-    items = []
-    for e, raw in zip(examples, raws, strict=True):
-        if e.analysis is None or raw is None or not len(raw):
-            continue
-        order = np.argsort(-raw, kind="stable")
-        cands = e.analysis.candidates
-        leading = [(quoted_text(cands[i]), float(e.labels[i])) for i in order[:LEADING]]
-        further = [(quoted_text(cands[i]), 1.0) for i in order[LEADING:] if e.labels[i] > 0][:1]
-        items.append((e.analysis.view.text, leading, further))
-    return list(dict.fromkeys(training_pairs(items)))
-
-
-def outcome_scores(scorer: Verifier, outs: list[Outcome], batch: int = 16) -> np.ndarray:
+def quote_scores(scorer: Verifier, quotes: list[Quote], batch: int = 16) -> np.ndarray:
     """The verifier's logit of each reply's quote (0 for a question without one)."""
-    idx = [i for i, o in enumerate(outs) if o.quoted is not None]
-    pairs = [(outs[i].question, outs[i].quoted.evidence) for i in idx]  # type: ignore[union-attr]
-    out = np.zeros(len(outs))
+    idx = [i for i, q in enumerate(quotes) if q is not None]
+    pairs = [q for q in quotes if q is not None]
+    out = np.zeros(len(quotes))
     for k in range(0, len(pairs), batch):
         out[idx[k : k + batch]] = scorer.scores(pairs[k : k + batch])
     return out
