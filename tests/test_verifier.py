@@ -110,6 +110,10 @@ def test_a_verifier_from_another_training_or_a_broken_file_is_refused(
         load_verifier(settings.embedding_model, Verification((1.0, 0.5), 0.0, ""), broken)
     with pytest.raises(VerifierError, match="trained over"):
         load_verifier("some/other-model", Verification((1.0, 0.5), 0.0, ""), path)
+    # the same model's name, but nothing there (a moved folder; the hub offline): an error, not a traceback
+    missing = str(tmp_path / "gone" / "multilingual-e5-small")
+    with pytest.raises(VerifierError, match="base model"):
+        load_verifier(missing, Verification((1.0, 0.5), 0.0, ""), path)
     # The answerer over a reader whose verifier is not the shipped file: said once, the reader alone decides.
     model = ReaderModel.load(trained["a"])
     answerer = Answerer(Searcher.open(settings), settings, model=model)

@@ -158,14 +158,17 @@ class Verifier:
             raise VerifierError(f"cannot read the verifier {file}: {exc}") from exc
         if base_id(base) != spec.base:
             raise VerifierError(f"the verifier was trained over {spec.base!r}, the index uses {base!r}")
-        module = build_module(base, spec.trained_layers)
+        try:
+            module = build_module(base, spec.trained_layers)
+            tokenizer = AutoTokenizer.from_pretrained(base)
+        except (OSError, ValueError) as exc:  # the base model is not where the index says (offline, moved)
+            raise VerifierError(f"cannot load the verifier's base model {base!r}: {exc}") from exc
         own = module.state_dict()
         unknown = [k for k in state if k not in own]
         if unknown:
             raise VerifierError(f"the verifier file holds weights the model lacks: {unknown[:3]}")
         module.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
         module.eval()
-        tokenizer = AutoTokenizer.from_pretrained(base)
         return cls(module, tokenizer, spec)
 
     def scores(self, pairs: list[tuple[str, str]]) -> np.ndarray:
