@@ -28,7 +28,7 @@ from index.answer.candidates import TOP_RELEASES, Candidate, CandidateBuilder, Q
 from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering_tokens, translatable
 from index.answer.features import matrix, question_view
 from index.answer.kinds import learned_kind, uniform
-from index.answer.model import ReaderModel, Thresholds, answer_measures, shipped_model
+from index.answer.model import ReaderModel, Thresholds, answer_measures, logit, shipped_model, sigmoid
 from index.answer.qtype import QuestionType, detect_qtype
 from index.answer.several import release_answers
 from index.answer.spans import span_answer
@@ -306,11 +306,10 @@ class Answerer:
         return self.searcher.similarity(text, ids) if ids else {}
 
 
-def _with_prior(p: float, logit: float) -> float:
-    """``p`` with its odds multiplied by ``exp(logit)``: the reader is calibrated on questions asked over
+def _with_prior(p: float, prior: float) -> float:
+    """``p`` with its odds multiplied by ``exp(prior)``: the reader is calibrated on questions asked over
     the top releases of a search; a follow-up asks about a release the conversation chose already."""
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return float(1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) + logit))))
+    return float(sigmoid(logit(p) + prior))
 
 
 def asked_kind_first(analysis: Analysis, raw: np.ndarray) -> np.ndarray:

@@ -13,7 +13,6 @@ against other features fails loudly rather than answering with shifted inputs.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -152,11 +151,15 @@ class Verification:
         a, b = (float(v) for v in spec["coef"])
         return cls((a, b), float(spec["intercept"]), str(spec.get("verifier_sha256", "")))
 
+    def probabilities(self, reader: np.ndarray, verifier: np.ndarray) -> np.ndarray:
+        """The replies' probabilities of being right from the reader's probabilities and the verifier's
+        logits (what training chooses the thresholds on and serving computes, one formula)."""
+        z = self.coef[0] * logit(reader) + self.coef[1] * np.asarray(verifier, dtype=np.float64)
+        return np.asarray(sigmoid(z + self.intercept))
+
     def probability(self, reader: float, verifier: float) -> float:
         """The reply's probability of being right, given the reader's and the verifier's views."""
-        p = min(max(reader, 1e-6), 1 - 1e-6)
-        z = self.coef[0] * math.log(p / (1 - p)) + self.coef[1] * verifier + self.intercept
-        return float(sigmoid(z))
+        return float(self.probabilities(np.asarray([reader]), np.asarray([verifier]))[0])
 
 
 def _by_lang(thresholds: dict[str, Any], key: str) -> tuple[tuple[str, float], ...]:
@@ -178,6 +181,12 @@ def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list
     row = features[best]
     picked = [float(row[FEATURES.index(name)]) for name in CALIBRATION_FEATURES]
     return np.asarray([top, min(margin, 5.0), min(margin_release, 5.0), *picked])
+
+
+def logit(p: float | np.ndarray) -> Any:
+    """The log-odds of a probability (or an array of them), clipped to [1e-6, 1 - 1e-6]: no infinities."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
 
 
 def sigmoid(z: float | np.ndarray) -> Any:

@@ -190,12 +190,17 @@ def load_verifier(base: str, stage: Verification, path: Path | None = None) -> V
     raises :class:`VerifierError` when the file is another one (retrained without the reader)."""
     file = Path(path) if path is not None else _shipped_path()
     try:
-        sha = hashlib.sha256(file.read_bytes()).hexdigest()
+        sha = file_sha256(file)
     except OSError as exc:
         raise VerifierError(f"cannot read the verifier {file}: {exc}") from exc
     if stage.verifier_sha256 and sha != stage.verifier_sha256:
         raise VerifierError(f"{file} is not the verifier the reader was calibrated with: retrain the reader")
-    return shipped_verifier(base, file)
+    return cached_verifier(base, file)
+
+
+def file_sha256(path: Path) -> str:
+    """A verifier file's SHA-256, as the reader's model file records it."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _shipped_path() -> Path:
@@ -206,7 +211,7 @@ _LOADED: dict[tuple[str, str], Verifier] = {}
 _LOAD_LOCK = threading.Lock()
 
 
-def shipped_verifier(base: str, path: Path | None = None) -> Verifier:
+def cached_verifier(base: str, path: Path | None = None) -> Verifier:
     """The verifier for ``base``, loaded once per process (first use: ~1-2 s, the base model's weights)."""
     key = (base, str(path or ""))
     with _LOAD_LOCK:

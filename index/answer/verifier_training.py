@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from index.answer.model import Verification, logit, sigmoid
 from index.answer.verifier import (
     MAX_TOKENS,
     Verifier,
@@ -31,6 +31,7 @@ from index.answer.verifier import (
     base_id,
     build_module,
     encode_pairs,
+    file_sha256,
     trained_state,
 )
 
@@ -99,8 +100,9 @@ def verify(
     shown[have] = cross_fitted(x[have], y[have], np.asarray(groups)[have], STAGE_FOLDS)
     held_quotes, held_probs = held
     held_have = np.asarray([q is not None for q in held_quotes], dtype=bool)
-    held_x = stage_rows(held_probs, quote_scores(scorer, held_quotes))
-    held_shown = np.where(held_have, 1.0 / (1.0 + np.exp(-(held_x @ np.asarray(coef) + intercept))), 0.0)
+    held_scores = quote_scores(scorer, held_quotes)
+    stage = Verification((coef[0], coef[1]), intercept, sha)
+    held_shown = np.where(held_have, stage.probabilities(held_probs, held_scores), 0.0)
     spec = {"inputs": list(STAGE_INPUTS), "coef": coef, "intercept": intercept, "verifier_sha256": sha}
     return spec, shown, held_shown
 
@@ -188,15 +190,6 @@ def save(module: Any, base: str, plan: FineTuning, path: Path) -> str:
     return file_sha256(path)
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 def stage_rows(probabilities: np.ndarray, verified: np.ndarray) -> np.ndarray:
     """The verification stage's inputs: the reader's calibrated log-odds and the verifier's logit."""
     return np.c_[logit(probabilities), np.asarray(verified, dtype=np.float64)]
@@ -221,5 +214,5 @@ def cross_fitted(x: np.ndarray, y: np.ndarray, groups: Sequence[int], folds: int
         if not on.any():
             continue
         coef, icpt = fit_stage(x[~on], y[~on])
-        out[on] = 1.0 / (1.0 + np.exp(-(x[on] @ np.asarray(coef) + icpt)))
+        out[on] = sigmoid(x[on] @ np.asarray(coef) + icpt)
     return out
