@@ -86,6 +86,8 @@ def test_the_answerer_weighs_the_verifier_as_the_calibration_s_second_stage(
     assert reply.probability == pytest.approx(stage.probability(reader, v))
     assert reply.probability != pytest.approx(reader)
     assert isinstance(verifier, Verifier) and verifier.scores([]).shape == (0,)
+    # A question longer than the verifier's window (a pasted paragraph) is cut, not an error.
+    assert np.isfinite(verifier.score("ครม. อนุมัติอะไรบ้าง " * 200, "ที่ประชุม ครม. อนุมัติ " * 50))
 
 
 def test_a_verifier_from_another_training_or_a_broken_file_is_refused(

@@ -121,11 +121,13 @@ def trained_state(module: Any) -> dict[str, Any]:
 
 
 def encode_pairs(tokenizer: Any, pairs: list[tuple[str, str]], max_tokens: int) -> tuple[Any, Any]:
-    """Token ids and mask of (question, quote) pairs, the question whole and the quote cut to fit."""
+    """Token ids and mask of (question, quote) pairs cut to ``max_tokens``: the longer of the two loses tokens
+    first, so a question of a line keeps every word and the quote is cut (as ``only_second`` would), while a
+    question longer than the window itself (a pasted paragraph) is cut too instead of failing."""
     out = tokenizer(
         ["query: " + q for q, _ in pairs],
         ["passage: " + p for _, p in pairs],
-        truncation="only_second",
+        truncation="longest_first",
         max_length=max_tokens,
         padding=True,
         return_tensors="pt",
