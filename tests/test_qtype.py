@@ -13,6 +13,7 @@ from index.answer.qtype import detect_qtype
         ("ครม. อนุมัติโครงการนี้เมื่อไหร่", "when", "date"),
         ("งานจัดขึ้นวันไหน", "when", "date"),
         ("ลงนามบันทึกข้อตกลงวันที่เท่าไหร่", "when", "date"),
+        ("งานจัดขึ้นระหว่างวันที่เท่าใด", "when", "date"),
         ("ผู้ประสบภัยทั้งหมดกี่คน", "how_many", "number"),
         ("โครงการนี้ใช้งบประมาณเท่าไร", "how_much", "number"),
         ("ใครเป็นประธานในพิธี", "who", "person"),
@@ -30,11 +31,17 @@ from index.answer.qtype import detect_qtype
         ("สามารถโทรสอบถามกลุ่มงานแรงงานหญิง ได้ที่หมายเลขใด", "which", "phone"),
         # Not a phone question: a word that holds เบอร์/โทร, or a question that states the number itself.
         ("นายกฯ พบผู้บริหารที่กรุงเบอร์ลินกี่โมง", "when", "time"),
-        ("เจโทรพบภูมิธรรม ห้องประชุมไหน", "which", None),
+        ("เจโทรพบภูมิธรรม ห้องประชุมไหน", "where", "place"),
         ("สปสช. จัดระบบสายด่วน 1330 ขึ้นเพื่ออะไร", "what", None),
         ("แก๊งคอลเซ็นเตอร์ถูกจับที่ไหน", "where", "place"),
         ("เบอร์โทรกรมบัญชีกลาง", "other", "phone"),
         ("นายกฯ ประชุมคณะที่ปรึกษาเรื่องแผนลงทุนกี่โมง", "when", "time"),
+        # A place noun asked with ไหน/ใด asks where (a court or a health region is not a place).
+        ("ทูตเข้าคารวะนายกฯ ที่ห้องไหน", "where", "place"),
+        ("พายุเข้าเมียนมาที่รัฐไหน", "where", "place"),
+        ("สำนักงานอยู่ตึกไหน ชั้นอะไร", "where", "place"),
+        ("ศาลไหนตัดสินคดีนี้", "which", "org"),
+        ("เขตสุขภาพไหนได้เกียรติบัตร", "which", None),
     ],
 )
 def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
@@ -69,6 +76,14 @@ def test_thai_questions(question: str, qtype: str, kind: str | None) -> None:
         ("What did the PM say during the telephone call?", "what", None),
         ("What time frame was set for the merger?", "when", "date"),
         ("Which hotline number was set up in 1999?", "which", "phone"),
+        # A "when" that opens a clause sets the scene; the other interrogative is what is asked.
+        ("How many families did it help when the minister met his peer?", "how_many", "number"),
+        ("When the cabinet extended the cut, by how much did prices fall?", "how_much", "number"),
+        ("Where was the festival held when the King opened it?", "where", "place"),
+        ("Who led the team when the ministry signed the MOU?", "who", "person"),
+        ("When will the master plan be done, and who drafts it?", "when", "date"),
+        ("when tokyo station first open", "when", "date"),
+        ("thai elections when?", "when", "date"),
     ],
 )
 def test_english_questions(question: str, qtype: str, kind: str | None) -> None:

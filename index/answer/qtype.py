@@ -39,12 +39,19 @@ EXPECTED_KIND = {
 }
 
 # --- Thai ---------------------------------------------------------------------------------------------
+#: Nouns of a place (a room, a building, a temple, a sub-district...): "<noun>ไหน" asks where, as
+#: ``which <place noun>`` does in English (organisations such as a court or a centre are not among them).
+_TH_PLACE_NOUNS = (
+    r"(?:ห้อง(?:ประชุม)?|หอประชุม|อาคาร|ตึก|ชั้น|โรงแรม|โรงพยาบาล|รพ\.|วัด|มัสยิด|โบสถ์|ศาลา|รัฐ|ตำบล|"
+    r"แขวง|หมู่บ้าน|ซอย|ถนน|ย่าน|ฐาน|ค่าย|สถานี|ท่าเรือ|สนามบิน|สนาม|เกาะ|ตลาด|สวน|อุทยาน|ด่าน|"
+    r"ห้าง(?:สรรพสินค้า)?|มหาวิทยาลัย)"
+)
 _TH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (WHY, re.compile(r"ทำไม|เพราะอะไร|เพราะเหตุใด|เหตุใด|สาเหตุ(?:อะไร|ใด)|ด้วยเหตุผลอะไร")),
     (
         WHEN,
         re.compile(
-            r"เมื่อไ[รห]|เมื่อใด|วัน(?:ที่)?(?:ไหน|ใด|อะไร)|วันที่เท่า(?:ไร|ไหร่)|ถึงวันไหน|กี่โมง|"
+            r"เมื่อไ[รห]|เมื่อใด|วัน(?:ที่)?(?:ไหน|ใด|อะไร)|วันที่เท่า(?:ไร|ไหร่|ใด)|ถึงวันไหน|กี่โมง|"
             r"เดือน(?:ไหน|ใด|อะไร)|ปี(?:ไหน|ใด)|ช่วง(?:ไหน|ใด)|ตั้งแต่(?:เมื่อ|วัน)ไหน"
         ),
     ),
@@ -55,7 +62,8 @@ _TH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         WHERE,
         re.compile(
             r"ที่ไหน|ที่ใด|ตรงไหน|บริเวณ(?:ไหน|ใด)|แห่งใด|สถานที่ใด|จังหวัด(?:ไหน|ใด|อะไร)|เมือง(?:ไหน|ใด|อะไร)|อำเภอ(?:ไหน|ใด)|"
-            r"ประเทศ(?:ไหน|ใด)จัด|หาด(?:ไหน|ใด|อะไร)|ทำเล(?:ไหน|ใด)"
+            r"ประเทศ(?:ไหน|ใด)จัด|หาด(?:ไหน|ใด|อะไร)|ทำเล(?:ไหน|ใด)|"
+            rf"{_TH_PLACE_NOUNS}\s?(?:ไหน|ใด)"
         ),
     ),
     (HOW_MANY, re.compile(r"กี่|จำนวน(?:เท่า(?:ไร|ไหร่)|ทั้งหมด)|นานแค่ไหน|นานเท่า(?:ไร|ไหร่)|มากแค่ไหน")),
@@ -132,11 +140,12 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
     """Classify ``question``; ``lang`` defaults to :func:`corpus.text.detect_lang` of the question."""
     lang = lang or detect_lang(question)
     rules = _TH_RULES if lang == "th" else _EN_RULES
-    qtype = OTHER
-    for name, pattern in rules:
-        if pattern.search(question):
-            qtype = name
-            break
+    qtype = _first_match(question, rules)
+    if qtype == WHEN and lang != "th":
+        # "How many families did X help, when he met Y?", "When the cabinet extended the cut, by how much…":
+        # a "when" that opens a clause (no auxiliary after it) sets the scene; the question asks what the
+        # other interrogative asks. Without another one ("when tokyo station first open") it stays a when.
+        qtype = _first_match(_EN_WHEN_CLAUSE.sub(" ", question), rules, default=WHEN)
     if qtype == OTHER and lang == "th":
         # Thai questions sometimes carry English interrogatives and vice versa ("ITA ... when").
         for name, pattern in _EN_RULES:
@@ -160,6 +169,19 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
             kind, unit = "org", org.group("noun").lower()
     return QuestionType(qtype, kind, lang, unit)
 
+
+def _first_match(question: str, rules: tuple[tuple[str, re.Pattern[str]], ...], default: str = OTHER) -> str:
+    """The type of the first rule (most specific first) whose pattern the question holds."""
+    for name, pattern in rules:
+        if pattern.search(question):
+            return name
+    return default
+
+
+#: English auxiliaries: an interrogative "when" is followed by one ("when did", "when will"), a "when" that
+#: opens a clause by its subject ("when he met", "when the cabinet extended").
+_EN_AUX = r"(?:did|does|do|was|were|is|are|will|would|can|could|has|have|had|should|shall|must|might|may)"
+_EN_WHEN_CLAUSE = re.compile(rf"\bwhen\b(?=\s+(?!{_EN_AUX}\b)[\w'’\"“-])", re.I)
 
 #: Asking for a number outright: "เบอร์อะไร", "โทรเบอร์ไหน", "ได้ที่หมายเลขใด", "โทรไปที่ไหน"; "phone number",
 #: "which number do I call", "which hotline".
