@@ -31,7 +31,7 @@ from index.answer.evidence import Quoted, quoted_text
 from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
-from index.answer.model import CALIBRATION_INPUTS, answer_measures, sigmoid
+from index.answer.model import CALIBRATION_INPUTS, answer_measures, fit_logistic, sigmoid
 from index.answer.refusal import choose as choose_refusal
 from index.answer.refusal import rates, thresholds_for
 from index.answer.several_model import train as train_several
@@ -245,12 +245,11 @@ def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
 
 
 def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
-    from sklearn.linear_model import LogisticRegression
-
-    if len(set(y.tolist())) < 2:
+    """The calibration's coefficients; with one class only, a constant at its base rate."""
+    fitted = fit_logistic(x, y)
+    if fitted is None:
         return [0.0] * x.shape[1], float(math.log((y.mean() + 1e-3) / (1 - y.mean() + 1e-3)))
-    lr = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
-    return [round(float(v), 6) for v in lr.coef_[0]], round(float(lr.intercept_[0]), 6)
+    return fitted
 
 
 def train(

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from index.answer.model import Verification, logit, sigmoid
+from index.answer.model import Verification, fit_logistic, logit, sigmoid
 from index.answer.verifier import (
     MAX_TOKENS,
     Verifier,
@@ -196,13 +196,9 @@ def stage_rows(probabilities: np.ndarray, verified: np.ndarray) -> np.ndarray:
 
 
 def fit_stage(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
-    """Logistic regression coefficients (rounded: the model file stays byte-stable)."""
-    from sklearn.linear_model import LogisticRegression
-
-    if len(set(y.tolist())) < 2:
-        return [1.0, 0.0], 0.0
-    lr = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
-    return [round(float(v), 6) for v in lr.coef_[0]], round(float(lr.intercept_[0]), 6)
+    """The stage's coefficients over (reader log-odds, verifier logit); with one class only, the reader's
+    log-odds passed through unchanged."""
+    return fit_logistic(x, y) or ([1.0, 0.0], 0.0)
 
 
 def cross_fitted(x: np.ndarray, y: np.ndarray, groups: Sequence[int], folds: int) -> np.ndarray:

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 # Slack around a named date, in days (before, after): releases report events on the day or soon after.
 _SLACK = {"day": (2, 10), "month": (5, 25), "quarter": (10, 60), "year": (0, 45), "relative": (0, 1)}
 
+#: Days after a named window within which a release still reports it as its own (counts as inside).
+REPORTED_DAYS = 3
 #: Days before and after a named day or month within which its reports are published (a cabinet
 #: meeting's English synopsis comes out up to two weeks later, a monthly report the next month).
 BEFORE_DAYS, AFTER_DAYS = 2, 30
@@ -83,7 +85,7 @@ def boosted(
             for win in info.dates:
                 before, after = _SLACK.get(win.kind, (2, 10))
                 share = boost.year_share if win.kind == "year" else 1.0
-                if win.start <= d <= win.end + dt.timedelta(days=min(after, 3)):
+                if _reported_in(win, d, min(after, REPORTED_DAYS)):
                     best = max(best, boost.inside * share)
                 elif win.start - dt.timedelta(days=before) <= d <= win.end + dt.timedelta(days=after):
                     best = max(best, boost.inside * share * boost.near)
@@ -94,6 +96,11 @@ def boosted(
     return out
 
 
+def _reported_in(win: DateWindow, day: dt.date, after: int = REPORTED_DAYS) -> bool:
+    """Whether a release of ``day`` falls inside the window or within ``after`` days of its end."""
+    return win.start <= day <= win.end + dt.timedelta(days=after)
+
+
 def days_outside(day: dt.date | None, windows: Sequence[DateWindow]) -> int | None:
     """How many days ``day`` lies outside the nearest of the named ``windows`` (0 inside one, or in the
     three days after it, when a release reports the event); None when no date is named or the release has
@@ -102,7 +109,7 @@ def days_outside(day: dt.date | None, windows: Sequence[DateWindow]) -> int | No
         return None
     best = None
     for win in windows:
-        if win.start <= day <= win.end + dt.timedelta(days=3):
+        if _reported_in(win, day):
             return 0
         gap = (win.start - day).days if day < win.start else (day - win.end).days
         best = gap if best is None else min(best, gap)
