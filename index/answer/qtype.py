@@ -148,10 +148,7 @@ def detect_qtype(question: str, lang: str | None = None) -> QuestionType:
         qtype = _first_match(_EN_WHEN_CLAUSE.sub(" ", question), rules, default=WHEN)
     if qtype == OTHER and lang == "th":
         # Thai questions sometimes carry English interrogatives and vice versa ("ITA ... when").
-        for name, pattern in _EN_RULES:
-            if pattern.search(question):
-                qtype = name
-                break
+        qtype = _first_match(question, _EN_RULES)
     unit = _unit(question, lang) if qtype in (HOW_MANY, HOW_MUCH) else None
     kind = EXPECTED_KIND[qtype]
     if qtype in (WHEN, WHAT, WHICH, OTHER) and _TIME_Q.search(question):
