@@ -1,0 +1,46 @@
+"""Thai names written in lower case, as chat questions write them ("pak chong to sikhio"): looked up in the
+name table by an exact sound key (index/search/glossary.py, ``Glossary._lower_case_names``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.search.glossary import default_glossary
+from tests.tables import glossary_of
+
+NAMES = "ปากช่อง\tpakchong\t223\nสีคิ้ว\tsikhio\t100\nภาค\tphak\t50\nณัฐเดช\tnatthadet\t10\nมาร์เก็ต\tmarket\t5\n"
+
+
+def _terms(tmp_path: Path, question: str) -> dict[str, str]:
+    g = glossary_of(
+        tmp_path,
+        mined="pak\tเบาชุมทาง\t0.46\t3\n",
+        names=NAMES,
+        wordnet="market\tตลาด\t1.0\nlength\tความยาว\t0.8\n",
+    )
+    return {t.thai: t.kind for t in g.translate(question)}
+
+
+def test_two_lower_case_words_joined_name_a_place_and_speak_for_both(tmp_path: Path) -> None:
+    got = _terms(tmp_path, "length of the free trial pak chong to sikhio")
+    assert got["ปากช่อง"] == "name" and got["สีคิ้ว"] == "name"
+    assert got["ความยาว"] == "dictionary"
+    assert "เบาชุมทาง" not in got  # "pak" spoke through the joined name, not its weak mined rendering
+
+
+def test_short_near_and_dictionary_words_are_not_read_as_names(tmp_path: Path) -> None:
+    assert "ภาค" not in _terms(tmp_path, "phak")  # under six letters: too many names sound alike
+    assert "ณัฐเดช" not in _terms(tmp_path, "how many inmates recovered")  # near, not exact
+    got = _terms(tmp_path, "market price today")
+    assert "มาร์เก็ต" not in got and got["ตลาด"] == "dictionary"  # a word the dictionary knows
+
+
+def test_capitalised_names_keep_their_own_path(tmp_path: Path) -> None:
+    assert _terms(tmp_path, "Trial from Pak Chong to Sikhio")["สีคิ้ว"] == "name"
+
+
+def test_the_shipped_tables_read_chat_spellings_of_places() -> None:
+    got = {t.thai for t in default_glossary().translate("how long is the planned salaya link road")}
+    assert "ศาลายา" in got
+    got = {t.thai for t in default_glossary().translate("length of free m6 trial stretch pak chong to sikhio")}
+    assert {"ปากช่อง", "สีคิ้ว"} <= got
