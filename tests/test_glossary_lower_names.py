@@ -40,7 +40,7 @@ def test_capitalised_names_keep_their_own_path(tmp_path: Path) -> None:
 
 
 def test_the_shipped_tables_read_chat_spellings_of_places() -> None:
-    got = {t.thai for t in default_glossary().translate("how long is the planned salaya link road")}
-    assert "ศาลายา" in got
-    got = {t.thai for t in default_glossary().translate("length of free m6 trial stretch pak chong to sikhio")}
+    glossary = default_glossary()
+    assert "ศาลายา" in {t.thai for t in glossary.translate("how long is the planned salaya link road")}
+    got = {t.thai for t in glossary.translate("length of free m6 trial stretch pak chong to sikhio")}
     assert {"ปากช่อง", "สีคิ้ว"} <= got
