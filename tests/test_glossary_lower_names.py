@@ -44,3 +44,21 @@ def test_the_shipped_tables_read_chat_spellings_of_places() -> None:
     assert "ศาลายา" in {t.thai for t in glossary.translate("how long is the planned salaya link road")}
     got = {t.thai for t in glossary.translate("length of free m6 trial stretch pak chong to sikhio")}
     assert {"ปากช่อง", "สีคิ้ว"} <= got
+
+
+def test_two_words_the_tables_render_confidently_are_not_joined(tmp_path: Path) -> None:
+    g = glossary_of(
+        tmp_path,
+        mined="per\tเฉลี่ย\t0.9\t3\nrai\tไร่\t2.0\t9\n",
+        names="เพไร\tperrai\t5\n",
+    )
+    got = {t.thai: t.kind for t in g.translate("premium per rai")}
+    assert "เพไร" not in got and got["ไร่"] == "glossary" and got["เฉลี่ย"] == "glossary"
+
+
+def test_a_romanised_run_keeps_its_words(tmp_path: Path) -> None:
+    translit = tmp_path / "translit.tsv"
+    translit.write_text("# thai\troyin\tdf\nน้ำใจ\tnamchai\t300\n", encoding="utf-8")
+    g = glossary_of(tmp_path, mined="", names="ปุนนำ\tpunnam\t5\n", translit=translit)
+    got = {t.thai: (t.kind, t.source) for t in g.translate("gsb pun nam jai deposit")}
+    assert got["น้ำใจ"] == ("translit", "nam jai") and "ปุนนำ" not in got

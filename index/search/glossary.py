@@ -209,15 +209,17 @@ class Glossary:
         acronym, plain = self._acronyms(words, low, placed, capital)
         blocked = [u or p or i in acronym for i, (u, p) in enumerate(zip(used, placed, strict=True))]
         spelled = self._spelled(low, blocked, plain)
-        # A word a table knows, inside a romanised run ("sang khwam suk"), speaks only through the run.
-        silenced = {
+        # The words of a romanised run ("sang khwam suk"): one a table knows speaks only through the run, and
+        # none is read as a lower-case name.
+        in_runs = {
             j
             for i, found in spelled.items()
             if found and " " in found[0][0]
             for j in range(i, i + len(found[0][0].split()))
-            if plain[j] or low[j] in self.entries
         }
-        terms += self._lower_case_names(low, capital, blocked, placed)
+        silenced = {j for j in in_runs if plain[j] or low[j] in self.entries}
+        unrun = [b or i in in_runs for i, b in enumerate(blocked)]
+        terms += self._lower_case_names(low, capital, unrun, placed)
         for i, w in enumerate(low):
             if w in STOP or len(w) < 2 or placed[i]:
                 continue
@@ -302,10 +304,12 @@ class Glossary:
 
         Only a sound key that matches a name exactly and is at least :data:`LOWER_NAME_KEY` letters long
         counts: a short key matches many names ("pak" is ภาค, พัก and ปาร์ค alike). Two adjacent words are
-        tried joined first ("pak chong" → pakchong → ปากช่อง; either word may be one a table knows, as
-        "pak" is), then one word that no table knows. Stop 30, English short questions of the train and
-        validation folds over the whole archive: 59 of 758 renderings gain a name (noise among them: "moo
-        deng" → โมเดล), R@5 0.698 → 0.710 (train) and 0.653 → 0.665 (validation), none lost from the top 5."""
+        tried joined first ("pak chong" → pakchong → ปากช่อง; one word may be one a table knows, as "pak"
+        is, but not both: "per rai" is เฉลี่ย ไร่), then one word that no table knows; a word of a romanised
+        run ("pun nam jai": ปันน้ำใจ's น้ำใจ) is left to the run. Stop 30, English short questions of the
+        train and validation folds over the whole archive: 52 of 758 renderings change (noise among them:
+        "moo deng" → โมเดล), R@5 0.698 → 0.708 (train) and 0.653 → 0.665 (validation), none lost from the
+        top 5."""
         out: list[Term] = []
 
         def free(j: int) -> bool:
@@ -320,7 +324,8 @@ class Glossary:
         for i in range(min(len(low), LOWER_NAME_WORDS)):
             if not free(i):
                 continue
-            source = f"{low[i]} {low[i + 1]}" if free(i + 1) else ""
+            both_known = self._renders(low[i]) and free(i + 1) and self._renders(low[i + 1])
+            source = f"{low[i]} {low[i + 1]}" if free(i + 1) and not both_known else ""
             found = exact(low[i] + low[i + 1]) if source else []
             if not found and low[i] not in self.entries and low[i] not in self.dictionary:
                 source, found = low[i], exact(low[i])
@@ -329,6 +334,11 @@ class Glossary:
                 for j in range(i, i + len(source.split())):
                     placed[j] = True
         return out
+
+    def _renders(self, word: str) -> bool:
+        """Whether the dictionary or a confident mined alignment renders ``word``."""
+        mined = self.entries.get(word)
+        return word in self.dictionary or bool(mined and mined[0][1] >= WEAK_MINED)
 
     def _words(self, text: str) -> list[str]:
         """The English words of ``text``; a hyphenated word no table knows as a whole is looked up by its
