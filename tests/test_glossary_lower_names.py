@@ -47,12 +47,8 @@ def test_the_shipped_tables_read_chat_spellings_of_places() -> None:
 
 
 def test_two_words_the_tables_render_confidently_are_not_joined(tmp_path: Path) -> None:
-    g = glossary_of(
-        tmp_path,
-        mined="per\tเฉลี่ย\t0.9\t3\nrai\tไร่\t2.0\t9\n",
-        names="เพไร\tperrai\t5\n",
-    )
-    got = {t.thai: t.kind for t in g.translate("premium per rai")}
+    tables = {"mined": "per\tเฉลี่ย\t0.9\t3\nrai\tไร่\t2.0\t9\n", "names": "เพไร\tperrai\t5\n"}
+    got = {t.thai: t.kind for t in glossary_of(tmp_path, **tables).translate("premium per rai")}
     assert "เพไร" not in got and got["ไร่"] == "glossary" and got["เฉลี่ย"] == "glossary"
 
 
