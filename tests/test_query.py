@@ -26,6 +26,10 @@ def test_english_fiscal_quarter_and_half() -> None:
     # The Thai fiscal year too: ปีงบประมาณ 2566 began on 1 October 2022; a plain Thai year is the calendar's.
     assert ("2022-10-01", "2023-12-31", "year") in windows("มีผู้เข้าอบรมกี่รายในปีงบประมาณ 2566")
     assert ("2023-01-01", "2023-12-31", "year") in windows("มีผู้เข้าอบรมกี่รายในปี 2566")
+    # ... and as chat questions shorten it (ปีงบ, ปีงบฯ), while a range of short years gives no clue.
+    assert windows("ปีงบ 64 กรมการจัดหางานบรรจุงานได้กี่คน") == [("2020-10-01", "2021-12-31", "year")]
+    assert windows("เป้ายึดทรัพย์ปีงบฯ66 เท่าไหร่") == [("2022-10-01", "2023-12-31", "year")]
+    assert windows("รถชนรถไฟ ปีงบ 58-64 กี่ครั้ง") == [] and windows("ปี 58 - 64") == []
     assert ("2023-10-01", "2023-12-31", "quarter") in windows("What was the MPI for Q4 2023?")
     assert ("2024-07-01", "2024-12-31", "quarter") in windows("most homes sold in the second half of 2024")
     assert ("2021-09-01", "2021-12-31", "quarter") in windows("a loan SMS in late 2021")

@@ -83,7 +83,11 @@ class QueryInfo:
 
 
 _YEAR_EN = re.compile(r"(?<![\d,./])(?:in |fiscal |FY ?|year )?((?:19|20)\d\d)(?!\d|,\d)", re.I)
-_YEAR_TH = re.compile(r"(?:ปี|พ\.\s?ศ\.|พศ\.?|ปีงบประมาณ|งบประมาณ)\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d)")
+#: A Thai year: ปี 2566, พ.ศ. 2566, ปี 66; a fiscal one written in full (ปีงบประมาณ 2566) or as people
+#: shorten it (ปีงบ 66, ปีงบฯ 66). A range (ปี 58-64) names the period a text covers: no date clue.
+_YEAR_TH = re.compile(
+    r"(?:ปีงบประมาณ|งบประมาณ|ปีงบฯ?|ปี|พ\.\s?ศ\.|พศ\.?)\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d|\s*[-–]\s*\d)"
+)
 _YEAR_RANGE = re.compile(r"(?<!\d)(?:19|20|25)\d\d\s*[-–/]\s*(?:(?:19|20|25)\d\d|\d\d)(?!\d)")
 _YEAR_BE = re.compile(r"(?<![\d,./])(25[6-9]\d)(?!\d|,\d)")
 _QUARTER = re.compile(
@@ -225,7 +229,7 @@ def _absolute_dates(text: str) -> list[DateWindow]:
         raw = m.group(1)
         year = thai_year(raw)
         if free(*m.span()) and 1990 <= year <= 2100:
-            windows.append(_year_window(year, "งบประมาณ" in m.group(), m.group()))
+            windows.append(_year_window(year, "งบ" in m.group(), m.group()))
             covered.append(m.span())
     for m in _YEAR_BE.finditer(text):
         if free(*m.span()):
