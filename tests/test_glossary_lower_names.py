@@ -58,3 +58,9 @@ def test_a_romanised_run_keeps_its_words(tmp_path: Path) -> None:
     g = glossary_of(tmp_path, mined="", names="ปุนนำ\tpunnam\t5\n", translit=translit)
     got = {t.thai: (t.kind, t.source) for t in g.translate("gsb pun nam jai deposit")}
     assert got["น้ำใจ"] == ("translit", "nam jai") and "ปุนนำ" not in got
+
+
+def test_an_acronym_after_a_capitalised_name_is_not_joined_to_it() -> None:
+    got = {t.thai for t in default_glossary().translate("When was the Huawei MOU signed?")}
+    assert "หัวเว่ย" in got and "บันทึกความเข้าใจ" in got
+    assert "ห้วยหมู" not in got  # "Huawei MOU" read as one name: a village

@@ -280,13 +280,14 @@ class Glossary:
         as_name: bool,
     ) -> list[Term]:
         """Terms for word ``i``, which no table rendered: a Thai name it sounds like (a capitalised word,
-        alone or joined with the next capitalised one: "Roi Et" → roiet), the Thai word it spells, else the
-        dictionary's or the induced renderings."""
+        alone or joined with the next capitalised one: "Roi Et" → roiet; not with an acronym after it:
+        "Huawei MOU" is no village ห้วยหมู), the Thai word it spells, else the dictionary's or the induced
+        renderings."""
         w = low[i]
         terms: list[Term] = []
         if as_name:
             terms += [Term(thai, ratio, w, "name") for thai, ratio in self.match_name(w)]
-            if i + 1 < len(words) and words[i + 1][0].isupper():
+            if i + 1 < len(words) and words[i + 1][0].isupper() and not words[i + 1].isupper():
                 pair = w + " " + low[i + 1]
                 terms += [Term(thai, ratio, pair, "name") for thai, ratio in self.match_name(w + low[i + 1])]
         terms += _spelled_terms(spelled)
