@@ -205,7 +205,7 @@ class Glossary:
                 used[i] = used[i + 1] = True
         # A capitalised word the tables lack is tried as a Thai name first ("Chang", "Mon": ช้าง, มอญ, not
         # the dictionary's Yangtze and Monday); a lower-case one as a dictionary word first.
-        capital = [w[0].isupper() and not w.isupper() for w in words]
+        capital = [_capitalised(w) for w in words]
         acronym, plain = self._acronyms(words, low, placed, capital)
         blocked = [u or p or i in acronym for i, (u, p) in enumerate(zip(used, placed, strict=True))]
         spelled = self._spelled(low, blocked, plain)
@@ -287,7 +287,7 @@ class Glossary:
         terms: list[Term] = []
         if as_name:
             terms += [Term(thai, ratio, w, "name") for thai, ratio in self.match_name(w)]
-            if i + 1 < len(words) and words[i + 1][0].isupper() and not words[i + 1].isupper():
+            if i + 1 < len(words) and _capitalised(words[i + 1]):
                 pair = w + " " + low[i + 1]
                 terms += [Term(thai, ratio, pair, "name") for thai, ratio in self.match_name(w + low[i + 1])]
         terms += _spelled_terms(spelled)
@@ -325,8 +325,8 @@ class Glossary:
         for i in range(min(len(low), LOWER_NAME_WORDS)):
             if not free(i):
                 continue
-            both_known = self._renders(low[i]) and free(i + 1) and self._renders(low[i + 1])
-            source = f"{low[i]} {low[i + 1]}" if free(i + 1) and not both_known else ""
+            joinable = free(i + 1) and not (self._renders(low[i]) and self._renders(low[i + 1]))
+            source = f"{low[i]} {low[i + 1]}" if joinable else ""
             found = exact(low[i] + low[i + 1]) if source else []
             if not found and low[i] not in self.entries and low[i] not in self.dictionary:
                 source, found = low[i], exact(low[i])
@@ -402,6 +402,11 @@ def _rendered(
 ) -> list[Term]:
     """The first ``per_word`` of a word's ``renderings`` that weigh at least ``min_score``, as terms."""
     return [Term(thai, score, source, kind) for thai, score in renderings[:per_word] if score >= min_score]
+
+
+def _capitalised(word: str) -> bool:
+    """A word written with a capital first letter and not all in capitals (a name, not an acronym)."""
+    return word[0].isupper() and not word.isupper()
 
 
 def _singular(word: str) -> str:
