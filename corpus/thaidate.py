@@ -40,6 +40,18 @@ EN_MONTHS = (
 _THAI_VARIANTS = {"กรกฏาคม": 7, "กุมภาพันธ": 2, "พฤษจิกายน": 11, "พฤศจิกยน": 11}
 
 
+def _spoken(name: str) -> str:
+    """A month's spoken name: the full name without its ending (ธันวาคม → ธันวา, กุมภาพันธ์ → กุมภา)."""
+    for ending in ("คม", "ยน", "พันธ์"):
+        if name.endswith(ending):
+            return name[: -len(ending)]
+    return name
+
+
+#: The spoken month names people type (``5 ธันวา 66``, ``14 กุมภา``), by month number.
+SPOKEN_MONTHS: dict[str, int] = {_spoken(name): i for i, name in enumerate(THAI_MONTHS, 1)}
+
+
 @dataclass(frozen=True)
 class DateMention:
     """A date found in text: ``text[start:end]`` is the mention, ``date`` its (first) day.
@@ -85,6 +97,10 @@ _TH_MONTH = rf"(?P<m>{_TH_FULL}|(?:{_TH_ABBR})(?![\u0e01-\u0e2e]\.))"
 _TH_YEAR = r"(?:\s*(?P<era>พ\.\s?ศ\.?|ค\.\s?ศ\.?|พศ\.?|คศ\.?|ปี)?\s*(?P<y>\d{4}|\d{2})(?!\d|[.:,]\d))?"
 _DAY_RANGE = r"(?<![\d.,/:])(?P<d1>[0-3]?\d)(?:\s*[-–]\s*(?P<d2>[0-3]?\d))?"
 _TH_DAY_RE = re.compile(rf"{_DAY_RANGE}\s*(?:เดือน\s*)?{_TH_MONTH}{_TH_YEAR}")
+# A spoken name must end its word: "ตุลาการ" (judges) is not October.
+_TH_SPOKEN_DAY_RE = re.compile(
+    rf"{_DAY_RANGE}\s*(?:เดือน\s*)?(?P<m>{'|'.join(SPOKEN_MONTHS)})(?![\u0e00-\u0e7f]){_TH_YEAR}"
+)
 _TH_MONTH_YEAR_RE = re.compile(
     rf"(?:เดือน\s*)?(?P<m>{_TH_FULL})\s*(?P<era>พ\.\s?ศ\.?|ค\.\s?ศ\.?|พศ\.?|คศ\.?|ปี)?\s*(?P<y>\d{{4}})(?!\d)"
 )
@@ -158,11 +174,13 @@ def _make(year: int | None, month: int | None, day: int) -> dt.date | None:
         return None
 
 
-def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+def find_dates(text: str, default_year: int | None = None, *, spoken: bool = False) -> list[DateMention]:
     """Every Thai, English or ``dd/mm/yyyy`` date in ``text``, in order, without overlaps.
 
     A day and month with no year (``18 ธ.ค.``) is kept only when ``default_year`` (Common era) is given,
     for example the year of the release it appears in. Impossible dates (31 February) are dropped.
+    ``spoken``: spoken month names too (``5 ธันวา 66``), for questions, which people type that way; releases
+    use them mostly in names (อนุสรณ์สถาน 14 ตุลา, วิมาน 7 มกรา), so release text is read without them.
     """
     if not text:
         return []
@@ -191,6 +209,9 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
 
     for m in _TH_DAY_RE.finditer(work):
         add(m, _thai_month(m.group("m")), thai=True)
+    if spoken:
+        for m in _TH_SPOKEN_DAY_RE.finditer(work):
+            add(m, SPOKEN_MONTHS[m.group("m")], thai=True)
     for m in _TH_MONTH_YEAR_RE.finditer(work):
         add(m, _thai_month(m.group("m")), thai=True, granularity="month")
     for regex in (_EN_DAY_MONTH_RE, _EN_MONTH_DAY_RE):

@@ -44,6 +44,12 @@ def test_thai_dates_be_and_short_years() -> None:
     assert ("2022-01-01", "2022-12-31", "year") in windows("ปี 65 มีผู้ป่วยกี่คน")
 
 
+def test_spoken_thai_month_names_in_questions() -> None:
+    assert windows("ครม. 12 ธันวา 66 อนุมัติอะไรบ้าง") == [("2023-12-12", "2023-12-12", "day")]
+    assert windows("ข่าวเดือนธันวา 66") == [("2023-12-01", "2023-12-31", "month")]
+    assert windows("ศาลตุลาการ 2566") == [("2023-01-01", "2023-12-31", "year")]
+
+
 def test_relative_dates_count_from_newest_release_when_corpus_is_older() -> None:
     assert reference_day(TODAY, NEWEST) == NEWEST
     assert reference_day(TODAY, dt.date(2027, 1, 1)) == TODAY

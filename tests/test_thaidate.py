@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from corpus.thaidate import (
+    SPOKEN_MONTHS,
     THAI_MONTHS,
     THAI_MONTHS_ABBR,
     be_to_ce,
@@ -54,6 +55,23 @@ def test_every_month_full_and_abbreviated() -> None:
         assert parse_thai_date(f"3 {full} 2566") == D(2023, month, 3)
         assert parse_thai_date(f"3 {abbr} 66") == D(2023, month, 3)
         assert parse_thai_date(f"3 {abbr.rstrip('.')} 2566") == D(2023, month, 3)  # "ธ.ค" without final dot
+
+
+def test_spoken_month_names_are_read_only_when_asked_for() -> None:
+    assert list(SPOKEN_MONTHS.values()) == list(range(1, 13))
+    assert SPOKEN_MONTHS["ธันวา"] == 12 and SPOKEN_MONTHS["กุมภา"] == 2
+    for name, month in SPOKEN_MONTHS.items():
+        (m,) = find_dates(f"ครม. 3 {name} 66 อนุมัติอะไร", spoken=True)
+        assert (m.date, m.text) == (D(2023, month, 3), f"3 {name} 66")
+    (rng,) = find_dates("12-14 ธันวา 2566", spoken=True)
+    assert (rng.date, rng.until) == (D(2023, 12, 12), D(2023, 12, 14))
+    assert [m.date for m in find_dates("14 กุมภา", default_year=2024, spoken=True)] == [D(2024, 2, 14)]
+    # Release text keeps them as names (อนุสรณ์สถาน 14 ตุลา); a longer word is not a month either way.
+    assert find_dates("อนุสรณ์สถาน 14 ตุลา 2516") == []
+    assert find_dates("ศาล 5 ตุลาการ 2566", spoken=True) == []
+    # A full name still wins over its spoken prefix.
+    (full,) = find_dates("5 ธันวาคม 2566", spoken=True)
+    assert full.text == "5 ธันวาคม 2566"
 
 
 def test_find_dates_in_running_text_keeps_offsets() -> None:

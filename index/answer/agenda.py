@@ -113,7 +113,11 @@ def list_request(question: str, now: dt.datetime | None = None) -> ListRequest |
     text = " ".join((question or "").split())
     if not text or not _MEETING.search(text) or not _DECISION.search(text):
         return None
-    mentions = [d for d in find_dates(text, default_year=1900) if d.granularity == "day" and d.until is None]
+    mentions = [
+        d
+        for d in find_dates(text, default_year=1900, spoken=True)
+        if d.granularity == "day" and d.until is None
+    ]
     if len(mentions) > 1:
         return None
     if mentions:

@@ -324,7 +324,7 @@ def _question_values(question: str, default_year: int | None) -> tuple[frozenset
     Cached: :func:`best_span` is asked about dozens of candidate sentences for one question.
     """
     numbers = frozenset(plain_digits(n) for n in re.findall(NUM, question))
-    return numbers, frozenset(d.date for d in find_dates(question, default_year))
+    return numbers, frozenset(d.date for d in find_dates(question, default_year, spoken=True))
 
 
 def _named_in(name: str, question: str) -> bool:

@@ -20,6 +20,7 @@ from pythainlp.util import thai_digit_to_arabic_digit
 from corpus.text import detect_lang, normalize
 from corpus.thaidate import (
     EN_MONTHS,
+    SPOKEN_MONTHS,
     THAI_MONTHS,
     THAI_MONTHS_ABBR,
     be_to_ce,
@@ -97,12 +98,15 @@ _QUARTER = re.compile(
 _HALF = re.compile(r"\b(first|second) half of ((?:19|20)\d\d)\b", re.I)
 _LATE_EARLY = re.compile(r"\b(early|mid|late)[- ]((?:19|20)\d\d)\b", re.I)
 _NUMBER = re.compile(r"(?<![A-Za-z\d])\d[\d,]*(?:\.\d+)?(?![A-Za-z])")
-# "ธ.ค. 66", "ธันวาคม 2566": a Thai month and a year with no day, which corpus.thaidate leaves to callers.
+# "ธ.ค. 66", "ธันวาคม 2566", "ธันวา 66": a Thai month and a year with no day, which corpus.thaidate leaves to
+# callers.
 _TH_MONTH_YEAR = re.compile(
     "(?<![\\d])("
     + "|".join(sorted(THAI_MONTHS, key=len, reverse=True))
     + "|"
     + "|".join(re.escape(a) for a in THAI_MONTHS_ABBR)
+    + "|"
+    + "|".join(SPOKEN_MONTHS)
     + r")\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d)"
 )
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-&.]*[A-Za-z0-9]|[A-Z]")
@@ -174,10 +178,19 @@ def reference_day(today: dt.date | None = None, newest: dt.date | None = None) -
     return today
 
 
+def _month_number(name: str) -> int:
+    """The month a Thai name matched by :data:`_TH_MONTH_YEAR` names (full, abbreviated or spoken)."""
+    if name in THAI_MONTHS:
+        return THAI_MONTHS.index(name) + 1
+    if name in THAI_MONTHS_ABBR:
+        return THAI_MONTHS_ABBR.index(name) + 1
+    return SPOKEN_MONTHS[name]
+
+
 def _absolute_dates(text: str) -> list[DateWindow]:
     windows: list[DateWindow] = []
     covered: list[tuple[int, int]] = []
-    for m in find_dates(text):
+    for m in find_dates(text, spoken=True):
         end = m.until or (_month_end(m.date) if m.granularity == "month" else m.date)
         windows.append(DateWindow(m.date, end, m.granularity, m.text))
         covered.append((m.start, m.end))
@@ -189,7 +202,7 @@ def _absolute_dates(text: str) -> list[DateWindow]:
         if not free(*m.span()):
             continue
         name, raw = m.group(1), m.group(2)
-        month = (THAI_MONTHS.index(name) if name in THAI_MONTHS else THAI_MONTHS_ABBR.index(name)) + 1
+        month = _month_number(name)
         year = thai_year(raw)
         if 1990 <= year <= 2100:
             start = dt.date(year, month, 1)
