@@ -36,6 +36,20 @@ def _date(agenda: AgendaList, lang: str) -> str:
     return format_date(agenda.meeting_date, lang)
 
 
+def _not_on(agenda: AgendaList, lang: str) -> str | None:
+    """The line saying the days the question meant have no meeting indexed (the latest stands in)."""
+    if agenda.asked is None:
+        return None
+    t = texts(lang)
+    first, last = (format_date(d, lang) for d in agenda.asked)
+    days = (
+        t["agenda_day"].format(date=first)
+        if first == last
+        else t["agenda_days"].format(first=first, last=last)
+    )
+    return t["agenda_not_on"].format(days=days)
+
+
 def _item_html(item: ListedItem) -> str:
     return f"{item.number}. {escape_html(item.title)}"
 
@@ -51,7 +65,9 @@ def render_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
     other language's summary of the same meeting."""
     t = texts(lang)
     head = t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items))
-    lines = [
+    not_on = _not_on(agenda, lang)
+    lines = [escape_html(not_on)] if not_on else []
+    lines += [
         f"<b>{escape_html(head)}</b>",
         _link(agenda.url, agenda.title, format_date(agenda.date, lang)),
         "",
@@ -79,7 +95,9 @@ def render_rest_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
 def render_text(agenda: AgendaList, lang: str) -> str:
     """The console reply: every title, then the summaries' URLs."""
     t = texts(lang)
-    lines = [t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items)), ""]
+    not_on = _not_on(agenda, lang)
+    lines = [not_on] if not_on else []
+    lines += [t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items)), ""]
     lines += [f"{i.number}. {i.title}" for i in agenda.items]
     lines += [
         "",

@@ -5,6 +5,7 @@ synthetic cabinet summaries (tests/agenda_fixtures.py) with the "and N more" but
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -214,6 +215,27 @@ def test_ask_json_lists_the_items(agenda_index) -> None:  # type: ignore[no-unty
     assert [i["title"] for i in en["items"]] == fx.EN_ITEMS and en["sources"][0]["url"].endswith(fx.EN_ID)
     plain = html_plain_text(en["reply"])
     assert all(t in plain for t in fx.EN_ITEMS) and "more" not in plain
+    assert "asked_days" not in th and "asked_days" not in en
+
+
+@pytest.mark.slow
+def test_a_relative_day_without_a_meeting_gets_the_latest_and_says_so(agenda_index) -> None:  # type: ignore[no-untyped-def]
+    from index.answer.relative_days import today_in_bangkok
+    from index.cli.ask import _answer_json
+
+    settings, service = agenda_index
+    answerer = service._answerer_for(service.searcher())
+    yesterday = (today_in_bangkok() - dt.timedelta(days=1)).isoformat()
+    en = _answer_json(answerer, "What did the cabinet approve yesterday?")
+    assert en["meeting_date"] == "2023-09-12" and en["asked_days"] == [yesterday, yesterday]
+    assert [i["title"] for i in en["items"]] == fx.EN_ITEMS
+    assert html_plain_text(en["reply"]).startswith("No cabinet meeting summary for ")
+    th = _answer_json(answerer, "ครม. สัปดาห์ที่แล้วอนุมัติอะไรบ้าง")
+    first, last = th["asked_days"]
+    assert th["meeting_date"] == "2023-09-12" and dt.date.fromisoformat(last) - dt.date.fromisoformat(
+        first
+    ) == dt.timedelta(days=6)
+    assert html_plain_text(th["reply"]).startswith("ยังไม่มีสรุปมติ ครม. ของวันที่ ")
 
 
 @pytest.mark.slow

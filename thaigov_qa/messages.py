@@ -353,6 +353,9 @@ _REPLY_TEXTS = {
         "agenda_more_button": "ดูอีก {n} เรื่อง",
         "agenda_rest": "มติ ครม. วันที่ {date} (ต่อ):",
         "agenda_also": "สรุปการประชุมเดียวกัน:",
+        "agenda_not_on": "ยังไม่มีสรุปมติ ครม. ของ{days} ในข่าวที่มีอยู่ ครั้งล่าสุดคือ:",
+        "agenda_day": "วันที่ {date}",
+        "agenda_days": "วันที่ {first} ถึง {last}",
     },
     "en": {
         "answer": "Answer",
@@ -384,6 +387,9 @@ _REPLY_TEXTS = {
         "agenda_more_button": "Show {n} more",
         "agenda_rest": "The cabinet meeting of {date} (continued):",
         "agenda_also": "Other summaries of this meeting:",
+        "agenda_not_on": "No cabinet meeting summary for {days} in the releases I have; the latest:",
+        "agenda_day": "{date}",
+        "agenda_days": "{first} to {last}",
     },
 }
 

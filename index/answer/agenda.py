@@ -16,6 +16,7 @@ leaves the question to the ordinary reader.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from corpus.text import detect_lang
 from corpus.thaidate import find_dates
 from index.answer.listing import AgendaList, ListedItem
 from index.answer.qtype import detect_qtype
+from index.answer.relative_days import RELATIVE_WORDS, relative_days, today_in_bangkok
 from index.answer.types import ASSERTED, Answer, Source
 from index.answer.words import content_tokens
 
@@ -72,19 +74,6 @@ _MONTH_WORDS = re.compile(
 )
 
 
-#: "Today" and "yesterday" are the users' days: Bangkok time.
-BANGKOK = dt.timezone(dt.timedelta(hours=7))
-_TODAY = re.compile(r"(?i)\btoday\b|วันนี้")
-_YESTERDAY = re.compile(r"(?i)\byesterday\b|เมื่อวาน")
-_LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|last)\b|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน")
-
-
-#: The words of a relative day, set aside with the date before counting topic words.
-_RELATIVE_WORDS = re.compile(
-    r"(?i)\b(?:today|yesterday|latest|most\s+recent|last)\b|วันนี้|เมื่อวาน(?:นี้)?|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน|ครั้ง"
-)
-
-
 @dataclass(frozen=True)
 class ListRequest:
     """A list question: the meeting dates it may mean (ISO; several for a yearless date, newest first;
@@ -92,19 +81,9 @@ class ListRequest:
 
     dates: tuple[str, ...]
     lang: str
-
-
-def _relative(text: str, now: dt.datetime | None) -> tuple[str, ...] | None:
-    """The day a question without a written date means: today, yesterday (Bangkok), or () for the latest
-    meeting; None when it names no day at all."""
-    today = (now or dt.datetime.now(BANGKOK)).astimezone(BANGKOK).date()
-    if _YESTERDAY.search(text):
-        return ((today - dt.timedelta(days=1)).isoformat(),)
-    if _TODAY.search(text):
-        return (today.isoformat(),)
-    if _LATEST.search(text):
-        return ()
-    return None
+    #: the dates are days relative to today ("yesterday", "last week"): with no meeting on them, the reply
+    #: gives the latest meeting and says so
+    relative: bool = False
 
 
 def list_request(question: str, now: dt.datetime | None = None) -> ListRequest | None:
@@ -122,21 +101,21 @@ def list_request(question: str, now: dt.datetime | None = None) -> ListRequest |
         return None
     if mentions:
         mention = mentions[0]
-        rest = _RELATIVE_WORDS.sub(" ", text[: mention.start] + " " + text[mention.end :])
+        rest = RELATIVE_WORDS.sub(" ", text[: mention.start] + " " + text[mention.end :])
         day = mention.date
         dates: tuple[str, ...] | None = (
             tuple(_yearless(day.month, day.day)) if day.year == 1900 else (day.isoformat(),)
         )
     else:
-        rest = _RELATIVE_WORDS.sub(" ", text)
-        dates = _relative(text, now)
+        rest = RELATIVE_WORDS.sub(" ", text)
+        dates = relative_days(text, today_in_bangkok(now))
     if dates is None:
         return None
     topic = [t for t in content_tokens(rest) if not _list_word(t)]
     lang = detect_lang(text)
     if len(topic) > MAX_TOPIC_WORDS or detect_qtype(text, lang).qtype in _FACT_TYPES:
         return None
-    return ListRequest(dates, lang)
+    return ListRequest(dates, lang, relative=not mentions and bool(dates))
 
 
 def _list_word(token: str) -> bool:
@@ -175,12 +154,17 @@ def choose(
     return best, others
 
 
-def listing_of(meeting: MeetingAgenda, others: list[MeetingAgenda] | None = None) -> AgendaList:
-    """The reply's data for one stored agenda (and the other summaries of its meeting, linked)."""
+def listing_of(
+    meeting: MeetingAgenda,
+    others: list[MeetingAgenda] | None = None,
+    asked: tuple[str, str] | None = None,
+) -> AgendaList:
+    """The reply's data for one stored agenda (and the other summaries of its meeting, linked); ``asked``:
+    the days the question meant, when no meeting of them is indexed and this is the latest instead."""
     items = tuple(ListedItem(i.number, i.title, i.start) for i in meeting.items)
     also = tuple((m.url, m.title, m.date, m.lang) for m in others or ())
     return AgendaList(
-        meeting.meeting_date, meeting.url, meeting.title, meeting.date, meeting.lang, items, also
+        meeting.meeting_date, meeting.url, meeting.title, meeting.date, meeting.lang, items, also, asked
     )
 
 
@@ -190,10 +174,15 @@ def agenda_answer(searcher: Searcher, question: str) -> Answer | None:
     if request is None:
         return None
     chosen = choose(searcher.meetings(request.dates), request)
+    asked = None
+    if chosen is None and request.relative:
+        # "yesterday" with no summary indexed yet: the latest meeting, and the reply says so.
+        chosen = choose(searcher.meetings(()), dataclasses.replace(request, dates=()))
+        asked = (request.dates[-1], request.dates[0])
     if chosen is None:
         return None
     best, others = chosen
-    listing = listing_of(best, others)
+    listing = listing_of(best, others, asked)
     items = listing.items
     first = "; ".join(i.title for i in items[:3])
     sources = [Source(best.url, best.title, best.date, first, 1.0)]

@@ -26,7 +26,8 @@ class ListedItem:
 class AgendaList:
     """The items of the meeting held on ``meeting_date`` (ISO), from the summary at ``url`` (in the
     question's language when there is one); ``also`` are the other summaries of the same meeting (the
-    other language), linked beside it."""
+    other language), linked beside it; ``asked`` (first and last ISO day) the days the question meant when
+    none of them has a meeting in the index and this, the latest, stands in (the reply says so)."""
 
     meeting_date: str
     url: str
@@ -35,3 +36,4 @@ class AgendaList:
     lang: str
     items: tuple[ListedItem, ...]
     also: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)  # (url, title, date, lang)
+    asked: tuple[str, str] | None = None

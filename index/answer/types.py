@@ -108,5 +108,9 @@ class Answer:
 
 
 def _agenda_json(agenda: AgendaList) -> dict[str, Any]:
-    """``ask --json``'s list fields: the meeting's date, the summary answered from, every item."""
-    return {"meeting_date": agenda.meeting_date, "items": [i.to_json() for i in agenda.items]}
+    """``ask --json``'s list fields: the meeting's date, every item, and the days the question meant when
+    the latest meeting stands in for them (``asked_days``: first and last)."""
+    out: dict[str, Any] = {"meeting_date": agenda.meeting_date, "items": [i.to_json() for i in agenda.items]}
+    if agenda.asked is not None:
+        out["asked_days"] = list(agenda.asked)
+    return out

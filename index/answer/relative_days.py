@@ -1,0 +1,98 @@
+"""The days a question names relative to today: today, yesterday, a weekday, this or last week, or the
+latest meeting. Counted in Bangkok time, the users' time.
+
+Why its own module: the list request (:mod:`index.answer.agenda`) reads these words, and newsroom questions
+name their meeting this way far more often than by date ("what did the cabinet approve on Tuesday?",
+"ครม. สัปดาห์ที่แล้วอนุมัติอะไรบ้าง"). The cabinet meets weekly, so a week names one meeting. The words are
+general calendar words of both languages, not phrases of particular questions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+#: "Today" and "yesterday" are the users' days: Bangkok time.
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
+
+_EN_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: Thai weekday names; อาทิตย์ (Sunday) also means "week", so it counts as a day only after วัน. A name
+#: must end its word (จันทร์โอชา is a surname): only "ที่", "นี้", "ก่อน", "ผ่าน" or no Thai letter may follow.
+_TH_DAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัส(?:บดี)?", "ศุกร์", "เสาร์", "อาทิตย์")
+_TH_END = r"(?=ที่|นี้|ก่อน|ผ่าน|[^\u0e00-\u0e7f]|$)"
+_PAST = r"\s*(?:ที่)?(?:แล้ว|ผ่านมา|ก่อน)"
+
+_TODAY = re.compile(r"(?i)\btoday\b|วันนี้")
+_YESTERDAY = re.compile(r"(?i)\byesterday\b|เมื่อวาน")
+_LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|last)\b|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน")
+_LAST_WEEK = re.compile(r"(?i)\b(?:last|past|previous)\s+week\b|(?:สัปดาห์|อาทิตย์)" + _PAST)
+_THIS_WEEK = re.compile(r"(?i)\bthis\s+week\b|(?:สัปดาห์|อาทิตย์)นี้")
+_EN_WEEKDAY = re.compile(r"(?i)\b(?P<last>(?:last|past|previous)\s+)?(?P<d>" + "|".join(_EN_DAYS) + r")\b")
+_TH_WEEKDAY = re.compile(
+    r"(?:วัน(?P<d1>"
+    + "|".join(_TH_DAYS)
+    + r")|(?P<d2>"
+    + "|".join(_TH_DAYS[:-1])
+    + r"))"
+    + _TH_END
+    + r"(?P<last>"
+    + _PAST
+    + r")?"
+)
+
+
+def _words(pattern: re.Pattern[str]) -> str:
+    """A pattern's text without its flags and group names, to be joined with others."""
+    return re.sub(r"\?P<\w+>", "?:", pattern.pattern.removeprefix("(?i)"))
+
+
+#: The words of a relative day, set aside with the date before counting a list question's topic words.
+RELATIVE_WORDS = re.compile(
+    "|".join(
+        (
+            *(_words(p) for p in (_LAST_WEEK, _THIS_WEEK, _EN_WEEKDAY, _TH_WEEKDAY)),
+            r"\b(?:today|yesterday|latest|most\s+recent|last)\b|วันนี้|เมื่อวาน(?:นี้)?|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน|ครั้ง",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def today_in_bangkok(now: dt.datetime | None = None) -> dt.date:
+    """Bangkok's date at ``now`` (the clock when None)."""
+    return (now or dt.datetime.now(BANGKOK)).astimezone(BANGKOK).date()
+
+
+def relative_days(text: str, today: dt.date) -> tuple[str, ...] | None:
+    """The days (ISO, newest first) a question without a written date means; ``()`` for the latest meeting;
+    None when it names no day at all."""
+    if _YESTERDAY.search(text):
+        return ((today - dt.timedelta(days=1)).isoformat(),)
+    if _TODAY.search(text):
+        return (today.isoformat(),)
+    weekday = _weekday(text)
+    if weekday is not None:
+        day, strictly_before = weekday
+        back = (today.weekday() - day) % 7 or (7 if strictly_before else 0)
+        return ((today - dt.timedelta(days=back)).isoformat(),)
+    if _LAST_WEEK.search(text):
+        sunday = today - dt.timedelta(days=today.weekday() + 1)
+        return tuple((sunday - dt.timedelta(days=i)).isoformat() for i in range(7))
+    if _THIS_WEEK.search(text):
+        return tuple((today - dt.timedelta(days=i)).isoformat() for i in range(today.weekday() + 1))
+    if _LATEST.search(text):
+        return ()
+    return None
+
+
+def _weekday(text: str) -> tuple[int, bool] | None:
+    """The weekday named (Monday 0) and whether "last"/"ที่แล้ว" puts it strictly before today."""
+    m = _EN_WEEKDAY.search(text)
+    if m is not None:
+        return _EN_DAYS.index(m.group("d").lower()), bool(m.group("last"))
+    m = _TH_WEEKDAY.search(text)
+    if m is not None:
+        name = m.group("d1") or m.group("d2")
+        day = next(i for i, pattern in enumerate(_TH_DAYS) if re.fullmatch(pattern, name))
+        return day, bool(m.group("last"))
+    return None
