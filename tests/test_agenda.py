@@ -220,8 +220,8 @@ def test_ask_json_lists_the_items(agenda_index) -> None:  # type: ignore[no-unty
 
 @pytest.mark.slow
 def test_a_relative_day_without_a_meeting_gets_the_latest_and_says_so(agenda_index) -> None:  # type: ignore[no-untyped-def]
-    from index.answer.relative_days import today_in_bangkok
     from index.cli.ask import _answer_json
+    from index.search.relative_days import today_in_bangkok
 
     settings, service = agenda_index
     answerer = service._answerer_for(service.searcher())

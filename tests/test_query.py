@@ -64,6 +64,9 @@ def test_relative_dates_count_from_newest_release_when_corpus_is_older() -> None
         ("2025-09-08", "2025-09-14", "relative")
     ]
     assert windows("ข่าวสัปดาห์ที่แล้ว", today=TODAY, newest=NEWEST) == [("2025-09-08", "2025-09-14", "relative")]
+    # Read as the cabinet-list requests read them (index.search.relative_days): ที่ผ่านมา, "previous week".
+    for text in ("ข่าวสัปดาห์ที่ผ่านมา", "news from the previous week"):
+        assert windows(text, today=TODAY, newest=NEWEST) == [("2025-09-08", "2025-09-14", "relative")]
     assert windows("เดือนที่แล้ว", today=TODAY, newest=None) == [("2026-10-01", "2026-10-31", "relative")]
     assert analyze("ข่าวล่าสุดเรื่องน้ำท่วม").latest
     assert analyze("the latest cabinet decisions").latest

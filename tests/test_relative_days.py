@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from index.answer.agenda import list_request
-from index.answer.relative_days import RELATIVE_WORDS, relative_days, today_in_bangkok
+from index.search.relative_days import RELATIVE_WORDS, relative_days, today_in_bangkok
 
 WEDNESDAY = dt.date(2026, 12, 2)
 TUESDAY = dt.date(2026, 12, 1)

@@ -26,9 +26,9 @@ from corpus.text import detect_lang
 from corpus.thaidate import find_dates
 from index.answer.listing import AgendaList, ListedItem
 from index.answer.qtype import detect_qtype
-from index.answer.relative_days import RELATIVE_WORDS, relative_days, today_in_bangkok
 from index.answer.types import ASSERTED, Answer, Source
 from index.answer.words import content_tokens
+from index.search.relative_days import RELATIVE_WORDS, relative_days, today_in_bangkok
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.build.agenda_rows import MeetingAgenda

@@ -28,6 +28,7 @@ from corpus.thaidate import (
     find_dates,
     thai_year,
 )
+from index.search.relative_days import LAST_WEEK, THIS_WEEK, TODAY, YESTERDAY, last_week, this_week
 
 
 @dataclass(frozen=True)
@@ -111,15 +112,12 @@ _TH_MONTH_YEAR = re.compile(
 )
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-&.]*[A-Za-z0-9]|[A-Z]")
 
-# Relative expressions: (pattern, (days back to start, days back to end), kind).
+# Relative expressions: (pattern, kind); the days and weeks are read as the list requests read them.
 _RELATIVE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\byesterday\b|เมื่อวาน(?:นี้)?", re.I), "yesterday"),
-    (re.compile(r"\btoday\b|\btonight\b|วันนี้", re.I), "today"),
-    (
-        re.compile(r"\blast week\b|\bpast week\b|สัปดาห์(?:ที่)?(?:แล้ว|ก่อน)|อาทิตย์(?:ที่)?(?:แล้ว|ก่อน)", re.I),
-        "last_week",
-    ),
-    (re.compile(r"\bthis week\b|สัปดาห์นี้|อาทิตย์นี้", re.I), "this_week"),
+    (YESTERDAY, "yesterday"),
+    (TODAY, "today"),
+    (LAST_WEEK, "last_week"),
+    (THIS_WEEK, "this_week"),
     (re.compile(r"\blast month\b|\bpast month\b|เดือน(?:ที่)?(?:แล้ว|ก่อน)", re.I), "last_month"),
     (re.compile(r"\bthis month\b|เดือนนี้", re.I), "this_month"),
     (re.compile(r"\blast year\b|\bpast year\b|ปี(?:ที่)?(?:แล้ว|ก่อน)(?!หน้า)", re.I), "last_year"),
@@ -151,15 +149,9 @@ def _relative(kind: str, ref: dt.date) -> DateWindow:
         return DateWindow(d, d, "relative", kind)
     if kind == "today":
         return DateWindow(ref, ref, "relative", kind)
-    if kind == "last_week":
-        return DateWindow(
-            ref - dt.timedelta(days=ref.weekday() + 7),
-            ref - dt.timedelta(days=ref.weekday() + 1),
-            "relative",
-            kind,
-        )
-    if kind == "this_week":
-        return DateWindow(ref - dt.timedelta(days=ref.weekday()), ref, "relative", kind)
+    if kind in ("last_week", "this_week"):
+        first, last = (last_week if kind == "last_week" else this_week)(ref)
+        return DateWindow(first, last, "relative", kind)
     if kind == "last_month":
         first = ref.replace(day=1) - dt.timedelta(days=1)
         return DateWindow(first.replace(day=1), first, "relative", kind)

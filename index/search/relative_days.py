@@ -1,10 +1,12 @@
 """The days a question names relative to today: today, yesterday, a weekday, this or last week, or the
 latest meeting. Counted in Bangkok time, the users' time.
 
-Why its own module: the list request (:mod:`index.answer.agenda`) reads these words, and newsroom questions
-name their meeting this way far more often than by date ("what did the cabinet approve on Tuesday?",
-"ครม. สัปดาห์ที่แล้วอนุมัติอะไรบ้าง"). The cabinet meets weekly, so a week names one meeting. The words are
-general calendar words of both languages, not phrases of particular questions.
+Why its own module: two readers share these words. The search's date clues (:mod:`index.search.query`)
+turn today, yesterday and this or last week into publication windows; the list request
+(:mod:`index.answer.agenda`) turns them, and weekdays, into meeting days: newsroom questions name their
+meeting this way far more often than by date ("what did the cabinet approve on Tuesday?", "ครม. สัปดาห์ที่แล้ว
+อนุมัติอะไรบ้าง"), and the cabinet meets weekly, so a week names one meeting. The words are general calendar
+words of both languages, not phrases of particular questions.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ _TH_DAYS = ("จันทร์", "อังคาร", "พุธ", "พฤห�
 _TH_END = r"(?=ที่|นี้|ก่อน|ผ่าน|[^\u0e00-\u0e7f]|$)"
 _PAST = r"\s*(?:ที่)?(?:แล้ว|ผ่านมา|ก่อน)"
 
-_TODAY = re.compile(r"(?i)\btoday\b|วันนี้")
-_YESTERDAY = re.compile(r"(?i)\byesterday\b|เมื่อวาน")
+TODAY = re.compile(r"(?i)\b(?:today|tonight)\b|วันนี้")
+YESTERDAY = re.compile(r"(?i)\byesterday\b|เมื่อวาน")
+LAST_WEEK = re.compile(r"(?i)\b(?:last|past|previous)\s+week\b|(?:สัปดาห์|อาทิตย์)" + _PAST)
+THIS_WEEK = re.compile(r"(?i)\bthis\s+week\b|(?:สัปดาห์|อาทิตย์)นี้")
 _LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|last)\b|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน")
-_LAST_WEEK = re.compile(r"(?i)\b(?:last|past|previous)\s+week\b|(?:สัปดาห์|อาทิตย์)" + _PAST)
-_THIS_WEEK = re.compile(r"(?i)\bthis\s+week\b|(?:สัปดาห์|อาทิตย์)นี้")
 _EN_WEEKDAY = re.compile(r"(?i)\b(?P<last>(?:last|past|previous)\s+)?(?P<d>" + "|".join(_EN_DAYS) + r")\b")
 _TH_WEEKDAY = re.compile(
     r"(?:วัน(?P<d1>"
@@ -50,7 +52,7 @@ def _words(pattern: re.Pattern[str]) -> str:
 RELATIVE_WORDS = re.compile(
     "|".join(
         (
-            *(_words(p) for p in (_LAST_WEEK, _THIS_WEEK, _EN_WEEKDAY, _TH_WEEKDAY)),
+            *(_words(p) for p in (LAST_WEEK, THIS_WEEK, _EN_WEEKDAY, _TH_WEEKDAY)),
             r"\b(?:today|yesterday|latest|most\s+recent|last)\b|วันนี้|เมื่อวาน(?:นี้)?|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน|ครั้ง",
         )
     ),
@@ -63,23 +65,33 @@ def today_in_bangkok(now: dt.datetime | None = None) -> dt.date:
     return (now or dt.datetime.now(BANGKOK)).astimezone(BANGKOK).date()
 
 
+def last_week(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday and Sunday of the week before ``today``'s."""
+    sunday = today - dt.timedelta(days=today.weekday() + 1)
+    return sunday - dt.timedelta(days=6), sunday
+
+
+def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday of ``today``'s week, and today."""
+    return today - dt.timedelta(days=today.weekday()), today
+
+
 def relative_days(text: str, today: dt.date) -> tuple[str, ...] | None:
     """The days (ISO, newest first) a question without a written date means; ``()`` for the latest meeting;
     None when it names no day at all."""
-    if _YESTERDAY.search(text):
+    if YESTERDAY.search(text):
         return ((today - dt.timedelta(days=1)).isoformat(),)
-    if _TODAY.search(text):
+    if TODAY.search(text):
         return (today.isoformat(),)
     weekday = _weekday(text)
     if weekday is not None:
         day, strictly_before = weekday
         back = (today.weekday() - day) % 7 or (7 if strictly_before else 0)
         return ((today - dt.timedelta(days=back)).isoformat(),)
-    if _LAST_WEEK.search(text):
-        sunday = today - dt.timedelta(days=today.weekday() + 1)
-        return tuple((sunday - dt.timedelta(days=i)).isoformat() for i in range(7))
-    if _THIS_WEEK.search(text):
-        return tuple((today - dt.timedelta(days=i)).isoformat() for i in range(today.weekday() + 1))
+    for pattern, week in ((LAST_WEEK, last_week), (THIS_WEEK, this_week)):
+        if pattern.search(text):
+            first, last = week(today)
+            return tuple((last - dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1))
     if _LATEST.search(text):
         return ()
     return None
