@@ -38,6 +38,7 @@ from index.search.glossary_tables import (
 )
 from index.search.letter_names import THAI_ACRONYM_FILE, ThaiAcronyms
 from index.search.names import NameMatcher
+from index.search.spelling import american
 from index.search.transliteration import TRANSLIT_FILE, Transliterations
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ class Glossary:
         it knows, then names and romanised Thai, then the dictionary's or the induced renderings for a word
         that none of those rendered."""
         words = self._words(text)
-        low = [_singular(w.lower()) for w in words]
+        low = [american(_singular(w.lower()), self._knows) for w in words]
         terms: list[Term] = []
         used = [False] * len(words)
         placed = [False] * len(words)  # the words of a province's name: the gazetteer speaks for them
@@ -335,6 +336,11 @@ class Glossary:
                 for j in range(i, i + len(source.split())):
                     placed[j] = True
         return out
+
+    def _knows(self, word: str) -> bool:
+        """Whether a table renders ``word`` as written: the mined, curated, dictionary or induced one (an
+        unknown British spelling is tried in American spelling against them: :mod:`index.search.spelling`)."""
+        return word in self.entries or word in self.dictionary or word in self.induced
 
     def _renders(self, word: str) -> bool:
         """Whether the dictionary or a confident mined alignment renders ``word``."""
