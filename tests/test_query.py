@@ -73,6 +73,17 @@ def test_relative_dates_count_from_newest_release_when_corpus_is_older() -> None
     assert not analyze("the cabinet decisions").latest
 
 
+def test_numbers_glued_to_letters_and_chat_shorthand() -> None:
+    assert analyze("digital wallet 10k baht").numbers == ["10000"]
+    assert analyze("3bn baht budget").text.startswith("3 billion baht")
+    assert analyze("a 1.5k fine").numbers == ["1500"]
+    # No part of a number glued to letters: "100km" once gave "10", "1.5m" "1", "24th" "2".
+    assert analyze("1.5m tourists on a 100km road").numbers == []
+    assert analyze("where was the 26th dgicm meeting held").numbers == ["26"]
+    assert analyze("who was the 2nd director-general").numbers == []
+    assert analyze("flight EK384 with 4,680 packs").numbers == ["4680"]
+
+
 def test_language_numbers_and_thai_date_terms() -> None:
     info = analyze("How many Thai evacuees landed on flight EK384 on 3 March 2022 with 4,680 packs?")
     assert info.lang == "en"

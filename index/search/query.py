@@ -98,7 +98,15 @@ _QUARTER = re.compile(
 )
 _HALF = re.compile(r"\b(first|second) half of ((?:19|20)\d\d)\b", re.I)
 _LATE_EARLY = re.compile(r"\b(early|mid|late)[- ]((?:19|20)\d\d)\b", re.I)
-_NUMBER = re.compile(r"(?<![A-Za-z\d])\d[\d,]*(?:\.\d+)?(?![A-Za-z])")
+# A number glued to letters ("EK384", "100km", "5G") is no number term, nor is any part of it ("100km" once
+# gave "10", "1.5m" gave "1"), except an ordinal of two digits or more: "the 24th meeting" names its 24 (once
+# its "2"); a one-digit ordinal ("2nd") stays without one, as a one-digit term matches most releases.
+_NUMBER = re.compile(
+    r"(?<![A-Za-z\d])(?:\d[\d,]*(?:\.\d+)?(?![A-Za-z\d]|[.,]\d)|\d{2,}(?=(?:st|nd|rd|th)\b))"
+)
+#: Chat shorthand for amounts in English questions ("10k baht", "3bn", "500mn"), written out as releases write
+#: them. Not "m", which is as often metres ("a 5m road").
+_SHORTHAND = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?(k|mn|bn)\b", re.IGNORECASE)
 # "ธ.ค. 66", "ธันวาคม 2566", "ธันวา 66": a Thai month and a year with no day, which corpus.thaidate leaves to
 # callers.
 _TH_MONTH_YEAR = re.compile(
@@ -168,6 +176,19 @@ def reference_day(today: dt.date | None = None, newest: dt.date | None = None) -
     if newest is not None and newest < today:
         return newest
     return today
+
+
+def _written_out(text: str) -> str:
+    """``text`` with its shorthand amounts written out: "10k" → "10000", "1.5bn" → "1.5 billion"."""
+
+    def one(m: re.Match[str]) -> str:
+        number, unit = m.group(1), m.group(2).lower()
+        if unit == "k":
+            value = float(number) * 1000
+            return str(int(value)) if value.is_integer() else str(value)
+        return f"{number} {'million' if unit == 'mn' else 'billion'}"
+
+    return _SHORTHAND.sub(one, text)
 
 
 def _month_number(name: str) -> int:
@@ -264,6 +285,8 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
     """Analyse one question. ``newest``: the newest release date in the index, for relative dates."""
     text = normalize(question).replace("\n", " ").strip()
     lang = detect_lang(text)
+    if lang == "en":
+        text = _written_out(text)
     ascii_digits = thai_digit_to_arabic_digit(text)
     windows = _absolute_dates(ascii_digits)
     ref = reference_day(today, newest)
