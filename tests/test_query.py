@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from index.search.query import analyze, reference_day
+from index.search.query import QueryInfo, analyze, reference_day
 
 TODAY = dt.date(2026, 11, 25)
 NEWEST = dt.date(2025, 9, 20)
@@ -82,6 +82,13 @@ def test_numbers_glued_to_letters_and_chat_shorthand() -> None:
     assert analyze("where was the 26th dgicm meeting held").numbers == ["26"]
     assert analyze("who was the 2nd director-general").numbers == []
     assert analyze("flight EK384 with 4,680 packs").numbers == ["4680"]
+
+
+def test_number_terms_are_written_as_releases_write_them() -> None:
+    # A release's "10,000" is one word with its commas: four digits or more also get the separators.
+    info = QueryInfo(text="", lang="en", numbers=["10000", "4680", "1.5", "123", "2566", "2024"])
+    assert info.number_terms() == ["10000", "10,000", "4680", "4,680", "1.5", "123", "2566", "2024"]
+    assert analyze("digital wallet 10k baht").number_terms() == ["10000", "10,000"]
 
 
 def test_language_numbers_and_thai_date_terms() -> None:

@@ -73,6 +73,17 @@ class QueryInfo:
                 terms.append(str(ce_to_be(w.end.year)))
         return terms
 
+    def number_terms(self) -> list[str]:
+        """The question's numbers as releases write them: a whole number of four digits or more also with
+        thousands separators ("10000" → "10,000"), since a release's "10,000" is one word with its commas;
+        a year-like one (1900-2100, 2400-2700) is left as it is."""
+        out: list[str] = []
+        for n in self.numbers:
+            out.append(n)
+            if n.isdigit() and len(n) >= 4 and not (1900 <= int(n) <= 2100 or 2400 <= int(n) <= 2700):
+                out.append(f"{int(n):,}")
+        return out
+
     def english_date_terms(self) -> list[str]:
         """The same dates the English way, for Thai questions over English releases."""
         terms: list[str] = []

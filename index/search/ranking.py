@@ -143,7 +143,7 @@ class Ranker:
             for t in self.glossary.translate(info.text, w.trans_per_word, w.trans_min_score, w.trans_names)
         ]
         terms += info.thai_date_terms()
-        terms += info.numbers
+        terms += info.number_terms()
         terms += [w for w in info.latin if w.lower() not in STOP]
         return " ".join(terms)
 
