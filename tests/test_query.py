@@ -44,6 +44,13 @@ def test_thai_dates_be_and_short_years() -> None:
     assert ("2022-01-01", "2022-12-31", "year") in windows("ปี 65 มีผู้ป่วยกี่คน")
 
 
+def test_fiscal_and_budget_years_in_english() -> None:
+    fiscal = [("2023-10-01", "2024-12-31", "year")]
+    for text in ("budget in fiscal year 2024", "budget year 2024 allocation", "FY2024 budget", "fiscal 2024"):
+        assert windows(text) == fiscal
+    assert windows("the year 2024") == [("2024-01-01", "2024-12-31", "year")]
+
+
 def test_spoken_thai_month_names_in_questions() -> None:
     assert windows("ครม. 12 ธันวา 66 อนุมัติอะไรบ้าง") == [("2023-12-12", "2023-12-12", "day")]
     assert windows("ข่าวเดือนธันวา 66") == [("2023-12-01", "2023-12-31", "month")]

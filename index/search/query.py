@@ -95,7 +95,10 @@ class QueryInfo:
         return terms
 
 
-_YEAR_EN = re.compile(r"(?<![\d,./])(?:in |fiscal |FY ?|year )?((?:19|20)\d\d)(?!\d|,\d)", re.I)
+# "fiscal year 2024" and "budget year 2024" (the English of ปีงบประมาณ) are fiscal years, not the year 2024.
+_YEAR_EN = re.compile(
+    r"(?<![\d,./])(?:in |(?:fiscal|budget) year |fiscal |FY ?|year )?((?:19|20)\d\d)(?!\d|,\d)", re.I
+)
 #: A Thai year: ปี 2566, พ.ศ. 2566, ปี 66; a fiscal one written in full (ปีงบประมาณ 2566) or as people
 #: shorten it (ปีงบ 66, ปีงบฯ 66). A range (ปี 58-64) names the period a text covers: no date clue.
 _YEAR_TH = re.compile(
@@ -280,7 +283,8 @@ def _absolute_dates(text: str) -> list[DateWindow]:
     for m in _YEAR_EN.finditer(text):
         if free(*m.span(1)):
             year = int(m.group(1))
-            windows.append(_year_window(year, bool(re.match(r"fiscal|FY", m.group(), re.I)), m.group()))
+            fiscal = re.match(r"fiscal|budget|FY", m.group(), re.I) is not None
+            windows.append(_year_window(year, fiscal, m.group()))
             covered.append(m.span())
     return windows
 
