@@ -8,6 +8,7 @@ block writers: a build writes a newer generation beside this one (see :mod:`inde
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import threading
@@ -25,6 +26,7 @@ from index.build.embedding import Embedder, model_id
 from index.build.postings import Postings
 from index.build.rows import HAS_VECTOR_SQL
 from index.build.vectors import VectorIndex, set_search_threads
+from index.search.abbreviations import Completer
 from index.search.query import day_of
 from thaigov_qa.schema import SchemaError, check_generation
 from thaigov_qa.settings import Settings
@@ -75,6 +77,11 @@ class _Generation:
                 " rebuild it with `thaigov-qa index build SOURCE`"
             )
         self.postings = postings
+
+    @functools.cached_property
+    def completer(self) -> Completer:
+        """Completes Thai words cut short with ฯ from this generation's vocabulary (built on first use)."""
+        return Completer(self.postings.terms, self.postings.doc_freq)
 
 
 def _check_model(manifest: dict[str, object], settings: Settings) -> None:
@@ -173,6 +180,8 @@ class IndexReader:
         in a few milliseconds at full size; they are immutable, so concurrent questions need no lock.
         """
         tokens = lexical.tokenize(query_text)
+        if "ฯ" in query_text:
+            tokens += self._gen.completer.expansions(query_text, lexical.tokenize)
         postings = self._gen.postings
         if max_df is not None:
             limit = max_df * max(1, postings.n_chunks)
