@@ -58,6 +58,8 @@ class QueryInfo:
     latest: bool = False
     numbers: list[str] = field(default_factory=list)
     latin: list[str] = field(default_factory=list)
+    #: crop and fiscal seasons an English question names ("2021/22"), the Thai way ("2564/65")
+    seasons: list[str] = field(default_factory=list)
 
     def thai_date_terms(self) -> list[str]:
         """Dates of the question written the Thai way (month names, BE years) for BM25 over Thai text."""
@@ -71,7 +73,7 @@ class QueryInfo:
                 # The end's year: a fiscal year starts the October before and is named by the year it ends
                 # in ("fiscal 2021" is ปีงบประมาณ 2564); a plain year starts and ends in the same one.
                 terms.append(str(ce_to_be(w.end.year)))
-        return terms
+        return terms + self.seasons
 
     def number_terms(self) -> list[str]:
         """The question's numbers as releases write them: a whole number of four digits or more also with
@@ -104,6 +106,9 @@ _YEAR_EN = re.compile(
 _YEAR_TH = re.compile(
     r"(?:ปีงบประมาณ|งบประมาณ|ปีงบฯ?|ปี|พ\.\s?ศ\.|พศ\.?)\s*(?:พ\.\s?ศ\.\s*)?(\d{4}|\d{2})(?!\d|\s*[-–]\s*\d)"
 )
+# Two consecutive years written as one season ("the 2021/22 crop", "2023-24"): Thai releases write the
+# Buddhist-era pair ("ปี 2564/65").
+_SEASON = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s?[-–/]\s?((?:19|20)?\d\d)(?![\d/])")
 _YEAR_RANGE = re.compile(r"(?<!\d)(?:19|20|25)\d\d\s*[-–/]\s*(?:(?:19|20|25)\d\d|\d\d)(?!\d)")
 _YEAR_BE = re.compile(r"(?<![\d,./])(25[6-9]\d)(?!\d|,\d)")
 _QUARTER = re.compile(
@@ -289,6 +294,17 @@ def _absolute_dates(text: str) -> list[DateWindow]:
     return windows
 
 
+def _seasons(text: str) -> list[tuple[str, str]]:
+    """The seasons ``text`` names, each as (its text, the Thai Buddhist-era pair)."""
+    out = []
+    for m in _SEASON.finditer(text):
+        first, second = int(m.group(1)), int(m.group(2))
+        if second == (first + 1) % 100 or second == first + 1:
+            be = ce_to_be(first)
+            out.append((m.group(), f"{be}/{(be + 1) % 100:02d}"))
+    return out
+
+
 def _year_window(year: int, fiscal: bool, text: str) -> DateWindow:
     """A named year. A fiscal year ("fiscal 2025", "ปีงบประมาณ 2568") starts the October before; both run to
     the end of the calendar year, when a fiscal year's results are reported."""
@@ -309,7 +325,9 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
         if pattern.search(text):
             windows.append(_relative(kind, ref))
     latest = asks_for_latest(text)
-    date_spans = "|".join(re.escape(w.text) for w in windows if w.text and w.kind != "relative")
+    seasons = _seasons(ascii_digits) if lang == "en" else []
+    spans = [w.text for w in windows if w.text and w.kind != "relative"] + [written for written, _ in seasons]
+    date_spans = "|".join(re.escape(t) for t in spans)
     rest = re.sub(date_spans, " ", ascii_digits) if date_spans else ascii_digits
     numbers = []
     for m in _NUMBER.finditer(rest):
@@ -328,6 +346,7 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
         latest=latest,
         numbers=numbers,
         latin=latin,
+        seasons=[thai for _, thai in seasons],
     )
 
 
