@@ -48,7 +48,7 @@ def test_seasons_are_written_the_thai_way() -> None:
     # "the 2021/22 crop": Thai releases write the Buddhist-era pair, one BM25 word ("ปี 2564/65").
     info = analyze("2021/22 rice farmers income guarantee")
     assert info.seasons == ["2564/65"] and "2564/65" in info.thai_date_terms() and info.numbers == []
-    assert analyze("the 2022/2023 crop").seasons == ["2565/66"]
+    assert analyze("the 2022/2023 crop vs the 2022/23 one").seasons == ["2565/66"]
     assert analyze("the 2023-24 season").seasons == ["2566/67"]
     assert analyze("plan 2017-2021").seasons == []  # a range of years, not one season
     assert analyze("ปี 2565/66 ข้าว").seasons == []  # a Thai question writes it as the releases do

@@ -346,7 +346,7 @@ def analyze(question: str, today: dt.date | None = None, newest: dt.date | None 
         latest=latest,
         numbers=numbers,
         latin=latin,
-        seasons=[thai for _, thai in seasons],
+        seasons=list(dict.fromkeys(thai for _, thai in seasons)),
     )
 
 
