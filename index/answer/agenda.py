@@ -10,8 +10,9 @@ questions.
 
 The items were parsed at index time (:mod:`corpus.agenda`, stored by :mod:`index.build.agenda_rows`),
 so answering is one query by the meeting's date: the summary in the question's language leads and the
-other language's summary of the same meeting is linked beside it. A date with no meeting in the index
-leaves the question to the ordinary reader.
+other language's summary of the same meeting is linked beside it. A written date with no meeting in the
+index leaves the question to the ordinary reader; a day relative to today (yesterday, last Tuesday, last week:
+:mod:`index.search.relative_days`) with none gets the latest meeting, and the reply says so.
 """
 
 from __future__ import annotations
