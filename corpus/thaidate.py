@@ -123,10 +123,14 @@ _ANY_DIGIT = re.compile(r"[0-9]")
 _NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<d1>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4})(?![\d/])")
 
 
-def _thai_month(token: str) -> int | None:
+def thai_month(token: str) -> int | None:
+    """The month a Thai month name names: full (and the corpus's misspellings), abbreviated with or without
+    its dots, or spoken (ธันวา); None for anything else."""
     token = re.sub(r"\s", "", token)
     if token in _MONTH_BY_NAME:
         return _MONTH_BY_NAME[token]
+    if token in SPOKEN_MONTHS:
+        return SPOKEN_MONTHS[token]
     bare = token.replace(".", "")
     for i, abbr in enumerate(THAI_MONTHS_ABBR, 1):
         if bare == abbr.replace(".", ""):
@@ -208,12 +212,12 @@ def find_dates(text: str, default_year: int | None = None, *, spoken: bool = Fal
         found.append(DateMention(m.start(), end, text[m.start() : end], first, granularity, until))
 
     for m in _TH_DAY_RE.finditer(work):
-        add(m, _thai_month(m.group("m")), thai=True)
+        add(m, thai_month(m.group("m")), thai=True)
     if spoken:
         for m in _TH_SPOKEN_DAY_RE.finditer(work):
-            add(m, SPOKEN_MONTHS[m.group("m")], thai=True)
+            add(m, thai_month(m.group("m")), thai=True)
     for m in _TH_MONTH_YEAR_RE.finditer(work):
-        add(m, _thai_month(m.group("m")), thai=True, granularity="month")
+        add(m, thai_month(m.group("m")), thai=True, granularity="month")
     for regex in (_EN_DAY_MONTH_RE, _EN_MONTH_DAY_RE):
         for m in regex.finditer(work):
             # "may 5 people": lower-case English month names are ordinary words.

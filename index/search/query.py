@@ -26,6 +26,7 @@ from corpus.thaidate import (
     be_to_ce,
     ce_to_be,
     find_dates,
+    thai_month,
     thai_year,
 )
 from index.search.relative_days import LAST_WEEK, THIS_WEEK, TODAY, YESTERDAY, last_week, this_week
@@ -210,15 +211,6 @@ def _written_out(text: str) -> str:
     return _SHORTHAND.sub(one, text)
 
 
-def _month_number(name: str) -> int:
-    """The month a Thai name matched by :data:`_TH_MONTH_YEAR` names (full, abbreviated or spoken)."""
-    if name in THAI_MONTHS:
-        return THAI_MONTHS.index(name) + 1
-    if name in THAI_MONTHS_ABBR:
-        return THAI_MONTHS_ABBR.index(name) + 1
-    return SPOKEN_MONTHS[name]
-
-
 def _absolute_dates(text: str) -> list[DateWindow]:
     windows: list[DateWindow] = []
     covered: list[tuple[int, int]] = []
@@ -233,10 +225,8 @@ def _absolute_dates(text: str) -> list[DateWindow]:
     for m in _TH_MONTH_YEAR.finditer(text):
         if not free(*m.span()):
             continue
-        name, raw = m.group(1), m.group(2)
-        month = _month_number(name)
-        year = thai_year(raw)
-        if 1990 <= year <= 2100:
+        month, year = thai_month(m.group(1)), thai_year(m.group(2))
+        if month is not None and 1990 <= year <= 2100:
             start = dt.date(year, month, 1)
             windows.append(DateWindow(start, _month_end(start), "month", m.group()))
             covered.append(m.span())
