@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from corpus.thaidate import BANGKOK
 from index.answer import Answer
 from thaigov_qa.db import connect
 
@@ -49,12 +50,11 @@ CREATE INDEX IF NOT EXISTS feedback_answers_asker ON feedback_answers(asker);
 CREATE INDEX IF NOT EXISTS feedback_votes_voter ON feedback_votes(voter);
 """
 UP, DOWN = "up", "down"
-#: Bangkok time decides which day a vote counts for (the users' day).
-_BANGKOK = dt.timezone(dt.timedelta(hours=7))
 
 
 def today(now: float | None = None) -> str:
-    return dt.datetime.fromtimestamp(time.time() if now is None else now, _BANGKOK).date().isoformat()
+    """The day a vote counts for: Bangkok's (the users' day)."""
+    return dt.datetime.fromtimestamp(time.time() if now is None else now, BANGKOK).date().isoformat()
 
 
 def new_key() -> str:

@@ -26,7 +26,7 @@ import httpx
 
 from corpus.release import Release, release_id_from_url
 from corpus.text import detect_lang, normalize, normalize_line
-from corpus.thaidate import be_to_ce
+from corpus.thaidate import BANGKOK, be_to_ce
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def _entry_date(entry: Any) -> str:
         if parsed:
             moment = dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
             # feedparser reads times as UTC; thaigov publishes in Bangkok time (UTC+7).
-            local = moment.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+            local = moment.astimezone(BANGKOK).date()
             if local.year > 2400:  # a Buddhist-era year written into an RFC 822 date
                 local = local.replace(year=be_to_ce(local.year))
             return local.isoformat()

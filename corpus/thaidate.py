@@ -36,6 +36,8 @@ EN_MONTHS = (
     "November",
     "December",
 )
+#: Thailand's time (UTC+7, no daylight saving): releases are dated in it and users' "today" is its day.
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
 #: Common misspellings seen in the corpus, mapped to their month number.
 _THAI_VARIANTS = {"กรกฏาคม": 7, "กุมภาพันธ": 2, "พฤษจิกายน": 11, "พฤศจิกยน": 11}
 

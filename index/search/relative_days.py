@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-#: "Today" and "yesterday" are the users' days: Bangkok time.
-BANGKOK = dt.timezone(dt.timedelta(hours=7))
+from corpus.thaidate import BANGKOK
 
 _EN_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: Thai weekday names; อาทิตย์ (Sunday) also means "week", so it counts as a day only after วัน. A name
