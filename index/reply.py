@@ -8,6 +8,7 @@ Telegram rejects a message with a stray ``<``. The user-facing wording is :func:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from index import agenda_reply
@@ -108,8 +109,13 @@ def _several_text(answer: Answer) -> list[str]:
     return lines
 
 
+#: A bullet a release's own list item starts with, which the reply's "• " line would show twice
+#: ("• - 1 มกราคม"). A dash counts only before a space: "-5.2%" is a number.
+_LEADING_BULLET = re.compile(r"^(?:[•●▪]\s*|[-–*]\s+)+")
+
+
 def _cut(text: str, n: int) -> str:
-    text = " ".join(text.split())
+    text = _LEADING_BULLET.sub("", " ".join(text.split()))
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 

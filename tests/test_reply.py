@@ -144,3 +144,21 @@ def test_latest_questions_lead_with_the_newest_release() -> None:
 
     assert asks_for_latest("What is the latest policy rate?") and asks_for_latest("ดอกเบี้ยนโยบายล่าสุดเท่าไหร่")
     assert asks_for_latest("ค่าแรงขั้นต่ำตอนนี้เท่าไร") and not asks_for_latest("When was the Huawei MOU signed?")
+
+
+def test_another_release_quoted_from_a_list_item_shows_one_bullet() -> None:
+    """A release's own list dash is not repeated after the reply's bullet ("• - 1 มกราคม …")."""
+    from index.answer.types import ReleaseAnswer
+
+    main = ReleaseAnswer(None, "ค่าแรงขั้นต่ำ 400 บาท", URL, "ค่าแรง", "2024-05-02", 0.9)
+    item = ReleaseAnswer(None, "- 1 มกราคม 2567 ปรับขึ้นค่าแรงขั้นต่ำ", URL[:-1] + "3", "ค่าแรง", "2024-09-23", 0.6)
+    for lang in ("th", "en"):
+        answer = _answer(lang)
+        answer.answers = [main, item]
+        for shown in (_visible(render_html(answer)), render_text(answer)):
+            assert "• 1 มกราคม 2567 ปรับขึ้นค่าแรงขั้นต่ำ (" in shown
+            assert "• -" not in shown
+    negative = ReleaseAnswer(None, "-5.2% จากปีก่อน", URL[:-1] + "4", "ส่งออก", "2024-09-23", 0.6)
+    answer = _answer("en")
+    answer.answers = [main, negative]
+    assert "• -5.2% จากปีก่อน (" in render_text(answer)
