@@ -87,6 +87,23 @@ def test_training_end_to_end_is_deterministic_and_serves_what_it_learned(answere
     assert 0.0 <= model.probability(np.zeros(len(CALIBRATION_INPUTS))) <= 1.0
 
 
+def test_out_of_fold_scores_learn_only_from_what_fit_on_accepts(answerer) -> None:  # noqa: ANN001
+    """``bench/reader_oof.py`` scores analyses the reader never learns from (another index's): with
+    ``fit_on``, those are scored but change nothing of the trees."""
+    from index.answer.training import collect, oof_scores
+
+    examples = collect(answerer, QUESTIONS)
+    train = [e for e in examples if e.fold == "train"]
+    mixed = oof_scores(examples, rounds=20, fit_on=lambda e: e.fold == "train")
+    alone = dict(zip(map(id, train), oof_scores(train, rounds=20), strict=True))
+    for e, scores in zip(examples, mixed, strict=True):
+        if e.analysis is None or not len(e.labels):
+            continue
+        assert scores is not None and len(scores) == len(e.labels), "every analysis is scored"
+        if e.fold == "train":
+            assert np.allclose(scores, alone[id(e)]), "the validation analyses were not fitted on"
+
+
 def _model_str(examples) -> str:  # noqa: ANN001
     from index.answer.training import _fit_trees
 

@@ -160,7 +160,7 @@ def collect(
     return out
 
 
-def _fit_trees(examples: list[Example], rounds: int = ROUNDS) -> Any:
+def _fit_trees(examples: list[Example], rounds: int = ROUNDS, seed: int | None = None) -> Any:
     import lightgbm as lgb
 
     xs = [e.analysis.features for e in examples if e.analysis is not None and len(e.labels)]
@@ -172,24 +172,37 @@ def _fit_trees(examples: list[Example], rounds: int = ROUNDS) -> Any:
         feature_name=list(FEATURES),
         free_raw_data=False,
     )
-    return lgb.train(PARAMS, data, num_boost_round=rounds)
+    params = PARAMS if seed is None else {**PARAMS, "seed": seed}
+    return lgb.train(params, data, num_boost_round=rounds)
+
+
+def release_key(question: dict[str, Any]) -> str:
+    """The release a question is about (its source, else its first gold release, else its id): what
+    every split of questions keeps together."""
+    q = question
+    return str(q.get("source_url") or (q.get("gold_urls") or [""])[0] or q.get("qid", ""))
 
 
 def _oof_group(e: Example) -> int:
     """The out-of-fold split a question falls in, by its release: questions about one release are scored
     by a model that saw none of them (as a new release's questions would be)."""
-    q = e.question
-    key = str(q.get("source_url") or (q.get("gold_urls") or [""])[0] or q.get("qid", ""))
-    return zlib.crc32(key.encode("utf-8")) % OOF_FOLDS
+    return zlib.crc32(release_key(e.question).encode("utf-8")) % OOF_FOLDS
 
 
-def oof_scores(examples: list[Example], rounds: int = ROUNDS) -> list[np.ndarray | None]:
-    """Out-of-fold raw scores for every question (k splits by release)."""
+def oof_scores(
+    examples: list[Example],
+    rounds: int = ROUNDS,
+    fit_on: Callable[[Example], bool] | None = None,
+    seed: int | None = None,
+) -> list[np.ndarray | None]:
+    """Out-of-fold raw scores for every question (k splits by release); with ``fit_on``, the trees learn
+    from the examples it accepts only (``bench/reader_oof.py``: analyses over an index the reader is not
+    trained on are scored, never fitted); ``seed`` replaces LightGBM's."""
     scores: list[np.ndarray | None] = [None] * len(examples)
     groups = [_oof_group(e) for e in examples]
     for k in range(OOF_FOLDS):
-        fit_on = [e for e, g in zip(examples, groups, strict=True) if g != k]
-        booster = _fit_trees(fit_on, rounds)
+        fit = [e for e, g in zip(examples, groups, strict=True) if g != k and (fit_on is None or fit_on(e))]
+        booster = _fit_trees(fit, rounds, seed)
         for i, e in enumerate(examples):
             if groups[i] == k:
                 scores[i] = _raw(booster, e)
@@ -244,6 +257,11 @@ def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
     return Outcome(measures, correct, answerable, lang, style, shown.quoted, view.text, view.years, labels)
 
 
+def calibration(outs: list[Outcome]) -> tuple[list[float], float]:
+    """The calibration fitted on ``outs`` (train-fold replies) as :func:`train` fits it: (coef, intercept)."""
+    return _logistic(*_measures(outs))
+
+
 def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
     """The calibration's coefficients; with one class only, a constant at its base rate."""
     fitted = fit_logistic(x, y)
@@ -277,9 +295,9 @@ def train(
     held_out = [outcome(answerer, e, _raw(booster, e)) for e in held]
     x_tr, y_tr = _measures(tr_out)
     coef, intercept = _logistic(x_tr, y_tr)
-    probs_tr = _probs(tr_out, coef, intercept)
+    probs_tr = probabilities(tr_out, coef, intercept)
     span_spec = fit_spans(*_span_data(tr_out, probs_tr))
-    probs_va, probs_held = _probs(va_out, coef, intercept), _probs(held_out, coef, intercept)
+    probs_va, probs_held = probabilities(va_out, coef, intercept), probabilities(held_out, coef, intercept)
     verification = None
     shown_va, shown_held = probs_va, probs_held  # the probabilities the reply's thresholds apply to
     if verifier is not None:
@@ -402,7 +420,8 @@ def _measures(outs: list[Outcome]) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack([r[0] for r in rows]), np.asarray([float(r[1]) for r in rows])
 
 
-def _probs(outs: list[Outcome], coef: list[float], intercept: float) -> np.ndarray:
+def probabilities(outs: list[Outcome], coef: list[float], intercept: float) -> np.ndarray:
+    """Each reply's calibrated probability of being right (0 without candidates)."""
     c = np.asarray(coef)
     return np.asarray(
         [float(sigmoid(o.measures @ c + intercept)) if o.measures is not None else 0.0 for o in outs]
