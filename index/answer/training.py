@@ -293,8 +293,7 @@ def train(
     tr_out = [outcome(answerer, e, s) for e, s in zip(tr, oof[: len(tr)], strict=True)]
     va_out = [outcome(answerer, e, s) for e, s in zip(va, oof[len(tr) :], strict=True)]
     held_out = [outcome(answerer, e, _raw(booster, e)) for e in held]
-    x_tr, y_tr = _measures(tr_out)
-    coef, intercept = _logistic(x_tr, y_tr)
+    coef, intercept = calibration(tr_out)
     probs_tr = probabilities(tr_out, coef, intercept)
     span_spec = fit_spans(*_span_data(tr_out, probs_tr))
     probs_va, probs_held = probabilities(va_out, coef, intercept), probabilities(held_out, coef, intercept)
