@@ -94,6 +94,8 @@ def main() -> int:
     from index.evaluate import load_training_questions
     from thaigov_qa.settings import Settings
 
+    if any("=" not in x for x in args.index):
+        p.error("--index takes NAME=DATA_DIR")
     named = dict(x.split("=", 1) for x in args.index)
     fit = set(args.fit.split(","))
     if not fit <= set(named):
