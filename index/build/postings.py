@@ -108,7 +108,7 @@ class Postings:
         if not terms or k <= 0 or not self.n_chunks:
             return []
         # A term whose every chunk was removed by an update has no postings (and no weight to give).
-        weighed = [(t, self._idf(t)) for t in terms if self.indptr[t + 1] > self.indptr[t]]
+        weighed = [(t, self.idf(t)) for t in terms if self.indptr[t + 1] > self.indptr[t]]
         # A word in half of the chunks or more (และ, ใน, the) gets the floor idf: it adds at most
         # ~2e-6 to a chunk's score, but its postings are the longest (และ: 93 % of the archive's chunks),
         # and scoring them was two-thirds of a whole-archive query (p95 13 -> 7 ms without them; the top
@@ -119,9 +119,8 @@ class Postings:
             weighed = [(t, idf) for t, idf in weighed if idf > IDF_FLOOR]
         parts_rows, parts_weights = [], []
         for t, idf in weighed:
-            lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
-            rows = self._slice("rows", lo, hi)
-            freq = self._slice("freqs", lo, hi).astype(np.float32)
+            rows = self.term_rows(t)
+            freq = self._slice("freqs", int(self.indptr[t]), int(self.indptr[t + 1])).astype(np.float32)
             parts_rows.append(rows)
             parts_weights.append(idf * (BM25_K1 + 1) * freq / (freq + self._norm[rows]))
         if not parts_rows:
@@ -136,7 +135,11 @@ class Postings:
         hit = hit[order]
         return [(int(self.chunks[r]), float(scores[r])) for r in hit]
 
-    def _idf(self, term: int) -> float:
+    def term_rows(self, term: int) -> np.ndarray:
+        """The rows holding term id ``term``, ascending."""
+        return self._slice("rows", int(self.indptr[term]), int(self.indptr[term + 1]))
+
+    def idf(self, term: int) -> float:
         """FTS5's idf of a term id, floored at :data:`IDF_FLOOR`."""
         n_hit = int(self.indptr[term + 1] - self.indptr[term])
         return max(math.log((self.n_chunks - n_hit + 0.5) / (n_hit + 0.5)), IDF_FLOOR)

@@ -80,12 +80,7 @@ class QueryInfo:
         """The question's numbers as releases write them: a whole number of four digits or more also with
         thousands separators ("10000" → "10,000"), since a release's "10,000" is one word with its commas;
         a year-like one (1900-2100, 2400-2700) is left as it is."""
-        out: list[str] = []
-        for n in self.numbers:
-            out.append(n)
-            if n.isdigit() and len(n) >= 4 and not (1900 <= int(n) <= 2100 or 2400 <= int(n) <= 2700):
-                out.append(f"{int(n):,}")
-        return out
+        return [form for n in self.numbers for form in number_forms(n)]
 
     def english_date_terms(self) -> list[str]:
         """The same dates the English way, for Thai questions over English releases."""
@@ -159,6 +154,13 @@ _LATEST = re.compile(
     r"|ล่าสุด|เร็ว ๆ นี้|เร็วๆนี้|ปัจจุบัน|ตอนนี้|ขณะนี้",
     re.I,
 )
+
+
+def number_forms(n: str) -> list[str]:
+    """One number of a question as releases write it (see :meth:`QueryInfo.number_terms`)."""
+    if n.isdigit() and len(n) >= 4 and not (1900 <= int(n) <= 2100 or 2400 <= int(n) <= 2700):
+        return [n, f"{int(n):,}"]
+    return [n]
 
 
 def asks_for_latest(text: str) -> bool:

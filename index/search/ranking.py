@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -36,9 +37,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from index.lexical import tokenize
-from index.search import periods, rerank
+from index.search import concepts, periods, rerank
+from index.search.concepts import NONE
 from index.search.fusion import Weights, rrf
-from index.search.glossary import STOP, Glossary, to_english
+from index.search.glossary import STOP, Glossary, Term, to_english
 from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
 from index.search.query import QueryInfo, analyze, date_of
 
@@ -71,6 +73,7 @@ class Ranked:
 
     info: QueryInfo
     rendering: str  # an English question's Thai rendering ("" otherwise)
+    terms: tuple[Term, ...]  # the rendering's glossary terms (what each English word became)
     hits: list[ReleaseHit]
     lists: dict[str, Scored]  # role → the list's (chunk id, score), cut to the fusion's pool
     url_of: dict[int, str]
@@ -135,17 +138,19 @@ class Ranker:
         """Query analysis with relative dates counted from today or the newest indexed release."""
         return analyze(query, today=today, newest=self._releases.newest)
 
-    def translation(self, info: QueryInfo) -> str:
-        """The Thai rendering of an English question: glossary terms, names, dates, numbers, Latin words."""
+    def translation(self, info: QueryInfo, terms: Sequence[Term] | None = None) -> str:
+        """The Thai rendering of an English question: glossary terms (``terms`` when the caller has them
+        from :meth:`rendered_terms`), names, dates, numbers, Latin words."""
+        rendered = [t.thai for t in (self.rendered_terms(info) if terms is None else terms)]
+        rendered += info.thai_date_terms()
+        rendered += info.number_terms()
+        rendered += [w for w in info.latin if w.lower() not in STOP]
+        return " ".join(rendered)
+
+    def rendered_terms(self, info: QueryInfo) -> list[Term]:
+        """The glossary's Thai terms for the words of an English question."""
         w = self.weights
-        terms = [
-            t.thai
-            for t in self.glossary.translate(info.text, w.trans_per_word, w.trans_min_score, w.trans_names)
-        ]
-        terms += info.thai_date_terms()
-        terms += info.number_terms()
-        terms += [w for w in info.latin if w.lower() not in STOP]
-        return " ".join(terms)
+        return self.glossary.translate(info.text, w.trans_per_word, w.trans_min_score, w.trans_names)
 
     def views(
         self, query: str, k: int, mode: str, today: dt.date | None, reranker: rerank.Reranker | None
@@ -198,7 +203,8 @@ class Ranker:
         if dense:
             mapped_as = info.lang if adapted else None
             vectors.append(self._embed_pool.submit(self._nearest, info.text, depth, mapped_as))
-        trans = self.translation(info) if (mode == "hybrid" and en) else ""
+        terms = self.rendered_terms(info) if (mode == "hybrid" and en) else []
+        trans = self.translation(info, terms) if (mode == "hybrid" and en) else ""
         if dense and trans:
             vectors.append(self._embed_pool.submit(self._nearest, trans, depth))
         try:
@@ -222,7 +228,7 @@ class Ranker:
         hits = self._fuse(info, fused, k, url_of, use_dates=(mode == "hybrid"))
         roles = {role: hits_[: w.pool] for role, _, hits_, _ in lists}
         vecs = [vector for vector, _ in nearest] if nearest else None
-        return Ranked(info, trans, hits, roles, url_of, vecs)
+        return Ranked(info, trans, tuple(terms), hits, roles, url_of, vecs)
 
     def _look_rows(self, ranked: Ranked, head: list[ReleaseHit]) -> np.ndarray:
         """The second look's features of ``head`` (:func:`index.search.rerank.features`)."""
@@ -231,8 +237,12 @@ class Ranker:
         look = rerank.look_of(
             info.lang, info.text, ranked.rendering, ranked.vectors, ranked.lists, url_of, info.dates
         )
+        groups = concepts.question_groups(info, ranked.terms)
+        covered = self._reader.coverage(groups, [h.url for h in head])
         candidates = [
-            rerank.Candidate(h.url, h.score, h.lang, rerank.title_words(h.title), date_of(h.date))
+            rerank.Candidate(
+                h.url, h.score, h.lang, rerank.title_words(h.title), date_of(h.date), covered.get(h.url, NONE)
+            )
             for h in head
         ]
         return rerank.features(candidates, self._reader.release_vectors([h.url for h in head]), look)

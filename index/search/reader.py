@@ -12,7 +12,7 @@ import functools
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,9 @@ from index.build.embedding import Embedder, model_id
 from index.build.postings import Postings
 from index.build.rows import HAS_VECTOR_SQL
 from index.build.vectors import VectorIndex, set_search_threads
+from index.search import concepts
 from index.search.abbreviations import Completer
+from index.search.concepts import Coverage
 from index.search.query import day_of
 from thaigov_qa.schema import SchemaError, check_generation
 from thaigov_qa.settings import Settings
@@ -225,6 +227,25 @@ class IndexReader:
             if rows:
                 out[url] = np.vstack(rows)
         return out
+
+    def coverage(self, groups: Sequence[Iterable[str]], urls: Sequence[str]) -> dict[str, Coverage]:
+        """How much of a question's concepts (its token groups, :func:`index.search.concepts.question_groups`)
+        each release holds, read from the live generation's BM25 arrays (:mod:`index.search.concepts`)."""
+        gen = self._gen
+        found = concepts.concepts(groups, gen.postings)
+        ids: dict[str, list[int]] = {url: [] for url in urls}
+        if found:
+            with self._lock:
+                for i in range(0, len(urls), 900):
+                    part = list(urls[i : i + 900])
+                    marks = ",".join("?" * len(part))
+                    for url, cid in self._conn.execute(
+                        f"SELECT url, chunk_id FROM chunks AS c"
+                        f" WHERE url IN ({marks}) AND {store.visible('c')}",
+                        (*part, gen.generation, gen.generation),
+                    ):
+                        ids[url].append(cid)
+        return concepts.coverage(gen.postings, ids, found)
 
     def sample_vectors(self, n: int, seed: int = 0) -> np.ndarray:
         """Up to ``n`` stored vectors drawn at random (``seed``): the archive's passages at large, which the

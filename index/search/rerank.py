@@ -11,7 +11,10 @@ vectors against all of its stored passage vectors (no model call: a few hundred 
 of the question (and the rendering) its title holds; and, when the question names a day, month or year, how
 many days the release's date lies outside it (stop 27: the archive repeats its topics month after month,
 and the fused score carries the date only as a boost; whole archive, validation English R@5 0.780 -> 0.790,
-mean of ten seeds; bench/PERFORMANCE.md "Stop 27"). A LightGBM LambdaRank model per question language,
+mean of ten seeds; bench/PERFORMANCE.md "Stop 27"); and, since stop 33, how much of the question's concepts it holds
+(:mod:`index.search.concepts`: each English word with all its Thai renderings counted once, anywhere in the
+release or within its best chunk; whole archive, validation R@1 / R@5 0.656 / 0.856 -> 0.671 / 0.872, mean of
+three seeds; bench/PERFORMANCE.md "Stop 33"). A LightGBM LambdaRank model per question language,
 learned from question sets with train/validation folds over an index (``thaigov-qa rerank train``), orders
 the top :data:`TOP`; the rest keep their places after them.
 
@@ -36,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from index.search.concepts import NONE, Coverage
 from index.search.periods import days_outside
 from index.search.query import DateWindow
 from index.trees import TreeEnsemble
@@ -64,6 +68,11 @@ FEATURES = (
     "vectors_held",  # passages of the release with a stored vector (a short release has fewer)
     "date_named",  # the question names a day, month, quarter or year
     "date_outside",  # log(1 + days the release's date lies outside the named dates); -1 if none named
+    # The question's concepts the release holds (index.search.concepts): idf-weighted anywhere in it, within
+    # its best chunk, and unweighted anywhere.
+    "concepts_release",
+    "concepts_chunk",
+    "concepts_count",
 )
 _COL = {name: i for i, name in enumerate(FEATURES)}
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "rerank.json"
@@ -78,6 +87,7 @@ class Candidate:
     lang: str
     title_words: frozenset[str] = frozenset()
     date: dt.date | None = None
+    coverage: Coverage = NONE
 
 
 @dataclass(frozen=True)
@@ -180,6 +190,8 @@ def features(candidates: list[Candidate], vectors: dict[str, np.ndarray], look: 
         rows[i, _COL["title_rendering"]] = _share(rendering_words, c.title_words)
         outside = days_outside(c.date, look.dates)
         rows[i, _COL["date_outside"]] = math.log1p(outside) if outside is not None else -1.0
+        at = _COL["concepts_release"]
+        rows[i, at : at + 3] = (c.coverage.release, c.coverage.chunk, c.coverage.count)
     rows[:, _COL["date_named"]] = 1.0 if look.dates else 0.0
     if len(rows):
         for cos, gap in (("cos_question", "gap_question"), ("cos_rendering", "gap_rendering")):
