@@ -13,16 +13,9 @@ from index.search.glossary import Term
 from index.search.query import analyze
 from tests import index_base
 from tests.index_base import HUAWEI_URL, BaseIndex, fts_table, make_settings
+from tests.test_postings import ROWS  # real chunks: หัวเว่ย in 1, cloud in 1-2, policy in 2, งบประมาณ in 3
 
 base_index = index_base.base_index  # the shared session fixture
-
-COMMON = "the government ministry และ ที่ รัฐบาล"
-ROWS = [
-    (1, "หัวเว่ย ลงนาม", f"{COMMON} หัวเว่ย cloud agreement signed"),
-    (2, "Cloud policy", f"{COMMON} cloud policy of the government"),
-    (3, "งบประมาณ", f"{COMMON} คณะรัฐมนตรี อนุมัติ งบประมาณ 10,000 ล้านบาท"),
-    *[(10 + i, f"News {i}", f"{COMMON} routine news item number {i}") for i in range(20)],
-]
 
 
 @pytest.fixture(scope="module")

@@ -205,21 +205,11 @@ class IndexReader:
     def release_vectors(self, urls: Sequence[str]) -> dict[str, np.ndarray]:
         """Each release's stored passage vectors, first passage first (those with a vector: the first
         ``DENSE_PASSAGES`` of each); a release with none is left out."""
-        g = self._gen.generation
         # Only the passages that got a vector are asked for: asking FAISS for the others costs a failed
         # lookup each (a cabinet summary has ~200 passages, 6 with a vector).
-        dense = int(self._gen.manifest.get("dense_passages", 0) or 0)
-        ids: dict[str, list[int]] = {}
-        with self._lock:
-            for i in range(0, len(urls), 900):
-                part = list(urls[i : i + 900])
-                marks = ",".join("?" * len(part))
-                for url, cid in self._conn.execute(
-                    f"SELECT url, chunk_id FROM chunks AS c WHERE url IN ({marks}) AND {store.visible('c')}"
-                    f" AND {HAS_VECTOR_SQL} ORDER BY url, position",
-                    (*part, g, g, dense, dense),
-                ):
-                    ids.setdefault(url, []).append(cid)
+        gen = self._gen
+        dense = int(gen.manifest.get("dense_passages", 0) or 0)
+        ids = self._release_chunk_ids(gen, urls, f" AND {HAS_VECTOR_SQL}", (dense, dense))
         held = self.held_vectors([cid for chunk_ids in ids.values() for cid in chunk_ids])
         out: dict[str, np.ndarray] = {}
         for url, chunk_ids in ids.items():
@@ -233,19 +223,27 @@ class IndexReader:
         each release holds, read from the live generation's BM25 arrays (:mod:`index.search.concepts`)."""
         gen = self._gen
         found = concepts.concepts(groups, gen.postings)
-        ids: dict[str, list[int]] = {url: [] for url in urls}
-        if found:
-            with self._lock:
-                for i in range(0, len(urls), 900):
-                    part = list(urls[i : i + 900])
-                    marks = ",".join("?" * len(part))
-                    for url, cid in self._conn.execute(
-                        f"SELECT url, chunk_id FROM chunks AS c"
-                        f" WHERE url IN ({marks}) AND {store.visible('c')}",
-                        (*part, gen.generation, gen.generation),
-                    ):
-                        ids[url].append(cid)
+        ids = {url: [] for url in urls} | (self._release_chunk_ids(gen, urls) if found else {})
         return concepts.coverage(gen.postings, ids, found)
+
+    def _release_chunk_ids(
+        self, gen: _Generation, urls: Sequence[str], where: str = "", params: tuple[object, ...] = ()
+    ) -> dict[str, list[int]]:
+        """Each release's live chunk ids in order (``where``: a further condition on the row, with its
+        ``params``), in batches under SQLite's limit of bound parameters; a release without any is left
+        out."""
+        ids: dict[str, list[int]] = {}
+        with self._lock:
+            for i in range(0, len(urls), 900):
+                part = list(urls[i : i + 900])
+                marks = ",".join("?" * len(part))
+                for url, cid in self._conn.execute(
+                    f"SELECT url, chunk_id FROM chunks AS c WHERE url IN ({marks}) AND {store.visible('c')}"
+                    f"{where} ORDER BY url, position",
+                    (*part, gen.generation, gen.generation, *params),
+                ):
+                    ids.setdefault(url, []).append(cid)
+        return ids
 
     def sample_vectors(self, n: int, seed: int = 0) -> np.ndarray:
         """Up to ``n`` stored vectors drawn at random (``seed``): the archive's passages at large, which the
