@@ -23,21 +23,42 @@ def postings():  # type: ignore[no-untyped-def]
     return compile_generation(fts_table(ROWS), 1)
 
 
-def test_concepts_keep_known_words_weighed_by_their_rarest_term(postings) -> None:  # type: ignore[no-untyped-def]
-    found = concepts.concepts([{"หัวเว่ย", "cloud"}, {"ไม่มีในดัชนี"}, {"the", "และ"}, {"งบประมาณ"}], postings)
-    # The unknown word's group and the group of words in every chunk are left out.
-    assert len(found) == 2
-    huawei_or_cloud, budget = found
-    ids = {postings.term_ids[t] for t in ("หัวเว่ย", "cloud")}
-    assert set(huawei_or_cloud.terms) == ids
-    # Weighed by the rarer of the two (หัวเว่ย in one chunk, cloud in two).
-    assert huawei_or_cloud.weight == pytest.approx(postings.idf(postings.term_ids["หัวเว่ย"]))
-    assert huawei_or_cloud.weight > postings.idf(postings.term_ids["cloud"])
-    assert budget.weight == pytest.approx(postings.idf(postings.term_ids["งบประมาณ"]))
+def test_concepts_keep_known_rare_words_weighed_by_their_rarest(postings) -> None:  # type: ignore[no-untyped-def]
+    ids = postings.term_ids
+    found = concepts.concepts(
+        [
+            [{"หัวเว่ย"}, {"cloud"}],  # two ways of saying one thing
+            [{"ไม่มีในดัชนี"}],  # a word the generation never saw: nothing can hold it
+            [{"the", "และ"}],  # words in half the chunks or more tell nothing
+            [
+                {"งบประมาณ", "the"},
+                {"งบประมาณ", "ไม่มีในดัชนี"},
+            ],  # the common word goes, the unknown one drops its way
+        ],
+        postings,
+    )
+    assert [c.alternatives for c in found] == [
+        ((ids["หัวเว่ย"],), (ids["cloud"],)),
+        ((ids["งบประมาณ"],),),
+    ]
+    # Weighed by the rarer way (หัวเว่ย in one chunk, cloud in two).
+    assert found[0].weight == pytest.approx(postings.idf(ids["หัวเว่ย"]))
+    assert found[0].weight > postings.idf(ids["cloud"])
+
+
+def test_a_word_an_update_removed_everywhere_holds_no_concept(postings) -> None:  # type: ignore[no-untyped-def]
+    """After an update removes chunk 1, หัวเว่ย has no postings: its way of saying the concept is dropped, and
+    the concept weighs what its other way weighs (not the largest idf a word with no chunks would get)."""
+    updated = postings.updated([1], [])
+    assert updated.doc_freq("หัวเว่ย") == 0
+    assert concepts.concepts([[{"หัวเว่ย"}]], updated) == []
+    (left,) = concepts.concepts([[{"หัวเว่ย"}, {"policy"}]], updated)
+    assert left.alternatives == ((updated.term_ids["policy"],),)
+    assert left.weight == pytest.approx(updated.idf(updated.term_ids["policy"]))
 
 
 def test_coverage_per_release_anywhere_best_chunk_and_count(postings) -> None:  # type: ignore[no-untyped-def]
-    found = concepts.concepts([{"หัวเว่ย"}, {"policy"}, {"งบประมาณ"}], postings)
+    found = concepts.concepts([[{"หัวเว่ย"}], [{"policy"}], [{"งบประมาณ"}]], postings)
     w_huawei, w_policy, w_budget = (c.weight for c in found)
     total = w_huawei + w_policy + w_budget
     got = concepts.coverage(postings, {"a": [1, 2], "b": [3], "none": [], "gone": [999]}, found)
@@ -52,22 +73,35 @@ def test_coverage_per_release_anywhere_best_chunk_and_count(postings) -> None:  
     assert concepts.coverage(postings, {"a": [1]}, []) == {"a": NONE}
 
 
-def test_english_groups_join_a_words_renderings_its_latin_form_and_a_numbers_forms() -> None:
-    info = analyze("Did Huawei sign the MOU worth 10000 baht?")
+def test_a_way_of_saying_a_concept_needs_all_its_words_in_one_chunk(postings) -> None:  # type: ignore[no-untyped-def]
+    # หัวเว่ย and cloud share chunk 1; หัวเว่ย and policy are in chunks 1 and 2 of one release, never together.
+    together, apart = concepts.concepts([[{"หัวเว่ย", "cloud"}], [{"หัวเว่ย", "policy"}]], postings)
+    got = concepts.coverage(postings, {"a": [1, 2]}, [together, apart])["a"]
+    assert got.count == pytest.approx(0.5)
+    assert got.release == pytest.approx(together.weight / (together.weight + apart.weight))
+
+
+def test_english_groups_join_a_words_renderings_its_english_and_a_numbers_forms() -> None:
+    info = analyze("Did the prime minister sign the Huawei MOU worth 10000 baht?")
     terms = [
+        Term("นายกรัฐมนตรี", 0.9, "prime minister", "glossary"),
         Term("หัวเว่ย", 0.9, "huawei", "name"),
         Term("บันทึกความเข้าใจ", 0.4, "mou", "glossary"),
         Term("บันทึกข้อตกลงความร่วมมือ", 0.4, "mou", "glossary"),
     ]
-    groups = concepts.question_groups(info, terms)
-    huawei = next(g for g in groups if "หัวเว่ย" in g)
-    mou = next(g for g in groups if "mou" in g)
-    assert huawei == {"หัวเว่ย", "huawei"}
-    assert {"บันทึก", "ความเข้าใจ", "ข้อตกลง", "ความร่วมมือ"} <= mou  # one concept, however many renderings
-    assert {"10000", "10,000"} in groups  # a number as releases write it
-    # A Thai question: each distinct word is its own concept.
-    thai = concepts.question_groups(analyze("หัวเว่ย ลงนาม MOU หัวเว่ย"), [])
-    assert thai == [{"หัวเว่ย"}, {"ลงนาม"}, {"mou"}]
+    groups = [set(g) for g in concepts.question_groups(info, terms)]
+    assert {
+        frozenset({"นายกรัฐมนตรี"}),
+        frozenset({"prime", "minister"}),
+    } in groups  # a phrase's words together
+    assert {frozenset({"หัวเว่ย"}), frozenset({"huawei"})} in groups
+    mou = next(g for g in groups if frozenset({"mou"}) in g)
+    assert frozenset({"บันทึก", "ความเข้าใจ"}) in mou and len(mou) == 3  # one concept, however many renderings
+    assert {frozenset({"10000"}), frozenset({"10,000"})} in groups  # a number as releases write it
+    assert not any(frozenset({"prime"}) in g or frozenset({"minister"}) in g for g in groups)
+    # A Thai question: each distinct content word is its own concept; question words and particles are not.
+    thai = concepts.question_groups(analyze("หัวเว่ย ลงนาม MOU เมื่อไหร่คะ หัวเว่ย"), [])
+    assert thai == [[frozenset({"หัวเว่ย"})], [frozenset({"ลงนาม"})], [frozenset({"mou"})]]
 
 
 def test_reader_and_second_look_read_coverage_from_a_real_index(base_index: BaseIndex) -> None:

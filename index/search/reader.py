@@ -12,7 +12,7 @@ import functools
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from index.build.rows import HAS_VECTOR_SQL
 from index.build.vectors import VectorIndex, set_search_threads
 from index.search import concepts
 from index.search.abbreviations import Completer
-from index.search.concepts import Coverage
+from index.search.concepts import Alternative, Coverage
 from index.search.query import day_of
 from thaigov_qa.schema import SchemaError, check_generation
 from thaigov_qa.settings import Settings
@@ -210,7 +210,7 @@ class IndexReader:
         gen = self._gen
         dense = int(gen.manifest.get("dense_passages", 0) or 0)
         ids = self._release_chunk_ids(gen, urls, f" AND {HAS_VECTOR_SQL}", (dense, dense))
-        held = self.held_vectors([cid for chunk_ids in ids.values() for cid in chunk_ids])
+        held = gen.vectors.held([cid for chunk_ids in ids.values() for cid in chunk_ids])  # one generation
         out: dict[str, np.ndarray] = {}
         for url, chunk_ids in ids.items():
             rows = [held[cid] for cid in chunk_ids if cid in held]
@@ -218,7 +218,7 @@ class IndexReader:
                 out[url] = np.vstack(rows)
         return out
 
-    def coverage(self, groups: Sequence[Iterable[str]], urls: Sequence[str]) -> dict[str, Coverage]:
+    def coverage(self, groups: Sequence[Sequence[Alternative]], urls: Sequence[str]) -> dict[str, Coverage]:
         """How much of a question's concepts (its token groups, :func:`index.search.concepts.question_groups`)
         each release holds, read from the live generation's BM25 arrays (:mod:`index.search.concepts`)."""
         gen = self._gen
