@@ -66,11 +66,17 @@ def test_coverage_per_release_anywhere_best_chunk_and_count(postings) -> None:  
     assert got["a"].release == pytest.approx((w_huawei + w_policy) / total)
     assert got["a"].chunk == pytest.approx(max(w_huawei, w_policy) / total)
     assert got["a"].count == pytest.approx(2 / 3)
+    # Its first chunk (the lead) holds หัวเว่ย only; it has two chunks.
+    assert got["a"].lead == pytest.approx(w_huawei / total) and got["a"].chunks == 2
     b = got["b"]
     assert (b.release, b.chunk, b.count) == pytest.approx((w_budget / total, w_budget / total, 1 / 3))
-    # No chunks, or chunk ids the generation does not hold: nothing covered.
-    assert got["none"] == NONE and got["gone"] == Coverage(0.0, 0.0, 0.0)
-    assert concepts.coverage(postings, {"a": [1]}, []) == {"a": NONE}
+    # No chunks, or chunk ids the generation does not hold: nothing covered, no chunks counted.
+    assert got["none"] == NONE and got["gone"] == NONE
+    # A question without concepts still says how long each release is.
+    assert concepts.coverage(postings, {"a": [1, 2], "gone": [999]}, []) == {
+        "a": Coverage(chunks=2),
+        "gone": NONE,
+    }
 
 
 def test_a_way_of_saying_a_concept_needs_all_its_words_in_one_chunk(postings) -> None:  # type: ignore[no-untyped-def]
@@ -117,4 +123,7 @@ def test_reader_and_second_look_read_coverage_from_a_real_index(base_index: Base
     assert np.allclose(by_url[HUAWEI_URL], 1.0)
     assert all(0.0 <= v <= 1.0 for row in by_url.values() for v in row)
     assert any(row[0] < 1.0 for row in by_url.values())  # others miss some
-    assert searcher.reader.coverage([], [HUAWEI_URL]) == {HUAWEI_URL: NONE}  # a question without concepts
+    # A question without concepts: nothing covered, but the release's length is known.
+    (alone,) = searcher.reader.coverage([], [HUAWEI_URL]).values()
+    assert alone.release == alone.lead == 0.0
+    assert alone.chunks == len(searcher.reader.release_chunks(HUAWEI_URL)) > 0

@@ -60,6 +60,8 @@ class Coverage:
     release: float = 0.0  # idf-weighted, in any of its chunks (a chunk holds the title too)
     chunk: float = 0.0  # idf-weighted, within its best single chunk
     count: float = 0.0  # unweighted, in any of its chunks
+    lead: float = 0.0  # idf-weighted, within its first chunk (title, date, first paragraph)
+    chunks: int = 0  # its live chunks: a long summary holds every concept somewhere
 
 
 NONE = Coverage()
@@ -125,16 +127,17 @@ def concepts(groups: Sequence[Sequence[Alternative]], postings: Postings) -> lis
 def coverage(
     postings: Postings, chunk_ids: Mapping[str, Sequence[int]], found: Sequence[Concept]
 ) -> dict[str, Coverage]:
-    """Each release's :class:`Coverage` of the ``found`` concepts, from its live chunks' ids
+    """Each release's :class:`Coverage` of the ``found`` concepts, from its live chunks' ids in order
     (``chunk_ids``: url → ids); a release without chunks, or a question without concepts, covers none."""
     urls = list(chunk_ids)
     ids = np.asarray([i for u in urls for i in chunk_ids[u]], dtype=np.int64)
     owner = np.repeat(np.arange(len(urls)), [len(chunk_ids[u]) for u in urls])
-    if not found or not len(ids):
-        return {u: NONE for u in urls}
     rows = np.searchsorted(postings.chunks, ids)
     known = rows < len(postings.chunks)
     known[known] = postings.chunks[rows[known]] == ids[known]
+    sizes = np.bincount(owner[known], minlength=len(urls))  # chunks the generation holds, per release
+    if not found or not len(ids):
+        return {u: Coverage(chunks=int(sizes[k])) for k, u in enumerate(urls)}
     holds: dict[int, np.ndarray] = {}
     for term in {t for c in found for alternative in c.alternatives for t in alternative}:
         held = postings.term_rows(term)  # ascending: a binary search per row, not a sort per term
@@ -148,7 +151,7 @@ def coverage(
     total = float(weights.sum())
     out: dict[str, Coverage] = {}
     for k, url in enumerate(urls):
-        mine = present[owner == k]
+        mine = present[(owner == k) & known]
         if not len(mine):
             out[url] = NONE
             continue
@@ -157,5 +160,7 @@ def coverage(
             release=float(anywhere @ weights) / total,
             chunk=float((mine @ weights).max()) / total,
             count=float(anywhere.mean()),
+            lead=float(mine[0] @ weights) / total,
+            chunks=int(sizes[k]),
         )
     return out

@@ -223,7 +223,7 @@ class IndexReader:
         each release holds, read from the live generation's BM25 arrays (:mod:`index.search.concepts`)."""
         gen = self._gen
         found = concepts.concepts(groups, gen.postings)
-        ids = {url: [] for url in urls} | (self._release_chunk_ids(gen, urls) if found else {})
+        ids = {url: [] for url in urls} | self._release_chunk_ids(gen, urls)
         return concepts.coverage(gen.postings, ids, found)
 
     def _release_chunk_ids(

@@ -73,6 +73,8 @@ FEATURES = (
     "concepts_release",
     "concepts_chunk",
     "concepts_count",
+    "concepts_lead",  # within its first chunk: what the release is about
+    "chunks_log",  # log(1 + its live chunks): long summaries hold every concept somewhere
 )
 _COL = {name: i for i, name in enumerate(FEATURES)}
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "rerank.json"
@@ -190,8 +192,9 @@ def features(candidates: list[Candidate], vectors: dict[str, np.ndarray], look: 
         rows[i, _COL["title_rendering"]] = _share(rendering_words, c.title_words)
         outside = days_outside(c.date, look.dates)
         rows[i, _COL["date_outside"]] = math.log1p(outside) if outside is not None else -1.0
+        cov = c.coverage
         at = _COL["concepts_release"]
-        rows[i, at : at + 3] = (c.coverage.release, c.coverage.chunk, c.coverage.count)
+        rows[i, at : at + 5] = (cov.release, cov.chunk, cov.count, cov.lead, math.log1p(cov.chunks))
     rows[:, _COL["date_named"]] = 1.0 if look.dates else 0.0
     if len(rows):
         for cos, gap in (("cos_question", "gap_question"), ("cos_rendering", "gap_rendering")):
