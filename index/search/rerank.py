@@ -13,10 +13,10 @@ many days the release's date lies outside it (stop 27: the archive repeats its t
 and the fused score carries the date only as a boost; whole archive, validation English R@5 0.780 -> 0.790,
 mean of ten seeds; bench/PERFORMANCE.md "Stop 27"); and, since stop 33, how much of the question's
 concepts it holds (:mod:`index.search.concepts`: each English word with all its Thai renderings counted once,
-anywhere in the release or within its best chunk; whole archive, validation R@1 / R@5 0.656 / 0.856 -> 0.673 /
-0.875, mean of three seeds; bench/PERFORMANCE.md "Stop 33"). A LightGBM LambdaRank model per question
-language, learned from question sets with train/validation folds over an index (``thaigov-qa rerank
-train``), orders the top :data:`TOP`; the rest keep their places after them.
+anywhere in the release, within its best chunk and within its lead) and how long it is; whole archive,
+validation R@1 / R@5 0.656 / 0.856 -> 0.682 / 0.876, mean of three seeds; bench/PERFORMANCE.md "Stop 33").
+A LightGBM LambdaRank model per question language, learned from question sets with train/validation folds over
+an index (``thaigov-qa rerank train``), orders the top :data:`TOP`; the rest keep their places after them.
 
 Its order is what search returns and what a reply lists; the reader reads the fused order it was trained
 on (:meth:`index.search.retrieve.Searcher.search_views`): retrained behind the second look, it answered less
