@@ -3,6 +3,8 @@ compiled BM25 arrays, and the reader and the second look reading them from a rea
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,7 +14,7 @@ from index.search.concepts import NONE, Coverage
 from index.search.glossary import Term
 from index.search.query import analyze
 from tests import index_base
-from tests.index_base import HUAWEI_URL, BaseIndex, fts_table, make_settings
+from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, fts_table, make_settings
 from tests.test_postings import ROWS  # real chunks: หัวเว่ย in 1, cloud in 1-2, policy in 2, งบประมาณ in 3
 
 base_index = index_base.base_index  # the shared session fixture
@@ -127,3 +129,23 @@ def test_reader_and_second_look_read_coverage_from_a_real_index(base_index: Base
     (alone,) = searcher.reader.coverage([], [HUAWEI_URL]).values()
     assert alone.release == alone.lead == 0.0
     assert alone.chunks == len(searcher.reader.release_chunks(HUAWEI_URL)) > 0
+
+
+@pytest.mark.slow
+def test_coverage_reads_the_generation_an_update_wrote(base_index: BaseIndex, tmp_path: Path) -> None:
+    """A release added by an update (as the feed poller adds one) is read from the new generation's arrays:
+    the concepts of its title are all in it, and its chunks are counted."""
+    from corpus.sources import read_releases
+    from index.search.reader import IndexReader
+
+    settings, _ = base_index.clone_with_extra(tmp_path, EXTRA_FILES[1])
+    (added,) = list(read_releases(tmp_path / "extra"))
+    groups = [[frozenset({w})] for w in ("transition", "endemic", "phase")]
+    reader = IndexReader.open(settings)
+    try:
+        got = reader.coverage(groups, [added.url, HUAWEI_URL])
+        assert got[added.url].release == pytest.approx(1.0) and got[added.url].lead == pytest.approx(1.0)
+        assert got[added.url].chunks == len(reader.release_chunks(added.url)) > 0
+        assert got[HUAWEI_URL].release < 1.0
+    finally:
+        reader.close()
