@@ -126,7 +126,7 @@ def test_reader_and_second_look_read_coverage_from_a_real_index(base_index: Base
     assert all(0.0 <= v <= 1.0 for row in by_url.values() for v in row)
     assert any(row[0] < 1.0 for row in by_url.values())  # others miss some
     # A question without concepts: nothing covered, but the release's length is known.
-    (alone,) = searcher.reader.coverage([], [HUAWEI_URL]).values()
+    (alone,) = searcher.reader.second_look_reads([], [HUAWEI_URL])[1].values()
     assert alone.release == alone.lead == 0.0
     assert alone.chunks == len(searcher.reader.release_chunks(HUAWEI_URL)) > 0
 
@@ -143,7 +143,7 @@ def test_coverage_reads_the_generation_an_update_wrote(base_index: BaseIndex, tm
     groups = [[frozenset({w})] for w in ("transition", "endemic", "phase")]
     reader = IndexReader.open(settings)
     try:
-        got = reader.coverage(groups, [added.url, HUAWEI_URL])
+        _, got = reader.second_look_reads(groups, [added.url, HUAWEI_URL])
         assert got[added.url].release == pytest.approx(1.0) and got[added.url].lead == pytest.approx(1.0)
         assert got[added.url].chunks == len(reader.release_chunks(added.url)) > 0
         assert got[HUAWEI_URL].release < 1.0

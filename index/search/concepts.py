@@ -111,10 +111,9 @@ def concepts(groups: Sequence[Sequence[Alternative]], postings: Postings) -> lis
         kept: list[tuple[int, ...]] = []
         weight = 0.0
         for alternative in group:
-            ids = [postings.term_ids.get(t) for t in alternative]
-            if any(i is None or postings.indptr[i + 1] == postings.indptr[i] for i in ids):
+            if any(postings.doc_freq(t) == 0 for t in alternative):  # unknown, or gone after an update
                 continue
-            idf = {int(i): postings.idf(int(i)) for i in ids if i is not None}
+            idf = {postings.term_ids[t]: postings.idf(postings.term_ids[t]) for t in alternative}
             rare = tuple(sorted(i for i, v in idf.items() if v > COMMON_IDF))
             if rare and rare not in kept:
                 kept.append(rare)

@@ -203,8 +203,9 @@ class Ranker:
         if dense:
             mapped_as = info.lang if adapted else None
             vectors.append(self._embed_pool.submit(self._nearest, info.text, depth, mapped_as))
-        terms = self.rendered_terms(info) if (mode == "hybrid" and en) else []
-        trans = self.translation(info, terms) if (mode == "hybrid" and en) else ""
+        rendered = mode == "hybrid" and en
+        terms = self.rendered_terms(info) if rendered else []
+        trans = self.translation(info, terms) if rendered else ""
         if dense and trans:
             vectors.append(self._embed_pool.submit(self._nearest, trans, depth))
         try:
@@ -238,14 +239,14 @@ class Ranker:
             info.lang, info.text, ranked.rendering, ranked.vectors, ranked.lists, url_of, info.dates
         )
         groups = concepts.question_groups(info, ranked.terms)
-        covered = self._reader.coverage(groups, [h.url for h in head])
+        vectors, covered = self._reader.second_look_reads(groups, [h.url for h in head])
         candidates = [
             rerank.Candidate(
                 h.url, h.score, h.lang, rerank.title_words(h.title), date_of(h.date), covered.get(h.url, NONE)
             )
             for h in head
         ]
-        return rerank.features(candidates, self._reader.release_vectors([h.url for h in head]), look)
+        return rerank.features(candidates, vectors, look)
 
     def _lexical_lists(self, info: QueryInfo, trans: str, mode: str, depth: int) -> list[SearchList]:
         """The BM25 lists: the question's own words, an English question's Thai rendering, a Thai

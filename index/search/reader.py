@@ -24,7 +24,7 @@ from index.build import agenda_rows, store
 from index.build.agenda_rows import MeetingAgenda
 from index.build.embedding import Embedder, model_id
 from index.build.postings import Postings
-from index.build.rows import HAS_VECTOR_SQL
+from index.build.rows import has_vector
 from index.build.vectors import VectorIndex, set_search_threads
 from index.search import concepts
 from index.search.abbreviations import Completer
@@ -205,12 +205,29 @@ class IndexReader:
     def release_vectors(self, urls: Sequence[str]) -> dict[str, np.ndarray]:
         """Each release's stored passage vectors, first passage first (those with a vector: the first
         ``DENSE_PASSAGES`` of each); a release with none is left out."""
+        gen = self._gen
+        return self._vectors_of(gen, self._release_chunks(gen, urls))
+
+    def second_look_reads(
+        self, groups: Sequence[Sequence[Alternative]], urls: Sequence[str]
+    ) -> tuple[dict[str, np.ndarray], dict[str, Coverage]]:
+        """What the second look reads of the releases ``urls``, from one read of their live chunks: each one's
+        stored passage vectors (:meth:`release_vectors`) and how much of the question's concepts (its token
+        groups, :func:`index.search.concepts.question_groups`) it holds, from the BM25 arrays."""
+        gen = self._gen
+        chunks = self._release_chunks(gen, urls)
+        ids = {url: [cid for cid, _ in chunks.get(url, [])] for url in urls}
+        covered = concepts.coverage(gen.postings, ids, concepts.concepts(groups, gen.postings))
+        return self._vectors_of(gen, chunks), covered
+
+    @staticmethod
+    def _vectors_of(gen: _Generation, chunks: dict[str, list[tuple[int, int]]]) -> dict[str, np.ndarray]:
+        """The stored vectors of releases' chunks (url → (chunk id, position), in order), one generation's."""
         # Only the passages that got a vector are asked for: asking FAISS for the others costs a failed
         # lookup each (a cabinet summary has ~200 passages, 6 with a vector).
-        gen = self._gen
         dense = int(gen.manifest.get("dense_passages", 0) or 0)
-        ids = self._release_chunk_ids(gen, urls, f" AND {HAS_VECTOR_SQL}", (dense, dense))
-        held = gen.vectors.held([cid for chunk_ids in ids.values() for cid in chunk_ids])  # one generation
+        ids = {url: [cid for cid, pos in rows if has_vector(pos, dense)] for url, rows in chunks.items()}
+        held = gen.vectors.held([cid for chunk_ids in ids.values() for cid in chunk_ids])
         out: dict[str, np.ndarray] = {}
         for url, chunk_ids in ids.items():
             rows = [held[cid] for cid in chunk_ids if cid in held]
@@ -218,32 +235,21 @@ class IndexReader:
                 out[url] = np.vstack(rows)
         return out
 
-    def coverage(self, groups: Sequence[Sequence[Alternative]], urls: Sequence[str]) -> dict[str, Coverage]:
-        """How much of a question's concepts (its token groups, :func:`index.search.concepts.question_groups`)
-        each release holds, read from the live generation's BM25 arrays (:mod:`index.search.concepts`)."""
-        gen = self._gen
-        found = concepts.concepts(groups, gen.postings)
-        ids = {url: [] for url in urls} | self._release_chunk_ids(gen, urls)
-        return concepts.coverage(gen.postings, ids, found)
-
-    def _release_chunk_ids(
-        self, gen: _Generation, urls: Sequence[str], where: str = "", params: tuple[object, ...] = ()
-    ) -> dict[str, list[int]]:
-        """Each release's live chunk ids in order (``where``: a further condition on the row, with its
-        ``params``), in batches under SQLite's limit of bound parameters; a release without any is left
-        out."""
-        ids: dict[str, list[int]] = {}
+    def _release_chunks(self, gen: _Generation, urls: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+        """Each release's live chunks as (chunk id, position), in order, in batches under SQLite's limit of
+        bound parameters; a release without any is left out."""
+        out: dict[str, list[tuple[int, int]]] = {}
         with self._lock:
             for i in range(0, len(urls), 900):
                 part = list(urls[i : i + 900])
                 marks = ",".join("?" * len(part))
-                for url, cid in self._conn.execute(
-                    f"SELECT url, chunk_id FROM chunks AS c WHERE url IN ({marks}) AND {store.visible('c')}"
-                    f"{where} ORDER BY url, position",
-                    (*part, gen.generation, gen.generation, *params),
+                for url, cid, position in self._conn.execute(
+                    f"SELECT url, chunk_id, position FROM chunks AS c WHERE url IN ({marks})"
+                    f" AND {store.visible('c')} ORDER BY url, position",
+                    (*part, gen.generation, gen.generation),
                 ):
-                    ids.setdefault(url, []).append(cid)
-        return ids
+                    out.setdefault(url, []).append((cid, position))
+        return out
 
     def sample_vectors(self, n: int, seed: int = 0) -> np.ndarray:
         """Up to ``n`` stored vectors drawn at random (``seed``): the archive's passages at large, which the
