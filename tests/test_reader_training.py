@@ -71,6 +71,10 @@ def test_training_end_to_end_is_deterministic_and_serves_what_it_learned(answere
     assert paths[0].read_bytes() == paths[1].read_bytes(), (
         "the same data trains the same model, byte for byte"
     )
+    other = train(answerer, examples, rounds=30, kinds=kind_spec, seed=16)
+    first = json.loads(paths[0].read_text(encoding="utf-8"))
+    assert first["trained_on"]["seed"] == 15 and other["trained_on"]["seed"] == 16
+    assert other["trees"] != first["trees"], "another seed draws other rows and features for its trees"
 
     spec = json.loads(paths[0].read_text(encoding="utf-8"))
     assert spec["trained_on"]["train_questions"] == 5 and spec["trained_on"]["validation_questions"] == 2
@@ -159,6 +163,7 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
         thresholds_on=[],
         verifier=False,
         verifier_output=None,
+        seed=None,
     )
     with pytest.raises(UserError, match="validation"):
         _train(args, make_settings(base_index.data_dir))
@@ -193,6 +198,7 @@ def test_the_train_command_learns_over_a_second_index(
         thresholds_on=[],
         verifier=False,
         verifier_output=None,
+        seed=None,
     )
     assert _train(args, settings) == 0
     summary = json.loads(capsys.readouterr().out)
@@ -236,6 +242,7 @@ def test_a_threshold_set_chooses_thresholds_and_is_never_fitted_on(
         thresholds_on=[str(extra)],
         verifier=False,
         verifier_output=None,
+        seed=None,
     )
     assert _train(args, make_settings(base_index.data_dir)) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -30,6 +30,7 @@ def _train_args(tmp_path: Path, name: str) -> argparse.Namespace:
         thresholds_on=[],
         verifier=True,
         verifier_output=None,
+        seed=None,
     )
 
 

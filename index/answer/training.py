@@ -276,10 +276,12 @@ def train(
     rounds: int = ROUNDS,
     kinds: dict[str, Any] | None = None,
     verifier: VerifierPlan | None = None,
+    seed: int | None = None,
 ) -> dict[str, Any]:
     """The model spec (see :class:`index.answer.model.ReaderModel`) from collected examples; with
     ``verifier``, the verifier is fine-tuned on the train fold and written first, and the thresholds apply
-    to the verification stage's probabilities (:mod:`index.answer.verifier_training`)."""
+    to the verification stage's probabilities (:mod:`index.answer.verifier_training`); ``seed`` replaces
+    LightGBM's for the trees (seeds move a reader by ~0.02 on fresh questions: docs/answers.md, "Stop 34")."""
     tr = [e for e in examples if e.fold == "train"]
     va = [e for e in examples if e.fold == "validation"]
     held = [e for e in examples if e.fold == THRESHOLD_FOLD]
@@ -288,8 +290,8 @@ def train(
     # The trees learn from both folds; every question's scores come from trees that did not see its
     # release. The calibration is fitted on the train fold's, the thresholds chosen on the validation fold's
     # and on the threshold set's (scored by the final trees, which never saw them).
-    oof = oof_scores(tr + va, rounds)
-    booster = _fit_trees(tr + va, rounds)
+    oof = oof_scores(tr + va, rounds, seed=seed)
+    booster = _fit_trees(tr + va, rounds, seed)
     tr_out = [outcome(answerer, e, s) for e, s in zip(tr, oof[: len(tr)], strict=True)]
     va_out = [outcome(answerer, e, s) for e, s in zip(va, oof[len(tr) :], strict=True)]
     held_out = [outcome(answerer, e, _raw(booster, e)) for e in held]
@@ -339,6 +341,7 @@ def train(
             "validation_questions": len({id(e.question) for e in va}),
             "analyses": len(tr) + len(va),
             "candidate_rows": int(sum(len(e.labels) for e in tr + va)),
+            "seed": PARAMS["seed"] if seed is None else seed,
             # answerable validation questions with an answering sentence among the candidates: the ceiling
             "validation_ceiling": round(
                 float(np.mean([e.labels.any() for e in va if e.question.get("gold_urls")] or [0.0])), 4

@@ -70,7 +70,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     ) as bar:
         plan = _verifier_plan(args, settings, out, bar) if args.verifier else None
         try:
-            spec = train(answerer, examples, kinds=kind_spec, verifier=plan)
+            spec = train(answerer, examples, kinds=kind_spec, verifier=plan, seed=args.seed)
         except ValueError as exc:
             raise UserError(str(exc)) from None
     write_or_explain(lambda path: write_model(spec, path), out, "the reader model")
@@ -180,6 +180,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         default=None,
         metavar="FILE",
         help="where the verifier is written (default: beside the model file)",
+    )
+    t.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="LightGBM's seed for the reader's trees (default: the shipped model's, 15); a reader moves "
+        "by ~0.02 between seeds on fresh questions: compare variants over several (docs/answers.md, "
+        "'Stop 34')",
     )
     t.add_argument("--json", action="store_true", help="the summary as one JSON object")
     t.set_defaults(handler=_train)
