@@ -295,6 +295,15 @@ def test_a_question_within_one_release_answers_from_it_alone(answerer) -> None: 
     assert answerer.ask("When was it signed?", within="https://example.org/none").sources == []
 
 
+def test_a_reply_from_a_release_that_never_names_the_asked_province_is_refused(answerer) -> None:  # noqa: ANN001
+    """The release dates the signing but names no province: asked where it never reports, it refuses
+    (index.answer.places) and still links the release."""
+    assert answerer.ask("When was it signed?", within=HUAWEI_URL).found
+    for question in ("When was it signed in Phuket?", "ลงนามที่ภูเก็ตเมื่อไหร่"):
+        a = answerer.ask(question, within=HUAWEI_URL)
+        assert not a.found and a.presentation == "refused" and [s.url for s in a.sources] == [HUAWEI_URL]
+
+
 def test_dense_confidence_uses_the_index_vectors(answerer) -> None:  # noqa: ANN001
     """Searcher.similarity: the question's vector (kept from its search) against stored chunk vectors
     equals embedding the question anew against the cached passage vectors."""

@@ -29,6 +29,7 @@ from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering
 from index.answer.features import matrix, question_view
 from index.answer.kinds import learned_kind, uniform
 from index.answer.model import ReaderModel, Thresholds, answer_measures, logit, shipped_model, sigmoid
+from index.answer.places import missing_province
 from index.answer.qtype import QuestionType, detect_qtype
 from index.answer.several import release_answers
 from index.answer.spans import span_answer
@@ -218,10 +219,12 @@ class Answerer:
         answering = _with_prior(p, FOLLOW_PRIOR) if analysis.follow_up else p
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
-        if answering < t.refusal(lang):
-            # A refusal quotes nothing: only the closest releases, the reader's best release first (on the
-            # validation folds over the whole archive, a right release among the first 3 links of a refusal
-            # 0.738 of the time, against 0.715 in the second look's order alone and 0.705 in the fused one).
+        if answering < t.refusal(lang) or _elsewhere(analysis, chosen):
+            # A refusal quotes nothing (also when the chosen release never names the province the question
+            # asks about: index.answer.places): only the closest releases, the reader's best release first
+            # (on the validation folds over the whole archive, a right release among the first 3 links of a
+            # refusal 0.738 of the time, against 0.715 in the second look's order alone and 0.705 in the fused
+            # one).
             sources = _sources(analysis, chosen.url)
             return Answer(q, lang, False, None, None, sources, presentation=REFUSED, **common)
         shown = self.present(analysis, best, model.span_model, p)
@@ -339,6 +342,15 @@ def _leading(candidates: list[Candidate], n: int) -> list[Candidate]:
             rest.append(c)
     keep = (first + rest)[:n]
     return sorted(keep, key=lambda c: -c.score)
+
+
+def _elsewhere(analysis: Analysis, chosen: Candidate) -> bool:
+    """Whether the question names a province the chosen candidate's release never names: its reply would
+    answer about another province (index.answer.places)."""
+    release = chosen.release
+    if release is None:
+        return False
+    return missing_province(analysis.question, f"{release.title}\n{release.body}") is not None
 
 
 def _llm_passages(answer: Answer) -> list[tuple[Source, str]]:
