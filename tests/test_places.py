@@ -12,7 +12,8 @@ def _named(question: str) -> list[str]:
 def test_thai_questions_name_a_province_as_a_word_long_or_after_its_marker() -> None:
     assert _named("รมช. ตั้งเป้าส่งเสริมอาชีพเกษตรกร จ.ร้อยเอ็ด กี่ครัวเรือน") == ["ร้อยเอ็ด"]
     assert _named("ภูเก็ตติดอันดับเท่าไหร่") == ["ภูเก็ต"]
-    assert _named("ผู้ว่าราชการจังหวัดเลยชื่ออะไร") == ["เลย"]  # a short name after จังหวัด
+    assert _named("ผู้ว่าฯ จ.เลย ชื่ออะไร") == ["เลย"]  # a short name after จ.
+    assert _named("น้ำท่วมที่จังหวัดน่าน") == ["น่าน"]  # and after จังหวัด
     # Short names are common words too: เลย "at all", แพร่ "to spread", ตาก "to dry".
     assert _named("ไม่ได้เลย โรคแพร่ระบาด ตากแดด ตรวจเลย") == []
     assert _named("ประชุม ac ไทย-มาเลย์ จัดที่ไหน") == []  # เลย inside มาเลย์ is not a word of its own
