@@ -350,7 +350,7 @@ def _elsewhere(analysis: Analysis, chosen: Candidate) -> bool:
     release = chosen.release
     if release is None:
         return False
-    return missing_province(analysis.question, f"{release.title}\n{release.body}") is not None
+    return missing_province(analysis.question, release.title, release.body) is not None
 
 
 def _llm_passages(answer: Answer) -> list[tuple[Source, str]]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.lexical import tokenize
+from index.search import glossary_tables
 
 #: Thai names shorter than this count only after จ./จังหวัด (see the module docstring).
 MIN_BARE_LETTERS = 5
@@ -48,15 +49,16 @@ class Province:
 
 @lru_cache(maxsize=1)
 def provinces() -> dict[str, Province]:
-    """Thai name → province, from pythainlp's list (loaded once, on first use)."""
-    from pythainlp.corpus import provinces as listed
-
+    """Thai name → province, from the search's province gazetteer (pythainlp's list; loaded once, on first
+    use; empty when pythainlp's corpus is missing, and then no question names a province)."""
+    english: dict[str, str] = {}
+    for name, thai in glossary_tables.provinces().items():
+        if len(name) > len(english.get(thai, "")):  # the spaced form ("khon kaen", not "khonkaen")
+            english[thai] = name
     out = {}
-    for p in listed(details=True):
-        english = str(p["name_en"]).lower()
-        words = re.split(r"[\s-]+", english)
+    for thai, name in english.items():
+        words = re.split(r"[\s-]+", name)
         pattern = re.compile(r"\b" + r"[\s-]?".join(re.escape(w) for w in words) + r"\b")
-        thai = str(p["name_th"])
         out[thai] = Province(thai, pattern, _ALSO.get(thai, ()))
     return out
 
@@ -81,6 +83,7 @@ def names(text: str, province: Province) -> bool:
     )
 
 
-def missing_province(question: str, text: str) -> Province | None:
-    """A province the question names that ``text`` never names; None when there is none."""
-    return next((p for p in named_provinces(question) if not names(text, p)), None)
+def missing_province(question: str, *texts: str) -> Province | None:
+    """A province the question names that none of ``texts`` (a release's title, its body) names; None when
+    there is none. The texts are read only when the question names a province."""
+    return next((p for p in named_provinces(question) if not any(names(t, p) for t in texts)), None)
