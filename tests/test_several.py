@@ -61,9 +61,28 @@ def test_the_model_file_entry_decides_which_releases_are_listed(base_index: Base
         )
         reply = Answerer(searcher, settings, model=model).ask("When was the Huawei MOU signed?")
         assert reply.found and reply.sources[0].url == HUAWEI_URL
-        return [a.url for a in reply.answers]
+        listed = [a.url for a in reply.answers]
+        assert [s.url for s in reply.sources[: len(listed)]] == listed, "the answering releases link first"
+        return listed
 
     assert answers(-40.0) == [HUAWEI_URL], "no other release is likely enough: the shown one alone"
     listed_all = answers(40.0)
     assert listed_all[0] == HUAWEI_URL and 1 < len(listed_all) <= 1 + MAX_OTHERS
     assert len(set(listed_all)) == len(listed_all), "one entry per release"
+
+
+def test_links_list_the_answering_releases_after_the_lead() -> None:
+    """A reply that says several releases answer links them right after its own (stop 35): what a reader of
+    ``ask --json`` takes from ``sources[:3]`` then agrees with the reply's text; the rest keep their order."""
+    from index.answer.evidence import sources
+    from index.search.hits import ReleaseHit
+
+    def hit(n: int) -> ReleaseHit:
+        url = f"https://www.thaigov.go.th/news/contents/details/{n}"
+        return ReleaseHit(url, str(n), f"title {n}", "2024-01-0" + str(n), "", "th", 1.0 / n, [])
+
+    hits = [hit(n) for n in range(1, 8)]
+    urls = [s.url for s in sources(hits, hits[2].url, [hits[5].url, hits[4].url])]
+    assert urls == [hits[i].url for i in (2, 5, 4, 0, 1, 3, 6)]
+    assert [s.url for s in sources(hits, hits[2].url)] == [hits[i].url for i in (2, 0, 1, 3, 4, 5, 6)]
+    assert [s.url for s in sources(hits, None)] == [h.url for h in hits]

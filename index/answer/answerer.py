@@ -38,6 +38,8 @@ from index.answer.verifier import Verifier, VerifierError, load_verifier
 from index.answer.words import asks_anything, compact, content_tokens, has_thai, weight
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
     from index.answer.llm import LLMClient
     from index.answer.span_model import SpanModel
     from index.search.hits import ReleaseHit
@@ -234,7 +236,7 @@ class Answerer:
 
         answers = release_answers(model, analysis, raw, best, shown, p, t, present)
         lead = answers[0]
-        sources = shown.sources if lead.url == shown.candidate.url else _sources(analysis, lead.url)
+        sources = _sources(analysis, lead.url, [a.url for a in answers[1:]])
         # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).
         # Claimed: the short answer in bold only when the span model trusts the span (release_answers).
         presentation = HEDGED if lead.probability < t.asserting(lang) else ASSERTED
@@ -362,11 +364,15 @@ def _llm_passages(answer: Answer) -> list[tuple[Source, str]]:
     return out
 
 
-def _sources(analysis: Analysis, first_url: str) -> list[Source]:
-    """The reply's links: the answering release first, then the others in the search's second-look order
-    (the answering release is taken from the reader's list when the second look put it further down)."""
+def _sources(analysis: Analysis, first_url: str, then: Sequence[str] = ()) -> list[Source]:
+    """The reply's links: the answering release first, then the other releases the reply says answer
+    (``then``), then the others in the search's second-look order (an answering release is taken from the
+    reader's list when the second look put it further down). Why: a reader of ``ask --json`` takes the first
+    links for the releases that answer, and the reply names the answering ones in its text."""
     listed = analysis.shown or analysis.hits
-    if all(h.url != first_url for h in listed[: ev.MAX_SOURCES]):
-        first = [h for h in analysis.hits if h.url == first_url]
-        listed = first + [h for h in listed if h.url != first_url]
-    return ev.sources(listed, first_url)
+    wanted = [first_url, *then]
+    missing = [u for u in wanted if all(h.url != u for h in listed[: ev.MAX_SOURCES])]
+    if missing:
+        first = [h for u in missing for h in analysis.hits if h.url == u]
+        listed = first + [h for h in listed if h.url not in missing]
+    return ev.sources(listed, first_url, then)

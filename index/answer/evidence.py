@@ -181,11 +181,13 @@ def quote(
     return Quoted(evidence, spans, where, spans[i], float(probs[i]))
 
 
-def sources(hits: list[ReleaseHit], first_url: str | None) -> list[Source]:
-    """Top releases in rank order, the evidence's release first."""
+def sources(hits: list[ReleaseHit], first_url: str | None, then: Sequence[str] = ()) -> list[Source]:
+    """Top releases in rank order, the evidence's release first, then ``then`` (the other releases the reply
+    says answer, in the reply's order)."""
     ordered = list(hits[:MAX_SOURCES])
-    if first_url is not None:
-        ordered.sort(key=lambda h: 0 if h.url == first_url else 1)
+    lead = [u for u in (first_url, *then) if u is not None]
+    if lead:
+        ordered.sort(key=lambda h: lead.index(h.url) if h.url in lead else len(lead))
     out = []
     for h in ordered:
         passage = " ".join(h.passages[0].text.split()) if h.passages else ""
