@@ -51,6 +51,14 @@ def check_model(settings: Settings) -> Check:
     return Check("model", OK, f"{settings.embedding_model} loads ({vector.shape[1]} dimensions)")
 
 
+def check_speed(settings: Settings) -> Check:
+    """How fast this machine embeds passages and questions, and the whole archive's build projected from it
+    (:mod:`thaigov_app.speed`: the same build takes ~2 h on one 2-core CPU and ~10 h on another)."""
+    from thaigov_app.speed import measure
+
+    return Check("speed", OK, measure(settings).summary())
+
+
 def check_index(settings: Settings) -> Check:
     from index.search.reader import IndexReader, ModelMismatch, NoIndex
 
@@ -152,6 +160,7 @@ def check_sources(settings: Settings) -> Check:
 CHECKS: list[Callable[[Settings], Check]] = [
     check_settings,
     check_model,
+    check_speed,
     check_index,
     check_disk,
     check_database,
