@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from thaigov_qa.errors import UserError
+from thaigov_qa.jsonl import json_line
 from thaigov_qa.settings import Settings
 
 _TYPES = {"when", "who", "what", "where", "which", "why", "how_many", "how_much", "yes_no"}
@@ -55,15 +56,18 @@ def export(settings: Settings, out: TextIO) -> int:
     with FeedbackStore(settings.db_path, settings.feedback_retention_days) as store:
         store.purge()
         for row in store.rated_answers():
-            out.write(json.dumps(question_line(row), ensure_ascii=False) + "\n")
+            out.write(json_line(question_line(row)) + "\n")
             n += 1
     return n
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.output:
-        with Path(args.output).open("w", encoding="utf-8") as out:
-            n = export(settings, out)
+        try:
+            with Path(args.output).open("w", encoding="utf-8") as out:
+                n = export(settings, out)
+        except OSError as exc:  # a folder, a missing folder, a full disk: one line, not a traceback
+            raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
         n = export(settings, sys.stdout)
     print(f"{n} rated answers exported", file=sys.stderr)

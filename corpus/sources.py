@@ -69,9 +69,11 @@ def _clean_path(path: str) -> str:
 def read_only_list(path: str | os.PathLike[str]) -> list[str]:
     """Archive paths from a list file: one a line; blank lines and ``#`` comments ignored."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise SourceError(f"cannot read the --only list {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"the --only list {path} is not UTF-8 text (save it as UTF-8)") from None
     paths = [_clean_path(line) for line in text.splitlines()]
     return [p for p in paths if p and not p.startswith("#")]
 
@@ -236,8 +238,8 @@ def _iter_jsonl(path: Path, wanted: list[str] | None) -> Iterator[Release | Skip
             where = f"{path}:{lineno}"
             try:
                 release = release_from_dict(json.loads(line), where)
-            except (ValueError, AttributeError, TypeError) as exc:
-                yield Skipped(where, "bad_record", str(exc))
+            except (ValueError, AttributeError, TypeError, RecursionError) as exc:
+                yield Skipped(where, "bad_record", str(exc)[:200])
                 continue
             if remaining is not None:
                 if release.path not in remaining:

@@ -38,6 +38,24 @@ def normalize(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
+#: Longest question the search and the answer step read (a pasted document is not a question; the Thai
+#: query analysis grows faster than linearly with a run of Thai letters).
+MAX_QUERY_CHARS = 1_000
+#: Lone surrogates: bytes that were not UTF-8 (a command-line argument or a line read with
+#: ``surrogateescape``). No tokenizer or database takes them.
+_SURROGATES = re.compile(r"[\ud800-\udfff]+")
+
+
+def query_text(text: str | None, limit: int = MAX_QUERY_CHARS) -> str:
+    """A question as the search and the answer step read it: bytes that were not UTF-8 become a space,
+    whitespace is collapsed, and it is cut at ``limit`` characters."""
+    if not text:
+        return ""
+    if _SURROGATES.search(text):
+        text = _SURROGATES.sub(" ", text)
+    return " ".join(text.split())[:limit].strip()
+
+
 def normalize_line(text: str) -> str:
     """:func:`normalize` for one-line fields (titles, categories): line breaks become spaces too."""
     return " ".join(normalize(text).split())

@@ -47,7 +47,8 @@ REASONS = {
 _DATE_LINE = re.compile(r"^วัน\S{0,12}?\s*ที่\s*\S.*$")
 _NUMERIC_DATE = re.compile(r"^\(?\d{1,2}/\d{1,2}/\d{4}\)?$")
 _SOURCE_URL = re.compile(r"^ที่มา\s*[:：]?\s*(https?://\S+)\s*$")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SEPARATOR = re.compile(r"^[\s*=_\-~#.•·]+$")
 _FILE_NAME = re.compile(r"^(?P<cat>.*)_(?P<n>\d+)(?:_(?P<uuid>[0-9a-fA-F-]{32,36}))?$")
 _CRAWL_DIR = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})/[^/]+$")
@@ -112,13 +113,25 @@ def _visible_lines(text: str) -> tuple[list[str], list[int]]:
         raise ParseError("bad_encoding", f"{replacement} replacement characters")
     # A truncated multi-byte character at the end decodes as U+FFFD: drop it, keep the rest.
     text = text.replace("\ufffd", "")
-    if "<" in text and _TAG.search(text):
-        text = html.unescape(_TAG.sub(" ", text))
+    if "<" in text:
+        stripped = _strip_markup(text)
+        if stripped != text:
+            text = html.unescape(stripped)
     lines = normalize(text).split("\n")
     nonempty = [i for i, line in enumerate(lines) if line]
     if not nonempty:  # only zero-width characters or tags
         raise ParseError("empty_body", "no visible text")
     return lines, nonempty
+
+
+def _strip_markup(text: str) -> str:
+    """HTML comments and tags become spaces. A comment ends at the next ``-->``, so only the text up to the
+    last ``-->`` can hold one: each ``<!--`` after it would otherwise scan to the end of the file, and a file
+    of many unclosed ``<!--`` took minutes (quadratic time); there they stay as text."""
+    end = text.rfind("-->")
+    if end >= 0 and "<!--" in text:
+        text = _COMMENT.sub(" ", text[: end + 3]) + text[end + 3 :]
+    return _TAG.sub(" ", text)
 
 
 def _header(lines: list[str], nonempty: list[int]) -> tuple[str, int]:

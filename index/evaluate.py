@@ -99,27 +99,41 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise BadQuestionSet(f"question file not found: {path}")
     questions = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                q = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BadQuestionSet(f"{path}:{n}: not JSON ({exc.msg})") from None
-            if not isinstance(q, dict) or not isinstance(q.get("question"), str):
-                raise BadQuestionSet(f"{path}:{n}: each line needs a 'question' string")
-            q.setdefault("qid", f"line-{n}")
-            q.setdefault("gold_urls", [])
-            q.setdefault("type", "unanswerable" if not q["gold_urls"] else "other")
-            if "lang" not in q:
-                from corpus.text import detect_lang
-
-                q["lang"] = detect_lang(q["question"])
-            questions.append(q)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BadQuestionSet(f"{path}:{line}: not UTF-8 text (save the file as UTF-8)") from None
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            raise BadQuestionSet(f"{path}:{n}: not JSON ({why})") from None
+        if not isinstance(q, dict) or not isinstance(q.get("question"), str):
+            raise BadQuestionSet(f"{path}:{n}: each line needs a 'question' string")
+        gold = q.get("gold_urls", [])
+        if not isinstance(gold, list) or not all(isinstance(u, str) for u in gold):
+            raise BadQuestionSet(f"{path}:{n}: 'gold_urls' must be a list of URL strings")
+        questions.append(_with_defaults(q, n))
     if not questions:
         raise BadQuestionSet(f"{path}: no questions")
     return questions
+
+
+def _with_defaults(q: dict[str, Any], n: int) -> dict[str, Any]:
+    """A question line with the keys the evaluation reads filled in (line ``n`` names it)."""
+    q.setdefault("qid", f"line-{n}")
+    q.setdefault("gold_urls", [])
+    q.setdefault("type", "unanswerable" if not q["gold_urls"] else "other")
+    if "lang" not in q:
+        from corpus.text import detect_lang
+
+        q["lang"] = detect_lang(q["question"])
+    return q
 
 
 def load_training_questions(paths: list[str]) -> list[dict[str, Any]]:

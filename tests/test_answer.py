@@ -178,6 +178,12 @@ def test_empty_and_junk_questions_get_a_reply(answerer) -> None:  # noqa: ANN001
     for q in ("", "   ", "???", "🙂🙂"):
         a = answerer.ask(q)
         assert not a.found and render_html(a)
+    # Bytes that were not UTF-8 (a shell argument, a line read with surrogateescape) reached the tokenizer.
+    clean = answerer.ask("When was the Huawei MOU signed?")
+    stray = answerer.ask("When was the Huawei \udcff\udcfe MOU signed?")
+    assert stray.sources and stray.sources[0].url == clean.sources[0].url
+    assert answerer.searcher.search("Huawei \udcff MOU")
+    assert answerer.searcher.search("ฯ " + "ก" * 50_000) is not None  # cut before the Thai analysis
 
 
 def test_chat_words_that_ask_nothing_are_not_answered(answerer) -> None:  # noqa: ANN001
@@ -239,6 +245,16 @@ def test_chat_loop_renders_plain_text(answerer) -> None:  # noqa: ANN001
     chat_loop(answerer, stdin=io.StringIO("When was the Huawei MOU signed?\n/quit\nnot asked\n"), stdout=out)
     text = out.getvalue()
     assert HUAWEI_URL in text and "<b>" not in text
+
+    # A question that starts with "quit" or "exit" is a question; a bare "exit" ends the chat.
+    def chat(lines: str) -> str:
+        out = io.StringIO()
+        chat_loop(answerer, stdin=io.StringIO(lines), stdout=out)
+        return out.getvalue()
+
+    asked = chat("Exit polls on the Huawei MOU?\n")
+    assert "thaigov.go.th" in asked
+    assert chat("Exit polls on the Huawei MOU?\nexit\nWhen was the Huawei MOU signed?\n") == asked
 
 
 def test_no_index_is_a_one_line_user_error(tmp_path: Path) -> None:

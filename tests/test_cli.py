@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,40 @@ def test_inspect_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
         f"thaigov-qa: source not found: {tmp_path / 'missing.tar.xz'}",
         "thaigov-qa: no SOURCE given and the CORPUS_SOURCES setting is empty",
     ]
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    """``thaigov-qa … | head`` used to end in a BrokenPipeError traceback."""
+    demo = Path(__file__).resolve().parents[1] / "corpus" / "demo"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "thaigov_app", "corpus", "inspect", str(demo), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the report is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and "Traceback" not in err
+
+
+def test_a_closed_stdin_is_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.cli.ask import text_stdin
+    from thaigov_qa.errors import UserError
+
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(UserError, match="standard input is closed"):
+        text_stdin()
+
+
+def test_feedback_export_to_a_path_it_cannot_write_is_one_line(tmp_path: Path) -> None:
+    bad = subprocess.run(
+        [sys.executable, "-m", "thaigov_app", "feedback", "export", "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "DATA_DIR": str(tmp_path / "data")},
+        timeout=120,
+        check=False,
+    )
+    assert bad.returncode == 2 and "cannot write" in bad.stderr and "Traceback" not in bad.stderr

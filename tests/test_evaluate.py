@@ -166,3 +166,17 @@ def test_bad_question_file_names_the_line(tmp_path: Path) -> None:
         load_questions(p)
     with pytest.raises(BadQuestionSet, match="not found"):
         load_questions(tmp_path / "missing.jsonl")
+    # Each of these was a traceback, or (a URL string as gold_urls) silently scored as a list of characters.
+    ok = json.dumps({"question": "ok"}) + "\n"
+    for body, why in (
+        (ok.encode() + b'{"question": "bad \xff\xfe"}\n', "not UTF-8"),
+        (ok.encode() + b"[" * 100_000 + b"\n", "not JSON"),
+        ((ok + json.dumps({"question": "q", "gold_urls": 5}) + "\n").encode(), "gold_urls"),
+        ((ok + json.dumps({"question": "q", "gold_urls": "https://x/1"}) + "\n").encode(), "gold_urls"),
+        ((ok + json.dumps({"question": "q", "gold_urls": [{"u": 1}]}) + "\n").encode(), "gold_urls"),
+    ):
+        p.write_bytes(body)
+        with pytest.raises(BadQuestionSet, match=f":2: .*{why}"):
+            load_questions(p)
+    p.write_bytes(b"\xef\xbb\xbf" + ok.encode())  # a byte-order mark is read past
+    assert load_questions(p)[0]["question"] == "ok"

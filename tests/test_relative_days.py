@@ -52,6 +52,15 @@ def test_last_weekday_is_strictly_before_today() -> None:
     assert relative_days("ครม. วันอังคารที่แล้ว", TUESDAY) == ("2026-11-24",)
 
 
+def test_next_weekday_is_strictly_after_today() -> None:
+    """ "next Tuesday" was read as the last one (a meeting already held, answered as if asked)."""
+    assert relative_days("What will the cabinet approve next Tuesday?", TUESDAY) == ("2026-12-08",)
+    assert relative_days("coming friday", TUESDAY) == ("2026-12-04",)
+    assert relative_days("ครม. อังคารหน้า", WEDNESDAY) == ("2026-12-08",)
+    assert relative_days("ครม. วันอังคารที่จะถึงนี้", WEDNESDAY) == ("2026-12-08",)
+    assert relative_days("ครม. วันอังคาร", WEDNESDAY) == ("2026-12-01",)
+
+
 def test_bangkok_day_and_the_words_set_aside() -> None:
     late_utc = dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC)  # already 2 December in Bangkok
     assert today_in_bangkok(late_utc) == WEDNESDAY

@@ -46,6 +46,19 @@ def test_comma_lists_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert s.release_feeds == ["https://example.org/rss", "https://example.org/atom"]
 
 
+def test_a_dotenv_with_a_byte_order_mark_keeps_its_first_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A .env saved by a Windows editor starts with a BOM: its first line used to be dropped silently."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes("\ufeffDATA_DIR=/srv/thaigov\nEMBEDDING_BATCH_SIZE=8\n".encode())
+    s = load_settings()
+    assert s.data_dir == Path("/srv/thaigov") and s.embedding_batch_size == 8
+    (tmp_path / ".env").write_bytes("\ufeffEMBEDDING_BACKEND=foo\n".encode())
+    with pytest.raises(SettingsError, match="EMBEDDING_BACKEND"):
+        load_settings()
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [

@@ -10,6 +10,7 @@ ends the program with one readable line and exit status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -62,6 +63,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("thaigov-qa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``… | head``): no traceback; what was not read is the reader's choice.
+        # Standard output is pointed at /dev/null so that Python's own flush at exit does not fail again.
+        _silence_stdout()
+        return 141
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor behind sys.stdout (a test's StringIO)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,7 +39,8 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """All configuration of ThaiGov QA. See ``.env.example`` for what each setting does."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # utf-8-sig: a .env saved with a byte-order mark (Windows editors) keeps its first setting.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8-sig", extra="ignore")
 
     # --- storage and index -------------------------------------------------------------------
     data_dir: Path = Path("./var")
@@ -175,7 +176,7 @@ def check_env_file(path: Path) -> None:
         return
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SettingsError(f"{path}: line {line}: not UTF-8 text (save the file as UTF-8)") from None

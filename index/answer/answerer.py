@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corpus.text import detect_lang
+from corpus.text import detect_lang, query_text
 from index.answer import evidence as ev
 from index.answer.agenda import agenda_answer
 from index.answer.analysis import Analysis, Presented
@@ -159,7 +159,7 @@ class Answerer:
         ``kinds``: the asked kind's probabilities when the caller has them (training passes out-of-fold
         ones); else the model's, from the question's vector.
         """
-        text = " ".join(_CONTROL.sub(" ", question or "").split())[:MAX_QUESTION_CHARS]
+        text = query_text(_CONTROL.sub(" ", question or ""), MAX_QUESTION_CHARS)
         if not re.search(r"\w", text) or not asks_anything(text):
             return None
         lang = detect_lang(text)

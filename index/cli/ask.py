@@ -10,12 +10,13 @@ carries) into its own data folder, so it never touches a real index, then answer
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from thaigov_qa.jsonl import json_line
 from thaigov_qa.messages import DEMO_CLOSING, reply_texts
 from thaigov_qa.settings import Settings
 
@@ -65,7 +66,7 @@ def _print_answer(answer: Answer | dict[str, Any], as_json: bool) -> None:
     from index.reply import render_text
 
     if as_json:
-        print(json.dumps(answer, ensure_ascii=False), flush=True)
+        print(json_line(answer), flush=True)
     else:
         print(render_text(answer), flush=True)
 
@@ -83,7 +84,21 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         else:
             _print_answer(answerer.ask(question[:MAX_ASK_CHARS]), False)
         return 0
-    return ask_lines(answerer, sys.stdin, sys.stdout)
+    return ask_lines(answerer, text_stdin(), sys.stdout)
+
+
+def text_stdin() -> TextIO:
+    """Standard input as text whose bytes that are not UTF-8 become U+FFFD, one line at a time: a stray
+    byte in one line costs that line's words, never the other lines (under a strict locale Python would
+    raise on the whole block). A closed standard input is a clear error."""
+    from thaigov_qa.errors import UserError
+
+    if sys.stdin is None:
+        raise UserError("standard input is closed: give a question, or pipe questions in")
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already text (a test's StringIO)
+        return sys.stdin
+    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", newline=None)
 
 
 def ask_lines(answerer: Answerer, stdin: TextIO, stdout: TextIO) -> int:
@@ -106,7 +121,7 @@ def ask_lines(answerer: Answerer, stdin: TextIO, stdout: TextIO) -> int:
             errors += 1
         else:
             answered += 1
-        print(json.dumps(out, ensure_ascii=False), file=stdout, flush=True)
+        print(json_line(out), file=stdout, flush=True)
     return 1 if errors and not answered else 0
 
 
@@ -145,7 +160,7 @@ def chat_loop(
     from index.conversation import previous_note
     from index.reply import render_text, texts
 
-    stdin = stdin or sys.stdin
+    stdin = stdin or text_stdin()
     stdout = stdout or sys.stdout
     interactive = hasattr(stdin, "isatty") and stdin.isatty()
     session = ChatSession(answerer)
@@ -159,8 +174,7 @@ def chat_loop(
         question = line.strip()
         if not question:
             continue
-        command = question.lower().split()[0]
-        if command in ("/quit", "/exit", "quit", "exit", "/q"):
+        if _ends_chat(question):
             break
         if question.startswith("/"):
             print(_chat_command(session, question, lang), file=stdout, flush=True)
@@ -171,6 +185,13 @@ def chat_loop(
         if not interactive:
             print("", file=stdout, flush=True)
     return 0
+
+
+def _ends_chat(line: str) -> bool:
+    """``/quit``, ``/exit`` or ``/q`` (with anything after it), or a bare ``quit`` / ``exit``: "Quit smoking
+    campaign…?" and "Exit polls…" are questions."""
+    words = line.lower().split()
+    return words[0] in ("/quit", "/exit", "/q") or words in (["quit"], ["exit"])
 
 
 def _chat_command(session: ChatSession, line: str, lang: str) -> str:

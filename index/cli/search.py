@@ -7,13 +7,14 @@ whole question set and reports the metrics the project is judged by (see :mod:`i
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from corpus.text import query_text
+from thaigov_qa.jsonl import json_line
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +34,7 @@ def _open_searcher(settings: Settings) -> Searcher:
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     from thaigov_qa.errors import UserError
 
-    query = " ".join(args.query).strip()
+    query = query_text(" ".join(args.query))  # what the search reads: cut, stray bytes made spaces
     if not query:
         raise UserError("empty query: give a question or keywords")
     if args.k < 1 or args.k > 100:
@@ -48,7 +49,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
             "dates": [[w.start.isoformat(), w.end.isoformat(), w.kind] for w in info.dates],
             "hits": [asdict(h) for h in hits],
         }
-        print(json.dumps(out, ensure_ascii=False))
+        print(json_line(out))
         return 0
     if not hits:
         print("no results")
@@ -138,7 +139,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             ]
         summaries.append(summary)
         if args.json:
-            print(json.dumps(summary, ensure_ascii=False), flush=True)
+            print(json_line(summary), flush=True)
         else:
             print(format_table(summary))
             print()

@@ -20,15 +20,21 @@ _EN_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 #: Thai weekday names; อาทิตย์ (Sunday) also means "week", so it counts as a day only after วัน. A name
 #: must end its word (จันทร์โอชา is a surname): only "ที่", "นี้", "ก่อน", "ผ่าน" or no Thai letter may follow.
 _TH_DAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัส(?:บดี)?", "ศุกร์", "เสาร์", "อาทิตย์")
-_TH_END = r"(?=ที่|นี้|ก่อน|ผ่าน|[^\u0e00-\u0e7f]|$)"
+_TH_END = r"(?=ที่|นี้|ก่อน|ผ่าน|หน้า|[^\u0e00-\u0e7f]|$)"
 _PAST = r"\s*(?:ที่)?(?:แล้ว|ผ่านมา|ก่อน)"
+#: A weekday still to come: "อังคารหน้า", "วันอังคารที่จะถึงนี้" (and in English "next"/"coming Tuesday").
+_NEXT = r"\s*(?:หน้า|ที่จะถึง(?:นี้)?)"
 
 TODAY = re.compile(r"(?i)\b(?:today|tonight)\b|วันนี้")
 YESTERDAY = re.compile(r"(?i)\byesterday\b|เมื่อวาน")
 LAST_WEEK = re.compile(r"(?i)\b(?:last|past|previous)\s+week\b|(?:สัปดาห์|อาทิตย์)" + _PAST)
 THIS_WEEK = re.compile(r"(?i)\bthis\s+week\b|(?:สัปดาห์|อาทิตย์)นี้")
 _LATEST = re.compile(r"(?i)\b(?:latest|most\s+recent|last)\b|ล่าสุด|ครั้งที่แล้ว|ครั้งก่อน")
-_EN_WEEKDAY = re.compile(r"(?i)\b(?P<last>(?:last|past|previous)\s+)?(?P<d>" + "|".join(_EN_DAYS) + r")\b")
+_EN_WEEKDAY = re.compile(
+    r"(?i)\b(?:(?P<last>(?:last|past|previous)\s+)|(?P<next>(?:next|coming)\s+))?(?P<d>"
+    + "|".join(_EN_DAYS)
+    + r")\b"
+)
 _TH_WEEKDAY = re.compile(
     r"(?:วัน(?P<d1>"
     + "|".join(_TH_DAYS)
@@ -36,9 +42,11 @@ _TH_WEEKDAY = re.compile(
     + "|".join(_TH_DAYS[:-1])
     + r"))"
     + _TH_END
-    + r"(?P<last>"
+    + r"(?:(?P<last>"
     + _PAST
-    + r")?"
+    + r")|(?P<next>"
+    + _NEXT
+    + r"))?"
 )
 
 
@@ -84,8 +92,10 @@ def relative_days(text: str, today: dt.date) -> tuple[str, ...] | None:
         return (today.isoformat(),)
     weekday = _weekday(text)
     if weekday is not None:
-        day, strictly_before = weekday
-        back = (today.weekday() - day) % 7 or (7 if strictly_before else 0)
+        day, direction = weekday
+        if direction > 0:  # "next Tuesday": the coming one, never today
+            return ((today + dt.timedelta(days=(day - today.weekday()) % 7 or 7)).isoformat(),)
+        back = (today.weekday() - day) % 7 or (7 if direction < 0 else 0)
         return ((today - dt.timedelta(days=back)).isoformat(),)
     for pattern, week in ((LAST_WEEK, last_week), (THIS_WEEK, this_week)):
         if pattern.search(text):
@@ -96,14 +106,15 @@ def relative_days(text: str, today: dt.date) -> tuple[str, ...] | None:
     return None
 
 
-def _weekday(text: str) -> tuple[int, bool] | None:
-    """The weekday named (Monday 0) and whether "last"/"ที่แล้ว" puts it strictly before today."""
-    m = _EN_WEEKDAY.search(text)
-    if m is not None:
-        return _EN_DAYS.index(m.group("d").lower()), bool(m.group("last"))
-    m = _TH_WEEKDAY.search(text)
-    if m is not None:
-        name = m.group("d1") or m.group("d2")
+def _weekday(text: str) -> tuple[int, int] | None:
+    """The weekday named (Monday 0) and its direction: -1 when "last"/"ที่แล้ว" puts it strictly before
+    today, 1 when "next"/"หน้า" puts it strictly after, 0 for the latest such day (today included)."""
+    m = _EN_WEEKDAY.search(text) or _TH_WEEKDAY.search(text)
+    if m is None:
+        return None
+    name = m.group("d") if m.re is _EN_WEEKDAY else (m.group("d1") or m.group("d2"))
+    if m.re is _EN_WEEKDAY:
+        day = _EN_DAYS.index(name.lower())
+    else:
         day = next(i for i, pattern in enumerate(_TH_DAYS) if re.fullmatch(pattern, name))
-        return day, bool(m.group("last"))
-    return None
+    return day, (1 if m.group("next") else -1 if m.group("last") else 0)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corpus.release import Release
+from corpus.text import query_text
 from index.search import periods
 from index.search.adapter import AdapterError, QueryAdapter
 from index.search.fusion import Weights
@@ -149,7 +150,7 @@ class Searcher:
     # --- search --------------------------------------------------------------------------------
     def analyze(self, query: str, today: dt.date | None = None) -> QueryInfo:
         """Query analysis with relative dates counted from today or the newest indexed release."""
-        return self._ranker.analyze(query, today=today)
+        return self._ranker.analyze(query_text(query), today=today)
 
     def translation(self, info: QueryInfo) -> str:
         """The Thai rendering of an English question: glossary terms, names, dates, numbers, Latin words."""
@@ -163,7 +164,7 @@ class Searcher:
         question's dense list reads the query adapter's map in every mode, as the product's does)."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
-        query = (query or "").strip()
+        query = query_text(query)
         if not query or k <= 0:
             return []
         return self._ranker.views(query, k, mode, today, self.reranker)[1]
@@ -173,7 +174,7 @@ class Searcher:
         that order: trained behind the second look it answered less, docs/answers.md "Stop 25"), and in the
         second look's order, which a reply lists and :meth:`search` returns. Without a re-ranking model,
         both are the fused order."""
-        query = (query or "").strip()
+        query = query_text(query)
         if not query or k <= 0:
             return [], []
         return self._ranker.views(query, k, "hybrid", None, self.reranker)
@@ -182,7 +183,7 @@ class Searcher:
         """The fused top :data:`index.search.rerank.TOP` of ``query`` in fused order, the second look's
         feature rows for them and the question's language: what ``rerank train`` learns from.
         ``adapted=False`` searches without the query adapter (for the questions it was fitted on)."""
-        return self._ranker.second_look_rows(query.strip(), adapted)
+        return self._ranker.second_look_rows(query_text(query), adapted)
 
     def similarity(self, query: str, chunk_ids: list[int]) -> dict[int, float]:
         """Cosine similarity of ``query`` to each chunk that has a vector in the index, by chunk id.
@@ -199,10 +200,11 @@ class Searcher:
     def query_vector(self, query: str) -> np.ndarray:
         """The question's e5 vector: the one :meth:`search` computed (kept for the last 64 questions), else
         embedded now. The answer step reads what kind of thing is asked from it."""
-        vector = self._recent.get(query.strip())
+        query = query_text(query)
+        vector = self._recent.get(query)
         if vector is None:
-            vector = self.reader.embedder.encode_queries([query.strip()])[0]
-            self._recent.remember(query.strip(), vector)
+            vector = self.reader.embedder.encode_queries([query])[0]
+            self._recent.remember(query, vector)
         return vector
 
     def within(self, url: str) -> ReleaseHit | None:
