@@ -184,6 +184,10 @@ def test_empty_and_junk_questions_get_a_reply(answerer) -> None:  # noqa: ANN001
     assert stray.sources and stray.sources[0].url == clean.sources[0].url
     assert answerer.searcher.search("Huawei \udcff MOU")
     assert answerer.searcher.search("ฯ " + "ก" * 50_000) is not None  # cut before the Thai analysis
+    # A question in neither language is told, in English, which languages are read (it got a Thai prompt).
+    for q in ("你好吗？政府什么时候签署的", "متى تم التوقيع"):
+        foreign = answerer.ask(q)
+        assert not foreign.found and foreign.lang == "en" and "English or Thai" in render_html(foreign)
 
 
 def test_chat_words_that_ask_nothing_are_not_answered(answerer) -> None:  # noqa: ANN001

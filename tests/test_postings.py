@@ -222,3 +222,21 @@ def test_unreadable_arrays_are_a_clear_error(base_index: BaseIndex, tmp_path: Pa
     with pytest.raises(IndexUnavailable, match="cannot be read") as caught:
         BotService(settings).ask("หัวเว่ย")
     assert caught.value.missing is False  # the bot tells users "cannot be used", not "no index yet"
+
+
+@pytest.mark.slow
+def test_a_damaged_database_is_a_clear_error(base_index: BaseIndex, tmp_path: Path) -> None:
+    """A database file that is not SQLite: `ask` raised sqlite3.DatabaseError at the first question and
+    `index stats` called the index healthy; the reader now refuses it at open."""
+    from index.cli.ask import _open_answerer
+    from index.search.reader import IndexCorrupt
+    from thaigov_qa.errors import UserError
+
+    settings, _ = base_index.clone(tmp_path)
+    for name in ("thaigov.sqlite-wal", "thaigov.sqlite-shm"):
+        (settings.db_path.parent / name).unlink(missing_ok=True)
+    settings.db_path.write_bytes(b"not a database " * 4096)
+    with pytest.raises(IndexCorrupt, match="cannot be read .*restore a backup or rebuild"):
+        IndexReader.open(settings)
+    with pytest.raises(UserError, match="cannot be read"):
+        _open_answerer(settings)

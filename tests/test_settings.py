@@ -84,3 +84,16 @@ def test_bad_setting_is_one_line_naming_it(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and name in lines[0] and lines[0].startswith("thaigov-qa: ")
     assert "Traceback" not in err and "SECRET-TOKEN-VALUE" not in err
+
+
+def test_a_folder_setting_that_names_a_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DATA_DIR or EXPORT_CACHE_DIR naming a file ended in a NotADirectoryError traceback in a command."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for name in ("DATA_DIR", "EXPORT_CACHE_DIR"):
+        monkeypatch.setenv(name, str(afile))
+        with pytest.raises(SettingsError, match=f"{name}.*is a file, not a folder"):
+            load_settings()
+        monkeypatch.delenv(name)

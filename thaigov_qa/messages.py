@@ -368,7 +368,7 @@ _REPLY_TEXTS = {
         "not_found": "The press releases I have do not answer this question.",
         "closest": "Closest releases:",
         "no_results": "No related press releases found.",
-        "empty": "Please type a question, e.g. “When was the Huawei MOU signed?”",
+        "empty": "Please type a question in English or Thai, e.g. “When was the Huawei MOU signed?”",
         "quoted_th": "(quoted from the Thai release)",
         "quoted_en": "(quoted from the English release)",
         "llm_note": "Written by a language model from the cited releases",

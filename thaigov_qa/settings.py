@@ -129,6 +129,14 @@ class Settings(BaseSettings):
     def _empty_path(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("data_dir", "export_cache_dir")
+    @classmethod
+    def _not_a_file(cls, value: Path | None) -> Path | None:
+        """A folder setting that names an existing file fails here, in one line, not deep in a build."""
+        if value is not None and value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder")
+        return value
+
     @field_validator("corpus_sources", "release_feeds", "watch_dirs", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> list[str]:

@@ -140,7 +140,7 @@ class Answerer:
             analysis.follow_up = follow_up
         if analysis is None or not analysis.candidates:
             text = " ".join((question or "").split())
-            lang = analysis.lang if analysis else (detect_lang(text) if text else "th")
+            lang = analysis.lang if analysis else _reply_lang(text)
             listed = (analysis.shown or analysis.hits) if analysis else []
             answer = Answer(question, lang, False, None, None, ev.sources(listed, None))
         else:
@@ -309,6 +309,14 @@ class Answerer:
         ``DENSE_PASSAGES`` of each release); the others get the best one's (:func:`features.matrix`)."""
         ids = sorted({c.chunk_id for c in candidates if c.chunk_id is not None})
         return self.searcher.similarity(text, ids) if ids else {}
+
+
+def _reply_lang(text: str) -> str:
+    """The language to say "ask a question" in: the question's, and English for letters of neither Thai nor
+    English (a Chinese or Arabic question gets the prompt in the language its writer more likely reads)."""
+    if text and not re.search(r"[\u0e01-\u0e5bA-Za-z]", text) and re.search(r"[^\W\d_]", text):
+        return "en"
+    return detect_lang(text) if text else "th"
 
 
 def _with_prior(p: float, prior: float) -> float:

@@ -119,6 +119,13 @@ class IndexReader:
         set_search_threads(1)
         generation = cls._open_generation(settings)
         conn = store.connect(settings.db_path, readonly=True)
+        try:  # a damaged file is said here, once, not as a traceback at the first question
+            conn.execute("SELECT 1 FROM chunks LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise IndexCorrupt(
+                f"the database {settings.db_path} cannot be read ({exc}): restore a backup or rebuild it"
+            ) from None
         return cls(settings, generation, conn)
 
     @staticmethod
