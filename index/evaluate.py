@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from thaigov_qa.textfile import NotUtf8, read_utf8
+
 log = logging.getLogger(__name__)
 
 KS = (1, 5, 10)
@@ -99,12 +101,10 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise BadQuestionSet(f"question file not found: {path}")
     questions = []
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BadQuestionSet(f"{path}:{line}: not UTF-8 text (save the file as UTF-8)") from None
+        text = read_utf8(path)
+    except NotUtf8 as exc:
+        raise BadQuestionSet(f"{path}:{exc.line}: not UTF-8 text (save the file as UTF-8)") from None
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from thaigov_qa.textfile import NotUtf8, read_utf8
+
 #: The embedding model production loads by name from the Hugging Face hub.
 HUB_MODEL = "intfloat/multilingual-e5-small"
 #: The same model, offline, beside the checkout (tests, benchmarks, the demo).
@@ -182,12 +184,10 @@ def check_env_file(path: Path) -> None:
     naming the file and line (python-dotenv would raise a traceback, or log and skip the line)."""
     if not path.is_file():
         return
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SettingsError(f"{path}: line {line}: not UTF-8 text (save the file as UTF-8)") from None
+        text = read_utf8(path)
+    except NotUtf8 as exc:
+        raise SettingsError(f"{path}: {exc}") from None
     from dotenv.parser import parse_stream
 
     for binding in parse_stream(io.StringIO(text)):
