@@ -256,6 +256,7 @@ def test_chat_loop_renders_plain_text(answerer) -> None:  # noqa: ANN001
         chat_loop(answerer, stdin=io.StringIO(lines), stdout=out)
         return out.getvalue()
 
+    assert "unknown language 'xx'" in chat("/lang xx\n") and "(/lang th" in chat("/lang\n")
     asked = chat("Exit polls on the Huawei MOU?\n")
     assert "thaigov.go.th" in asked
     assert chat("Exit polls on the Huawei MOU?\nexit\nWhen was the Huawei MOU signed?\n") == asked

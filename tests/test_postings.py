@@ -235,6 +235,12 @@ def test_a_damaged_database_is_a_clear_error(base_index: BaseIndex, tmp_path: Pa
     settings, _ = base_index.clone(tmp_path)
     for name in ("thaigov.sqlite-wal", "thaigov.sqlite-shm"):
         (settings.db_path.parent / name).unlink(missing_ok=True)
+    current = settings.index_dir / "CURRENT"
+    live = current.read_text()
+    current.write_text("garbage\n")  # a damaged pointer is said, not "no index yet"
+    with pytest.raises(IndexCorrupt, match="does not name a generation"):
+        IndexReader.open(settings)
+    current.write_text(live)
     settings.db_path.write_bytes(b"not a database " * 4096)
     with pytest.raises(IndexCorrupt, match="cannot be read .*restore a backup or rebuild"):
         IndexReader.open(settings)

@@ -97,3 +97,13 @@ def test_a_folder_setting_that_names_a_file_is_one_line(
         with pytest.raises(SettingsError, match=f"{name}.*is a file, not a folder"):
             load_settings()
         monkeypatch.delenv(name)
+
+
+def test_a_dotenv_that_is_a_pipe_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FIFO named .env made every command wait for a writer that never came."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATA_DIR", raising=False)
+    os.mkfifo(tmp_path / ".env")
+    assert load_settings().data_dir == Path("./var")

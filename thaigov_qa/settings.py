@@ -234,6 +234,9 @@ def load_settings(**overrides: object) -> Settings:
     env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
     if isinstance(env_file, str | Path):
         check_env_file(Path(env_file))
+        if Path(env_file).exists() and not Path(env_file).is_file():
+            # A pipe or device named .env: reading it could wait forever (a FIFO); only a file is read.
+            overrides = {**overrides, "_env_file": None}
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

@@ -82,6 +82,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             _print_answer(_answer_json(answerer, question), True)
         else:
+            if len(question) > MAX_ASK_CHARS:
+                print(f"(the question was cut at {MAX_ASK_CHARS:,} characters)", file=sys.stderr)
             _print_answer(answerer.ask(question[:MAX_ASK_CHARS]), False)
         return 0
     return ask_lines(answerer, text_stdin(), sys.stdout)
@@ -205,6 +207,9 @@ def _chat_command(session: ChatSession, line: str, lang: str) -> str:
     if name == "lang" and arg in ("th", "en", "auto"):
         session.lang = None if arg == "auto" else arg
         return f"(reply language: {arg})"
+    if name == "lang":
+        usage = "/lang th, /lang en or /lang auto"
+        return f"(unknown language {arg!r}: {usage})" if arg else f"({usage})"
     return reply_texts(shown)["chat_help"]
 
 

@@ -131,6 +131,11 @@ class IndexReader:
     @staticmethod
     def _open_generation(settings: Settings) -> _Generation:
         live = store.read_current(settings.index_dir)
+        if live is None and (settings.index_dir / store.CURRENT).is_file():
+            raise IndexCorrupt(
+                f"{settings.index_dir / store.CURRENT} does not name a generation: rebuild the index,"
+                " or write the number of a generation folder beside it into it"
+            )
         if live is None or not settings.db_path.is_file():
             raise NoIndex(f"no index in {settings.data_dir}: build one with `thaigov-qa index build SOURCE`")
         try:
