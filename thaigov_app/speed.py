@@ -25,8 +25,6 @@ ARCHIVE_PASSAGES = 200_025
 TIMED_PASSAGES = 16
 #: Questions timed one at a time, as a user asks them (the median is reported).
 TIMED_QUESTIONS = ("When was the Huawei MOU signed?", "ครม. อนุมัติงบประมาณเท่าไร", "who chairs the board", "ปีนี้")
-#: The release the repository carries (corpus/demo), whose chunks stand in for the archive's passages.
-DEMO_RELEASE = Path(__file__).resolve().parents[1] / "corpus" / "demo" / "76362.txt"
 #: CPU flags (Linux ``/proc/cpuinfo``) naming the int8 dot-product instructions the int8 engine uses.
 VNNI_FLAGS = ("avx512_vnni", "avx_vnni", "amx_int8")
 
@@ -73,13 +71,16 @@ def cpu_has_vnni(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool | None:
 
 
 def sample_passages(tokenizer: object, n: int = TIMED_PASSAGES) -> list[str]:
-    """``n`` passages as a build embeds them: the demo release's chunks with their title and date prefix."""
+    """``n`` passages as a build embeds them: the chunks of the release the repository carries for the demo
+    (``index.cli.ask.BUILTIN_DEMO``), with their title and date prefix."""
     from corpus.sources import Skipped, parse_bytes
     from index.build.chunking import chunk_release, passage_text, token_counter
+    from index.cli.ask import BUILTIN_DEMO
 
-    release = parse_bytes(DEMO_RELEASE.read_bytes(), DEMO_RELEASE.name)
+    path = min(BUILTIN_DEMO.glob("*.txt"))
+    release = parse_bytes(path.read_bytes(), path.name)
     if isinstance(release, Skipped):
-        raise ValueError(f"{DEMO_RELEASE} does not parse: {release.reason}")
+        raise ValueError(f"{path} does not parse: {release.reason}")
     chunks = chunk_release(release, token_counter(tokenizer))
     texts = [passage_text(release.title, release.date, c.text) for c in chunks]
     return [texts[i % len(texts)] for i in range(n)]
