@@ -109,12 +109,13 @@ def relative_days(text: str, today: dt.date) -> tuple[str, ...] | None:
 def _weekday(text: str) -> tuple[int, int] | None:
     """The weekday named (Monday 0) and its direction: -1 when "last"/"ที่แล้ว" puts it strictly before
     today, 1 when "next"/"หน้า" puts it strictly after, 0 for the latest such day (today included)."""
-    m = _EN_WEEKDAY.search(text) or _TH_WEEKDAY.search(text)
-    if m is None:
-        return None
-    name = m.group("d") if m.re is _EN_WEEKDAY else (m.group("d1") or m.group("d2"))
-    if m.re is _EN_WEEKDAY:
-        day = _EN_DAYS.index(name.lower())
+    m = _EN_WEEKDAY.search(text)
+    if m is not None:
+        day = _EN_DAYS.index(m.group("d").lower())
     else:
+        m = _TH_WEEKDAY.search(text)
+        if m is None:
+            return None
+        name = m.group("d1") or m.group("d2")
         day = next(i for i, pattern in enumerate(_TH_DAYS) if re.fullmatch(pattern, name))
     return day, (1 if m.group("next") else -1 if m.group("last") else 0)
