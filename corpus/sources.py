@@ -29,6 +29,7 @@ from corpus.thaigov import (
     parse_release,
     release_lang,
 )
+from thaigov_qa.textfile import NotUtf8, read_utf8
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,11 @@ def _clean_path(path: str) -> str:
 def read_only_list(path: str | os.PathLike[str]) -> list[str]:
     """Archive paths from a list file: one a line; blank lines and ``#`` comments ignored."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_utf8(Path(path))
     except OSError as exc:
         raise SourceError(f"cannot read the --only list {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise SourceError(f"the --only list {path} is not UTF-8 text (save it as UTF-8)") from None
+    except NotUtf8 as exc:
+        raise SourceError(f"the --only list {path}: {exc}") from None
     paths = [_clean_path(line) for line in text.splitlines()]
     return [p for p in paths if p and not p.startswith("#")]
 

@@ -162,3 +162,14 @@ def test_bad_sources(tmp_path: Path) -> None:
         list(iter_source(odd))
     with pytest.raises(SourceError, match="--only"):
         list(iter_source(tmp_path, only=tmp_path / "missing-list.txt"))
+
+
+def test_an_only_list_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    from corpus.sources import SourceError, read_only_list
+
+    listed = tmp_path / "only.txt"
+    listed.write_bytes(b"\xef\xbb\xbfdata/2024/01/01/a.txt\n\xff\xfe\n")
+    with pytest.raises(SourceError, match="only.txt: line 2: not UTF-8"):
+        read_only_list(listed)
+    listed.write_bytes(b"\xef\xbb\xbfdata/2024/01/01/a.txt\n")  # a byte-order mark is read past
+    assert read_only_list(listed) == ["data/2024/01/01/a.txt"]

@@ -3,6 +3,7 @@ past, and the first line that is not UTF-8 named, so the caller's error can poin
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 
@@ -17,7 +18,9 @@ class NotUtf8(ValueError):
 def read_utf8(path: Path) -> str:
     """The file's text; :class:`NotUtf8` names the first line that does not decode."""
     data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):  # read past it here: the error's offset must count from data[0]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NotUtf8(data[: exc.start].count(b"\n") + 1) from None
