@@ -153,6 +153,8 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         lines.append(f"<b>{esc(heading)}</b>" if answer.found else esc(heading))
         for i, src in enumerate(shown, 1):
             lines.append(source_line(i, src.url, esc(_title(src)), esc(format_date(src.date, answer.lang))))
+            if src.snippet and not answer.found:
+                lines.append(f"   <i>“{esc(src.snippet)}”</i>")
     return "\n".join(lines)
 
 
@@ -194,5 +196,7 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         for i, src in enumerate(shown, 1):
             date = format_date(src.date, answer.lang)
             lines.append(f"{i}. {_title(src)}" + (f" ({date})" if date else ""))
+            if src.snippet and not answer.found:
+                lines.append(f"   “{src.snippet}”")
             lines.append(f"   {src.url}")
     return "\n".join(lines)

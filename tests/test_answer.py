@@ -15,6 +15,7 @@ import pytest
 from index.reply import render_html, texts
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
 from thaigov_qa.errors import UserError
+from thaigov_qa.markup import escape_html
 
 pytestmark = pytest.mark.slow
 
@@ -155,6 +156,21 @@ def test_unrelated_question_is_refused_with_closest_releases(answerer, question:
     assert a.answer is None and a.evidence is None
     assert a.sources, "the closest releases are listed"
     assert texts(a.lang)["not_found"] in render_html(a) and "<a href=" in render_html(a)
+
+
+def test_a_refusal_lists_each_release_with_a_verbatim_snippet(answerer) -> None:  # noqa: ANN001
+    from index.answer.snippets import SNIPPET_CHARS
+
+    a = answerer.ask("What is the recipe for green curry with chicken?")
+    assert not a.found
+    shown = a.sources[:3]
+    assert all(s.snippet for s in shown)
+    for s in shown:
+        assert len(s.snippet) <= SNIPPET_CHARS + 2
+        body = " ".join(_body(s.url, answerer).split())
+        assert s.snippet.strip("…") in body  # the release's own words, only cut
+        assert s.to_json()["snippet"] == s.snippet
+    assert f"“{escape_html(shown[0].snippet)}”" in render_html(a)
 
 
 def test_json_has_exactly_the_contract_keys(answerer) -> None:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
@@ -72,6 +73,25 @@ def test_not_found_lists_closest_releases_in_both_languages() -> None:
         assert texts(lang)["closest"] in text
         assert out.count("<a href=") == 3
         assert "<blockquote>" not in out
+
+
+def test_a_refusal_shows_each_release_snippet_escaped_under_its_link() -> None:
+    answer = _answer("en", found=False)
+    answer.sources = [
+        dataclasses.replace(s, snippet=f"ลงนาม <MOU> & ข้อ {i}") if i != 1 else s
+        for i, s in enumerate(answer.sources)
+    ]
+    out = render_html(answer)
+    assert "<i>“ลงนาม &lt;MOU&gt; &amp; ข้อ 0”</i>" in out and "ข้อ 2" in out
+    assert "ข้อ 3" not in out  # only the listed releases
+    lines = out.splitlines()
+    assert lines[lines.index(next(ln for ln in lines if ln.startswith("1. "))) + 1].strip().startswith("<i>")
+    text = render_text(answer)
+    assert "“ลงนาม <MOU> & ข้อ 0”" in text and text.index("ข้อ 0") < text.index(answer.sources[0].url)
+    found = _answer("en")
+    found.sources = answer.sources
+    # A found reply quotes its evidence: no snippets under its links.
+    assert "ลงนาม" not in _visible(render_html(found)).split(texts("en")["sources"])[1]
 
 
 def test_no_results_at_all() -> None:

@@ -15,13 +15,15 @@ REFUSED = "refused"  # the releases do not answer: the closest ones are listed i
 
 @dataclass(frozen=True)
 class Source:
-    """A release listed with an answer: link, title, publication date (ISO), its best passage, its score."""
+    """A release listed with an answer: link, title, publication date (ISO), its best passage, its score;
+    in a refusal, the snippet the reply shows under its link (:mod:`index.answer.snippets`)."""
 
     url: str
     title: str
     date: str
     passage: str
     score: float
+    snippet: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -30,6 +32,7 @@ class Source:
             "date": self.date,
             "passage": self.passage,
             "score": round(float(self.score), 6),
+            **({"snippet": self.snippet} if self.snippet else {}),
         }
 
 
