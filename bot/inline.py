@@ -73,7 +73,8 @@ def results_for(question: str, answer: Answer, lang: str) -> list[InlineQueryRes
     for n, src in enumerate(sources[:INLINE_SOURCES], 1):
         date = display_date(src.date, lang)
         card = source_line(n, src.url, src.title, date)
-        passage = _short(src.passage, 600)
+        # The snippet (the release's text around the question's words) says more than its first passage.
+        passage = _short(src.snippet or src.passage, 600)
         if passage:
             card += f"\n<blockquote>{esc(passage)}</blockquote>"
         results.append(

@@ -188,7 +188,8 @@ def keep_more_sources(
                 "url": s.url,
                 "title": s.title,
                 "date": s.date,
-                "passage": kept_passage(s.passage) if n >= shown else "",
+                # The snippet (its text around the question's words) before the passage's opening.
+                "passage": kept_passage(s.snippet or s.passage) if n >= shown else "",
             }
             for n, s in enumerate(sources)
         ],

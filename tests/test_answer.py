@@ -179,7 +179,7 @@ def test_json_has_exactly_the_contract_keys(answerer) -> None:  # noqa: ANN001
     assert list(data) == JSON_KEYS
     assert data["question"] == "When was the Huawei MOU signed?"
     assert 1 <= len(data["sources"]) <= 10
-    assert set(data["sources"][0]) == {"url", "title", "date", "passage", "score"}
+    assert set(data["sources"][0]) == {"url", "title", "date", "passage", "score", "snippet"}
     assert data["sources"][0]["date"] == "2023-12-19"
     if a.found:  # one entry per answering release; the first is the top-level answer
         first = a.answers[0]

@@ -167,3 +167,20 @@ def test_rate_limiter_window() -> None:
     assert limiter.check(1) == pytest.approx(30.0)
     now[0] = 60.5
     assert limiter.check(1) == 0.0
+
+
+def test_inline_release_cards_quote_the_snippet_before_the_first_passage() -> None:
+    from bot.inline import results_for
+    from index.answer import Answer
+
+    url = "https://www.thaigov.go.th/news/contents/details/76362"
+    sources = [
+        Source(url, "Huawei <MOU>", "2023-12-19", "ย่อหน้าแรกของข่าว", 1.0, "ลงนาม MOU ในวันที่ 18 ธ.ค. 2566"),
+        Source(url + "1", "อื่น", "2023-12-18", "ย่อหน้าแรก", 0.5),
+    ]
+    answer = Answer("When was the MOU signed?", "en", False, None, None, sources)
+    results = results_for("When was the MOU signed?", answer, "en")
+    first, second = (r.input_message_content.message_text for r in results[1:3])
+    assert "ลงนาม MOU ในวันที่ 18 ธ.ค. 2566" in first and "ย่อหน้าแรกของข่าว" not in first
+    assert "ลงนาม MOU" in results[1].description
+    assert "ย่อหน้าแรก" in second  # no snippet: the passage

@@ -238,7 +238,7 @@ class Answerer:
 
         answers = release_answers(model, analysis, raw, best, shown, p, t, present)
         lead = answers[0]
-        sources = _sources(analysis, lead.url, [a.url for a in answers[1:]])
+        sources = with_snippets(_sources(analysis, lead.url, [a.url for a in answers[1:]]), analysis, raw)
         # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).
         # Claimed: the short answer in bold only when the span model trusts the span (release_answers).
         presentation = HEDGED if lead.probability < t.asserting(lang) else ASSERTED

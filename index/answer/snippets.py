@@ -1,12 +1,13 @@
-"""Snippets for the releases a refusal lists: the quote of each release's sentence that the reader scored
-highest (or its best passage), cut around the question's words.
+"""Snippets: each listed release's text around the question's words, from the quote of its sentence the
+reader scored highest (or its best passage when the reader did not read it).
 
-Why: a refusal says the releases do not clearly answer and lists the closest ones. With titles alone a
-user must open each link to see why it is close; a line of the release under its title (what a search
-engine shows) says it at a glance. On the validation folds of the writers' sets four refused answerable
-questions in ten have a right top pick that the reader was not sure enough of: there the snippet lets the
-user read the answer at the source, without the reply asserting it. A snippet is the release's text,
-verbatim and cut, never a short answer: the reply still says that it found no clear answer.
+Why: a refusal says that no release clearly answers and lists the closest ones. With titles alone a user
+must open each link to see why it is close; a line of the release under its title (what a search engine
+shows) says it at a glance. On the validation folds of the writers' sets four refused answerable questions
+in ten have a right top pick that the reader was not sure enough of: there the snippet lets the user read
+the answer at the source, without the reply asserting it. A snippet is the release's text, verbatim and
+cut, never a short answer. Every reply's sources carry one (an inline result's release card shows it); the
+reply's text shows them only in a refusal (a found reply quotes its evidence instead).
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ REFUSED = "refused"  # the releases do not answer: the closest ones are listed i
 
 @dataclass(frozen=True)
 class Source:
-    """A release listed with an answer: link, title, publication date (ISO), its best passage, its score;
-    in a refusal, the snippet the reply shows under its link (:mod:`index.answer.snippets`)."""
+    """A release listed with an answer: link, title, publication date (ISO), its best passage, its score,
+    and its text around the question's words (:mod:`index.answer.snippets`: a refusal shows it under the
+    release's link, an inline result in the release's card)."""
 
     url: str
     title: str
@@ -32,7 +33,7 @@ class Source:
             "date": self.date,
             "passage": self.passage,
             "score": round(float(self.score), 6),
-            **({"snippet": self.snippet} if self.snippet else {}),
+            "snippet": self.snippet,
         }
 
 
