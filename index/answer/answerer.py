@@ -143,7 +143,10 @@ class Answerer:
             text = " ".join((question or "").split())
             lang = analysis.lang if analysis else _reply_lang(text)
             listed = (analysis.shown or analysis.hits) if analysis else []
-            answer = Answer(question, lang, False, None, None, ev.sources(listed, None))
+            sources = ev.sources(listed, None)
+            if analysis is not None:  # no sentence was read: the snippets come from the passages
+                sources = with_snippets(sources, analysis, np.zeros(0))
+            answer = Answer(question, lang, False, None, None, sources)
         else:
             answer = self.decide(analysis, self.model.scores(analysis.features))
             if answer.found and self.llm is not None:
