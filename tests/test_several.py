@@ -86,3 +86,16 @@ def test_links_list_the_answering_releases_after_the_lead() -> None:
     assert urls == [hits[i].url for i in (2, 5, 4, 0, 1, 3, 6)]
     assert [s.url for s in sources(hits, hits[2].url)] == [hits[i].url for i in (2, 0, 1, 3, 4, 5, 6)]
     assert [s.url for s in sources(hits, None)] == [h.url for h in hits]
+
+
+def test_a_latest_refusal_lists_the_newest_of_the_read_releases_first() -> None:
+    from index.answer import Source
+    from index.answer.evidence import newest_first
+
+    def src(n: int, date: str) -> Source:
+        return Source(f"https://www.thaigov.go.th/news/contents/details/{n}", f"r{n}", date, "", 1.0)
+
+    listed = [src(1, "2021-06-30"), src(2, "2024-06-18"), src(3, "2023-06-20"), src(4, "2025-01-02")]
+    assert [s.url[-1] for s in newest_first(listed, 3)] == ["2", "3", "1", "4"]  # the 4th was not read
+    same_day = [src(5, "2024-06-18"), src(6, "2024-06-18")]
+    assert newest_first(same_day, 3) == same_day  # ties keep the relevance order

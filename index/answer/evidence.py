@@ -197,6 +197,19 @@ def sources(hits: list[ReleaseHit], first_url: str | None, then: Sequence[str] =
     return out
 
 
+def newest_first(sources: list[Source], among: int) -> list[Source]:
+    """The first ``among`` sources newest first (ties keep their order), then the rest as they were: a
+    refusal's links for a question that asks for the latest or current value.
+
+    Why: the releases that give a recurring figure (a ranking, a tariff, a rate) match such a question
+    about equally, whatever their year, so relevance alone leads with any of them; a user who asked for the
+    latest reads the newest first, in its snippet. ``among`` keeps it to the releases the reader read: a
+    newer release further down is less likely to be about the question at all.
+    """
+    head = sorted(sources[:among], key=lambda s: s.date, reverse=True)
+    return head + sources[among:]
+
+
 def _same_paragraph(body: str | None, a: Sentence, b: Sentence) -> bool:
     if body is None:
         return True
