@@ -44,6 +44,7 @@ from bot import admin, agenda, alerts, asking, commands, conversation, feedback,
 from bot.feedback_store import FeedbackStore
 from bot.format import MORE_PREFIX
 from bot.persistence import SQLitePersistence
+from bot.polling import SkippingUpdatesRequest
 from bot.sending import RetryingRateLimiter
 from bot.service import BotService
 from bot.shared import QABot, qa_of
@@ -99,6 +100,7 @@ def build_application(settings: Settings, service: BotService | None = None) -> 
             )
         )
         .rate_limiter(RetryingRateLimiter(max_retries=3))
+        .get_updates_request(SkippingUpdatesRequest())
         .concurrent_updates(True)
         .persistence(SQLitePersistence(settings.db_path))
         .build()

@@ -1,0 +1,59 @@
+"""What an unusual Telegram world does to the running bot: updates it cannot read, failing API calls,
+odd command arguments (found by fuzzing the bot paths, lab40).
+
+The same set-up as ``tests/test_bot_e2e.py``: the real bot (``bot.app.serve``) against the local fake
+Bot API server, over the seven-release index built once per session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.service import BotService
+from tests import bot_e2e_fixtures as fixtures
+from tests.bot_e2e_fixtures import _assert_no_rejected_sends, _bot_settings, _texts, running_bot
+from tests.fake_bot_api import FakeBotAPI
+from thaigov_qa.settings import Settings
+
+pytestmark = pytest.mark.slow
+bot_index = fixtures.bot_index
+
+
+def _old_server_poll(api: FakeBotAPI, user_id: int) -> dict[str, Any]:
+    """A poll in a private chat as a Bot API server older than python-telegram-bot sends it: without the
+    fields the library requires (``allows_revoting``, the options' ``persistent_id``)."""
+    poll = {
+        "id": "5210",
+        "question": "ชอบข่าวไหน?",
+        "options": [{"text": "ก", "voter_count": 0}, {"text": "ข", "voter_count": 0}],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+    }
+    user = api.user(user_id)
+    return {"message": {**api.message(api.private_chat(user_id), user), "poll": poll}}
+
+
+async def test_an_unreadable_update_does_not_stop_polling(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """python-telegram-bot fails the whole getUpdates batch on one update it cannot parse and never
+    confirms it: without the skip, the bot fetched the same batch forever and answered nobody."""
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(_old_server_poll(api, 1901))
+        api.push(api.private_text("/help", user_id=1902, language_code="en"))
+        [reply] = await api.wait_for("sendMessage", chat_id=1902, timeout=15)
+        api.push(api.private_text("/about", user_id=1902, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=1902, count=2, timeout=15)
+        polls = len(api.calls_of("getUpdates"))
+        await api.quiet(1.0)
+        assert len(api.calls_of("getUpdates")) - polls < 10, "polling spins on the skipped update"
+    assert "How to use" in reply["text"]
+    assert _texts(api, 1901) == []  # the poll itself is skipped
+    _assert_no_rejected_sends(api)
