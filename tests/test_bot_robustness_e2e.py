@@ -57,3 +57,35 @@ async def test_an_unreadable_update_does_not_stop_polling(
     assert "How to use" in reply["text"]
     assert _texts(api, 1901) == []  # the poll itself is skipped
     _assert_no_rejected_sends(api)
+
+
+#: A question whose reply lists more than three sources: it has the "more sources" button.
+MORE_QUESTION = "ข่าวรัฐบาลเกี่ยวกับความร่วมมือ MOU และเศรษฐกิจดิจิทัล"
+TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+async def test_more_sources_pressed_too_long_ago_still_extends_the_message(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """A press Telegram no longer lets the bot answer (older than ~15 s: pressed while the bot was
+    restarting) used to end the handler at ``query.answer()``: the payload was already taken, the sources
+    never shown, and the user got "something went wrong"."""
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text(MORE_QUESTION, user_id=1911))
+        await api.wait_for("sendMessage", chat_id=1911)
+        message = api.last_bot_message(1911)
+        [data] = [
+            b["callback_data"]
+            for row in message["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["callback_data"].startswith("more:")
+        ]
+        before = message["text"].count("<a href=")
+        api.fail("answerCallbackQuery", 400, description=TOO_OLD)
+        api.push(api.callback_query(message, data, user_id=1911))
+        await api.wait_for("editMessageText", chat_id=1911)
+        await api.quiet(0.5)
+    assert api.messages[(1911, message["message_id"])]["text"].count("<a href=") > before
+    assert len(_texts(api, 1911)) == 1  # no "something went wrong" after it
