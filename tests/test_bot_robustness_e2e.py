@@ -89,3 +89,22 @@ async def test_more_sources_pressed_too_long_ago_still_extends_the_message(
         await api.quiet(0.5)
     assert api.messages[(1911, message["message_id"])]["text"].count("<a href=") > before
     assert len(_texts(api, 1911)) == 1  # no "something went wrong" after it
+
+
+async def test_latest_with_a_digit_int_cannot_read(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """``/latest ²``: ``"²".isdigit()`` is true but ``int("²")`` fails, and the user got "something went
+    wrong"; it now lists the default number, and Thai digits still count."""
+    settings, service = bot_index
+    api = fake_bot_api
+    errors = service.counters.errors
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text("/latest ²", user_id=1921, language_code="en"))
+        api.push(api.private_text("/latest ๒", user_id=1922, language_code="en"))
+        [default] = await api.wait_for("sendMessage", chat_id=1921)
+        [thai] = await api.wait_for("sendMessage", chat_id=1922)
+    assert "The 5 newest releases" in default["text"] and default["text"].count("<a href=") == 5
+    assert thai["text"].count("<a href=") == 2
+    assert service.counters.errors == errors
+    _assert_no_rejected_sends(api)
