@@ -33,7 +33,7 @@ from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
 from thaigov_qa.markup import escape_html
-from thaigov_qa.messages import text, user_lang
+from thaigov_qa.messages import LANGS, text, user_lang
 from thaigov_qa.settings import Settings
 
 __all__ = [
@@ -110,7 +110,13 @@ def _chat_name(chat: Chat | None, chat_id: int) -> str:
     return str(chat_id)
 
 
-def _lang(update: Update) -> str:
+def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The user's ``/lang`` choice (``user_data["lang"]``, see ``bot.conversation``), else their Telegram
+    language: the alerts' replies speak the language every other reply of the bot does."""
+    data = context.user_data
+    chosen = data.get("lang") if isinstance(data, dict) else None
+    if chosen in LANGS:
+        return str(chosen)
     user = update.effective_user
     return user_lang(user.language_code if user else None)
 
@@ -171,7 +177,7 @@ class _Handlers:
         return chat.id, chat, words
 
     async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update)
+        lang = _lang(update, context)
         message = update.effective_message
         words = _words(message.text if message else None)
         if words and words[0] in ("help", "-h", "--help"):
@@ -212,7 +218,7 @@ class _Handlers:
         await _reply(update, text(lang, key, chat=name, filters=describe_filters(sub, lang)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update)
+        lang = _lang(update, context)
         message = update.effective_message
         words = _words(message.text if message else None)
         found = await self._target(update, context, words, lang)
@@ -225,7 +231,7 @@ class _Handlers:
         await _reply(update, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
 
     async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update)
+        lang = _lang(update, context)
         chat = update.effective_chat
         assert chat is not None
         with self._store() as store:

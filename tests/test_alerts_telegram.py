@@ -125,6 +125,22 @@ async def test_users_groups_and_channels_subscribe(api: ChannelAwareAPI, bot_set
     assert subs[USER].created_by == USER
 
 
+async def test_alert_commands_reply_in_the_lang_choice(api: ChannelAwareAPI, bot_settings: Settings) -> None:
+    """A Thai client that chose ``/lang en`` gets the alert commands' replies in English, as every other
+    reply of the bot (they followed Telegram's language_code alone; found fuzzing the bot, lab40)."""
+    async with running(bot_settings):
+        api.push(api.private_text("/lang en", user_id=USER, language_code="th"))
+        await _reply(api, USER, 1)
+        api.push(api.private_text("/subscriptions", user_id=USER, language_code="th"))
+        assert "No subscriptions yet" in await _reply(api, USER, 2)
+        api.push(api.private_text("/subscribe", user_id=USER, language_code="th"))
+        assert "every release" in await _reply(api, USER, 3)
+        api.push(api.private_text("/lang auto", user_id=USER, language_code="th"))
+        await _reply(api, USER, 4)
+        api.push(api.private_text("/unsubscribe", user_id=USER, language_code="th"))
+        assert "ยกเลิกการแจ้งข่าวใหม่" in await _reply(api, USER, 5)
+
+
 async def test_install_adds_the_poll_job(bot_settings: Settings) -> None:
     from bot.alerts import POLL_JOB_NAME
     from bot.app import build_application
