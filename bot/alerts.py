@@ -32,6 +32,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
+from bot.format import split_html
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import LANGS, text, user_lang
 from thaigov_qa.settings import Settings
@@ -127,8 +128,11 @@ def _is_admin(update: Update, settings: Settings) -> bool:
 
 
 async def _reply(update: Update, text: str) -> None:
+    """Reply in as many messages as Telegram's 4,096 characters need: a list of a hundred subscriptions,
+    or one with very long keywords, is longer (Telegram refused it whole)."""
     if update.effective_message:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+        for part in split_html(text):
+            await update.effective_message.reply_text(part, parse_mode=ParseMode.HTML)
 
 
 async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
