@@ -7,14 +7,24 @@ Bot API server, over the seven-release index built once per session.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.service import BotService
 from tests import bot_e2e_fixtures as fixtures
-from tests.bot_e2e_fixtures import _assert_no_rejected_sends, _bot_settings, _texts, running_bot
-from tests.fake_bot_api import FakeBotAPI
+from tests.bot_e2e_fixtures import (
+    ADMIN_ID,
+    EXTRA_FILE,
+    SAMPLE_FILES,
+    _assert_no_rejected_sends,
+    _bot_settings,
+    _link_corpus,
+    _texts,
+    running_bot,
+)
+from tests.fake_bot_api import RESET, FakeBotAPI
 from thaigov_qa.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -108,3 +118,30 @@ async def test_latest_with_a_digit_int_cannot_read(
     assert thai["text"].count("<a href=") == 2
     assert service.counters.errors == errors
     _assert_no_rejected_sends(api)
+
+
+async def test_reindex_reports_its_result_when_a_progress_edit_fails(
+    fake_bot_api: FakeBotAPI,
+    bot_index: tuple[Settings, BotService],
+    tmp_path: Path,
+    sample_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A progress edit that failed with a network error (after the sender's retries) ended /reindex's
+    handler: the admin got "something went wrong" while the update went on, and never its result.
+
+    Last in this file: its sources are those the /reindex test of test_bot_e2e_operations.py leaves in the
+    shared index (the seven releases and one more), so the index is the same whichever file ran first.
+    """
+    from bot import admin
+
+    settings, service = bot_index
+    api = fake_bot_api
+    monkeypatch.setattr(admin, "REINDEX_PROGRESS_SECONDS", 0.05)
+    source = _link_corpus(tmp_path / "corpus", sample_dir, [*SAMPLE_FILES, EXTRA_FILE])
+    async with running_bot(_bot_settings(settings, api, corpus_sources=[str(source)]), service):
+        api.fail("editMessageText", RESET, times=4)  # the first try and the three retries
+        api.push(api.private_text("/reindex", user_id=ADMIN_ID, language_code="en"))
+        done = await api.wait_for("editMessageText", chat_id=ADMIN_ID, where=lambda c: "✅" in c["text"])
+    assert "releases 8" in done[-1]["text"]
+    assert not [t for t in _texts(api, ADMIN_ID) if "went wrong" in t]
