@@ -227,3 +227,24 @@ def test_stale_index_told_only_when_sources_should_keep_it_fresh(tmp_path: Path)
     assert ops.due([problem], now + 3601) == [problem]
     assert ops.due([], now + 3700) == [] and ops.told == {}  # cleared: forgotten
     assert OpsAlerts(Settings(**base, corpus_sources=["x"], index_stale_days=10)).problems(now) == []
+
+
+async def test_an_operator_alert_no_admin_got_is_tried_again_at_the_next_check(
+    fake_bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """One failed send (Telegram down for a moment) used to count as told: the alert came again only
+    OPS_REALERT_HOURS later (found injecting failures, lab40)."""
+    from telegram import Bot
+
+    from bot.ops_alerts import OpsAlerts
+
+    api = fake_bot_api
+    ops = OpsAlerts(_settings(tmp_path, api, disk_min_free_percent=100.0))
+    async with Bot(api.token, base_url=api.base_url) as bot:
+        api.fail("sendMessage", 502)
+        assert await ops.check(bot) == []
+        [problem] = await ops.check(bot)
+        assert await ops.check(bot) == []  # told now: not again before OPS_REALERT_HOURS
+    assert problem.key == "disk"
+    [sent] = _sent(api, ADMIN)
+    assert "nearly full" in sent
