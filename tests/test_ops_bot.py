@@ -248,3 +248,34 @@ async def test_an_operator_alert_no_admin_got_is_tried_again_at_the_next_check(
     assert problem.key == "disk"
     [sent] = _sent(api, ADMIN)
     assert "nearly full" in sent
+
+
+async def test_a_locked_database_does_not_freeze_the_bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
+    """Another process writing thaigov.sqlite (an index build, the alerts CLI) holds its write lock; the
+    chats' saved state was written on the event loop, which waited there up to the 30 s busy timeout:
+    every user's reply, and polling itself, stopped meanwhile (found holding the lock, lab40)."""
+    import sqlite3
+    import threading
+
+    api = fake_bot_api
+    settings = _settings(tmp_path, api)
+    async with running(settings):
+        api.push(api.private_text("/help", user_id=41, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=41)  # chat 41's state is saved within 5 s
+        holder = sqlite3.connect(settings.db_path, check_same_thread=False, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(8.0, holder.execute, ("COMMIT",))
+        release.start()
+        gaps: list[float] = []
+        last = time.monotonic()
+        try:
+            for _ in range(70):  # 7 s: a save of the saved state falls in them
+                await asyncio.sleep(0.1)
+                gaps.append(time.monotonic() - last)
+                last = time.monotonic()
+            api.push(api.private_text("/help", user_id=42, language_code="en"))
+            await api.wait_for("sendMessage", chat_id=42, timeout=2.0)
+        finally:
+            release.join()
+            holder.close()
+    assert max(gaps) < 2.0, f"the event loop stood still {max(gaps):.1f} s"
