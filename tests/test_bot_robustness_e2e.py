@@ -145,3 +145,21 @@ async def test_reindex_reports_its_result_when_a_progress_edit_fails(
         done = await api.wait_for("editMessageText", chat_id=ADMIN_ID, where=lambda c: "✅" in c["text"])
     assert "releases 8" in done[-1]["text"]
     assert not [t for t in _texts(api, ADMIN_ID) if "went wrong" in t]
+
+
+async def test_the_error_notice_goes_to_the_forum_topic_of_the_question(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """In a forum group, "something went wrong" went to the General topic (a plain sendMessage to the
+    chat), not to the topic where the question was asked; the answer itself did reach the topic."""
+    settings, service = bot_index
+    api = fake_bot_api
+    group = -1001919191919
+    async with running_bot(_bot_settings(settings, api), service):
+        api.fail("sendMessage", 400, description="Bad Request: something Telegram refused")
+        question = api.group_text(f"/about@{api.username}", user_id=1941, chat_id=group, language_code="en")
+        question["message"].update(message_thread_id=77, is_topic_message=True)
+        api.push(question)
+        [notice] = await api.wait_for("sendMessage", chat_id=group)
+    assert "something went wrong" in notice["text"]
+    assert notice.get("message_thread_id") == 77
