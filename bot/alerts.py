@@ -158,9 +158,17 @@ class _Handlers:
         return AlertStore(self.settings.db_path)
 
     async def _target(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, words: list[str], lang: str
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        words: list[str],
+        lang: str,
+        reachable: bool = True,
     ) -> tuple[int, Chat | None, list[str]] | None:
-        """Which chat a command is about: a named one (admins, private chat only) or the current one."""
+        """Which chat a command is about: a named one (admins, private chat only) or the current one.
+
+        ``reachable=False`` (``/unsubscribe``): a chat named by its id need not be one Telegram still shows
+        the bot; a group that removed the bot, or a deleted one, can only be unsubscribed that way."""
         chat = update.effective_chat
         assert chat is not None
         if chat.type == ChatType.PRIVATE and words and _TARGET.match(words[0]):
@@ -171,6 +179,8 @@ class _Handlers:
             try:
                 target = await context.bot.get_chat(ref)
             except TelegramError as exc:
+                if not reachable and isinstance(ref, int):
+                    return ref, None, words[1:]
                 error = escape_html(str(exc))
                 await _reply(update, text(lang, "no_chat", chat=escape_html(str(ref)), error=error))
                 return None
@@ -225,7 +235,7 @@ class _Handlers:
         lang = _lang(update, context)
         message = update.effective_message
         words = _words(message.text if message else None)
-        found = await self._target(update, context, words, lang)
+        found = await self._target(update, context, words, lang, reachable=False)
         if found is None:
             return
         chat_id, chat, _ = found

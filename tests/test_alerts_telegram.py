@@ -165,6 +165,26 @@ async def test_a_long_subscription_list_is_split_under_telegrams_limit(
     assert "subscribed" in subscribed and "ภาษี499" in subscribed
 
 
+async def test_an_admin_unsubscribes_a_chat_the_bot_was_removed_from(
+    api: ChannelAwareAPI, bot_settings: Settings
+) -> None:
+    """The paused chat of a group that removed the bot: ``/unsubscribe <id>`` asked Telegram for the chat
+    first, got "chat not found" and refused, so the subscription could not be removed from Telegram
+    (found fuzzing the alert commands, lab40). A chat named by an @username still has to exist."""
+    gone = -1005550001
+    with AlertStore(bot_settings.db_path) as store:
+        store.subscribe(gone, kind="supergroup", title="ex-group")
+        store.pause(gone, "Forbidden: bot was kicked from the supergroup chat")
+    async with running(bot_settings):
+        api.fail("getChat", 400, description="Bad Request: chat not found", times=2)
+        api.push(api.private_text(f"/unsubscribe {gone}", user_id=ADMIN, language_code="en"))
+        assert "no longer gets" in await _reply(api, ADMIN, 1)
+        api.push(api.private_text("/unsubscribe @no_such_channel", user_id=ADMIN, language_code="en"))
+        assert "no_such_channel" in await _reply(api, ADMIN, 2)
+    with AlertStore(bot_settings.db_path) as store:
+        assert store.subscription(gone) is None
+
+
 async def test_install_adds_the_poll_job(bot_settings: Settings) -> None:
     from bot.alerts import POLL_JOB_NAME
     from bot.app import build_application
