@@ -14,7 +14,7 @@ import time
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import feedback, logsafe
@@ -93,7 +93,9 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             if done:
                 break
             seconds = round(time.monotonic() - started)
-            with contextlib.suppress(BadRequest):
+            # Only a progress note: a failed edit (not modified, a network error after the retries) must
+            # not end the handler while the update runs on, its result never reported.
+            with contextlib.suppress(TelegramError):
                 await progress.edit_text(
                     text(lang, "reindex_progress", seconds=seconds), parse_mode=ParseMode.HTML
                 )

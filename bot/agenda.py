@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.feedback import without_prefix
-from bot.shared import qa_of
+from bot.shared import answer_press, qa_of
 from corpus.release import URL_PREFIX, release_id_from_url
 from index.agenda_reply import SHOWN, render_rest_html
 from index.answer import Answer
@@ -62,9 +62,9 @@ async def on_agenda_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         log.exception("agenda of release %s could not be read", rid)
         meeting = None
     if meeting is None or not isinstance(message, Message):
-        await query.answer(html.unescape(text(lang, "more_expired")))
+        await answer_press(query, html.unescape(text(lang, "more_expired")))
         return
-    await query.answer()
+    await answer_press(query)
     with contextlib.suppress(BadRequest):
         await message.edit_reply_markup(reply_markup=without_prefix(message.reply_markup, AGENDA_PREFIX))
     await qa.send(message, render_rest_html(listing_of(meeting), lang))

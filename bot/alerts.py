@@ -32,8 +32,9 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
+from bot.format import split_html
 from thaigov_qa.markup import escape_html
-from thaigov_qa.messages import text, user_lang
+from thaigov_qa.messages import LANGS, text, user_lang
 from thaigov_qa.settings import Settings
 
 __all__ = [
@@ -110,7 +111,13 @@ def _chat_name(chat: Chat | None, chat_id: int) -> str:
     return str(chat_id)
 
 
-def _lang(update: Update) -> str:
+def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The user's ``/lang`` choice (``user_data["lang"]``, see ``bot.conversation``), else their Telegram
+    language: the alerts' replies speak the language every other reply of the bot does."""
+    data = context.user_data
+    chosen = data.get("lang") if isinstance(data, dict) else None
+    if chosen in LANGS:
+        return str(chosen)
     user = update.effective_user
     return user_lang(user.language_code if user else None)
 
@@ -121,8 +128,11 @@ def _is_admin(update: Update, settings: Settings) -> bool:
 
 
 async def _reply(update: Update, text: str) -> None:
+    """Reply in as many messages as Telegram's 4,096 characters need: a list of a hundred subscriptions,
+    or one with very long keywords, is longer (Telegram refused it whole)."""
     if update.effective_message:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+        for part in split_html(text):
+            await update.effective_message.reply_text(part, parse_mode=ParseMode.HTML)
 
 
 async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
@@ -148,9 +158,17 @@ class _Handlers:
         return AlertStore(self.settings.db_path)
 
     async def _target(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, words: list[str], lang: str
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        words: list[str],
+        lang: str,
+        reachable: bool = True,
     ) -> tuple[int, Chat | None, list[str]] | None:
-        """Which chat a command is about: a named one (admins, private chat only) or the current one."""
+        """Which chat a command is about: a named one (admins, private chat only) or the current one.
+
+        ``reachable=False`` (``/unsubscribe``): a chat named by its id need not be one Telegram still shows
+        the bot; a group that removed the bot, or a deleted one, can only be unsubscribed that way."""
         chat = update.effective_chat
         assert chat is not None
         if chat.type == ChatType.PRIVATE and words and _TARGET.match(words[0]):
@@ -161,6 +179,8 @@ class _Handlers:
             try:
                 target = await context.bot.get_chat(ref)
             except TelegramError as exc:
+                if not reachable and isinstance(ref, int):
+                    return ref, None, words[1:]
                 error = escape_html(str(exc))
                 await _reply(update, text(lang, "no_chat", chat=escape_html(str(ref)), error=error))
                 return None
@@ -171,7 +191,7 @@ class _Handlers:
         return chat.id, chat, words
 
     async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update)
+        lang = _lang(update, context)
         message = update.effective_message
         words = _words(message.text if message else None)
         if words and words[0] in ("help", "-h", "--help"):
@@ -212,10 +232,10 @@ class _Handlers:
         await _reply(update, text(lang, key, chat=name, filters=describe_filters(sub, lang)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update)
+        lang = _lang(update, context)
         message = update.effective_message
         words = _words(message.text if message else None)
-        found = await self._target(update, context, words, lang)
+        found = await self._target(update, context, words, lang, reachable=False)
         if found is None:
             return
         chat_id, chat, _ = found
@@ -225,7 +245,7 @@ class _Handlers:
         await _reply(update, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
 
     async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update)
+        lang = _lang(update, context)
         chat = update.effective_chat
         assert chat is not None
         with self._store() as store:

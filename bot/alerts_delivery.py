@@ -22,10 +22,8 @@ duplicate, the same at-least-once window as a crash between send and mark (see `
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,10 +38,10 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.alerts_message import render_alert
 from bot.alerts_store import AlertStore, OutboxRow
+from bot.sending import retry_after_seconds
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import ALERTS_PAUSED_NOTICE
 
@@ -90,19 +88,6 @@ class DeliveryReport:
             "errors": self.errors,
             "stopped": self.stopped,
         }
-
-
-def _seconds(exc: RetryAfter) -> float:
-    """The wait Telegram asked for, from the public ``retry_after``.
-
-    python-telegram-bot 22 gives whole seconds and warns that a later major version gives a ``timedelta``
-    (as it already does with ``PTB_TIMEDELTA=1``): both are read, and the notice about the change, which
-    this code is ready for, is not repeated at every flood-control reply.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 _GONE = (
@@ -181,7 +166,7 @@ class Deliverer:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except RetryAfter as exc:
-                wait = _seconds(exc)
+                wait = retry_after_seconds(exc)
                 if wait > policy.max_inline_wait:
                     self.store.requeue(row.id, self.clock() + wait, str(exc), count_attempt=False)
                     raise _StopPass(f"Telegram flood control: retry in {wait:g} s") from None

@@ -44,6 +44,7 @@ from bot import admin, agenda, alerts, asking, commands, conversation, feedback,
 from bot.feedback_store import FeedbackStore
 from bot.format import MORE_PREFIX
 from bot.persistence import SQLitePersistence
+from bot.polling import SkippingUpdatesRequest
 from bot.sending import RetryingRateLimiter
 from bot.service import BotService
 from bot.shared import QABot, qa_of
@@ -65,10 +66,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling an update: %s", logsafe.format_exception(error, qa.secrets))
     if not isinstance(update, Update) or update.effective_chat is None or isinstance(error, Forbidden):
         return
+    notice = text(qa.lang_of(update), "error")
+    message = update.effective_message
     try:
-        await context.bot.send_message(
-            update.effective_chat.id, text(qa.lang_of(update), "error"), parse_mode=ParseMode.HTML
-        )
+        if message is not None:  # in its forum topic, where the user asked (a plain send goes to General)
+            await message.reply_html(notice, do_quote=False)
+        else:
+            await context.bot.send_message(update.effective_chat.id, notice, parse_mode=ParseMode.HTML)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc.__class__.__name__)
 
@@ -99,6 +103,7 @@ def build_application(settings: Settings, service: BotService | None = None) -> 
             )
         )
         .rate_limiter(RetryingRateLimiter(max_retries=3))
+        .get_updates_request(SkippingUpdatesRequest())
         .concurrent_updates(True)
         .persistence(SQLitePersistence(settings.db_path))
         .build()

@@ -32,7 +32,7 @@ from bot.conversation import converse, remember_turn
 from bot.feedback import answer_keyboard, store_of, without_prefix
 from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
-from bot.shared import QABot, keep_more_sources, more_sources_of, qa_of, release_scope
+from bot.shared import QABot, answer_press, keep_more_sources, more_sources_of, qa_of, release_scope
 from index.answer import Answer
 from index.conversation import turn_reply_html
 from index.service import IndexUnavailable
@@ -222,12 +222,12 @@ async def on_more_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     markup = message.reply_markup if isinstance(message, Message) else None
     keep = without_prefix(markup, MORE_PREFIX)
     if entry is None:
-        await query.answer(html.unescape(text(lang, "more_expired")))
+        await answer_press(query, html.unescape(text(lang, "more_expired")))
         if isinstance(message, Message) and _rows(keep) != _rows(markup):  # else "not modified"
             with contextlib.suppress(BadRequest):
                 await message.edit_reply_markup(reply_markup=keep)
         return
-    await query.answer()
+    await answer_press(query)
     extra = render_more_sources(entry.sources, entry.lang, start=_reply_sources())
     combined = f"{entry.html}\n\n{extra}"
     if not isinstance(message, Message):

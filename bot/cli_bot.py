@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 
 from thaigov_qa.errors import UserError
 from thaigov_qa.settings import Settings
@@ -65,4 +66,10 @@ async def _main(settings: Settings) -> None:
     except NetworkError as exc:
         host = settings.telegram_base_url.split("/bot")[0]
         raise UserError(f"cannot reach the Telegram Bot API at {host}: {exc.__class__.__name__}") from None
+    except sqlite3.DatabaseError as exc:
+        # At start-up the chats' saved state is read before the index opens (which says the same).
+        raise UserError(
+            f"the database {settings.db_path} cannot be used ({exc}): if another process holds it, start "
+            "the bot when it is done; if it is damaged, restore a backup or rebuild it"
+        ) from None
     log.info("bot stopped")

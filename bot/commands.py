@@ -81,7 +81,8 @@ async def cmd_latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None:
         return
     n = LATEST_DEFAULT
-    if context.args and context.args[0].isdigit():
+    # isdecimal, not isdigit: int() reads Thai digits (๓) but not superscripts (²), which isdigit passes.
+    if context.args and context.args[0].isdecimal():
         n = max(1, min(LATEST_MAX, int(context.args[0])))
     try:
         releases = await asyncio.to_thread(qa.service.latest, n)

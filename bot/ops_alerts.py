@@ -147,19 +147,35 @@ class OpsAlerts:
         return out
 
     async def check(self, bot: Bot) -> list[Problem]:
-        """One check: send what is due to every admin; returns what was sent."""
-        import asyncio
+        """One check: send what is due to every admin; returns what reached at least one of them.
 
-        from telegram.error import TelegramError
+        A problem no admin could be told (Telegram or the network down, after the sender's retries) is not
+        counted as told: the next check, ``OPS_CHECK_MINUTES`` later, tries again, instead of
+        ``OPS_REALERT_HOURS`` later (a disk filling up went unsaid for a day after one failed send).
+        """
+        import asyncio
 
         now = time.time()
         problems = await asyncio.to_thread(self.problems, now)
-        due = self.due(problems, now)
-        for problem in due:
+        sent = []
+        for problem in self.due(problems, now):
             log.warning("operator alert: %s", problem.key)
-            for admin in self.settings.telegram_admin_ids:
-                try:
-                    await bot.send_message(admin, problem.html(), parse_mode="HTML")
-                except TelegramError as exc:
-                    log.warning("could not alert an admin: %s", type(exc).__name__)
-        return due
+            if await self._tell_admins(bot, problem):
+                sent.append(problem)
+            else:
+                self.told.pop(problem.key, None)
+                log.warning("operator alert %s reached no admin: tried again at the next check", problem.key)
+        return sent
+
+    async def _tell_admins(self, bot: Bot, problem: Problem) -> bool:
+        """Send ``problem`` to every admin; whether at least one got it."""
+        from telegram.error import TelegramError
+
+        told = False
+        for admin in self.settings.telegram_admin_ids:
+            try:
+                await bot.send_message(admin, problem.html(), parse_mode="HTML")
+                told = True
+            except TelegramError as exc:
+                log.warning("could not alert an admin: %s", type(exc).__name__)
+        return told

@@ -7,10 +7,15 @@ one connection helper). Here each chat's and user's data is one JSON row, writte
 restart (SIGTERM, or even ``kill -9`` a few seconds after the last message) keeps the conversations and
 the users' ``/lang`` choice. Only ``chat_data`` and ``user_data`` are persisted: they hold plain dicts
 (turns, a language), which is what JSON can carry.
+
+The SQLite work runs in a worker thread: another process writing ``thaigov.sqlite`` (an index build, the
+alerts CLI) makes a write wait up to the 30 s busy timeout, and on the event loop that wait stopped every
+handler and polling with it (found holding the lock, lab40).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -94,22 +99,22 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
 
     # ------------------------------------------------------------------ BasePersistence
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
-        return self._load("chat")
+        return await asyncio.to_thread(self._load, "chat")
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
-        return self._load("user")
+        return await asyncio.to_thread(self._load, "user")
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
-        self._save("chat", chat_id, data)
+        await asyncio.to_thread(self._save, "chat", chat_id, data)
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        self._save("user", user_id, data)
+        await asyncio.to_thread(self._save, "user", user_id, data)
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        self._drop("chat", chat_id)
+        await asyncio.to_thread(self._drop, "chat", chat_id)
 
     async def drop_user_data(self, user_id: int) -> None:
-        self._drop("user", user_id)
+        await asyncio.to_thread(self._drop, "user", user_id)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
         """Nothing to do: this process is the only writer of its rows."""
@@ -118,6 +123,9 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
         """Nothing to do: this process is the only writer of its rows."""
 
     async def flush(self) -> None:
+        await asyncio.to_thread(self._close)
+
+    def _close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()

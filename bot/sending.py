@@ -10,18 +10,28 @@ the error reach the handler's error path (logged, counted). What is *not* retrie
 * ``BadRequest`` (a subclass of ``NetworkError`` in python-telegram-bot): our request is wrong;
 * ``TimedOut``: Telegram may have delivered the message already, and a retry would send it twice;
 * ``getUpdates``: the updater has its own retry loop.
+
+Telegram's 429 ``retry_after`` is waited out by ``AIORateLimiter``, which holds *every* request of the bot
+meanwhile, up to ``max_retries`` times. A wait longer than :data:`MAX_FLOOD_WAIT_SECONDS` is raised at once
+instead: a per-chat flood wait of minutes or hours (one busy group, an alert burst) froze every user's
+reply for three times that long, and the alerts' delivery, which requeues such an alert and ends its pass
+(``bot.alerts_delivery``), never saw the error (found by fuzzing, lab40). Whoever sent the request
+decides: the alerts requeue, a reply's handler fails and is logged.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import random
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +39,29 @@ log = logging.getLogger(__name__)
 SEND_RETRIES = 3
 FIRST_BACKOFF_SECONDS = 0.5
 NOT_RETRIED_ENDPOINTS = frozenset({"getUpdates", "setWebhook", "deleteWebhook", "getMe", "close", "logOut"})
+#: The longest 429 wait slept in the request; a longer one is raised to the caller (module docstring).
+MAX_FLOOD_WAIT_SECONDS = 30.0
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """The wait Telegram asked for, from the public ``retry_after``.
+
+    python-telegram-bot 22 gives whole seconds and warns that a later major version gives a ``timedelta``
+    (as it already does with ``PTB_TIMEDELTA=1``): both are read, and the notice about the change, which
+    this code is ready for, is not repeated at every flood-control reply.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class _LongFloodWait(Exception):
+    """Carries a too-long RetryAfter past ``AIORateLimiter``, which would sleep it out."""
+
+    def __init__(self, error: RetryAfter) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def transient(exc: BaseException) -> bool:
@@ -47,9 +80,11 @@ class RetryingRateLimiter(AIORateLimiter):
         retries: int = SEND_RETRIES,
         backoff: float = FIRST_BACKOFF_SECONDS,
         on_retry: Callable[[str], None] | None = None,
+        max_flood_wait: float = MAX_FLOOD_WAIT_SECONDS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.max_flood_wait = max_flood_wait
         self.retries = retries
         self.backoff = backoff
         self.on_retry = on_retry
@@ -63,10 +98,23 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        async def within_flood_wait(*a: Any, **kw: Any) -> bool | dict[str, Any] | list[dict[str, Any]]:
+            try:
+                return await callback(*a, **kw)
+            except RetryAfter as exc:
+                if retry_after_seconds(exc) > self.max_flood_wait:
+                    raise _LongFloodWait(exc) from None
+                raise
+
         attempt = 0
         while True:
             try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                return await super().process_request(
+                    within_flood_wait, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except _LongFloodWait as long_wait:
+                log.warning("%s: Telegram asks to wait %s, not waited here", endpoint, _name(long_wait.error))
+                raise long_wait.error from None
             except NetworkError as exc:
                 if endpoint in NOT_RETRIED_ENDPOINTS or not transient(exc) or attempt >= self.retries:
                     if transient(exc) and endpoint not in NOT_RETRIED_ENDPOINTS:

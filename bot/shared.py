@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.format import esc, kept_passage, split_html
@@ -139,6 +140,19 @@ def qa_of(context: ContextTypes.DEFAULT_TYPE) -> QABot:
     qa = context.bot_data["qa"]
     assert isinstance(qa, QABot)
     return qa
+
+
+async def answer_press(query: CallbackQuery, notice: str | None = None) -> None:
+    """Answer a button press (stop the client's spinner, show ``notice``), never failing the handler.
+
+    Why: Telegram refuses the answer to a press older than about 15 seconds ("query is too old", e.g. one
+    pressed while the bot restarted, which the persisted buttons are meant to survive); the reply the
+    press asks for (more sources, the rest of an agenda) must still be sent, not lost with the answer.
+    """
+    try:
+        await query.answer(notice)
+    except TelegramError as exc:
+        log.info("a button press could not be answered: %s", exc.__class__.__name__)
 
 
 def release_scope(context: ContextTypes.DEFAULT_TYPE) -> str | None:

@@ -214,3 +214,26 @@ async def test_two_senders_at_once_send_each_alert_once(db: Path, bot: Bot, fake
     for chat in (GROUP, CHANNEL):
         texts = _sends(fake_bot_api, chat)
         assert len(texts) == 3 and len(set(texts)) == 3
+
+
+async def test_long_flood_wait_ends_the_pass_through_the_bots_rate_limiter(
+    db: Path, fake_bot_api: FakeBotAPI
+) -> None:
+    """The bot's own Bot (bot.app: python-telegram-bot's AIORateLimiter with retries) used to sleep out
+    any retry_after itself, three times, holding every other request of the bot meanwhile: a 2-minute
+    flood wait froze the whole bot for 6 minutes and the pass never requeued (found fuzzing, lab40)."""
+    from telegram.ext import ExtBot
+
+    from bot.sending import RetryingRateLimiter
+
+    _queue(db, [GROUP], list(RELEASES))
+    fake_bot_api.fail("sendMessage", 429, retry_after=120)
+    limited = ExtBot(
+        fake_bot_api.token, base_url=fake_bot_api.base_url, rate_limiter=RetryingRateLimiter(max_retries=3)
+    )
+    async with limited:
+        with AlertStore(db) as store:
+            report = await asyncio.wait_for(_deliverer(store, limited).deliver(), 10)
+            rows = store.outbox(GROUP)
+    assert "flood" in report.stopped and report.sent == 0 and report.waiting == 3
+    assert [r.status for r in rows] == ["pending"] * 3 and rows[0].next_try > time.time() + 100

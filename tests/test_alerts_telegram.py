@@ -125,6 +125,66 @@ async def test_users_groups_and_channels_subscribe(api: ChannelAwareAPI, bot_set
     assert subs[USER].created_by == USER
 
 
+async def test_alert_commands_reply_in_the_lang_choice(api: ChannelAwareAPI, bot_settings: Settings) -> None:
+    """A Thai client that chose ``/lang en`` gets the alert commands' replies in English, as every other
+    reply of the bot (they followed Telegram's language_code alone; found fuzzing the bot, lab40)."""
+    async with running(bot_settings):
+        api.push(api.private_text("/lang en", user_id=USER, language_code="th"))
+        await _reply(api, USER, 1)
+        api.push(api.private_text("/subscriptions", user_id=USER, language_code="th"))
+        assert "No subscriptions yet" in await _reply(api, USER, 2)
+        api.push(api.private_text("/subscribe", user_id=USER, language_code="th"))
+        assert "every release" in await _reply(api, USER, 3)
+        api.push(api.private_text("/lang auto", user_id=USER, language_code="th"))
+        await _reply(api, USER, 4)
+        api.push(api.private_text("/unsubscribe", user_id=USER, language_code="th"))
+        assert "ยกเลิกการแจ้งข่าวใหม่" in await _reply(api, USER, 5)
+
+
+async def test_a_long_subscription_list_is_split_under_telegrams_limit(
+    api: ChannelAwareAPI, bot_settings: Settings
+) -> None:
+    """An admin's /subscriptions lists every chat in one message: with a hundred subscribers (or one
+    subscription of very long keywords) it passed 4,096 characters, Telegram refused it and the admin got
+    "something went wrong" instead of the list (found fuzzing the bot, lab40)."""
+    with AlertStore(bot_settings.db_path) as store:
+        for n in range(120):
+            store.subscribe(700_000 + n, kind="private", keywords=[f"ภาษีที่ดิน {n}", "digital economy"])
+    async with running(bot_settings):
+        api.push(api.private_text("/subscriptions", user_id=ADMIN, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=ADMIN)
+        await api.quiet(1.0)
+        words = " ".join(f"ภาษี{n}" for n in range(500))  # 4,000 characters, each word a keyword
+        api.push(api.private_text(f"/subscribe {words}", user_id=USER, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=USER)
+        await api.quiet(1.0)
+    assert not [c for c in api.calls if c.status == 400], "Telegram would have refused a reply"
+    listing = "".join(html_plain_text(c["text"]) for c in api.calls_of("sendMessage", chat_id=ADMIN))
+    assert all(str(700_000 + n) in listing for n in range(120))
+    subscribed = "".join(html_plain_text(c["text"]) for c in api.calls_of("sendMessage", chat_id=USER))
+    assert "subscribed" in subscribed and "ภาษี499" in subscribed
+
+
+async def test_an_admin_unsubscribes_a_chat_the_bot_was_removed_from(
+    api: ChannelAwareAPI, bot_settings: Settings
+) -> None:
+    """The paused chat of a group that removed the bot: ``/unsubscribe <id>`` asked Telegram for the chat
+    first, got "chat not found" and refused, so the subscription could not be removed from Telegram
+    (found fuzzing the alert commands, lab40). A chat named by an @username still has to exist."""
+    gone = -1005550001
+    with AlertStore(bot_settings.db_path) as store:
+        store.subscribe(gone, kind="supergroup", title="ex-group")
+        store.pause(gone, "Forbidden: bot was kicked from the supergroup chat")
+    async with running(bot_settings):
+        api.fail("getChat", 400, description="Bad Request: chat not found", times=2)
+        api.push(api.private_text(f"/unsubscribe {gone}", user_id=ADMIN, language_code="en"))
+        assert "no longer gets" in await _reply(api, ADMIN, 1)
+        api.push(api.private_text("/unsubscribe @no_such_channel", user_id=ADMIN, language_code="en"))
+        assert "no_such_channel" in await _reply(api, ADMIN, 2)
+    with AlertStore(bot_settings.db_path) as store:
+        assert store.subscription(gone) is None
+
+
 async def test_install_adds_the_poll_job(bot_settings: Settings) -> None:
     from bot.alerts import POLL_JOB_NAME
     from bot.app import build_application

@@ -97,3 +97,21 @@ async def test_bot_runs_answers_and_stops_on_sigterm(fake_bot_api: FakeBotAPI, t
     assert api.token not in log and api.token.split(":")[1] not in log
     assert "Huawei" not in log, "question texts are not logged by default, even with --verbose"
     assert "id=6" not in log and "'id': 6" not in log, "nor user ids"
+
+
+async def test_a_damaged_database_is_one_line(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
+    """A thaigov.sqlite that is not a database stopped the start with a sqlite3 traceback (the chats'
+    saved state is read before the index, which says it in one line; found fuzzing the bot, lab40)."""
+    (tmp_path / "thaigov.sqlite").write_bytes(b"not a database, a damaged file " * 200)
+    env = _env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=fake_bot_api.token,
+        TELEGRAM_BASE_URL=fake_bot_api.base_url,
+        DATA_DIR=str(tmp_path),
+    )
+    proc = await _run_cli(env, tmp_path)
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 2, err.decode()
+    last = err.decode().strip().splitlines()[-1]
+    assert last.startswith("thaigov-qa: the database ") and "restore a backup or rebuild it" in last
+    assert "Traceback" not in err.decode()

@@ -1,0 +1,165 @@
+"""What an unusual Telegram world does to the running bot: updates it cannot read, failing API calls,
+odd command arguments (found by fuzzing the bot paths, lab40).
+
+The same set-up as ``tests/test_bot_e2e.py``: the real bot (``bot.app.serve``) against the local fake
+Bot API server, over the seven-release index built once per session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.service import BotService
+from tests import bot_e2e_fixtures as fixtures
+from tests.bot_e2e_fixtures import (
+    ADMIN_ID,
+    EXTRA_FILE,
+    SAMPLE_FILES,
+    _assert_no_rejected_sends,
+    _bot_settings,
+    _link_corpus,
+    _texts,
+    running_bot,
+)
+from tests.fake_bot_api import RESET, FakeBotAPI
+from thaigov_qa.settings import Settings
+
+pytestmark = pytest.mark.slow
+bot_index = fixtures.bot_index
+
+
+def _old_server_poll(api: FakeBotAPI, user_id: int) -> dict[str, Any]:
+    """A poll in a private chat as a Bot API server older than python-telegram-bot sends it: without the
+    fields the library requires (``allows_revoting``, the options' ``persistent_id``)."""
+    poll = {
+        "id": "5210",
+        "question": "ชอบข่าวไหน?",
+        "options": [{"text": "ก", "voter_count": 0}, {"text": "ข", "voter_count": 0}],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+    }
+    user = api.user(user_id)
+    return {"message": {**api.message(api.private_chat(user_id), user), "poll": poll}}
+
+
+async def test_an_unreadable_update_does_not_stop_polling(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """python-telegram-bot fails the whole getUpdates batch on one update it cannot parse and never
+    confirms it: without the skip, the bot fetched the same batch forever and answered nobody."""
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(_old_server_poll(api, 1901))
+        api.push(api.private_text("/help", user_id=1902, language_code="en"))
+        [reply] = await api.wait_for("sendMessage", chat_id=1902, timeout=15)
+        api.push(api.private_text("/about", user_id=1902, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=1902, count=2, timeout=15)
+        polls = len(api.calls_of("getUpdates"))
+        await api.quiet(1.0)
+        assert len(api.calls_of("getUpdates")) - polls < 10, "polling spins on the skipped update"
+    assert "How to use" in reply["text"]
+    assert _texts(api, 1901) == []  # the poll itself is skipped
+    _assert_no_rejected_sends(api)
+
+
+#: A question whose reply lists more than three sources: it has the "more sources" button.
+MORE_QUESTION = "ข่าวรัฐบาลเกี่ยวกับความร่วมมือ MOU และเศรษฐกิจดิจิทัล"
+TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+async def test_more_sources_pressed_too_long_ago_still_extends_the_message(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """A press Telegram no longer lets the bot answer (older than ~15 s: pressed while the bot was
+    restarting) used to end the handler at ``query.answer()``: the payload was already taken, the sources
+    never shown, and the user got "something went wrong"."""
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text(MORE_QUESTION, user_id=1911))
+        await api.wait_for("sendMessage", chat_id=1911)
+        message = api.last_bot_message(1911)
+        [data] = [
+            b["callback_data"]
+            for row in message["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["callback_data"].startswith("more:")
+        ]
+        before = message["text"].count("<a href=")
+        api.fail("answerCallbackQuery", 400, description=TOO_OLD)
+        api.push(api.callback_query(message, data, user_id=1911))
+        await api.wait_for("editMessageText", chat_id=1911)
+        await api.quiet(0.5)
+    assert api.messages[(1911, message["message_id"])]["text"].count("<a href=") > before
+    assert len(_texts(api, 1911)) == 1  # no "something went wrong" after it
+
+
+async def test_latest_with_a_digit_int_cannot_read(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """``/latest ²``: ``"²".isdigit()`` is true but ``int("²")`` fails, and the user got "something went
+    wrong"; it now lists the default number, and Thai digits still count."""
+    settings, service = bot_index
+    api = fake_bot_api
+    errors = service.counters.errors
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text("/latest ²", user_id=1921, language_code="en"))
+        api.push(api.private_text("/latest ๒", user_id=1922, language_code="en"))
+        [default] = await api.wait_for("sendMessage", chat_id=1921)
+        [thai] = await api.wait_for("sendMessage", chat_id=1922)
+    assert "The 5 newest releases" in default["text"] and default["text"].count("<a href=") == 5
+    assert thai["text"].count("<a href=") == 2
+    assert service.counters.errors == errors
+    _assert_no_rejected_sends(api)
+
+
+async def test_reindex_reports_its_result_when_a_progress_edit_fails(
+    fake_bot_api: FakeBotAPI,
+    bot_index: tuple[Settings, BotService],
+    tmp_path: Path,
+    sample_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A progress edit that failed with a network error (after the sender's retries) ended /reindex's
+    handler: the admin got "something went wrong" while the update went on, and never its result.
+
+    Last in this file: its sources are those the /reindex test of test_bot_e2e_operations.py leaves in the
+    shared index (the seven releases and one more), so the index is the same whichever file ran first.
+    """
+    from bot import admin
+
+    settings, service = bot_index
+    api = fake_bot_api
+    monkeypatch.setattr(admin, "REINDEX_PROGRESS_SECONDS", 0.05)
+    source = _link_corpus(tmp_path / "corpus", sample_dir, [*SAMPLE_FILES, EXTRA_FILE])
+    async with running_bot(_bot_settings(settings, api, corpus_sources=[str(source)]), service):
+        api.fail("editMessageText", RESET, times=4)  # the first try and the three retries
+        api.push(api.private_text("/reindex", user_id=ADMIN_ID, language_code="en"))
+        done = await api.wait_for("editMessageText", chat_id=ADMIN_ID, where=lambda c: "✅" in c["text"])
+    assert "releases 8" in done[-1]["text"]
+    assert not [t for t in _texts(api, ADMIN_ID) if "went wrong" in t]
+
+
+async def test_the_error_notice_goes_to_the_forum_topic_of_the_question(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """In a forum group, "something went wrong" went to the General topic (a plain sendMessage to the
+    chat), not to the topic where the question was asked; the answer itself did reach the topic."""
+    settings, service = bot_index
+    api = fake_bot_api
+    group = -1001919191919
+    async with running_bot(_bot_settings(settings, api), service):
+        api.fail("sendMessage", 400, description="Bad Request: something Telegram refused")
+        question = api.group_text(f"/about@{api.username}", user_id=1941, chat_id=group, language_code="en")
+        question["message"].update(message_thread_id=77, is_topic_message=True)
+        api.push(question)
+        [notice] = await api.wait_for("sendMessage", chat_id=group)
+    assert "something went wrong" in notice["text"]
+    assert notice.get("message_thread_id") == 77
