@@ -7,6 +7,7 @@ to stdout (and ``--json`` rows when asked) and keep all their data outside the r
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -245,3 +246,20 @@ def index_settings(data_dir: Path, backend: str | None = None, query_backend: st
         values["embedding_query_backend"] = query_backend
     settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
     return settings, backend, settings.embedding_query_backend or backend
+
+
+def question_parser(doc: str) -> argparse.ArgumentParser:
+    """The arguments of a script that asks question files of the index in ``DATA_DIR``: the files,
+    ``--fold`` and ``--json``."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("qa", nargs="+", type=Path, help="question files")
+    p.add_argument("--fold", choices=("train", "validation", "test"), help="only questions of this fold")
+    p.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    return p
+
+
+def fold_questions(args: argparse.Namespace) -> list[dict]:
+    """The questions of ``args.qa`` (of ``args.fold`` only, when given)."""
+    from index.evaluate import load_questions
+
+    return [q for f in args.qa for q in load_questions(f) if not args.fold or q.get("fold") == args.fold]

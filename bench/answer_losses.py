@@ -17,14 +17,11 @@ the province asked about counts as not right, at its probability.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 #: The loss categories, in the order the table lists them.
@@ -138,17 +135,13 @@ def report(rows: Sequence[Row]) -> dict[str, Any]:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("qa", nargs="+", type=Path, help="question files")
-    p.add_argument("--fold", choices=("train", "validation", "test"), help="only questions of this fold")
-    p.add_argument("--json", action="store_true", help="one JSON object on standard output")
-    args = p.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout measured, first
+    from _common import fold_questions, question_parser  # the checkout measured, first on the path
+
     from index.cli.opening import open_service
-    from index.evaluate import load_questions
     from thaigov_qa.settings import Settings
 
-    questions = [q for f in args.qa for q in load_questions(f) if not args.fold or q.get("fold") == args.fold]
+    args = question_parser(__doc__).parse_args()
+    questions = fold_questions(args)
     answerer = open_service(Settings()).answerer()
     got = report([outcome(answerer, q) for q in questions])
     if args.json:

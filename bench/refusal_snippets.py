@@ -15,10 +15,7 @@ publication date in the index (several releases of one day: any of them); a refu
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 #: The links a reply shows (``index.reply.REPLY_SOURCES``).
@@ -62,17 +59,13 @@ def tally(answerer: Any, questions: list[dict[str, Any]], dated: dict[str, str])
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("qa", nargs="+", type=Path, help="question files")
-    p.add_argument("--fold", choices=("train", "validation", "test"), help="only questions of this fold")
-    p.add_argument("--json", action="store_true", help="one JSON object on standard output")
-    args = p.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout measured, first
+    from _common import fold_questions, question_parser  # the checkout measured, first on the path
+
     from index.cli.opening import open_service
-    from index.evaluate import load_questions
     from thaigov_qa.settings import Settings
 
-    questions = [q for f in args.qa for q in load_questions(f) if not args.fold or q.get("fold") == args.fold]
+    args = question_parser(__doc__).parse_args()
+    questions = fold_questions(args)
     answerer = open_service(Settings()).answerer()
     urls = {u for q in questions for u in q.get("gold_urls") or []}
     dated = {u: r.date for u in urls if (r := answerer.searcher.release(u)) is not None}
