@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from corpus.release import Release
 from index.answer import Source
-from index.reply import format_date
+from index.reply import format_date, quoted
 from index.reply import source_line as reply_source_line
 from thaigov_qa.markup import clean_text, esc
 from thaigov_qa.messages import text
@@ -201,7 +201,7 @@ def render_more_sources(sources: Sequence[Source], lang: str, start: int = 0) ->
     for n, source in enumerate(rest, start + 1):
         lines.append(source_line(n, source.url, source.title, display_date(source.date, lang)))
         if source.passage:
-            lines.append(f"<i>{esc(_excerpt(source.passage))}</i>")
+            lines.append(f"<i>{esc(_excerpt(quoted(source.passage, lang)))}</i>")
     return "\n".join(lines)
 
 

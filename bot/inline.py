@@ -29,7 +29,7 @@ from telegram.ext import ContextTypes
 from bot.format import clean_text, display_date, esc, source_line, split_html
 from bot.shared import qa_of
 from index.answer import Answer
-from index.reply import render_html
+from index.reply import quoted, render_html
 from index.service import IndexUnavailable
 from thaigov_qa.messages import text
 
@@ -74,7 +74,7 @@ def results_for(question: str, answer: Answer, lang: str) -> list[InlineQueryRes
         date = display_date(src.date, lang)
         card = source_line(n, src.url, src.title, date)
         # The snippet (the release's text around the question's words) says more than its first passage.
-        passage = _short(src.snippet or src.passage, 600)
+        passage = _short(quoted(src.snippet or src.passage, lang), 600)
         if passage:
             card += f"\n<blockquote>{esc(passage)}</blockquote>"
         results.append(

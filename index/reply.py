@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from index import agenda_reply
 from index.answer.words import asks_anything
+from index.date_gloss import gloss_dates
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import reply_texts as texts
 
@@ -34,6 +35,12 @@ def source_line(n: int, url: str, title_html: str, date_html: str) -> str:
     """``n. <a href=url>title</a> (date)``: how every list of sources writes one (title and date escaped)."""
     suffix = f" ({date_html})" if date_html else ""
     return f'{n}. <a href="{escape_html(url)}">{title_html}</a>{suffix}'
+
+
+def quoted(text: str, lang: str) -> str:
+    """Release text as a reply in ``lang`` quotes it: for an English reply, its Thai dates glossed in English
+    (:func:`index.date_gloss.gloss_dates`); the answer's own fields keep the release's words."""
+    return gloss_dates(text) if lang == "en" else text
 
 
 def _title(source: Source) -> str:
@@ -92,7 +99,7 @@ def _several_html(answer: Answer) -> list[str]:
         if lead is answer.answers[0]:
             lines.append(f"• {links}")
             continue
-        said = lead.answer or _cut(lead.evidence, OTHER_EVIDENCE_CHARS)
+        said = lead.answer or quoted(_cut(lead.evidence, OTHER_EVIDENCE_CHARS), answer.lang)
         lines.append(f"• {esc(said)} ({links})")
     return lines
 
@@ -104,7 +111,11 @@ def _several_text(answer: Answer) -> list[str]:
     lines = [texts(answer.lang)["several"]]
     for lead, same in groups:
         links = ", ".join(f"{format_date(a.date, answer.lang)} {a.url}" for a in [lead, *same])
-        said = "" if lead is answer.answers[0] else (lead.answer or _cut(lead.evidence, OTHER_EVIDENCE_CHARS))
+        said = (
+            ""
+            if lead is answer.answers[0]
+            else (lead.answer or quoted(_cut(lead.evidence, OTHER_EVIDENCE_CHARS), answer.lang))
+        )
         lines.append(f"• {said} ({links})" if said else f"• {links}")
     return lines
 
@@ -135,10 +146,10 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         else:
             lines.append(esc(t["hedged"] if answer.hedged else t["found_no_span"]))
         if answer.evidence:
-            lines.append(f"<blockquote>{esc(answer.evidence)}</blockquote>")
+            lines.append(f"<blockquote>{esc(quoted(answer.evidence, answer.lang))}</blockquote>")
             if answer.more_evidence:
                 lines.append(f"<i>{esc(t['more_evidence'])}</i>")
-                lines.append(f"<blockquote>{esc(answer.more_evidence)}</blockquote>")
+                lines.append(f"<blockquote>{esc(quoted(answer.more_evidence, answer.lang))}</blockquote>")
             note = _quote_note(answer)
             if note:
                 lines.append(f"<i>{esc(note)}</i>")
@@ -154,7 +165,7 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         for i, src in enumerate(shown, 1):
             lines.append(source_line(i, src.url, esc(_title(src)), esc(format_date(src.date, answer.lang))))
             if src.snippet and not answer.found:
-                lines.append(f"   <i>“{esc(src.snippet)}”</i>")
+                lines.append(f"   <i>“{esc(quoted(src.snippet, answer.lang))}”</i>")
     return "\n".join(lines)
 
 
@@ -177,10 +188,10 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
         if answer.generated:
             lines.append(f"({t['llm_note']})")
         if answer.evidence:
-            lines.append(f"“{answer.evidence}”")
+            lines.append(f"“{quoted(answer.evidence, answer.lang)}”")
             if answer.more_evidence:
                 lines.append(t["more_evidence"])
-                lines.append(f"“{answer.more_evidence}”")
+                lines.append(f"“{quoted(answer.more_evidence, answer.lang)}”")
             note = _quote_note(answer)
             if note:
                 lines.append(note)
@@ -197,6 +208,6 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
             date = format_date(src.date, answer.lang)
             lines.append(f"{i}. {_title(src)}" + (f" ({date})" if date else ""))
             if src.snippet and not answer.found:
-                lines.append(f"   “{src.snippet}”")
+                lines.append(f"   “{quoted(src.snippet, answer.lang)}”")
             lines.append(f"   {src.url}")
     return "\n".join(lines)

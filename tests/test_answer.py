@@ -409,7 +409,7 @@ def test_a_hedged_reply_within_one_release_also_quotes_the_runner_up(answerer) -
     """Within one release (a follow-up) a hedged reply quotes a second passage of that release that is not
     part of the first; an asserted reply, a refusal and a question over all releases quote one."""
     from index.answer.evidence import MORE_EVIDENCE_CHARS
-    from index.reply import render_html, render_text
+    from index.reply import quoted, render_html, render_text
 
     body = _body(HUAWEI_URL, answerer)
     questions = ("who signed it?", "where?", "what will they build?", "how many people?", "why?", "แล้วที่ไหน")
@@ -423,7 +423,7 @@ def test_a_hedged_reply_within_one_release_also_quotes_the_runner_up(answerer) -
         start, stop = body.index(first), body.index(second)
         assert stop >= start + len(first) or start >= stop + len(second)  # no sentence quoted twice
         assert len(more) <= MORE_EVIDENCE_CHARS and more.rstrip("…") in body
-        assert render_html(a).count("<blockquote>") == 2 and more.rstrip("…")[:40] in render_text(a)
+        assert render_html(a).count("<blockquote>") == 2 and quoted(more, a.lang)[:40] in render_text(a)
         assert a.to_json()["more_evidence"] == more
     assert all(a.more_evidence is None for a in replies if a.presentation != "hedged")
     assert answerer.ask("When was the Huawei MOU signed?").more_evidence is None

@@ -51,6 +51,18 @@ def _range_en(first: dt.date, until: dt.date) -> str:
     return f"{format_en(first)} – {format_en(until)}"
 
 
+def english_date(date: dt.date, until: dt.date | None = None, granularity: str = "day") -> str:
+    """A date as an English reply writes it: ``18 December 2023``, ``December 2023``, ``2023``, or a range
+    (``6–8 December 2025``)."""
+    if granularity == "year":
+        return str(date.year)
+    if granularity == "month":
+        return format_en(date).split(" ", 1)[1]
+    if until is not None:
+        return _range_en(date, until)
+    return format_en(date)
+
+
 def format_date_answer(span: Span, lang: str) -> str:
     """A date span as a short answer: as written for Thai; Gregorian first, then as written, for English.
 
@@ -65,14 +77,7 @@ def format_date_answer(span: Span, lang: str) -> str:
         if span.granularity == "year":
             return f"{span.text} (พ.ศ. {span.date.year + 543})"
         return f"{span.text} ({format_th(span.date)})"
-    if span.granularity == "year":
-        english = str(span.date.year)
-    elif span.granularity == "month":
-        english = format_en(span.date).split(" ", 1)[1]
-    elif span.until is not None:
-        english = _range_en(span.date, span.until)
-    else:
-        english = format_en(span.date)
+    english = english_date(span.date, span.until, span.granularity)
     if english.replace("–", "-") == span.text.replace("–", "-"):
         return english
     return f"{english} ({span.text})"
