@@ -48,7 +48,10 @@ def tally(answerer: Any, questions: list[dict[str, Any]], dated: dict[str, str])
             g["answerable"] += 1
             if asks_for_latest(q):
                 g["latest"] += 1
-                g["latest_newest_first"] += bool(shown) and dated.get(shown[0].url) == dated.get(newest)
+                newest_date = dated.get(newest)  # None: no gold release in the index, nothing leads
+                g["latest_newest_first"] += (
+                    bool(shown) and newest_date is not None and dated.get(shown[0].url) == newest_date
+                )
             if reply.found:
                 continue
             g["refused"] += 1

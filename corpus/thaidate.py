@@ -257,3 +257,24 @@ def format_th(date: dt.date, full: bool = False) -> str:
 def format_en(date: dt.date) -> str:
     """``18 December 2023``."""
     return f"{date.day} {EN_MONTHS[date.month - 1]} {date.year}"
+
+
+def _range_en(first: dt.date, until: dt.date) -> str:
+    """A range of days in English, its month and year written once where the ends share them."""
+    if (first.year, first.month) == (until.year, until.month):
+        return f"{first.day}–{format_en(until)}"
+    if first.year == until.year:
+        return f"{format_en(first).rsplit(' ', 1)[0]} – {format_en(until)}"
+    return f"{format_en(first)} – {format_en(until)}"
+
+
+def english_date(date: dt.date, until: dt.date | None = None, granularity: str = "day") -> str:
+    """A date as an English reply writes it: ``18 December 2023``, ``December 2023``, ``2023``, or a range
+    (``6–8 December 2025``)."""
+    if granularity == "year":
+        return str(date.year)
+    if granularity == "month":
+        return format_en(date).split(" ", 1)[1]
+    if until is not None:
+        return _range_en(date, until)
+    return format_en(date)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from index.reply import render_html, texts
+from index.reply import quoted, render_html, texts
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
 from thaigov_qa.errors import UserError
 from thaigov_qa.markup import escape_html
@@ -170,7 +170,17 @@ def test_a_refusal_lists_each_release_with_a_verbatim_snippet(answerer) -> None:
         body = " ".join(_body(s.url, answerer).split())
         assert s.snippet.strip("…") in body  # the release's own words, only cut
         assert s.to_json()["snippet"] == s.snippet
-    assert f"“{escape_html(shown[0].snippet)}”" in render_html(a)
+    assert f"“{escape_html(quoted(shown[0].snippet, a.lang))}”" in render_html(a)
+
+
+def test_a_latest_refusal_lists_the_releases_the_reader_read_newest_first(answerer) -> None:  # noqa: ANN001
+    a = answerer.ask("What is the latest number of countries whose citizens get visa-free entry now?")
+    assert not a.found
+    analysis = answerer.analyse(a.question)
+    read = {c.url for c in analysis.candidates}
+    lead = [s for s in a.sources if s.url in read]
+    assert lead and a.sources[: len(lead)] == lead  # the releases the reader read come first
+    assert [s.date for s in lead] == sorted((s.date for s in lead), reverse=True)
 
 
 def test_json_has_exactly_the_contract_keys(answerer) -> None:  # noqa: ANN001
@@ -409,7 +419,7 @@ def test_a_hedged_reply_within_one_release_also_quotes_the_runner_up(answerer) -
     """Within one release (a follow-up) a hedged reply quotes a second passage of that release that is not
     part of the first; an asserted reply, a refusal and a question over all releases quote one."""
     from index.answer.evidence import MORE_EVIDENCE_CHARS
-    from index.reply import quoted, render_html, render_text
+    from index.reply import render_html, render_text
 
     body = _body(HUAWEI_URL, answerer)
     questions = ("who signed it?", "where?", "what will they build?", "how many people?", "why?", "แล้วที่ไหน")

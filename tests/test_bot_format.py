@@ -183,4 +183,21 @@ def test_inline_release_cards_quote_the_snippet_before_the_first_passage() -> No
     first, second = (r.input_message_content.message_text for r in results[1:3])
     assert "ลงนาม MOU ในวันที่ 18 ธ.ค. 2566" in first and "ย่อหน้าแรกของข่าว" not in first
     assert "ลงนาม MOU" in results[1].description
+    assert "18 ธ.ค. 2566 [18 December 2023]" in first  # an English card glosses the Thai date
     assert "ย่อหน้าแรก" in second  # no snippet: the passage
+    thai = results_for("ลงนามเมื่อไร", Answer("ลงนามเมื่อไร", "th", False, None, None, sources), "th")
+    assert "[18 December 2023]" not in thai[1].input_message_content.message_text
+
+
+def test_more_sources_show_each_release_snippet_glossed_for_english() -> None:
+    sources = [
+        Source(f"https://x/{n}", f"T{n}", "2023-12-19", "ย่อหน้าแรก", 0.5, f"ลงนาม {n} ในวันที่ 18 ธ.ค. 2566")
+        for n in range(5)
+    ]
+    context = SimpleNamespace(chat_data={})
+    key = keep_more_sources(context, "<b>reply</b>", "en", sources, 3)  # type: ignore[arg-type]
+    entry = more_sources_of(context, key or "", drop=True)  # type: ignore[arg-type]
+    assert entry is not None
+    shown = render_more_sources(entry.sources, "en", start=3)
+    assert "ลงนาม 3 ในวันที่ 18 ธ.ค. 2566 [18 December 2023]" in shown and "ย่อหน้าแรก" not in shown
+    assert "[18 December 2023]" not in render_more_sources(entry.sources, "th", start=3)

@@ -47,3 +47,6 @@ def test_refusals_count_snippets_that_give_the_value_from_a_gold_release() -> No
     assert got["all"]["snippet_gives"] == 2 and got["all"]["first_gives"] == 1
     assert got["en"]["latest"] == 1 and got["en"]["latest_newest_first"] == 1
     assert got["th/-"]["snippet_gives"] == 0
+    missing = {**questions[3], "gold_urls": [URL + "7"]}  # a gold release the index does not hold
+    got = snippets.tally(Replies({"latest rank?": replies["latest rank?"]}), [missing], dated)
+    assert got["all"]["latest"] == 1 and got["all"]["latest_newest_first"] == 0

@@ -95,7 +95,8 @@ def test_a_latest_refusal_lists_the_newest_of_the_read_releases_first() -> None:
     def src(n: int, date: str) -> Source:
         return Source(f"https://www.thaigov.go.th/news/contents/details/{n}", f"r{n}", date, "", 1.0)
 
-    listed = [src(1, "2021-06-30"), src(2, "2024-06-18"), src(3, "2023-06-20"), src(4, "2025-01-02")]
-    assert [s.url[-1] for s in newest_first(listed, 3)] == ["2", "3", "1", "4"]  # the 4th was not read
+    listed = [src(1, "2021-06-30"), src(2, "2025-01-02"), src(3, "2023-06-20"), src(4, "2024-06-18")]
+    read = {listed[0].url, listed[2].url, listed[3].url}  # the reader did not read the 2nd (the newest)
+    assert [s.url[-1] for s in newest_first(listed, read)] == ["4", "3", "1", "2"]
     same_day = [src(5, "2024-06-18"), src(6, "2024-06-18")]
-    assert newest_first(same_day, 3) == same_day  # ties keep the relevance order
+    assert newest_first(same_day, {s.url for s in same_day}) == same_day  # ties keep the relevance order

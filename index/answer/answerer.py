@@ -235,7 +235,7 @@ class Answerer:
             # one).
             sources = _sources(analysis, chosen.url)
             if asks_for_latest(analysis.view.text):  # the newest of the releases the reader read first
-                sources = ev.newest_first(sources, self.builder.top_releases)
+                sources = ev.newest_first(sources, {c.url for c in analysis.candidates})
             sources = with_snippets(sources, analysis, raw)
             return Answer(q, lang, False, None, None, sources, presentation=REFUSED, **common)
         shown = self.present(analysis, best, model.span_model, p)

@@ -3,7 +3,7 @@ and the list of sources. Nothing is generated: the evidence is a verbatim slice 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -197,17 +197,18 @@ def sources(hits: list[ReleaseHit], first_url: str | None, then: Sequence[str] =
     return out
 
 
-def newest_first(sources: list[Source], among: int) -> list[Source]:
-    """The first ``among`` sources newest first (ties keep their order), then the rest as they were: a
-    refusal's links for a question that asks for the latest or current value.
+def newest_first(sources: list[Source], read: Collection[str]) -> list[Source]:
+    """The sources whose releases the reader read (``read``: their URLs) first, newest first (ties keep
+    their order), then the others as they were: a refusal's links for a question that asks for the latest
+    or current value.
 
     Why: the releases that give a recurring figure (a ranking, a tariff, a rate) match such a question
     about equally, whatever their year, so relevance alone leads with any of them; a user who asked for the
-    latest reads the newest first, in its snippet. ``among`` keeps it to the releases the reader read: a
-    newer release further down is less likely to be about the question at all.
+    latest reads the newest first, in its snippet. Only the releases the reader read are moved up: a newer
+    release that only the search's second look ranked high is less likely to be about the question.
     """
-    head = sorted(sources[:among], key=lambda s: s.date, reverse=True)
-    return head + sources[among:]
+    head = sorted((s for s in sources if s.url in read), key=lambda s: s.date, reverse=True)
+    return head + [s for s in sources if s.url not in read]
 
 
 def _same_paragraph(body: str | None, a: Sentence, b: Sentence) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
-from corpus.thaidate import DateMention, find_dates, format_en, format_th
+from corpus.thaidate import DateMention, english_date, find_dates, format_th
 
 
 def _words(text: str) -> list[str]:
@@ -41,26 +41,6 @@ class Span:
 
 
 # --- dates --------------------------------------------------------------------------------------------
-
-
-def _range_en(first: dt.date, until: dt.date) -> str:
-    if (first.year, first.month) == (until.year, until.month):
-        return f"{first.day}–{format_en(until)}"
-    if first.year == until.year:
-        return f"{format_en(first).rsplit(' ', 1)[0]} – {format_en(until)}"
-    return f"{format_en(first)} – {format_en(until)}"
-
-
-def english_date(date: dt.date, until: dt.date | None = None, granularity: str = "day") -> str:
-    """A date as an English reply writes it: ``18 December 2023``, ``December 2023``, ``2023``, or a range
-    (``6–8 December 2025``)."""
-    if granularity == "year":
-        return str(date.year)
-    if granularity == "month":
-        return format_en(date).split(" ", 1)[1]
-    if until is not None:
-        return _range_en(date, until)
-    return format_en(date)
 
 
 def format_date_answer(span: Span, lang: str) -> str:

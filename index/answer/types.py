@@ -10,7 +10,7 @@ from index.answer.listing import AgendaList
 #: How a reply presents what it found (:attr:`Answer.presentation`).
 ASSERTED = "asserted"  # a short answer in bold, with the sentence that says so
 HEDGED = "hedged"  # no short answer: "the closest passage says …", the reader is unsure of the value
-REFUSED = "refused"  # the releases do not answer: the closest ones are listed instead
+REFUSED = "refused"  # no release clearly answers: the closest ones are listed, each with a snippet
 
 
 @dataclass(frozen=True)
