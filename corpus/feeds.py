@@ -134,13 +134,19 @@ def _entry_date(entry: Any) -> str:
     """ISO publication date of an entry ('' when it has none); Buddhist-era years are converted."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
-        if parsed:
+        if not parsed:
+            continue
+        try:
             moment = dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
             # feedparser reads times as UTC; thaigov publishes in Bangkok time (UTC+7).
             local = moment.astimezone(BANGKOK).date()
             if local.year > 2400:  # a Buddhist-era year written into an RFC 822 date
                 local = local.replace(year=be_to_ce(local.year))
-            return local.isoformat()
+        except (ValueError, OverflowError, OSError):
+            # 29 February of a BE year whose CE year has none (2568 BE = 2025): an impossible date is no
+            # date, not the loss of the entry (or, raised out of the parse, of the whole poll).
+            continue
+        return local.isoformat()
     return ""
 
 
@@ -233,6 +239,10 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
             release = entry_to_release(entry, feed_url, default_category)
         except FeedError as exc:
             result.skipped.append(SkippedEntry(feed_url, entry_id, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the feed's others
+            log.exception("feed %s: entry %s could not be read", feed_url, entry_id)
+            result.skipped.append(SkippedEntry(feed_url, entry_id, f"unreadable entry: {type(exc).__name__}"))
             continue
         if release.url in seen:  # the same link twice in one feed: the first (newest) wins
             continue

@@ -1,0 +1,29 @@
+"""corpus.feeds against hostile or odd input found by fuzzing the feed side (lab40/feedfuzz).
+
+Each test is one finding: input a real feed server could send that made the fetcher raise, lose entries,
+garble Thai text or disable a feed, where the product rule is "report the bad feed or entry, skip it,
+lose nothing else".
+"""
+
+from __future__ import annotations
+
+from corpus.feeds import parse_feed
+
+BASE = "https://www.thaigov.go.th/news/contents/details/"
+
+
+def _rss(items: str, head: str = '<?xml version="1.0" encoding="UTF-8"?>') -> str:
+    return f'{head}<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+
+
+def _item(n: int, title: str, extra: str = "") -> str:
+    body = f"<description>ข่าว {n}</description>"
+    return f"<item><title>{title}</title><link>{BASE}{n}</link>{extra}{body}</item>"
+
+
+def test_an_impossible_buddhist_era_date_is_no_date_not_a_crash() -> None:
+    # 29 Feb 2568 is a Gregorian leap day, but 2568 BE is 2025, which has none: the BE conversion raised
+    # ValueError out of parse_feed, and through fetch_feeds' gather out of the whole alert poll.
+    doc = _rss(_item(1, "leap", "<pubDate>Sat, 29 Feb 2568 10:00:00 +0700</pubDate>") + _item(2, "ok"))
+    result = parse_feed(doc.encode(), "http://feed")
+    assert [(r.url, r.date) for r in result.releases] == [(f"{BASE}1", ""), (f"{BASE}2", "")]
