@@ -18,6 +18,7 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any, Literal
 
@@ -255,18 +256,23 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
 
 
 def _retry_after(value: str | None) -> float | None:
+    """The server's ``Retry-After`` in seconds (a number or an HTTP date), at most :data:`BACKOFF_CAP`.
+
+    ``None`` when unreadable. Capped because the caller waits that long before the next try: a server
+    asking for years (or sending garbage) would otherwise switch the feed off for good. Only ASCII digits
+    count: ``"²".isdigit()`` is true, and ``float`` raised out of the whole poll.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
     try:
-        from email.utils import parsedate_to_datetime
-
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if value.isascii() and value.isdigit():
+            seconds = float(value)
+        else:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(BACKOFF_CAP, max(0.0, seconds))
 
 
 async def _get(
@@ -309,7 +315,7 @@ async def fetch_feed(
         resp, content = await asyncio.wait_for(_get(client, url, headers, timeout), timeout=timeout + 1.0)
     except (TimeoutError, httpx.TimeoutException):
         return FeedFetch(url, "error", error=f"feed {url} timed out after {timeout:g} s", **kept)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: a typo in RELEASE_FEEDS
         return FeedFetch(url, "error", error=f"feed {url} unreachable: {type(exc).__name__}: {exc}", **kept)
     except FeedError as exc:
         return FeedFetch(url, "error", error=str(exc), **kept)
@@ -354,8 +360,20 @@ async def fetch_feeds(
     if not requests:
         return []
     async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as client:
-        return list(
-            await asyncio.gather(
-                *(fetch_feed(client, u, etag=e, last_modified=m, timeout=timeout) for u, e, m in requests)
-            )
-        )
+        return list(await asyncio.gather(*(_fetch_guarded(client, u, e, m, timeout) for u, e, m in requests)))
+
+
+async def _fetch_guarded(
+    client: httpx.AsyncClient, url: str, etag: str | None, last_modified: str | None, timeout: float
+) -> FeedFetch:
+    """:func:`fetch_feed`, any error it did not foresee made an error result for this feed alone.
+
+    Why: ``gather`` re-raises the first exception, so one feed's surprise used to end the whole pass
+    (the other feeds, the watched folders and the delivery of pending alerts), on every pass.
+    """
+    try:
+        return await fetch_feed(client, url, etag=etag, last_modified=last_modified, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        log.exception("feed %s: unexpected error", url)
+        error = f"feed {url} failed: {type(exc).__name__}: {exc}"
+        return FeedFetch(url, "error", error=error, etag=etag, last_modified=last_modified)

@@ -1,0 +1,45 @@
+"""Whole alert passes over bad input found by fuzzing the input side (lab40/feedfuzz).
+
+The rule each test holds: a bad feed, entry or file is reported and skipped; the other sources of the pass
+and the delivery of pending alerts go on.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.alerts_poll import Poller
+from corpus.feeds import BACKOFF_CAP
+from corpus.ingest.state import FetchState
+from tests.fake_bot_api import FakeBotAPI
+from tests.feed_server import Feed, FeedServer
+from tests.test_alerts_poll import B1, B2, N1, _settings
+
+
+@pytest.fixture
+def server():  # type: ignore[no-untyped-def]
+    with FeedServer() as srv:
+        yield srv
+
+
+async def test_a_bad_url_or_retry_after_fails_its_feed_only(
+    tmp_path: Path, model_path: Path, fake_bot_api: FakeBotAPI, server: FeedServer
+) -> None:
+    # "http://[::1" (a typo in RELEASE_FEEDS) raised httpx.InvalidURL and "Retry-After: ²" a ValueError out
+    # of fetch_feed: gather re-raised it and the whole pass ended. "Retry-After: 99999999999" switched the
+    # feed off for 3,000 years.
+    server.feeds["/sup.xml"] = Feed(entries=[B1], status=429, retry_after="\xb2")
+    server.feeds["/huge.xml"] = Feed(entries=[B2], status=503, retry_after="99999999999")
+    server.feeds["/good.xml"] = Feed(entries=[N1])
+    urls = ["http://[::1", server.url("/sup.xml"), server.url("/huge.xml"), server.url("/good.xml")]
+    settings = _settings(tmp_path, model_path, fake_bot_api, release_feeds=urls)
+    report = await Poller(settings, feed_timeout=5).poll(None, index=False)
+    by_url = {s.source: s for s in report.sources}
+    assert [by_url[u].status for u in urls] == ["error", "error", "error", "ok"]
+    assert by_url[urls[3]].backlog == 1
+    assert "InvalidURL" in by_url[urls[0]].error
+    with FetchState(settings.db_path) as state:
+        assert state.source(urls[2], "feed").next_try <= time.time() + BACKOFF_CAP + 5
