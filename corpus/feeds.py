@@ -6,7 +6,8 @@ timeout so that one slow feed never holds up the others, and back off when a fee
 conditional-GET and backoff *state* belongs to the caller (the alert poller keeps it in SQLite); this module
 only turns a state and a URL into a :class:`FeedFetch`.
 
-Parsing is feedparser's job: RSS and Atom dialects have too many quirks to parse by hand.
+Parsing is feedparser's job: RSS and Atom dialects have too many quirks to parse by hand
+(:mod:`corpus.feed_encoding` adds the Thai legacy encodings it misreads).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any, Literal
 
-import feedparser
 import httpx
 
+from corpus import feed_encoding
 from corpus.release import Release, release_id_from_url
 from corpus.text import detect_lang, normalize, normalize_line
 from corpus.thaidate import BANGKOK, be_to_ce
@@ -220,7 +221,7 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
     slightly broken, and only one that yields neither entries nor a feed title counts as malformed.
     Entries without a link are skipped and reported, not fatal.
     """
-    parsed = feedparser.parse(content, response_headers=headers or {})
+    parsed = feed_encoding.parse(content, headers or {})
     version = parsed.get("version") or ""
     if not parsed.entries and (parsed.bozo or not version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom content"

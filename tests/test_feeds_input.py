@@ -7,6 +7,8 @@ lose nothing else".
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.feeds import parse_feed
 
 BASE = "https://www.thaigov.go.th/news/contents/details/"
@@ -27,3 +29,21 @@ def test_an_impossible_buddhist_era_date_is_no_date_not_a_crash() -> None:
     doc = _rss(_item(1, "leap", "<pubDate>Sat, 29 Feb 2568 10:00:00 +0700</pubDate>") + _item(2, "ok"))
     result = parse_feed(doc.encode(), "http://feed")
     assert [(r.url, r.date) for r in result.releases] == [(f"{BASE}1", ""), (f"{BASE}2", "")]
+
+
+THAI_DOC = _rss(_item(3, "ข่าวรัฐบาลไทย"), '<?xml version="1.0"{decl}?>')
+
+
+@pytest.mark.parametrize("decl", [' encoding="windows-874"', ' encoding="TIS-620"', "", ' encoding="utf-8"'])
+def test_thai_legacy_encodings_are_read_as_thai(decl: str) -> None:
+    # windows-874 (the registered name; Python calls it cp874) was unknown, and a TIS-620 document that did
+    # not say so was read as windows-1252: Latin mojibake ("¢èÒÇ…") was recorded, indexed and alerted.
+    result = parse_feed(THAI_DOC.format(decl=decl).encode("cp874"), "http://feed")
+    assert [r.title for r in result.releases] == ["ข่าวรัฐบาลไทย"]
+    assert result.releases[0].body == "ข่าว 3"
+
+
+def test_an_undeclared_latin1_feed_stays_latin1() -> None:
+    doc = _rss(_item(4, "Café crème à la française", "")).replace('encoding="UTF-8"', "")
+    [release] = parse_feed(doc.replace("ข่าว", "news").encode("latin-1"), "http://feed").releases
+    assert release.title == "Café crème à la française"
