@@ -6,6 +6,8 @@ and the delivery of pending alerts go on.
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from pathlib import Path
 
@@ -43,3 +45,26 @@ async def test_a_bad_url_or_retry_after_fails_its_feed_only(
     assert "InvalidURL" in by_url[urls[0]].error
     with FetchState(settings.db_path) as state:
         assert state.source(urls[2], "feed").next_try <= time.time() + BACKOFF_CAP + 5
+
+
+async def test_a_watched_file_whose_name_is_not_utf8_is_skipped(
+    tmp_path: Path, model_path: Path, sample_dir: Path, fake_bot_api: FakeBotAPI
+) -> None:
+    # A Thai file name in TIS-620 (zipped on Windows) came from os.walk with surrogates; SQLite refused it
+    # (UnicodeEncodeError) and the pass ended there, every pass: no folder, no index, no delivery.
+    day = tmp_path / "watch" / "data" / "2023" / "03" / "14"
+    day.mkdir(parents=True)
+    good = sample_dir / "data/2023/03/14/Government News_1_d1facc1b-99f2-4c6c-852c-23657cbcc656.txt"
+    bad = os.fsencode(day) + b"/\xa2\xe8\xd2\xc7_2.txt"  # "ข่าว_2.txt" in TIS-620
+    try:
+        Path(os.fsdecode(bad)).write_bytes(good.read_bytes().replace(b"66096", b"66097"))
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    shutil.copyfile(good, day / good.name)
+    for path in day.iterdir():
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    settings = _settings(tmp_path, model_path, fake_bot_api, watch_dirs=[str(tmp_path / "watch")])
+    [src] = (await Poller(settings).poll(None, index=False)).sources
+    assert (src.status, src.new, src.skipped) == ("ok", 1, 1)
+    [again] = (await Poller(settings).poll(None, index=False)).sources
+    assert (again.status, again.new, again.skipped) == ("ok", 0, 1)  # reported until renamed
