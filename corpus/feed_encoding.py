@@ -37,12 +37,21 @@ def _reads_as_thai(content: bytes) -> bool:
     return thai > 0 and thai >= THAI_SHARE * (thai + len(_LATIN.findall(text)))
 
 
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def parse(content: bytes, headers: dict[str, str]) -> feedparser.FeedParserDict:
-    """``feedparser.parse``, but a document feedparser could only read as windows-1252 (its guess when the
-    declared or default encoding fails) is read as cp874 when that makes it Thai text."""
+    """``feedparser.parse``, but a document that is not UTF-8 and that feedparser read as windows-1252 (its
+    guess when the declared or default encoding fails) or ISO-8859-1 (HTTP's default when a server sends no
+    Content-Type) is read as cp874 when that makes it Thai text."""
     parsed = feedparser.parse(content, response_headers=headers)
-    overridden = isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride)
-    if overridden and parsed.get("encoding") == "windows-1252" and _reads_as_thai(content):
+    latin = parsed.get("encoding") in ("windows-1252", "iso-8859-1")
+    if latin and not _is_utf8(content) and _reads_as_thai(content):
         thai = {k: v for k, v in headers.items() if k.lower() != "content-type"}
         thai["content-type"] = "application/xml; charset=cp874"  # an HTTP charset outranks the declaration
         parsed = feedparser.parse(content, response_headers=thai)

@@ -35,10 +35,11 @@ THAI_DOC = _rss(_item(3, "ข่าวรัฐบาลไทย"), '<?xml vers
 
 
 @pytest.mark.parametrize("decl", [' encoding="windows-874"', ' encoding="TIS-620"', "", ' encoding="utf-8"'])
-def test_thai_legacy_encodings_are_read_as_thai(decl: str) -> None:
+@pytest.mark.parametrize("headers", [{}, {"content-type": "application/rss+xml"}])
+def test_thai_legacy_encodings_are_read_as_thai(decl: str, headers: dict[str, str]) -> None:
     # windows-874 (the registered name; Python calls it cp874) was unknown, and a TIS-620 document that did
     # not say so was read as windows-1252: Latin mojibake ("¢èÒÇ…") was recorded, indexed and alerted.
-    result = parse_feed(THAI_DOC.format(decl=decl).encode("cp874"), "http://feed")
+    result = parse_feed(THAI_DOC.format(decl=decl).encode("cp874"), "http://feed", headers)
     assert [r.title for r in result.releases] == ["ข่าวรัฐบาลไทย"]
     assert result.releases[0].body == "ข่าว 3"
 
@@ -47,3 +48,4 @@ def test_an_undeclared_latin1_feed_stays_latin1() -> None:
     doc = _rss(_item(4, "Café crème à la française", "")).replace('encoding="UTF-8"', "")
     [release] = parse_feed(doc.replace("ข่าว", "news").encode("latin-1"), "http://feed").releases
     assert release.title == "Café crème à la française"
+
