@@ -221,7 +221,9 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
     slightly broken, and only one that yields neither entries nor a feed title counts as malformed.
     Entries without a link are skipped and reported, not fatal.
     """
-    parsed = feed_encoding.parse(content, headers or {})
+    # The document's own address is the base of relative links (RFC 4287 allows them in Atom; RSS feeds
+    # write them too): without it every such entry was skipped for having "no http(s) link".
+    parsed = feed_encoding.parse(content, {"content-location": feed_url, **(headers or {})})
     version = parsed.get("version") or ""
     if not parsed.entries and (parsed.bozo or not version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom content"
@@ -341,7 +343,7 @@ async def fetch_feed(
             **kept,
         )
     try:
-        result = parse_feed(content, url, dict(resp.headers))
+        result = parse_feed(content, url, {"content-location": str(resp.url), **dict(resp.headers)})
     except FeedError as exc:
         return FeedFetch(url, "error", error=str(exc), http_status=200, seconds=seconds, **kept)
     result.etag = resp.headers.get("ETag")

@@ -49,3 +49,10 @@ def test_an_undeclared_latin1_feed_stays_latin1() -> None:
     [release] = parse_feed(doc.replace("ข่าว", "news").encode("latin-1"), "http://feed").releases
     assert release.title == "Café crème à la française"
 
+
+def test_relative_links_are_resolved_against_the_feed() -> None:
+    # RFC 4287 allows relative links in Atom (and RSS feeds write them): each such entry was skipped,
+    # "entry has no http(s) link", so its release was never alerted.
+    doc = _rss(_item(5, "relative").replace(BASE, "/news/contents/details/"))
+    [release] = parse_feed(doc.encode(), "https://www.thaigov.go.th/rss/news.xml").releases
+    assert release.url == f"{BASE}5" and release.release_id == "5"
