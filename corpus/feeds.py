@@ -26,7 +26,7 @@ from typing import Any, Literal
 import httpx
 
 from corpus import feed_encoding
-from corpus.release import Release, release_id_from_url
+from corpus.release import Release, canonical_url, release_id_from_url
 from corpus.text import detect_lang, normalize, normalize_line
 from corpus.thaidate import BANGKOK, be_to_ce
 
@@ -188,6 +188,7 @@ def entry_to_release(entry: Any, feed_url: str, default_category: str = "", craw
     link = (entry.get("link") or "").strip()
     if not link.startswith(("http://", "https://")):
         raise FeedError(f"entry has no http(s) link: {link!r}")
+    link = canonical_url(link)
     title = normalize_line(html_to_text(entry.get("title") or ""))
     body = _entry_text(entry)
     if not title:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
 from bot.alerts_poll import Poller
 from corpus.feeds import BACKOFF_CAP
 from corpus.ingest.state import FetchState
 from tests.fake_bot_api import FakeBotAPI
-from tests.feed_server import Feed, FeedServer
-from tests.test_alerts_poll import B1, B2, N1, _settings
+from tests.feed_server import Entry, Feed, FeedServer
+from tests.test_alerts_poll import B1, B2, CHANNEL, FAST, GROUP, N1, _sent, _settings, _subscribe
 
 
 @pytest.fixture
@@ -68,3 +70,30 @@ async def test_a_watched_file_whose_name_is_not_utf8_is_skipped(
     assert (src.status, src.new, src.skipped) == ("ok", 1, 1)
     [again] = (await Poller(settings).poll(None, index=False)).sources
     assert (again.status, again.new, again.skipped) == ("ok", 0, 1)  # reported until renamed
+
+
+async def test_one_release_under_several_spellings_of_its_link_is_alerted_once(
+    tmp_path: Path, model_path: Path, fake_bot_api: FakeBotAPI, server: FeedServer
+) -> None:
+    # http vs https, no www, a trailing slash, a tracking query: each spelling was a new release, alerted
+    # again to every subscriber (and not matched with the corpus file's https://www.…/details/<id>).
+    number = N1.link.rsplit("/", 1)[1]
+    spellings = [
+        f"http://www.thaigov.go.th/news/contents/details/{number}/",
+        f"https://thaigov.go.th/news/contents/details/{number}?utm_source=rss&utm_medium=feed",
+    ]
+    server.feeds["/a.xml"] = a = Feed(entries=[B1])
+    server.feeds["/b.xml"] = b = Feed(entries=[B2])
+    urls = [server.url("/a.xml"), server.url("/b.xml")]
+    settings = _settings(tmp_path, model_path, fake_bot_api, release_feeds=urls)
+    _subscribe(settings)
+    async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as bot:
+        poller = Poller(settings, feed_timeout=5, policy=FAST)
+        await poller.poll(bot, index=False)  # the backlog
+        a.entries.insert(0, N1)
+        b.entries.insert(0, Entry(spellings[0], N1.title, N1.body, category=N1.category))
+        second = await poller.poll(bot, index=False)
+        b.entries[0] = Entry(spellings[1], N1.title, N1.body, category=N1.category)
+        third = await poller.poll(bot, index=False)
+    assert second.alerts_queued == 2 and third.alerts_queued == 0
+    assert _sent(fake_bot_api) == Counter({(GROUP, N1.link): 1, (CHANNEL, N1.link): 1})
