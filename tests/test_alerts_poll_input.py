@@ -97,3 +97,27 @@ async def test_one_release_under_several_spellings_of_its_link_is_alerted_once(
         third = await poller.poll(bot, index=False)
     assert second.alerts_queued == 2 and third.alerts_queued == 0
     assert _sent(fake_bot_api) == Counter({(GROUP, N1.link): 1, (CHANNEL, N1.link): 1})
+
+
+async def test_two_feeds_with_different_copies_of_a_release_do_not_realert_it(
+    tmp_path: Path, model_path: Path, fake_bot_api: FakeBotAPI, server: FeedServer
+) -> None:
+    # Two feeds carrying the same release with different summaries: each pass either feed's copy counted
+    # as an edit of the other's, so with REALERT_ON_EDIT every pass in which the feeds changed alerted it
+    # again (and without it, it was re-indexed twice a pass).
+    server.feeds["/a.xml"] = a = Feed(entries=[B1])
+    server.feeds["/b.xml"] = b = Feed(entries=[B2])
+    urls = [server.url("/a.xml"), server.url("/b.xml")]
+    settings = _settings(tmp_path, model_path, fake_bot_api, release_feeds=urls, realert_on_edit=True)
+    _subscribe(settings)
+    async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as bot:
+        poller = Poller(settings, feed_timeout=5, policy=FAST)
+        await poller.poll(bot, index=False)  # the backlog
+        a.entries.insert(0, N1)
+        b.entries.insert(0, Entry(N1.link, N1.title, N1.body[:20], category=N1.category))
+        await poller.poll(bot, index=False)
+        for entries in (a.entries, b.entries, a.entries):  # the feeds move on; N1's copies do not change
+            entries.append(Entry(f"{N1.link}0{len(entries)}", "ข่าวอื่น", "เนื้อหาอื่น"))
+            report = await poller.poll(bot, index=False)
+            assert sum(s.changed for s in report.sources) == 0
+    assert _sent(fake_bot_api)[(GROUP, N1.link)] == 1

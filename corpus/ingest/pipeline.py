@@ -174,15 +174,20 @@ class Ingester:
             hashes[release.url] = release.hash
 
     def _keeps_fuller_text(self, release: Release) -> bool:
-        """A feed entry never replaces a release read from a corpus file.
+        """A feed entry never replaces a release read from a corpus file, nor one another feed recorded.
 
         A feed carries a summary; the file the admins synced carries the whole text. Without this, every
         feed entry for a release already indexed from the corpus would count as an edit and shrink it.
+        Two feeds carrying one release with different summaries (a section's feed and the main one) took
+        turns replacing each other's copy: an edit each pass, re-indexed, and with ``REALERT_ON_EDIT``
+        alerted again each time. The feed that recorded a release first keeps it; its own edits count.
         """
         if not _is_feed_url(release.path):
             return False
         existing = self.registry.get(release.url)
-        return existing is not None and not _is_feed_url(existing.path)
+        if existing is None:
+            return False
+        return not _is_feed_url(existing.path) or existing.path != release.path
 
     async def index(self, report: IngestReport, indexer: Indexer | None) -> None:
         """Hand the pending releases to ``indexer`` (none: they wait); once indexed they are not pending."""
