@@ -17,11 +17,13 @@ import calendar
 import datetime as dt
 import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any, Literal
+from urllib.parse import unquote
 
 import httpx
 
@@ -76,6 +78,36 @@ class FeedFetch:
     http_status: int | None = None
     retry_after: float | None = None
     seconds: float = 0.0
+
+
+_USERINFO = re.compile(r"(?<=//)([^/?#@]*)@")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as reports and logs show it: the credentials of ``https://user:password@host/feed`` masked.
+
+    Why: a private feed carries its credentials in RELEASE_FEEDS, and every failure message, log line
+    and operator alert used to quote the URL, password included.
+    """
+    return _USERINFO.sub("***@", url, count=1)
+
+
+def _hide(text: str, url: str) -> str:
+    """``text`` with ``url``'s credentials masked wherever they appear (an exception may quote them)."""
+    m = _USERINFO.search(url)
+    for secret in (m.group(1), m.group(1).partition(":")[2]) if m else ():
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _without_credentials(url: str) -> tuple[str, httpx.BasicAuth | None]:
+    """The URL to request and its credentials as basic auth: httpx logs each request's URL at INFO."""
+    m = _USERINFO.search(url)
+    if not m:
+        return url, None
+    user, _, password = m.group(1).partition(":")
+    return url[: m.start()] + url[m.end() :], httpx.BasicAuth(unquote(user), unquote(password))
 
 
 def backoff_seconds(failures: int, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP) -> float:
@@ -198,7 +230,7 @@ def entry_to_release(entry: Any, feed_url: str, default_category: str = "", craw
     # Bodies of thaigov releases repeat the title; the index does not need it twice.
     if body.startswith(title):
         body = body[len(title) :].lstrip("\n ")
-    extra = {"source": feed_url}
+    extra = {"source": shown_url(feed_url)}  # kept with the release: no credentials
     if entry.get("id"):
         extra["guid"] = str(entry.get("id"))
     return Release(
@@ -209,7 +241,7 @@ def entry_to_release(entry: Any, feed_url: str, default_category: str = "", craw
         category=_entry_category(entry, default_category),
         lang=detect_lang(f"{title}\n{body}"),
         body=body,
-        path=feed_url,
+        path=shown_url(feed_url),
         crawled=crawled or dt.date.today().isoformat(),
         extra=extra,
     )
@@ -228,9 +260,10 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
     version = parsed.get("version") or ""
     if not parsed.entries and (parsed.bozo or not version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom content"
-        raise FeedError(f"malformed feed {feed_url}: {str(reason)[:200]}")
+        raise FeedError(f"malformed feed {shown_url(feed_url)}: {str(reason)[:200]}")
     if parsed.bozo:
-        log.warning("feed %s is slightly malformed (%s); using what parsed", feed_url, parsed.bozo_exception)
+        shown, reason = shown_url(feed_url), parsed.bozo_exception
+        log.warning("feed %s is slightly malformed (%s); using what parsed", shown, reason)
     default_category = ""
     for tag in parsed.feed.get("tags") or []:
         default_category = normalize_line(tag.get("term") or "")
@@ -246,7 +279,7 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
             result.skipped.append(SkippedEntry(feed_url, entry_id, str(exc)))
             continue
         except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the feed's others
-            log.exception("feed %s: entry %s could not be read", feed_url, entry_id)
+            log.exception("feed %s: entry %s could not be read", shown_url(feed_url), entry_id)
             result.skipped.append(SkippedEntry(feed_url, entry_id, f"unreadable entry: {type(exc).__name__}"))
             continue
         if release.url in seen:  # the same link twice in one feed: the first (newest) wins
@@ -282,14 +315,18 @@ def _retry_after(value: str | None) -> float | None:
 async def _get(
     client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout: float
 ) -> tuple[httpx.Response, bytes]:
-    async with client.stream("GET", url, headers=headers, timeout=timeout, follow_redirects=True) as resp:
+    target, auth = _without_credentials(url)
+    kwargs: dict[str, Any] = {"auth": auth} if auth else {}
+    async with client.stream(
+        "GET", target, headers=headers, timeout=timeout, follow_redirects=True, **kwargs
+    ) as resp:
         chunks: list[bytes] = []
         size = 0
         if resp.status_code == 200:
             async for chunk in resp.aiter_bytes():
                 size += len(chunk)
                 if size > MAX_FEED_BYTES:
-                    raise FeedError(f"feed {url} is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
+                    raise FeedError(f"feed {shown_url(url)} is larger than {MAX_FEED_BYTES // 2**20} MB")
                 chunks.append(chunk)
         return resp, b"".join(chunks)
 
@@ -315,12 +352,14 @@ async def fetch_feed(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     kept = {"etag": etag, "last_modified": last_modified}
+    shown = shown_url(url)
     try:
         resp, content = await asyncio.wait_for(_get(client, url, headers, timeout), timeout=timeout + 1.0)
     except (TimeoutError, httpx.TimeoutException):
-        return FeedFetch(url, "error", error=f"feed {url} timed out after {timeout:g} s", **kept)
+        return FeedFetch(url, "error", error=f"feed {shown} timed out after {timeout:g} s", **kept)
     except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: a typo in RELEASE_FEEDS
-        return FeedFetch(url, "error", error=f"feed {url} unreachable: {type(exc).__name__}: {exc}", **kept)
+        error = _hide(f"feed {shown} unreachable: {type(exc).__name__}: {exc}", url)
+        return FeedFetch(url, "error", error=error, **kept)
     except FeedError as exc:
         return FeedFetch(url, "error", error=str(exc), **kept)
     seconds = time.monotonic() - started
@@ -337,7 +376,7 @@ async def fetch_feed(
         return FeedFetch(
             url,
             "error",
-            error=f"feed {url} answered HTTP {resp.status_code}",
+            error=f"feed {shown} answered HTTP {resp.status_code}",
             http_status=resp.status_code,
             retry_after=_retry_after(resp.headers.get("Retry-After")),
             seconds=seconds,
@@ -378,6 +417,6 @@ async def _fetch_guarded(
     try:
         return await fetch_feed(client, url, etag=etag, last_modified=last_modified, timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - see the docstring
-        log.exception("feed %s: unexpected error", url)
-        error = f"feed {url} failed: {type(exc).__name__}: {exc}"
+        log.error("feed %s: unexpected error", shown_url(url), exc_info=exc)  # the traceback quotes no URL
+        error = _hide(f"feed {shown_url(url)} failed: {type(exc).__name__}: {exc}", url)
         return FeedFetch(url, "error", error=error, etag=etag, last_modified=last_modified)

@@ -6,6 +6,7 @@ and the delivery of pending alerts go on.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -16,6 +17,7 @@ import pytest
 from telegram import Bot
 
 from bot.alerts_poll import Poller
+from bot.ops_alerts import failing_sources
 from corpus.feeds import BACKOFF_CAP
 from corpus.ingest.state import FetchState
 from tests.fake_bot_api import FakeBotAPI
@@ -121,3 +123,30 @@ async def test_two_feeds_with_different_copies_of_a_release_do_not_realert_it(
             report = await poller.poll(bot, index=False)
             assert sum(s.changed for s in report.sources) == 0
     assert _sent(fake_bot_api)[(GROUP, N1.link)] == 1
+
+
+async def test_a_feed_password_never_reaches_logs_reports_or_operator_alerts(
+    tmp_path: Path,
+    model_path: Path,
+    fake_bot_api: FakeBotAPI,
+    server: FeedServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A private feed's credentials in RELEASE_FEEDS were quoted whole by every failure message: the WARNING
+    # log line, the poll report, source_state.last_error and the operators' "feed failing" alert.
+    server.feeds["/bad.xml"] = Feed(raw=b"<html>maintenance</html>")
+    secret = "s3cr3t-Pa55"
+    urls = [
+        f"http://alerts:{secret}@127.0.0.1:9/feed.xml",
+        server.url("/bad.xml").replace("//", f"//u:{secret}@"),
+    ]
+    settings = _settings(tmp_path, model_path, fake_bot_api, release_feeds=urls)
+    caplog.set_level(logging.DEBUG)
+    report = await Poller(settings, feed_timeout=5).poll(None, index=False)
+    assert [s.status for s in report.sources] == ["error", "error"]
+    problems = failing_sources(settings.db_path, hours=0.0, now=time.time() + 60, seen={})
+    with FetchState(settings.db_path) as state:
+        stored = [state.source(u, "feed").last_error for u in urls]
+    shown = [caplog.text, str(report.to_dict()), *stored, *(p.html() for p in problems)]
+    assert len(problems) == 2 and all("//***@" in p.en for p in problems)
+    assert not [text for text in shown if secret in text]
