@@ -26,6 +26,7 @@ from telegram import Bot
 
 from bot.format import esc
 from bot.health import live_generation
+from corpus.feeds import shown_url
 from thaigov_qa.db import query
 from thaigov_qa.messages import OPS_TEXTS
 from thaigov_qa.settings import Settings
@@ -72,7 +73,7 @@ def failing_sources(db_path: Path, hours: float, now: float, seen: dict[str, flo
         problems.append(
             Problem(
                 f"feed:{source}",
-                *_ops("feed_failing", source=esc(source), n=n, failures=failures, reason=reason),
+                *_ops("feed_failing", source=esc(shown_url(source)), n=n, failures=failures, reason=reason),
             )
         )
     return problems

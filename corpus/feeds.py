@@ -6,7 +6,8 @@ timeout so that one slow feed never holds up the others, and back off when a fee
 conditional-GET and backoff *state* belongs to the caller (the alert poller keeps it in SQLite); this module
 only turns a state and a URL into a :class:`FeedFetch`.
 
-Parsing is feedparser's job: RSS and Atom dialects have too many quirks to parse by hand.
+Parsing is feedparser's job: RSS and Atom dialects have too many quirks to parse by hand
+(:mod:`corpus.feed_encoding` adds the Thai legacy encodings it misreads).
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import calendar
 import datetime as dt
 import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any, Literal
+from urllib.parse import unquote
 
-import feedparser
 import httpx
 
-from corpus.release import Release, release_id_from_url
+from corpus import feed_encoding
+from corpus.release import Release, canonical_url, release_id_from_url
 from corpus.text import detect_lang, normalize, normalize_line
 from corpus.thaidate import BANGKOK, be_to_ce
 
@@ -74,6 +78,36 @@ class FeedFetch:
     http_status: int | None = None
     retry_after: float | None = None
     seconds: float = 0.0
+
+
+_USERINFO = re.compile(r"(?<=//)([^/?#@]*)@")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as reports and logs show it: the credentials of ``https://user:password@host/feed`` masked.
+
+    Why: a private feed carries its credentials in RELEASE_FEEDS, and every failure message, log line
+    and operator alert used to quote the URL, password included.
+    """
+    return _USERINFO.sub("***@", url, count=1)
+
+
+def _hide(text: str, url: str) -> str:
+    """``text`` with ``url``'s credentials masked wherever they appear (an exception may quote them)."""
+    m = _USERINFO.search(url)
+    for secret in (m.group(1), m.group(1).partition(":")[2]) if m else ():
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _without_credentials(url: str) -> tuple[str, httpx.BasicAuth | None]:
+    """The URL to request and its credentials as basic auth: httpx logs each request's URL at INFO."""
+    m = _USERINFO.search(url)
+    if not m:
+        return url, None
+    user, _, password = m.group(1).partition(":")
+    return url[: m.start()] + url[m.end() :], httpx.BasicAuth(unquote(user), unquote(password))
 
 
 def backoff_seconds(failures: int, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP) -> float:
@@ -134,13 +168,19 @@ def _entry_date(entry: Any) -> str:
     """ISO publication date of an entry ('' when it has none); Buddhist-era years are converted."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
-        if parsed:
+        if not parsed:
+            continue
+        try:
             moment = dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
             # feedparser reads times as UTC; thaigov publishes in Bangkok time (UTC+7).
             local = moment.astimezone(BANGKOK).date()
             if local.year > 2400:  # a Buddhist-era year written into an RFC 822 date
                 local = local.replace(year=be_to_ce(local.year))
-            return local.isoformat()
+        except (ValueError, OverflowError, OSError):
+            # 29 February of a BE year whose CE year has none (2568 BE = 2025): an impossible date is no
+            # date, not the loss of the entry (or, raised out of the parse, of the whole poll).
+            continue
+        return local.isoformat()
     return ""
 
 
@@ -180,6 +220,7 @@ def entry_to_release(entry: Any, feed_url: str, default_category: str = "", craw
     link = (entry.get("link") or "").strip()
     if not link.startswith(("http://", "https://")):
         raise FeedError(f"entry has no http(s) link: {link!r}")
+    link = canonical_url(link)
     title = normalize_line(html_to_text(entry.get("title") or ""))
     body = _entry_text(entry)
     if not title:
@@ -189,7 +230,7 @@ def entry_to_release(entry: Any, feed_url: str, default_category: str = "", craw
     # Bodies of thaigov releases repeat the title; the index does not need it twice.
     if body.startswith(title):
         body = body[len(title) :].lstrip("\n ")
-    extra = {"source": feed_url}
+    extra = {"source": shown_url(feed_url)}  # kept with the release: no credentials
     if entry.get("id"):
         extra["guid"] = str(entry.get("id"))
     return Release(
@@ -200,7 +241,7 @@ def entry_to_release(entry: Any, feed_url: str, default_category: str = "", craw
         category=_entry_category(entry, default_category),
         lang=detect_lang(f"{title}\n{body}"),
         body=body,
-        path=feed_url,
+        path=shown_url(feed_url),
         crawled=crawled or dt.date.today().isoformat(),
         extra=extra,
     )
@@ -213,13 +254,16 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
     slightly broken, and only one that yields neither entries nor a feed title counts as malformed.
     Entries without a link are skipped and reported, not fatal.
     """
-    parsed = feedparser.parse(content, response_headers=headers or {})
+    # The document's own address is the base of relative links (RFC 4287 allows them in Atom; RSS feeds
+    # write them too): without it every such entry was skipped for having "no http(s) link".
+    parsed = feed_encoding.parse(content, {"content-location": feed_url, **(headers or {})})
     version = parsed.get("version") or ""
     if not parsed.entries and (parsed.bozo or not version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom content"
-        raise FeedError(f"malformed feed {feed_url}: {str(reason)[:200]}")
+        raise FeedError(f"malformed feed {shown_url(feed_url)}: {str(reason)[:200]}")
     if parsed.bozo:
-        log.warning("feed %s is slightly malformed (%s); using what parsed", feed_url, parsed.bozo_exception)
+        shown, reason = shown_url(feed_url), parsed.bozo_exception
+        log.warning("feed %s is slightly malformed (%s); using what parsed", shown, reason)
     default_category = ""
     for tag in parsed.feed.get("tags") or []:
         default_category = normalize_line(tag.get("term") or "")
@@ -234,6 +278,10 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
         except FeedError as exc:
             result.skipped.append(SkippedEntry(feed_url, entry_id, str(exc)))
             continue
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the feed's others
+            log.exception("feed %s: entry %s could not be read", shown_url(feed_url), entry_id)
+            result.skipped.append(SkippedEntry(feed_url, entry_id, f"unreadable entry: {type(exc).__name__}"))
+            continue
         if release.url in seen:  # the same link twice in one feed: the first (newest) wins
             continue
         seen.add(release.url)
@@ -245,31 +293,40 @@ def parse_feed(content: bytes, feed_url: str, headers: dict[str, str] | None = N
 
 
 def _retry_after(value: str | None) -> float | None:
+    """The server's ``Retry-After`` in seconds (a number or an HTTP date), at most :data:`BACKOFF_CAP`.
+
+    ``None`` when unreadable. Capped because the caller waits that long before the next try: a server
+    asking for years (or sending garbage) would otherwise switch the feed off for good. Only ASCII digits
+    count: ``"²".isdigit()`` is true, and ``float`` raised out of the whole poll.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
     try:
-        from email.utils import parsedate_to_datetime
-
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if value.isascii() and value.isdigit():
+            seconds = float(value)
+        else:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(BACKOFF_CAP, max(0.0, seconds))
 
 
 async def _get(
     client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout: float
 ) -> tuple[httpx.Response, bytes]:
-    async with client.stream("GET", url, headers=headers, timeout=timeout, follow_redirects=True) as resp:
+    target, auth = _without_credentials(url)
+    kwargs: dict[str, Any] = {"auth": auth} if auth else {}
+    async with client.stream(
+        "GET", target, headers=headers, timeout=timeout, follow_redirects=True, **kwargs
+    ) as resp:
         chunks: list[bytes] = []
         size = 0
         if resp.status_code == 200:
             async for chunk in resp.aiter_bytes():
                 size += len(chunk)
                 if size > MAX_FEED_BYTES:
-                    raise FeedError(f"feed {url} is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
+                    raise FeedError(f"feed {shown_url(url)} is larger than {MAX_FEED_BYTES // 2**20} MB")
                 chunks.append(chunk)
         return resp, b"".join(chunks)
 
@@ -295,12 +352,14 @@ async def fetch_feed(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     kept = {"etag": etag, "last_modified": last_modified}
+    shown = shown_url(url)
     try:
         resp, content = await asyncio.wait_for(_get(client, url, headers, timeout), timeout=timeout + 1.0)
     except (TimeoutError, httpx.TimeoutException):
-        return FeedFetch(url, "error", error=f"feed {url} timed out after {timeout:g} s", **kept)
-    except httpx.HTTPError as exc:
-        return FeedFetch(url, "error", error=f"feed {url} unreachable: {type(exc).__name__}: {exc}", **kept)
+        return FeedFetch(url, "error", error=f"feed {shown} timed out after {timeout:g} s", **kept)
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: a typo in RELEASE_FEEDS
+        error = _hide(f"feed {shown} unreachable: {type(exc).__name__}: {exc}", url)
+        return FeedFetch(url, "error", error=error, **kept)
     except FeedError as exc:
         return FeedFetch(url, "error", error=str(exc), **kept)
     seconds = time.monotonic() - started
@@ -317,14 +376,14 @@ async def fetch_feed(
         return FeedFetch(
             url,
             "error",
-            error=f"feed {url} answered HTTP {resp.status_code}",
+            error=f"feed {shown} answered HTTP {resp.status_code}",
             http_status=resp.status_code,
             retry_after=_retry_after(resp.headers.get("Retry-After")),
             seconds=seconds,
             **kept,
         )
     try:
-        result = parse_feed(content, url, dict(resp.headers))
+        result = parse_feed(content, url, {"content-location": str(resp.url), **dict(resp.headers)})
     except FeedError as exc:
         return FeedFetch(url, "error", error=str(exc), http_status=200, seconds=seconds, **kept)
     result.etag = resp.headers.get("ETag")
@@ -344,8 +403,20 @@ async def fetch_feeds(
     if not requests:
         return []
     async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as client:
-        return list(
-            await asyncio.gather(
-                *(fetch_feed(client, u, etag=e, last_modified=m, timeout=timeout) for u, e, m in requests)
-            )
-        )
+        return list(await asyncio.gather(*(_fetch_guarded(client, u, e, m, timeout) for u, e, m in requests)))
+
+
+async def _fetch_guarded(
+    client: httpx.AsyncClient, url: str, etag: str | None, last_modified: str | None, timeout: float
+) -> FeedFetch:
+    """:func:`fetch_feed`, any error it did not foresee made an error result for this feed alone.
+
+    Why: ``gather`` re-raises the first exception, so one feed's surprise used to end the whole pass
+    (the other feeds, the watched folders and the delivery of pending alerts), on every pass.
+    """
+    try:
+        return await fetch_feed(client, url, etag=etag, last_modified=last_modified, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        log.error("feed %s: unexpected error", shown_url(url), exc_info=exc)  # the traceback quotes no URL
+        error = _hide(f"feed {shown_url(url)} failed: {type(exc).__name__}: {exc}", url)
+        return FeedFetch(url, "error", error=error, etag=etag, last_modified=last_modified)

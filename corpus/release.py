@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 URL_PREFIX = "https://www.thaigov.go.th/news/contents/details/"
+_THAIGOV_DETAIL = re.compile(
+    r"^https?://(?:www\.)?thaigov\.go\.th/news/contents/details/(\d+)/?(?:[?#].*)?$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,21 @@ def release_id_from_url(url: str) -> str:
     """The number at the end of a thaigov URL (``.../details/76362`` → ``76362``)."""
     tail = url.rstrip("/").rsplit("/", 1)[-1]
     return tail if tail.isdigit() else ""
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per release link: the registry, the index and the alerts' outbox key releases by URL.
+
+    Why: the same release reached us as ``http://``, without ``www.``, with a trailing slash or a tracking
+    query (``?utm_source=rss``) from another feed or a later pass, and each spelling was a new release,
+    alerted again (and not matched with the corpus file's ``https://www.…/details/<id>``). A thaigov
+    release link becomes :data:`URL_PREFIX` + its number; other links lose their ``utm_*`` parameters only
+    (their other parameters, or a ``#/news/5`` fragment, may be what names the page).
+    """
+    url = url.strip()
+    m = _THAIGOV_DETAIL.match(url)
+    if m:
+        return URL_PREFIX + m.group(1)
+    parts = urlsplit(url)
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith("utm_"))
+    return urlunsplit(parts._replace(query=query))

@@ -83,6 +83,20 @@ def _walk(root: Path) -> list[Path]:
     return out
 
 
+def _utf8_name(path: str) -> bool:
+    """Whether ``path`` is text: a name of bytes that are not UTF-8 (a Thai name zipped on Windows, in
+    TIS-620) comes from ``os.walk`` with surrogates, which SQLite refuses: it stopped every pass."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(path: str) -> str:
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def scan_dir(
     directory: str | Path,
     known: Mapping[str, FileStamp],
@@ -122,6 +136,9 @@ def scan_dir(
         if len(scan.stamps) >= max_files:
             scan.more = True
             continue  # keep walking: ``present`` must be complete for ``vanished``
+        if not _utf8_name(key):
+            scan.skipped.append(WatchSkipped(_printable(key), "file name is not UTF-8: rename it"))
+            continue  # not stamped (SQLite cannot store the name); reported again each pass until renamed
         rel = path.relative_to(root).as_posix()
         try:
             text = path.read_bytes().decode("utf-8", errors="replace")

@@ -41,6 +41,7 @@ class Feed:
     entries: list[Entry] = field(default_factory=list)
     raw: bytes | None = None
     status: int = 200
+    retry_after: str = "120"
     delay: float = 0.0
     etag_enabled: bool = True
     modified_at: float = field(default_factory=time.time)
@@ -147,9 +148,8 @@ class FeedServer:
                     extra["ETag"] = etag
                 if feed.status != 200:
                     server._record(Request(self.path, headers, feed.status))
-                    self._send(
-                        feed.status, b"error", {"Retry-After": "120"} if feed.status in (429, 503) else {}
-                    )
+                    retry = {"Retry-After": feed.retry_after} if feed.status in (429, 503) else {}
+                    self._send(feed.status, b"error", retry)
                     return
                 inm = self.headers.get("If-None-Match")
                 ims = self.headers.get("If-Modified-Since")

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from corpus.feeds import DEFAULT_TIMEOUT, backoff_seconds, fetch_feeds
+from corpus.feeds import DEFAULT_TIMEOUT, backoff_seconds, fetch_feeds, shown_url
 from corpus.ingest.state import FetchState
 from corpus.ingest.writer import Announce, record
 from corpus.registry import Registry
@@ -101,14 +101,13 @@ class Ingester:
         for url in self.settings.release_feeds:
             state = self.state.source(url, "feed")
             if state.next_try > now:
-                report.sources.append(
-                    SourceReport(url, "feed", "waiting", error=f"backing off {state.next_try - now:.0f} s")
-                )
+                wait = f"backing off {state.next_try - now:.0f} s"
+                report.sources.append(SourceReport(shown_url(url), "feed", "waiting", error=wait))
                 continue
             requests.append((url, state.etag, state.last_modified))
         for fetch in await fetch_feeds(requests, timeout=self.feed_timeout):
             state = self.state.source(fetch.url, "feed")
-            src = SourceReport(fetch.url, "feed", fetch.status, skipped=len(fetch.skipped))
+            src = SourceReport(shown_url(fetch.url), "feed", fetch.status, skipped=len(fetch.skipped))
             report.sources.append(src)
             if fetch.status == "error":
                 wait = backoff_seconds(state.failures + 1)
@@ -119,7 +118,7 @@ class Ingester:
                 log.warning("feed failed: %s", src.error)
                 continue
             for skipped in fetch.skipped:
-                log.info("feed %s: entry %s skipped: %s", fetch.url, skipped.entry_id, skipped.reason)
+                log.info("feed %s: entry %s skipped: %s", src.source, skipped.entry_id, skipped.reason)
             if fetch.status == "ok":
                 self._record(hashes, fetch.releases, state.initialised, src, report, announce)
             self.state.source_ok(fetch.url, "feed", fetch.etag, fetch.last_modified)
@@ -174,15 +173,20 @@ class Ingester:
             hashes[release.url] = release.hash
 
     def _keeps_fuller_text(self, release: Release) -> bool:
-        """A feed entry never replaces a release read from a corpus file.
+        """A feed entry never replaces a release read from a corpus file, nor one another feed recorded.
 
         A feed carries a summary; the file the admins synced carries the whole text. Without this, every
         feed entry for a release already indexed from the corpus would count as an edit and shrink it.
+        Two feeds carrying one release with different summaries (a section's feed and the main one) took
+        turns replacing each other's copy: an edit each pass, re-indexed, and with ``REALERT_ON_EDIT``
+        alerted again each time. The feed that recorded a release first keeps it; its own edits count.
         """
         if not _is_feed_url(release.path):
             return False
         existing = self.registry.get(release.url)
-        return existing is not None and not _is_feed_url(existing.path)
+        if existing is None:
+            return False
+        return not _is_feed_url(existing.path) or existing.path != release.path
 
     async def index(self, report: IngestReport, indexer: Indexer | None) -> None:
         """Hand the pending releases to ``indexer`` (none: they wait); once indexed they are not pending."""
