@@ -16,7 +16,7 @@ meanwhile, up to ``max_retries`` times. A wait longer than :data:`MAX_FLOOD_WAIT
 instead: a per-chat flood wait of minutes or hours (one busy group, an alert burst) froze every user's
 reply for three times that long, and the alerts' delivery, which requeues such an alert and ends its pass
 (``bot.alerts_delivery``), never saw the error (found by fuzzing, lab40). Whoever sent the request
-decides: the alerts requeue, a reply's handler fails and is logged.
+decides: the alerts requeue, a reply is held and sent after the wait (``bot.later``).
 """
 
 from __future__ import annotations
@@ -80,11 +80,12 @@ class RetryingRateLimiter(AIORateLimiter):
         retries: int = SEND_RETRIES,
         backoff: float = FIRST_BACKOFF_SECONDS,
         on_retry: Callable[[str], None] | None = None,
-        max_flood_wait: float = MAX_FLOOD_WAIT_SECONDS,
+        max_flood_wait: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.max_flood_wait = max_flood_wait
+        # Read when the limiter is made (not when this module is): a test shortens it before the bot starts.
+        self.max_flood_wait = MAX_FLOOD_WAIT_SECONDS if max_flood_wait is None else max_flood_wait
         self.retries = retries
         self.backoff = backoff
         self.on_retry = on_retry

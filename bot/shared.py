@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.format import esc, kept_passage, split_html
+from bot.later import HeldReplies
 from bot.ratelimit import RateLimiter
 from bot.service import BotService
 from index.answer import Source
@@ -63,6 +64,7 @@ class QABot:
         #: Inline queries come as the user types: a looser limit of their own.
         self.inline_limiter = RateLimiter(max(20, 3 * settings.rate_limit_per_minute))
         self.reindex_lock = asyncio.Lock()
+        self.held = HeldReplies()
         self.alerts_installed = False
         self.application: Application | None = None  # set by build_application: users' /lang choices
         self.secrets = [
@@ -89,20 +91,26 @@ class QABot:
     async def send(
         self, message: Message, html_text: str, quote: bool = False, **kwargs: Any
     ) -> list[Message]:
-        """Send HTML as one or more messages (split under 4,096); the markup goes on the last part."""
+        """Send HTML as one or more messages (split under 4,096); the markup goes on the last part. A part
+        Telegram's flood control holds back for long is sent, with the rest, after the wait
+        (:mod:`bot.later`); the messages sent now are returned."""
         markup = kwargs.pop("reply_markup", None)
         parts = split_html(html_text) or [esc("…")]
         sent = []
         for n, part in enumerate(parts):
             last = n == len(parts) - 1
-            sent.append(
-                await message.reply_html(
-                    part,
-                    do_quote=quote and n == 0,
-                    reply_markup=markup if last else None,
-                    **kwargs,
+            try:
+                sent.append(
+                    await message.reply_html(
+                        part,
+                        do_quote=quote and n == 0,
+                        reply_markup=markup if last else None,
+                        **kwargs,
+                    )
                 )
-            )
+            except RetryAfter as wait:  # a long flood wait (bot.sending): the rest is sent after it
+                self.held.hold(message, parts[n:], quote and n == 0, markup, wait)
+                break
         return sent
 
     async def index_problem(self, update: Update, exc: IndexUnavailable) -> None:

@@ -163,3 +163,27 @@ async def test_the_error_notice_goes_to_the_forum_topic_of_the_question(
         [notice] = await api.wait_for("sendMessage", chat_id=group)
     assert "something went wrong" in notice["text"]
     assert notice.get("message_thread_id") == 77
+
+
+async def test_a_reply_held_by_a_long_flood_wait_is_sent_after_it(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flood wait longer than the rate limiter sleeps out is raised to the caller (bot.sending): the
+    reply it hit used to be lost (logged). It is held (bot.later) and sent after the wait, while the bot
+    answers others meanwhile. The limit is shortened here so that the test waits 2 s, not a minute."""
+    import bot.sending
+
+    monkeypatch.setattr(bot.sending, "MAX_FLOOD_WAIT_SECONDS", 0.5)
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.fail("sendMessage", 429, retry_after=2)
+        api.push(api.private_text("/help", user_id=1931, language_code="en"))
+        await api.quiet(0.5)
+        assert _texts(api, 1931) == []  # held
+        api.push(api.private_text("/about", user_id=1932, language_code="en"))
+        await api.wait_for("sendMessage", chat_id=1932, timeout=15)  # not behind the held reply
+        assert _texts(api, 1931) == []
+        [held] = await api.wait_for("sendMessage", chat_id=1931, timeout=15)
+    assert "How to use" in held["text"]
+    _assert_no_rejected_sends(api)
