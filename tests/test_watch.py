@@ -89,6 +89,22 @@ def test_unusable_and_hidden_files(watched: Path) -> None:
     assert scan_dir(watched, {**known, **scan.stamps}).skipped == []
 
 
+def test_a_broken_link_is_reported_once(watched: Path) -> None:
+    known = scan_dir(watched, {}).stamps
+    link = watched / "data/2025/01/03/ด้านสังคม_1_00000000-0000-0000-0000-000000000001.txt"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(watched / "gone.txt")
+    loop = link.with_name("ด้านสังคม_2_00000000-0000-0000-0000-000000000002.txt")
+    loop.symlink_to(loop)  # a link to itself: a loop
+    scan = scan_dir(watched, known)
+    assert scan.found == []
+    assert sorted((Path(s.path).name, s.reason.split(" to ")[0]) for s in scan.skipped) == [
+        (link.name, "broken link"),
+        (loop.name, "broken link"),
+    ]
+    assert scan_dir(watched, {**known, **scan.stamps}).skipped == []  # once, until the link changes
+
+
 def test_file_still_being_written_waits(watched: Path, sample_dir: Path) -> None:
     known = scan_dir(watched, {}).stamps
     fresh = _copy(sample_dir, SMALL[2], watched)  # mtime: now
