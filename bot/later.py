@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from telegram import Message
@@ -25,6 +24,21 @@ log = logging.getLogger(__name__)
 LATER_TRIES = 3
 
 
+async def send_parts(
+    message: Message, parts: list[str], quote: bool, markup: Any, options: dict[str, Any], sent: list[Message]
+) -> None:
+    """Send ``parts`` in order as replies to ``message`` (the first quoting it when ``quote``, the markup on
+    the last, ``options`` on each), taking each off ``parts`` and adding its message to ``sent`` once it is
+    sent: on a RetryAfter, ``parts`` holds what is left. The one loop of a reply's parts, now and held."""
+    while parts:
+        last = len(parts) == 1
+        got = await message.reply_html(
+            parts[0], do_quote=quote and not sent, reply_markup=markup if last else None, **options
+        )
+        parts.pop(0)
+        sent.append(got)
+
+
 class HeldReplies:
     """The replies waiting out a flood wait, each in its own task (kept here: a task nobody references can
     be collected before it runs)."""
@@ -33,31 +47,37 @@ class HeldReplies:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def hold(
-        self, message: Message, parts: Sequence[str], quote: bool, markup: Any, wait: RetryAfter
+        self,
+        message: Message,
+        parts: list[str],
+        quote: bool,
+        markup: Any,
+        options: dict[str, Any],
+        wait: RetryAfter,
     ) -> None:
-        """Send ``parts`` (the rest of a reply to ``message``, the markup on the last) after ``wait``."""
+        """Send ``parts`` (what is left of a reply to ``message``; see :func:`send_parts`) after ``wait``."""
         seconds = retry_after_seconds(wait)
         log.warning("a reply is held %.0f s by Telegram's flood control, then sent", seconds)
         task = asyncio.get_running_loop().create_task(
-            self._send_after(message, list(parts), quote, markup, seconds)
+            self._send_after(message, list(parts), quote, markup, options, seconds)
         )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def __len__(self) -> int:
-        return len(self._tasks)
-
     async def _send_after(
-        self, message: Message, parts: list[str], quote: bool, markup: Any, seconds: float
+        self,
+        message: Message,
+        parts: list[str],
+        quote: bool,
+        markup: Any,
+        options: dict[str, Any],
+        seconds: float,
     ) -> None:
+        sent: list[Message] = []  # across the waits: only the first part sent quotes the question
         for _ in range(LATER_TRIES):
             await asyncio.sleep(seconds)
             try:
-                while parts:
-                    last = len(parts) == 1
-                    await message.reply_html(parts[0], do_quote=quote, reply_markup=markup if last else None)
-                    parts.pop(0)
-                    quote = False
+                await send_parts(message, parts, quote, markup, options, sent)
                 return
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)

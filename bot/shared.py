@@ -26,7 +26,7 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.format import esc, kept_passage, split_html
-from bot.later import HeldReplies
+from bot.later import HeldReplies, send_parts
 from bot.ratelimit import RateLimiter
 from bot.service import BotService
 from index.answer import Source
@@ -96,21 +96,11 @@ class QABot:
         (:mod:`bot.later`); the messages sent now are returned."""
         markup = kwargs.pop("reply_markup", None)
         parts = split_html(html_text) or [esc("…")]
-        sent = []
-        for n, part in enumerate(parts):
-            last = n == len(parts) - 1
-            try:
-                sent.append(
-                    await message.reply_html(
-                        part,
-                        do_quote=quote and n == 0,
-                        reply_markup=markup if last else None,
-                        **kwargs,
-                    )
-                )
-            except RetryAfter as wait:  # a long flood wait (bot.sending): the rest is sent after it
-                self.held.hold(message, parts[n:], quote and n == 0, markup, wait)
-                break
+        sent: list[Message] = []
+        try:
+            await send_parts(message, parts, quote, markup, kwargs, sent)
+        except RetryAfter as wait:  # a long flood wait (bot.sending): the rest is sent after it
+            self.held.hold(message, parts, quote and not sent, markup, kwargs, wait)
         return sent
 
     async def index_problem(self, update: Update, exc: IndexUnavailable) -> None:
