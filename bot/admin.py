@@ -21,6 +21,7 @@ from bot import feedback, logsafe
 from bot.format import esc
 from bot.shared import QABot, qa_of
 from index.service import IndexUnavailable
+from thaigov_qa.db import off_loop
 from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         users=len(c.users),
         about=about,
     )
-    body += feedback.stats_lines(context.bot_data.get("feedback"), lang)
+    body += await off_loop(feedback.stats_lines, context.bot_data.get("feedback"), lang)
     await qa.send(update.effective_message, body)
 
 

@@ -12,6 +12,10 @@ Who may subscribe what:
 Filters: words are keywords (any one matches; quote a phrase: ``"digital economy"``), and
 ``category:NAME`` (or ``หมวด:NAME``) limits to a section, e.g. ``category:"Government News"``.
 
+The commands' SQLite work runs in the database's threads (:func:`thaigov_qa.db.off_loop`): while another
+process (an ``index build``) holds the write lock, a ``/subscribe`` waits for it, and the bot answers
+every other chat meanwhile.
+
 The moving parts live beside this module: ``alerts_store`` (tables), ``alerts_poll`` (a pass),
 ``alerts_delivery`` (sending), ``alerts_message`` (matching and the message). :func:`install` is what
 ``bot.app`` calls.
@@ -22,7 +26,10 @@ from __future__ import annotations
 import logging
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
 
 from telegram import Bot, Chat, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -33,6 +40,7 @@ from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
 from bot.format import split_html
+from thaigov_qa.db import off_loop
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import LANGS, text, user_lang
 from thaigov_qa.settings import Settings
@@ -54,6 +62,7 @@ log = logging.getLogger(__name__)
 _CATEGORY_PREFIXES = ("category:", "cat:", "หมวด:")
 _TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d{5,})$")
 POLL_JOB_NAME = "alerts-poll"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -150,12 +159,27 @@ async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
     return ok, str(status)
 
 
+def _with_store(db_path: Path, action: Callable[[AlertStore], T]) -> T:
+    """``action(store)`` on a store opened and closed in this thread (a database thread)."""
+    with AlertStore(db_path) as store:
+        return action(store)
+
+
+def _listed(store: AlertStore, chat_id: int, everyone: bool) -> list[Subscription]:
+    """What ``/subscriptions`` lists: every subscription (an admin in private), else the chat's own."""
+    if everyone:
+        return store.subscriptions()
+    sub = store.subscription(chat_id)
+    return [sub] if sub else []
+
+
 class _Handlers:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def _store(self) -> AlertStore:
-        return AlertStore(self.settings.db_path)
+    async def _in_store(self, action: Callable[[AlertStore], T]) -> T:
+        """``action(store)`` off the event loop (see the module docstring)."""
+        return await off_loop(_with_store, self.settings.db_path, action)
 
     async def _target(
         self,
@@ -213,8 +237,8 @@ class _Handlers:
                 return
         filters_ = parse_filters(words)
         user = update.effective_user
-        with self._store() as store:
-            sub, created = store.subscribe(
+        sub, created = await self._in_store(
+            lambda store: store.subscribe(
                 chat_id,
                 kind=str(chat.type) if chat else "unknown",
                 title=(chat.title or chat.username or "") if chat and chat.type != ChatType.PRIVATE else "",
@@ -222,6 +246,7 @@ class _Handlers:
                 categories=filters_.categories,
                 created_by=user.id if user else None,
             )
+        )
         log.info(
             "chat %s subscribed to alerts (%d keywords, %d categories)",
             chat_id,
@@ -239,8 +264,7 @@ class _Handlers:
         if found is None:
             return
         chat_id, chat, _ = found
-        with self._store() as store:
-            removed = store.unsubscribe(chat_id)
+        removed = await self._in_store(lambda store: store.unsubscribe(chat_id))
         name = _chat_name(chat, chat_id)
         await _reply(update, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
 
@@ -248,12 +272,8 @@ class _Handlers:
         lang = _lang(update, context)
         chat = update.effective_chat
         assert chat is not None
-        with self._store() as store:
-            if chat.type == ChatType.PRIVATE and _is_admin(update, self.settings):
-                subs = store.subscriptions()
-            else:
-                sub = store.subscription(chat.id)
-                subs = [sub] if sub else []
+        everyone = chat.type == ChatType.PRIVATE and _is_admin(update, self.settings)
+        subs = await self._in_store(lambda store: _listed(store, chat.id, everyone))
         if not subs:
             await _reply(update, text(lang, "list_empty"))
             return

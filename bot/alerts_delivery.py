@@ -15,6 +15,9 @@ What each Telegram answer means here:
   retried).
 - ``InvalidToken``: a configuration error; the pass stops, nothing is lost.
 
+Every outbox step runs in a database thread (:func:`thaigov_qa.db.off_loop`), the sends between them on
+the event loop: another process holding the write lock makes the pass wait, never the bot's chats.
+
 A timeout can also mean Telegram did deliver the message and the answer was lost: the resend is then a
 duplicate, the same at-least-once window as a crash between send and mark (see ``bot.alerts_store``).
 """
@@ -34,7 +37,6 @@ from telegram.error import (
     ChatMigrated,
     Forbidden,
     InvalidToken,
-    NetworkError,
     RetryAfter,
     TelegramError,
 )
@@ -42,6 +44,7 @@ from telegram.error import (
 from bot.alerts_message import render_alert
 from bot.alerts_store import AlertStore, OutboxRow
 from bot.sending import retry_after_seconds
+from thaigov_qa.db import off_loop
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import ALERTS_PAUSED_NOTICE
 
@@ -129,31 +132,35 @@ class Deliverer:
     async def deliver(self) -> DeliveryReport:
         """One delivery pass over every due row."""
         report = DeliveryReport()
-        now = self.clock()
-        rows = self.store.due(now, self.policy.lease, self.policy.batch)
+        rows = await off_loop(self.store.due, self.clock(), self.policy.lease, self.policy.batch)
         try:
             for row in rows:
-                if self.store.subscription(row.chat_id) is None or row.chat_id in report.paused_chats:
+                if row.chat_id in report.paused_chats or not await off_loop(self._take, row):
                     continue
-                if not self.store.claim(row, self.clock(), self.policy.lease):
-                    continue  # another sender took it
                 await self._send_one(row, report)
         except _StopPass as exc:
             report.stopped = str(exc)
             log.warning("alert delivery stopped: %s", exc)
-        counts = self.store.counts()
+        counts = await off_loop(self.store.counts)
         report.waiting = counts.get("pending") + counts.get("sending")
         return report
 
+    def _take(self, row: OutboxRow) -> bool:
+        """Claim ``row`` for sending; False when its chat unsubscribed meanwhile or another sender took it."""
+        if self.store.subscription(row.chat_id) is None:
+            return False
+        return self.store.claim(row, self.clock(), self.policy.lease)
+
     async def _send_one(self, row: OutboxRow, report: DeliveryReport) -> None:
-        release = self.release_of(row.url)
+        """Send one claimed row until Telegram accepts it, or leave it as the error says (see the module
+        docstring)."""
+        release = await off_loop(self.release_of, row.url)
         if release is None:
-            self.store.mark_failed(row.id, "release no longer in the registry")
+            await off_loop(self.store.mark_failed, row.id, "release no longer in the registry")
             report.failed += 1
             return
         text, markup = render_alert(release, self._username())  # type: ignore[arg-type]
         chat_id = row.chat_id
-        policy = self.policy
         tries = 0
         while True:
             tries += 1
@@ -166,56 +173,67 @@ class Deliverer:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except RetryAfter as exc:
-                wait = retry_after_seconds(exc)
-                if wait > policy.max_inline_wait:
-                    self.store.requeue(row.id, self.clock() + wait, str(exc), count_attempt=False)
-                    raise _StopPass(f"Telegram flood control: retry in {wait:g} s") from None
-                log.info("alert to %s: flood control, waiting %g s", chat_id, wait)
-                await asyncio.sleep(wait)
+                await self._flood_wait(row, chat_id, exc)
                 tries -= 1  # Telegram asked us to wait; that is not a failed try
                 continue
             except ChatMigrated as exc:
                 new_id = int(exc.new_chat_id)
                 log.info("chat %s migrated to %s; moving its subscription", chat_id, new_id)
-                self.store.migrate_chat(chat_id, new_id)
+                await off_loop(self.store.migrate_chat, chat_id, new_id)
                 chat_id = new_id
-                if tries < policy.tries_per_pass:
+                if tries < self.policy.tries_per_pass:
                     continue
-                self.store.requeue(row.id, self.clock(), str(exc))
+                await off_loop(self.store.requeue, row.id, self.clock(), str(exc))
                 return
-            except Forbidden as exc:
-                await self._pause(chat_id, row, str(exc), report)
-                return
-            except BadRequest as exc:
-                if any(s in str(exc).lower() for s in _GONE):
-                    await self._pause(chat_id, row, str(exc), report)
-                else:
-                    log.error("alert %s to chat %s refused: %s", row.url, chat_id, exc)
-                    self.store.mark_failed(row.id, str(exc))
-                    report.failed += 1
-                    report.errors.append(f"chat {chat_id}: {exc}")
-                return
-            except InvalidToken as exc:
-                self.store.requeue(row.id, self.clock(), str(exc), count_attempt=False)
-                raise _StopPass(f"Telegram refused the bot token ({exc})") from None
-            except (NetworkError, TelegramError) as exc:  # timeouts, connection errors, 5xx
-                if tries < policy.tries_per_pass:
-                    report.retried += 1
-                    delay = policy.retry_base * 2 ** (tries - 1)
-                    log.info("alert to %s failed (%s); retrying in %g s", chat_id, exc, delay)
-                    await asyncio.sleep(delay)
+            except TelegramError as exc:
+                if await self._failed(exc, row, chat_id, tries, report):
                     continue
-                attempts = row.attempts + 1
-                delay = min(policy.requeue_cap, policy.requeue_base * 2 ** max(0, attempts - 1))
-                self.store.requeue(row.id, self.clock() + delay, str(exc))
-                report.errors.append(f"chat {chat_id}: {exc} (next try in {delay:g} s)")
-                log.warning(
-                    "alert %s to chat %s still failing (%s); next try in %g s", row.url, chat_id, exc, delay
-                )
                 return
-            self.store.mark_sent(row.id, message.message_id)
+            await off_loop(self.store.mark_sent, row.id, message.message_id)
             report.sent += 1
             return
+
+    async def _flood_wait(self, row: OutboxRow, chat_id: int, exc: RetryAfter) -> None:
+        """Wait out Telegram's flood control; a wait too long for the pass gives the row back, ends it."""
+        wait = retry_after_seconds(exc)
+        if wait > self.policy.max_inline_wait:
+            await off_loop(self.store.requeue, row.id, self.clock() + wait, str(exc), count_attempt=False)
+            raise _StopPass(f"Telegram flood control: retry in {wait:g} s") from None
+        log.info("alert to %s: flood control, waiting %g s", chat_id, wait)
+        await asyncio.sleep(wait)
+
+    async def _failed(
+        self, exc: TelegramError, row: OutboxRow, chat_id: int, tries: int, report: DeliveryReport
+    ) -> bool:
+        """What a refused send leaves (see the module docstring); True when it is to be sent again now."""
+        if isinstance(exc, Forbidden) or (
+            isinstance(exc, BadRequest) and any(s in str(exc).lower() for s in _GONE)
+        ):
+            await self._pause(chat_id, row, str(exc), report)
+            return False
+        if isinstance(exc, BadRequest):
+            log.error("alert %s to chat %s refused: %s", row.url, chat_id, exc)
+            await off_loop(self.store.mark_failed, row.id, str(exc))
+            report.failed += 1
+            report.errors.append(f"chat {chat_id}: {exc}")
+            return False
+        if isinstance(exc, InvalidToken):
+            await off_loop(self.store.requeue, row.id, self.clock(), str(exc), count_attempt=False)
+            raise _StopPass(f"Telegram refused the bot token ({exc})") from None
+        # NetworkError and any other TelegramError: timeouts, connection errors, 5xx
+        policy = self.policy
+        if tries < policy.tries_per_pass:
+            report.retried += 1
+            delay = policy.retry_base * 2 ** (tries - 1)
+            log.info("alert to %s failed (%s); retrying in %g s", chat_id, exc, delay)
+            await asyncio.sleep(delay)
+            return True
+        attempts = row.attempts + 1
+        delay = min(policy.requeue_cap, policy.requeue_base * 2 ** max(0, attempts - 1))
+        await off_loop(self.store.requeue, row.id, self.clock() + delay, str(exc))
+        report.errors.append(f"chat {chat_id}: {exc} (next try in {delay:g} s)")
+        log.warning("alert %s to chat %s still failing (%s); next try in %g s", row.url, chat_id, exc, delay)
+        return False
 
     def _username(self) -> str:
         try:
@@ -225,13 +243,11 @@ class Deliverer:
 
     async def _pause(self, chat_id: int, row: OutboxRow, reason: str, report: DeliveryReport) -> None:
         """Pause the chat, give the row back (it waits with the chat), tell the admins once."""
-        self.store.requeue(row.id, self.clock(), reason, count_attempt=False)
         report.paused_chats.append(chat_id)
-        if not self.store.pause(chat_id, reason):
+        name = await off_loop(self._paused, chat_id, row, reason)
+        if name is None:
             return
         log.warning("alerts to chat %s paused: %s", chat_id, reason)
-        sub = self.store.subscription(chat_id)
-        name = f"{chat_id}" + (f" ({sub.title})" if sub and sub.title else "")
         text = ALERTS_PAUSED_NOTICE.format(chat=escape_html(name), reason=escape_html(reason[:200]))
         for admin in self.admin_ids:
             if admin == chat_id:
@@ -240,3 +256,12 @@ class Deliverer:
                 await self.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
             except TelegramError as exc:
                 log.warning("could not tell admin %s about paused chat %s: %s", admin, chat_id, exc)
+
+    def _paused(self, chat_id: int, row: OutboxRow, reason: str) -> str | None:
+        """The row given back, the chat paused: the chat's name for the admins when this call paused it,
+        None when it was paused already (they were told then)."""
+        self.store.requeue(row.id, self.clock(), reason, count_attempt=False)
+        if not self.store.pause(chat_id, reason):
+            return None
+        sub = self.store.subscription(chat_id)
+        return f"{chat_id}" + (f" ({sub.title})" if sub and sub.title else "")

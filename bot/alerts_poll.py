@@ -8,15 +8,21 @@ the next pass (see :mod:`corpus.ingest.writer`); then the outbox is delivered.
 
 Indexing goes through ``index.build.pipeline.apply_releases``; when another writer holds the index lock
 the URLs stay pending and the pass goes on to deliver; the next pass indexes them.
+
+A pass runs inside the bot's event loop, but none of its SQLite work does: opening the stores, recording,
+queueing and delivering run in the database's threads (:func:`thaigov_qa.db.off_loop`), one step at a
+time, so while an ``index build`` holds the write lock the pass waits and every chat is still answered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from telegram import Bot
 
@@ -30,6 +36,7 @@ from corpus.ingest.writer import Announce
 from corpus.registry import Registry
 from corpus.release import Release
 from corpus.watch import DEFAULT_SETTLE_SECONDS
+from thaigov_qa.db import off_loop
 from thaigov_qa.settings import Settings
 
 __all__ = ["Indexer", "PollReport", "Poller", "SourceReport"]
@@ -61,6 +68,30 @@ class PollReport(IngestReport):
             "delivery": self.delivery.to_dict() if self.delivery else None,
             "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass
+class _Stores:
+    """The connections of one pass, opened and closed in a database thread (a fresh file's schema is a
+    write)."""
+
+    alerts: AlertStore
+    state: FetchState
+    registry: Registry
+
+    @classmethod
+    def open(cls, db: Path) -> _Stores:
+        with contextlib.ExitStack() as opened:  # one that fails closes those already open
+            alerts = opened.enter_context(AlertStore(db))
+            state = opened.enter_context(FetchState(db))
+            registry = opened.enter_context(Registry(db))
+            opened.pop_all()
+        return cls(alerts, state, registry)
+
+    def close(self) -> None:
+        self.alerts.close()
+        self.state.close()
+        self.registry.close()
 
 
 def _default_indexer(settings: Settings, releases: list[Release]) -> object:
@@ -99,23 +130,25 @@ class Poller:
 
     async def poll(self, bot: Bot | None, *, deliver: bool = True, index: bool = True) -> PollReport:
         """One whole pass; ``bot`` must be initialised (``async with bot``) for delivery."""
-        async with self._lock:  # one pass at a time in this process (the job queue may overlap)
+        async with self._lock:  # one pass at a time: its connections are never used by two threads at once
             started = time.monotonic()
             report = PollReport()
-            db = self.settings.db_path
-            with AlertStore(db) as store, FetchState(db) as state, Registry(db) as registry:
+            stores = await off_loop(_Stores.open, self.settings.db_path)
+            try:
                 ingester = Ingester(
                     self.settings,
-                    registry,
-                    state,
+                    stores.registry,
+                    stores.state,
                     feed_timeout=self.feed_timeout,
                     settle=self.settle,
                     clock=self.clock,
                 )
-                await ingester.fetch(report, self._announcer(store))
+                await ingester.fetch(report, self._announcer(stores.alerts))
                 await ingester.index(report, self.indexer if index else None)
                 if deliver and bot is not None:
-                    report.delivery = await self.deliver(bot, store=store, registry=registry)
+                    report.delivery = await self._deliver(bot, stores.alerts, stores.registry)
+            finally:
+                await off_loop(stores.close)
             report.seconds = time.monotonic() - started
             log.info(
                 "alert pass: %d alerts queued, %d indexed, %s sent, %.1f s",
@@ -128,7 +161,7 @@ class Poller:
 
     def _announcer(self, store: AlertStore) -> Announce:
         """Queue a new release's alerts for the active subscriptions it matches (read once a pass, at the
-        first release to announce)."""
+        first release to announce). Called by the ingester's recording step, in a database thread."""
         subs: list[Subscription] = []
         loaded = False
         realert = self.settings.realert_on_edit
@@ -149,20 +182,16 @@ class Poller:
 
         return announce
 
-    async def deliver(
-        self, bot: Bot, *, store: AlertStore | None = None, registry: Registry | None = None
-    ) -> DeliveryReport:
-        """Only the delivery step: send what the outbox holds."""
-        own_store, own_registry = store is None, registry is None
-        store = store or AlertStore(self.settings.db_path)
-        registry = registry or Registry(self.settings.db_path)
+    async def deliver(self, bot: Bot) -> DeliveryReport:
+        """Only the delivery step: send what the outbox holds (the alerts CLI's ``poll`` after its pass)."""
+        stores = await off_loop(_Stores.open, self.settings.db_path)
         try:
-            deliverer = Deliverer(
-                store, bot, registry.get, self.settings.telegram_admin_ids, self.policy, self.clock
-            )
-            return await deliverer.deliver()
+            return await self._deliver(bot, stores.alerts, stores.registry)
         finally:
-            if own_store:
-                store.close()
-            if own_registry:
-                registry.close()
+            await off_loop(stores.close)
+
+    async def _deliver(self, bot: Bot, store: AlertStore, registry: Registry) -> DeliveryReport:
+        deliverer = Deliverer(
+            store, bot, registry.get, self.settings.telegram_admin_ids, self.policy, self.clock
+        )
+        return await deliverer.deliver()

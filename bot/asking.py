@@ -36,6 +36,7 @@ from bot.shared import QABot, answer_press, keep_more_sources, more_sources_of, 
 from index.answer import Answer
 from index.conversation import turn_reply_html
 from index.service import IndexUnavailable
+from thaigov_qa.db import off_loop
 from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ async def _send_answer(
     in_group = message.chat.type != ChatType.PRIVATE
     sent = await qa.send(message, body, quote=in_group, reply_markup=markup)
     if store is not None and key is not None and qa.settings.log_questions:
-        await asyncio.to_thread(store.keep_answer, key, user.id, answer)
+        await off_loop(store.keep_answer, key, user.id, answer)
     return sent
 
 

@@ -4,12 +4,12 @@ Why the button carries a random key and nothing else (``fb:u:<key>``, 17 bytes o
 allows): the vote is recorded against that key in SQLite (``bot.feedback_store``), so a button pressed
 after a restart still counts, and pressed twice counts once. A press is always answered
 (``answerCallbackQuery``), even when the data is not ours any more or the store fails, so the user's
-client never spins. What is kept depends on ``LOG_QUESTIONS`` (see ``bot.feedback_store``).
+client never spins. What is kept depends on ``LOG_QUESTIONS`` (see ``bot.feedback_store``). The store is
+used in the database's threads (:func:`thaigov_qa.db.off_loop`), never on the event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.conversation import lang_for
 from bot.feedback_store import DOWN, UP, FeedbackStore
+from thaigov_qa.db import off_loop
 from thaigov_qa.messages import text
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         store = store_of(context)
         if match and store is not None and query.from_user is not None:
             verdict = UP if match.group(1) == "u" else DOWN
-            outcome = await asyncio.to_thread(store.vote, match.group(2), query.from_user.id, verdict)
+            outcome = await off_loop(store.vote, match.group(2), query.from_user.id, verdict)
             notice = text(lang, "feedback_same" if outcome == "same" else "feedback_thanks")
             log.info("feedback: %s (%s)", verdict, outcome)
     finally:
@@ -98,14 +99,17 @@ async def cmd_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None or user is None:
         return
     store = store_of(context)
-    deleted = await asyncio.to_thread(store.forget, user.id) if store is not None else 0
+    deleted = await off_loop(store.forget, user.id) if store is not None else 0
     if isinstance(context.chat_data, dict) and message.chat.type == "private":
         context.chat_data.pop("turn", None)
     await message.reply_html(text(lang_for(update, context), "forgotten", n=deleted))
 
 
 def stats_lines(store: FeedbackStore | None, lang: str) -> str:
-    """The ``/stats`` lines: 👍 and 👎 per day (Bangkok time) over the last :data:`STATS_DAYS` days."""
+    """The ``/stats`` lines: 👍 and 👎 per day (Bangkok time) over the last :data:`STATS_DAYS` days.
+
+    It reads SQLite: call it in a database thread (:func:`thaigov_qa.db.off_loop`), as every other use of
+    the store here is, never on the event loop."""
     if store is None:
         return ""
     days = store.daily(STATS_DAYS)
@@ -119,6 +123,6 @@ async def job_purge(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete feedback rows older than ``FEEDBACK_RETENTION_DAYS`` (a few times a day)."""
     store = store_of(context)
     if store is not None:
-        n = await asyncio.to_thread(store.purge)
+        n = await off_loop(store.purge)
         if n:
             log.info("feedback: %d rows past the retention deleted", n)

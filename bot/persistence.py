@@ -8,14 +8,14 @@ restart (SIGTERM, or even ``kill -9`` a few seconds after the last message) keep
 the users' ``/lang`` choice. Only ``chat_data`` and ``user_data`` are persisted: they hold plain dicts
 (turns, a language), which is what JSON can carry.
 
-The SQLite work runs in a worker thread: another process writing ``thaigov.sqlite`` (an index build, the
-alerts CLI) makes a write wait up to the 30 s busy timeout, and on the event loop that wait stopped every
-handler and polling with it (found holding the lock, lab40).
+The SQLite work runs in the database's threads (:func:`thaigov_qa.db.off_loop`): another process writing
+``thaigov.sqlite`` (an index build, the alerts CLI) makes a write wait up to the 30 s busy timeout, and on
+the event loop that wait stopped every handler and polling with it (found holding the lock, lab40); in
+asyncio's default threads, one waiting save per changed chat took the threads the answers run in.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
@@ -27,7 +27,7 @@ from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
-from thaigov_qa.db import connect
+from thaigov_qa.db import connect, off_loop
 
 log = logging.getLogger(__name__)
 
@@ -99,22 +99,22 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
 
     # ------------------------------------------------------------------ BasePersistence
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
-        return await asyncio.to_thread(self._load, "chat")
+        return await off_loop(self._load, "chat")
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
-        return await asyncio.to_thread(self._load, "user")
+        return await off_loop(self._load, "user")
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
-        await asyncio.to_thread(self._save, "chat", chat_id, data)
+        await off_loop(self._save, "chat", chat_id, data)
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        await asyncio.to_thread(self._save, "user", user_id, data)
+        await off_loop(self._save, "user", user_id, data)
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await asyncio.to_thread(self._drop, "chat", chat_id)
+        await off_loop(self._drop, "chat", chat_id)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await asyncio.to_thread(self._drop, "user", user_id)
+        await off_loop(self._drop, "user", user_id)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
         """Nothing to do: this process is the only writer of its rows."""
@@ -123,7 +123,7 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
         """Nothing to do: this process is the only writer of its rows."""
 
     async def flush(self) -> None:
-        await asyncio.to_thread(self._close)
+        await off_loop(self._close)
 
     def _close(self) -> None:
         with self._lock:

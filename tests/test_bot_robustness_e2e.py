@@ -1,5 +1,6 @@
 """What an unusual Telegram world does to the running bot: updates it cannot read, failing API calls,
-odd command arguments (found by fuzzing the bot paths, lab40).
+odd command arguments (found by fuzzing the bot paths, lab40); another process holding the database's
+write lock (an admin's ``index build``).
 
 The same set-up as ``tests/test_bot_e2e.py``: the real bot (``bot.app.serve``) against the local fake
 Bot API server, over the seven-release index built once per session.
@@ -7,16 +8,27 @@ Bot API server, over the seven-release index built once per session.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.alerts_store import AlertStore
+from bot.feedback_store import FeedbackStore
+from bot.persistence import SQLitePersistence
 from bot.service import BotService
+from corpus.registry import Registry
+from corpus.release import Release
 from tests import bot_e2e_fixtures as fixtures
 from tests.bot_e2e_fixtures import (
     ADMIN_ID,
     EXTRA_FILE,
+    HUAWEI_QUESTION,
+    HUAWEI_URL,
     SAMPLE_FILES,
     _assert_no_rejected_sends,
     _bot_settings,
@@ -24,7 +36,7 @@ from tests.bot_e2e_fixtures import (
     _texts,
     running_bot,
 )
-from tests.fake_bot_api import RESET, FakeBotAPI
+from tests.fake_bot_api import RESET, FakeBotAPI, html_plain_text
 from thaigov_qa.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -186,4 +198,104 @@ async def test_a_reply_held_by_a_long_flood_wait_is_sent_after_it(
         assert _texts(api, 1931) == []
         [held] = await api.wait_for("sendMessage", chat_id=1931, timeout=15)
     assert "How to use" in held["text"]
+    _assert_no_rejected_sends(api)
+
+
+class WriteLock:
+    """What an ``index build`` in another process does to ``thaigov.sqlite``: the write lock taken
+    (``BEGIN IMMEDIATE``) on a connection of its own, from a thread, until :meth:`release` (at most
+    ``limit`` seconds, well under the bot's 30 s busy timeout)."""
+
+    def __init__(self, db: Path, limit: float = 20.0) -> None:
+        self.db, self.limit = db, limit
+        self._taken, self._release, self.released = threading.Event(), threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._hold, name="write-lock", daemon=True)
+
+    def _hold(self) -> None:
+        conn = sqlite3.connect(self.db, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self._taken.set()
+            self._release.wait(self.limit)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+            self.released.set()
+
+    def __enter__(self) -> WriteLock:
+        self._thread.start()
+        assert self._taken.wait(10), "could not take the write lock"
+        return self
+
+    def release(self) -> None:
+        self._release.set()
+        assert self.released.wait(10)
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+ALERTED = -1002323232323
+ALERT_RELEASE = Release(
+    url="https://www.thaigov.go.th/news/contents/details/90031",
+    release_id="90031",
+    title="ครม. เห็นชอบมาตรการจัดหายาให้โรงพยาบาลชุมชน",
+    date="2024-02-01",
+    category="ด้านสังคม",
+    lang="th",
+    body="คณะรัฐมนตรีเห็นชอบมาตรการจัดหายาให้โรงพยาบาลชุมชนทั่วประเทศ",
+)
+
+
+async def _own_database(settings: Settings, data_dir: Path) -> Settings:
+    """The bot's settings with a ``thaigov.sqlite`` of this test's own: the shared service still answers
+    from the shared index, and nothing this test subscribes or queues reaches another test's bot. The
+    tables a first start creates (writes) are made here."""
+    copy = settings.model_copy(update={"data_dir": data_dir})
+    FeedbackStore(copy.db_path).close()
+    persistence = SQLitePersistence(copy.db_path)
+    await persistence.get_chat_data()
+    await persistence.flush()
+    return copy
+
+
+async def test_the_bot_answers_while_another_process_holds_the_write_lock(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], tmp_path: Path
+) -> None:
+    """An ``index build`` holds the write lock: the alert pass and a /subscribe wait for it, in the
+    database's threads. They used to wait on the event loop (up to the 30 s busy timeout), and every chat
+    waited with them. Now the question is answered meanwhile; once the lock is gone, the alert and the
+    subscription go through, once each."""
+    base, service = bot_index
+    api = fake_bot_api
+    settings = await _own_database(_bot_settings(base, api, alert_poll_minutes=0.02), tmp_path / "var")
+    with AlertStore(settings.db_path) as store, Registry(settings.db_path) as registry:
+        registry.upsert(ALERT_RELEASE)
+        sub, _ = store.subscribe(ALERTED, kind="supergroup", title="ข่าวทีม")
+        store.enqueue(sub, ALERT_RELEASE.url, ALERT_RELEASE.hash)
+    with WriteLock(settings.db_path) as lock:
+        async with running_bot(settings, service):
+            started = time.monotonic()
+            await asyncio.sleep(2.0)  # the first alert pass (1.2 s) is waiting for the lock by now
+            slept = time.monotonic() - started
+            api.push(api.private_text("/subscribe", user_id=1951, language_code="en"))
+            api.push(api.private_text(HUAWEI_QUESTION, user_id=1952, language_code="en"))
+            asked = time.monotonic()
+            [answer] = await api.wait_for("sendMessage", chat_id=1952, timeout=3.0)
+            answered = time.monotonic() - asked
+            assert not lock.released.is_set(), "answered only once the lock was gone"
+            assert _texts(api, 1951) == [] and _texts(api, ALERTED) == []  # both wait for the lock
+            held = time.monotonic() - started
+            await asyncio.to_thread(lock.release)
+            [subscribed] = await api.wait_for("sendMessage", chat_id=1951, timeout=10)
+            [alert] = await api.wait_for("sendMessage", chat_id=ALERTED, timeout=10)
+            await api.quiet(1.5)  # a few more passes: nothing is sent twice
+    assert slept < 2.5, f"the event loop stood still for {slept:.1f} s while the alert pass waited"
+    assert answered < 3.0 and held > 2.0 and HUAWEI_URL in answer["text"]
+    assert "subscribed" in html_plain_text(subscribed["text"])
+    assert ALERT_RELEASE.title in html_plain_text(alert["text"])
+    assert len(_texts(api, ALERTED)) == 1
+    with AlertStore(settings.db_path) as store:
+        assert store.subscription(1951) is not None
+        assert store.outbox_row(ALERTED, ALERT_RELEASE.url).status == "sent"  # type: ignore[union-attr]
     _assert_no_rejected_sends(api)

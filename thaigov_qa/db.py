@@ -6,19 +6,31 @@ instead of failing with "database is locked"); they differ only in how transacti
 :func:`connect`'s ``autocommit``. The health, metrics and operator checks read a table or two at every
 scrape or check: :func:`read_only` opens the file without ever creating it, waits a little for a writer,
 closes at once, and :func:`query` takes a missing database or table as "nothing yet", not an error.
+Asyncio code (the bot, the alert pass) runs its SQLite work through :func:`off_loop`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
+import functools
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
+
+T = TypeVar("T")
 
 #: Milliseconds a connection waits for another writer before SQLite gives up with "database is locked".
 BUSY_TIMEOUT_MS = 30_000
+#: Threads of :func:`off_loop`: a few writes may wait out another process's lock at once.
+DB_THREADS = 4
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
 
 
 def connect(
@@ -55,6 +67,29 @@ def connect(
     if row_factory is not None:
         conn.row_factory = row_factory
     return conn
+
+
+def _db_executor() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="sqlite")
+        return _executor
+
+
+async def off_loop(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` (SQLite work) in one of the database's own threads; awaits its result.
+
+    Why: another process (an ``index build``/``update``, the alerts CLI) may hold the write lock, and a
+    write then waits up to :data:`BUSY_TIMEOUT_MS`; on the event loop that wait froze every chat of the
+    bot. Why not ``asyncio.to_thread``: its pool (CPU count + 4 threads) also runs the answers, and a few
+    writes waiting on the lock (a persistence save per chat, an alert pass) took every thread of it, so
+    questions froze all the same. The caller keeps a connection to one thread at a time: it awaits each
+    step before the next (``check_same_thread=False`` lets the step run on any of these threads).
+    """
+    loop = asyncio.get_running_loop()
+    call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+    return await loop.run_in_executor(_db_executor(), call)
 
 
 @contextlib.contextmanager

@@ -11,6 +11,9 @@ The index is not this package's business: the pending releases go to an ``indexe
 (``index.build.apply_releases`` in the product). When it raises :class:`IndexBusy` (another writer holds
 the index lock) the URLs stay pending and the next pass indexes them; any other failure is reported and
 retried the same way, so indexing never stops the caller's own work (the alerts' delivery).
+
+The SQLite steps run in the database's threads (:func:`thaigov_qa.db.off_loop`), never on the caller's
+event loop: while another process holds the write lock a write waits, and the bot answers meanwhile.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from corpus.feeds import DEFAULT_TIMEOUT, backoff_seconds, fetch_feeds, shown_url
+from corpus.feeds import DEFAULT_TIMEOUT, FeedFetch, backoff_seconds, fetch_feeds, shown_url
 from corpus.ingest.state import FetchState
 from corpus.ingest.writer import Announce, record
 from corpus.registry import Registry
 from corpus.release import Release
 from corpus.watch import DEFAULT_SETTLE_SECONDS, scan_dir
+from thaigov_qa.db import off_loop
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -90,12 +94,19 @@ class Ingester:
         self.clock = clock
 
     async def fetch(self, report: IngestReport, announce: Announce | None = None) -> None:
-        """Read every source that is due and record what is new or changed (see the module docstring)."""
-        hashes = self.registry.hashes()
-        await self._feeds(report, hashes, announce)
-        await self._folders(report, hashes, announce)
+        """Read every source that is due and record what is new or changed (see the module docstring).
 
-    async def _feeds(self, report: IngestReport, hashes: dict[str, str], announce: Announce | None) -> None:
+        Each SQLite step is awaited before the next: the registry's and the state's connections are used
+        by one thread at a time."""
+        hashes = await off_loop(self.registry.hashes)
+        requests = await off_loop(self._due_feeds, report)
+        for fetch in await fetch_feeds(requests, timeout=self.feed_timeout):
+            await off_loop(self._feed_read, fetch, report, hashes, announce)
+        for folder in self.settings.watch_dirs:
+            await off_loop(self._read_folder, folder, report, hashes, announce)
+
+    def _due_feeds(self, report: IngestReport) -> list[tuple[str, str | None, str | None]]:
+        """The feeds to ask now (URL and conditional-GET validators); those backing off are reported."""
         now = self.clock()
         requests = []
         for url in self.settings.release_feeds:
@@ -105,44 +116,51 @@ class Ingester:
                 report.sources.append(SourceReport(shown_url(url), "feed", "waiting", error=wait))
                 continue
             requests.append((url, state.etag, state.last_modified))
-        for fetch in await fetch_feeds(requests, timeout=self.feed_timeout):
-            state = self.state.source(fetch.url, "feed")
-            src = SourceReport(shown_url(fetch.url), "feed", fetch.status, skipped=len(fetch.skipped))
-            report.sources.append(src)
-            if fetch.status == "error":
-                wait = backoff_seconds(state.failures + 1)
-                if fetch.retry_after:
-                    wait = max(wait, fetch.retry_after)
-                failures = self.state.source_failed(fetch.url, "feed", fetch.error, self.clock() + wait)
-                src.error = f"{fetch.error} (failure {failures}; next try in {wait:g} s)"
-                log.warning("feed failed: %s", src.error)
-                continue
-            for skipped in fetch.skipped:
-                log.info("feed %s: entry %s skipped: %s", src.source, skipped.entry_id, skipped.reason)
-            if fetch.status == "ok":
-                self._record(hashes, fetch.releases, state.initialised, src, report, announce)
-            self.state.source_ok(fetch.url, "feed", fetch.etag, fetch.last_modified)
+        return requests
 
-    async def _folders(self, report: IngestReport, hashes: dict[str, str], announce: Announce | None) -> None:
-        for folder in self.settings.watch_dirs:
-            key = str(folder)
-            state = self.state.source(key, "watch")
-            scan = await asyncio.to_thread(scan_dir, folder, self.state.watch_stamps(key), settle=self.settle)
-            src = SourceReport(key, "watch", "error" if scan.error else "ok", skipped=len(scan.skipped))
-            report.sources.append(src)
-            if scan.error:
-                src.error = scan.error
-                self.state.source_failed(key, "watch", scan.error, 0.0)
-                log.warning("watched folder: %s", scan.error)
-                continue
-            for skipped in scan.skipped:
-                log.info("watched file %s skipped: %s", skipped.path, skipped.reason)
-            self._record(hashes, scan.releases, state.initialised, src, report, announce)
-            self.state.save_watch_stamps(key, scan.stamps, scan.vanished)
-            if scan.more:  # a big folder is read over several passes; all of it is backlog
-                log.info("watched folder %s: more files next pass", key)
-            else:
-                self.state.source_ok(key, "watch")
+    def _feed_read(
+        self, fetch: FeedFetch, report: IngestReport, hashes: dict[str, str], announce: Announce | None
+    ) -> None:
+        """Record what one feed answered, or its failure and the backoff before the next try."""
+        state = self.state.source(fetch.url, "feed")
+        src = SourceReport(shown_url(fetch.url), "feed", fetch.status, skipped=len(fetch.skipped))
+        report.sources.append(src)
+        if fetch.status == "error":
+            wait = backoff_seconds(state.failures + 1)
+            if fetch.retry_after:
+                wait = max(wait, fetch.retry_after)
+            failures = self.state.source_failed(fetch.url, "feed", fetch.error, self.clock() + wait)
+            src.error = f"{fetch.error} (failure {failures}; next try in {wait:g} s)"
+            log.warning("feed failed: %s", src.error)
+            return
+        for skipped in fetch.skipped:
+            log.info("feed %s: entry %s skipped: %s", src.source, skipped.entry_id, skipped.reason)
+        if fetch.status == "ok":
+            self._record(hashes, fetch.releases, state.initialised, src, report, announce)
+        self.state.source_ok(fetch.url, "feed", fetch.etag, fetch.last_modified)
+
+    def _read_folder(
+        self, folder: str, report: IngestReport, hashes: dict[str, str], announce: Announce | None
+    ) -> None:
+        """Scan one watched folder (files changed since the stamps kept) and record its releases."""
+        key = str(folder)
+        state = self.state.source(key, "watch")
+        scan = scan_dir(folder, self.state.watch_stamps(key), settle=self.settle)
+        src = SourceReport(key, "watch", "error" if scan.error else "ok", skipped=len(scan.skipped))
+        report.sources.append(src)
+        if scan.error:
+            src.error = scan.error
+            self.state.source_failed(key, "watch", scan.error, 0.0)
+            log.warning("watched folder: %s", scan.error)
+            return
+        for skipped in scan.skipped:
+            log.info("watched file %s skipped: %s", skipped.path, skipped.reason)
+        self._record(hashes, scan.releases, state.initialised, src, report, announce)
+        self.state.save_watch_stamps(key, scan.stamps, scan.vanished)
+        if scan.more:  # a big folder is read over several passes; all of it is backlog
+            log.info("watched folder %s: more files next pass", key)
+        else:
+            self.state.source_ok(key, "watch")
 
     def _record(
         self,
@@ -190,9 +208,8 @@ class Ingester:
 
     async def index(self, report: IngestReport, indexer: Indexer | None) -> None:
         """Hand the pending releases to ``indexer`` (none: they wait); once indexed they are not pending."""
-        urls = self.state.index_pending()
+        urls, releases = await off_loop(self._pending)
         if urls and indexer is not None:
-            releases = [r for r in (self.registry.get(u) for u in urls) if r is not None]
             try:
                 await asyncio.to_thread(indexer, self.settings, releases)
             except IndexBusy as exc:
@@ -202,6 +219,11 @@ class Ingester:
                 report.index_error = f"indexing failed, will retry next pass: {type(exc).__name__}: {exc}"
                 log.exception("ingestion pass: indexing failed")
             else:
-                self.state.index_done(urls)
+                await off_loop(self.state.index_done, urls)
                 report.indexed = len(releases)
-        report.index_waiting = len(self.state.index_pending())
+        report.index_waiting = len(await off_loop(self.state.index_pending))
+
+    def _pending(self) -> tuple[list[str], list[Release]]:
+        """The URLs waiting for the index, and those of their releases the registry still holds."""
+        urls = self.state.index_pending()
+        return urls, [r for r in (self.registry.get(u) for u in urls) if r is not None]
