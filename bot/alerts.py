@@ -14,7 +14,8 @@ Filters: words are keywords (any one matches; quote a phrase: ``"digital economy
 
 The commands' SQLite work runs in the database's threads (:func:`thaigov_qa.db.off_loop`): while another
 process (an ``index build``) holds the write lock, a ``/subscribe`` waits for it, and the bot answers
-every other chat meanwhile.
+every other chat meanwhile. A group upgraded to a supergroup takes its subscription along as soon as
+Telegram says so (:meth:`_Handlers.migrate`), not only when a send fails with ``ChatMigrated``.
 
 The moving parts live beside this module: ``alerts_store`` (tables), ``alerts_poll`` (a pass),
 ``alerts_delivery`` (sending), ``alerts_message`` (matching and the message). :func:`install` is what
@@ -34,12 +35,13 @@ from typing import TypeVar
 from telegram import Bot, Chat, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
 from bot.format import split_html
+from bot.migration import migration_ids
 from thaigov_qa.db import off_loop
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import LANGS, text, user_lang
@@ -62,6 +64,9 @@ log = logging.getLogger(__name__)
 _CATEGORY_PREFIXES = ("category:", "cat:", "หมวด:")
 _TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d{5,})$")
 POLL_JOB_NAME = "alerts-poll"
+#: The handler group of the subscription's move: group 0 moves the chat's ``chat_data`` (``bot.migration``)
+#: and only one handler of a group takes an update.
+MIGRATE_GROUP = 1
 T = TypeVar("T")
 
 
@@ -287,6 +292,18 @@ class _Handlers:
             lines.append("  " + describe_filters(sub, lang).replace("\n", "\n  "))
         await _reply(update, "\n".join(lines))
 
+    async def migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup: its subscription and unsent alerts move to the new id now.
+
+        Both of Telegram's service messages come here; the move is the same and the second finds nothing
+        left to move (:meth:`AlertStore.migrate_chat`)."""
+        ids = migration_ids(update.effective_message)
+        if ids is None:
+            return
+        old, new = ids
+        await self._in_store(lambda store: store.migrate_chat(old, new))
+        log.info("chat %s became %s: its alert subscription (if any) moved", old, new)
+
 
 async def _poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     poller: Poller = context.job.data  # type: ignore[union-attr,assignment]
@@ -306,6 +323,8 @@ def install(application: Application, settings: Settings) -> Poller:  # type: ig
     application.add_handler(CommandHandler("subscribe", handlers.subscribe, filters=only_messages))
     application.add_handler(CommandHandler("unsubscribe", handlers.unsubscribe, filters=only_messages))
     application.add_handler(CommandHandler("subscriptions", handlers.subscriptions, filters=only_messages))
+    migrated = filters.StatusUpdate.MIGRATE
+    application.add_handler(MessageHandler(migrated, handlers.migrate), group=MIGRATE_GROUP)
     poller = Poller(settings)
     application.bot_data["alerts_poller"] = poller
     interval = settings.alert_poll_minutes * 60.0

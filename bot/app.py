@@ -40,7 +40,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, agenda, alerts, asking, commands, conversation, feedback, inline, logsafe, ops
+from bot import (
+    admin,
+    agenda,
+    alerts,
+    asking,
+    commands,
+    conversation,
+    feedback,
+    inline,
+    logsafe,
+    migration,
+    ops,
+)
 from bot.feedback_store import FeedbackStore
 from bot.format import MORE_PREFIX
 from bot.persistence import SQLitePersistence
@@ -126,6 +138,8 @@ def build_application(settings: Settings, service: BotService | None = None) -> 
 def _add_handlers(application: Application, qa: QABot, settings: Settings) -> None:
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
+    # A group upgraded to a supergroup: its chat_data moves to the new id (bot.alerts moves its subscription).
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration.on_migrate))
     for name, callback, where in (
         ("start", commands.cmd_start, new_message & private),
         ("help", commands.cmd_help, new_message),

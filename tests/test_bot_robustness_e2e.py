@@ -1,6 +1,6 @@
 """What an unusual Telegram world does to the running bot: updates it cannot read, failing API calls,
 odd command arguments (found by fuzzing the bot paths, lab40); another process holding the database's
-write lock (an admin's ``index build``).
+write lock (an admin's ``index build``), and a group upgraded to a supergroup (a new chat id).
 
 The same set-up as ``tests/test_bot_e2e.py``: the real bot (``bot.app.serve``) against the local fake
 Bot API server, over the seven-release index built once per session.
@@ -298,4 +298,59 @@ async def test_the_bot_answers_while_another_process_holds_the_write_lock(
     with AlertStore(settings.db_path) as store:
         assert store.subscription(1951) is not None
         assert store.outbox_row(ALERTED, ALERT_RELEASE.url).status == "sent"  # type: ignore[union-attr]
+    _assert_no_rejected_sends(api)
+
+
+def _subscribed(settings: Settings, chat_id: int) -> bool:
+    with AlertStore(settings.db_path) as store:
+        return store.subscription(chat_id) is not None
+
+
+async def _until(check: Any, failure: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(check):
+        assert time.monotonic() < deadline, failure
+        await asyncio.sleep(0.1)
+
+
+def _migration(api: FakeBotAPI, old: int, new: int) -> list[dict[str, Any]]:
+    """The two service messages of a group's upgrade, as Telegram sends them: one in the old group, one
+    in the new supergroup."""
+    admin = api.user(ADMIN_ID, language_code="en")
+    to = api.message(api.group_chat(old, "ทีมข่าว"), admin, migrate_to_chat_id=new)
+    upgraded = api.group_chat(new, "ทีมข่าว")
+    return [{"message": to}, {"message": api.message(upgraded, admin, migrate_from_chat_id=old)}]
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_threads_and_alerts(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService], tmp_path: Path
+) -> None:
+    """A group's reply threads (``chat_data``) stayed under the old chat id, lost to the supergroup, and
+    its subscription moved only when an alert's send failed with ChatMigrated. Both now move when
+    Telegram announces the upgrade, and the persisted chat data with them."""
+    base, service = bot_index
+    api = fake_bot_api
+    old, new = -4001961, -1001001961961
+    settings = await _own_database(_bot_settings(base, api), tmp_path / "var")
+    async with running_bot(settings, service):
+        subscribe = api.group_text(f"/subscribe@{api.username}", user_id=ADMIN_ID, chat_id=old)
+        api.push(subscribe)
+        await api.wait_for("sendMessage", chat_id=old)
+        api.push(api.group_text(f"/ask@{api.username} {HUAWEI_QUESTION}", chat_id=old, user_id=1961))
+        await api.wait_for("sendMessage", chat_id=old, count=2)
+        answer = api.last_bot_message(old)
+        for update in _migration(api, old, new):
+            api.push(update)
+        await _until(lambda: _subscribed(settings, new), "the subscription did not move")
+        # The answer, as the supergroup shows it (the group's history moved with it), replied to.
+        moved = {**answer, "chat": api.chats[new]}
+        api.push(api.reply_to_bot("แล้วลงนามเมื่อไหร่", moved, user_id=1962))
+        [follow] = await api.wait_for("sendMessage", chat_id=new)
+    assert "จากข่าววันที่" in follow["text"] and HUAWEI_URL in follow["text"]
+    with AlertStore(settings.db_path) as store:
+        assert store.subscription(old) is None
+        assert store.subscription(new).kind == "supergroup"  # type: ignore[union-attr]
+    with sqlite3.connect(settings.db_path) as conn:
+        chats = dict(conn.execute("SELECT id, data FROM bot_state WHERE kind = 'chat'").fetchall())
+    assert old not in chats and '"threads"' in chats[new]
     _assert_no_rejected_sends(api)
