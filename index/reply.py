@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from index import agenda_reply
+from index.answer.number_gloss import gloss_amounts
 from index.answer.words import asks_anything
 from index.date_gloss import gloss_dates
 from thaigov_qa.markup import escape_html
@@ -38,9 +39,10 @@ def source_line(n: int, url: str, title_html: str, date_html: str) -> str:
 
 
 def quoted(text: str, lang: str) -> str:
-    """Release text as a reply in ``lang`` quotes it: for an English reply, its Thai dates glossed in English
-    (:func:`index.date_gloss.gloss_dates`); the answer's own fields keep the release's words."""
-    return gloss_dates(text) if lang == "en" else text
+    """Release text as a reply in ``lang`` quotes it: for an English reply, its Thai dates and amounts glossed
+    in English (:func:`index.date_gloss.gloss_dates`, :func:`index.answer.number_gloss.gloss_amounts`); the
+    answer's own fields keep the release's words."""
+    return gloss_amounts(gloss_dates(text)) if lang == "en" else text
 
 
 def _title(source: Source) -> str:

@@ -23,6 +23,7 @@ import re
 from typing import NamedTuple
 
 from corpus.thaidate import find_dates
+from index.answer.number_gloss import glossed_amount
 from index.answer.qtype import QuestionType
 from index.answer.span_names import (
     ORG_NOUNS,
@@ -355,4 +356,5 @@ def span_answer(span: Span, lang: str) -> str | None:
         return format_date_answer(span, lang)
     if span.kind == "reason":
         return None
-    return span.text.strip(' ,;:()"“”')
+    text = span.text.strip(' ,;:()"“”')
+    return glossed_amount(text) if span.kind == "number" and lang == "en" else text

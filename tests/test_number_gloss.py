@@ -1,0 +1,79 @@
+"""An English reply's short answer for a Thai amount: its English, then the release's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer.number_gloss import english_amount, gloss_amounts, glossed_amount
+from index.answer.qtype import detect_qtype
+from index.answer.span_values import find_number_spans
+from index.answer.spans import best_span, span_answer
+
+
+@pytest.mark.parametrize(
+    ("thai", "english"),
+    [
+        ("35,408 ล้านบาท", "35,408 million baht"),
+        ("ร้อยละ 62.4", "62.4%"),
+        ("กว่าร้อยละ 50", "more than 50%"),
+        ("93 ประเทศ", "93 countries"),
+        ("กว่า 20.7 ล้านคน", "more than 20.7 million people"),
+        ("๓๖ คะแนน", "36 points"),
+        ("5 แสนคน", "500,000 people"),
+        ("2 หมื่นล้านบาท", "20 billion baht"),
+        ("1.5 แสนล้านบาท", "150 billion baht"),
+        ("ประมาณ 3 พันล้านบาท", "about 3 billion baht"),
+        ("ลิตรละ 33 บาท", "33 baht per litre"),
+        ("33 บาท/ลิตร", "33 baht per litre"),
+        ("3.99 บาทต่อหน่วย", "3.99 baht per unit"),
+        ("ร้อยละ 62.4 ต่อปี", "62.4% per year"),
+    ],
+)
+def test_amounts_read_whole_get_their_english(thai: str, english: str) -> None:
+    assert english_amount(thai) == english
+    assert glossed_amount(thai) == f"{english} ({thai})"
+
+
+@pytest.mark.parametrize(
+    "thai",
+    [
+        "100 ราย",  # cases or people: depends on what is counted
+        "1,200 แห่ง",  # hospitals, sites, branches...
+        "รายละ 15,000 บาท",  # per person or per case
+        "10-20 คน",  # a range
+        "ลิตรละ 33",  # a rate with no unit
+        "12.5%",  # nothing Thai to gloss
+        "อันดับที่ 25",
+    ],
+)
+def test_amounts_with_an_unsure_part_stay_thai(thai: str) -> None:
+    assert english_amount(thai) is None
+    assert glossed_amount(thai) == thai
+
+
+def test_an_english_reply_glosses_the_span_a_thai_reply_does_not() -> None:
+    text = "ฐานะกองทุนน้ำมันเชื้อเพลิงติดลบ 35,408 ล้านบาท ณ วันที่ 1 ตุลาคม"
+    span = next(s for s in find_number_spans(text) if "ล้านบาท" in s.text)
+    assert span_answer(span, "th") == "35,408 ล้านบาท"
+    assert span_answer(span, "en") == "35,408 million baht (35,408 ล้านบาท)"
+    q = "How many countries get visa-free entry?"
+    span = best_span("ไทยให้สิทธิยกเว้นการตรวจลงตราแก่ 93 ประเทศ", detect_qtype(q), q)
+    assert span is not None and span_answer(span, "en") == "93 countries (93 ประเทศ)"
+
+
+def test_an_english_quote_glosses_its_amounts_and_dates() -> None:
+    from index.reply import quoted
+
+    text = "ณ วันที่ 18 ธ.ค. 2566 ติดลบ 35,408 ล้านบาท คิดเป็นร้อยละ 62.4 ของ GDP"
+    assert quoted(text, "en") == (
+        "ณ วันที่ 18 ธ.ค. 2566 [18 December 2023] ติดลบ 35,408 ล้านบาท [35,408 million baht]"
+        " คิดเป็นร้อยละ 62.4 [62.4%] ของ GDP"
+    )
+    assert quoted(text, "th") == text
+
+
+def test_a_quote_leaves_cut_amounts_links_and_phone_numbers_alone() -> None:
+    assert gloss_amounts("บัญชีน้ำมัน 5 แสน…") == "บัญชีน้ำมัน 5 แสน…"  # may be 5 แสนล้าน…
+    text = "ดูที่ https://www.thaigov.go.th/news/contents/details/76362 โทร 02-123-4567 หรือ 1111"
+    assert gloss_amounts(text) == text
+    assert gloss_amounts("ผู้ติดเชื้อ 100 ราย") == "ผู้ติดเชื้อ 100 ราย"  # cases or people: left Thai
