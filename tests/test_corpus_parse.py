@@ -241,3 +241,8 @@ def test_a_date_line_that_does_not_read_as_a_day_is_quoted(date_line: str) -> No
         parse_release(make(date_line=date_line), "data/2023/12/19/ด้านเศรษฐกิจ_1.txt")
     assert (info.value.reason, info.value.detail) == ("no_date", f"date line not understood: {date_line!r}")
 
+
+def test_control_characters_are_dropped() -> None:
+    """A file padded with NUL bytes was indexed with them, and its passages quoted them to the user."""
+    release = parse_release(make(title="ข่าว\x00ทดสอบ", body="เนื้อหา\x00\x00มี\x07ไบต์\x1bศูนย์\x7f"), "x.txt")
+    assert (release.title, release.body) == ("ข่าวทดสอบ", "เนื้อหามีไบต์ศูนย์")
