@@ -4,58 +4,47 @@ Sources: a folder of thaigov-v2 ``*.txt`` files (any depth), one ``.txt`` file, 
 (streamed once by :mod:`corpus.tarstream`, never unpacked), a subset of that archive (``only``: archive
 paths, one a line, as in ``../shared/eval/dev-corpus.txt``), or JSONL with the Release fields.
 A file that is not a usable release comes out as :class:`Skipped` with its path and a reason code, so the
-caller can count and report it.
+caller can count and report it: nothing named like a release is dropped without a word (links, folders
+and special files named ``*.txt``, unreadable folders, names that are not UTF-8, files too large to be a
+release).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
 from pathlib import Path
 
-from corpus.release import Release, release_id_from_url
-from corpus.tarstream import TarStreamError, iter_members
-from corpus.text import normalize, normalize_line
-from corpus.thaigov import (
-    ParseError,
-    category_from_path,
-    crawl_date_from_path,
-    normalize_category,
-    parse_release,
-    release_lang,
-)
+from corpus.jsonl_source import iter_jsonl, release_from_dict, write_jsonl
+from corpus.release import Release
+from corpus.skipped import MAX_RELEASE_BYTES, SOURCE_REASONS, Skipped
+from corpus.tarstream import NotRead, TarStreamError, iter_members
+from corpus.thaigov import ParseError, parse_release
 from thaigov_qa.textfile import NotUtf8, read_utf8
+
+__all__ = [
+    "MAX_RELEASE_BYTES",
+    "SOURCE_REASONS",
+    "Skipped",
+    "SourceError",
+    "dedupe",
+    "iter_source",
+    "read_releases",
+    "release_from_dict",
+    "write_jsonl",
+]
 
 log = logging.getLogger(__name__)
 
 ARCHIVE_SUFFIXES = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
-#: Reason codes a reader adds to those of :data:`corpus.thaigov.REASONS`.
-SOURCE_REASONS = {
-    "not_found": "listed in --only but not in the source",
-    "bad_archive": "the archive is damaged or truncated: reading stopped here",
-    "bad_record": "a JSONL line that is not a release object",
-    "read_error": "the file could not be read",
-}
 
 OnlyList = Iterable[str] | str | os.PathLike[str] | None
 
 
 class SourceError(ValueError):
     """The source itself is unusable (missing, unknown kind): one readable line."""
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file or record that is not a usable release: ``reason`` is a short stable code."""
-
-    path: str
-    reason: str
-    detail: str = ""
 
 
 def _clean_path(path: str) -> str:
@@ -77,6 +66,26 @@ def read_only_list(path: str | os.PathLike[str]) -> list[str]:
         raise SourceError(f"the --only list {path}: {exc}") from None
     paths = [_clean_path(line) for line in text.splitlines()]
     return [p for p in paths if p and not p.startswith("#")]
+
+
+def _utf8_name(name: str) -> bool:
+    """False for a name holding bytes that were not UTF-8 (decoded with ``surrogateescape``)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(name: str) -> str:
+    """A name that may hold undecodable bytes, printable and storable (each such byte becomes U+FFFD)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _bad_name(name: str) -> Skipped | None:
+    """A :class:`Skipped` for a file name that is not UTF-8. Why: the release's path is stored in SQLite,
+    which refused it in the middle of the build (a traceback, no generation) after every file was read."""
+    return None if _utf8_name(name) else Skipped(_printable(name), "bad_name")
 
 
 def _only_set(only: OnlyList) -> list[str] | None:
@@ -112,9 +121,11 @@ def source_kind(source: str | os.PathLike[str]) -> str:
     """``folder``, ``archive``, ``jsonl`` or ``file``; :class:`SourceError` if missing or unknown."""
     p = Path(source)
     if p.is_dir():
+        _check_readable(p, folder=True)
         return "folder"
     if not p.exists():
         raise SourceError(f"source not found: {source}")
+    _check_readable(p, folder=False)
     name = p.name.lower()
     if name.endswith(ARCHIVE_SUFFIXES):
         return "archive"
@@ -123,6 +134,20 @@ def source_kind(source: str | os.PathLike[str]) -> str:
     if name.endswith(".txt"):
         return "file"
     raise SourceError(f"unknown source kind (expected a folder, .tar.xz, .jsonl or .txt): {source}")
+
+
+def _check_readable(p: Path, folder: bool) -> None:
+    """:class:`SourceError` when the source cannot be opened. Why: an unreadable archive ended the build
+    with a traceback, and an unreadable folder read as an empty one (every release then left the index)."""
+    try:
+        if folder:
+            with os.scandir(p):
+                pass
+        else:
+            with p.open("rb"):
+                pass
+    except OSError as exc:
+        raise SourceError(f"cannot read the source {p}: {exc.strerror or exc}") from None
 
 
 def iter_source(source: str | os.PathLike[str], only: OnlyList = None) -> Iterator[Release | Skipped]:
@@ -139,7 +164,7 @@ def iter_source(source: str | os.PathLike[str], only: OnlyList = None) -> Iterat
     elif kind == "archive":
         yield from _iter_archive(Path(source), wanted)
     elif kind == "jsonl":
-        yield from _iter_jsonl(Path(source), wanted)
+        yield from iter_jsonl(Path(source), wanted)
     else:
         p = Path(source)
         if wanted is None or _clean_path(p.name) in wanted or _clean_path(str(p)) in wanted:
@@ -149,22 +174,73 @@ def iter_source(source: str | os.PathLike[str], only: OnlyList = None) -> Iterat
 
 
 def _read_file(p: Path, name: str) -> Release | Skipped:
+    """One file, read up to :data:`MAX_RELEASE_BYTES` (a bigger one is ``too_large``, never read whole)."""
+    bad = _bad_name(name)
+    if bad is not None:
+        return bad
     try:
-        data = p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(MAX_RELEASE_BYTES + 1)
     except OSError as exc:
         return Skipped(name, "read_error", exc.strerror or str(exc))
+    if len(data) > MAX_RELEASE_BYTES:
+        return Skipped(name, "too_large", f"over {MAX_RELEASE_BYTES:,} bytes")
     return parse_bytes(data, name)
+
+
+def _outside(rel: str) -> bool:
+    """A listed path that leaves the source folder (``/etc/x.txt``, ``../x.txt``): read by mistake before."""
+    parts = Path(rel).parts
+    return Path(rel).is_absolute() or ".." in parts
 
 
 def _iter_folder(root: Path, wanted: list[str] | None) -> Iterator[Release | Skipped]:
     if wanted is not None:
         for rel in wanted:
             p = root / rel
-            yield _read_file(p, rel) if p.is_file() else Skipped(rel, "not_found")
+            if _outside(rel):
+                yield Skipped(rel, "not_found", "outside the source folder")
+            else:
+                yield _read_file(p, rel) if p.is_file() else Skipped(rel, "not_found")
         return
-    for p in sorted(root.rglob("*.txt")):
-        if p.is_file():
-            yield _read_file(p, _clean_path(p.relative_to(root).as_posix()))
+    for p, unreadable in _walk_folder(root):
+        rel = _clean_path(p.relative_to(root).as_posix())
+        if unreadable:
+            yield Skipped(_printable(rel), "read_error", unreadable)
+        elif p.is_file():
+            yield _read_file(p, rel)
+        else:
+            yield Skipped(_printable(rel), "not_regular", _file_kind(p))
+
+
+def _walk_folder(root: Path) -> list[tuple[Path, str]]:
+    """Every ``*.txt`` entry under ``root`` (files, links, folders, pipes) and every folder that could not
+    be listed (with the error), sorted by path. Why not ``rglob``: it drops unreadable folders without a
+    word, so their releases vanished from a build unreported."""
+    found: list[tuple[Path, str]] = []
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename:
+            found.append((Path(exc.filename), exc.strerror or str(exc)))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        base = Path(folder)
+        found += [(base / name, "") for name in (*dirs, *files) if name.endswith(".txt")]
+    found.sort()
+    return found
+
+
+def _file_kind(p: Path) -> str:
+    """What a ``*.txt`` entry that is not a regular file is, for the skipped list."""
+    link = p.is_symlink()
+    if p.is_dir():
+        return "a link to a folder" if link else "a folder"
+    if link and not p.exists():
+        try:
+            return f"a broken link to {os.readlink(p)} (or a loop of links)"
+        except OSError:
+            return "a broken link"
+    return "a special file (a pipe, socket or device)"
 
 
 def _iter_archive(path: Path, wanted: list[str] | None) -> Iterator[Release | Skipped]:
@@ -177,98 +253,49 @@ def _iter_archive(path: Path, wanted: list[str] | None) -> Iterator[Release | Sk
 
     try:
         # One pass over the stream, no seeking, no unpacking: members not wanted are never copied.
-        for raw_name, data in iter_members(path, want):
+        for raw_name, data in iter_members(path, want, max_size=MAX_RELEASE_BYTES):
             name = _clean_path(raw_name)
             if remaining is not None:
                 remaining.discard(name)
-            yield parse_bytes(data, name)
+            bad = _bad_name(name)
+            if bad is not None:
+                yield bad
+            elif isinstance(data, NotRead):
+                yield Skipped(name, data.reason, data.detail)
+            else:
+                yield parse_bytes(data, name)
             if remaining is not None and not remaining:
                 break  # every listed file found: no need to decompress the rest
     except TarStreamError as exc:
-        log.error("archive %s is damaged, reading stopped: %s", path, exc)
-        yield Skipped(str(path), "bad_archive", str(exc))
+        log.error("archive %s is damaged, reading stopped: %s", path, _printable(str(exc)))
+        yield Skipped(str(path), "bad_archive", _printable(str(exc)))
     if remaining:
         for name in wanted or ():
             if name in remaining:
                 yield Skipped(name, "not_found")
 
 
-_RELEASE_FIELDS = {f.name for f in fields(Release)}
+def dedupe(
+    releases: Iterable[Release], on_duplicate: Callable[[Release, Release], None] | None = None
+) -> list[Release]:
+    """One release per URL: the later crawl wins (on a tie, the one read later), first-seen order kept.
 
-
-def release_from_dict(record: dict[str, object], where: str = "") -> Release:
-    """A release from its JSON fields, normalised like a parsed file; ``ValueError`` if unusable."""
-    if not isinstance(record, dict):
-        raise ValueError("not a JSON object")
-    url = str(record.get("url") or "").strip()
-    title = normalize_line(str(record.get("title") or ""))
-    body = normalize(str(record.get("body") or "")).strip()
-    date = str(record.get("date") or "").strip()
-    if not url:
-        raise ValueError("no url")
-    if not title:
-        raise ValueError("no title")
-    if not body:
-        raise ValueError("no body")
-    try:
-        date = dt.date.fromisoformat(date[:10]).isoformat()
-    except ValueError:
-        raise ValueError(f"bad date {date!r}") from None
-    path = str(record.get("path") or where)
-    extra = record.get("extra") or {}
-    return Release(
-        url=url,
-        release_id=str(record.get("release_id") or release_id_from_url(url)),
-        title=title,
-        date=date,
-        category=normalize_category(str(record.get("category") or category_from_path(path))),
-        lang=str(record.get("lang") or release_lang(title, body)),
-        body=body,
-        path=path,
-        crawled=str(record.get("crawled") or crawl_date_from_path(path)),
-        extra={str(k): str(v) for k, v in extra.items()} if isinstance(extra, dict) else {},
-    )
-
-
-def _iter_jsonl(path: Path, wanted: list[str] | None) -> Iterator[Release | Skipped]:
-    remaining = set(wanted) if wanted is not None else None
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                release = release_from_dict(json.loads(line), where)
-            except (ValueError, AttributeError, TypeError, RecursionError) as exc:
-                yield Skipped(where, "bad_record", str(exc)[:200])
-                continue
-            if remaining is not None:
-                if release.path not in remaining:
-                    continue
-                remaining.discard(release.path)
-            yield release
-    for name in wanted or ():
-        if remaining and name in remaining:
-            yield Skipped(name, "not_found")
-
-
-def write_jsonl(releases: Iterable[Release], path: str | os.PathLike[str]) -> int:
-    """Write releases as JSONL (one :meth:`Release.to_dict` a line), the format :func:`iter_source` reads."""
-    n = 0
-    with Path(path).open("w", encoding="utf-8") as fh:
-        for release in releases:
-            fh.write(json.dumps(release.to_dict(), ensure_ascii=False) + "\n")
-            n += 1
-    return n
-
-
-def dedupe(releases: Iterable[Release]) -> list[Release]:
-    """One release per URL: the later crawl wins (on a tie, the one read later), first-seen order kept."""
+    ``on_duplicate(dropped, kept)`` hears of every release that lost to another with its URL, once the
+    winner is known: two files of one release with different text must not go by unreported.
+    """
     by_url: dict[str, Release] = {}
+    dropped: list[Release] = []
     for release in releases:
         old = by_url.get(release.url)
         if old is None or release.crawled >= old.crawled:
             by_url[release.url] = release  # a replaced entry keeps its first-seen position
+            if old is not None:
+                dropped.append(old)
+        else:
+            dropped.append(release)
+    if on_duplicate is not None:
+        for release in dropped:
+            on_duplicate(release, by_url[release.url])
     return list(by_url.values())
 
 
@@ -276,8 +303,10 @@ def read_releases(
     source: str | os.PathLike[str],
     only: OnlyList = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    on_duplicate: Callable[[Release, Release], None] | None = None,
 ) -> list[Release]:
-    """All releases of ``source``, one per URL (the later crawl wins); skipped files go to ``on_skip``."""
+    """All releases of ``source``, one per URL (the later crawl wins); skipped files go to ``on_skip``,
+    releases that lost to another file of their URL to ``on_duplicate`` (see :func:`dedupe`)."""
 
     def releases() -> Iterator[Release]:
         for item in iter_source(source, only):
@@ -288,4 +317,4 @@ def read_releases(
             else:
                 yield item
 
-    return dedupe(releases())
+    return dedupe(releases(), on_duplicate)

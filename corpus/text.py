@@ -14,6 +14,9 @@ import unicodedata
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 #: Every other space-like character (NBSP, thin spaces, ideographic space, TAB...) becomes a plain space.
 _SPACES = re.compile(r"[^\S\n]+")
+#: Control characters that are not spaces or line breaks (NUL, BEL, ESC, DEL): a file padded with NUL bytes
+#: was indexed with them and its passages quoted them to the user. No release of the archive holds one.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]+")
 _THAI = re.compile(r"[\u0e01-\u0e5b]+")
 _LATIN = re.compile(r"[A-Za-z]+")
 #: Characters :func:`detect_lang` looks at.
@@ -28,6 +31,8 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
     for char in _ZERO_WIDTH:  # str.replace is far faster than str.translate on long texts
         if char in text:
             text = text.replace(char, "")

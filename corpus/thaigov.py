@@ -149,7 +149,10 @@ def _header(lines: list[str], nonempty: list[int]) -> tuple[str, int]:
 
 
 def _publication_date(lines: list[str], nonempty: list[int], start: int) -> tuple[int, dt.date]:
-    """The publication date line near the top: its index and its day (placeholders refused)."""
+    """The publication date line near the top: its index and its day (placeholders refused). A date
+    line that does not read as a day (31 February, the year 99999) is quoted in the error: "no_date"
+    alone sent the admin looking for a line that is there."""
+    unread = ""
     for i in nonempty:
         if i < start:
             continue
@@ -161,7 +164,8 @@ def _publication_date(lines: list[str], nonempty: list[int], start: int) -> tupl
                 if mentions[0].date.year <= PLACEHOLDER_YEAR:
                     raise ParseError("placeholder_date", mentions[0].date.isoformat())
                 return i, mentions[0].date
-    raise ParseError("no_date")
+            unread = unread or lines[i]
+    raise ParseError("no_date", f"date line not understood: {unread[:80]!r}" if unread else "")
 
 
 def _source_url(lines: list[str], nonempty: list[int]) -> tuple[str, int]:

@@ -116,12 +116,17 @@ def test_mining_finds_the_thai_words_beside_an_acronym(tmp_path: Path) -> None:
     source = tmp_path / "releases.jsonl"
     records = [
         {
-            "url": "u1",
+            "url": "https://www.thaigov.go.th/news/contents/details/1",
             "title": "ธอส. ประมูล",
             "body": "GHB ALL และ GHB Buddy www.ghb.co.th",
             "date": "2024-01-02",
         },
-        {"url": "u2", "title": "Covid", "body": "covid cases led by COVID", "date": "2024-01-03"},
+        {
+            "url": "https://www.thaigov.go.th/news/contents/details/2",
+            "title": "Covid",
+            "body": "covid cases led by COVID",
+            "date": "2024-01-03",
+        },
     ]
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     shares = mod.capital_shares(str(source), {"ghb", "covid", "led"})

@@ -230,3 +230,19 @@ def test_unclosed_comments_take_linear_time_and_closed_ones_are_stripped() -> No
     assert time.perf_counter() - started < 5 and release.body.startswith("ข่าววันนี้")
     closed = parse_release(make(body="ก <!-- ซ่อน\nไว้ --> ข <b>ค</b> &amp; ง <!-- ค้าง"), "x.txt")
     assert "ซ่อน" not in closed.body and "<b>" not in closed.body and "& ง" in closed.body
+
+
+@pytest.mark.parametrize(
+    "date_line", ["วันอังคารที่ 31 กุมภาพันธ์ 2566", "วันอังคารที่ 19 ธันวาคม 99999", "วันอังคารที่ 19 ธันวาคม 0543"]
+)
+def test_a_date_line_that_does_not_read_as_a_day_is_quoted(date_line: str) -> None:
+    """A bare 'no_date' sent the admin looking for a date line that is there."""
+    with pytest.raises(ParseError) as info:
+        parse_release(make(date_line=date_line), "data/2023/12/19/ด้านเศรษฐกิจ_1.txt")
+    assert (info.value.reason, info.value.detail) == ("no_date", f"date line not understood: {date_line!r}")
+
+
+def test_control_characters_are_dropped() -> None:
+    """A file padded with NUL bytes was indexed with them, and its passages quoted them to the user."""
+    release = parse_release(make(title="ข่าว\x00ทดสอบ", body="เนื้อหา\x00\x00มี\x07ไบต์\x1bศูนย์\x7f"), "x.txt")
+    assert (release.title, release.body) == ("ข่าวทดสอบ", "เนื้อหามีไบต์ศูนย์")

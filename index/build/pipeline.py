@@ -9,7 +9,9 @@ The writer API (see ``docs/ARCHITECTURE.md``):
 
 Every run holds the writers' lock (:mod:`index.build.lock`), writes generation ``L+1`` beside the live
 ``L`` and switches ``index/CURRENT`` as its last step (:mod:`index.build.store` explains why that is
-crash-safe). Vectors are committed to the embedding cache batch by batch, so a killed run is resumed by
+crash-safe). A source that was not read whole (a damaged archive) or holds no release is refused before
+anything is written (:class:`SourceRefused`): indexing it would remove every release it did not yield.
+Vectors are committed to the embedding cache batch by batch, so a killed run is resumed by
 simply running it again: only what the killed run had not embedded is embedded (``BuildReport.embedded``).
 How rows are written is :mod:`index.build.rows`; the generation's files, :mod:`index.build.generation`.
 """
@@ -22,7 +24,7 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,7 +42,15 @@ from thaigov_qa.settings import Settings
 if TYPE_CHECKING:  # pragma: no cover - read_releases is imported where a source is read
     from corpus.sources import OnlyList, Skipped
 
-__all__ = ["BuildReport", "IndexLocked", "apply_releases", "build_index", "update_index", "index_releases"]
+__all__ = [
+    "BuildReport",
+    "IndexLocked",
+    "SourceRefused",
+    "apply_releases",
+    "build_index",
+    "update_index",
+    "index_releases",
+]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +87,11 @@ class BuildReport:
     changed_urls: list[str] = field(default_factory=list)
     removed_urls: list[str] = field(default_factory=list)
     skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    #: (path of a file not indexed, path of the file indexed for its URL): two files of one release in
+    #: one source (between two sources, the later crawl replacing the older one is what is expected).
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    #: What was read (build, update): named when the run is refused.
+    sources: list[str] = field(default_factory=list)
     #: phase → {"wall": s, "cpu": s}: read, chunk (chunking, word splitting, FTS5, rows), embed, vectors
     #: (FAISS), bm25 (arrays), registry. CPU is the process's, all threads (the model's too).
     phases: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -99,6 +114,7 @@ class BuildReport:
             "chunks": self.chunks,
             "embedded": self.embedded,
             "skipped": self.skipped,
+            "duplicates": len(self.duplicates),
             "seconds": round(self.seconds, 2),
             "generation": self.generation,
             "new": len(self.new_urls),
@@ -130,6 +146,15 @@ def _test_pause(stage: str, count: int | None = None) -> None:
         time.sleep(1)
 
 
+class SourceRefused(ValueError):
+    """What was read cannot become the index without losing releases: nothing was written, the live
+    generation serves on. ``report`` holds the skipped files, so the caller can still show why."""
+
+    def __init__(self, message: str, report: BuildReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 # --- public API ----------------------------------------------------------------------------------
 def _read_source(source: str | os.PathLike[str], only: OnlyList, report: BuildReport) -> list[Release]:
     from corpus.sources import read_releases
@@ -138,7 +163,40 @@ def _read_source(source: str | os.PathLike[str], only: OnlyList, report: BuildRe
         reason = f"{item.reason}: {item.detail}" if item.detail else item.reason
         report.skipped_files.append((item.path, reason))
 
-    return read_releases(source, only=only, on_skip=skipped)
+    return read_releases(source, only=only, on_skip=skipped, on_duplicate=_duplicate_to(report))
+
+
+def _duplicate_to(report: BuildReport) -> Callable[[Release, Release], None]:
+    def duplicate(dropped: Release, kept: Release) -> None:
+        report.duplicates.append((dropped.path, kept.path))
+
+    return duplicate
+
+
+def _refuse_partial(releases: Sequence[Release], report: BuildReport) -> None:
+    """:class:`SourceRefused` before anything is written, when the releases read are not the source's
+    (checked under the writers' lock, so a second writer is still told that first).
+
+    Why: a build indexes exactly what it read, and an update drops what it did not read. A truncated
+    archive (a download cut short) or a source with no release at all (an empty or wrong folder, an
+    ``--only`` list that matches nothing) made a generation without the missing releases and switched to
+    it, exit status 0: the bot then answered from a fraction of the archive, or from nothing.
+    """
+    damaged = [(path, why) for path, why in report.skipped_files if why.startswith("bad_archive")]
+    where = ", ".join(report.sources) or "the source"
+    if damaged:
+        path, why = damaged[0]
+        raise SourceRefused(
+            f"{path} is damaged ({why.partition(': ')[2]}): nothing was indexed, the live index is "
+            "unchanged; replace the archive and run again",
+            report,
+        )
+    if not releases:
+        n = len(report.skipped_files)
+        found = f"{n} files skipped, listed above" if n else "no release files found"
+        raise SourceRefused(
+            f"no releases in {where} ({found}): nothing was indexed, the live index is unchanged", report
+        )
 
 
 def build_index(
@@ -149,6 +207,7 @@ def build_index(
     report = BuildReport()
     with report.phase("read"):
         releases = _read_source(source, only, report)
+    report.sources = [str(source)]
     return index_releases(settings, releases, mode="build", report=report, progress=progress, started=started)
 
 
@@ -173,12 +232,14 @@ def update_index(
     if not sources:
         raise ValueError("no source given and CORPUS_SOURCES is empty")
     releases: list[Release] = []
-    for one in sources:
-        releases.extend(_read_source(one, only, report))
-    if len(sources) > 1:
-        from corpus.sources import dedupe
+    with report.phase("read"):
+        for one in sources:
+            releases.extend(_read_source(one, only, report))
+        if len(sources) > 1:
+            from corpus.sources import dedupe
 
-        releases = dedupe(releases)
+            releases = dedupe(releases)  # overlapping sources (an archive, a newer crawl) are no news
+    report.sources = sources
     return index_releases(
         settings, releases, mode="update", report=report, progress=progress, started=started
     )
@@ -219,6 +280,8 @@ def index_releases(
     report.skipped = len(report.skipped_files)
     index_dir = settings.index_dir
     with writer_lock(index_dir):
+        if mode != "apply":  # a build or update removes what it did not read: it must have read it all
+            _refuse_partial(releases, report)
         conn = store.connect(settings.db_path)
         try:
             had_agenda = agenda_rows.exists(conn)

@@ -17,15 +17,25 @@ if TYPE_CHECKING:  # pragma: no cover
     from index.build.pipeline import BuildReport
 
 
+#: Duplicates named on standard error; a folder of several crawls holds many, by design.
+SHOWN_DUPLICATES = 10
+
+
 def _print_skipped(report: BuildReport) -> None:
+    """Every file not indexed, and why, on standard error (a refused run's too: they say why)."""
     for path, reason in report.skipped_files:
         print(f"skipped {path}: {reason}", file=sys.stderr)
+    for path, kept in report.duplicates[:SHOWN_DUPLICATES]:
+        print(f"duplicate {path}: same URL as {kept}, indexed instead (the later crawl)", file=sys.stderr)
+    more = len(report.duplicates) - SHOWN_DUPLICATES
+    if more > 0:
+        print(f"... and {more} more duplicates (the later crawl of each URL is indexed)", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
     from corpus.sources import SourceError
     from index.build.embedding import EmbeddingError
-    from index.build.pipeline import IndexLocked, build_index, update_index
+    from index.build.pipeline import IndexLocked, SourceRefused, build_index, update_index
     from thaigov_qa.errors import UserError
 
     progress = True
@@ -36,6 +46,9 @@ def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
             if not args.source and not settings.corpus_sources:
                 raise UserError("no SOURCE given and CORPUS_SOURCES is empty")
             report = update_index(settings, args.source, progress=progress, only=args.only)
+    except SourceRefused as exc:
+        _print_skipped(exc.report)
+        raise UserError(str(exc)) from None
     except (IndexLocked, SourceError, EmbeddingError) as exc:
         raise UserError(str(exc)) from None
     _print_skipped(report)
@@ -48,7 +61,7 @@ def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
             f"{summary['chunks']} chunks; "
             f"embedded {summary['embedded']} chunks in {summary['seconds']} s; "
             f"{summary['new']} new, {summary['changed']} changed, {summary['removed']} removed, "
-            f"{summary['skipped']} files skipped"
+            f"{summary['skipped']} files skipped, {summary['duplicates']} duplicates"
         )
     return 0
 
