@@ -32,3 +32,19 @@ class Skipped:
     path: str
     reason: str
     detail: str = ""
+
+
+def utf8_name(name: str) -> bool:
+    """Whether ``name`` is text: a name of bytes that are not UTF-8 (a Thai name zipped on Windows, in
+    TIS-620) comes from ``os.walk`` or an archive with surrogates (``surrogateescape``), which SQLite
+    refuses."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(name: str) -> str:
+    """A name that may hold undecodable bytes, printable and storable (each such byte becomes U+FFFD)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

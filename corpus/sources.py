@@ -19,7 +19,7 @@ from pathlib import Path
 
 from corpus.jsonl_source import iter_jsonl, release_from_dict, write_jsonl
 from corpus.release import Release
-from corpus.skipped import MAX_RELEASE_BYTES, SOURCE_REASONS, Skipped
+from corpus.skipped import MAX_RELEASE_BYTES, SOURCE_REASONS, Skipped, printable, utf8_name
 from corpus.tarstream import NotRead, TarStreamError, iter_members
 from corpus.thaigov import ParseError, parse_release
 from thaigov_qa.textfile import NotUtf8, read_utf8
@@ -68,24 +68,10 @@ def read_only_list(path: str | os.PathLike[str]) -> list[str]:
     return [p for p in paths if p and not p.startswith("#")]
 
 
-def _utf8_name(name: str) -> bool:
-    """False for a name holding bytes that were not UTF-8 (decoded with ``surrogateescape``)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _printable(name: str) -> str:
-    """A name that may hold undecodable bytes, printable and storable (each such byte becomes U+FFFD)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def _bad_name(name: str) -> Skipped | None:
     """A :class:`Skipped` for a file name that is not UTF-8. Why: the release's path is stored in SQLite,
     which refused it in the middle of the build (a traceback, no generation) after every file was read."""
-    return None if _utf8_name(name) else Skipped(_printable(name), "bad_name")
+    return None if utf8_name(name) else Skipped(printable(name), "bad_name")
 
 
 def _only_set(only: OnlyList) -> list[str] | None:
@@ -206,11 +192,11 @@ def _iter_folder(root: Path, wanted: list[str] | None) -> Iterator[Release | Ski
     for p, unreadable in _walk_folder(root):
         rel = _clean_path(p.relative_to(root).as_posix())
         if unreadable:
-            yield Skipped(_printable(rel), "read_error", unreadable)
+            yield Skipped(printable(rel), "read_error", unreadable)
         elif p.is_file():
             yield _read_file(p, rel)
         else:
-            yield Skipped(_printable(rel), "not_regular", _file_kind(p))
+            yield Skipped(printable(rel), "not_regular", _file_kind(p))
 
 
 def _walk_folder(root: Path) -> list[tuple[Path, str]]:
@@ -267,8 +253,8 @@ def _iter_archive(path: Path, wanted: list[str] | None) -> Iterator[Release | Sk
             if remaining is not None and not remaining:
                 break  # every listed file found: no need to decompress the rest
     except TarStreamError as exc:
-        log.error("archive %s is damaged, reading stopped: %s", path, _printable(str(exc)))
-        yield Skipped(str(path), "bad_archive", _printable(str(exc)))
+        log.error("archive %s is damaged, reading stopped: %s", path, printable(str(exc)))
+        yield Skipped(str(path), "bad_archive", printable(str(exc)))
     if remaining:
         for name in wanted or ():
             if name in remaining:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.release import Release
+from corpus.skipped import printable, utf8_name
 from corpus.thaigov import ParseError, parse_release
 
 log = logging.getLogger(__name__)
@@ -83,20 +84,6 @@ def _walk(root: Path) -> list[Path]:
     return out
 
 
-def _utf8_name(path: str) -> bool:
-    """Whether ``path`` is text: a name of bytes that are not UTF-8 (a Thai name zipped on Windows, in
-    TIS-620) comes from ``os.walk`` with surrogates, which SQLite refuses: it stopped every pass."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _printable(path: str) -> str:
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def _broken_link(scan: WatchScan, key: str, path: Path, known: Mapping[str, FileStamp]) -> None:
     """A link to a file that is gone (or a loop of links): reported as skipped once, and again only when
     the link itself changes (stamped by the link's own times). Why: it was dropped at debug level, so an
@@ -150,8 +137,8 @@ def scan_dir(
         if len(scan.stamps) >= max_files:
             scan.more = True
             continue  # keep walking: ``present`` must be complete for ``vanished``
-        if not _utf8_name(key):
-            scan.skipped.append(WatchSkipped(_printable(key), "file name is not UTF-8: rename it"))
+        if not utf8_name(key):
+            scan.skipped.append(WatchSkipped(printable(key), "file name is not UTF-8: rename it"))
             continue  # not stamped (SQLite cannot store the name); reported again each pass until renamed
         rel = path.relative_to(root).as_posix()
         try:
