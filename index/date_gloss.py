@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from corpus.thaidate import DateMention, english_date, find_dates
+from index.answer.number_gloss import bracketed
 from index.answer.words import has_thai
 
 #: A two-digit year reads as Buddhist era 25xx; a date before this Common-era year is taken for a misreading.
@@ -31,18 +32,13 @@ def gloss_dates(text: str) -> str:
     year stay as they are, and so does any mention that may be misread (module docstring)."""
     if not text:
         return text
-    out: list[str] = []
-    at = 0
+    glosses = []
     prev_end: int | None = None
     for m in find_dates(text):
         after_date, prev_end = prev_end, m.end
-        if not _glossable(text, m, after_date):
-            continue
-        out.append(text[at : m.end])
-        out.append(f" [{english_date(m.date, m.until, m.granularity)}]")
-        at = m.end
-    out.append(text[at:])
-    return "".join(out)
+        if _glossable(text, m, after_date):
+            glosses.append((m.end, english_date(m.date, m.until, m.granularity)))
+    return bracketed(text, glosses)
 
 
 def _glossable(text: str, m: DateMention, after_date: int | None) -> bool:

@@ -15,8 +15,11 @@ not glossed. The Thai span stays in brackets, so the reply still quotes the rele
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pythainlp.util import thai_digit_to_arabic_digit
+
+from index.answer.span_values import find_number_spans
 
 #: The words before a number, in English.
 PREFIXES = {
@@ -193,21 +196,27 @@ def gloss_amounts(text: str) -> str:
     Left alone: an amount cut short by the quote ("5 แสน…" may be 5 แสนล้าน), one inside a link, and all
     that :func:`index.answer.span_values.find_number_spans` does not take for an amount (dates, clock times,
     ordinals, phone numbers, years)."""
-    from index.answer.span_values import find_number_spans
-
     if not text or not _THAI.search(text):
         return text
-    out: list[str] = []
-    at = 0
+    glosses = []
     for span in find_number_spans(text):
         if text[span.end : span.end + 1] == "…" or _in_link(text, span.start):
             continue
         english = english_amount(span.text)
-        if english is None:
-            continue
-        out.append(text[at : span.end])
-        out.append(f" [{english}]")
-        at = span.end
+        if english is not None:
+            glosses.append((span.end, english))
+    return bracketed(text, glosses)
+
+
+def bracketed(text: str, glosses: Iterable[tuple[int, str]]) -> str:
+    """``text`` with each ``(end, words)`` of ``glosses`` (ascending ``end``) written as `` [words]`` right
+    after position ``end``: how an English reply glosses what it quotes (dates, amounts)."""
+    out: list[str] = []
+    at = 0
+    for end, words in glosses:
+        out.append(text[at:end])
+        out.append(f" [{words}]")
+        at = end
     out.append(text[at:])
     return "".join(out)
 
