@@ -159,6 +159,18 @@ class Registry:
         row = rows[0] if rows else None
         return _row_to_release(row) if row else None
 
+    def by_paths(self, paths: Iterable[str]) -> list[Release]:
+        """The stored releases read from these source paths (a build keeps the release a file gave before
+        when the file cannot be read this time: :mod:`index.build.unread`)."""
+        wanted = sorted(set(paths))
+        found: list[Release] = []
+        for i in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            part = wanted[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._fetch(f"SELECT {_COLUMNS} FROM releases WHERE path IN ({marks})", tuple(part))
+            found += [_row_to_release(row) for row in rows]
+        return found
+
     def __contains__(self, url: object) -> bool:
         return bool(self._fetch("SELECT 1 FROM releases WHERE url = ?", (url,)))
 

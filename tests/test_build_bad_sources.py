@@ -122,3 +122,28 @@ def test_duplicates_are_named_and_counted_and_reading_is_timed(
     assert summary["duplicates"] == 1 and summary["skipped"] == 0 and summary["releases"] == 5
     assert "read" in summary["phases"]
     assert "duplicate 76362.txt: same URL as later/76362.txt, indexed instead" in err
+
+
+def test_a_file_that_cannot_be_read_keeps_its_release_and_a_deleted_one_goes(
+    base_index: BaseIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A release file left malformed (or unreadable, or too large) made its release vanish at the next
+    build though the file was still there; now its previous version stays, and the run names it."""
+    settings, source = base_index.clone(tmp_path)
+    (source / "76362.txt").write_text("รัฐบาลไทย-ข่าวทำเนียบรัฐบาล-หัวข้ออย่างเดียว\n", encoding="utf-8")
+    for command in ("build", "update"):
+        assert _cli(settings, monkeypatch, "index", command, str(source), "--json") == 0
+        out, err = capsys.readouterr()
+        summary = json.loads(out)
+        assert summary["releases"] == 5 and summary["removed"] == 0 and summary["kept_unread"] == 1
+        assert summary["embedded"] == 0  # the kept release's passages come from the cache
+        assert "skipped 76362.txt: no_date" in err
+        assert f"kept {HUAWEI_URL}: its file 76362.txt could not be read, its previous version stays" in err
+        reader = IndexReader.open(settings)
+        try:
+            assert HUAWEI_URL in {row.url for row in reader.chunks([c for c, _ in reader.bm25("หัวเว่ย", 5)])}
+        finally:
+            reader.close()
+    (source / "76362.txt").unlink()  # a file that is gone is a removal, as before
+    report = update_index(settings, source, progress=False)
+    assert report.removed_urls == [HUAWEI_URL] and report.kept_unread == []

@@ -37,6 +37,7 @@ from index.build.chunking import CHUNKER_VERSION
 from index.build.embedding import Embedder, EmbeddingCache, embed_missing
 from index.build.generation import NewGeneration, write_generation
 from index.build.lock import IndexLocked, writer_lock
+from index.build.unread import keep_unread
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover - read_releases is imported where a source is read
@@ -90,6 +91,9 @@ class BuildReport:
     #: (path of a file not indexed, path of the file indexed for its URL): two files of one release in
     #: one source (between two sources, the later crawl replacing the older one is what is expected).
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    #: (path, URL) of each file that could not be read this time and kept the release it gave before
+    #: (:mod:`index.build.unread`).
+    kept_unread: list[tuple[str, str]] = field(default_factory=list)
     #: What was read (build, update): named when the run is refused.
     sources: list[str] = field(default_factory=list)
     #: phase → {"wall": s, "cpu": s}: read, chunk (chunking, word splitting, FTS5, rows), embed, vectors
@@ -115,6 +119,7 @@ class BuildReport:
             "embedded": self.embedded,
             "skipped": self.skipped,
             "duplicates": len(self.duplicates),
+            "kept_unread": len(self.kept_unread),
             "seconds": round(self.seconds, 2),
             "generation": self.generation,
             "new": len(self.new_urls),
@@ -282,6 +287,7 @@ def index_releases(
     with writer_lock(index_dir):
         if mode != "apply":  # a build or update removes what it did not read: it must have read it all
             _refuse_partial(releases, report)
+            releases, report.kept_unread = keep_unread(settings, releases, report.skipped_files)
         conn = store.connect(settings.db_path)
         try:
             had_agenda = agenda_rows.exists(conn)
