@@ -77,3 +77,10 @@ def test_a_quote_leaves_cut_amounts_links_and_phone_numbers_alone() -> None:
     text = "ดูที่ https://www.thaigov.go.th/news/contents/details/76362 โทร 02-123-4567 หรือ 1111"
     assert gloss_amounts(text) == text
     assert gloss_amounts("ผู้ติดเชื้อ 100 ราย") == "ผู้ติดเชื้อ 100 ราย"  # cases or people: left Thai
+
+
+def test_one_of_a_unit_is_singular_and_a_fold_is_not_glossed() -> None:
+    assert english_amount("1 วัน") == "1 day"
+    assert english_amount("1 คน") == "1 person"
+    assert english_amount("1 ล้านคน") == "1 million people"
+    assert english_amount("2 เท่า") is None  # read as 2x and as 3x

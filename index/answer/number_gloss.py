@@ -9,7 +9,8 @@ this does the same for amounts, counts and rates.
 The gloss must never say what the text does not: it is given only when every part of the span is read
 (prefix, number, multiplier, unit; a rate's "per" word), else the Thai span stands alone. Classifiers whose
 English depends on what is counted (ราย: cases or people; แห่ง: hospitals, sites...; เครื่อง, ฉบับ, เรื่อง) are
-not glossed. The Thai span stays in brackets, so the reply still quotes the release's own words.
+not glossed, nor is เท่า (a "2 เท่า" rise is read as 2x and as 3x). The Thai span stays in brackets,
+so the reply still quotes the release's own words.
 """
 
 from __future__ import annotations
@@ -100,7 +101,51 @@ UNITS = {
     "สหกรณ์": "cooperatives",
     "อาคาร": "buildings",
     "หน่วย": "units",
-    "เท่า": "times",
+}
+#: A unit's English for one ("1 วัน" is 1 day); the others read the same for one (baht, rai, km).
+SINGULAR = {
+    "people": "person",
+    "countries": "country",
+    "provinces": "province",
+    "districts": "district",
+    "subdistricts": "subdistrict",
+    "villages": "village",
+    "households": "household",
+    "families": "family",
+    "beds": "bed",
+    "cases": "case",
+    "rounds": "round",
+    "square metres": "square metre",
+    "square kilometres": "square kilometre",
+    "metres": "metre",
+    "tonnes": "tonne",
+    "litres": "litre",
+    "US dollars": "US dollar",
+    "dollars": "dollar",
+    "euros": "euro",
+    "positions": "position",
+    "projects": "project",
+    "hours": "hour",
+    "days": "day",
+    "months": "month",
+    "years": "year",
+    "weeks": "week",
+    "minutes": "minute",
+    "points": "point",
+    "teams": "team",
+    "companies": "company",
+    "schools": "school",
+    "factories": "factory",
+    "seats": "seat",
+    "doses": "dose",
+    "agencies": "agency",
+    "flights": "flight",
+    "languages": "language",
+    "farms": "farm",
+    "cooperatives": "cooperative",
+    "buildings": "building",
+    "units": "unit",
+    "times": "time",
 }
 #: What a rate is per ("ลิตรละ 33 บาท": 33 baht per litre).
 PER = {
@@ -150,7 +195,7 @@ def english_amount(span_text: str) -> str | None:
             return None
         text = f"{number}%"
     else:
-        text = f"{number} {UNITS[unit]}" if unit else number
+        text = f"{number} {_unit(UNITS[unit], number)}" if unit else number
     if m.group("prefix"):
         text = f"{PREFIXES[m.group('prefix')]} {text}"
     per = m.group("per") or m.group("per_after")
@@ -159,6 +204,11 @@ def english_amount(span_text: str) -> str | None:
             return None
         text = f"{text} per {PER[per]}"
     return text
+
+
+def _unit(english: str, number: str) -> str:
+    """The unit's English for ``number``: singular for exactly one ("1 day", "1 person")."""
+    return SINGULAR.get(english, english) if number == "1" else english
 
 
 def _scaled(number: str, mult: str | None) -> str | None:
