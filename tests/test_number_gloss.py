@@ -84,3 +84,15 @@ def test_one_of_a_unit_is_singular_and_a_fold_is_not_glossed() -> None:
     assert english_amount("1 คน") == "1 person"
     assert english_amount("1 ล้านคน") == "1 million people"
     assert english_amount("2 เท่า") is None  # read as 2x and as 3x
+
+
+@pytest.mark.parametrize(
+    ("thai", "english"),
+    [
+        ("1.23456 แสนล้านบาท", "123.456 billion baht"),  # was rounded to 123.46
+        ("2.3456 หมื่นล้านบาท", "23.456 billion baht"),
+        ("1.15 แสนบาท", "115,000 baht"),  # 1.15 * 100000 in floats is 114999.99...: no gloss at all
+    ],
+)
+def test_multiplied_decimals_keep_every_digit(thai: str, english: str) -> None:
+    assert english_amount(thai) == english

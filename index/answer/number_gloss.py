@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
@@ -212,24 +213,28 @@ def _unit(english: str, number: str) -> str:
 
 
 def _scaled(number: str, mult: str | None) -> str | None:
-    """The number with its Thai multiplier in English words or digits (``35 แสน`` -> ``3,500,000``)."""
+    """The number with its Thai multiplier in English words or digits (``35 แสน`` -> ``3,500,000``), exact:
+    ``1.23456 แสนล้าน`` is 123.456 billion, never a rounded 123.46."""
     if not mult:
         return number
     word, factor = MULTIPLIERS[mult]
     if factor == 1:
         return f"{number} {word}"
     try:
-        value = float(number.replace(",", "")) * factor
-    except ValueError:
+        value = Decimal(number.replace(",", "")) * factor
+    except InvalidOperation:
         return None
     if word is not None:  # หมื่นล้าน / แสนล้าน: tens or hundreds of the word's unit
         return f"{_digits(value)} {word}"
-    return _digits(value) if value == int(value) else None
+    return _digits(value) if value == value.to_integral_value() else None
 
 
-def _digits(value: float) -> str:
-    """``3500000.0`` -> ``3,500,000``; ``12.5`` -> ``12.5``."""
-    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+def _digits(value: Decimal) -> str:
+    """``3500000`` -> ``3,500,000``; ``12.50`` -> ``12.5``; every digit the Thai gives is kept."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    whole, _, fraction = f"{value:f}".partition(".")
+    return f"{int(whole):,}.{fraction.rstrip('0')}"
 
 
 def glossed_amount(span_text: str) -> str:
