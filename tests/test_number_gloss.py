@@ -96,3 +96,58 @@ def test_one_of_a_unit_is_singular_and_a_fold_is_not_glossed() -> None:
 )
 def test_multiplied_decimals_keep_every_digit(thai: str, english: str) -> None:
     assert english_amount(thai) == english
+
+
+@pytest.mark.parametrize(
+    ("thai", "glossed"),
+    [
+        # The span finder takes the prefix from the end of a longer word: read alone it said the opposite.
+        ("ผู้ป่วยน้อยกว่า 5 คน", "ผู้ป่วยน้อยกว่า 5 คน [less than 5 people]"),  # was "more than 5 people"
+        ("อายุต่ำกว่า 60 ปี", "อายุต่ำกว่า 60 ปี [less than 60 years]"),
+        ("ลงทุนไม่น้อยกว่า 3 ปี", "ลงทุนไม่น้อยกว่า 3 ปี [at least 3 years]"),  # was "more than 3 years"
+        ("เหลือเวลาไม่ถึง 4 เดือน", "เหลือเวลาไม่ถึง 4 เดือน [less than 4 months]"),  # was "as many as"
+        ("มีได้ไม่มากกว่า 5 คน", "มีได้ไม่มากกว่า 5 คน [up to 5 people]"),  # was "more than 5 people"
+        ("ราคาไม่รวม 500 บาท", "ราคาไม่รวม 500 บาท"),  # was "a total of 500 baht"
+        ("ราคาถูกกว่า 10 เท่า", "ราคาถูกกว่า 10 เท่า"),
+        ("ตั้งแต่ 10,000 ถึง 50,000 บาท", "ตั้งแต่ 10,000 ถึง 50,000 บาท"),  # a range, not "as many as"
+        ("ได้กล่าวถึง 3 คน", "ได้กล่าวถึง 3 คน"),
+        ("มีมากถึง 10,000 ครัวเรือน", "มีมากถึง 10,000 ครัวเรือน [as many as 10,000 households]"),
+        ("ประชาชนกว่า 500 คน", "ประชาชนกว่า 500 คน [more than 500 people]"),
+        # A prefix before ร้อยละ was left out of the gloss: "[50%]" for more than 50%.
+        ("ฉีดแล้วกว่าร้อยละ 50 ของ", "ฉีดแล้วกว่าร้อยละ 50 [more than 50%] ของ"),
+        ("ความชื้นไม่เกิน ร้อยละ 15 และ", "ความชื้นไม่เกิน ร้อยละ 15 [up to 15%] และ"),
+        # The unit or multiplier was the start of a longer word.
+        ("จำนวน 5 พันธุ์ ได้แก่", "จำนวน 5 พันธุ์ ได้แก่"),  # five varieties: was "5,000"
+        ("ภายใน 7 วันทำการ", "ภายใน 7 วันทำการ"),  # working days
+        ("โครงการ 5 ล้านนา", "โครงการ 5 ล้านนา"),
+        ("มูลค่า 124 ล้านดอลลาร์ออสเตรเลีย", "มูลค่า 124 ล้านดอลลาร์ออสเตรเลีย"),  # not US dollars
+        ("ภายใน 15 วันนับแต่วันนั้น", "ภายใน 15 วัน [15 days]นับแต่วันนั้น"),
+        # What follows changes the amount: a qualifier, a rate, an ordinal.
+        ("ผู้มีอายุ 60 ปีขึ้นไป", "ผู้มีอายุ 60 ปีขึ้นไป"),
+        ("มีรายได้ 3 ล้านเศษ", "มีรายได้ 3 ล้านเศษ"),
+        ("จ่าย 1 ล้านบาทต่อราย", "จ่าย 1 ล้านบาทต่อราย"),  # per case or per person: was "1 million baht"
+        ("จ่าย 300 บาท/คน/วัน", "จ่าย 300 บาท/คน/วัน"),
+        ("ค่าจ้าง 9,000 บาทต่อเดือน", "ค่าจ้าง 9,000 บาทต่อเดือน [9,000 baht per month]"),
+        ("ราคา 33 บาท/ลิตร", "ราคา 33 บาท/ลิตร [33 baht per litre]"),
+        ("ดอกเบี้ยร้อยละ 5 ต่อปี", "ดอกเบี้ยร้อยละ 5 ต่อปี [5% per year]"),
+        ("ลมแรง 120 กิโลเมตรต่อชั่วโมง", "ลมแรง 120 กิโลเมตรต่อชั่วโมง [120 km per hour]"),
+        ("การประชุม 25 ครั้งที่ 3", "การประชุม 25 ครั้งที่ 3"),
+        # A quote cut inside the amount's last word: "2 แสนล…" may be 2 แสนล้าน.
+        ("ราคา 2 แสนล…", "ราคา 2 แสนล…"),
+        # Digits alone: nothing to gloss ("๑." of a list, a phone number in Thai digits).
+        ("ข้อ ๑.ประเทศไทย โทร ๐๒ ๒๘๓ ๔๐๐๐", "ข้อ ๑.ประเทศไทย โทร ๐๒ ๒๘๓ ๔๐๐๐"),
+    ],
+)
+def test_a_quote_reads_each_amount_in_its_words(thai: str, glossed: str) -> None:
+    assert gloss_amounts(thai) == glossed
+
+
+def test_a_short_answer_reads_its_span_in_the_quoted_sentence() -> None:
+    text = "โคและกระบืออายุน้อยกว่า 6 เดือน อัตราตัวละไม่เกิน 1,000 บาท"
+    span = next(s for s in find_number_spans(text) if "6" in s.text)
+    assert span.text == "กว่า 6 เดือน"  # the finder's span: read alone, "more than 6 months"
+    assert span_answer(span, "en", text) == "less than 6 months (น้อยกว่า 6 เดือน)"
+    assert span_answer(span, "th", text) == "กว่า 6 เดือน"
+    text = "ผู้ได้รับสิทธิต้องมีอายุ 60 ปีขึ้นไป"
+    span = next(s for s in find_number_spans(text) if "60" in s.text)
+    assert span_answer(span, "en", text) == "60 ปี"  # "60 years" would drop the "and over"

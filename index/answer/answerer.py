@@ -205,7 +205,7 @@ class Answerer:
         ``span_model``, when given, says how far to trust it)."""
         c = analysis.candidates[best]
         quoted = ev.quote(c, analysis.qt, analysis.view, analysis.words, span_model, probability)
-        short = span_answer(quoted.span, analysis.lang) if quoted.span is not None else None
+        short = span_answer(quoted.span, analysis.lang, quoted.evidence) if quoted.span is not None else None
         return Presented(c, quoted, short, _sources(analysis, c.url))
 
     def decide(self, analysis: Analysis, raw: np.ndarray, thresholds: Thresholds | None = None) -> Answer:

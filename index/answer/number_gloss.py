@@ -36,7 +36,29 @@ PREFIXES = {
     "สูงสุด": "up to",
     "ถึง": "as many as",
     "รวม": "a total of",
+    # Read whole from the words around a span (:func:`read_amount`): the span itself starts at their last
+    # word ("กว่า 3 ปี" in "ไม่น้อยกว่า 3 ปี"), which alone says the opposite or something else.
+    "ไม่น้อยกว่า": "at least",
+    "น้อยกว่า": "less than",
+    "ต่ำกว่า": "less than",
+    "ไม่ถึง": "less than",
+    "ไม่เกินกว่า": "up to",
+    "ไม่มากกว่า": "up to",
+    "เกินกว่า": "more than",
 }
+#: A prefix is not read after these words: a negation, or a comparative of less ("ถูกกว่า 10 เท่า" is ten
+#: times cheaper, "เร็วกว่า 5 วัน" five days sooner), where its English ("more than") says the opposite.
+NOT_AFTER = frozenset(
+    ["ไม่", "น้อย", "ต่ำ", "ถูก", "ด้อย", "เล็ก", "สั้น", "เตี้ย", "เบา", "แคบ", "เร็ว", "ใกล้", "ช้า", "ก่อน"]
+)
+#: ถึง reads "as many as" only after these ("มากถึง 10,000 ครัวเรือน"); elsewhere it is "to" in a range
+#: ("10,000 ถึง 50,000 บาท"), "until" ("ถึง 20 กันยายน"), "of" ("กล่าวถึง 3 แนวทาง") or "not even" (ไม่ถึง).
+AS_MANY_AFTER = frozenset(
+    ["มาก", "มากสุด", "สูง", "สูงสุด", "นาน", "ยาวนาน", "ได้", "แล้ว", "ขึ้น", "เพิ่มขึ้น", "ลดลง", "ไกล"]
+)
+#: Words right after an amount that change it ("60 ปีขึ้นไป": 60 and over; "3 ล้านเศษ": a little over):
+#: the amount is not glossed.
+QUALIFIERS = frozenset(["ขึ้นไป", "เศษ", "กว่า", "ลงมา"])
 #: Thai multipliers: (English word, or None; factor applied to the number when there is no word).
 MULTIPLIERS = {
     "ล้านล้าน": ("trillion", 1),
@@ -166,6 +188,10 @@ PER = {
 }
 _NUM = r"[0-9๐-๙]+(?:[,.][0-9๐-๙]+)*"
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+#: A Thai letter or mark (ฯ and ๆ too, not a Thai digit): what a Thai word is made of.
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e3a\u0e40-\u0e4e]")
+#: What a short answer's Thai is stripped of at its ends (as :func:`index.answer.spans.span_answer` does).
+_EDGES = ' ,;:()"“”'
 _LINK = re.compile(r"\S*(?:https?://|www\.)\S*$")
 
 
@@ -199,6 +225,8 @@ def english_amount(span_text: str) -> str | None:
         text = f"{number} {_unit(UNITS[unit], number)}" if unit else number
     if m.group("prefix"):
         text = f"{PREFIXES[m.group('prefix')]} {text}"
+    if m.group("per") and m.group("per_after"):
+        return None  # two rates ("ลิตรละ 33 บาทต่อเดือน")
     per = m.group("per") or m.group("per_after")
     if per:  # a rate: something per litre, per year (a bare number per something says nothing sure)
         if not unit and not m.group("pct"):
@@ -237,9 +265,18 @@ def _digits(value: Decimal) -> str:
     return f"{int(whole):,}.{fraction.rstrip('0')}"
 
 
-def glossed_amount(span_text: str) -> str:
-    """An English reply's short answer for a Thai amount: its English, then the Thai span in brackets; the
-    span as it is when it has no sure English."""
+def glossed_amount(span_text: str, context: str | None = None, at: int | None = None) -> str:
+    """An English reply's short answer for a Thai amount: its English, then the Thai in brackets; the span
+    as it is when it has no sure English. ``context`` (the quoted sentence the span was found in, at offset
+    ``at``) is read too, as :func:`read_amount` says: "กว่า 6 เดือน" of "อายุน้อยกว่า 6 เดือน" is less than 6
+    months, not more."""
+    if context is not None and at is not None and context[at : at + len(span_text)] == span_text:
+        read = read_amount(context, at, at + len(span_text))
+        if read is None:
+            return span_text
+        start, end, english = read
+        thai = context[start:end].strip(_EDGES)
+        return f"{english} ({thai})"
     english = english_amount(span_text)
     return f"{english} ({span_text})" if english else span_text
 
@@ -248,19 +285,163 @@ def gloss_amounts(text: str) -> str:
     """``text`` (release text an English reply quotes) with each Thai amount that has a sure English followed
     by it in brackets: ``ติดลบ 35,408 ล้านบาท`` -> ``ติดลบ 35,408 ล้านบาท [35,408 million baht]``.
 
-    Left alone: an amount cut short by the quote ("5 แสน…" may be 5 แสนล้าน), one inside a link, and all
-    that :func:`index.answer.span_values.find_number_spans` does not take for an amount (dates, clock times,
+    Left alone: a number with nothing Thai to read around it but its digits (``๑.``, a list's or a phone's
+    ``๐๒ ๒๘๓``), one inside a link, what :func:`read_amount` cannot read whole, and all that
+    :func:`index.answer.span_values.find_number_spans` does not take for an amount (dates, clock times,
     ordinals, phone numbers, years)."""
     if not text or not _THAI.search(text):
         return text
     glosses = []
+    done = 0
     for span in find_number_spans(text):
-        if text[span.end : span.end + 1] == "…" or _in_link(text, span.start):
+        if span.start < done or _in_link(text, span.start):
             continue
-        english = english_amount(span.text)
-        if english is not None:
-            glosses.append((span.end, english))
+        read = read_amount(text, span.start, span.end)
+        if read is None or not _has_words(text[read[0] : read[1]]):
+            continue
+        glosses.append((read[1], read[2]))
+        done = read[1]
     return bracketed(text, glosses)
+
+
+def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """The amount ``text[start:end]`` read in its sentence: ``(start, end, English)`` with the span widened
+    to the words that belong to it (a comparative before it: ``ไม่น้อยกว่า 3 ปี``, a prefix before a ``ร้อยละ``:
+    ``กว่าร้อยละ 50``, a rate after it: ``33 บาทต่อลิตร``), or None when the words around it may change what it
+    says. Why: a span's own words misread it when it is cut out of a longer word or phrase, and the gloss
+    must never say what the Thai does not. None for:
+
+    - a prefix after a negation or a comparative of less (``น้อยกว่า 5 คน``, ``ไม่ถึง 4 เดือน``, ``ถูกกว่า``),
+      ``ถึง`` that is not "as many as" (a range, "until": :data:`AS_MANY_AFTER`);
+    - a unit or multiplier that is the start of a longer word (``5 พันธุ์`` is five varieties, not 5,000;
+      ``7 วันทำการ``, ``2567 บริษัทฯ``), a qualifier after it (``60 ปีขึ้นไป``: :data:`QUALIFIERS`), a rate
+      whose "per" is not read (``1 ล้านบาทต่อราย``, ``300 บาท/คน/วัน``), an ordinal (``ครั้งที่ 2``), a
+      currency's country (``ดอลลาร์ออสเตรเลีย``);
+    - a quote's cut ("5 แสน…" may be 5 แสนล้าน; "…5 แสนบาท" may be 1 ล้าน 5 แสนบาท).
+    """
+    start = _prefix_start(text, start)
+    if start is None:
+        return None
+    end = _read_end(text, end)
+    if end is None:
+        return None
+    english = english_amount(text[start:end])
+    return (start, end, english) if english is not None else None
+
+
+def _prefix_start(text: str, start: int) -> int | None:
+    """Where the amount at ``start`` begins once its prefix is read in its words (see :func:`read_amount`);
+    None when that prefix has no sure English there."""
+    head = text[start:]
+    if head.startswith("ร้อยละ"):  # "กว่าร้อยละ 50": the span finder takes ร้อยละ as the prefix
+        before = re.search(rf"(?:{_alternation(PREFIXES)})\s?$", text[max(0, start - 16) : start])
+        if before is None:
+            return start
+        start -= len(before.group(0))
+        head = text[start:]
+    prefix = re.match(rf"(?:{_alternation(PREFIXES)})", head)
+    if prefix is None:
+        return start
+    run_start = start
+    while run_start > 0 and _THAI_LETTER.match(text[run_start - 1]):
+        run_start -= 1
+    words = list(_split(text[run_start : start + prefix.end()]))
+    word, i = "", len(words)
+    while i > 0 and len(word) < prefix.end():
+        i -= 1
+        word = words[i] + word
+    while i > 0 and words[i - 1] + word in PREFIXES:  # "ไม่" + "น้อยกว่า"
+        i -= 1
+        word = words[i] + word
+    if word not in PREFIXES:  # the prefix is the end of a longer word
+        return None
+    before = words[i - 1] if i > 0 else _last_word(text[:run_start])
+    if before in NOT_AFTER or (word == "ถึง" and before not in AS_MANY_AFTER):
+        return None
+    return start + prefix.end() - len(word)
+
+
+def _read_end(text: str, end: int) -> int | None:
+    """Where the amount ending at ``end`` ends once the words after it are read (a rate's "per" word taken
+    in); None when they may change it (see :func:`read_amount`)."""
+    rated = False
+    while True:
+        if re.match(r"[^\s\[\]]*…", text[end:]):
+            return None  # cut by the quote inside or right after the amount's last word
+        following, gap = _next_word(text, end)
+        if following is None:
+            return None  # the unit or multiplier is the start of a longer word
+        if following in QUALIFIERS or re.match(r"ที่\s?[0-9๐-๙]", text[end + gap :]):
+            return None
+        if following not in ("ต่อ", "/"):
+            if following and gap == 0 and text[:end].endswith("ดอลลาร์"):
+                return None  # ดอลลาร์ออสเตรเลีย, ดอลลาร์สิงคโปร์: a currency this does not name
+            return end
+        if rated:
+            return None  # a second rate ("ต่อคนต่อเดือน", "/คน/วัน"): not read
+        per_at = end + gap + len(following)
+        per_at += 1 if text[per_at : per_at + 1] == " " else 0
+        per = _word_at(text, per_at)
+        if per not in PER:
+            return None  # "ต่อราย" (per case or per person), "ต่อรัฐบาล" (to the government)
+        end, rated = per_at + len(per), True
+
+
+def _word_at(text: str, at: int) -> str:
+    """The Thai word starting at ``at`` ("" when none does)."""
+    if at < len(text) and _THAI_LETTER.match(text[at]):
+        words = _split(_thai_run(text, at))
+        return words[0] if words else ""
+    return ""
+
+
+def _next_word(text: str, at: int) -> tuple[str | None, int]:
+    """The word starting at ``at`` (after at most one space) and that space's length: ``""`` at anything but
+    a Thai word or a slash, None when ``at`` falls inside a Thai word (no word of the run starts there)."""
+    if at >= len(text):
+        return "", 0
+    if _THAI_LETTER.match(text[at]) and at > 0 and _THAI_LETTER.match(text[at - 1]):
+        run_start = at
+        while run_start > 0 and _THAI_LETTER.match(text[run_start - 1]):
+            run_start -= 1
+        edge = run_start
+        for word in _split(_thai_run(text, run_start)):
+            if edge == at:
+                return word, 0
+            edge += len(word)
+        return None, 0
+    gap = 1 if text[at] == " " else 0
+    at += gap
+    if text[at : at + 1] == "/":
+        return "/", gap
+    return _word_at(text, at), gap
+
+
+def _thai_run(text: str, at: int) -> str:
+    end = at
+    while end < len(text) and _THAI_LETTER.match(text[end]):
+        end += 1
+    return text[at:end]
+
+
+def _last_word(text: str) -> str:
+    """The last Thai word of ``text`` (across one space), "" when it does not end in one."""
+    run = re.search(r"[\u0e01-\u0e4e]+ ?$", text)
+    words = _split(run.group(0).strip()) if run else ()
+    return words[-1] if words else ""
+
+
+def _split(run: str) -> tuple[str, ...]:
+    from index.lexical import split_thai  # the index's own word splitter (loaded with the index anyway)
+
+    return split_thai(run) if run else ()
+
+
+def _has_words(amount: str) -> bool:
+    """Whether an amount says more than its digits (a prefix, multiplier, unit or percent): a number
+    alone is quoted as it is, Thai digits included (``๑.``, a phone's ``๐๒ ๒๘๓``)."""
+    m = _SPAN.match(" ".join(amount.split()))
+    return m is not None and any(m.group(g) for g in ("per", "prefix", "pct", "mult", "unit", "per_after"))
 
 
 def bracketed(text: str, glosses: Iterable[tuple[int, str]]) -> str:

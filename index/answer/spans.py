@@ -350,11 +350,17 @@ def _gap(anchor: tuple[int, int], span: Span) -> int:
     return 0
 
 
-def span_answer(span: Span, lang: str) -> str | None:
-    """The short answer text of a span for a reply in ``lang``; reasons give no short answer."""
+def span_answer(span: Span, lang: str, context: str | None = None) -> str | None:
+    """The short answer text of a span for a reply in ``lang``; reasons give no short answer. ``context``:
+    the text the span was found in (its ``start`` and ``end`` are offsets in it), which an English reply's
+    amount is read in (:func:`index.answer.number_gloss.glossed_amount`)."""
     if span.kind == "date":
         return format_date_answer(span, lang)
     if span.kind == "reason":
         return None
     text = span.text.strip(' ,;:()"“”')
-    return glossed_amount(text) if span.kind == "number" and lang == "en" else text
+    if span.kind != "number" or lang != "en":
+        return text
+    if context is not None and context[span.start : span.end] == span.text:
+        return glossed_amount(text, context, span.start + span.text.index(text))
+    return glossed_amount(text)
