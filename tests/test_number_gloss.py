@@ -151,3 +151,31 @@ def test_a_short_answer_reads_its_span_in_the_quoted_sentence() -> None:
     text = "ผู้ได้รับสิทธิต้องมีอายุ 60 ปีขึ้นไป"
     span = next(s for s in find_number_spans(text) if "60" in s.text)
     assert span_answer(span, "en", text) == "60 ปี"  # "60 years" would drop the "and over"
+
+
+@pytest.mark.parametrize(
+    "thai",
+    [
+        "ในปี 2564 จังหวัดนั้นได้ดำเนินการ",  # a year, not "2564 provinces"
+        "ประจำปี พ.ศ. 2568 ครั้งที่ 2",
+        "พ.ศ. 2563 รอบ",
+        "ตั้งแต่ กม. 106+150 ตำบลหนึ่ง",  # a kilometre post, not "150 subdistricts"
+        "ช่วงโควิด 19 ประเทศไทยให้การตรวจ",  # COVID-19, not "19 countries"
+        "วงเงิน 1 ล้าน 5 แสนบาท",  # 1.5 million: neither "1 million" nor "500,000 baht"
+        "จำนวน 3 หมื่น 5 พันคน",
+        "…5 แสนบาท",  # the quote may have cut "1 ล้าน" off
+        "1.1 โครงการจัดหาวัคซีน",  # a list's numbers, not "1.1 projects"
+        "ดังนี้\n1.2 หน่วยรับงบประมาณ",
+        "ภาคกลาง 19.02 คน-ครั้ง",
+    ],
+)
+def test_numbers_that_are_not_amounts_of_what_follows_are_not_glossed(thai: str) -> None:
+    assert gloss_amounts(thai) == thai
+
+
+def test_amounts_next_to_those_are_still_glossed() -> None:
+    assert gloss_amounts("พ.ศ. 2563 รอบ 6 เดือน") == "พ.ศ. 2563 รอบ 6 เดือน [6 months]"
+    assert gloss_amounts("มี 2 ล้านคน 3 แสนครัวเรือน") == (
+        "มี 2 ล้านคน [2 million people] 3 แสนครัวเรือน [300,000 households]"
+    )
+    assert gloss_amounts("เพิ่มขึ้น 1.5 ล้านคน") == "เพิ่มขึ้น 1.5 ล้านคน [1.5 million people]"

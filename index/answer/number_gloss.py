@@ -125,6 +125,38 @@ UNITS = {
     "อาคาร": "buildings",
     "หน่วย": "units",
 }
+#: Units of things counted whole: a decimal count of them is a list's number ("1.1 โครงการ…", "2.3 คน…")
+#: or a rate per something not said ("19.02 คน-ครั้ง"), never a count.
+COUNTED = frozenset(
+    [
+        "people",
+        "countries",
+        "provinces",
+        "districts",
+        "subdistricts",
+        "villages",
+        "households",
+        "families",
+        "beds",
+        "cases",
+        "times",
+        "rounds",
+        "positions",
+        "projects",
+        "teams",
+        "companies",
+        "schools",
+        "factories",
+        "seats",
+        "doses",
+        "agencies",
+        "flights",
+        "languages",
+        "farms",
+        "cooperatives",
+        "buildings",
+    ]
+)
 #: A unit's English for one ("1 วัน" is 1 day); the others read the same for one (baht, rai, km).
 SINGULAR = {
     "people": "person",
@@ -222,6 +254,8 @@ def english_amount(span_text: str) -> str | None:
             return None
         text = f"{number}%"
     else:
+        if unit and UNITS[unit] in COUNTED and not m.group("mult") and re.search(r"[.]", m.group("num")):
+            return None  # 1.1 projects, 19.02 people: a list's number or a rate, not a count
         text = f"{number} {_unit(UNITS[unit], number)}" if unit else number
     if m.group("prefix"):
         text = f"{PREFIXES[m.group('prefix')]} {text}"
@@ -317,16 +351,42 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
       ``7 วันทำการ``, ``2567 บริษัทฯ``), a qualifier after it (``60 ปีขึ้นไป``: :data:`QUALIFIERS`), a rate
       whose "per" is not read (``1 ล้านบาทต่อราย``, ``300 บาท/คน/วัน``), an ordinal (``ครั้งที่ 2``), a
       currency's country (``ดอลลาร์ออสเตรเลีย``);
-    - a quote's cut ("5 แสน…" may be 5 แสนล้าน; "…5 แสนบาท" may be 1 ล้าน 5 แสนบาท).
+    - a quote's cut ("5 แสน…" may be 5 แสนล้าน; "…5 แสนบาท" may be 1 ล้าน 5 แสนบาท);
+    - a number that is not an amount of what follows it: a year (``ปี 2567 จังหวัด…``, ``พ.ศ. 2563 รอบ 6
+      เดือน``), a kilometre post (``กม. 106+150 ตำบล…``), COVID-19 (``โควิด 19 จังหวัด…``), a list's number at
+      the start of a line (``1.2 หน่วยรับงบประมาณ``), a part of an amount written in two
+      (``1 ล้าน 5 แสนบาท`` is 1.5 million: neither "1 million" nor "500,000 baht").
     """
     start = _prefix_start(text, start)
-    if start is None:
+    if start is None or not _an_amount_here(text, start, end):
         return None
     end = _read_end(text, end)
     if end is None:
         return None
     english = english_amount(text[start:end])
     return (start, end, english) if english is not None else None
+
+
+#: What stands before a number that is not an amount (see :func:`read_amount`): a year's word, a
+#: kilometre post's ``+``, COVID-19, a quote's cut, the first part of an amount written in two.
+_NOT_AMOUNT_BEFORE = re.compile(
+    r"(?:(?:ปี|พ\.\s?ศ\.|ค\.\s?ศ\.)\s*|\+|(?:โควิด|โคโรนา|covid|COVID|Covid)\s?-?\s?|…\s*"
+    r"|[0-9๐-๙]\s?(?:ล้าน|แสน|หมื่น|พัน)\s?)$"
+)
+#: After an amount that ends with its multiplier: the rest of it ("1 ล้าน 5 แสนบาท", "3 พัน 5 ร้อยคน").
+_MORE_OF_IT = re.compile(r"\s?[0-9๐-๙]+(?:[,.][0-9๐-๙]+)*\s?(?:แสน|หมื่น|พัน|ร้อย)")
+#: A list's number at the start of a line ("1.2 หน่วยรับงบประมาณ…").
+_LIST_NUMBER = re.compile(r"(?:^|\n)[\s(]*$")
+
+
+def _an_amount_here(text: str, start: int, end: int) -> bool:
+    """Whether the number of ``text[start:end]`` is an amount of what follows it (see :func:`read_amount`)."""
+    before = text[max(0, start - 24) : start]
+    if _NOT_AMOUNT_BEFORE.search(before):
+        return False
+    if text[start:end].rstrip().endswith(tuple(MULTIPLIERS)) and _MORE_OF_IT.match(text, end):
+        return False
+    return not (re.match(r"[0-9๐-๙]+[.][0-9๐-๙]+\s", text[start:end]) and _LIST_NUMBER.search(text[:start]))
 
 
 def _prefix_start(text: str, start: int) -> int | None:
