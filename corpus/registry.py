@@ -143,6 +143,16 @@ class Registry:
                 result[self.upsert(release)].append(release.url)
         return result
 
+    def relocate(self, release: Release) -> None:
+        """Record where a stored release is read from now (its file moved, a later crawl of the same text):
+        ``upsert`` writes nothing while the content is the same, and :meth:`by_paths` then looked for it
+        under the path it was first read from."""
+        with self.batch():
+            self._conn.execute(
+                "UPDATE releases SET path = ?, crawled = ?, updated_at = ? WHERE url = ?",
+                (release.path, release.crawled, _now(), release.url),
+            )
+
     def remove(self, url: str) -> bool:
         """Forget a release; ``True`` if it was there."""
         with self.batch():
@@ -177,6 +187,10 @@ class Registry:
     def hashes(self) -> dict[str, str]:
         """URL → content hash of every stored release (what an incremental index build compares)."""
         return dict(self._fetch("SELECT url, hash FROM releases"))
+
+    def paths(self) -> dict[str, str]:
+        """URL → the source path each stored release was read from."""
+        return dict(self._fetch("SELECT url, path FROM releases"))
 
     def count(self) -> int:
         return int(self._fetch("SELECT COUNT(*) FROM releases")[0][0])

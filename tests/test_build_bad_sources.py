@@ -147,3 +147,17 @@ def test_a_file_that_cannot_be_read_keeps_its_release_and_a_deleted_one_goes(
     (source / "76362.txt").unlink()  # a file that is gone is a removal, as before
     report = update_index(settings, source, progress=False)
     assert report.removed_urls == [HUAWEI_URL] and report.kept_unread == []
+
+
+def test_a_moved_file_that_cannot_be_read_keeps_its_release(base_index: BaseIndex, tmp_path: Path) -> None:
+    """The registry kept the path a release was first read from while its content did not change, so once
+    its file moved (a folder reorganised, a later crawl of the same page) and then could not be read, the
+    release was looked up under the old path, not found, and removed."""
+    settings, source = base_index.clone(tmp_path)
+    (source / "sub").mkdir()
+    (source / "76362.txt").rename(source / "sub" / "76362.txt")
+    assert update_index(settings, source, progress=False).removed_urls == []
+    (source / "sub" / "76362.txt").write_text("รัฐบาลไทย-ข่าวทำเนียบรัฐบาล-หัวข้ออย่างเดียว\n", encoding="utf-8")
+    report = update_index(settings, source, progress=False)
+    assert report.kept_unread == [("sub/76362.txt", HUAWEI_URL)]
+    assert report.removed_urls == [] and report.releases == 5

@@ -36,11 +36,13 @@ def record(registry: Registry, state: FetchState, release: Release, announce: An
 def mirror_live(db_path: str | os.PathLike[str], releases: Sequence[Release], removed: Sequence[str]) -> None:
     """Make the registry hold the live index's releases: ``releases`` written, ``removed`` forgotten."""
     with Registry(db_path) as registry:
-        known = registry.hashes()
+        known, paths = registry.hashes(), registry.paths()
         with registry.batch():
             for release in releases:
                 if known.get(release.url) != release.hash:
                     registry.upsert(release)
+                elif paths.get(release.url) != release.path:
+                    registry.relocate(release)  # a file that cannot be read later is looked up by its path
             for url in removed:
                 if url in known:
                     registry.remove(url)
