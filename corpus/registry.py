@@ -172,12 +172,24 @@ class Registry:
     def by_paths(self, paths: Iterable[str]) -> list[Release]:
         """The stored releases read from these source paths (a build keeps the release a file gave before
         when the file cannot be read this time: :mod:`index.build.unread`)."""
-        wanted = sorted(set(paths))
+        wanted = sorted({p for p in paths if p})  # "" is no file's path
         found: list[Release] = []
         for i in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
             part = wanted[i : i + 500]
             marks = ",".join("?" * len(part))
             rows = self._fetch(f"SELECT {_COLUMNS} FROM releases WHERE path IN ({marks})", tuple(part))
+            found += [_row_to_release(row) for row in rows]
+        return found
+
+    def under(self, folders: Iterable[str]) -> list[Release]:
+        """The stored releases read from files under these folders (a folder that could not be listed is
+        reported once, by its own path: :mod:`index.build.unread`)."""
+        found: list[Release] = []
+        for folder in sorted({f.rstrip("/") for f in folders if f.rstrip("/")}):
+            prefix = folder + "/"
+            rows = self._fetch(
+                f"SELECT {_COLUMNS} FROM releases WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+            )
             found += [_row_to_release(row) for row in rows]
         return found
 

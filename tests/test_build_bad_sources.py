@@ -161,3 +161,29 @@ def test_a_moved_file_that_cannot_be_read_keeps_its_release(base_index: BaseInde
     report = update_index(settings, source, progress=False)
     assert report.kept_unread == [("sub/76362.txt", HUAWEI_URL)]
     assert report.removed_urls == [] and report.releases == 5
+
+
+def test_a_folder_that_cannot_be_listed_keeps_its_releases(
+    base_index: BaseIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that turned unreadable is reported once, as a ``read_error`` of the folder: its files'
+    releases were not looked up (no stored release has the folder's own path) and were all removed."""
+    settings, source = base_index.clone(tmp_path)
+    (source / "sub").mkdir()
+    (source / "76362.txt").rename(source / "sub" / "76362.txt")
+    update_index(settings, source, progress=False)
+    walk = os.walk
+
+    def unreadable_sub(top: str, onerror: object = None, **kwargs: object) -> object:
+        """``os.walk`` as it goes when ``sub`` cannot be listed (as root, a chmod does not show it)."""
+        for folder, dirs, files in walk(top, onerror=onerror, **kwargs):  # type: ignore[arg-type]
+            if "sub" in dirs:
+                dirs.remove("sub")
+                onerror(PermissionError(13, "Permission denied", os.path.join(folder, "sub")))  # type: ignore[operator]
+            yield folder, dirs, files
+
+    monkeypatch.setattr("corpus.sources.os.walk", unreadable_sub)
+    report = update_index(settings, source, progress=False)
+    assert report.skipped_files == [("sub", "read_error: Permission denied")]
+    assert report.kept_unread == [("sub/76362.txt", HUAWEI_URL)]
+    assert report.removed_urls == [] and report.releases == 5

@@ -31,9 +31,12 @@ def keep_unread(
     paths = [path for path, why in skipped if why.partition(":")[0] not in GONE]
     if not paths or not settings.db_path.exists():
         return list(releases), []
+    # A folder that could not be listed is one read_error under its own path: its files' releases stay.
+    folders = [path for path, why in skipped if why.partition(":")[0] == "read_error"]
     incoming = {r.url for r in releases}
     with Registry(settings.db_path) as registry:
-        stored = [r for r in registry.by_paths(paths) if r.url not in incoming]
+        found = {r.url: r for r in (*registry.by_paths(paths), *registry.under(folders))}
+    stored = [r for r in found.values() if r.url not in incoming]
     if stored:
         log.warning("kept the previous version of %d releases whose files could not be read", len(stored))
     return [*releases, *stored], [(r.path, r.url) for r in stored]
