@@ -35,6 +35,8 @@ def _text_fields(record: dict[str, object]) -> dict[str, str]:
         value = record.get(name)
         if value is None:
             continue
+        if name == "release_id" and type(value) is int and value >= 0:
+            value = str(value)  # thaigov's ids are numbers: a JSON number is the same id, not a coercion
         if not isinstance(value, str):
             raise ValueError(f"{name} is {type(value).__name__}, not a string")
         try:
@@ -56,7 +58,7 @@ def release_from_dict(record: dict[str, object], where: str = "") -> Release:
     date = got.get("date", "").strip()
     if not url:
         raise ValueError("no url")
-    if not url.startswith(("http://", "https://")):
+    if not url.lower().startswith(("http://", "https://")):
         raise ValueError(f"url {url[:80]!r} is not an http(s) link")
     if not title:
         raise ValueError("no title")
@@ -66,7 +68,7 @@ def release_from_dict(record: dict[str, object], where: str = "") -> Release:
         date = dt.date.fromisoformat(date[:10]).isoformat()
     except ValueError:
         raise ValueError(f"bad date {date[:40]!r}") from None
-    lang = got.get("lang") or release_lang(title, body)
+    lang = got.get("lang", "").strip().lower() or release_lang(title, body)  # "TH" is th
     if lang not in _LANGS:
         raise ValueError(f"lang {lang[:20]!r} is not one of {', '.join(_LANGS)}")
     path = got.get("path") or where

@@ -242,6 +242,18 @@ def test_jsonl_fields_of_the_wrong_type_are_bad_records(tmp_path: Path) -> None:
     }
 
 
+def test_jsonl_ids_as_numbers_and_capital_codes_are_read(tmp_path: Path) -> None:
+    """A numeric ``release_id`` (a scraper's JSON), ``"TH"`` and ``HTTPS://`` were read before the strict
+    types came and then refused as bad records: the same release, nothing coerced from another type."""
+    good = {"url": URL + "1", "title": "หัวข้อ", "body": "เนื้อหา", "date": "2024-01-09"}
+    path = tmp_path / "r.jsonl"
+    lines = [{**good, "release_id": 1}, {**good, "lang": "TH"}, {**good, "url": "HTTPS://x.go.th/2"}]
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    releases = list(iter_source(path))
+    assert all(isinstance(r, Release) for r in releases)
+    assert [(r.release_id, r.lang) for r in releases] == [("1", "th"), ("1", "th"), ("2", "th")]  # type: ignore[union-attr]
+
+
 def test_a_huge_jsonl_line_is_read_past(tmp_path: Path) -> None:
     good = {"url": URL + "1", "title": "หัวข้อ", "body": "เนื้อหา", "date": "2024-01-09"}
     path = tmp_path / "r.jsonl"
