@@ -11,6 +11,7 @@ release).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import unicodedata
@@ -174,20 +175,30 @@ def _read_file(p: Path, name: str) -> Release | Skipped:
     return parse_bytes(data, name)
 
 
-def _outside(rel: str) -> bool:
-    """A listed path that leaves the source folder (``/etc/x.txt``, ``../x.txt``): read by mistake before."""
-    parts = Path(rel).parts
-    return Path(rel).is_absolute() or ".." in parts
+def _inside(root: Path, listed: str) -> str | None:
+    """A listed path as a path relative to the source folder; None when it leaves the folder (``/etc/x.txt``,
+    ``../x.txt``: read by mistake before). An absolute path inside the folder (a list made with ``find
+    /corpus/data``) is the file's relative path, as a walk of the folder names it."""
+    path = Path(listed)
+    if path.is_absolute():
+        for base in (root, root.resolve()):
+            with contextlib.suppress(ValueError):
+                path = path.relative_to(base)
+                break
+        else:
+            return None
+    return None if ".." in path.parts else path.as_posix()
 
 
 def _iter_folder(root: Path, wanted: list[str] | None) -> Iterator[Release | Skipped]:
     if wanted is not None:
-        for rel in wanted:
-            p = root / rel
-            if _outside(rel):
-                yield Skipped(rel, "not_found", "outside the source folder")
+        for listed in wanted:
+            rel = _inside(root, listed)
+            if rel is None:
+                yield Skipped(listed, "not_found", "outside the source folder")
             else:
-                yield _read_file(p, rel) if p.is_file() else Skipped(rel, "not_found")
+                p = root / rel
+                yield _read_file(p, rel) if p.is_file() else Skipped(listed, "not_found")
         return
     for p, unreadable in _walk_folder(root):
         rel = _clean_path(p.relative_to(root).as_posix())

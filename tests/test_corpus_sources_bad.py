@@ -210,6 +210,16 @@ def test_only_paths_outside_the_folder_are_not_read(tmp_path: Path) -> None:
     assert {k: v[0] for k, v in skipped.items()} == {"../outside.txt": "not_found", only[2]: "not_found"}
 
 
+def test_an_absolute_only_path_inside_the_folder_is_read(tmp_path: Path) -> None:
+    """A list made with ``find /corpus/data …`` holds absolute paths: read before, then refused as
+    "outside the source folder" though inside it."""
+    folder = tmp_path / "corpus"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "a_1.txt").write_bytes(release_bytes(1))
+    paths, skipped = _split(list(iter_source(folder, only=[str(folder / "data" / "a_1.txt")])))
+    assert paths == ["data/a_1.txt"] and skipped == {}
+
+
 def test_jsonl_fields_of_the_wrong_type_are_bad_records(tmp_path: Path) -> None:
     """``str()`` made a release of URL ``12345`` and title ``['a']`` out of such a line."""
     good = {"url": URL + "1", "title": "หัวข้อ", "body": "เนื้อหา", "date": "2024-01-09"}
