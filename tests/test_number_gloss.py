@@ -133,6 +133,7 @@ def test_multiplied_decimals_keep_every_digit(thai: str, english: str) -> None:
         ("ลมแรง 120 กิโลเมตรต่อชั่วโมง", "ลมแรง 120 กิโลเมตรต่อชั่วโมง [120 km per hour]"),
         ("การประชุม 25 ครั้งที่ 3", "การประชุม 25 ครั้งที่ 3"),
         ("สัตว์อายุ 6 เดือนถึง 1 ปี", "สัตว์อายุ 6 เดือนถึง 1 ปี"),  # a range's first end: was "6 months"
+        ("ประชากรเกือบ 1 ใน 4 ของ", "ประชากรเกือบ 1 ใน 4 ของ"),  # nearly a quarter: was "nearly 1"
         # A quote cut inside the amount's last word: "2 แสนล…" may be 2 แสนล้าน.
         ("ราคา 2 แสนล…", "ราคา 2 แสนล…"),
         # Digits alone: nothing to gloss ("๑." of a list, a phone number in Thai digits).

@@ -350,7 +350,8 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     - a unit or multiplier that is the start of a longer word (``5 พันธุ์`` is five varieties, not 5,000;
       ``7 วันทำการ``, ``2567 บริษัทฯ``), a qualifier after it (``60 ปีขึ้นไป``: :data:`QUALIFIERS`), a rate
       whose "per" is not read (``1 ล้านบาทต่อราย``, ``300 บาท/คน/วัน``), an ordinal (``ครั้งที่ 2``), a
-      currency's country (``ดอลลาร์ออสเตรเลีย``), a range it starts (``6 เดือนถึง 1 ปี``);
+      currency's country (``ดอลลาร์ออสเตรเลีย``), a range or a fraction it starts (``6 เดือนถึง 1 ปี``,
+      ``เกือบ 1 ใน 4``);
     - a quote's cut ("5 แสน…" may be 5 แสนล้าน; "…5 แสนบาท" may be 1 ล้าน 5 แสนบาท);
     - a number that is not an amount of what follows it: a year (``ปี 2567 จังหวัด…``, ``พ.ศ. 2563 รอบ 6
       เดือน``), a kilometre post (``กม. 106+150 ตำบล…``), COVID-19 (``โควิด 19 จังหวัด…``), a list's number at
@@ -433,8 +434,8 @@ def _read_end(text: str, end: int) -> int | None:
             return None  # the unit or multiplier is the start of a longer word
         if following in QUALIFIERS or re.match(r"ที่\s?[0-9๐-๙]", text[end + gap :]):
             return None
-        if re.match(r"\s?(?:ถึง|[-–])\s?[0-9๐-๙]", text[end:]):
-            return None  # the first end of a range ("6 เดือนถึง 1 ปี"): not an amount alone
+        if re.match(r"\s?(?:ถึง|[-–]|ใน)\s?[0-9๐-๙]", text[end:]):
+            return None  # a range's first end ("6 เดือนถึง 1 ปี"), a fraction's ("เกือบ 1 ใน 4"): not alone
         if following not in ("ต่อ", "/"):
             if following and gap == 0 and text[:end].endswith("ดอลลาร์"):
                 return None  # ดอลลาร์ออสเตรเลีย, ดอลลาร์สิงคโปร์: a currency this does not name
