@@ -28,7 +28,7 @@ def _print_skipped(report: BuildReport) -> None:
     for path, kept in report.duplicates[:SHOWN_DUPLICATES]:
         print(f"duplicate {path}: same URL as {kept}, indexed instead (the later crawl)", file=sys.stderr)
     for path, url in report.kept_unread:
-        print(f"kept {url}: its file {path} could not be read, its previous version stays", file=sys.stderr)
+        print(f"kept {url}: its file {path} was skipped (above), its previous version stays", file=sys.stderr)
     more = len(report.duplicates) - SHOWN_DUPLICATES
     if more > 0:
         print(f"... and {more} more duplicates (the later crawl of each URL is indexed)", file=sys.stderr)
