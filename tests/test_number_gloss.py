@@ -52,7 +52,7 @@ def test_amounts_with_an_unsure_part_stay_thai(thai: str) -> None:
 
 
 def test_an_english_reply_glosses_the_span_a_thai_reply_does_not() -> None:
-    text = "ฐานะกองทุนน้ำมันเชื้อเพลิงติดลบ 35,408 ล้านบาท ณ วันที่ 1 ตุลาคม"
+    text = "กองทุนมีหนี้สะสม 35,408 ล้านบาท ณ วันที่ 1 ตุลาคม"
     span = next(s for s in find_number_spans(text) if "ล้านบาท" in s.text)
     assert span_answer(span, "th") == "35,408 ล้านบาท"
     assert span_answer(span, "en") == "35,408 million baht (35,408 ล้านบาท)"
@@ -64,9 +64,9 @@ def test_an_english_reply_glosses_the_span_a_thai_reply_does_not() -> None:
 def test_an_english_quote_glosses_its_amounts_and_dates() -> None:
     from index.reply import quoted
 
-    text = "ณ วันที่ 18 ธ.ค. 2566 ติดลบ 35,408 ล้านบาท คิดเป็นร้อยละ 62.4 ของ GDP"
+    text = "ณ วันที่ 18 ธ.ค. 2566 มีหนี้ 35,408 ล้านบาท คิดเป็นร้อยละ 62.4 ของ GDP"
     assert quoted(text, "en") == (
-        "ณ วันที่ 18 ธ.ค. 2566 [18 December 2023] ติดลบ 35,408 ล้านบาท [35,408 million baht]"
+        "ณ วันที่ 18 ธ.ค. 2566 [18 December 2023] มีหนี้ 35,408 ล้านบาท [35,408 million baht]"
         " คิดเป็นร้อยละ 62.4 [62.4%] ของ GDP"
     )
     assert quoted(text, "th") == text
@@ -181,3 +181,9 @@ def test_amounts_next_to_those_are_still_glossed() -> None:
         "มี 2 ล้านคน [2 million people] 3 แสนครัวเรือน [300,000 households]"
     )
     assert gloss_amounts("เพิ่มขึ้น 1.5 ล้านคน") == "เพิ่มขึ้น 1.5 ล้านคน [1.5 million people]"
+
+
+def test_a_negative_amount_is_not_glossed() -> None:
+    """The gloss would drop the minus of a deficit (the review's finding)."""
+    text = "ฐานะกองทุนน้ำมันเชื้อเพลิงติดลบ 35,408 ล้านบาท"
+    assert gloss_amounts(text) == text

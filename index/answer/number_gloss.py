@@ -133,7 +133,7 @@ def glossed_amount(span_text: str, context: str | None = None, at: int | None = 
 
 def gloss_amounts(text: str) -> str:
     """``text`` (release text an English reply quotes) with each Thai amount that has a sure English followed
-    by it in brackets: ``ติดลบ 35,408 ล้านบาท`` -> ``ติดลบ 35,408 ล้านบาท [35,408 million baht]``.
+    by it in brackets: ``มีหนี้ 35,408 ล้านบาท`` -> ``มีหนี้ 35,408 ล้านบาท [35,408 million baht]``.
 
     Left alone: a number with nothing Thai to read around it but its digits (``๑.``, a list's or a phone's
     ``๐๒ ๒๘๓``), one inside a link, what :func:`read_amount` cannot read whole, and all that
@@ -168,6 +168,7 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
       whose "per" is not read (``1 ล้านบาทต่อราย``, ``300 บาท/คน/วัน``), an ordinal (``ครั้งที่ 2``), a
       currency's country (``ดอลลาร์ออสเตรเลีย``), a range or a fraction it starts (``6 เดือนถึง 1 ปี``,
       ``เกือบ 1 ใน 4``);
+    - a negative amount (``ติดลบ 35,408 ล้านบาท``: the gloss would drop the minus);
     - a quote's cut ("5 แสน…" may be 5 แสนล้าน; "…5 แสนบาท" may be 1 ล้าน 5 แสนบาท);
     - a number that is not an amount of what follows it: a year (``ปี 2567 จังหวัด…``, ``พ.ศ. 2563 รอบ 6
       เดือน``), a kilometre post (``กม. 106+150 ตำบล…``), COVID-19 (``โควิด 19 จังหวัด…``), a list's number at
@@ -175,7 +176,7 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
       (``1 ล้าน 5 แสนบาท`` is 1.5 million: neither "1 million" nor "500,000 baht").
     """
     start = _prefix_start(text, start)
-    if start is None or not _an_amount_here(text, start, end):
+    if start is None or not _an_amount_here(text, start, end) or _NEGATIVE.search(text[:start]):
         return None
     end = _read_end(text, end)
     if end is None:
@@ -190,6 +191,8 @@ _NOT_AMOUNT_BEFORE = re.compile(
     r"(?:(?:ปี|พ\.\s?ศ\.|ค\.\s?ศ\.)\s*|\+|(?:โควิด|โคโรนา|covid|COVID|Covid)\s?-?\s?|…\s*"
     r"|[0-9๐-๙]\s?(?:ล้าน|แสน|หมื่น|พัน)\s?)$"
 )
+#: A negative amount ("ติดลบ 35,408 ล้านบาท", the oil fund's deficit): its gloss would drop the minus.
+_NEGATIVE = re.compile(r"ติดลบ\s*$")
 #: After an amount that ends with its multiplier: the rest of it ("1 ล้าน 5 แสนบาท", "3 พัน 5 ร้อยคน").
 _MORE_OF_IT = re.compile(r"\s?[0-9๐-๙]+(?:[,.][0-9๐-๙]+)*\s?(?:แสน|หมื่น|พัน|ร้อย)")
 #: A list's number at the start of a line ("1.2 หน่วยรับงบประมาณ…").
