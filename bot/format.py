@@ -201,7 +201,7 @@ def render_more_sources(sources: Sequence[Source], lang: str, start: int = 0) ->
     for n, source in enumerate(rest, start + 1):
         lines.append(source_line(n, source.url, source.title, display_date(source.date, lang)))
         if source.passage:
-            lines.append(f"<i>{esc(_excerpt(quoted(source.passage, lang)))}</i>")
+            lines.append(f"<i>{esc(quoted(_excerpt(source.passage), lang))}</i>")
     return "\n".join(lines)
 
 

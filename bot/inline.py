@@ -74,7 +74,7 @@ def results_for(question: str, answer: Answer, lang: str) -> list[InlineQueryRes
         date = display_date(src.date, lang)
         card = source_line(n, src.url, src.title, date)
         # The snippet (the release's text around the question's words) says more than its first passage.
-        passage = _short(quoted(src.snippet or src.passage, lang), 600)
+        passage = quoted(_short(src.snippet or src.passage, 600), lang)  # cut, then glossed: no cut gloss
         if passage:
             card += f"\n<blockquote>{esc(passage)}</blockquote>"
         results.append(

@@ -201,3 +201,18 @@ def test_more_sources_show_each_release_snippet_glossed_for_english() -> None:
     shown = render_more_sources(entry.sources, "en", start=3)
     assert "ลงนาม 3 ในวันที่ 18 ธ.ค. 2566 [18 December 2023]" in shown and "ย่อหน้าแรก" not in shown
     assert "[18 December 2023]" not in render_more_sources(entry.sources, "th", start=3)
+
+
+def test_a_cut_excerpt_never_cuts_a_gloss_in_half() -> None:
+    """The excerpt was glossed whole and then cut, so a cut could fall inside a bracket ("[35,408 mil…")."""
+    from bot.inline import results_for
+    from index.answer import Answer
+
+    for pad in range(200, 290, 3):
+        snippet = "ข่าว " * (pad // 5) + "กองทุนมีหนี้ 35,408 ล้านบาท ณ วันที่ 18 ธ.ค. 2566 " + "รายละเอียด " * 40
+        source = Source("https://x/1", "T", "2023-12-19", snippet, 0.5)
+        shown = render_more_sources([source], "en", start=0)
+        assert shown.count("[") == shown.count("]"), shown
+        cards = results_for("debt?", Answer("debt?", "en", False, None, None, [source]), "en")
+        text_ = cards[1].input_message_content.message_text
+        assert text_.count("[") == text_.count("]"), text_
