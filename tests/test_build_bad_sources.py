@@ -187,3 +187,45 @@ def test_a_folder_that_cannot_be_listed_keeps_its_releases(
     assert report.skipped_files == [("sub", "read_error: Permission denied")]
     assert report.kept_unread == [("sub/76362.txt", HUAWEI_URL)]
     assert report.removed_urls == [] and report.releases == 5
+
+
+def test_sigterm_stops_a_build_with_a_word(base_index: BaseIndex, tmp_path: Path) -> None:
+    """SIGTERM ended the build on the spot with no word (exit 143): now it stops as Ctrl-C does, says what
+    it left, and the live generation serves on."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from index.build.pipeline import TEST_HOOK_ENV, TEST_HOOK_FILE_ENV
+
+    settings, source = base_index.clone(tmp_path)
+    (source / "99002.txt").write_text(
+        make(title="ข่าวใหม่ระหว่างหยุด", body="เนื้อหาข่าวใหม่ระหว่างหยุดการสร้างดัชนี", url=URL + "99002"),
+        encoding="utf-8",
+    )
+    marker = tmp_path / "paused"
+    env = {
+        **os.environ,
+        "DATA_DIR": str(settings.data_dir),
+        "EMBEDDING_MODEL": settings.embedding_model,
+        TEST_HOOK_ENV: "chunked",
+        TEST_HOOK_FILE_ENV: str(marker),
+    }
+    env.pop("CORPUS_SOURCES", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "thaigov_app.cli", "index", "update", str(source)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert marker.exists(), proc.stderr.read().decode() if proc.stderr else ""
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert "index update stopped: the live index serves on; run the same command again to finish" in err
+    assert "Traceback" not in err
+    _serving(settings)

@@ -7,8 +7,11 @@ reason) and logs go to standard error, so a script can read the summary while a 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from thaigov_qa.settings import Settings
@@ -34,7 +37,45 @@ def _print_skipped(report: BuildReport) -> None:
         print(f"... and {more} more duplicates (the later crawl of each URL is indexed)", file=sys.stderr)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a build: raised where the build is, so it stops as Ctrl-C stops it."""
+
+
+@contextlib.contextmanager
+def _sigterm_stops_it() -> Iterator[None]:
+    """SIGTERM (a service manager stopping the job, ``kill``) stops the build as Ctrl-C does, with the same
+    word on standard error. Why: Python's default for SIGTERM ends the process on the spot with no word
+    (exit 143), so an admin could not tell that the index was left as it was and that running the same
+    command again resumes. Outside the main thread (a caller's own) the default stays."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(args: argparse.Namespace, settings: Settings, kind: str) -> int:
+    try:
+        with _sigterm_stops_it():
+            return _build_or_update(args, settings, kind)
+    except KeyboardInterrupt as exc:
+        print(
+            f"thaigov-qa: index {kind} stopped: the live index serves on; run the same command again to "
+            "finish (what was embedded is kept)",
+            file=sys.stderr,
+        )
+        return 143 if isinstance(exc, Terminated) else 130
+
+
+def _build_or_update(args: argparse.Namespace, settings: Settings, kind: str) -> int:
     from corpus.sources import SourceError
     from index.build.embedding import EmbeddingError
     from index.build.pipeline import IndexLocked, SourceRefused, build_index, update_index
