@@ -10,7 +10,9 @@ A reply still held when the bot stops is lost; it is said in the log.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Message
@@ -58,26 +60,19 @@ class HeldReplies:
         """Send ``parts`` (what is left of a reply to ``message``; see :func:`send_parts`) after ``wait``."""
         seconds = retry_after_seconds(wait)
         log.warning("a reply is held %.0f s by Telegram's flood control, then sent", seconds)
-        task = asyncio.get_running_loop().create_task(
-            self._send_after(message, list(parts), quote, markup, options, seconds)
-        )
+        send = functools.partial(send_parts, message, list(parts), quote, markup, options)
+        task = asyncio.get_running_loop().create_task(self._send_after(send, seconds))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send_after(
-        self,
-        message: Message,
-        parts: list[str],
-        quote: bool,
-        markup: Any,
-        options: dict[str, Any],
-        seconds: float,
-    ) -> None:
+    async def _send_after(self, send: Callable[[list[Message]], Awaitable[None]], seconds: float) -> None:
+        """``send(sent)`` (the held parts, :func:`send_parts` bound to the reply) after ``seconds``, and again
+        after each further flood wait, up to :data:`LATER_TRIES` waits in all."""
         sent: list[Message] = []  # across the waits: only the first part sent quotes the question
         for _ in range(LATER_TRIES):
             await asyncio.sleep(seconds)
             try:
-                await send_parts(message, parts, quote, markup, options, sent)
+                await send(sent)
                 return
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
