@@ -55,6 +55,11 @@ _SPAN = re.compile(
 )
 
 
+#: A prefix ending just before ``ร้อยละ`` / starting at the amount (:func:`_prefix_start`), compiled once.
+_PREFIX_BEFORE = re.compile(rf"(?:{_alternation(PREFIXES)})\s?$")
+_PREFIX_HERE = re.compile(rf"(?:{_alternation(PREFIXES)})")
+
+
 def english_amount(span_text: str) -> str | None:
     """The English of a Thai amount written as one span (``กว่า 20.7 ล้านคน`` -> ``more than 20.7 million
     people``), or None when any part of it has no sure English (the module docstring says why)."""
@@ -214,12 +219,12 @@ def _prefix_start(text: str, start: int) -> int | None:
     None when that prefix has no sure English there."""
     head = text[start:]
     if head.startswith("ร้อยละ"):  # "กว่าร้อยละ 50": the span finder takes ร้อยละ as the prefix
-        before = re.search(rf"(?:{_alternation(PREFIXES)})\s?$", text[max(0, start - 16) : start])
+        before = _PREFIX_BEFORE.search(text[max(0, start - 16) : start])
         if before is None:
             return start
         start -= len(before.group(0))
         head = text[start:]
-    prefix = re.match(rf"(?:{_alternation(PREFIXES)})", head)
+    prefix = _PREFIX_HERE.match(head)
     if prefix is None:
         return start
     run_start = start
