@@ -86,10 +86,21 @@ async def off_loop(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     writes waiting on the lock (a persistence save per chat, an alert pass) took every thread of it, so
     questions froze all the same. The caller keeps a connection to one thread at a time: it awaits each
     step before the next (``check_same_thread=False`` lets the step run on any of these threads).
+
+    Cancelled (an alert pass stopped mid-step), it still waits for the step's thread to finish before the
+    cancellation goes on: a thread cannot be stopped, and the caller's clean-up (``finally: close the
+    connection``) must not run while the step still uses the connection (the step's commit or rollback
+    then lands whole, and the connection is closed only after it).
     """
     loop = asyncio.get_running_loop()
     call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
-    return await loop.run_in_executor(_db_executor(), call)
+    step = loop.run_in_executor(_db_executor(), call)
+    try:
+        return await asyncio.shield(step)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):  # its outcome is the cancelled caller's no more
+            await step
+        raise
 
 
 @contextlib.contextmanager
