@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS releases (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS releases_date ON releases(date);
+CREATE INDEX IF NOT EXISTS releases_path ON releases(path);
 """
 _COLUMNS = "url, release_id, title, date, category, lang, body, hash, path, crawled, extra"
 
@@ -186,9 +187,9 @@ class Registry:
         reported once, by its own path: :mod:`index.build.unread`)."""
         found: list[Release] = []
         for folder in sorted({f.rstrip("/") for f in folders if f.rstrip("/")}):
-            prefix = folder + "/"
+            # The paths from "folder/" up to "folder0" ("0" follows "/"): a range the path index serves.
             rows = self._fetch(
-                f"SELECT {_COLUMNS} FROM releases WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+                f"SELECT {_COLUMNS} FROM releases WHERE path >= ? AND path < ?", (folder + "/", folder + "0")
             )
             found += [_row_to_release(row) for row in rows]
         return found

@@ -83,3 +83,19 @@ def test_wal_busy_timeout_and_concurrent_writers(tmp_path: Path) -> None:
     assert b.upsert(rel(5)) == "same"
     assert isinstance(conn, sqlite3.Connection)
     conn.close()
+
+
+def test_by_paths_and_under_read_the_path_index(tmp_path: Path) -> None:
+    """A build looks up the releases of files it could not read by path (index.build.unread): by file,
+    and under a folder it could not list: its subfolders, not a sibling sharing its name's start."""
+    paths = {1: "data/12/a.txt", 2: "data/12/x/b.txt", 3: "data/120/c.txt", 4: "data/12.txt"}
+    db = tmp_path / "thaigov.sqlite"
+    with Registry(db) as reg:
+        for n, path in paths.items():
+            reg.upsert(dataclasses.replace(rel(n), path=path))
+        assert {r.release_id for r in reg.under(["data/12/"])} == {"1", "2"}
+        assert {r.release_id for r in reg.by_paths([paths[3], paths[4], "", "nowhere.txt"])} == {"3", "4"}
+    plan = sqlite3.connect(db).execute(
+        "EXPLAIN QUERY PLAN SELECT url FROM releases WHERE path >= ? AND path < ?", ("a/", "a0")
+    )
+    assert "releases_path" in " ".join(str(row) for row in plan)
