@@ -9,7 +9,9 @@ What each Telegram answer means here:
 - network errors, timeouts and 5xx (``NetworkError``): retried in the pass with a short backoff, then left
   ``pending`` with an exponential ``next_try``; a later pass or a restart picks it up.
 - ``Forbidden`` (403: blocked, kicked, removed from the channel) and "chat not found": the chat is paused
-  (its alerts wait, others go on) and every admin is told once. Re-subscribing resumes it.
+  (its alerts wait, others go on) and every admin is told once. Re-subscribing resumes it. The admins'
+  notices are written with the pause and sent from the database: one Telegram refuses now is sent at a
+  later pass (after a restart too); one that can never reach its admin (who blocked the bot) is logged.
 - ``ChatMigrated``: the group became a supergroup; the subscription moves to the new id, the send is retried.
 - any other ``BadRequest``: Telegram refuses this message itself; the row is marked ``failed`` (kept, not
   retried).
@@ -132,6 +134,7 @@ class Deliverer:
     async def deliver(self) -> DeliveryReport:
         """One delivery pass over every due row."""
         report = DeliveryReport()
+        await self.send_notices(report)  # those an earlier pass could not send
         rows = await off_loop(self.store.due, self.clock(), self.policy.lease, self.policy.batch)
         try:
             for row in rows:
@@ -244,24 +247,36 @@ class Deliverer:
     async def _pause(self, chat_id: int, row: OutboxRow, reason: str, report: DeliveryReport) -> None:
         """Pause the chat, give the row back (it waits with the chat), tell the admins once."""
         report.paused_chats.append(chat_id)
-        name = await off_loop(self._paused, chat_id, row, reason)
-        if name is None:
-            return
-        log.warning("alerts to chat %s paused: %s", chat_id, reason)
-        text = ALERTS_PAUSED_NOTICE.format(chat=escape_html(name), reason=escape_html(reason[:200]))
-        for admin in self.admin_ids:
-            if admin == chat_id:
-                continue
-            try:
-                await self.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
-            except TelegramError as exc:
-                log.warning("could not tell admin %s about paused chat %s: %s", admin, chat_id, exc)
+        if await off_loop(self._paused, chat_id, row, reason):
+            log.warning("alerts to chat %s paused: %s", chat_id, reason)
+            await self.send_notices(report)
 
-    def _paused(self, chat_id: int, row: OutboxRow, reason: str) -> str | None:
-        """The row given back, the chat paused: the chat's name for the admins when this call paused it,
-        None when it was paused already (they were told then)."""
-        self.store.requeue(row.id, self.clock(), reason, count_attempt=False)
-        if not self.store.pause(chat_id, reason):
-            return None
-        sub = self.store.subscription(chat_id)
-        return f"{chat_id}" + (f" ({sub.title})" if sub and sub.title else "")
+    async def send_notices(self, report: DeliveryReport) -> None:
+        """Send the admins' queued notices; one Telegram refuses for now waits for the next pass."""
+        for notice in await off_loop(self.store.notices):
+            try:
+                await self.bot.send_message(notice.admin_id, notice.text, parse_mode=ParseMode.HTML)
+            except (Forbidden, BadRequest) as exc:  # blocked the bot, never started it, no such chat
+                log.warning("admin %s cannot be told (%s); dropped: %s", notice.admin_id, exc, notice.text)
+                await off_loop(self.store.notice_done, notice.id)
+            except TelegramError as exc:  # network, 5xx, flood control: the next pass tries again
+                log.warning("could not tell admin %s (%s); trying again next pass", notice.admin_id, exc)
+                report.errors.append(f"admin {notice.admin_id}: {exc} (notice kept for the next pass)")
+                await off_loop(self.store.notice_failed, notice.id, str(exc))
+                if isinstance(exc, RetryAfter):
+                    return
+            else:
+                await off_loop(self.store.notice_done, notice.id)
+
+    def _paused(self, chat_id: int, row: OutboxRow, reason: str) -> bool:
+        """The row given back, the chat paused and, when this call paused it (True), the admins' notices
+        queued in the same transaction (once paused, they were told then)."""
+        with self.store.transaction():
+            self.store.requeue(row.id, self.clock(), reason, count_attempt=False)
+            if not self.store.pause(chat_id, reason):
+                return False
+            sub = self.store.subscription(chat_id)
+            name = f"{chat_id}" + (f" ({sub.title})" if sub and sub.title else "")
+            text = ALERTS_PAUSED_NOTICE.format(chat=escape_html(name), reason=escape_html(reason[:200]))
+            self.store.queue_notices([a for a in self.admin_ids if a != chat_id], text)
+        return True

@@ -59,6 +59,14 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
     UNIQUE (chat_id, url)
 );
 CREATE INDEX IF NOT EXISTS alert_outbox_status ON alert_outbox (status, next_try);
+CREATE TABLE IF NOT EXISTS admin_notices (
+    id INTEGER PRIMARY KEY,
+    admin_id INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL
+);
 """
 
 
@@ -102,6 +110,16 @@ class OutboxRow:
     message_id: int | None
     claimed_at: float | None = None
     claimed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class AdminNotice:
+    """A message for one admin (a chat's alerts paused), kept until Telegram accepts it."""
+
+    id: int
+    admin_id: int
+    text: str
+    attempts: int
 
 
 @dataclass
@@ -366,6 +384,31 @@ class AlertStore(Store):
         else:
             rows = self.conn.execute("SELECT * FROM alert_outbox WHERE chat_id = ? ORDER BY id", (chat_id,))
         return [_outbox(r) for r in rows]
+
+    # --- admin notices: written with the change they tell of, deleted once sent ----------------------
+    def queue_notices(self, admin_ids: Iterable[int], text: str) -> None:
+        """One notice for each admin (in the caller's transaction, beside the change it reports)."""
+        now = time.time()
+        self.conn.executemany(
+            "INSERT INTO admin_notices (admin_id, text, created_at) VALUES (?, ?, ?)",
+            [(admin, text, now) for admin in admin_ids],
+        )
+
+    def notices(self) -> list[AdminNotice]:
+        """The notices not sent yet, oldest first."""
+        rows = self.conn.execute("SELECT id, admin_id, text, attempts FROM admin_notices ORDER BY id")
+        return [AdminNotice(r["id"], r["admin_id"], r["text"], r["attempts"]) for r in rows]
+
+    def notice_done(self, notice_id: int) -> None:
+        """Sent, or never sendable (the admin blocked the bot): the notice goes."""
+        self.conn.execute("DELETE FROM admin_notices WHERE id = ?", (notice_id,))
+
+    def notice_failed(self, notice_id: int, error: str) -> None:
+        """Not sent this time (network, 5xx, flood control): kept for the next pass."""
+        self.conn.execute(
+            "UPDATE admin_notices SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error[:500], notice_id),
+        )
 
     def counts(self) -> OutboxCounts:
         rows = self.conn.execute("SELECT status, COUNT(*) AS n FROM alert_outbox GROUP BY status")

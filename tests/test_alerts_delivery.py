@@ -163,6 +163,38 @@ async def test_403_pauses_only_that_chat_and_tells_the_admins(
     assert resumed.sent == 2 and len(_sends(fake_bot_api, CHANNEL)) == 2
 
 
+async def test_an_admin_notice_telegram_refuses_is_sent_at_a_later_pass(
+    db: Path, bot: Bot, fake_bot_api: FakeBotAPI
+) -> None:
+    """The pause and its notice are one write; a notice refused for now (5xx) waits in the database, across
+    a restart, and goes out once; an admin who blocked the bot is logged and dropped, the others told."""
+    url = next(iter(RELEASES))
+    _queue(db, [CHANNEL], [url])
+    fake_bot_api.fail("sendMessage", 403, description="Forbidden: bot was kicked from the channel chat")
+    fake_bot_api.fail("sendMessage", 502)  # the notice's first try
+    with AlertStore(db) as store:
+        first = await _deliverer(store, bot).deliver()
+        assert first.paused_chats == [CHANNEL] and _sends(fake_bot_api, ADMIN) == []
+        assert any(f"admin {ADMIN}" in e for e in first.errors)
+        [kept] = store.notices()
+        assert kept.admin_id == ADMIN and kept.attempts == 1 and str(CHANNEL) in kept.text
+    with AlertStore(db) as store:  # a restart: a new store and deliverer
+        later = await _deliverer(store, bot).deliver()
+        again = await _deliverer(store, bot).deliver()
+        assert store.notices() == [] and later.errors == [] and again.errors == []
+    [note] = _sends(fake_bot_api, ADMIN)
+    assert str(CHANNEL) in note and "paused" in note
+    # Another chat paused, with one admin who blocked the bot: dropped with a log line, the other told.
+    _queue(db, [GROUP], [url])
+    fake_bot_api.fail("sendMessage", 403, description="Forbidden: bot was kicked from the supergroup chat")
+    fake_bot_api.fail("sendMessage", 403, description="Forbidden: bot was blocked by the user")
+    with AlertStore(db) as store:
+        deliverer = Deliverer(store, bot, RELEASES.get, [777, ADMIN], FAST)
+        assert (await deliverer.deliver()).paused_chats == [GROUP]
+        assert store.notices() == []
+    assert len(_sends(fake_bot_api, ADMIN)) == 2 and _sends(fake_bot_api, 777) == []
+
+
 async def test_refused_message_is_failed_not_retried(db: Path, bot: Bot, fake_bot_api: FakeBotAPI) -> None:
     url = next(iter(RELEASES))
     _queue(db, [GROUP], [url])
