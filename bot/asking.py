@@ -28,11 +28,13 @@ from telegram.ext import ContextTypes
 
 from bot.agenda import agenda_keyboard
 from bot.busy import Busy, busy_text
+from bot.commands import show_release
 from bot.conversation import converse, remember_turn
 from bot.feedback import answer_keyboard, store_of, without_prefix
 from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
 from bot.shared import QABot, answer_press, keep_more_sources, more_sources_of, qa_of, release_scope
+from corpus.release import linked_release_id
 from index.answer import Answer
 from index.conversation import turn_reply_html
 from index.service import IndexUnavailable
@@ -144,6 +146,10 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if len(question) > MAX_QUESTION_CHARS:
         question = question[:MAX_QUESTION_CHARS]
         note = f"<i>{esc(text(lang, 'question_truncated', n=MAX_QUESTION_CHARS))}</i>\n\n"
+    release_id = linked_release_id(question)
+    if release_id is not None:  # a pasted release link: that release's card, not a search for it
+        await show_release(update, context, release_id)
+        return
     if not await _admitted(qa, update, question, lang, in_group):
         return
     qa.service.counters.users.add(user.id)

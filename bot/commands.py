@@ -15,9 +15,10 @@ from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.conversation import forget_turns
+from bot.conversation import forget_turns, remember_turn
 from bot.format import esc, render_latest, render_release_card
 from bot.shared import qa_of, set_release_scope
+from index.conversation import release_turn
 from index.service import IndexUnavailable
 from thaigov_qa.messages import ALERT_COMMANDS, COMMANDS, text
 
@@ -34,14 +35,17 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     match = re.fullmatch(r"r(\d{1,12})", payload)
     if match:
-        await _start_release(update, context, match.group(1))
+        await show_release(update, context, match.group(1))
         return
     set_release_scope(context, None)  # a plain /start: back to all releases
     forget_turns(context)
     await cmd_help(update, context)
 
 
-async def _start_release(update: Update, context: ContextTypes.DEFAULT_TYPE, release_id: str) -> None:
+async def show_release(update: Update, context: ContextTypes.DEFAULT_TYPE, release_id: str) -> None:
+    """A release's card (an alert's deep link, a pasted release link). The next questions are answered from
+    that release first: in a private chat for the next minutes (the release scope), in a group when they
+    reply to the card (a conversation turn kept under the card's message)."""
     qa = qa_of(context)
     message = update.effective_message
     assert message is not None
@@ -52,12 +56,15 @@ async def _start_release(update: Update, context: ContextTypes.DEFAULT_TYPE, rel
         await qa.index_problem(update, exc)
         return
     if release is None:
-        await qa.send(message, text(lang, "release_unknown"))
+        await qa.send(message, text(lang, "release_unknown"), quote=message.chat.type != ChatType.PRIVATE)
         return
-    user = update.effective_user
-    if user is not None and message.chat.type == ChatType.PRIVATE:
+    if message.chat.type == ChatType.PRIVATE:
         set_release_scope(context, release.url)
-    await qa.send(message, render_release_card(release, lang), link_preview_options=NO_PREVIEW)
+        await qa.send(message, render_release_card(release, lang), link_preview_options=NO_PREVIEW)
+        return
+    card = render_release_card(release, lang)
+    sent = await qa.send(message, card, quote=True, link_preview_options=NO_PREVIEW)
+    remember_turn(update, context, release_turn(release.url, release.title), sent)
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,6 +22,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from corpus.release import Release
 from index.answer import Source
+from index.release_card import excerpt
+from index.release_card import lead as release_lead
 from index.reply import format_date, quoted
 from index.reply import source_line as reply_source_line
 from thaigov_qa.markup import clean_text, esc
@@ -169,14 +171,6 @@ def more_sources_keyboard(key: str, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(text(lang, "more_sources"), callback_data=data)]])
 
 
-def _excerpt(passage: str, limit: int = EXCERPT_CHARS) -> str:
-    passage = " ".join(clean_text(passage).split())
-    if len(passage) <= limit:
-        return passage
-    cut = passage.rfind(" ", 0, limit)
-    return passage[: cut if cut > limit // 2 else limit].rstrip() + "…"
-
-
 def kept_passage(passage: str) -> str:
     """As much of a passage as :func:`render_more_sources` can show (whitespace collapsed, one character
     past the excerpt's limit so the excerpt of it is the excerpt of the whole): what a "more sources"
@@ -201,7 +195,7 @@ def render_more_sources(sources: Sequence[Source], lang: str, start: int = 0) ->
     for n, source in enumerate(rest, start + 1):
         lines.append(source_line(n, source.url, source.title, display_date(source.date, lang)))
         if source.passage:
-            lines.append(f"<i>{esc(quoted(_excerpt(source.passage), lang))}</i>")
+            lines.append(f"<i>{esc(quoted(excerpt(source.passage, EXCERPT_CHARS), lang))}</i>")
     return "\n".join(lines)
 
 
@@ -221,17 +215,11 @@ def render_latest(releases: Iterable[Release], lang: str) -> str:
 
 
 def render_release_card(release: Release, lang: str) -> str:
-    """A release's title, date, link and opening lines (the deep link from an alert shows this)."""
-    lead = _excerpt(_body_lead(release.body, release.title), 500)
+    """A release's title, date, link and opening lines (an alert's deep link and a pasted link show this;
+    :mod:`index.release_card` has the opening lines and the command line's plain card)."""
+    lead = release_lead(release)
     link = f'<a href="{esc(release.url)}">{esc(release.url)}</a>'
     card = f"<b>{esc(release.title)}</b>\n{esc(display_date(release.date, lang))}\n{link}"
     if lead:
         card += f"\n\n<blockquote>{esc(lead)}</blockquote>"
     return text(lang, "release_card", card=card)
-
-
-def _body_lead(body: str, title: str) -> str:
-    """The body's first lines that are not a repetition of the title."""
-    lines = [line.strip() for line in body.splitlines() if line.strip()]
-    lines = [line for line in lines if line != title.strip()]
-    return " ".join(lines[:3])

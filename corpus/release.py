@@ -61,6 +61,18 @@ def release_id_from_url(url: str) -> str:
     return tail if tail.isdigit() else ""
 
 
+def linked_release_id(message: str) -> str | None:
+    """The release number when a message is nothing but a link to a thaigov release (a user pasting one,
+    with or without ``https://``, in angle brackets, with a query or a fragment); None otherwise. Why: a
+    pasted link searched as a question found releases that merely link to it ("อ่านเพิ่มเติม >> …"); the
+    user wants that release."""
+    link = message.strip().strip("<>").strip()
+    if not re.match(r"https?://", link, re.I):
+        link = "https://" + link
+    m = _THAIGOV_DETAIL.match(link)
+    return m.group(1) if m else None
+
+
 def canonical_url(url: str) -> str:
     """One spelling per release link: the registry, the index and the alerts' outbox key releases by URL.
 

@@ -197,6 +197,13 @@ def _turn(question: str, topic: list[str], answer: Answer, first: list[str], now
     return {"q": question, "topic": topic[:TOPIC_WORDS], "urls": urls[:3], "at": now}
 
 
+def release_turn(url: str, title: str, now: float | None = None) -> dict[str, Any]:
+    """The turn a release shown on its own leaves (a pasted link, an alert's card): the next follow-up ("when
+    was it signed?") is asked within that release, its title's words the topic."""
+    at = time.time() if now is None else now
+    return {"q": title, "topic": topic_words(title)[:TOPIC_WORDS], "urls": [url], "at": at}
+
+
 def answer_turn(
     ask: Callable[[str, str | None, bool], Answer],
     question: str,
@@ -209,6 +216,10 @@ def answer_turn(
     answer's) or all (None, False) and never falls back by itself."""
     now = time.time() if now is None else now
     context = fresh(previous, now, limit)
+    if previous is not None and context and not asks_anything(" ".join(question.split())):
+        # "ขอบคุณครับ", "ok", "👍" between two questions: the reply asks for a question, and the
+        # conversation stays where it was (the next follow-up still reads the previous answer's release).
+        return TurnResult(ask(question, None, False), previous, False, False)
     if not context or not leans_on_previous(question):
         answer = ask(question, None, False)
         if previous is not None and context and either_reading(question):

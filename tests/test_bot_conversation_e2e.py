@@ -87,6 +87,38 @@ async def test_group_reply_thread_follows_up(
     _assert_no_rejected_sends(api)
 
 
+async def test_a_pasted_release_link_shows_that_release_and_its_follow_ups(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """A release link sent as a question is that release's card, not a search for the releases that link
+    to it; the next question is answered from it (private: the release scope; a group: a reply to the
+    card). A link to a release the index lacks is said so."""
+    settings, service = bot_index
+    api = fake_bot_api
+    group = -1001600000001
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text(f" {HUAWEI_URL} ", user_id=1611, language_code="en"))
+        [card] = await api.wait_for("sendMessage", chat_id=1611)
+        api.push(api.private_text(FOLLOW_UP_EN, user_id=1611, language_code="en"))
+        follow = (await api.wait_for("sendMessage", chat_id=1611, count=2))[1]
+        missing = HUAWEI_URL.rsplit("/", 1)[0] + "/1"
+        api.push(api.private_text(missing, user_id=1612, language_code="en"))
+        [unknown] = await api.wait_for("sendMessage", chat_id=1612)
+        pasted = HUAWEI_URL.replace("https://www.", "") + "?utm_source=line"  # as apps share it
+        api.push(api.group_text(f"@{api.username} {pasted}", chat_id=group, user_id=1613))
+        [group_card] = await api.wait_for("sendMessage", chat_id=group)
+        api.push(api.reply_to_bot(FOLLOW_UP_TH, api.last_bot_message(group), user_id=1614))
+        replies = await api.wait_for("sendMessage", chat_id=group, count=2)
+    assert "Huawei" in card["text"] and HUAWEI_URL in card["text"] and "19 December 2023" in card["text"]
+    assert follow["text"].count("<a href=") == 1 and HUAWEI_URL in follow["text"]
+    assert "18 December 2023" in follow["text"] or "18 ธ.ค. 2566" in follow["text"]
+    assert "not in the index" in html_plain_text(unknown["text"]) or "ไม่พบข่าวนี้" in unknown["text"]
+    assert HUAWEI_URL in group_card["text"] and "หัวเว่ย" in group_card["text"]
+    follow_th = replies[1]["text"]
+    assert "จากข่าววันที่" in follow_th and HUAWEI_URL in follow_th
+    _assert_no_rejected_sends(api)
+
+
 async def test_conversation_and_more_sources_survive_a_restart(
     fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:

@@ -142,6 +142,22 @@ def test_a_message_that_asks_nothing_is_not_a_follow_up() -> None:
     assert leans_on_previous("who?") and leans_on_previous("ok, and who?")
 
 
+def test_thanks_between_two_questions_keeps_the_conversation() -> None:
+    """ "ขอบคุณครับ" after an answer gets the "type a question" reply and leaves the previous turn in place:
+    the follow-up after it is still asked within the previous answer's release."""
+    calls: list[tuple[str, str | None]] = []
+
+    def ask(q: str, within: str | None, follow_up: bool) -> _Ans:
+        calls.append((q, within))
+        return _Ans(q, True, sources=[_Src(within or "u1")])
+
+    first = answer_turn(ask, "ออมสินเงินฝากปันน้ำใจ ดอกเบี้ยเท่าไหร่", None, now=100.0)
+    thanks = answer_turn(ask, "ขอบคุณครับ", first.turn, now=150.0)
+    assert thanks.turn is first.turn and not thanks.followup
+    follow = answer_turn(ask, "แล้วอายุเท่าไรถึงเปิดบัญชีได้", thanks.turn, now=200.0)
+    assert follow.from_previous and calls[-1][1] == "u1"
+
+
 def test_console_chat_commands_are_not_questions() -> None:
     asked: list[str] = []
 

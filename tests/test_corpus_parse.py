@@ -246,3 +246,22 @@ def test_control_characters_are_dropped() -> None:
     """A file padded with NUL bytes was indexed with them, and its passages quoted them to the user."""
     release = parse_release(make(title="ข่าว\x00ทดสอบ", body="เนื้อหา\x00\x00มี\x07ไบต์\x1bศูนย์\x7f"), "x.txt")
     assert (release.title, release.body) == ("ข่าวทดสอบ", "เนื้อหามีไบต์ศูนย์")
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("https://www.thaigov.go.th/news/contents/details/76362", "76362"),
+        ("  http://thaigov.go.th/news/contents/details/76362/ ", "76362"),
+        ("www.thaigov.go.th/news/contents/details/76362?utm_source=line#top", "76362"),
+        ("<https://www.thaigov.go.th/news/contents/details/76362>", "76362"),
+        ("ดูข่าวนี้ https://www.thaigov.go.th/news/contents/details/76362", None),  # a question about it
+        ("https://www.thaigov.go.th/news/contents/details/", None),
+        ("https://example.org/news/contents/details/76362", None),
+        ("When was the Huawei MOU signed?", None),
+    ],
+)
+def test_a_message_that_is_only_a_release_link(message: str, expected: str | None) -> None:
+    from corpus.release import linked_release_id
+
+    assert linked_release_id(message) == expected

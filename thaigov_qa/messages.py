@@ -346,6 +346,10 @@ _REPLY_TEXTS = {
             "/new  เริ่มบทสนทนาใหม่\n/lang th|en|auto  ภาษาที่ตอบ\n/help  ข้อความนี้\n/quit  ออก"
         ),
         "chat_new": "(เริ่มบทสนทนาใหม่)",
+        "chat_unknown": "ไม่รู้จักคำสั่ง {name}",
+        "card_ask": "ถามคำถามเกี่ยวกับข่าวนี้ได้เลย เช่น “ลงนามเมื่อไร” (คำถามต่อไปจะตอบจากข่าวนี้ก่อน)",
+        "card_unknown": "ไม่พบข่าวนี้ในดัชนี พิมพ์คำถามมาได้เลย",
+        "question_cut": "(คำถามยาวเกินไป ใช้เฉพาะ {n:,} ตัวอักษรแรก)",
         "from_release": "จากข่าววันที่ {date}:",
         "from_previous": "จากข่าวก่อนหน้า:",
         "agenda_head": "มติ ครม. วันที่ {date}: {n} เรื่อง",
@@ -380,6 +384,13 @@ _REPLY_TEXTS = {
             "/lang th|en|auto  reply language\n/help  this text\n/quit  leave"
         ),
         "chat_new": "(new conversation)",
+        "chat_unknown": "Unknown command {name}",
+        "card_ask": (
+            "Ask about this release, e.g. “When was it signed?” "
+            "(the next questions are answered from it first)"
+        ),
+        "card_unknown": "This release is not in the index. Type a question instead.",
+        "question_cut": "(the question was cut at {n:,} characters)",
         "from_release": "From the release of {date}:",
         "from_previous": "From the previous release:",
         "agenda_head": "The cabinet meeting of {date}: {n} items",

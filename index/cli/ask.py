@@ -79,11 +79,20 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("empty question: ask something, or give no argument to read questions from stdin")
     answerer = _open_answerer(settings)
     if question:
+        from corpus.release import URL_PREFIX, linked_release_id
+        from corpus.text import detect_lang
+        from index.release_card import card_text
+
+        release_id = linked_release_id(question)
         if args.json:
             _print_answer(_answer_json(answerer, question), True)
+        elif release_id is not None:  # a pasted release link: that release's card
+            release = answerer.searcher.release(URL_PREFIX + release_id)
+            print(card_text(release, release.lang if release else "en"), flush=True)
         else:
             if len(question) > MAX_ASK_CHARS:
-                print(f"(the question was cut at {MAX_ASK_CHARS:,} characters)", file=sys.stderr)
+                cut = reply_texts(detect_lang(question))["question_cut"].format(n=MAX_ASK_CHARS)
+                print(cut, file=sys.stderr)
             _print_answer(answerer.ask(question[:MAX_ASK_CHARS]), False)
         return 0
     return ask_lines(answerer, text_stdin(), sys.stdout)
@@ -137,6 +146,8 @@ class ChatSession:
         self.answerer = answerer
         self.lang = lang
         self.turn: dict[str, Any] | None = None
+        #: The language of the last reply: what the chat's own lines (/help, /new) are said in.
+        self.last_lang: str | None = None
 
     def ask(self, question: str, now: float | None = None) -> TurnResult:
         """Answer one turn."""
@@ -147,7 +158,20 @@ class ChatSession:
         self.turn = result.turn
         if self.lang and result.answer.lang != self.lang:
             relabel(result.answer, self.lang)
+        self.last_lang = result.answer.lang
         return result
+
+    def show_release(self, release_id: str, now: float | None = None) -> str:
+        """A pasted release link: the release's card, and the conversation moves to that release (the
+        next follow-up is asked within it); a release the index lacks is said so."""
+        from corpus.release import URL_PREFIX
+        from index.conversation import release_turn
+        from index.release_card import card_text
+
+        release = self.answerer.searcher.release(URL_PREFIX + release_id)
+        if release is not None:
+            self.turn = release_turn(release.url, release.title, now)
+        return card_text(release, self.lang or self.last_lang or (release.lang if release else "en"))
 
     def new(self) -> None:
         self.turn = None
@@ -159,6 +183,7 @@ def chat_loop(
     """The console chat: a prompt, a question, the reply as plain text; ``/quit`` or end of input ends it.
 
     Lines starting with ``/`` are commands (``/new``, ``/lang``, ``/help``), never questions."""
+    from corpus.release import linked_release_id
     from index.conversation import previous_note
     from index.reply import render_text, texts
 
@@ -166,7 +191,8 @@ def chat_loop(
     stdout = stdout or sys.stdout
     interactive = hasattr(stdin, "isatty") and stdin.isatty()
     session = ChatSession(answerer)
-    print(texts(lang)["chat_intro"], file=stdout, flush=True)
+    intro = [texts(lang)["chat_intro"], texts("en" if lang == "th" else "th")["chat_intro"]]
+    print("\n".join(intro), file=stdout, flush=True)  # both languages: nobody has written yet
     while True:
         if interactive:
             print("\n> ", end="", file=stdout, flush=True)
@@ -180,6 +206,10 @@ def chat_loop(
             break
         if question.startswith("/"):
             print(_chat_command(session, question, lang), file=stdout, flush=True)
+            continue
+        release_id = linked_release_id(question)
+        if release_id is not None:
+            print(session.show_release(release_id) + "\n", file=stdout, flush=True)
             continue
         result = session.ask(question[:MAX_ASK_CHARS])
         note = previous_note(result.answer, result.answer.lang) if result.from_previous else ""
@@ -200,7 +230,7 @@ def _chat_command(session: ChatSession, line: str, lang: str) -> str:
     """A console command: ``/new``, ``/lang th|en|auto``; anything else (``/help`` too) shows the help."""
     name, _, arg = line[1:].partition(" ")
     name, arg = name.lower(), arg.strip().lower()
-    shown = session.lang or lang
+    shown = session.lang or session.last_lang or lang
     if name == "new":
         session.new()
         return reply_texts("en" if shown == "en" else "th")["chat_new"]
@@ -210,7 +240,8 @@ def _chat_command(session: ChatSession, line: str, lang: str) -> str:
     if name == "lang":
         usage = "/lang th, /lang en or /lang auto"
         return f"(unknown language {arg!r}: {usage})" if arg else f"({usage})"
-    return reply_texts(shown)["chat_help"]
+    unknown = reply_texts(shown)["chat_unknown"].format(name="/" + name) + "\n" if name != "help" else ""
+    return unknown + reply_texts(shown)["chat_help"]
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:

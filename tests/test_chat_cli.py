@@ -1,0 +1,60 @@
+"""The console chat and ``ask`` over the real test index: a pasted release link, the chat's own lines in
+the user's language."""
+
+from __future__ import annotations
+
+import argparse
+import io
+
+import pytest
+
+from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def answerer(base_index: BaseIndex):  # noqa: ANN201, F811
+    from index.answer import Answerer
+    from index.search.retrieve import Searcher
+
+    settings = make_settings(base_index.data_dir)
+    return Answerer(Searcher.open(settings), settings)
+
+
+def _chat(answerer, lines: str) -> str:  # noqa: ANN001
+    from index.cli.ask import chat_loop
+
+    out = io.StringIO()
+    chat_loop(answerer, stdin=io.StringIO(lines), stdout=out)
+    return out.getvalue()
+
+
+def test_a_pasted_release_link_is_its_card_and_the_follow_up_reads_it(answerer) -> None:  # noqa: ANN001
+    """Searched as a question, a link found the releases that link to it; now it is that release's card,
+    and the conversation moves to the release (the follow-up opens "From the release of …")."""
+    text = _chat(answerer, f"{HUAWEI_URL.replace('https://', '')}\nwho signed it?\n")
+    first, second, rest = text.split("\n", 2)
+    card, follow = rest.split("\n\nFrom the release of ")
+    intro = [first, second]
+    assert "Ask about Thai government" in intro[0] and "ถามคำถามเกี่ยวกับข่าว" in intro[1]  # both languages
+    assert card.startswith("โฆษกรัฐบาลเผย") and HUAWEI_URL in card and "19 ธ.ค. 2566" in card
+    assert "ถามคำถามเกี่ยวกับข่าวนี้ได้เลย" in card  # in the release's language: nobody has written yet
+    assert follow.startswith("19 December 2023:") and follow.count("https://") == 1
+    missing = _chat(answerer, HUAWEI_URL.rsplit("/", 1)[0] + "/1\n")
+    assert "ไม่พบข่าวนี้ในดัชนี" in missing or "not in the index" in missing
+
+
+def test_the_chat_speaks_the_language_of_its_user(answerer) -> None:  # noqa: ANN001
+    """/help and an unknown command are answered in the language of the last reply (a Thai question's)."""
+    text = _chat(answerer, "หัวเว่ยลงนามเมื่อไร\n/help\n/foo\n")
+    assert "พิมพ์คำถาม (ไทยหรืออังกฤษ)" in text and "ไม่รู้จักคำสั่ง /foo" in text
+    assert "Type a question" not in text and "Unknown command" not in text
+    assert "Unknown command /foo" in _chat(answerer, "/foo\n")  # before any question: the default, English
+
+
+def test_ask_with_a_release_link_prints_its_card(base_index: BaseIndex, capsys) -> None:  # noqa: ANN001, F811
+    from index.cli.ask import _ask
+
+    settings = make_settings(base_index.data_dir)
+    assert _ask(argparse.Namespace(question=[f"<{HUAWEI_URL}>"], json=False), settings) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("โฆษกรัฐบาลเผย") and HUAWEI_URL in out and "Sources" not in out
