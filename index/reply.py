@@ -160,6 +160,8 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     else:
         lines.append(esc(_not_found(answer, t)))
         heading = t["closest"]
+    if answer.newest:
+        lines.append(f"<i>{esc(t['newest'].format(date=format_date(answer.newest, answer.lang)))}</i>")
     shown = answer.sources[:max_sources]
     if shown:
         lines.append("")
@@ -202,6 +204,8 @@ def render_text(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
     else:
         lines.append(_not_found(answer, t))
         heading = t["closest"]
+    if answer.newest:
+        lines.append(t["newest"].format(date=format_date(answer.newest, answer.lang)))
     shown = answer.sources[:max_sources]
     if shown:
         lines.append("")

@@ -1,5 +1,5 @@
 """The console chat and ``ask`` over the real test index: a pasted release link, the chat's own lines in
-the user's language."""
+the user's language, and how far the releases reach for a question about now."""
 
 from __future__ import annotations
 
@@ -58,3 +58,24 @@ def test_ask_with_a_release_link_prints_its_card(base_index: BaseIndex, capsys) 
     assert _ask(argparse.Namespace(question=[f"<{HUAWEI_URL}>"], json=False), settings) == 0
     out = capsys.readouterr().out
     assert out.startswith("โฆษกรัฐบาลเผย") and HUAWEI_URL in out and "Sources" not in out
+
+
+def test_a_question_about_now_is_told_how_far_the_releases_reach(answerer) -> None:  # noqa: ANN001
+    """The test index ends in 2025 and the clock is later: "latest"/"now"/"today" questions say the newest
+    release's date (reply and JSON); a dated question does not; nor does a current index."""
+    import datetime as dt
+
+    from index.answer.answerer import STALE_DAYS, reach
+    from index.reply import render_html, render_text
+
+    newest = answerer.searcher.newest
+    assert newest is not None and newest < dt.date.today() - dt.timedelta(days=STALE_DAYS)
+    latest = answerer.ask("What is the latest on the Huawei cloud MOU?")
+    assert latest.newest == newest.isoformat() and latest.to_json()["newest_release_date"] == latest.newest
+    assert "My newest release is of" in render_text(latest) and "My newest release is of" in render_html(latest)
+    thai = answerer.ask("ราคาทองวันนี้เท่าไร")
+    assert thai.newest and "ข่าวล่าสุดที่มีคือวันที่" in render_text(thai)
+    dated = answerer.ask("When was the Huawei MOU signed?")
+    assert dated.newest == "" and "newest_release_date" not in dated.to_json()
+    soon = newest + dt.timedelta(days=STALE_DAYS)
+    assert reach(answerer.searcher, "What is the latest on the Huawei cloud MOU?", today=soon) == ""

@@ -349,6 +349,7 @@ _REPLY_TEXTS = {
         "chat_unknown": "ไม่รู้จักคำสั่ง {name}",
         "card_ask": "ถามคำถามเกี่ยวกับข่าวนี้ได้เลย เช่น “ลงนามเมื่อไร” (คำถามต่อไปจะตอบจากข่าวนี้ก่อน)",
         "card_unknown": "ไม่พบข่าวนี้ในดัชนี พิมพ์คำถามมาได้เลย",
+        "newest": "(ข่าวล่าสุดที่มีคือวันที่ {date} ข้อมูลหลังจากนั้นยังไม่มี)",
         "question_cut": "(คำถามยาวเกินไป ใช้เฉพาะ {n:,} ตัวอักษรแรก)",
         "from_release": "จากข่าววันที่ {date}:",
         "from_previous": "จากข่าวก่อนหน้า:",
@@ -390,6 +391,7 @@ _REPLY_TEXTS = {
             "(the next questions are answered from it first)"
         ),
         "card_unknown": "This release is not in the index. Type a question instead.",
+        "newest": "(My newest release is of {date}: nothing after that date is covered.)",
         "question_cut": "(the question was cut at {n:,} characters)",
         "from_release": "From the release of {date}:",
         "from_previous": "From the previous release:",

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import re
@@ -38,6 +39,7 @@ from index.answer.types import ASSERTED, HEDGED, REFUSED, Answer, Source
 from index.answer.verifier import Verifier, VerifierError, load_verifier
 from index.answer.words import asks_anything, compact, content_tokens, has_thai, weight
 from index.search.query import asks_for_latest
+from index.search.relative_days import today_in_bangkok
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
@@ -58,6 +60,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: questions (0.65 English: an English question meets a Thai sentence only through the words it can
 #: translate), while the model ranks the whole pool as well as it ranked the 15 (docs/answers.md).
 SPAN_CANDIDATES = 80
+#: Days the newest release may lie before today before a question about now is told how far they reach.
+STALE_DAYS = 30
 #: Under the cap, the best of each top release first, so that one long release cannot crowd out the others.
 PER_RELEASE = 3
 #: Characters of a question that are read (a question is a line or two; a pasted article is cut).
@@ -152,6 +156,7 @@ class Answerer:
             answer = self.decide(analysis, self.model.scores(analysis.features))
             if answer.found and self.llm is not None:
                 answer = self.llm.rewrite(answer, _llm_passages(answer)) or answer
+        answer.newest = reach(self.searcher, question)
         answer.ms = (time.perf_counter() - started) * 1000.0
         return answer
 
@@ -318,6 +323,22 @@ class Answerer:
         ``DENSE_PASSAGES`` of each release); the others get the best one's (:func:`features.matrix`)."""
         ids = sorted({c.chunk_id for c in candidates if c.chunk_id is not None})
         return self.searcher.similarity(text, ids) if ids else {}
+
+
+def reach(searcher: Searcher, question: str, today: dt.date | None = None) -> str:
+    """The newest release's date (ISO) when the question asks about now (the latest or current value,
+    today, this week) and the releases end more than :data:`STALE_DAYS` before today (Bangkok); else "".
+
+    Why: the archive stops at a date, and its latest value, or a relative day counted from its newest
+    release, is not today's. The reply says how far the releases reach, so that nobody reads an old
+    figure as the current one."""
+    newest = searcher.newest
+    today = today or today_in_bangkok()
+    if newest is None or (today - newest).days <= STALE_DAYS:
+        return ""
+    info = searcher.analyze(query_text(question or ""))
+    about_now = info.latest or any(w.kind == "relative" for w in info.dates)
+    return newest.isoformat() if about_now else ""
 
 
 def _reply_lang(text: str) -> str:

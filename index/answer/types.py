@@ -89,6 +89,9 @@ class Answer:
     #: A second passage of the same release, quoted under the first when a question asked within one
     #: release (a follow-up) gets a hedged reply (:func:`index.answer.evidence.second_passage`).
     more_evidence: str | None = None
+    #: A question about now (the latest value, today, this week) over releases that end well before today:
+    #: the newest release's date (ISO), which the reply states (:func:`index.answer.answerer.reach`).
+    newest: str = ""
 
     @property
     def hedged(self) -> bool:
@@ -107,6 +110,7 @@ class Answer:
             "sources": [s.to_json() for s in self.sources],
             "ms": round(self.ms, 1),
             **({"more_evidence": self.more_evidence} if self.more_evidence else {}),
+            **({"newest_release_date": self.newest} if self.newest else {}),
             **(_agenda_json(self.agenda) if self.agenda is not None else {}),
         }
 

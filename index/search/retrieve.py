@@ -134,6 +134,11 @@ class Searcher:
     def latest(self, n: int) -> list[Release]:
         return self.reader.latest(n)
 
+    @property
+    def newest(self) -> dt.date | None:
+        """The newest publication date the live generation holds (None for an empty index)."""
+        return self._releases.newest
+
     def reload_if_changed(self) -> bool:
         """Follow a new index generation (and its release metadata) when a build switched the pointer."""
         changed = bool(self.reader.reload_if_changed())
