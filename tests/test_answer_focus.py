@@ -137,3 +137,32 @@ def test_lexical_scores_do_not_depend_on_the_processes_string_hashes() -> None:
         assert run.returncode == 0, run.stderr
         outs.add(run.stdout)
     assert len(outs) == 1
+
+
+def test_the_runner_up_quote_is_not_the_first_quote_said_again() -> None:
+    """A release repeats its lead in its body; within one release a hedged reply's second quote skips a
+    passage that says what the first said and quotes the next one that says something else."""
+    from corpus.release import Release
+    from index.answer.evidence import second_passage
+
+    lines = [
+        "นายเศรษฐา ทวีสิน นายกรัฐมนตรี เป็นประธานการประชุมคณะกรรมการนโยบายข้าวแห่งชาติ ครั้งที่ 1/2567",
+        "ที่ประชุมเห็นชอบมาตรการช่วยเหลือชาวนา วงเงิน 50,000 ล้านบาท",
+        "โดยมีนายเศรษฐา ทวีสิน นายกรัฐมนตรี เป็นประธานการประชุมคณะกรรมการนโยบายข้าวแห่งชาติ",
+        "การประชุมจัดขึ้นที่ทำเนียบรัฐบาล กรุงเทพมหานคร",
+    ]
+    body = "\n\n".join(lines)
+    release = Release(
+        url="https://www.thaigov.go.th/news/contents/details/1", release_id="1", title="ข้าว",
+        date="2024-01-01", category="", lang="th", body=body,
+    )  # fmt: skip
+    sentences = split_sentences(body)
+    assert len(sentences) == 4
+
+    def candidate(i: int) -> Candidate:
+        return Candidate(1, release.url, release, sentences, i, 1.0, None)
+
+    candidates = [candidate(i) for i in range(4)]
+    assert second_passage(candidates, [2, 3, 1], 0) == lines[3]  # not lines[2], the lead again
+    assert second_passage(candidates, [1, 2], 0) == lines[1]
+    assert second_passage(candidates, [2], 0) is None

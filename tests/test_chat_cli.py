@@ -72,7 +72,8 @@ def test_a_question_about_now_is_told_how_far_the_releases_reach(answerer) -> No
     assert newest is not None and newest < dt.date.today() - dt.timedelta(days=STALE_DAYS)
     latest = answerer.ask("What is the latest on the Huawei cloud MOU?")
     assert latest.newest == newest.isoformat() and latest.to_json()["newest_release_date"] == latest.newest
-    assert "My newest release is of" in render_text(latest) and "My newest release is of" in render_html(latest)
+    note = "My newest release is of"
+    assert note in render_text(latest) and note in render_html(latest)
     thai = answerer.ask("ราคาทองวันนี้เท่าไร")
     assert thai.newest and "ข่าวล่าสุดที่มีคือวันที่" in render_text(thai)
     dated = answerer.ask("When was the Huawei MOU signed?")

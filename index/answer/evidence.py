@@ -11,7 +11,7 @@ from index.answer.crosslingual import rendering_weights
 from index.answer.span_model import SpanModel, span_matrix
 from index.answer.spans import best_span, candidate_spans, scored_spans
 from index.answer.types import Source
-from index.answer.words import has_thai
+from index.answer.words import content_tokens, has_thai
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.release import Release
@@ -134,12 +134,24 @@ def second_passage(candidates: Sequence[Candidate], order: Sequence[int], best: 
     first few hundred characters (hand-written follow-ups: the answer shown 82 -> 87 of 123 times,
     template ones 65 -> 72 of 96; docs/answers.md, "Follow-ups")."""
     first, last = quoted_bounds(candidates[best])
+    said = set(content_tokens(_quote(candidates[best])[2]))
     for k in order:
         i, j, text = _quote(candidates[k])
-        if j < first or i > last:
+        if (j < first or i > last) and not _restates(said, text):
             cut = MORE_EVIDENCE_CHARS - 1
             return text if len(text) <= MORE_EVIDENCE_CHARS else text[:cut].rstrip() + "…"
     return None
+
+
+#: A passage whose words are this much (Jaccard) the first quote's says the same thing again.
+RESTATES = 0.6
+
+
+def _restates(said: set[str], text: str) -> bool:
+    """Whether ``text`` says what the first quote said (a release repeats its lead in its body: "นายเศรษฐา
+    … เป็นประธาน" twice); quoting it again only pushes the reply's links down."""
+    words = set(content_tokens(text))
+    return bool(said and words) and len(said & words) / len(said | words) >= RESTATES
 
 
 @dataclass(frozen=True)
