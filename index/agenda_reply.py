@@ -50,8 +50,14 @@ def _not_on(agenda: AgendaList, lang: str) -> str | None:
     return t["agenda_not_on"].format(days=days)
 
 
-def _item_html(item: ListedItem) -> str:
-    return f"{item.number}. {escape_html(item.title)}"
+def _title(item: ListedItem, lang: str) -> str:
+    """The item's title, or a line saying the summary gives none (a number it skipped, with no heading:
+    :data:`corpus.agenda.UNTITLED`), so the number is not shown bare."""
+    return item.title or texts(lang)["agenda_untitled"]
+
+
+def _item_html(item: ListedItem, lang: str) -> str:
+    return f"{item.number}. {escape_html(_title(item, lang))}"
 
 
 def _link(url: str, title: str, date: str) -> str:
@@ -72,7 +78,7 @@ def render_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
         _link(agenda.url, agenda.title, format_date(agenda.date, lang)),
         "",
     ]
-    lines += [_item_html(i) for i in agenda.items[:shown]]
+    lines += [_item_html(i, lang) for i in agenda.items[:shown]]
     rest = len(agenda.items) - shown
     if rest > 0:
         lines.append(f"<i>{escape_html(t['agenda_more'].format(n=rest))}</i>")
@@ -88,7 +94,7 @@ def render_rest_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
     t = texts(lang)
     head = t["agenda_rest"].format(date=_date(agenda, lang))
     lines = [f"<b>{escape_html(head)}</b>", _link(agenda.url, agenda.title, "")]
-    lines += [_item_html(i) for i in agenda.items[shown:]]
+    lines += [_item_html(i, lang) for i in agenda.items[shown:]]
     return "\n".join(lines)
 
 
@@ -98,7 +104,7 @@ def render_text(agenda: AgendaList, lang: str) -> str:
     not_on = _not_on(agenda, lang)
     lines = [not_on] if not_on else []
     lines += [t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items)), ""]
-    lines += [f"{i.number}. {i.title}" for i in agenda.items]
+    lines += [f"{i.number}. {_title(i, lang)}" for i in agenda.items]
     lines += [
         "",
         f"{t['sources']}:",

@@ -356,6 +356,7 @@ _REPLY_TEXTS = {
         "agenda_not_on": "ยังไม่มีสรุปมติ ครม. ของ{days} ในข่าวที่มีอยู่ ครั้งล่าสุดคือ:",
         "agenda_day": "วันที่ {date}",
         "agenda_days": "วันที่ {first} ถึง {last}",
+        "agenda_untitled": "(สรุปข่าวไม่ได้ระบุชื่อเรื่องนี้ ดูในข่าว)",
     },
     "en": {
         "answer": "Answer",
@@ -390,6 +391,7 @@ _REPLY_TEXTS = {
         "agenda_not_on": "No cabinet meeting summary for {days} in the releases I have; the latest:",
         "agenda_day": "{date}",
         "agenda_days": "{first} to {last}",
+        "agenda_untitled": "(the summary gives no title for this item; see the release)",
     },
 }
 

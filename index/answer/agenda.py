@@ -185,7 +185,7 @@ def agenda_answer(searcher: Searcher, question: str) -> Answer | None:
     best, others = chosen
     listing = listing_of(best, others, asked)
     items = listing.items
-    first = "; ".join(i.title for i in items[:3])
+    first = "; ".join(i.title for i in items[:3] if i.title)
     sources = [Source(best.url, best.title, best.date, first, 1.0)]
     sources += [Source(m.url, m.title, m.date, m.items[0].title if m.items else "", 0.9) for m in others]
     return Answer(
