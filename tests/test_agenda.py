@@ -261,6 +261,44 @@ def test_reply_html_is_valid_and_cut_after_ten(releases: dict[str, Release]) -> 
     assert all(t in render_text(listing, "th") for t in fx.TH_ITEMS)
 
 
+def test_a_written_day_without_a_meeting_names_the_nearest_before_and_after(
+    releases: dict[str, Release],
+) -> None:
+    conn = sqlite3.connect(":memory:")
+    store.create_schema(conn)
+    later = fx.URL + "990009"
+    with conn:
+        for r in releases.values():
+            _index_row(conn, r, 1)
+            agenda_rows.insert(conn, r, 1)
+        title = "สรุปข่าวการประชุมคณะรัฐมนตรี 26 กันยายน 2566"
+        _index_row(conn, Release(later, "", title, "2023-09-26", "", "th", "", hash="h"), 1)
+        conn.execute(
+            "INSERT INTO agenda_items(url, meeting_date, number, title, start_char, summary, gen_from)"
+            " VALUES (?, '2023-09-26', 1, 'เรื่องสมมติ', 0, 1, 1)",
+            (later,),
+        )
+    assert agenda_rows.nearest(conn, 1, "2023-09-19") == ["2023-09-12", "2023-09-26"]
+    assert agenda_rows.nearest(conn, 1, "2023-09-01") == ["2023-09-12"]
+    assert agenda_rows.nearest(conn, 1, "2023-10-01") == ["2023-09-26"]
+    th = next(m for m in agenda_rows.meetings(conn, 1, ["2023-09-12"]) if m.lang == "th")
+    near = (("2023-09-12", th.url), ("2023-09-26", later))
+    listing = listing_of(th, [], ("2023-09-19", "2023-09-19"), near)
+    html = render_html(listing, "th")
+    assert html_plain_text(html).startswith(
+        "ยังไม่มีสรุปมติ ครม. ของวันที่ 19 ก.ย. 2566 ในข่าวที่มีอยู่ การประชุมที่ใกล้ที่สุด:"
+        " 12 ก.ย. 2566 (ก่อนหน้า), 26 ก.ย. 2566 (หลังจากนั้น)"
+    )
+    assert f'<a href="{later}">' in html and f'<a href="{th.url}">' in html
+    text = render_text(listing, "en")
+    assert text.startswith(
+        "No cabinet meeting summary for 19 September 2023 in the releases I have; the nearest:"
+        " 12 September 2023 (before), 26 September 2023 (after)"
+    )
+    assert text.rstrip().endswith(f"26 September 2023 (after)\n   {later}")
+    conn.close()
+
+
 # --- end to end (slow: the shared model builds a real index) ---------------------------------------
 @pytest.fixture(scope="module")
 def agenda_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
@@ -330,6 +368,25 @@ def test_a_relative_day_without_a_meeting_gets_the_latest_and_says_so(agenda_ind
         first
     ) == dt.timedelta(days=6)
     assert html_plain_text(th["reply"]).startswith("ยังไม่มีสรุปมติ ครม. ของวันที่ ")
+
+
+@pytest.mark.slow
+def test_a_written_day_without_a_meeting_gets_the_nearest_and_says_so(agenda_index) -> None:  # type: ignore[no-untyped-def]
+    from index.cli.ask import _answer_json
+
+    settings, service = agenda_index
+    answerer = service._answerer_for(service.searcher())
+    en = _answer_json(answerer, "What did the cabinet approve on 20 September 2023?")
+    assert en["meeting_date"] == "2023-09-12" and en["asked_days"] == ["2023-09-20", "2023-09-20"]
+    assert en["nearest_meetings"] == [{"meeting_date": "2023-09-12", "url": fx.URL + fx.EN_ID}]
+    assert [i["title"] for i in en["items"]] == fx.EN_ITEMS
+    assert html_plain_text(en["reply"]).startswith(
+        "No cabinet meeting summary for 20 September 2023 in the releases I have; the nearest:"
+        " 12 September 2023 (before)"
+    )
+    th = _answer_json(answerer, "ครม. อนุมัติอะไรบ้างเมื่อวันที่ 1 กันยายน 2566")
+    assert th["meeting_date"] == "2023-09-12" and th["sources"][0]["url"].endswith(fx.TH_ID)
+    assert "12 ก.ย. 2566 (หลังจากนั้น)" in html_plain_text(th["reply"])
 
 
 @pytest.mark.slow

@@ -116,6 +116,23 @@ def meetings(conn: sqlite3.Connection, generation: int, dates: Sequence[str]) ->
     return _group(rows)
 
 
+def nearest(conn: sqlite3.Connection, generation: int, day: str) -> list[str]:
+    """The meeting dates (ISO) with a summary live in ``generation`` nearest before and nearest after
+    ``day``, in that order (either may be missing): what a reply offers for a day with no meeting."""
+    if not exists(conn):
+        return []
+    out = []
+    for op, pick in (("<", "MAX"), (">", "MIN")):
+        found = conn.execute(
+            f"SELECT {pick}(meeting_date) FROM {TABLE} AS a WHERE {store.visible('a')} AND a.summary = 1"
+            f" AND a.meeting_date {op} ?",
+            (generation, generation, day),
+        ).fetchone()[0]
+        if found:
+            out.append(str(found))
+    return out
+
+
 def of_release(conn: sqlite3.Connection, generation: int, url: str) -> MeetingAgenda | None:
     """The agenda of one release live in ``generation``, or None."""
     if not exists(conn):
