@@ -31,8 +31,22 @@ from corpus.thaidate import find_dates
 MIN_ITEMS = 2
 #: A title is cut here (a heading that runs into its paragraph is not a title).
 MAX_TITLE_CHARS = 400
+#: Items a table of contents may skip before the run of numbers is taken to have ended (a line lost, or
+#: two items written in the other order); a skipped item's title comes from its heading below.
+MAX_SKIPPED = 2
+#: The title of an item whose number the summary skips and that has no heading either: it stays in the
+#: list (its number says where), and the replies say the summary gives no title.
+UNTITLED = ""
+#: Bumped whenever a change to the parsing changes what an index stores for the same release: an index
+#: whose rows were parsed by another version re-parses them (:func:`index.build.agenda_rows.refresh`).
+#: 2: an item written on the line before it splits off; skipped numbers no longer end the list.
+PARSER_VERSION = 2
 
 _THAI_ITEM = re.compile(r"^[ \t]*(\d{1,3})[ \t]*\.[ \t]*เรื่อง[ \t:]*(\S.*?)[ \t]*$", re.MULTILINE)
+#: An item number inside a line, after a space and before ``เรื่อง`` (see :func:`_split_line`).
+_INLINE_ITEM = re.compile(r"(?<=[ \t])(\d{1,3})[ \t]*\.[ \t]*เรื่อง[ \t:]*(?=\S)")
+#: Words after which a number is a reference in a title, not the next item ("ตามข้อ 18. เรื่อง …").
+_REFERENCE_WORDS = ("ข้อ", "มาตรา", "หมวด", "ฉบับที่", "ครั้งที่", "ลำดับที่", "วาระที่")
 _EN_TITLE = re.compile(r"^[ \t\u200b]*Title[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 #: Where the meeting's date is written: "The cabinet met (via a video conference) on <date>", "Cabinet
 #: meeting on <date>", "การประชุมคณะรัฐมนตรี <date>", "การประชุม ครม. <date>".
@@ -65,34 +79,81 @@ def _clean(title: str) -> str:
 
 def thai_items(body: str, least: int = MIN_ITEMS) -> list[AgendaItem]:
     """The numbered ``N. เรื่อง`` titles: the first run 1, 2, 3 … (the table of contents), each placed at
-    its heading in the text when the numbers come round again (else at its table-of-contents line)."""
-    matches = list(_THAI_ITEM.finditer(body))
-    toc: list[re.Match[str]] = []
-    rest_from = len(matches)
-    for i, m in enumerate(matches):
-        n = int(m.group(1))
-        if n == len(toc) + 1:
-            toc.append(m)
-        elif toc and n == 1:
+    its heading in the text when the numbers come round again (else at its table-of-contents line).
+
+    Why it tolerates a broken table of contents: the site's lists lose line breaks ("… ภูฏาน 18. เรื่อง …"
+    on item 17's line, split by :func:`_entries`) and lines (item 18 absent, or after 19). A number that
+    skips at most :data:`MAX_SKIPPED` items goes on with the run, and a skipped item takes its heading's
+    title; one with no heading either stays in the list with an empty title (:data:`UNTITLED`), so a
+    broken list never ends early or silently. Headings past the table's last item are not read as items:
+    a numbered ``N. เรื่อง`` inside an item's text cannot be told from one (over the 2020-2025 archive, no
+    table of contents ends before its headings do).
+    """
+    entries = _entries(body)
+    toc: dict[int, _Entry] = {}
+    last, rest_from = 0, len(entries)
+    for i, e in enumerate(entries):
+        if e.number == last + 1 or (last and last + 1 < e.number <= last + 1 + MAX_SKIPPED):
+            toc[e.number] = e
+            last = e.number
+        elif last and e.number == 1:
             rest_from = i
             break
     if len(toc) < least:
         return []
-    heading: dict[int, re.Match[str]] = {}
-    for m in matches[rest_from:]:
-        heading.setdefault(int(m.group(1)), m)
-    items = []
-    for k, m in enumerate(toc, start=1):
-        title, below = _clean(m.group(2)), heading.get(k)
-        if below is None:
-            items.append(AgendaItem(k, title, m.start()))
+    heading: dict[int, _Entry] = {}
+    for e in entries[rest_from:]:
+        heading.setdefault(e.number, e)
+    items: list[AgendaItem] = []
+    for k in range(1, last + 1):
+        listed, below = toc.get(k), heading.get(k)
+        if listed is None and below is None:
+            start = items[-1].start if items else 0
+            items.append(AgendaItem(k, UNTITLED, start))
             continue
-        full = _clean(below.group(2))
+        title = _clean(listed.title) if listed else UNTITLED
+        if below is None:
+            items.append(AgendaItem(k, title, listed.start if listed else 0))
+            continue
+        full = _clean(below.title)
         # A table-of-contents line cut short (the title runs on to a second line): the heading has it all.
-        if len(full) > len(title) and _squash(full).startswith(_squash(title)):
+        if not title or (len(full) > len(title) and _squash(full).startswith(_squash(title))):
             title = full
-        items.append(AgendaItem(k, title, below.start()))
+        items.append(AgendaItem(k, title, below.start))
     return items
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A numbered ``N. เรื่อง`` title as written: its number, its raw title, where the number starts."""
+
+    number: int
+    title: str
+    start: int
+
+
+def _entries(body: str) -> list[_Entry]:
+    """Every ``N. เรื่อง`` line in order, a line holding the next items too split at their numbers."""
+    out: list[_Entry] = []
+    for m in _THAI_ITEM.finditer(body):
+        out += _split_line(int(m.group(1)), m.group(2), m.start(2), m.start())
+    return out
+
+
+def _split_line(number: int, title: str, title_at: int, start: int) -> list[_Entry]:
+    """Item ``number``'s line, split where the next number in sequence follows its title
+    (``… ภูฏาน 18. เรื่อง …`` on item 17's line), and again for the one after. Why only the next number
+    and only before ``เรื่อง``: a title's own numbers (``พ.ศ. 2567``, ``ข้อ 18``, amounts, a law's
+    section) are never that; a reference word before it (``ข้อ``, ``มาตรา``) keeps it in the title."""
+    out: list[_Entry] = []
+    begin = 0
+    for hit in _INLINE_ITEM.finditer(title):
+        if int(hit.group(1)) != number + 1 or title[: hit.start()].rstrip().endswith(_REFERENCE_WORDS):
+            continue
+        out.append(_Entry(number, title[begin : hit.start()].rstrip(), start))
+        number, begin, start = number + 1, hit.end(), title_at + hit.start()
+    out.append(_Entry(number, title[begin:], start))
+    return out
 
 
 def _squash(text: str) -> str:

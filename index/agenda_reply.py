@@ -36,8 +36,10 @@ def _date(agenda: AgendaList, lang: str) -> str:
     return format_date(agenda.meeting_date, lang)
 
 
-def _not_on(agenda: AgendaList, lang: str) -> str | None:
-    """The line saying the days the question meant have no meeting indexed (the latest stands in)."""
+def _not_on(agenda: AgendaList, lang: str, html: bool = False) -> str | None:
+    """The line saying the days the question meant have no meeting indexed, and what stands in: the
+    latest meeting (a day relative to today) or the nearest before and after a written day, each linked
+    in HTML. Escaped for HTML when ``html``."""
     if agenda.asked is None:
         return None
     t = texts(lang)
@@ -47,11 +49,28 @@ def _not_on(agenda: AgendaList, lang: str) -> str | None:
         if first == last
         else t["agenda_days"].format(first=first, last=last)
     )
-    return t["agenda_not_on"].format(days=days)
+    if not agenda.nearest:
+        line = t["agenda_not_on"].format(days=days)
+        return escape_html(line) if html else line
+    near = []
+    for day, url in agenda.nearest:
+        side = t["agenda_before" if day < agenda.asked[0] else "agenda_after"]
+        shown = format_date(day, lang)
+        if html:
+            shown = f'<a href="{escape_html(url)}">{escape_html(shown)}</a>'
+        near.append(side.format(date=shown))
+    line = t["agenda_not_on_near"].format(days=escape_html(days) if html else days, near=", ".join(near))
+    return line
 
 
-def _item_html(item: ListedItem) -> str:
-    return f"{item.number}. {escape_html(item.title)}"
+def _title(item: ListedItem, lang: str) -> str:
+    """The item's title, or a line saying the summary gives none (a number it skipped, with no heading:
+    :data:`corpus.agenda.UNTITLED`), so the number is not shown bare."""
+    return item.title or texts(lang)["agenda_untitled"]
+
+
+def _item_html(item: ListedItem, lang: str) -> str:
+    return f"{item.number}. {escape_html(_title(item, lang))}"
 
 
 def _link(url: str, title: str, date: str) -> str:
@@ -65,14 +84,14 @@ def render_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
     other language's summary of the same meeting."""
     t = texts(lang)
     head = t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items))
-    not_on = _not_on(agenda, lang)
-    lines = [escape_html(not_on)] if not_on else []
+    not_on = _not_on(agenda, lang, html=True)
+    lines = [not_on] if not_on else []
     lines += [
         f"<b>{escape_html(head)}</b>",
         _link(agenda.url, agenda.title, format_date(agenda.date, lang)),
         "",
     ]
-    lines += [_item_html(i) for i in agenda.items[:shown]]
+    lines += [_item_html(i, lang) for i in agenda.items[:shown]]
     rest = len(agenda.items) - shown
     if rest > 0:
         lines.append(f"<i>{escape_html(t['agenda_more'].format(n=rest))}</i>")
@@ -88,7 +107,7 @@ def render_rest_html(agenda: AgendaList, lang: str, shown: int = SHOWN) -> str:
     t = texts(lang)
     head = t["agenda_rest"].format(date=_date(agenda, lang))
     lines = [f"<b>{escape_html(head)}</b>", _link(agenda.url, agenda.title, "")]
-    lines += [_item_html(i) for i in agenda.items[shown:]]
+    lines += [_item_html(i, lang) for i in agenda.items[shown:]]
     return "\n".join(lines)
 
 
@@ -98,7 +117,7 @@ def render_text(agenda: AgendaList, lang: str) -> str:
     not_on = _not_on(agenda, lang)
     lines = [not_on] if not_on else []
     lines += [t["agenda_head"].format(date=_date(agenda, lang), n=len(agenda.items)), ""]
-    lines += [f"{i.number}. {i.title}" for i in agenda.items]
+    lines += [f"{i.number}. {_title(i, lang)}" for i in agenda.items]
     lines += [
         "",
         f"{t['sources']}:",
@@ -107,4 +126,11 @@ def render_text(agenda: AgendaList, lang: str) -> str:
     ]
     for n, (url, title, date, _lang) in enumerate(agenda.also, start=2):
         lines += [f"{n}. {title} ({format_date(date, lang)})", f"   {url}"]
+    # The other nearest meeting of a written day with none (the listed one is source 1).
+    n = len(agenda.also) + 2
+    for day, url in agenda.nearest:
+        if url != agenda.url and agenda.asked is not None:
+            side = t["agenda_before" if day < agenda.asked[0] else "agenda_after"]
+            lines += [f"{n}. {side.format(date=format_date(day, lang))}", f"   {url}"]
+            n += 1
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.agenda import english_items, parse_agenda, thai_items
+from corpus.agenda import PARSER_VERSION, UNTITLED, AgendaItem, english_items, parse_agenda, thai_items
 from corpus.release import Release
 from corpus.sources import iter_source
 from index.agenda_reply import SHOWN, render_html, render_rest_html, render_text
@@ -61,6 +61,63 @@ def test_body_without_agenda(releases: dict[str, Release]) -> None:
 def test_numbered_lists_inside_items_are_not_titles() -> None:
     body = "1. เรื่อง ก\n2. เรื่อง ข\n***\n1. เรื่อง ก\n1. ข้อย่อย\n2. ข้อย่อย\n2. เรื่อง ข\n3. เรื่อง ค ในเนื้อหา"
     assert [i.title for i in thai_items(body)] == ["ก", "ข"]
+
+
+def _broken_summary() -> str:
+    """A synthetic summary whose table of contents lost line breaks and lines, as the archive's do: item
+    4's line holds item 5 (and 5's holds 6), item 8 is missing (its heading below has it), item 10 is
+    written after 11, and item 13 has no line and no heading. Titles hold numbers that must not split:
+    a year, an amount, a reference to a clause with the next number, a later item's number."""
+    titles = {
+        1: "ร่างพระราชบัญญัติทดสอบ พ.ศ. 2567",
+        2: "โครงการสมมติ วงเงิน 12 ล้านบาท",
+        3: "ร่างระเบียบว่าด้วยการทดสอบ ตามข้อ 4. เรื่อง การตีความ",
+        4: "รายงานผลการเจรจาสมมติระหว่างประเทศ ก และประเทศ ข",
+        5: "การจัดทำบันทึกความเข้าใจสมมติ",
+        6: "ผลการประชุมสมมติ ครั้งที่ 7/2567 9. เรื่อง ที่ยังไม่ถึงลำดับ",
+        7: "การแต่งตั้งกรรมการสมมติ",
+        8: "การแต่งตั้งผู้อำนวยการสมมติ",
+        9: "มาตรการสมมติ ระยะที่ 1",
+        10: "การลงนามความตกลงสมมติ",
+        11: "การรับรองเอกสารสมมติ",
+        12: "แต่งตั้งที่ปรึกษาสมมติ",
+        14: "คำสั่งสมมติที่ 1/2567",
+    }
+    toc = [f"{n}. เรื่อง {titles[n]}" for n in (1, 2, 3)]
+    toc.append(f"4. เรื่อง {titles[4]}  5. เรื่อง {titles[5]} 6. เรื่อง {titles[6]}")
+    toc += [f"{n}. เรื่อง {titles[n]}" for n in (7, 9, 11, 10, 12, 14)]
+    body = [f"{n}. เรื่อง {t}\nคณะรัฐมนตรีมีมติเห็นชอบ\n1. ข้อย่อย" for n, t in titles.items() if n != 13]
+    return "\n".join(["สรุปข่าวการประชุมคณะรัฐมนตรี 2 มกราคม 2567", *toc, "*****", *body]) + "\n"
+
+
+def test_a_broken_table_of_contents_neither_merges_nor_ends_the_list() -> None:
+    body = _broken_summary()
+    items = thai_items(body)
+    assert [i.number for i in items] == list(range(1, 15))
+    titles = {i.number: i.title for i in items}
+    assert titles[4] == "รายงานผลการเจรจาสมมติระหว่างประเทศ ก และประเทศ ข"  # item 5 split off its line
+    assert titles[5] == "การจัดทำบันทึกความเข้าใจสมมติ"
+    assert titles[6].startswith("ผลการประชุมสมมติ ครั้งที่ 7/2567 9. เรื่อง")  # 9 is not the next number
+    assert titles[3].endswith("ตามข้อ 4. เรื่อง การตีความ")  # a reference, not item 4
+    assert titles[1].endswith("พ.ศ. 2567") and titles[2].endswith("12 ล้านบาท")
+    assert titles[8] == "การแต่งตั้งผู้อำนวยการสมมติ"  # skipped above, its heading below
+    assert titles[10] == "การลงนามความตกลงสมมติ" and titles[14] == "คำสั่งสมมติที่ 1/2567"
+    assert titles[13] == UNTITLED  # no line, no heading: kept, numbered, said so in the reply
+    for item in items:
+        if item.title:
+            assert body[item.start :].startswith(f"{item.number}. เรื่อง {item.title}")
+    listing = listing_of(_meeting(items))
+    assert "13. (the summary gives no title" in render_text(listing, "en")
+    assert "13. (สรุปข่าวไม่ได้ระบุชื่อเรื่องนี้" in html_plain_text(render_rest_html(listing, "th"))
+
+
+def test_a_gap_too_wide_ends_the_table_of_contents() -> None:
+    body = "1. เรื่อง ก\n2. เรื่อง ข\n6. เรื่อง ฉ ในเนื้อหา\n"
+    assert [i.number for i in thai_items(body)] == [1, 2]
+
+
+def _meeting(items: list[AgendaItem]) -> agenda_rows.MeetingAgenda:
+    return agenda_rows.MeetingAgenda(fx.URL + "1", "t", "2024-01-02", "th", "2024-01-02", True, tuple(items))
 
 
 # --- the list-question rule ------------------------------------------------------------------------
@@ -146,7 +203,7 @@ def test_rows_follow_generations(tmp_path: Path, releases: dict[str, Release]) -
     conn.close()
 
 
-def test_backfill_from_passages(tmp_path: Path, releases: dict[str, Release]) -> None:
+def test_refresh_from_passages(tmp_path: Path, releases: dict[str, Release]) -> None:
     """An index built before the table: the rows come from the stored passages (exact body slices)."""
     conn = store.connect(tmp_path / "db.sqlite")
     store.create_schema(conn)
@@ -160,9 +217,26 @@ def test_backfill_from_passages(tmp_path: Path, releases: dict[str, Release]) ->
                 " gen_from) VALUES (?, ?, ?, ?, ?, ?, 1, 'x', 1)",
                 (n + 1, r.url, n, r.body[start:end], start, end),
             )
-    assert agenda_rows.backfill(conn, 1) == 14
+    assert agenda_rows.refresh(conn, 1) == 14
+    assert agenda_rows.parser_version(conn) == PARSER_VERSION and agenda_rows.refresh(conn, 1) == 0
     [meeting] = agenda_rows.meetings(conn, 1, ["2023-09-12"])
     assert [i.title for i in meeting.items] == fx.TH_ITEMS
+    # Rows an older parser wrote (item 14 lost, 13 merged with it) are parsed again, in place, once.
+    with conn:
+        conn.execute("DELETE FROM agenda_items WHERE number = 14")
+        conn.execute("UPDATE agenda_items SET title = title || ' 14. เรื่อง x' WHERE number = 13")
+        conn.execute("UPDATE agenda_meta SET value = '1' WHERE name = 'parser'")
+    assert agenda_rows.refresh(conn, 1) == 14 and agenda_rows.refresh(conn, 1) == 0
+    [meeting] = agenda_rows.meetings(conn, 1, ["2023-09-12"])
+    assert [i.title for i in meeting.items] == fx.TH_ITEMS
+    assert conn.execute("SELECT DISTINCT gen_from, gen_to FROM agenda_items").fetchall() == [(1, None)]
+    conn.close()
+
+
+def test_a_first_build_records_the_parser_without_parsing(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "db.sqlite")
+    store.create_schema(conn)
+    assert agenda_rows.refresh(conn, None) == 0 and agenda_rows.parser_version(conn) == PARSER_VERSION
     conn.close()
 
 
@@ -187,6 +261,44 @@ def test_reply_html_is_valid_and_cut_after_ten(releases: dict[str, Release]) -> 
     assert all(t in render_text(listing, "th") for t in fx.TH_ITEMS)
 
 
+def test_a_written_day_without_a_meeting_names_the_nearest_before_and_after(
+    releases: dict[str, Release],
+) -> None:
+    conn = sqlite3.connect(":memory:")
+    store.create_schema(conn)
+    later = fx.URL + "990009"
+    with conn:
+        for r in releases.values():
+            _index_row(conn, r, 1)
+            agenda_rows.insert(conn, r, 1)
+        title = "สรุปข่าวการประชุมคณะรัฐมนตรี 26 กันยายน 2566"
+        _index_row(conn, Release(later, "", title, "2023-09-26", "", "th", "", hash="h"), 1)
+        conn.execute(
+            "INSERT INTO agenda_items(url, meeting_date, number, title, start_char, summary, gen_from)"
+            " VALUES (?, '2023-09-26', 1, 'เรื่องสมมติ', 0, 1, 1)",
+            (later,),
+        )
+    assert agenda_rows.nearest(conn, 1, "2023-09-19") == ["2023-09-12", "2023-09-26"]
+    assert agenda_rows.nearest(conn, 1, "2023-09-01") == ["2023-09-12"]
+    assert agenda_rows.nearest(conn, 1, "2023-10-01") == ["2023-09-26"]
+    th = next(m for m in agenda_rows.meetings(conn, 1, ["2023-09-12"]) if m.lang == "th")
+    near = (("2023-09-12", th.url), ("2023-09-26", later))
+    listing = listing_of(th, [], ("2023-09-19", "2023-09-19"), near)
+    html = render_html(listing, "th")
+    assert html_plain_text(html).startswith(
+        "ยังไม่มีสรุปมติ ครม. ของวันที่ 19 ก.ย. 2566 ในข่าวที่มีอยู่ การประชุมที่ใกล้ที่สุด:"
+        " 12 ก.ย. 2566 (ก่อนหน้า), 26 ก.ย. 2566 (หลังจากนั้น)"
+    )
+    assert f'<a href="{later}">' in html and f'<a href="{th.url}">' in html
+    text = render_text(listing, "en")
+    assert text.startswith(
+        "No cabinet meeting summary for 19 September 2023 in the releases I have; the nearest:"
+        " 12 September 2023 (before), 26 September 2023 (after)"
+    )
+    assert text.rstrip().endswith(f"26 September 2023 (after)\n   {later}")
+    conn.close()
+
+
 # --- end to end (slow: the shared model builds a real index) ---------------------------------------
 @pytest.fixture(scope="module")
 def agenda_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
@@ -199,6 +311,26 @@ def agenda_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     settings = Settings(data_dir=root / "var", embedding_model=str(SHARED_MODEL), _env_file=None)
     assert build_index(settings, source, progress=False).releases == 3
     return settings, BotService(settings)
+
+
+@pytest.mark.slow
+def test_an_update_parses_an_older_parsers_rows_again(tmp_path: Path) -> None:
+    """How an existing index gets a parser fix: the next ``index update`` (nothing else changed)."""
+    from index.build.pipeline import build_index, update_index
+    from thaigov_qa.settings import SHARED_MODEL, Settings
+
+    source = fx.write_corpus(tmp_path / "corpus")
+    settings = Settings(data_dir=tmp_path / "var", embedding_model=str(SHARED_MODEL), _env_file=None)
+    build_index(settings, source, progress=False)
+    conn = store.connect(settings.db_path)
+    with conn:
+        conn.execute("DELETE FROM agenda_items WHERE number = 14")
+        conn.execute("UPDATE agenda_meta SET value = '1' WHERE name = 'parser'")
+    assert update_index(settings, source, progress=False).generation == 1  # nothing to re-index
+    [th] = [m for m in agenda_rows.meetings(conn, 1, ["2023-09-12"]) if m.lang == "th"]
+    assert [i.title for i in th.items] == fx.TH_ITEMS
+    assert agenda_rows.parser_version(conn) == PARSER_VERSION
+    conn.close()
 
 
 @pytest.mark.slow
@@ -236,6 +368,25 @@ def test_a_relative_day_without_a_meeting_gets_the_latest_and_says_so(agenda_ind
         first
     ) == dt.timedelta(days=6)
     assert html_plain_text(th["reply"]).startswith("ยังไม่มีสรุปมติ ครม. ของวันที่ ")
+
+
+@pytest.mark.slow
+def test_a_written_day_without_a_meeting_gets_the_nearest_and_says_so(agenda_index) -> None:  # type: ignore[no-untyped-def]
+    from index.cli.ask import _answer_json
+
+    settings, service = agenda_index
+    answerer = service._answerer_for(service.searcher())
+    en = _answer_json(answerer, "What did the cabinet approve on 20 September 2023?")
+    assert en["meeting_date"] == "2023-09-12" and en["asked_days"] == ["2023-09-20", "2023-09-20"]
+    assert en["nearest_meetings"] == [{"meeting_date": "2023-09-12", "url": fx.URL + fx.EN_ID}]
+    assert [i["title"] for i in en["items"]] == fx.EN_ITEMS
+    assert html_plain_text(en["reply"]).startswith(
+        "No cabinet meeting summary for 20 September 2023 in the releases I have; the nearest:"
+        " 12 September 2023 (before)"
+    )
+    th = _answer_json(answerer, "ครม. อนุมัติอะไรบ้างเมื่อวันที่ 1 กันยายน 2566")
+    assert th["meeting_date"] == "2023-09-12" and th["sources"][0]["url"].endswith(fx.TH_ID)
+    assert "12 ก.ย. 2566 (หลังจากนั้น)" in html_plain_text(th["reply"])
 
 
 @pytest.mark.slow

@@ -361,6 +361,10 @@ _REPLY_TEXTS = {
         "agenda_not_on": "ยังไม่มีสรุปมติ ครม. ของ{days} ในข่าวที่มีอยู่ ครั้งล่าสุดคือ:",
         "agenda_day": "วันที่ {date}",
         "agenda_days": "วันที่ {first} ถึง {last}",
+        "agenda_untitled": "(สรุปข่าวไม่ได้ระบุชื่อเรื่องนี้ ดูในข่าว)",
+        "agenda_not_on_near": "ยังไม่มีสรุปมติ ครม. ของ{days} ในข่าวที่มีอยู่ การประชุมที่ใกล้ที่สุด: {near}",
+        "agenda_before": "{date} (ก่อนหน้า)",
+        "agenda_after": "{date} (หลังจากนั้น)",
     },
     "en": {
         "answer": "Answer",
@@ -403,6 +407,12 @@ _REPLY_TEXTS = {
         "agenda_not_on": "No cabinet meeting summary for {days} in the releases I have; the latest:",
         "agenda_day": "{date}",
         "agenda_days": "{first} to {last}",
+        "agenda_untitled": "(the summary gives no title for this item; see the release)",
+        "agenda_not_on_near": (
+            "No cabinet meeting summary for {days} in the releases I have; the nearest: {near}"
+        ),
+        "agenda_before": "{date} (before)",
+        "agenda_after": "{date} (after)",
     },
 }
 

@@ -11,8 +11,9 @@ questions.
 The items were parsed at index time (:mod:`corpus.agenda`, stored by :mod:`index.build.agenda_rows`),
 so answering is one query by the meeting's date: the summary in the question's language leads and the
 other language's summary of the same meeting is linked beside it. A written date with no meeting in the
-index leaves the question to the ordinary reader; a day relative to today (yesterday, last Tuesday, last week:
-:mod:`index.search.relative_days`) with none gets the latest meeting, and the reply says so.
+index gets the nearest meetings before and after it (the nearer one listed, both named and linked); a day
+relative to today (yesterday, last Tuesday, last week: :mod:`index.search.relative_days`) with none gets the
+latest meeting; either reply first says that the day asked has no summary.
 """
 
 from __future__ import annotations
@@ -159,14 +160,44 @@ def listing_of(
     meeting: MeetingAgenda,
     others: list[MeetingAgenda] | None = None,
     asked: tuple[str, str] | None = None,
+    nearest: tuple[tuple[str, str], ...] = (),
 ) -> AgendaList:
     """The reply's data for one stored agenda (and the other summaries of its meeting, linked); ``asked``:
-    the days the question meant, when no meeting of them is indexed and this is the latest instead."""
+    the days the question meant, when no meeting of them is indexed and this is the latest or the nearest
+    instead; ``nearest``: the nearest meetings before and after a written day, (meeting date, url)."""
     items = tuple(ListedItem(i.number, i.title, i.start) for i in meeting.items)
     also = tuple((m.url, m.title, m.date, m.lang) for m in others or ())
     return AgendaList(
-        meeting.meeting_date, meeting.url, meeting.title, meeting.date, meeting.lang, items, also, asked
+        meeting.meeting_date,
+        meeting.url,
+        meeting.title,
+        meeting.date,
+        meeting.lang,
+        items,
+        also,
+        asked,
+        nearest,
     )
+
+
+def _nearest(
+    searcher: Searcher, request: ListRequest
+) -> tuple[tuple[MeetingAgenda, list[MeetingAgenda]] | None, tuple[tuple[str, str], ...]]:
+    """For a written day with no meeting: the nearer of the nearest meetings before and after it (the
+    one before on a tie) to list, and both, (meeting date, summary url), for the reply to name and link.
+
+    Why not leave it to the ordinary reader (as before): its best passage is of some other meeting, and
+    the reply read as that meeting's answer; a day relative to today already says "none; the latest"."""
+    day = dt.date.fromisoformat(request.dates[0])
+    found = []
+    for iso in searcher.nearest_meetings(request.dates[0]):
+        pick = choose(searcher.meetings([iso]), dataclasses.replace(request, dates=(iso,)))
+        if pick is not None:
+            found.append((abs(dt.date.fromisoformat(iso) - day), iso, pick))
+    if not found:
+        return None, ()
+    nearer = min(found, key=lambda f: f[0])  # min keeps the first (the one before) on a tie
+    return nearer[2], tuple((iso, pick[0].url) for _, iso, pick in found)
 
 
 def agenda_answer(searcher: Searcher, question: str) -> Answer | None:
@@ -175,19 +206,30 @@ def agenda_answer(searcher: Searcher, question: str) -> Answer | None:
     if request is None:
         return None
     chosen = choose(searcher.meetings(request.dates), request)
-    asked = None
+    asked, nearest = None, ()
     if chosen is None and request.relative:
         # "yesterday" with no summary indexed yet: the latest meeting, and the reply says so.
         chosen = choose(searcher.meetings(()), dataclasses.replace(request, dates=()))
         asked = (request.dates[-1], request.dates[0])
+    elif chosen is None and len(request.dates) == 1:
+        # A written day with no meeting: the nearest meetings before and after it, and the reply says so.
+        chosen, nearest = _nearest(searcher, request)
+        asked = (request.dates[0], request.dates[0])
     if chosen is None:
         return None
     best, others = chosen
-    listing = listing_of(best, others, asked)
+    listing = listing_of(best, others, asked, nearest)
     items = listing.items
-    first = "; ".join(i.title for i in items[:3])
+    first = "; ".join(i.title for i in items[:3] if i.title)
     sources = [Source(best.url, best.title, best.date, first, 1.0)]
     sources += [Source(m.url, m.title, m.date, m.items[0].title if m.items else "", 0.9) for m in others]
+    for iso, url in nearest:
+        if url != best.url:
+            other = searcher.agenda(url)
+            snippet = "; ".join(i.title for i in other.items[:3] if i.title) if other else ""
+            sources.append(
+                Source(url, other.title if other else "", other.date if other else iso, snippet, 0.8)
+            )
     return Answer(
         " ".join(question.split()),
         request.lang,

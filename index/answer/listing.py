@@ -27,7 +27,8 @@ class AgendaList:
     """The items of the meeting held on ``meeting_date`` (ISO), from the summary at ``url`` (in the
     question's language when there is one); ``also`` are the other summaries of the same meeting (the
     other language), linked beside it; ``asked`` (first and last ISO day) the days the question meant when
-    none of them has a meeting in the index and this, the latest, stands in (the reply says so)."""
+    none of them has a meeting in the index and this, the latest (a day relative to today) or the nearest
+    (a written day, ``nearest``), stands in (the reply says so)."""
 
     meeting_date: str
     url: str
@@ -37,3 +38,6 @@ class AgendaList:
     items: tuple[ListedItem, ...]
     also: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)  # (url, title, date, lang)
     asked: tuple[str, str] | None = None
+    #: for a written day with no meeting (``asked``): the nearest meetings before and after it that the
+    #: index holds, each (meeting date, summary url); this agenda is the nearer one's
+    nearest: tuple[tuple[str, str], ...] = ()

@@ -117,8 +117,11 @@ class Answer:
 
 def _agenda_json(agenda: AgendaList) -> dict[str, Any]:
     """``ask --json``'s list fields: the meeting's date, every item, and the days the question meant when
-    the latest meeting stands in for them (``asked_days``: first and last)."""
+    the latest or the nearest meeting stands in for them (``asked_days``: first and last), and for a written
+    day the nearest meetings before and after it (``nearest_meetings``)."""
     out: dict[str, Any] = {"meeting_date": agenda.meeting_date, "items": [i.to_json() for i in agenda.items]}
     if agenda.asked is not None:
         out["asked_days"] = list(agenda.asked)
+    if agenda.nearest:
+        out["nearest_meetings"] = [{"meeting_date": d, "url": u} for d, u in agenda.nearest]
     return out

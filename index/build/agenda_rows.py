@@ -8,8 +8,11 @@ rows are written beside the release's chunks (:mod:`index.build.rows`) with the 
 of generation ``g`` sees exactly the agendas of the releases live in ``g``.
 
 The table's definition, recovery and garbage collection are :mod:`index.build.store`'s, with the other
-tables'. An index built before this table existed gets its rows once, from its stored passages (each an exact
-slice of the body at ``start_char``), the first time a build or update opens it (:func:`backfill`).
+tables'. The rows are only as good as the parser that wrote them: ``agenda_meta`` records its
+:data:`corpus.agenda.PARSER_VERSION`, and an index built before the table, or whose rows another version
+parsed, has them parsed again from its stored passages (each an exact slice of the body at
+``start_char``) the first time a build, update or apply opens it (:func:`refresh`), so a parser fix
+reaches an existing index without re-embedding anything.
 """
 
 from __future__ import annotations
@@ -19,13 +22,16 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus.agenda import Agenda, AgendaItem, names_meeting, parse_agenda
+from corpus.agenda import PARSER_VERSION, Agenda, AgendaItem, names_meeting, parse_agenda
 from corpus.release import Release
 from index.build import store
 
 log = logging.getLogger(__name__)
 
 TABLE = "agenda_items"
+#: ``name``/``value`` pairs about the table; ``parser`` is the :data:`PARSER_VERSION` its live rows were
+#: parsed with.
+META = "agenda_meta"
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,23 @@ def meetings(conn: sqlite3.Connection, generation: int, dates: Sequence[str]) ->
     return _group(rows)
 
 
+def nearest(conn: sqlite3.Connection, generation: int, day: str) -> list[str]:
+    """The meeting dates (ISO) with a summary live in ``generation`` nearest before and nearest after
+    ``day``, in that order (either may be missing): what a reply offers for a day with no meeting."""
+    if not exists(conn):
+        return []
+    out = []
+    for op, pick in (("<", "MAX"), (">", "MIN")):
+        found = conn.execute(
+            f"SELECT {pick}(meeting_date) FROM {TABLE} AS a WHERE {store.visible('a')} AND a.summary = 1"
+            f" AND a.meeting_date {op} ?",
+            (generation, generation, day),
+        ).fetchone()[0]
+        if found:
+            out.append(str(found))
+    return out
+
+
 def of_release(conn: sqlite3.Connection, generation: int, url: str) -> MeetingAgenda | None:
     """The agenda of one release live in ``generation``, or None."""
     if not exists(conn):
@@ -156,26 +179,62 @@ def _body_from_chunks(rows: Sequence[tuple[str, int]]) -> str:
     return "".join(parts)
 
 
-def backfill(conn: sqlite3.Connection, live: int) -> int:
-    """Agenda rows for the meeting summaries live in ``live`` that have none (an index built before the
-    table): their bodies rebuilt from the stored passages. Returns the rows written."""
-    summaries = conn.execute(
+def parser_version(conn: sqlite3.Connection) -> int | None:
+    """The parser version the live rows were written with (None: an index from before the record)."""
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {META} (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    row = conn.execute(f"SELECT value FROM {META} WHERE name = 'parser'").fetchone()
+    return int(row[0]) if row and str(row[0]).isdigit() else None
+
+
+def _record_version(conn: sqlite3.Connection) -> None:
+    conn.execute(f"INSERT OR REPLACE INTO {META}(name, value) VALUES ('parser', ?)", (str(PARSER_VERSION),))
+
+
+def refresh(conn: sqlite3.Connection, live: int | None) -> int:
+    """Make the agendas of generation ``live`` this parser's: when the rows were written by another
+    :data:`PARSER_VERSION` (or before the table), parse every meeting summary and every release that has
+    rows again, from its stored passages, in place (same ``gen_from``: the release did not change, its
+    reading did), in one transaction, and record the version. Returns the rows written (0: nothing to do).
+
+    In place rather than as a new generation: the rows are derived from bodies that every generation
+    since ``gen_from`` shares, and a reader's query sees the old rows or the new ones, never a mix. No
+    live generation (a first build): the build parses every release with this parser, so only the
+    version is recorded."""
+    with conn:
+        if parser_version(conn) == PARSER_VERSION:
+            return 0
+        if live is None:
+            _record_version(conn)
+            return 0
+    written = _reparse(conn, live)
+    log.info("agenda rows parsed again with parser version %d: %d rows", PARSER_VERSION, written)
+    return written
+
+
+def _reparse(conn: sqlite3.Connection, live: int) -> int:
+    """:func:`refresh`'s work, in one transaction with the version's record."""
+    releases = conn.execute(
         "SELECT r.url, r.title, r.date, r.lang, r.gen_from FROM indexed_releases AS r"
-        f" WHERE {store.visible('r')}"
-        f" AND NOT EXISTS (SELECT 1 FROM {TABLE} AS a WHERE a.url = r.url AND a.gen_to IS NULL)",
+        f" WHERE {store.visible('r')}",
         (live, live),
     ).fetchall()
+    with_rows = {
+        str(u)
+        for (u,) in conn.execute(
+            f"SELECT DISTINCT url FROM {TABLE} AS a WHERE {store.visible('a')}", (live, live)
+        )
+    }
     written = 0
     with conn:
-        for url, title, date, lang, gen_from in summaries:
-            if not names_meeting(title):
+        for url, title, date, lang, gen_from in releases:
+            if url not in with_rows and not names_meeting(title):
                 continue
+            conn.execute(f"DELETE FROM {TABLE} WHERE url = ? AND {store.visible(TABLE)}", (url, live, live))
             parts = conn.execute(
                 f"SELECT text, start_char FROM chunks AS c WHERE c.url = ? AND {store.visible('c')}",
                 (url, live, live),
             ).fetchall()
             body = _body_from_chunks(parts)
             written += insert(conn, Release(url, "", title, date, "", lang, body, hash="-"), int(gen_from))
-    if written:
-        log.info("agenda rows added to an index built before them: %d", written)
+        _record_version(conn)
     return written

@@ -290,11 +290,9 @@ def index_releases(
             releases, report.kept_unread = keep_unread(settings, releases, report.skipped_files)
         conn = store.connect(settings.db_path)
         try:
-            had_agenda = agenda_rows.exists(conn)
             store.create_schema(conn)
-            live = store.read_current(index_dir)
-            if not had_agenda and live is not None:
-                agenda_rows.backfill(conn, live)
+            # Agenda rows of an older parser (or an index from before them) are parsed again here.
+            agenda_rows.refresh(conn, store.read_current(index_dir))
             return _index_locked(conn, settings, releases, mode, report, progress, started)
         finally:
             conn.close()

@@ -316,6 +316,11 @@ class IndexReader:
         with self._lock:
             return agenda_rows.meetings(self._conn, self._gen.generation, dates)
 
+    def nearest_meetings(self, day: str) -> list[str]:
+        """The meeting dates nearest before and after ``day`` (ISO) in the live generation."""
+        with self._lock:
+            return agenda_rows.nearest(self._conn, self._gen.generation, day)
+
     def agenda(self, url: str) -> MeetingAgenda | None:
         """The agenda of one release (the bot's "show the rest" button), or None."""
         with self._lock:

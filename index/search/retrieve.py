@@ -131,6 +131,9 @@ class Searcher:
     def agenda(self, url: str) -> MeetingAgenda | None:
         return self.reader.agenda(url)
 
+    def nearest_meetings(self, day: str) -> list[str]:
+        return self.reader.nearest_meetings(day)
+
     def latest(self, n: int) -> list[Release]:
         return self.reader.latest(n)
 
