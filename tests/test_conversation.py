@@ -54,6 +54,7 @@ class _Ans:
     generated: bool = False
     agenda: None = None  # not a list answer (index.answer.agenda)
     probability: float = 0.5
+    newest: str = ""  # the releases reach today (index.answer.answerer.reach)
 
 
 def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:
