@@ -121,7 +121,7 @@ def test_multiplied_decimals_keep_every_digit(thai: str, english: str) -> None:
         ("ภายใน 7 วันทำการ", "ภายใน 7 วันทำการ"),  # working days
         ("โครงการ 5 ล้านนา", "โครงการ 5 ล้านนา"),
         ("มูลค่า 124 ล้านดอลลาร์ออสเตรเลีย", "มูลค่า 124 ล้านดอลลาร์ออสเตรเลีย"),  # not US dollars
-        ("ภายใน 15 วันนับแต่วันนั้น", "ภายใน 15 วัน [15 days]นับแต่วันนั้น"),
+        ("ภายใน 15 วันนับแต่วันนั้น", "ภายใน 15 วัน [15 days] นับแต่วันนั้น"),
         # What follows changes the amount: a qualifier, a rate, an ordinal.
         ("ผู้มีอายุ 60 ปีขึ้นไป", "ผู้มีอายุ 60 ปีขึ้นไป"),
         ("มีรายได้ 3 ล้านเศษ", "มีรายได้ 3 ล้านเศษ"),
@@ -187,3 +187,27 @@ def test_a_negative_amount_is_not_glossed() -> None:
     """The gloss would drop the minus of a deficit (the review's finding)."""
     text = "ฐานะกองทุนน้ำมันเชื้อเพลิงติดลบ 35,408 ล้านบาท"
     assert gloss_amounts(text) == text
+
+
+@pytest.mark.parametrize(
+    ("thai", "glossed"),
+    [
+        # Thai writes no space between words: the bracket was glued to the next one ("[5 years]ข้างหน้า").
+        ("ภายในอีก 5 ปีข้างหน้า", "ภายในอีก 5 ปี [5 years] ข้างหน้า"),
+        ("ครบ 76 จังหวัดทั่วประเทศ", "ครบ 76 จังหวัด [76 provinces] ทั่วประเทศ"),
+        ("ใช้เวลา 3 วัน(ไม่รวมวันหยุด)", "ใช้เวลา 3 วัน [3 days] (ไม่รวมวันหยุด)"),
+        # None before punctuation, a space or the end.
+        ("ใช้เวลา 3 วัน, 5 เดือน. และ 2 ปี", "ใช้เวลา 3 วัน [3 days], 5 เดือน [5 months]. และ 2 ปี [2 years]"),
+        ("ใช้เวลา 3 วัน)", "ใช้เวลา 3 วัน [3 days])"),
+        ("ใช้เวลา 3 วัน\nต่อมา", "ใช้เวลา 3 วัน [3 days]\nต่อมา"),
+    ],
+)
+def test_a_gloss_is_spaced_from_the_word_after_it(thai: str, glossed: str) -> None:
+    assert gloss_amounts(thai) == glossed
+
+
+def test_a_dates_gloss_is_spaced_from_the_word_after_it() -> None:
+    from index.reply import quoted
+
+    assert quoted("มีผลตั้งแต่ 18 ธ.ค. 2566เป็นต้นไป", "en") == "มีผลตั้งแต่ 18 ธ.ค. 2566 [18 December 2023] เป็นต้นไป"
+    assert quoted("มีผลวันที่ 18 ธ.ค. 2566.", "en") == "มีผลวันที่ 18 ธ.ค. 2566 [18 December 2023]."

@@ -331,14 +331,22 @@ def _has_words(amount: str) -> bool:
     return m is not None and any(m.group(g) for g in ("per", "prefix", "pct", "mult", "unit", "per_after"))
 
 
+#: What a gloss's bracket is written right before, with no space: the end of a clause or of a bracket.
+_NO_SPACE_BEFORE = frozenset(".,;:!?)]}\"'”’…/-–—")
+
+
 def bracketed(text: str, glosses: Iterable[tuple[int, str]]) -> str:
     """``text`` with each ``(end, words)`` of ``glosses`` (ascending ``end``) written as `` [words]`` right
-    after position ``end``: how an English reply glosses what it quotes (dates, amounts)."""
+    after position ``end``: how an English reply glosses what it quotes (dates, amounts). A space follows
+    the bracket when a word does: Thai writes no space between words ("5 ปีข้างหน้า"), and
+    "[5 years]ข้างหน้า" reads as one glued token; before punctuation or a space, none is added."""
     out: list[str] = []
     at = 0
     for end, words in glosses:
         out.append(text[at:end])
-        out.append(f" [{words}]")
+        after = text[end : end + 1]
+        spaced = after and not after.isspace() and after not in _NO_SPACE_BEFORE
+        out.append(f" [{words}] " if spaced else f" [{words}]")
         at = end
     out.append(text[at:])
     return "".join(out)
