@@ -211,3 +211,36 @@ def test_a_dates_gloss_is_spaced_from_the_word_after_it() -> None:
 
     assert quoted("มีผลตั้งแต่ 18 ธ.ค. 2566เป็นต้นไป", "en") == "มีผลตั้งแต่ 18 ธ.ค. 2566 [18 December 2023] เป็นต้นไป"
     assert quoted("มีผลวันที่ 18 ธ.ค. 2566.", "en") == "มีผลวันที่ 18 ธ.ค. 2566 [18 December 2023]."
+
+
+@pytest.mark.parametrize(
+    ("thai", "glossed"),
+    [
+        # The currency was dropped ("[17 trillion]": baht to an English reader) or the amount left unglossed.
+        ("คาดว่าจะมีมูลค่า 17 ล้านล้านเหรียญสหรัฐฯ ภายในปี", "17 trillion US dollars"),
+        ("การส่งออกมีมูลค่า 1,234.50 ล้านเหรียญสหรัฐ เพิ่มขึ้น", "1,234.50 million US dollars"),
+        ("มูลค่า 8 ล้านเหรียญสหรัฐอเมริกา", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลลาร์สหรัฐฯในปีนี้", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลลาร์สหรัฐอเมริกา", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลลาร์สหรัฐ ฯ ลดลง", "8 million US dollars"),
+        ("มูลค่า 8 ล้านเหรียญสหรัฐ ฯ ลดลง", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลล่าร์สหรัฐ", "8 million US dollars"),
+        ("มูลค่า 8 ล้านเหรียญดอลลาร์สหรัฐ", "8 million US dollars"),
+        ("มูลค่า 8 พันล้านดอลลาร์ สรอ. ขยายตัว", "8 billion US dollars"),
+        ("มูลค่า 8 ล้าน USD โดยประมาณ", "8 million US dollars"),
+        ("ราคา 1 เหรียญสหรัฐ", "1 US dollar"),
+        ("มูลค่า 8 ล้านดอลลาร์ ขยายตัว", "8 million dollars"),  # which dollar the Thai does not say
+        ("มูลค่า 8 ล้านยูโร", "8 million euros"),
+        ("มูลค่า 8 ล้านเยน", "8 million yen"),
+        ("มูลค่า 8 ล้านหยวนในปีนี้", "8 million yuan"),
+    ],
+)
+def test_foreign_currency_amounts_keep_their_currency(thai: str, glossed: str) -> None:
+    assert f"[{glossed}]" in gloss_amounts(thai)
+
+
+def test_a_short_answer_reads_a_currency_the_span_finder_does_not_know() -> None:
+    text = "มูลค่าการค้า 1,234.50 ล้านเหรียญสหรัฐ เพิ่มขึ้น"
+    span = next(s for s in find_number_spans(text) if "1,234" in s.text)
+    assert span.text == "1,234.50 ล้าน"  # was glossed "1,234.50 million": baht to an English reader
+    assert span_answer(span, "en", text) == "1,234.50 million US dollars (1,234.50 ล้านเหรียญสหรัฐ)"

@@ -47,12 +47,16 @@ def _alternation(words: object) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
 
 
-_SPAN = re.compile(
-    rf"^(?:(?P<per>{_alternation(PER)})ละ\s?)?(?:(?P<prefix>{_alternation(PREFIXES)})\s?)?(?:(?P<pct>ร้อยละ)\s?)?"
+#: An amount's words up to its unit: a rate's "per" word before it, a prefix, ร้อยละ, number, multiplier, unit.
+_HEAD = (
+    rf"(?:(?P<per>{_alternation(PER)})ละ\s?)?(?:(?P<prefix>{_alternation(PREFIXES)})\s?)?(?:(?P<pct>ร้อยละ)\s?)?"
     rf"(?P<num>{_NUM})(?:\s?(?P<mult>{_alternation(MULTIPLIERS)}))?"
     rf"(?:\s?(?P<unit>{_alternation(UNITS)}|%|เปอร์เซ็นต์))?"
-    rf"(?:\s?(?:ต่อ|/)\s?(?P<per_after>{_alternation(PER)}))?$"
 )
+_SPAN = re.compile(rf"^{_HEAD}(?:\s?(?:ต่อ|/)\s?(?P<per_after>{_alternation(PER)}))?$")
+#: The same words read in the text at an amount's start: the span finder's units are not these tables', so
+#: it stops short of a unit that only the gloss reads ("17 ล้านล้าน" of "17 ล้านล้านเหรียญสหรัฐฯ").
+_HEAD_AT = re.compile(_HEAD)
 
 
 #: A prefix ending just before ``ร้อยละ`` / starting at the amount (:func:`_prefix_start`), compiled once.
@@ -162,9 +166,10 @@ def gloss_amounts(text: str) -> str:
 def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """The amount ``text[start:end]`` read in its sentence: ``(start, end, English)`` with the span widened
     to the words that belong to it (a comparative before it: ``ไม่น้อยกว่า 3 ปี``, a prefix before a ``ร้อยละ``:
-    ``กว่าร้อยละ 50``, a rate after it: ``33 บาทต่อลิตร``), or None when the words around it may change what it
-    says. Why: a span's own words misread it when it is cut out of a longer word or phrase, and the gloss
-    must never say what the Thai does not. None for:
+    ``กว่าร้อยละ 50``, a unit the span finder does not know: ``5 ล้านเหรียญสหรัฐ``, a rate after it:
+    ``33 บาทต่อลิตร``), or None when the words around it may change what it says. Why: a span's own words
+    misread it when it is cut out of a longer word or phrase, and the gloss must never say what the Thai
+    does not. None for:
 
     - a prefix after a negation or a comparative of less (``น้อยกว่า 5 คน``, ``ไม่ถึง 4 เดือน``, ``ถูกกว่า``),
       ``ถึง`` that is not "as many as" (a range, "until": :data:`AS_MANY_AFTER`);
@@ -183,7 +188,8 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     start = _prefix_start(text, start)
     if start is None or not _an_amount_here(text, start, end) or _NEGATIVE.search(text[:start]):
         return None
-    end = _read_end(text, end)
+    head = _HEAD_AT.match(text, start)
+    end = _read_end(text, max(end, head.end() if head else end))
     if end is None:
         return None
     english = english_amount(text[start:end])
