@@ -206,13 +206,6 @@ def test_a_gloss_is_spaced_from_the_word_after_it(thai: str, glossed: str) -> No
     assert gloss_amounts(thai) == glossed
 
 
-def test_a_dates_gloss_is_spaced_from_the_word_after_it() -> None:
-    from index.reply import quoted
-
-    assert quoted("มีผลตั้งแต่ 18 ธ.ค. 2566เป็นต้นไป", "en") == "มีผลตั้งแต่ 18 ธ.ค. 2566 [18 December 2023] เป็นต้นไป"
-    assert quoted("มีผลวันที่ 18 ธ.ค. 2566.", "en") == "มีผลวันที่ 18 ธ.ค. 2566 [18 December 2023]."
-
-
 @pytest.mark.parametrize(
     ("thai", "glossed"),
     [
@@ -244,3 +237,42 @@ def test_a_short_answer_reads_a_currency_the_span_finder_does_not_know() -> None
     span = next(s for s in find_number_spans(text) if "1,234" in s.text)
     assert span.text == "1,234.50 ล้าน"  # was glossed "1,234.50 million": baht to an English reader
     assert span_answer(span, "en", text) == "1,234.50 million US dollars (1,234.50 ล้านเหรียญสหรัฐ)"
+
+
+@pytest.mark.parametrize(
+    "thai",
+    [
+        # A unit the tables do not know right after an amount with none: "17 trillion" would drop it.
+        "มูลค่า 17 ล้านล้านเหรียญมาเก๊า",
+        "มูลค่า 17 ล้านล้าน เหรียญ",
+        "มูลค่า 5 ล้านเหรียญฮ่องกง",
+        "มูลค่า 5 ล้านเหรียญ",  # medals, coins, or some dollar
+        "ขนาดไม่เกิน 2.5 ไมครอน",
+        "ร่วมงานกว่า 50 ร้านค้า",
+        "ความจุรวม 73 ล้าน ลบ.ม.",
+        "เปิดใหม่ 3.3 ล้านบัญชี",
+        "ยอดชม 2.3 ล้านวิว",
+        "มูลค่า 13 ล้านฟรังก์สวิส",
+        "มูลค่า 5 ล้านดอลลาร์ฮ่องกง",
+        "มูลค่า 8 ล้านเหรียญสหรัฐต่อบาร์เรล",  # a rate whose "per" is not read
+        # A list's number after a prefix's word: not "more than 3".
+        "ดังนี้ (1) ... มากกว่า\n3) แผนงาน",
+        "ดังนี้ 1. ... ผลงานสูงสุด 3. การพัฒนา",
+    ],
+)
+def test_an_amount_before_a_unit_the_tables_do_not_know_is_not_glossed(thai: str) -> None:
+    assert gloss_amounts(thai) == thai
+
+
+def test_an_amount_with_no_unit_is_glossed_where_no_word_follows() -> None:
+    assert gloss_amounts("ใช้งบรวมกว่า 2.5 แสนล้าน") == "ใช้งบรวมกว่า 2.5 แสนล้าน [more than 250 billion]"
+    assert gloss_amounts("วงเงิน 6 ล้าน, ต่อมา") == "วงเงิน 6 ล้าน [6 million], ต่อมา"
+    assert gloss_amounts("วงเงิน 6 ล้าน\nต่อมา") == "วงเงิน 6 ล้าน [6 million]\nต่อมา"
+    assert "[about 115]" not in gloss_amounts("ระยะทางประมาณ 115. 6 กิโลเมตร")  # 115.6 km, typed apart
+
+
+def test_a_dates_gloss_is_spaced_from_the_word_after_it() -> None:
+    from index.reply import quoted
+
+    assert quoted("มีผลตั้งแต่ 18 ธ.ค. 2566เป็นต้นไป", "en") == "มีผลตั้งแต่ 18 ธ.ค. 2566 [18 December 2023] เป็นต้นไป"
+    assert quoted("มีผลวันที่ 18 ธ.ค. 2566.", "en") == "มีผลวันที่ 18 ธ.ค. 2566 [18 December 2023]."

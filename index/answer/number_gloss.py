@@ -57,6 +57,9 @@ _SPAN = re.compile(rf"^{_HEAD}(?:\s?(?:ต่อ|/)\s?(?P<per_after>{_alternatio
 #: The same words read in the text at an amount's start: the span finder's units are not these tables', so
 #: it stops short of a unit that only the gloss reads ("17 ล้านล้าน" of "17 ล้านล้านเหรียญสหรัฐฯ").
 _HEAD_AT = re.compile(_HEAD)
+#: What an amount with no unit is not glossed before (:func:`_unitless`): a word on its line (the unit it may
+#: count), a digit (its number goes on: "115. 6 กิโลเมตร"), a list's "." or ")" ("สูงสุด 3. กรม...").
+_WORD_NEXT = re.compile(r"[^\S\n]*(?:[^\W_]|[.)])")
 
 
 #: A prefix ending just before ``ร้อยละ`` / starting at the amount (:func:`_prefix_start`), compiled once.
@@ -179,6 +182,8 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
       currency's country (``ดอลลาร์ออสเตรเลีย``), a range or a fraction it starts (``6 เดือนถึง 1 ปี``,
       ``เกือบ 1 ใน 4``);
     - a negative amount (``ติดลบ 35,408 ล้านบาท``: the gloss would drop the minus);
+    - an amount with no unit right before a word (``17 ล้านล้านเหรียญมาเก๊า``, ``กว่า 50 ร้านค้า``): the word
+      may be a unit the tables do not know, and "17 trillion" would drop it (:func:`_unitless`);
     - a quote's cut ("5 แสน…" may be 5 แสนล้าน; "…5 แสนบาท" may be 1 ล้าน 5 แสนบาท);
     - a number that is not an amount of what follows it: a year (``ปี 2567 จังหวัด…``, ``พ.ศ. 2563 รอบ 6
       เดือน``), a kilometre post (``กม. 106+150 ตำบล…``), COVID-19 (``โควิด 19 จังหวัด…``), a list's number at
@@ -193,7 +198,17 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     if end is None:
         return None
     english = english_amount(text[start:end])
-    return (start, end, english) if english is not None else None
+    if english is None or (_unitless(text[start:end]) and _WORD_NEXT.match(text, end)):
+        return None
+    return start, end, english
+
+
+def _unitless(amount: str) -> bool:
+    """Whether an amount has neither a unit nor a percent: a word right after it may be the unit it counts,
+    one the tables do not know ("17 ล้านล้าน" of "17 ล้านล้านเหรียญมาเก๊า", "กว่า 50 ร้านค้า"), and its
+    English ("17 trillion", "more than 50") would drop it: baht to an English reader, or nothing at all."""
+    m = _SPAN.match(" ".join(amount.split()))
+    return m is not None and not m.group("unit") and not m.group("pct")
 
 
 #: What stands before a number that is not an amount (see :func:`read_amount`): a year's word, a
