@@ -121,7 +121,7 @@ def test_multiplied_decimals_keep_every_digit(thai: str, english: str) -> None:
         ("ภายใน 7 วันทำการ", "ภายใน 7 วันทำการ"),  # working days
         ("โครงการ 5 ล้านนา", "โครงการ 5 ล้านนา"),
         ("มูลค่า 124 ล้านดอลลาร์ออสเตรเลีย", "มูลค่า 124 ล้านดอลลาร์ออสเตรเลีย"),  # not US dollars
-        ("ภายใน 15 วันนับแต่วันนั้น", "ภายใน 15 วัน [15 days]นับแต่วันนั้น"),
+        ("ภายใน 15 วันนับแต่วันนั้น", "ภายใน 15 วัน [15 days] นับแต่วันนั้น"),
         # What follows changes the amount: a qualifier, a rate, an ordinal.
         ("ผู้มีอายุ 60 ปีขึ้นไป", "ผู้มีอายุ 60 ปีขึ้นไป"),
         ("มีรายได้ 3 ล้านเศษ", "มีรายได้ 3 ล้านเศษ"),
@@ -187,3 +187,92 @@ def test_a_negative_amount_is_not_glossed() -> None:
     """The gloss would drop the minus of a deficit (the review's finding)."""
     text = "ฐานะกองทุนน้ำมันเชื้อเพลิงติดลบ 35,408 ล้านบาท"
     assert gloss_amounts(text) == text
+
+
+@pytest.mark.parametrize(
+    ("thai", "glossed"),
+    [
+        # Thai writes no space between words: the bracket was glued to the next one ("[5 years]ข้างหน้า").
+        ("ภายในอีก 5 ปีข้างหน้า", "ภายในอีก 5 ปี [5 years] ข้างหน้า"),
+        ("ครบ 76 จังหวัดทั่วประเทศ", "ครบ 76 จังหวัด [76 provinces] ทั่วประเทศ"),
+        ("ใช้เวลา 3 วัน(ไม่รวมวันหยุด)", "ใช้เวลา 3 วัน [3 days] (ไม่รวมวันหยุด)"),
+        # None before punctuation, a space or the end.
+        ("ใช้เวลา 3 วัน, 5 เดือน. และ 2 ปี", "ใช้เวลา 3 วัน [3 days], 5 เดือน [5 months]. และ 2 ปี [2 years]"),
+        ("ใช้เวลา 3 วัน)", "ใช้เวลา 3 วัน [3 days])"),
+        ("ใช้เวลา 3 วัน\nต่อมา", "ใช้เวลา 3 วัน [3 days]\nต่อมา"),
+    ],
+)
+def test_a_gloss_is_spaced_from_the_word_after_it(thai: str, glossed: str) -> None:
+    assert gloss_amounts(thai) == glossed
+
+
+@pytest.mark.parametrize(
+    ("thai", "glossed"),
+    [
+        # The currency was dropped ("[17 trillion]": baht to an English reader) or the amount left unglossed.
+        ("คาดว่าจะมีมูลค่า 17 ล้านล้านเหรียญสหรัฐฯ ภายในปี", "17 trillion US dollars"),
+        ("การส่งออกมีมูลค่า 1,234.50 ล้านเหรียญสหรัฐ เพิ่มขึ้น", "1,234.50 million US dollars"),
+        ("มูลค่า 8 ล้านเหรียญสหรัฐอเมริกา", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลลาร์สหรัฐฯในปีนี้", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลลาร์สหรัฐอเมริกา", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลลาร์สหรัฐ ฯ ลดลง", "8 million US dollars"),
+        ("มูลค่า 8 ล้านเหรียญสหรัฐ ฯ ลดลง", "8 million US dollars"),
+        ("มูลค่า 8 ล้านดอลล่าร์สหรัฐ", "8 million US dollars"),
+        ("มูลค่า 8 ล้านเหรียญดอลลาร์สหรัฐ", "8 million US dollars"),
+        ("มูลค่า 8 พันล้านดอลลาร์ สรอ. ขยายตัว", "8 billion US dollars"),
+        ("มูลค่า 8 ล้าน USD โดยประมาณ", "8 million US dollars"),
+        ("ราคา 1 เหรียญสหรัฐ", "1 US dollar"),
+        ("มูลค่า 8 ล้านดอลลาร์ ขยายตัว", "8 million dollars"),  # which dollar the Thai does not say
+        ("มูลค่า 8 ล้านยูโร", "8 million euros"),
+        ("มูลค่า 8 ล้านเยน", "8 million yen"),
+        ("มูลค่า 8 ล้านหยวนในปีนี้", "8 million yuan"),
+    ],
+)
+def test_foreign_currency_amounts_keep_their_currency(thai: str, glossed: str) -> None:
+    assert f"[{glossed}]" in gloss_amounts(thai)
+
+
+def test_a_short_answer_reads_a_currency_the_span_finder_does_not_know() -> None:
+    text = "มูลค่าการค้า 1,234.50 ล้านเหรียญสหรัฐ เพิ่มขึ้น"
+    span = next(s for s in find_number_spans(text) if "1,234" in s.text)
+    assert span.text == "1,234.50 ล้าน"  # was glossed "1,234.50 million": baht to an English reader
+    assert span_answer(span, "en", text) == "1,234.50 million US dollars (1,234.50 ล้านเหรียญสหรัฐ)"
+
+
+@pytest.mark.parametrize(
+    "thai",
+    [
+        # A unit the tables do not know right after an amount with none: "17 trillion" would drop it.
+        "มูลค่า 17 ล้านล้านเหรียญมาเก๊า",
+        "มูลค่า 17 ล้านล้าน เหรียญ",
+        "มูลค่า 5 ล้านเหรียญฮ่องกง",
+        "มูลค่า 5 ล้านเหรียญ",  # medals, coins, or some dollar
+        "ขนาดไม่เกิน 2.5 ไมครอน",
+        "ร่วมงานกว่า 50 ร้านค้า",
+        "ความจุรวม 73 ล้าน ลบ.ม.",
+        "เปิดใหม่ 3.3 ล้านบัญชี",
+        "ยอดชม 2.3 ล้านวิว",
+        "มูลค่า 13 ล้านฟรังก์สวิส",
+        "มูลค่า 5 ล้านดอลลาร์ฮ่องกง",
+        "มูลค่า 8 ล้านเหรียญสหรัฐต่อบาร์เรล",  # a rate whose "per" is not read
+        # A list's number after a prefix's word: not "more than 3".
+        "ดังนี้ (1) ... มากกว่า\n3) แผนงาน",
+        "ดังนี้ 1. ... ผลงานสูงสุด 3. การพัฒนา",
+    ],
+)
+def test_an_amount_before_a_unit_the_tables_do_not_know_is_not_glossed(thai: str) -> None:
+    assert gloss_amounts(thai) == thai
+
+
+def test_an_amount_with_no_unit_is_glossed_where_no_word_follows() -> None:
+    assert gloss_amounts("ใช้งบรวมกว่า 2.5 แสนล้าน") == "ใช้งบรวมกว่า 2.5 แสนล้าน [more than 250 billion]"
+    assert gloss_amounts("วงเงิน 6 ล้าน, ต่อมา") == "วงเงิน 6 ล้าน [6 million], ต่อมา"
+    assert gloss_amounts("วงเงิน 6 ล้าน\nต่อมา") == "วงเงิน 6 ล้าน [6 million]\nต่อมา"
+    assert "[about 115]" not in gloss_amounts("ระยะทางประมาณ 115. 6 กิโลเมตร")  # 115.6 km, typed apart
+
+
+def test_a_dates_gloss_is_spaced_from_the_word_after_it() -> None:
+    from index.reply import quoted
+
+    assert quoted("มีผลตั้งแต่ 18 ธ.ค. 2566เป็นต้นไป", "en") == "มีผลตั้งแต่ 18 ธ.ค. 2566 [18 December 2023] เป็นต้นไป"
+    assert quoted("มีผลวันที่ 18 ธ.ค. 2566.", "en") == "มีผลวันที่ 18 ธ.ค. 2566 [18 December 2023]."

@@ -81,7 +81,22 @@ UNITS = {
     "ตัน": "tonnes",
     "ลิตร": "litres",
     "บาท": "baht",
+    # The US dollar as the archive spells it after an amount (ดอลลาร์สหรัฐ 1,572 times, เหรียญสหรัฐ 762,
+    # เหรียญสหรัฐฯ 151, ดอลลาร์สหรัฐฯ 111, USD 58, ดอลลาร์ สรอ. 57...): a gloss that drops it reads as baht.
+    # Bare ดอลลาร์ is only "dollars", and bare เหรียญ has none (medals, coins, เหรียญฮ่องกง...): the Thai
+    # does not say which.
     "ดอลลาร์สหรัฐ": "US dollars",
+    "ดอลลาร์สหรัฐฯ": "US dollars",
+    "ดอลลาร์สหรัฐ ฯ": "US dollars",
+    "ดอลลาร์สหรัฐอเมริกา": "US dollars",
+    "ดอลลาร์ สรอ.": "US dollars",
+    "ดอลล่าร์สหรัฐ": "US dollars",
+    "เหรียญสหรัฐ": "US dollars",
+    "เหรียญสหรัฐฯ": "US dollars",
+    "เหรียญสหรัฐ ฯ": "US dollars",
+    "เหรียญสหรัฐอเมริกา": "US dollars",
+    "เหรียญดอลลาร์สหรัฐ": "US dollars",
+    "USD": "US dollars",
     "ดอลลาร์": "dollars",
     "หยวน": "yuan",
     "ยูโร": "euros",

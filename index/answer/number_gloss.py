@@ -47,12 +47,19 @@ def _alternation(words: object) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
 
 
-_SPAN = re.compile(
-    rf"^(?:(?P<per>{_alternation(PER)})ละ\s?)?(?:(?P<prefix>{_alternation(PREFIXES)})\s?)?(?:(?P<pct>ร้อยละ)\s?)?"
+#: An amount's words up to its unit: a rate's "per" word before it, a prefix, ร้อยละ, number, multiplier, unit.
+_HEAD = (
+    rf"(?:(?P<per>{_alternation(PER)})ละ\s?)?(?:(?P<prefix>{_alternation(PREFIXES)})\s?)?(?:(?P<pct>ร้อยละ)\s?)?"
     rf"(?P<num>{_NUM})(?:\s?(?P<mult>{_alternation(MULTIPLIERS)}))?"
     rf"(?:\s?(?P<unit>{_alternation(UNITS)}|%|เปอร์เซ็นต์))?"
-    rf"(?:\s?(?:ต่อ|/)\s?(?P<per_after>{_alternation(PER)}))?$"
 )
+_SPAN = re.compile(rf"^{_HEAD}(?:\s?(?:ต่อ|/)\s?(?P<per_after>{_alternation(PER)}))?$")
+#: The same words read in the text at an amount's start: the span finder's units are not these tables', so
+#: it stops short of a unit that only the gloss reads ("17 ล้านล้าน" of "17 ล้านล้านเหรียญสหรัฐฯ").
+_HEAD_AT = re.compile(_HEAD)
+#: What an amount with no unit is not glossed before (:func:`_unitless`): a word on its line (the unit it may
+#: count), a digit (its number goes on: "115. 6 กิโลเมตร"), a list's "." or ")" ("สูงสุด 3. กรม...").
+_WORD_NEXT = re.compile(r"[^\S\n]*(?:[^\W_]|[.)])")
 
 
 #: A prefix ending just before ``ร้อยละ`` / starting at the amount (:func:`_prefix_start`), compiled once.
@@ -162,9 +169,10 @@ def gloss_amounts(text: str) -> str:
 def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """The amount ``text[start:end]`` read in its sentence: ``(start, end, English)`` with the span widened
     to the words that belong to it (a comparative before it: ``ไม่น้อยกว่า 3 ปี``, a prefix before a ``ร้อยละ``:
-    ``กว่าร้อยละ 50``, a rate after it: ``33 บาทต่อลิตร``), or None when the words around it may change what it
-    says. Why: a span's own words misread it when it is cut out of a longer word or phrase, and the gloss
-    must never say what the Thai does not. None for:
+    ``กว่าร้อยละ 50``, a unit the span finder does not know: ``5 ล้านเหรียญสหรัฐ``, a rate after it:
+    ``33 บาทต่อลิตร``), or None when the words around it may change what it says. Why: a span's own words
+    misread it when it is cut out of a longer word or phrase, and the gloss must never say what the Thai
+    does not. None for:
 
     - a prefix after a negation or a comparative of less (``น้อยกว่า 5 คน``, ``ไม่ถึง 4 เดือน``, ``ถูกกว่า``),
       ``ถึง`` that is not "as many as" (a range, "until": :data:`AS_MANY_AFTER`);
@@ -174,6 +182,8 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
       currency's country (``ดอลลาร์ออสเตรเลีย``), a range or a fraction it starts (``6 เดือนถึง 1 ปี``,
       ``เกือบ 1 ใน 4``);
     - a negative amount (``ติดลบ 35,408 ล้านบาท``: the gloss would drop the minus);
+    - an amount with no unit right before a word (``17 ล้านล้านเหรียญมาเก๊า``, ``กว่า 50 ร้านค้า``): the word
+      may be a unit the tables do not know, and "17 trillion" would drop it (:func:`_unitless`);
     - a quote's cut ("5 แสน…" may be 5 แสนล้าน; "…5 แสนบาท" may be 1 ล้าน 5 แสนบาท);
     - a number that is not an amount of what follows it: a year (``ปี 2567 จังหวัด…``, ``พ.ศ. 2563 รอบ 6
       เดือน``), a kilometre post (``กม. 106+150 ตำบล…``), COVID-19 (``โควิด 19 จังหวัด…``), a list's number at
@@ -183,11 +193,22 @@ def read_amount(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     start = _prefix_start(text, start)
     if start is None or not _an_amount_here(text, start, end) or _NEGATIVE.search(text[:start]):
         return None
-    end = _read_end(text, end)
+    head = _HEAD_AT.match(text, start)
+    end = _read_end(text, max(end, head.end() if head else end))
     if end is None:
         return None
     english = english_amount(text[start:end])
-    return (start, end, english) if english is not None else None
+    if english is None or (_unitless(text[start:end]) and _WORD_NEXT.match(text, end)):
+        return None
+    return start, end, english
+
+
+def _unitless(amount: str) -> bool:
+    """Whether an amount has neither a unit nor a percent: a word right after it may be the unit it counts,
+    one the tables do not know ("17 ล้านล้าน" of "17 ล้านล้านเหรียญมาเก๊า", "กว่า 50 ร้านค้า"), and its
+    English ("17 trillion", "more than 50") would drop it: baht to an English reader, or nothing at all."""
+    m = _SPAN.match(" ".join(amount.split()))
+    return m is not None and not m.group("unit") and not m.group("pct")
 
 
 #: What stands before a number that is not an amount (see :func:`read_amount`): a year's word, a
@@ -331,14 +352,22 @@ def _has_words(amount: str) -> bool:
     return m is not None and any(m.group(g) for g in ("per", "prefix", "pct", "mult", "unit", "per_after"))
 
 
+#: What a gloss's bracket is written right before, with no space: the end of a clause or of a bracket.
+_NO_SPACE_BEFORE = frozenset(".,;:!?)]}\"'”’…/-–—")
+
+
 def bracketed(text: str, glosses: Iterable[tuple[int, str]]) -> str:
     """``text`` with each ``(end, words)`` of ``glosses`` (ascending ``end``) written as `` [words]`` right
-    after position ``end``: how an English reply glosses what it quotes (dates, amounts)."""
+    after position ``end``: how an English reply glosses what it quotes (dates, amounts). A space follows
+    the bracket when a word does: Thai writes no space between words ("5 ปีข้างหน้า"), and
+    "[5 years]ข้างหน้า" reads as one glued token; before punctuation or a space, none is added."""
     out: list[str] = []
     at = 0
     for end, words in glosses:
         out.append(text[at:end])
-        out.append(f" [{words}]")
+        after = text[end : end + 1]
+        spaced = after and not after.isspace() and after not in _NO_SPACE_BEFORE
+        out.append(f" [{words}] " if spaced else f" [{words}]")
         at = end
     out.append(text[at:])
     return "".join(out)
