@@ -79,7 +79,10 @@ _EN_QUESTION_WORDS = {
 
 _TH_CONNECTIVES = re.compile(r"^(?:แล้ว|และ|ส่วน|งั้น|ถ้างั้น|ถ้าอย่างนั้น|อีก|ต่อ|นอกจากนี้|แล้วก็|ยัง)")
 _TH_TIME_THIS = re.compile(r"(?:ปี|เดือน|สัปดาห์|วัน|ครั้ง|ช่วง|ตอน|ขณะ)นี้")
-_TH_POINTERS = re.compile(r"ดังกล่าว|นี้|นั้น|เขา|พวกเขา|ท่าน|มัน|เดียวกัน|ข้างต้น|เรื่องนี้|งานนี้|โครงการนี้")
+#: Thai words that point back, matched as whole words of the index's word splitter: as substrings, นี้ was
+#: found in หนี้ (debt), มัน in น้ำมัน (oil) and มันสำปะหลัง, เขา in ภูเขา and เขาใหญ่, and a new question about
+#: any of them was answered from the previous, unrelated release.
+_TH_POINTERS = frozenset({"ดังกล่าว", "นี้", "นั้น", "เขา", "พวกเขา", "ท่าน", "มัน", "เดียวกัน", "ข้างต้น"})
 _TH_QUESTION_WORDS = {
     "ใคร", "อะไร", "ที่ไหน", "ไหน", "เมื่อไร", "เมื่อไหร่", "เมื่อใด", "กี่", "เท่าไร", "เท่าไหร่", "เท่าใด",
     "อย่างไร", "ยังไง", "ไง", "ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "บ้าง", "ทำไม", "เพราะอะไร", "วันไหน",
@@ -149,7 +152,7 @@ def leans_on_previous(question: str) -> bool:
         return True
     if any(w in _EN_POINTERS for w in _words_en(low)) or _EN_DEICTIC.search(low):
         return True
-    if _TH_POINTERS.search(_TH_TIME_THIS.sub(" ", text)):
+    if _TH_POINTERS.intersection(words(_TH_TIME_THIS.sub(" ", text))):
         return True
     topic = topic_words(text)
     return len(topic) <= 1 or _only_dates_or_numbers(topic)

@@ -15,7 +15,16 @@ from index.conversation import answer_turn, leans_on_previous, names_its_own_thi
 
 @pytest.mark.parametrize(
     "question",
-    ["and who signed it?", "what about 2022?", "แล้วใครเป็นประธาน", "ที่ไหน", "where was it held", "งบเท่าไหร่"],
+    [
+        "and who signed it?",
+        "what about 2022?",
+        "แล้วใครเป็นประธาน",
+        "ที่ไหน",
+        "where was it held",
+        "งบเท่าไหร่",
+        "โครงการนี้ใช้งบประมาณของกระทรวงเกษตรเท่าไหร่",
+        "เรื่องดังกล่าวเกิดขึ้นที่จังหวัดไหน",
+    ],
 )
 def test_follow_ups_lean_on_the_previous_turn(question: str) -> None:
     assert leans_on_previous(question)
@@ -29,6 +38,11 @@ def test_follow_ups_lean_on_the_previous_turn(question: str) -> None:
         "What is the recipe for green curry with chicken?",
         "Is there a hotline for flood victims?",
         "ปีนี้รัฐบาลจัดงานลอยกระทงที่ไหน",
+        # Words that hold a pointer's letters: หนี้ (นี้), น้ำมัน and มันสำปะหลัง (มัน), เขาใหญ่ (เขา).
+        "ไกล่เกลี่ยหนี้นอกระบบแล้ว มูลหนี้ลดลงเท่าไร",
+        "ราคาน้ำมันดีเซลลิตรละเท่าไร",
+        "ส่งออกมันสำปะหลังได้กี่ตัน",
+        "อุทยานเขาใหญ่เปิดกี่โมง",
     ],
 )
 def test_questions_with_their_own_topic_stand_alone(question: str) -> None:
