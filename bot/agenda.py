@@ -54,6 +54,10 @@ async def on_agenda_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lang, _, rid = query.data[len(AGENDA_PREFIX) :].partition(":")
     lang = lang if lang in ("th", "en") else qa.lang_of(update)
     message = query.message
+    if isinstance(message, Message) and not _first_press(context, message.message_id):
+        # A double tap, or a second client before the button went: the rest was sent once already.
+        await answer_press(query, html.unescape(text(lang, "more_expired")))
+        return
     try:
         meeting = (
             await asyncio.to_thread(qa.service.searcher().agenda, URL_PREFIX + rid) if rid.isdigit() else None
@@ -68,3 +72,20 @@ async def on_agenda_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     with contextlib.suppress(BadRequest):
         await message.edit_reply_markup(reply_markup=without_prefix(message.reply_markup, AGENDA_PREFIX))
     await qa.send(message, render_rest_html(listing_of(meeting), lang))
+
+
+#: Messages whose "show N more" was pressed, remembered per chat (the newest only).
+PRESSED_KEPT = 50
+
+
+def _first_press(context: ContextTypes.DEFAULT_TYPE, message_id: int) -> bool:
+    """Record a press of ``message_id``'s button; False when it was pressed before. Checked and recorded
+    before anything is awaited, so two presses handled at once still send the rest once."""
+    data = context.chat_data
+    if not isinstance(data, dict):
+        return True
+    pressed = list(data.get("agenda_pressed") or [])
+    if message_id in pressed:
+        return False
+    data["agenda_pressed"] = [*pressed, message_id][-PRESSED_KEPT:]
+    return True

@@ -141,7 +141,7 @@ def _add_handlers(application: Application, qa: QABot, settings: Settings) -> No
     # A group upgraded to a supergroup: its chat_data moves to the new id (bot.alerts moves its subscription).
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration.on_migrate))
     for name, callback, where in (
-        ("start", commands.cmd_start, new_message & private),
+        ("start", commands.cmd_start, new_message),
         ("help", commands.cmd_help, new_message),
         ("ask", asking.cmd_ask, new_message),
         ("new", conversation.cmd_new, new_message),

@@ -76,14 +76,23 @@ _GREETINGS = {
 _PARTICLES = re.compile(r"(?:\s*(?:ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|จ้ะ|จ๊ะ|นะ|ฮะ|ค่ะ))+$")
 
 
+#: The small talk that thanks: answered "you're welcome", not with the greeting's help.
+_THANKS = {"thanks", "thank you", "thx", "ขอบคุณ", "ขอบคุณมาก", "ขอบใจ"}
+
+
+def small_talk(value: str) -> str | None:
+    """ "thanks" for a thank-you, "other" for a greeting or text with no letters or digits (emoji,
+    punctuation), None for what may be a question."""
+    letters = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in value.lower())
+    words = _PARTICLES.sub("", " ".join(letters.split())).strip()
+    if words in _THANKS:
+        return "thanks"
+    return "other" if not words or words in _GREETINGS else None
+
+
 def is_small_talk(value: str) -> bool:
     """A greeting, a thank-you or text with no letters or digits (emoji, punctuation): not a question."""
-    letters = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in value.lower())
-    words = " ".join(letters.split())
-    if not words:
-        return True
-    words = _PARTICLES.sub("", words).strip()
-    return not words or words in _GREETINGS
+    return small_talk(value) is not None
 
 
 @contextlib.asynccontextmanager
@@ -119,8 +128,10 @@ async def _admitted(qa: QABot, update: Update, question: str, lang: str, in_grou
     """Small talk gets the short help, a user over the rate limit one notice: neither is searched."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if is_small_talk(question):
-        await qa.send(message, text(lang, "group_usage" if in_group else "short_help"), quote=in_group)
+    talk = small_talk(question)
+    if talk is not None:
+        key = "thanks_reply" if talk == "thanks" else "group_usage" if in_group else "short_help"
+        await qa.send(message, text(lang, key), quote=in_group)
         return False
     wait = qa.limiter.check(user.id)
     if wait:
@@ -198,7 +209,7 @@ async def _send_answer(
         # The last part as qa.send will send it: the one that carries the button, which the press extends.
         last = (split_html(body) or [""])[-1]
         more_key = keep_more_sources(context, last, answer.lang, sources, _reply_sources())
-        more = more_sources_keyboard(more_key, lang) if more_key else more
+        more = more_sources_keyboard(more_key, answer.lang) if more_key else more  # the reply's language
     store = store_of(context)
     key = new_key() if store is not None else None
     markup = answer_keyboard(key, more)

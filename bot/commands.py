@@ -37,8 +37,9 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if match:
         await show_release(update, context, match.group(1))
         return
-    set_release_scope(context, None)  # a plain /start: back to all releases
-    forget_turns(context)
+    if message.chat.type == ChatType.PRIVATE:  # in a group, /start@bot (an admin's first try) is /help
+        set_release_scope(context, None)  # a plain /start: back to all releases
+        forget_turns(context)
     await cmd_help(update, context)
 
 

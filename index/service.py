@@ -129,9 +129,16 @@ class QAService:
         ``within``: the URL of a release to answer from first (see ``Answerer.ask``); when it does not
         answer, the question is answered from all releases. Counted once either way."""
         answerer = self._answerer_for(self.searcher())
-        answer = answerer.ask(question, within=within) if within is not None else None
-        if answer is None or not answer.found:
+        scoped = answerer.ask(question, within=within) if within is not None else None
+        if scoped is not None and scoped.found:
+            answer = scoped
+        else:
             answer = answerer.ask(question)
+            if scoped is not None and scoped.sources and not answer.found:
+                # Refused: the release the user opened stays first among the closest (it was what they
+                # asked about; over all releases it may not even be among them).
+                first = scoped.sources[0]
+                answer.sources = [first, *(s for s in answer.sources if s.url != first.url)]
         self._count(answer)
         return answer
 

@@ -416,6 +416,10 @@ async def test_bot_lists_and_shows_the_rest(fake_bot_api: FakeBotAPI, agenda_ind
         # A button of a release the index no longer has (or an old one) is still answered.
         api.push(api.callback_query(message, "agenda:th:123", user_id=71))
         await api.wait_for("answerCallbackQuery", count=2)
+        # A second press of the same button (a double tap) is answered and sends nothing again.
+        api.push(api.callback_query(message, button["callback_data"], user_id=71))
+        await api.wait_for("answerCallbackQuery", count=3)
         await asyncio.sleep(0.2)
+    assert len(api.calls_of("sendMessage", chat_id=71)) == 2
     assert all(utf16_len(c["text"]) <= 4096 for c in api.calls_of("sendMessage", chat_id=71))
     _assert_no_rejected_sends(api)

@@ -119,6 +119,21 @@ async def test_a_pasted_release_link_shows_that_release_and_its_follow_ups(
     _assert_no_rejected_sends(api)
 
 
+def test_a_refusal_within_an_opened_release_lists_that_release_first(
+    bot_index: tuple[Settings, BotService],
+) -> None:
+    """A question the opened release (card, pasted link) does not answer is answered from all releases;
+    when they refuse too, the opened release leads the closest ones, wherever the search placed it."""
+    _, service = bot_index
+    question = "What is the recipe for green curry with chicken?"
+    alone = service.ask(question)
+    assert not alone.found and len(alone.sources) > 1
+    opened = alone.sources[-1].url
+    scoped = service.ask(question, within=opened)
+    assert not scoped.found and scoped.sources[0].url == opened
+    assert [s.url for s in scoped.sources].count(opened) == 1
+
+
 async def test_conversation_and_more_sources_survive_a_restart(
     fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:

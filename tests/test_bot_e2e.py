@@ -131,6 +131,19 @@ async def test_more_sources_button_edits_the_message(
     _assert_no_rejected_sends(api)
 
 
+async def test_the_more_sources_button_speaks_the_replys_language(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """A Thai Telegram user asking in English gets an English reply, and its button says so too."""
+    settings, service = bot_index
+    api = fake_bot_api
+    async with running_bot(_bot_settings(settings, api), service):
+        api.push(api.private_text("Government news on MOU cooperation and the digital economy", user_id=32))
+        await api.wait_for("sendMessage", chat_id=32)
+    labels = [b["text"] for row in api.last_bot_message(32)["reply_markup"]["inline_keyboard"] for b in row]
+    assert "📚 More sources" in labels, labels
+
+
 HOSTILE = {
     "empty": "",
     "blank": "   \n\t ",
@@ -168,6 +181,8 @@ async def test_stickers_greetings_and_deep_link(
         api.push(api.sticker(user_id=81))
         api.push(api.voice(user_id=82, language_code="en"))
         api.push(api.private_text("สวัสดีครับ", user_id=83))
+        api.push(api.private_text("ขอบคุณมากครับ 🙏", user_id=87))
+        api.push(api.group_text(f"/start@{api.username}", chat_id=-1001555555555, user_id=88))
         api.push(api.private_text("/start r76362", user_id=84, language_code="en"))
         api.push(api.private_text("/latest 3", user_id=85))
         api.push(api.private_text("/about", user_id=86, language_code="en"))
@@ -177,7 +192,11 @@ async def test_stickers_greetings_and_deep_link(
         card = (await api.wait_for("sendMessage", chat_id=84))[0]["text"]
         latest = (await api.wait_for("sendMessage", chat_id=85))[0]["text"]
         about = (await api.wait_for("sendMessage", chat_id=86))[0]["text"]
+        thanks = (await api.wait_for("sendMessage", chat_id=87))[0]["text"]
+        group_start = (await api.wait_for("sendMessage", chat_id=-1001555555555))[0]["text"]
     assert "/help" in sticker and "Hello" in voice and "/help" in hello
+    assert "ยินดี" in thanks and "สวัสดี" not in thanks  # a thank-you is not greeted
+    assert "/ask" in group_start  # /start@bot in a group: the help, not silence
     assert not api.calls_of("sendChatAction", chat_id=83), "a greeting is not searched"
     assert "Huawei" in card and HUAWEI_URL in card and "19 December 2023" in card
     assert latest.count("<a href=") == 3 and "2025" in html_plain_text(latest) or "2568" in latest
@@ -206,6 +225,7 @@ async def test_questions_after_a_release_card_are_answered_from_that_release(
         unscoped = (await api.wait_for("sendMessage", chat_id=91, count=5))[4]["text"]
     assert scoped.count("<a href=") == 1 and HUAWEI_URL in scoped  # answered from that release alone
     assert "clearly answers" in wider and wider.count("<a href=") > 1
+    assert wider.split('<a href="', 1)[1].startswith(HUAWEI_URL + '"')  # the opened release leads
     assert "18 December 2023" not in unscoped or unscoped.count("<a href=") > 1
     assert service.counters.questions - asked_before == 3  # the fallback is not a second question
     _assert_no_rejected_sends(api)

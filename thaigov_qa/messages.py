@@ -77,6 +77,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "<i>รัฐบาลลงนาม MOU กับ Huawei เรื่องอะไร</i>\nดูวิธีใช้ทั้งหมดที่ /help"
         ),
         "group_usage": "ใช้ /ask ตามด้วยคำถาม เช่น <code>/ask มาตรการช่วยเหลือเกษตรกร</code>",
+        "thanks_reply": "ยินดีครับ 🙏 ถามต่อได้เลย",
         "rate_limited": ("ขออภัย คุณถามถี่เกินไป (ไม่เกิน {limit} คำถามต่อนาที) กรุณารอ {seconds} วินาทีแล้วลองใหม่"),
         "no_index": "ยังไม่มีดัชนีข่าวให้ค้นหา ผู้ดูแลระบบกำลังเตรียมข้อมูล กรุณาลองใหม่ภายหลัง",
         "no_index_admin": (
@@ -191,6 +192,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "<i>What did the government sign with Huawei?</i>\nSee /help for more."
         ),
         "group_usage": "Use /ask followed by your question, e.g. <code>/ask help for rice farmers</code>",
+        "thanks_reply": "You're welcome! Ask me anything else.",
         "rate_limited": (
             "Sorry, that is a lot of questions (at most {limit} a minute). "
             "Please wait {seconds} seconds and try again."
