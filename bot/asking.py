@@ -34,9 +34,9 @@ from bot.feedback import answer_keyboard, store_of, without_prefix
 from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
 from bot.shared import QABot, answer_press, keep_more_sources, more_sources_of, qa_of, release_scope
-from corpus.release import linked_release_id
+from corpus.release import URL_PREFIX, split_release_link
 from index.answer import Answer
-from index.conversation import turn_reply_html
+from index.conversation import topic_words, turn_reply_html
 from index.service import IndexUnavailable
 from thaigov_qa.db import off_loop
 from thaigov_qa.messages import text
@@ -157,17 +157,21 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if len(question) > MAX_QUESTION_CHARS:
         question = question[:MAX_QUESTION_CHARS]
         note = f"<i>{esc(text(lang, 'question_truncated', n=MAX_QUESTION_CHARS))}</i>\n\n"
-    release_id = linked_release_id(question)
-    if release_id is not None:  # a pasted release link: that release's card, not a search for it
+    release_id, rest = split_release_link(question)
+    linked = URL_PREFIX + release_id if release_id is not None else None
+    if release_id is not None and len(topic_words(rest)) <= 1:
+        # A pasted release link, alone or with "what is this?": that release's card, not a search for it.
         await show_release(update, context, release_id)
         return
+    if linked is not None:  # a question about the linked release: asked within it first
+        question = rest
     if not await _admitted(qa, update, question, lang, in_group):
         return
     qa.service.counters.users.add(user.id)
     if qa.settings.log_questions:
         log.info("question from user %s in chat %s: %r", user.id, message.chat_id, question)
     started = time.monotonic()
-    scope = None if in_group else release_scope(context)
+    scope = linked or (None if in_group else release_scope(context))
     turn: dict[str, Any] | None = None
     try:
         async with typing(update):

@@ -28,7 +28,9 @@ from telegram.ext import ContextTypes
 
 from bot.format import clean_text, display_date, esc, source_line, split_html
 from bot.shared import qa_of
+from corpus.release import Release, linked_release_id
 from index.answer import Answer
+from index.release_card import lead as release_lead
 from index.reply import quoted, render_html
 from index.service import IndexUnavailable
 from thaigov_qa.messages import text
@@ -91,6 +93,25 @@ def results_for(question: str, answer: Answer, lang: str) -> list[InlineQueryRes
     return results
 
 
+def release_article(release: Release, lang: str) -> InlineQueryResultArticle:
+    """One release as an inline result: its title, date, link and opening lines (a card without the
+    private chat's "ask me about it", which would speak for the bot in someone else's chat)."""
+    date = display_date(release.date, lang)
+    lead = release_lead(release)
+    card = f'<b>{esc(release.title)}</b>\n{esc(date)}\n<a href="{esc(release.url)}">{esc(release.url)}</a>'
+    if lead:
+        card += f"\n\n<blockquote>{esc(lead)}</blockquote>"
+    return InlineQueryResultArticle(
+        id=_id("release", release.url),
+        title=_short(release.title or release.url, 100),
+        description=_short(f"{date} · {lead}" if date else lead, 200) or None,
+        input_message_content=InputTextMessageContent(
+            split_html(card)[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+        ),
+        url=release.url,
+    )
+
+
 async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer an inline query within Telegram's 10 s (see the module docstring)."""
     query = update.inline_query
@@ -100,7 +121,15 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     question = _short(query.query, MAX_QUERY_CHARS)
     results: list[InlineQueryResultArticle] = []
     cache = INLINE_CACHE_SECONDS
-    if len(question) >= MIN_QUERY_CHARS:
+    release_id = linked_release_id(question)
+    if release_id is not None:  # a release link: that release as the result, to share it with its summary
+        try:
+            release = await asyncio.to_thread(qa.service.release_by_id, release_id)
+        except IndexUnavailable as exc:
+            log.warning("inline query: no usable index (%s)", exc)
+            release, cache = None, 0
+        results = [release_article(release, qa.lang_of(update))] if release is not None else []
+    elif len(question) >= MIN_QUERY_CHARS:
         if qa.inline_limiter.check(query.from_user.id):
             qa.service.counters.rate_limited += 1
             cache = 0

@@ -61,16 +61,29 @@ def release_id_from_url(url: str) -> str:
     return tail if tail.isdigit() else ""
 
 
+#: A thaigov release link anywhere in a message (scheme, ``www.``, a query or a fragment optional).
+_LINK_IN_TEXT = re.compile(
+    r"<?(?:https?://)?(?:www\.)?thaigov\.go\.th/news/contents/details/(\d+)/?(?:[?#][^\s>]*)?>?", re.I
+)
+
+
+def split_release_link(message: str) -> tuple[str | None, str]:
+    """The number of the first thaigov release link in a message and the message's other words, or
+    (None, the message) when it holds none. Why: people paste a link, alone ("what is this?" is implied) or
+    with a question about it; searched as words, a link found the releases that merely link to it
+    ("อ่านเพิ่มเติม >> …")."""
+    for m in _LINK_IN_TEXT.finditer(message):
+        if m.start() and re.match(r"[\w.-]", message[m.start() - 1]):  # notthaigov.go.th, a longer host
+            continue
+        return m.group(1), " ".join(f"{message[: m.start()]} {message[m.end() :]}".split())
+    return None, message
+
+
 def linked_release_id(message: str) -> str | None:
     """The release number when a message is nothing but a link to a thaigov release (a user pasting one,
-    with or without ``https://``, in angle brackets, with a query or a fragment); None otherwise. Why: a
-    pasted link searched as a question found releases that merely link to it ("อ่านเพิ่มเติม >> …"); the
-    user wants that release."""
-    link = message.strip().strip("<>").strip()
-    if not re.match(r"https?://", link, re.I):
-        link = "https://" + link
-    m = _THAIGOV_DETAIL.match(link)
-    return m.group(1) if m else None
+    with or without ``https://``, in angle brackets, with a query or a fragment); None otherwise."""
+    number, rest = split_release_link(message)
+    return number if number is not None and not re.search(r"\w", rest) else None
 
 
 def canonical_url(url: str) -> str:

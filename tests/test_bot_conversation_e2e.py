@@ -109,6 +109,9 @@ async def test_a_pasted_release_link_shows_that_release_and_its_follow_ups(
         [group_card] = await api.wait_for("sendMessage", chat_id=group)
         api.push(api.reply_to_bot(FOLLOW_UP_TH, api.last_bot_message(group), user_id=1614))
         replies = await api.wait_for("sendMessage", chat_id=group, count=2)
+        # A link with a question about it: the question is asked within the linked release.
+        api.push(api.private_text(f"When was it signed? {HUAWEI_URL}", user_id=1615, language_code="en"))
+        [within] = await api.wait_for("sendMessage", chat_id=1615)
     assert "Huawei" in card["text"] and HUAWEI_URL in card["text"] and "19 December 2023" in card["text"]
     assert follow["text"].count("<a href=") == 1 and HUAWEI_URL in follow["text"]
     assert "18 December 2023" in follow["text"] or "18 ธ.ค. 2566" in follow["text"]
@@ -116,6 +119,8 @@ async def test_a_pasted_release_link_shows_that_release_and_its_follow_ups(
     assert HUAWEI_URL in group_card["text"] and "หัวเว่ย" in group_card["text"]
     follow_th = replies[1]["text"]
     assert "จากข่าววันที่" in follow_th and HUAWEI_URL in follow_th
+    assert within["text"].count("<a href=") == 1 and HUAWEI_URL in within["text"]
+    assert "18 December 2023" in within["text"] or "18 ธ.ค. 2566" in within["text"]
     _assert_no_rejected_sends(api)
 
 
@@ -184,7 +189,11 @@ async def test_inline_query_is_answered_within_ten_seconds(
         elapsed = time.monotonic() - started
         api.push(api.inline_query("hi", user_id=1605))  # too short: answered, empty
         await api.wait_for("answerInlineQuery", count=2)
+        api.push(api.inline_query(HUAWEI_URL, user_id=1605, language_code="th"))  # a link: that release
+        linked = (await api.wait_for("answerInlineQuery", count=3))[2]["results"]
     assert elapsed < 10
+    [card] = linked
+    assert card["url"] == HUAWEI_URL and "19 ธ.ค. 2566" in card["input_message_content"]["message_text"]
     results: list[dict[str, Any]] = call["results"]
     assert 1 <= len(results) <= 4 and 0 < int(call["cache_time"]) <= 60
     assert any(HUAWEI_URL in r["input_message_content"]["message_text"] for r in results)

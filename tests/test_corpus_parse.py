@@ -265,3 +265,15 @@ def test_a_message_that_is_only_a_release_link(message: str, expected: str | Non
     from corpus.release import linked_release_id
 
     assert linked_release_id(message) == expected
+
+
+def test_a_release_link_inside_a_message_is_split_from_its_words() -> None:
+    from corpus.release import split_release_link
+
+    link = "https://www.thaigov.go.th/news/contents/details/93824"
+    assert split_release_link(f"what is this about? {link}") == ("93824", "what is this about?")
+    assert split_release_link(f"ข่าวนี้ <{link}?utm_source=line> ลงนามเมื่อไร") == ("93824", "ข่าวนี้ ลงนามเมื่อไร")
+    assert split_release_link("see https://notthaigov.go.th/news/contents/details/1") == (
+        None,
+        "see https://notthaigov.go.th/news/contents/details/1",
+    )
