@@ -110,7 +110,11 @@ async def test_more_sources_button_edits_the_message(
     api = fake_bot_api
     async with running_bot(_bot_settings(settings, api), service):
         api.push(api.private_text("ข่าวรัฐบาลเกี่ยวกับความร่วมมือ MOU และเศรษฐกิจดิจิทัล", user_id=31))
+        # A Thai Telegram user asking in English: an English reply, and its button says so too.
+        api.push(api.private_text("Government news on MOU cooperation and the digital economy", user_id=32))
         await api.wait_for("sendMessage", chat_id=31)
+        await api.wait_for("sendMessage", chat_id=32)
+        english = api.last_bot_message(32)["reply_markup"]["inline_keyboard"]
         message = api.last_bot_message(31)
         markup = message.get("reply_markup")
         assert markup, "an answer with more than three sources offers the button"
@@ -128,20 +132,8 @@ async def test_more_sources_button_edits_the_message(
         b["callback_data"] for row in edited.get("reply_markup", {}).get("inline_keyboard", []) for b in row
     ]
     assert buttons and not [b for b in buttons if b.startswith("more:")]  # gone once used; 👍 👎 stay
+    assert "📚 More sources" in [b["text"] for row in english for b in row]
     _assert_no_rejected_sends(api)
-
-
-async def test_the_more_sources_button_speaks_the_replys_language(
-    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
-) -> None:
-    """A Thai Telegram user asking in English gets an English reply, and its button says so too."""
-    settings, service = bot_index
-    api = fake_bot_api
-    async with running_bot(_bot_settings(settings, api), service):
-        api.push(api.private_text("Government news on MOU cooperation and the digital economy", user_id=32))
-        await api.wait_for("sendMessage", chat_id=32)
-    labels = [b["text"] for row in api.last_bot_message(32)["reply_markup"]["inline_keyboard"] for b in row]
-    assert "📚 More sources" in labels, labels
 
 
 HOSTILE = {
