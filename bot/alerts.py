@@ -119,7 +119,11 @@ def describe_filters(sub: Subscription, lang: str) -> str:
     )
 
 
-def _chat_name(chat: Chat | None, chat_id: int) -> str:
+def _chat_name(chat: Chat | None, chat_id: int, lang: str, here: Chat | None = None) -> str:
+    """How a reply names the chat a command is about: "this chat" for the chat it was sent in when that is
+    a private one (its id meant nothing to its user), else the group's or channel's title, else its id."""
+    if chat is not None and chat.type == ChatType.PRIVATE and here is not None and chat.id == here.id:
+        return text(lang, "this_chat")
     if chat is not None and chat.type != ChatType.PRIVATE and (chat.title or chat.username):
         return escape_html(chat.title or f"@{chat.username}")
     return str(chat_id)
@@ -230,7 +234,7 @@ class _Handlers:
         if found is None:
             return
         chat_id, chat, words = found
-        name = _chat_name(chat, chat_id)
+        name = _chat_name(chat, chat_id, lang, update.effective_chat)
         if chat is not None and chat.id != (update.effective_chat.id if update.effective_chat else None):
             try:
                 ok, status = await _may_post(context.bot, chat)
@@ -270,7 +274,7 @@ class _Handlers:
             return
         chat_id, chat, _ = found
         removed = await self._in_store(lambda store: store.unsubscribe(chat_id))
-        name = _chat_name(chat, chat_id)
+        name = _chat_name(chat, chat_id, lang, update.effective_chat)
         await _reply(update, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
 
     async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -134,11 +134,12 @@ async def test_alert_commands_reply_in_the_lang_choice(api: ChannelAwareAPI, bot
         api.push(api.private_text("/subscriptions", user_id=USER, language_code="th"))
         assert "No subscriptions yet" in await _reply(api, USER, 2)
         api.push(api.private_text("/subscribe", user_id=USER, language_code="th"))
-        assert "every release" in await _reply(api, USER, 3)
+        subscribed = await _reply(api, USER, 3)
+        assert "every release" in subscribed and "This chat is subscribed" in subscribed  # not its id
         api.push(api.private_text("/lang auto", user_id=USER, language_code="th"))
         await _reply(api, USER, 4)
         api.push(api.private_text("/unsubscribe", user_id=USER, language_code="th"))
-        assert "ยกเลิกการแจ้งข่าวใหม่" in await _reply(api, USER, 5)
+        assert "ยกเลิกการแจ้งข่าวใหม่ของ แชตนี้" in await _reply(api, USER, 5)
 
 
 async def test_a_long_subscription_list_is_split_under_telegrams_limit(

@@ -116,6 +116,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "เวลาเฉลี่ย {avg_ms} ms\nถูกจำกัดอัตรา {rate_limited} · ข้อผิดพลาด {errors} · ผู้ใช้ {users}\n\n{about}"
         ),
         # --- alerts (bot.alerts) ---
+        "this_chat": "แชตนี้",
         "subscribed": "✅ สมัครรับข่าวใหม่แล้วสำหรับ {chat}\n{filters}",
         "updated": "✅ ปรับตัวกรองข่าวใหม่ของ {chat} แล้ว\n{filters}",
         "all": "ตัวกรอง: ทุกข่าว",
@@ -237,6 +238,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "average {avg_ms} ms\nRate-limited {rate_limited} · errors {errors} · users {users}\n\n{about}"
         ),
         # --- alerts (bot.alerts) ---
+        "this_chat": "This chat",
         "subscribed": "✅ {chat} is subscribed to new releases.\n{filters}",
         "updated": "✅ New-release filters of {chat} updated.\n{filters}",
         "all": "Filters: every release",
