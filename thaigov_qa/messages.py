@@ -97,7 +97,8 @@ _TEXTS: dict[str, dict[str, str]] = {
             "ชิ้นข้อความ: {chunks}\nโมเดล: <code>{model}</code>"
         ),
         "release_card": (
-            "{card}\n\nถามคำถามเกี่ยวกับข่าวนี้ได้เลย เช่น <i>ลงนามเมื่อไร</i> (ภายใน 10 นาที คำถามจะตอบจากข่าวนี้ก่อน)"
+            "{card}\n\nถามคำถามเกี่ยวกับข่าวนี้ได้เลย (<i>ใคร อะไร เมื่อไร ที่ไหน เท่าไร</i>) "
+            "ภายใน 10 นาที คำถามจะตอบจากข่าวนี้ก่อน"
         ),
         "release_unknown": "ไม่พบข่าวนี้ในดัชนี พิมพ์คำถามมาได้เลย",
         "question_truncated": "(คำถามยาวเกินไป ใช้เฉพาะ {n} ตัวอักษรแรก)",
@@ -218,8 +219,8 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Passages: {chunks}\nModel: <code>{model}</code>"
         ),
         "release_card": (
-            "{card}\n\nAsk me about this release, e.g. <i>When was it signed?</i> "
-            "(for the next 10 minutes your questions are answered from this release first)"
+            "{card}\n\nAsk me about this release (<i>who, what, when, where, how much</i>): "
+            "for the next 10 minutes your questions are answered from it first."
         ),
         "release_unknown": "That release is not in the index; just type your question.",
         "question_truncated": "(Your question was long; only its first {n} characters were used.)",
@@ -351,7 +352,7 @@ _REPLY_TEXTS = {
         ),
         "chat_new": "(เริ่มบทสนทนาใหม่)",
         "chat_unknown": "ไม่รู้จักคำสั่ง {name}",
-        "card_ask": "ถามคำถามเกี่ยวกับข่าวนี้ได้เลย เช่น “ลงนามเมื่อไร” (คำถามต่อไปจะตอบจากข่าวนี้ก่อน)",
+        "card_ask": "ถามคำถามเกี่ยวกับข่าวนี้ได้เลย (ใคร อะไร เมื่อไร ที่ไหน เท่าไร) คำถามต่อไปจะตอบจากข่าวนี้ก่อน",
         "card_unknown": "ไม่พบข่าวนี้ในดัชนี พิมพ์คำถามมาได้เลย",
         "newest": "(ข่าวล่าสุดที่มีคือวันที่ {date} ข้อมูลหลังจากนั้นยังไม่มี)",
         "question_cut": "(คำถามยาวเกินไป ใช้เฉพาะ {n:,} ตัวอักษรแรก)",
@@ -395,8 +396,8 @@ _REPLY_TEXTS = {
         "chat_new": "(new conversation)",
         "chat_unknown": "Unknown command {name}",
         "card_ask": (
-            "Ask about this release, e.g. “When was it signed?” "
-            "(the next questions are answered from it first)"
+            "Ask about this release (who, what, when, where, how much): "
+            "the next questions are answered from it first."
         ),
         "card_unknown": "This release is not in the index. Type a question instead.",
         "newest": "(My newest release is of {date}: nothing after that date is covered.)",
