@@ -78,5 +78,7 @@ def test_a_question_about_now_is_told_how_far_the_releases_reach(answerer) -> No
     assert thai.newest and "ข่าวล่าสุดที่มีคือวันที่" in render_text(thai)
     dated = answerer.ask("When was the Huawei MOU signed?")
     assert dated.newest == "" and "newest_release_date" not in dated.to_json()
+    assert reach(answerer.searcher, "What was the latest Huawei MOU in December 2023?") == ""  # its own time
+    assert reach(answerer.searcher, "ปัจจุบันมีกี่โครงการ เมื่อพฤศจิกายน 2567") == ""
     soon = newest + dt.timedelta(days=STALE_DAYS)
     assert reach(answerer.searcher, "What is the latest on the Huawei cloud MOU?", today=soon) == ""

@@ -337,7 +337,9 @@ def reach(searcher: Searcher, question: str, today: dt.date | None = None) -> st
     if newest is None or (today - newest).days <= STALE_DAYS:
         return ""
     info = searcher.analyze(query_text(question or ""))
-    about_now = info.latest or any(w.kind == "relative" for w in info.dates)
+    kinds = {w.kind for w in info.dates}
+    # "now", "this year": about now; "the year before 2565", "now, as of November 2567": their own time.
+    about_now = (info.latest or "relative" in kinds) and kinds <= {"relative"}
     return newest.isoformat() if about_now else ""
 
 
