@@ -223,6 +223,9 @@ def answer_turn(
         # "ขอบคุณครับ", "ok", "👍" between two questions: the reply asks for a question, and the
         # conversation stays where it was (the next follow-up still reads the previous answer's release).
         return TurnResult(ask(question, None, False), previous, False, False)
+    if not context and leans_on_previous(question) and not names_its_own_thing(question):
+        # "and who signed it?" with nothing before it: any release's signing would be a guess.
+        return TurnResult(_clarify(question), previous or {}, False, False)
     if not context or not leans_on_previous(question):
         answer = ask(question, None, False)
         if previous is not None and context and either_reading(question):
@@ -241,6 +244,13 @@ def answer_turn(
     answer = ask(asked, None, False)
     _keep_question(answer, question)
     return TurnResult(answer, _turn(question, topic, answer, [], now), True, False)
+
+
+def _clarify(question: str) -> Answer:
+    """The reply that asks for the whole question (:attr:`index.answer.types.Answer.clarify`)."""
+    from index.answer.types import Answer
+
+    return Answer(question, detect_lang(question), False, None, None, [], clarify=True)
 
 
 def either_reading(question: str) -> bool:

@@ -176,6 +176,8 @@ def render_html(answer: Answer, max_sources: int = REPLY_SOURCES) -> str:
 def _not_found(answer: Answer, t: dict[str, str]) -> str:
     """What a refusal says: the releases do not answer; nothing related was found; or, for a message that
     asks nothing ("thanks", "👍"), an invitation to ask, with an example."""
+    if answer.clarify:
+        return t["clarify"]
     if answer.sources:
         return t["not_found"]
     return t["no_results"] if asks_anything(answer.question) else t["empty"]

@@ -49,6 +49,8 @@ def test_the_chat_speaks_the_language_of_its_user(answerer) -> None:  # noqa: AN
     assert "พิมพ์คำถาม (ไทยหรืออังกฤษ)" in text and "ไม่รู้จักคำสั่ง /foo" in text
     assert "Type a question" not in text and "Unknown command" not in text
     assert "Unknown command /foo" in _chat(answerer, "/foo\n")  # before any question: the default, English
+    # A follow-up with nothing to follow asks for the whole question, in the question's language.
+    assert "ช่วยพิมพ์คำถามให้ครบ" in _chat(answerer, "แล้วใครเป็นคนลงนาม\n")
 
 
 def test_ask_with_a_release_link_prints_its_card(base_index: BaseIndex, capsys) -> None:  # noqa: ANN001, F811

@@ -69,6 +69,7 @@ class _Ans:
     agenda: None = None  # not a list answer (index.answer.agenda)
     probability: float = 0.5
     newest: str = ""  # the releases reach today (index.answer.answerer.reach)
+    clarify: bool = False
 
 
 def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:
@@ -86,8 +87,11 @@ def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> No
     assert second.from_previous and calls[-1] == ("and who signed it? huawei mou", "u1")
     # Within the previous release the answer step knows it is a follow-up (FOLLOW_PRIOR).
     assert follows[0] is False and follows[1] is True
+    asked = len(calls)
     stale = answer_turn(ask, "and who signed it?", first.turn, now=100.0 + 16 * 60)
-    assert not stale.followup and calls[-1] == ("and who signed it?", None)
+    # Nothing to follow any more, and no topic of its own: the reply asks for the whole question.
+    assert not stale.followup and stale.answer.clarify and len(calls) == asked
+    assert answer_turn(ask, "and who signed it?", None, now=100.0).answer.clarify
 
 
 def test_a_follow_up_naming_its_own_thing_is_matched_by_its_own_words_within_the_release() -> None:

@@ -92,6 +92,9 @@ class Answer:
     #: A question about now (the latest value, today, this week) over releases that end well before today:
     #: the newest release's date (ISO), which the reply states (:func:`index.answer.answerer.reach`).
     newest: str = ""
+    #: A follow-up with nothing to follow (no previous turn, or a stale one) and no topic of its own ("and
+    #: who signed it?" as a first question): the reply asks for the whole question instead of guessing.
+    clarify: bool = False
 
     @property
     def hedged(self) -> bool:
