@@ -133,8 +133,8 @@ def second_passage(candidates: Sequence[Candidate], order: Sequence[int], best: 
     first. A hedged reply, which claims nothing, quotes both; a short chat reply still holds both in its
     first few hundred characters (hand-written follow-ups: the answer shown 82 -> 87 of 123 times,
     template ones 65 -> 72 of 96; docs/answers.md, "Follow-ups")."""
-    first, last = quoted_bounds(candidates[best])
-    said = set(content_tokens(_quote(candidates[best])[2]))
+    first, last, quote = _quote(candidates[best])
+    said = set(content_tokens(quote))
     for k in order:
         i, j, text = _quote(candidates[k])
         if (j < first or i > last) and not _restates(said, text):
