@@ -215,11 +215,14 @@ def render_latest(releases: Iterable[Release], lang: str) -> str:
 
 
 def render_release_card(release: Release, lang: str) -> str:
-    """A release's title, date, link and opening lines (an alert's deep link and a pasted link show this;
+    """A release's card with how to ask about it (an alert's deep link and a pasted link show this;
     :mod:`index.release_card` has the opening lines and the command line's plain card)."""
-    lead = release_lead(release)
+    return text(lang, "release_card", card=release_card_html(release, lang, release_lead(release)))
+
+
+def release_card_html(release: Release, lang: str, lead: str) -> str:
+    """A release's title, date, link and opening lines ``lead``: the card the bot sends and the inline
+    result that shares the release."""
     link = f'<a href="{esc(release.url)}">{esc(release.url)}</a>'
     card = f"<b>{esc(release.title)}</b>\n{esc(display_date(release.date, lang))}\n{link}"
-    if lead:
-        card += f"\n\n<blockquote>{esc(lead)}</blockquote>"
-    return text(lang, "release_card", card=card)
+    return card + (f"\n\n<blockquote>{esc(lead)}</blockquote>" if lead else "")

@@ -26,7 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.format import clean_text, display_date, esc, source_line, split_html
+from bot.format import clean_text, display_date, esc, release_card_html, source_line, split_html
 from bot.shared import qa_of
 from corpus.release import Release, linked_release_id
 from index.answer import Answer
@@ -98,9 +98,7 @@ def release_article(release: Release, lang: str) -> InlineQueryResultArticle:
     private chat's "ask me about it", which would speak for the bot in someone else's chat)."""
     date = display_date(release.date, lang)
     lead = release_lead(release)
-    card = f'<b>{esc(release.title)}</b>\n{esc(date)}\n<a href="{esc(release.url)}">{esc(release.url)}</a>'
-    if lead:
-        card += f"\n\n<blockquote>{esc(lead)}</blockquote>"
+    card = release_card_html(release, lang, lead)
     return InlineQueryResultArticle(
         id=_id("release", release.url),
         title=_short(release.title or release.url, 100),
