@@ -79,16 +79,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("empty question: ask something, or give no argument to read questions from stdin")
     answerer = _open_answerer(settings)
     if question:
-        from corpus.release import URL_PREFIX, linked_release_id
+        from corpus.release import linked_release_id
         from corpus.text import detect_lang
-        from index.release_card import card_text
 
         release_id = linked_release_id(question)
         if args.json:
             _print_answer(_answer_json(answerer, question), True)
-        elif release_id is not None:  # a pasted release link: that release's card
-            release = answerer.searcher.release(URL_PREFIX + release_id)
-            print(card_text(release, release.lang if release else "en"), flush=True)
+        elif release_id is not None:  # a pasted release link: that release's card, as the chat shows it
+            print(ChatSession(answerer).show_release(release_id), flush=True)
         else:
             if len(question) > MAX_ASK_CHARS:
                 cut = reply_texts(detect_lang(question))["question_cut"].format(n=MAX_ASK_CHARS)
