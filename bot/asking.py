@@ -36,6 +36,7 @@ from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, rend
 from bot.shared import QABot, answer_press, keep_more_sources, more_sources_of, qa_of, release_scope
 from corpus.release import URL_PREFIX, split_release_link
 from index.answer import Answer
+from index.answer.words import asks_anything, tokens
 from index.conversation import topic_words, turn_reply_html
 from index.service import IndexUnavailable
 from thaigov_qa.db import off_loop
@@ -47,47 +48,24 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 TYPING_EVERY_SECONDS = 4.5
 
-_GREETINGS = {
-    "hi",
-    "hello",
-    "hey",
-    "hiya",
-    "yo",
-    "good morning",
-    "good afternoon",
-    "good evening",
-    "thanks",
-    "thank you",
-    "thx",
-    "ok",
-    "okay",
-    "start",
-    "help",
-    "สวัสดี",
-    "หวัดดี",
-    "ดีจ้า",
-    "ดี",
-    "ขอบคุณ",
-    "ขอบคุณมาก",
-    "ขอบใจ",
-    "โอเค",
-    "ช่วยด้วย",
-}
-_PARTICLES = re.compile(r"(?:\s*(?:ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|จ้ะ|จ๊ะ|นะ|ฮะ|ค่ะ))+$")
-
-
-#: The small talk that thanks: answered "you're welcome", not with the greeting's help.
-_THANKS = {"thanks", "thank you", "thx", "ขอบคุณ", "ขอบคุณมาก", "ขอบใจ"}
+#: Messages that ask for the short help (a greeting, "help"), not a search: the ones that are words of
+#: a question too ("help", "start") are known here as whole messages only.
+_HELP_WORDS = {"help", "start", "ช่วยด้วย", "good morning", "good afternoon", "good evening"}
+#: Words that thank: a message of chat words holding one gets "you're welcome", not the help.
+_THANKS = {"thanks", "thank", "thx", "ขอบคุณ", "ขอบใจ"}
 
 
 def small_talk(value: str) -> str | None:
-    """ "thanks" for a thank-you, "other" for a greeting or text with no letters or digits (emoji,
-    punctuation), None for what may be a question."""
+    """ "thanks" for a thank-you, "other" for a greeting or a text that asks nothing (emoji, punctuation,
+    "ok"), None for what may be a question. What asks nothing is the conversation's test
+    (:func:`index.answer.words.asks_anything`), so the bot and the console chat agree on it."""
     letters = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in value.lower())
-    words = _PARTICLES.sub("", " ".join(letters.split())).strip()
-    if words in _THANKS:
-        return "thanks"
-    return "other" if not words or words in _GREETINGS else None
+    words = " ".join(letters.split())
+    if words in _HELP_WORDS:
+        return "other"
+    if asks_anything(value):
+        return None
+    return "thanks" if _THANKS & set(tokens(words)) else "other"
 
 
 def is_small_talk(value: str) -> bool:
@@ -131,7 +109,7 @@ async def _admitted(qa: QABot, update: Update, question: str, lang: str, in_grou
     talk = small_talk(question)
     if talk is not None:
         key = "thanks_reply" if talk == "thanks" else "group_usage" if in_group else "short_help"
-        await qa.send(message, text(lang, key), quote=in_group)
+        await qa.send(message, text(qa.talk_lang(update, question), key), quote=in_group)
         return False
     wait = qa.limiter.check(user.id)
     if wait:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 import time
 from collections.abc import Sequence
@@ -80,6 +81,18 @@ class QABot:
         user = update.effective_user
         chosen = self.application.user_data.get(user.id, {}) if self.application and user else {}
         return chosen.get("lang") or user_lang(user.language_code if user else None)
+
+    def talk_lang(self, update: Update, said: str) -> str:
+        """The language to answer small talk in: the user's ``/lang`` choice, else the language the
+        message is written in ("thanks bot" from a Thai-speaking account is answered in English), else
+        their Telegram language (an emoji)."""
+        user = update.effective_user
+        chosen = self.application.user_data.get(user.id, {}) if self.application and user else {}
+        if chosen.get("lang"):
+            return str(chosen["lang"])
+        if re.search(r"[\u0e01-\u0e4e]", said):
+            return "th"
+        return "en" if re.search(r"[A-Za-z]", said) else self.lang_of(update)
 
     def who(self, update: Update) -> str:
         """A user as the logs may name them: the id only when LOG_QUESTIONS allows it."""

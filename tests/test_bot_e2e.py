@@ -175,6 +175,7 @@ async def test_stickers_greetings_and_deep_link(
         api.push(api.private_text("สวัสดีครับ", user_id=83))
         api.push(api.private_text("ขอบคุณมากครับ 🙏", user_id=87))
         api.push(api.group_text(f"/start@{api.username}", chat_id=-1001555555555, user_id=88))
+        api.push(api.group_text(f"thanks bot @{api.username}", chat_id=-1001555555556, user_id=89))
         api.push(api.private_text("/start r76362", user_id=84, language_code="en"))
         api.push(api.private_text("/latest 3", user_id=85))
         api.push(api.private_text("/about", user_id=86, language_code="en"))
@@ -186,9 +187,12 @@ async def test_stickers_greetings_and_deep_link(
         about = (await api.wait_for("sendMessage", chat_id=86))[0]["text"]
         thanks = (await api.wait_for("sendMessage", chat_id=87))[0]["text"]
         group_start = (await api.wait_for("sendMessage", chat_id=-1001555555555))[0]["text"]
+        group_thanks = (await api.wait_for("sendMessage", chat_id=-1001555555556))[0]["text"]
     assert "/help" in sticker and "Hello" in voice and "/help" in hello
     assert "ยินดี" in thanks and "สวัสดี" not in thanks  # a thank-you is not greeted
     assert "/ask" in group_start  # /start@bot in a group: the help, not silence
+    assert "welcome" in group_thanks  # the bot thanked by name is not searched for "bot"
+    assert not api.calls_of("sendChatAction", chat_id=-1001555555556)
     assert not api.calls_of("sendChatAction", chat_id=83), "a greeting is not searched"
     assert "Huawei" in card and HUAWEI_URL in card and "19 December 2023" in card
     assert latest.count("<a href=") == 3 and "2025" in html_plain_text(latest) or "2568" in latest

@@ -142,6 +142,14 @@ def test_more_sources_payload_is_plain_data_bounded_per_chat_and_shown_once() ->
         ("รัฐบาลลงนาม MOU กับ Huawei เรื่องอะไร", False),
         ("What did the cabinet approve?", False),
         ("สวัสดีครับ ขอถามเรื่องภาษีที่ดิน", False),
+        # the bot addressed by name, and Thai chat words the word splitter cuts into other words
+        ("thanks bot", True),
+        ("ขอบคุณครับบอท", True),
+        ("หวัดดีจ้า", True),
+        ("ok got it", True),
+        ("ไข้หวัดใหญ่", False),
+        ("คะแนน", False),
+        ("bot uptime", False),
     ],
 )
 def test_small_talk(value: str, small: bool) -> None:

@@ -30,11 +30,14 @@ _TH_INTERROGATIVES = frozenset(
 _TH_QUESTION = _TH_INTERROGATIVES | {"คะ", "ครับ", "ค่ะ", "จริง", "ใช่"}
 
 
-#: Chat words that ask for nothing: particles, thanks, greetings, yes and no, and what intensifies them.
+#: Chat words that ask for nothing: particles, thanks, greetings, praise, yes and no, what intensifies
+#: them, and the bot addressed by name ("thanks bot" in a group reply thread is not a question).
 _CHAT = frozenset(
-    """ครับ ค่ะ คะ นะ จ้ะ จ๊ะ จ้า ครับผม คับ ฮะ ขอบคุณ ขอบใจ สวัสดี โอเค ใช่ มาก ok okay thanks thank thx hi
-    hello hey bye yes no please cool great nice very much lot""".split()  # noqa: SIM905
+    """ครับ ค่ะ คะ ค่า นะ จ้ะ จ๊ะ จ้า ครับผม คับ ฮะ ขอบคุณ ขอบใจ สวัสดี หวัดดี ดี ดีจ้า โอเค ใช่ มาก เยี่ยม
+    สุดยอด บอท ok okay thanks thank thx hi hiya yo hello hey bye yes no please cool great nice good awesome
+    perfect wow got very much lot bot""".split()  # noqa: SIM905
 )
+_THAI_CHAT = re.compile("|".join(sorted((w for w in _CHAT if _THAI.match(w)), key=len, reverse=True)))
 #: Laughter as chats write it ("555", the Thai "ha ha ha"; "haha", "lol", "ฮ่า"): asks nothing either.
 _LAUGH = re.compile(r"5{3,}|(?:ha){2,}h?|lol|ฮ่า+|ๆ")
 #: Interrogatives of both languages ("who?", "ที่ไหน").
@@ -80,7 +83,10 @@ def asks_anything(text: str) -> bool:
     question's words a sentence holds, once put "ผมขอขอบคุณ…" forward as the answer to "ขอบคุณครับ")."""
     if any(t in _ASKING for t in tokens(text)):
         return True
-    return any(t not in _CHAT and not _LAUGH.fullmatch(t) for t in content_tokens(text))
+    # Thai chat words are taken out before the split: the splitter cuts some of them into other words
+    # ("บอท" into บอ + ท, "หวัดดี" into หวัด "a cold" + ดี), which would read as the message's topic.
+    rest = _THAI_CHAT.sub(" ", text.casefold())
+    return any(t not in _CHAT and not _LAUGH.fullmatch(t) for t in content_tokens(rest))
 
 
 def content_tokens(text: str) -> list[str]:
