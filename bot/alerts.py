@@ -254,6 +254,7 @@ class _Handlers:
                 keywords=filters_.keywords,
                 categories=filters_.categories,
                 created_by=user.id if user else None,
+                lang=lang,
             )
         )
         log.info(

@@ -48,6 +48,7 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
             title=args.title or "",
             keywords=[k.strip() for k in args.keyword if k.strip()],
             categories=[c.strip() for c in args.category if c.strip()],
+            lang=args.lang,
         )
     if not args.json:
         print("subscribed:" if created else "updated:", end=" ")
@@ -168,6 +169,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--keyword", "-k", action="append", default=[], metavar="K", help="keyword (repeatable)")
     p.add_argument("--category", "-c", action="append", default=[], metavar="C", help="category (repeatable)")
     p.add_argument("--title", default="", help="a name to show in lists")
+    p.add_argument(
+        "--lang",
+        choices=("th", "en"),
+        default="",
+        help="language of the alerts' dates and buttons (default: each release's own)",
+    )
     p.add_argument("--json", action="store_true", help="print the subscription as JSON")
     p.set_defaults(handler=cmd_subscribe)
 

@@ -162,7 +162,8 @@ class Deliverer:
             await off_loop(self.store.mark_failed, row.id, "release no longer in the registry")
             report.failed += 1
             return
-        text, markup = render_alert(release, self._username())  # type: ignore[arg-type]
+        sub = await off_loop(self.store.subscription, row.chat_id)
+        text, markup = render_alert(release, self._username(), sub.lang if sub else "")  # type: ignore[arg-type]
         chat_id = row.chat_id
         tries = 0
         while True:

@@ -116,12 +116,12 @@ def lead(release: Release, limit: int = LEAD_CHARS) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def _date_text(release: Release) -> str:
+def _date_text(release: Release, lang: str) -> str:
     try:
         day = dt.date.fromisoformat(release.date)
     except ValueError:
         return ""
-    return format_th(day) if release.lang == "th" else format_en(day)
+    return format_th(day) if lang == "th" else format_en(day)
 
 
 def start_link(bot_username: str, release_id: str) -> str | None:
@@ -138,12 +138,17 @@ def start_link(bot_username: str, release_id: str) -> str | None:
         return None
 
 
-def render_alert(release: Release, bot_username: str) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The alert as Telegram HTML and its button: linked title, date · category, the lead, "ask" button."""
+def render_alert(
+    release: Release, bot_username: str, lang: str = ""
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The alert as Telegram HTML and its button: linked title, date · category, the lead, "ask" button.
+    The date and the button speak ``lang`` (the subscriber's), else the release's own language; the
+    title and the lead are the release's words."""
+    lang = lang if lang in ("th", "en") else "th" if release.lang == "th" else "en"
     title = escape_html(release.title, quote=False)
     href = escape_html(release.url, quote=True)
     lines = [f'<b><a href="{href}">{title}</a></b>']
-    meta = " · ".join(p for p in (_date_text(release), escape_html(release.category, quote=False)) if p)
+    meta = " · ".join(p for p in (_date_text(release, lang), escape_html(release.category, quote=False)) if p)
     if meta:
         lines.append(f"<i>{meta}</i>")
     summary = lead(release)
@@ -157,6 +162,6 @@ def render_alert(release: Release, bot_username: str) -> tuple[str, InlineKeyboa
     )
     markup = None
     if link:
-        label = ALERT_BUTTON["th" if release.lang == "th" else "en"]
+        label = ALERT_BUTTON[lang]
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]])
     return "\n".join(lines), markup

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     categories TEXT NOT NULL DEFAULT '[]',
     paused INTEGER NOT NULL DEFAULT 0,
     paused_reason TEXT NOT NULL DEFAULT '',
+    lang TEXT NOT NULL DEFAULT '',
     created_by INTEGER,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
@@ -83,6 +84,10 @@ class Subscription:
     paused: bool
     paused_reason: str
     created_by: int | None
+    #: The language of the alert's own words (its date, its button): the subscriber's at ``/subscribe``;
+    #: empty (a subscription from before, or made from the command line without ``--lang``): each
+    #: release's own language.
+    lang: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -94,6 +99,7 @@ class Subscription:
             "paused": self.paused,
             "paused_reason": self.paused_reason,
             "created_by": self.created_by,
+            "lang": self.lang,
         }
 
 
@@ -141,6 +147,7 @@ def _sub(row: sqlite3.Row) -> Subscription:
         paused=bool(row["paused"]),
         paused_reason=row["paused_reason"],
         created_by=row["created_by"],
+        lang=row["lang"],
     )
 
 
@@ -188,6 +195,7 @@ class AlertStore(Store):
     """The alerts' tables; one SQLite connection in autocommit mode, explicit transactions where needed."""
 
     SCHEMA = SCHEMA
+    ADDED_COLUMNS = (("subscriptions", "lang", "TEXT NOT NULL DEFAULT ''"),)
 
     # --- subscriptions --------------------------------------------------------------------------
     def subscribe(
@@ -199,8 +207,10 @@ class AlertStore(Store):
         keywords: Iterable[str] = (),
         categories: Iterable[str] = (),
         created_by: int | None = None,
+        lang: str = "",
     ) -> tuple[Subscription, bool]:
-        """Subscribe a chat, or replace its filters (and resume it if paused); returns (it, created)."""
+        """Subscribe a chat, or replace its filters (and resume it if paused); returns (it, created). An
+        empty ``lang`` keeps the language the subscription had."""
         kw = json.dumps(list(dict.fromkeys(k for k in keywords if k)), ensure_ascii=False)
         cats = json.dumps(list(dict.fromkeys(c for c in categories if c)), ensure_ascii=False)
         now = time.time()
@@ -209,14 +219,15 @@ class AlertStore(Store):
             conn.execute(
                 """INSERT INTO subscriptions
                        (chat_id, kind, title, keywords, categories, paused, paused_reason, created_by,
-                        created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, 0, '', ?, ?, ?)
+                        lang, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?)
                    ON CONFLICT (chat_id) DO UPDATE SET
                        kind = CASE WHEN excluded.kind = 'unknown' THEN kind ELSE excluded.kind END,
                        title = CASE WHEN excluded.title = '' THEN title ELSE excluded.title END,
+                       lang = CASE WHEN excluded.lang = '' THEN lang ELSE excluded.lang END,
                        keywords = excluded.keywords, categories = excluded.categories,
                        paused = 0, paused_reason = '', updated_at = excluded.updated_at""",
-                (chat_id, kind, title, kw, cats, created_by, now, now),
+                (chat_id, kind, title, kw, cats, created_by, lang, now, now),
             )
         sub = self.subscription(chat_id)
         assert sub is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,30 @@ def test_a_dead_senders_claim_is_taken_at_once(store: AlertStore) -> None:
     [row] = store.due(now=1001.0, lease=300)  # well within the lease, but its sender is gone
     assert store.claim(row, now=1001.0, lease=300)
     assert not store.claim(row, now=1001.0, lease=300)  # the stale claim was replaced: a second taker loses
+
+
+def test_a_database_from_before_subscription_languages_keeps_its_subscriptions(tmp_path: Path) -> None:
+    db = tmp_path / "thaigov.sqlite"
+    old_schema = AlertStore.SCHEMA.replace("    lang TEXT NOT NULL DEFAULT '',\n", "")
+    assert "lang" not in old_schema.split("CREATE TABLE IF NOT EXISTS alert_outbox")[0]
+    with sqlite3.connect(db) as conn:
+        conn.executescript(old_schema)
+        conn.execute(
+            "INSERT INTO subscriptions (chat_id, kind, created_at, updated_at) VALUES (-100, 'channel', 0, 0)"
+        )
+    conn.close()
+    with AlertStore(db) as store:
+        old = store.subscription(-100)
+        assert old is not None and old.lang == ""  # each release's own language, as before
+        assert store.subscribe(-100, lang="en")[0].lang == "en"
+        assert store.subscribe(-100, keywords=["ยา"])[0].lang == "en"  # kept when not given
+    with AlertStore(db) as store:  # opened again: the column is not added twice
+        assert store.subscription(-100).lang == "en"  # type: ignore[union-attr]
+
+
+def test_an_alert_speaks_its_subscribers_language() -> None:
+    en_text, en_markup = render_alert(MEDICINE, "thaigov_qa_test_bot", "en")
+    assert "19 December 2023" in en_text and "สาธารณสุขจัดหายาให้ผู้ป่วย" in en_text  # the release's own title
+    assert en_markup.inline_keyboard[0][0].text == "Ask about this release"  # type: ignore[union-attr]
+    th_text, th_markup = render_alert(HUAWEI, "thaigov_qa_test_bot", "th")
+    assert "19 ธ.ค. 2566" in th_text and th_markup.inline_keyboard[0][0].text == "ถามเกี่ยวกับข่าวนี้"  # type: ignore[union-attr]

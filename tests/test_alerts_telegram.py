@@ -102,6 +102,8 @@ async def test_users_groups_and_channels_subscribe(api: ChannelAwareAPI, bot_set
         api.member_status[(CHANNEL, api.bot_id)] = "administrator"
         api.push(api.private_text(f"/subscribe {CHANNEL} ภาษี", user_id=ADMIN, language_code="en"))
         assert "ข่าวทีม is subscribed" in await _reply(api, ADMIN, 2)
+        with AlertStore(bot_settings.db_path) as store:  # its alerts' dates and buttons: the subscriber's
+            assert store.subscription(CHANNEL).lang == "en"  # type: ignore[union-attr]
         # A non-admin cannot name another chat.
         api.push(api.private_text(f"/subscribe {CHANNEL}", user_id=USER, language_code="en"))
         assert "only the bot's admins" in await _reply(api, USER, 2)
@@ -122,7 +124,7 @@ async def test_users_groups_and_channels_subscribe(api: ChannelAwareAPI, bot_set
         subs = {s.chat_id: s for s in store.subscriptions()}
     assert set(subs) == {USER}
     assert subs[USER].keywords == ("ยา", "digital economy") and subs[USER].categories == ("ด้านสังคม",)
-    assert subs[USER].created_by == USER
+    assert subs[USER].created_by == USER and subs[USER].lang == "th"
 
 
 async def test_alert_commands_reply_in_the_lang_choice(api: ChannelAwareAPI, bot_settings: Settings) -> None:
@@ -216,7 +218,7 @@ async def test_the_bots_poll_job_announces_a_new_release(
         url = server.url("/th.xml")
         settings = bot_settings.model_copy(update={"alert_poll_minutes": 0.02, "release_feeds": [url]})
         with AlertStore(settings.db_path) as store:
-            store.subscribe(GROUP, keywords=["ยา"])
+            store.subscribe(GROUP, keywords=["ยา"], lang="en")  # an English-speaking team, a Thai release
             store.subscribe(CHANNEL, keywords=["ภาษี"])
         async with running(settings):
             with FetchState(settings.db_path) as store:
@@ -228,6 +230,7 @@ async def test_the_bots_poll_job_announces_a_new_release(
             feed.entries.append(entry)
             [call] = await api.wait_for("sendMessage", chat_id=GROUP, timeout=120)
         assert entry.title in html_plain_text(call["text"])
-        assert call["reply_markup"]["inline_keyboard"][0][0]["url"].endswith("?start=r90020")
+        button = call["reply_markup"]["inline_keyboard"][0][0]
+        assert button["url"].endswith("?start=r90020") and button["text"] == "Ask about this release"
         assert api.calls_of("sendMessage", chat_id=CHANNEL) == []
         assert (settings.index_dir / "CURRENT").exists()

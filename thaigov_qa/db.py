@@ -145,11 +145,19 @@ class Store:
     """
 
     SCHEMA = ""
+    #: Columns added to a table after its first release: (table, column, declaration). A database made
+    #: before gets them at open (``ALTER TABLE … ADD COLUMN``: their default fills the old rows); the
+    #: ``SCHEMA`` names them too, for new databases.
+    ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = ()
 
     def __init__(self, db_path: str | os.PathLike[str]) -> None:
         self.db_path = Path(db_path)
         self.conn = connect(self.db_path, durable=True, row_factory=sqlite3.Row)
         self.conn.executescript(self.SCHEMA)
+        for table, column, declaration in self.ADDED_COLUMNS:
+            have = {row["name"] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def close(self) -> None:
         self.conn.close()
