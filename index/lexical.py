@@ -53,12 +53,18 @@ def _load_names() -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _trie():  # noqa: ANN202 - pythainlp's Trie
+def lexicon() -> frozenset[str]:
+    """The Thai words the splitter knows: pythainlp's dictionary and the mined names."""
     from pythainlp.corpus import thai_words
+
+    return frozenset(thai_words()) | _load_names()
+
+
+@lru_cache(maxsize=1)
+def _trie():  # noqa: ANN202 - pythainlp's Trie
     from pythainlp.util import dict_trie
 
-    words = set(thai_words()) | _load_names()
-    return dict_trie(words)
+    return dict_trie(set(lexicon()))
 
 
 def word_engine() -> str:

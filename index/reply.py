@@ -178,6 +178,8 @@ def _not_found(answer: Answer, t: dict[str, str]) -> str:
     asks nothing ("thanks", "👍"), an invitation to ask, with an example."""
     if answer.clarify:
         return t["clarify"]
+    if answer.unknown_words:
+        return t["unknown_words"].format(words=", ".join(f"“{w}”" for w in answer.unknown_words[:5]))
     if answer.sources:
         return t["not_found"]
     return t["no_results"] if asks_anything(answer.question) else t["empty"]

@@ -216,6 +216,26 @@ def test_empty_and_junk_questions_get_a_reply(answerer) -> None:  # noqa: ANN001
         assert not foreign.found and foreign.lang == "en" and "English or Thai" in render_html(foreign)
 
 
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("asdkjh qwezxc?", ["asdkjh", "qwezxc"]),
+        ("What is Xyzzyq?", ["Xyzzyq"]),
+        ("ฆฌฆฌฆฌ ฑฒฑฒ", ["ฆฌฆฌฆฌ", "ฑฒฑฒ"]),
+    ],
+)
+def test_a_question_no_release_has_a_word_of_is_told_so(answerer, question: str, words: list[str]) -> None:  # noqa: ANN001
+    """Keys mashed or every word misspelt: the closest releases would be chance, so none are listed."""
+    a = answerer.ask(question)
+    assert not a.found and a.sources == [] and a.unknown_words == words
+    html = render_html(a)
+    assert all(f"“{w}”" in html for w in words) and "<a href=" not in html
+    assert a.to_json()["unknown_words"] == words
+    # One word the releases write is enough to search as before.
+    assert answerer.searcher.unknown_words("asdkjh Huawei") == []
+    assert answerer.ask("asdkjh Huawei MOU").sources
+
+
 def test_chat_words_that_ask_nothing_are_not_answered(answerer) -> None:  # noqa: ANN001
     """Thanks once got the sentence "ผมขอขอบคุณ…" asserted as its answer: it holds the message's words."""
     for q in ("ขอบคุณครับ", "ok", "thanks", "สวัสดีครับ", "👍", "你好吗"):

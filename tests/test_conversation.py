@@ -70,6 +70,7 @@ class _Ans:
     probability: float = 0.5
     newest: str = ""  # the releases reach today (index.answer.answerer.reach)
     clarify: bool = False
+    unknown_words: list[str] = field(default_factory=list)  # no release writes a word of the question
 
 
 def test_a_follow_up_is_asked_within_the_previous_release_with_its_topic() -> None:

@@ -340,6 +340,7 @@ _REPLY_TEXTS = {
         "not_found": "ไม่พบข่าวประชาสัมพันธ์ที่ตอบคำถามนี้ได้ชัดเจน",
         "closest": "ข่าวที่ใกล้เคียงที่สุด:",
         "no_results": "ไม่พบข่าวที่เกี่ยวข้อง",
+        "unknown_words": "ไม่มีข่าวใดที่มีคำว่า {words} เลย ลองตรวจการสะกด หรือถามด้วยคำอื่นนะครับ",
         "clarify": "หมายถึงข่าวไหนครับ ช่วยพิมพ์คำถามให้ครบ เช่น “ใครลงนาม MOU กับหัวเว่ย”",
         "empty": "กรุณาพิมพ์คำถาม เช่น “ลงนาม MOU กับหัวเว่ยเมื่อไร”",
         "quoted_th": "(อ้างอิงจากข่าวภาษาไทย)",
@@ -383,6 +384,9 @@ _REPLY_TEXTS = {
         "not_found": "I found no press release that clearly answers this question.",
         "closest": "Closest releases:",
         "no_results": "No related press releases found.",
+        "unknown_words": (
+            "None of the releases I have contains {words}. Check the spelling, or ask in other words."
+        ),
         "clarify": (
             "Which release do you mean? Please ask the whole question, e.g. “Who signed the Huawei MOU?”"
         ),

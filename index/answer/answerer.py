@@ -141,6 +141,11 @@ class Answerer:
         if listed is not None:
             listed.ms = (time.perf_counter() - started) * 1000.0
             return listed
+        unknown = self.searcher.unknown_words(question) if within is None else []
+        if unknown:
+            answer = Answer(question, _reply_lang(question), False, None, None, [], unknown_words=unknown)
+            answer.ms = (time.perf_counter() - started) * 1000.0
+            return answer
         analysis = self.analyse(question, within)
         if analysis is not None and within is not None:
             analysis.follow_up = follow_up

@@ -95,6 +95,9 @@ class Answer:
     #: A follow-up with nothing to follow (no previous turn, or a stale one) and no topic of its own ("and
     #: who signed it?" as a first question): the reply asks for the whole question instead of guessing.
     clarify: bool = False
+    #: The question's words when no release writes any of them (typos, keys mashed): the reply says so and
+    #: lists no releases, which would be chance (:meth:`index.search.retrieve.Searcher.unknown_words`).
+    unknown_words: list[str] = field(default_factory=list)
 
     @property
     def hedged(self) -> bool:
@@ -114,6 +117,7 @@ class Answer:
             "ms": round(self.ms, 1),
             **({"more_evidence": self.more_evidence} if self.more_evidence else {}),
             **({"newest_release_date": self.newest} if self.newest else {}),
+            **({"unknown_words": self.unknown_words} if self.unknown_words else {}),
             **(_agenda_json(self.agenda) if self.agenda is not None else {}),
         }
 

@@ -68,10 +68,11 @@ NONE = Coverage()
 
 
 @functools.cache
-def _thai_stopwords() -> frozenset[str]:
-    from pythainlp.corpus import thai_stopwords
+def thai_stopwords() -> frozenset[str]:
+    """pythainlp's Thai stopwords (question words and particles among them)."""
+    from pythainlp.corpus import thai_stopwords as listed
 
-    return frozenset(thai_stopwords())
+    return frozenset(listed())
 
 
 def question_groups(info: QueryInfo, terms: Sequence[Term]) -> list[list[Alternative]]:
@@ -79,7 +80,7 @@ def question_groups(info: QueryInfo, terms: Sequence[Term]) -> list[list[Alterna
     phrase's) Thai renderings (``terms``, the rendering's glossary terms) with its English words, and each
     number with the ways releases write it; for a Thai question each distinct content word."""
     if info.lang != "en":
-        stop = _thai_stopwords()
+        stop = thai_stopwords()
         return [[frozenset({t})] for t in dict.fromkeys(tokenize(info.text)) if t not in stop]
     groups: dict[str, list[Alternative]] = {}
     for term in terms:

@@ -202,6 +202,11 @@ class IndexReader:
             tokens = [t for t in dict.fromkeys(tokens) if postings.doc_freq(t) <= limit]
         return postings.search(tokens, k)
 
+    def doc_freq(self, term: str) -> int:
+        """In how many of the live generation's passages the word ``term`` (a token as BM25 splits text)
+        occurs: 0 for a word no release writes."""
+        return self._gen.postings.doc_freq(term)
+
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Chunk ids and cosine similarities of the ``k`` passages nearest to a query vector."""
         gen = self._gen

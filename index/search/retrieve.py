@@ -22,10 +22,12 @@ import numpy as np
 
 from corpus.release import Release
 from corpus.text import query_text
+from index import lexical
 from index.search import periods
 from index.search.adapter import AdapterError, QueryAdapter
+from index.search.concepts import thai_stopwords
 from index.search.fusion import Weights
-from index.search.glossary import Glossary, default_glossary
+from index.search.glossary import STOP, Glossary, default_glossary
 from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
 from index.search.query import QueryInfo
 from index.search.ranking import MODES, Ranker, RecentVectors
@@ -164,6 +166,31 @@ class Searcher:
         """The Thai rendering of an English question: glossary terms, names, dates, numbers, Latin words."""
         return self._ranker.translation(info)
 
+    def unknown_words(self, query: str) -> list[str]:
+        """The question's words when no release writes any of them and they are no word of the Thai
+        dictionary or of the English tables (a typo in every word, keys mashed); empty when one word is
+        known, or when the question has no word at all. Why: the closest releases of such a question are
+        chance (nearest vectors of nonsense), and listing them reads as if the bot understood it."""
+        info = self.analyze(query)
+        stop = thai_stopwords() | STOP
+        words = [
+            t
+            for t in dict.fromkeys(lexical.tokenize(info.text))
+            if (len(t) > 1 or t.isdigit()) and any(ch.isalnum() for ch in t) and t not in stop
+        ]
+        if not words or not all(map(_thai_or_latin, words)):
+            return []  # no word; or another script, which the reply's language prompt answers
+        # A word some release writes, or a Thai word of the dictionary (a real question the index has no
+        # release about: a small index, a topic never announced) is searched as before.
+        if any(self.reader.doc_freq(t) or t in lexical.lexicon() for t in words):
+            return []
+        if info.lang == "en" and self._ranker.rendered_terms(info):
+            return []
+        # Said back as the user wrote them: the pieces between spaces that hold an unknown word (the word
+        # splitter may cut a letter off a run of letters that is no word).
+        pieces = [p.strip(_PUNCTUATION) for p in info.text.split()]
+        return [p for p in dict.fromkeys(pieces) if p and any(w in p.casefold() for w in words)] or words
+
     def search(
         self, query: str, k: int = 10, mode: str = "hybrid", today: dt.date | None = None
     ) -> list[ReleaseHit]:
@@ -244,3 +271,11 @@ def _shipped_adapter(settings: Settings, reader: IndexReader) -> QueryAdapter | 
         )
         return None
     return adapter
+
+
+_PUNCTUATION = "?!.,;:\"'()[]{}“”‘’«»…-–—"
+
+
+def _thai_or_latin(word: str) -> bool:
+    """A word in the scripts the archive is written in (Thai, Latin letters, digits)."""
+    return all(ch.isdigit() or "\u0e01" <= ch <= "\u0e5b" or ch.isascii() for ch in word)
