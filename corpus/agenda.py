@@ -40,13 +40,18 @@ UNTITLED = ""
 #: Bumped whenever a change to the parsing changes what an index stores for the same release: an index
 #: whose rows were parsed by another version re-parses them (:func:`index.build.agenda_rows.refresh`).
 #: 2: an item written on the line before it splits off; skipped numbers no longer end the list.
-PARSER_VERSION = 2
+#: 3: a heading that runs into the cabinet's decision ("… คณะรัฐมนตรีมีมติอนุมัติ…") is cut before it.
+PARSER_VERSION = 3
 
 _THAI_ITEM = re.compile(r"^[ \t]*(\d{1,3})[ \t]*\.[ \t]*เรื่อง[ \t:]*(\S.*?)[ \t]*$", re.MULTILINE)
 #: An item number inside a line, after a space and before ``เรื่อง`` (see :func:`_split_line`).
 _INLINE_ITEM = re.compile(r"(?<=[ \t])(\d{1,3})[ \t]*\.[ \t]*เรื่อง[ \t:]*(?=\S)")
 #: Words after which a number is a reference in a title, not the next item ("ตามข้อ 18. เรื่อง …").
 _REFERENCE_WORDS = ("ข้อ", "มาตรา", "หมวด", "ฉบับที่", "ครั้งที่", "ลำดับที่", "วาระที่")
+#: Where a heading runs on into its item's text: the cabinet's decision ("คณะรัฐมนตรีมีมติอนุมัติตาม…",
+#: "คณะรัฐมนตรีรับทราบ…"). Only the decision verbs: a title may itself name a resolution ("ขอยกเว้น
+#: มติคณะรัฐมนตรีที่…", "…ที่คณะรัฐมนตรีมีมติให้รักษาไว้…"). 21 of the archive's 8,470 Thai titles ran on.
+_DECISION = re.compile(r"\s*(?:คณะรัฐมนตรี|ครม\.)\s*(?:มีมติ\s*)?(?:อนุมัติ|เห็นชอบ|รับทราบ)")
 _EN_TITLE = re.compile(r"^[ \t\u200b]*Title[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 #: Where the meeting's date is written: "The cabinet met (via a video conference) on <date>", "Cabinet
 #: meeting on <date>", "การประชุมคณะรัฐมนตรี <date>", "การประชุม ครม. <date>".
@@ -74,6 +79,9 @@ class Agenda:
 
 def _clean(title: str) -> str:
     title = " ".join(title.replace("\u200b", " ").split())
+    decision = _DECISION.search(title)
+    if decision is not None and decision.start() > 0:
+        title = title[: decision.start()]
     return title[:MAX_TITLE_CHARS]
 
 

@@ -111,6 +111,21 @@ def test_a_broken_table_of_contents_neither_merges_nor_ends_the_list() -> None:
     assert "13. (สรุปข่าวไม่ได้ระบุชื่อเรื่องนี้" in html_plain_text(render_rest_html(listing, "th"))
 
 
+def test_a_heading_that_runs_into_the_decision_is_cut_before_it() -> None:
+    """The heading line goes on with the cabinet's decision (21 of the archive's 8,470 Thai titles); a
+    title that names a resolution of its own keeps it."""
+    body = (
+        "1. เรื่อง การแต่งตั้งกรรมการในคณะกรรมการสมมติ คณะรัฐมนตรีมีมติอนุมัติตามที่กระทรวงสมมติเสนอแต่งตั้งนาย ก\n"
+        "2. เรื่อง รายงานสมมติประจำเดือนสิงหาคม 2566คณะรัฐมนตรีรับทราบรายงานสมมติ\n"
+        "3. เรื่อง ขอยกเว้นมติคณะรัฐมนตรีที่ห้ามใช้ป่าที่คณะรัฐมนตรีมีมติให้รักษาไว้\n"
+    )
+    assert [i.title for i in thai_items(body)] == [
+        "การแต่งตั้งกรรมการในคณะกรรมการสมมติ",
+        "รายงานสมมติประจำเดือนสิงหาคม 2566",
+        "ขอยกเว้นมติคณะรัฐมนตรีที่ห้ามใช้ป่าที่คณะรัฐมนตรีมีมติให้รักษาไว้",
+    ]
+
+
 def test_a_gap_too_wide_ends_the_table_of_contents() -> None:
     body = "1. เรื่อง ก\n2. เรื่อง ข\n6. เรื่อง ฉ ในเนื้อหา\n"
     assert [i.number for i in thai_items(body)] == [1, 2]
