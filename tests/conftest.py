@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.index_base import BaseIndex, base_index, make_settings  # noqa: F401 - base_index: a fixture
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -64,3 +65,13 @@ async def fake_bot_api():  # type: ignore[no-untyped-def]
         yield api
     finally:
         await api.stop()
+
+
+@pytest.fixture(scope="module")
+def answerer(base_index: BaseIndex):  # noqa: ANN201, F811 - an index.answer.Answerer (imported lazily)
+    """The product's answerer over the base index (tests/index_base.py), one per test module."""
+    from index.answer import Answerer
+    from index.search.retrieve import Searcher
+
+    settings = make_settings(base_index.data_dir)
+    return Answerer(Searcher.open(settings), settings)

@@ -6,18 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 
-import pytest
-
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
-
-
-@pytest.fixture(scope="module")
-def answerer(base_index: BaseIndex):  # noqa: ANN201, F811
-    from index.answer import Answerer
-    from index.search.retrieve import Searcher
-
-    settings = make_settings(base_index.data_dir)
-    return Answerer(Searcher.open(settings), settings)
 
 
 def _chat(answerer, lines: str) -> str:  # noqa: ANN001

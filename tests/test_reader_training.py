@@ -43,15 +43,6 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def answerer(base_index: BaseIndex):  # noqa: ANN201, F811
-    from index.answer import Answerer
-    from index.search.retrieve import Searcher
-
-    settings = make_settings(base_index.data_dir)
-    return Answerer(Searcher.open(settings), settings)
-
-
 def test_training_end_to_end_is_deterministic_and_serves_what_it_learned(answerer, tmp_path: Path) -> None:  # noqa: ANN001
     from index.answer.kinds import KIND_CLASSES
     from index.answer.model import ReaderModel
