@@ -187,7 +187,8 @@ def _runs_table(
             "chunks": sum_b["chunks"],
             "releases": sum_b["releases"],
             "wall_s": wall_b,
-            "note": f"expected {sum_a['embedded'] - kept}",
+            "note": f"expected {sum_a['embedded'] - kept}"
+            + ("; the killed run's rows reused, nothing chunked" if sum_b.get("chunks_reused") else ""),
         },
     ]
 

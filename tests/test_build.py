@@ -181,9 +181,10 @@ def test_killed_build_leaves_old_index_serving_and_resumes(base_index: BaseIndex
     assert reader.stats()["chunks"] == base_chunks
     assert _urls_of(reader, reader.bm25("หัวเว่ย", 5)) == {HUAWEI_URL}
 
-    # The next run is not blocked by the dead one's lock and embeds only what the killed run had not kept.
+    # The next run is not blocked by the dead one's lock and embeds only what the killed run had not kept;
+    # it was asked the same as the killed one, whose rows were all written: it keeps them (no chunking).
     report = update_index(settings, source, progress=False)
-    assert len(report.new_urls) == len(EXTRA_FILES)
+    assert len(report.new_urls) == len(EXTRA_FILES) and report.chunks_reused
     new_chunks = report.chunks - base_chunks
     assert report.embedded == new_chunks - 2
     assert report.generation == 2
@@ -191,6 +192,30 @@ def test_killed_build_leaves_old_index_serving_and_resumes(base_index: BaseIndex
     # The resumed index equals an uninterrupted one: every live chunk has its vector.
     assert reader.manifest["chunks"] == report.chunks
     reader.close()
+
+
+def test_a_rerun_asked_something_else_chunks_again(base_index: BaseIndex, tmp_path: Path) -> None:
+    """The killed run's rows are complete, but the source changed before the rerun: they are dropped and
+    the rerun's index is the new source's (an edited release is searched by its new words only)."""
+    settings, source = base_index.clone(tmp_path)
+    for rel in EXTRA_FILES:
+        copy_release(rel, source)
+    marker = tmp_path / "paused"
+    proc = _child_update(
+        settings.data_dir, source, {TEST_HOOK_ENV: "embedded:1", TEST_HOOK_FILE_ENV: str(marker)}
+    )
+    _wait_for(marker, proc)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    _edit_body(source / "76362.txt", "ย่อหน้าใหม่หลังการหยุด Zyxwvq")
+    report = update_index(settings, source, progress=False)
+    assert not report.chunks_reused and report.generation == 2
+    assert report.changed_urls == [HUAWEI_URL] and len(report.new_urls) == len(EXTRA_FILES)
+    reader = IndexReader.open(settings)
+    assert _urls_of(reader, reader.bm25("zyxwvq", 5)) == {HUAWEI_URL}
+    assert reader.stats()["chunks"] == report.chunks == reader.manifest["chunks"]
+    reader.close()
+    assert update_index(settings, source, progress=False).embedded == 0  # nothing left to do
 
 
 def test_build_killed_before_the_switch(base_index: BaseIndex, tmp_path: Path) -> None:
@@ -211,7 +236,7 @@ def test_build_killed_before_the_switch(base_index: BaseIndex, tmp_path: Path) -
     reader.close()
 
     report = update_index(settings, source, progress=False)
-    assert report.generation == 2 and report.changed_urls == [HUAWEI_URL]
+    assert report.generation == 2 and report.changed_urls == [HUAWEI_URL] and report.chunks_reused
     assert report.embedded == 0  # the killed run had already cached the new passage's vector
     reader = IndexReader.open(settings)
     assert _urls_of(reader, reader.bm25("qwertzu", 5)) == {HUAWEI_URL}

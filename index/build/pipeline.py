@@ -18,6 +18,8 @@ How rows are written is :mod:`index.build.rows`; the generation's files, :mod:`i
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import signal
@@ -96,6 +98,8 @@ class BuildReport:
     kept_unread: list[tuple[str, str]] = field(default_factory=list)
     #: What was read (build, update): named when the run is refused.
     sources: list[str] = field(default_factory=list)
+    #: Whether the chunk phase kept the rows a stopped run had written for the same work (no chunking).
+    chunks_reused: bool = False
     #: phase → {"wall": s, "cpu": s}: read, chunk (chunking, word splitting, FTS5, rows), embed, vectors
     #: (FAISS), bm25 (arrays), registry. CPU is the process's, all threads (the model's too).
     phases: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -125,6 +129,7 @@ class BuildReport:
             "new": len(self.new_urls),
             "changed": len(self.changed_urls),
             "removed": len(self.removed_urls),
+            "chunks_reused": self.chunks_reused,
             "phases": self.phases,
             "peak_rss_mb": None if (peak := peak_rss_mb()) is None else round(peak, 1),
         }
@@ -310,6 +315,8 @@ class _Plan:
     retire: list[str]
     dense: int  # each release's first N passages get a vector (0 = all): the setting on a full build,
     # else what the live generation was built with (an update never mixes two rules in one generation)
+    fingerprint: str = ""  # what this run writes (see _fingerprint)
+    reuse: bool = False  # a stopped run asked the same wrote all of this generation's rows: keep them
 
 
 def _plan(
@@ -325,9 +332,6 @@ def _plan(
     index_dir = settings.index_dir
     live = store.read_current(index_dir)
     base = live or 0
-    dropped = store.recover(conn, index_dir, base)
-    if dropped:
-        log.info("removed %d chunk rows left by an interrupted build", dropped)
     manifest: dict[str, object] = store.read_manifest(index_dir, live) if live else {}
     full = (
         mode == "build"
@@ -356,7 +360,35 @@ def _plan(
         to_index = [incoming[u] for u in report.new_urls + report.changed_urls]
         retire = report.changed_urls + report.removed_urls
     dense = settings.dense_passages if full else int(manifest.get("dense_passages", 0))
-    return _Plan(live, base + 1, full, incoming, to_index, retire, dense)
+    plan = _Plan(live, base + 1, full, incoming, to_index, retire, dense)
+    # Read above: the rows a stopped run left are not visible in the live generation. Kept when that run
+    # was asked the same and wrote them all (index.build.store.chunked), else dropped.
+    plan.fingerprint = _fingerprint(plan, embedder)
+    plan.reuse = store.chunked(conn, plan.generation) == plan.fingerprint
+    dropped = store.recover(conn, index_dir, base, keep_rows=plan.reuse)
+    if dropped:
+        log.info("removed %d chunk rows left by an interrupted build", dropped)
+    if plan.reuse:
+        log.info("the rows of the interrupted run's generation %d are complete: reused", plan.generation)
+    return plan
+
+
+def _fingerprint(plan: _Plan, embedder: Embedder) -> str:
+    """What a run writes: its generation over which live one, the releases it (re)indexes and retires,
+    the model, the chunker, the word splitter and the vector rule. Two runs with one fingerprint write
+    the same rows."""
+    what = {
+        "live": plan.live,
+        "generation": plan.generation,
+        "full": plan.full,
+        "dense": plan.dense,
+        "model": embedder.model_id,
+        "chunker": CHUNKER_VERSION,
+        "lexicon": lexical.lexicon_version(),
+        "index": [(r.url, r.hash) for r in plan.to_index],
+        "retire": sorted(plan.retire),
+    }
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()
 
 
 def _index_locked(
@@ -382,10 +414,17 @@ def _index_locked(
         report.seconds = time.monotonic() - started
         return report
 
-    with conn:
-        retired_ids = rows.retire(conn, plan.retire, generation)
     with report.phase("chunk"):
-        texts, new_ids = rows.insert_chunks(conn, embedder, plan.to_index, generation, progress, plan.dense)
+        if plan.reuse:
+            texts, new_ids, retired_ids = rows.written_passages(conn, generation, plan.dense)
+        else:
+            with conn:
+                retired_ids = rows.retire(conn, plan.retire, generation)
+            texts, new_ids = rows.insert_chunks(
+                conn, embedder, plan.to_index, generation, progress, plan.dense
+            )
+            store.mark_chunked(conn, generation, plan.fingerprint)
+    report.chunks_reused = plan.reuse
     _test_pause("chunked", len(new_ids))
 
     with report.phase("embed"):

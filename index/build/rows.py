@@ -169,6 +169,28 @@ def insert_chunks(
     return texts, new_ids
 
 
+def written_passages(
+    conn: sqlite3.Connection, generation: int, dense: int
+) -> tuple[dict[str, str], list[tuple[int, str]], list[int]]:
+    """What :func:`insert_chunks` and :func:`retire` returned for ``generation``, read back from its rows
+    (a rerun that keeps the rows of the run that stopped): the passages to embed (sha → text), the new
+    (chunk_id, sha) pairs that get a vector, and the chunk ids the generation retires."""
+    texts: dict[str, str] = {}
+    new_ids: list[tuple[int, str]] = []
+    rows = conn.execute(
+        "SELECT c.chunk_id, c.position, c.text, c.sha, r.title, r.date FROM chunks AS c"
+        " JOIN indexed_releases AS r ON r.url = c.url AND r.gen_from = c.gen_from"
+        " WHERE c.gen_from = ? ORDER BY c.chunk_id",
+        (generation,),
+    )
+    for chunk_id, position, text, sha, title, date in rows:
+        if has_vector(position, dense):
+            texts[sha] = passage_text(title, date, text)
+            new_ids.append((chunk_id, sha))
+    retired = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE gen_to = ?", (generation,))]
+    return texts, new_ids, retired
+
+
 def has_vector(position: int, dense: int) -> bool:
     """Whether the chunk at ``position`` of its release gets an e5 vector (``DENSE_PASSAGES``)."""
     return dense <= 0 or position < dense
