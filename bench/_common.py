@@ -63,7 +63,7 @@ def rss_mb() -> float:
 
 def peak_rss_mb() -> float:
     """Peak resident set size of this process in MiB (``index build --json`` reports the same measure)."""
-    from index.build.pipeline import peak_rss_mb as peak
+    from index.build.report import peak_rss_mb as peak
 
     value = peak()
     return float("nan") if value is None else value

@@ -53,7 +53,7 @@ def write_generation(
     phase: Callable[[str], AbstractContextManager[None]] = lambda _name: nullcontext(),
 ) -> tuple[int, int]:
     """Write the vectors, BM25 arrays and manifest of ``gen``; returns its (chunks, releases). ``phase``
-    times the vector and BM25 parts (:meth:`index.build.pipeline.BuildReport.phase`)."""
+    times the vector and BM25 parts (:meth:`index.build.report.BuildReport.phase`)."""
     index_dir = settings.index_dir
     with phase("vectors"):
         vectors = _vectors(conn, settings, embedder, cache, gen)

@@ -24,11 +24,9 @@ import logging
 import os
 import signal
 import sqlite3
-import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +37,7 @@ from index.build.chunking import CHUNKER_VERSION
 from index.build.embedding import Embedder, EmbeddingCache, embed_missing
 from index.build.generation import NewGeneration, write_generation
 from index.build.lock import IndexLocked, writer_lock
+from index.build.report import BuildReport
 from index.build.unread import keep_unread
 from thaigov_qa.settings import Settings
 
@@ -63,79 +62,6 @@ TEST_HOOK_ENV = "THAIGOV_QA_TEST_PAUSE_AT"
 TEST_HOOK_FILE_ENV = "THAIGOV_QA_TEST_PAUSE_FILE"
 #: Test-only: when set, the build kills itself with SIGKILL at the pause instead of waiting.
 TEST_KILL_ENV = "THAIGOV_QA_TEST_KILL"
-
-
-def peak_rss_mb() -> float | None:
-    """This process's peak resident memory so far, in MiB (None where the OS does not say): what an admin
-    sizes a machine for. Linux reports ``ru_maxrss`` in KiB, macOS in bytes."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
-
-
-@dataclass
-class BuildReport:
-    """What a build or update did. ``embedded`` counts chunks embedded by this run (not cached ones)."""
-
-    releases: int = 0
-    chunks: int = 0
-    embedded: int = 0
-    skipped: int = 0
-    seconds: float = 0.0
-    generation: int = 0
-    new_urls: list[str] = field(default_factory=list)
-    changed_urls: list[str] = field(default_factory=list)
-    removed_urls: list[str] = field(default_factory=list)
-    skipped_files: list[tuple[str, str]] = field(default_factory=list)
-    #: (path of a file not indexed, path of the file indexed for its URL): two files of one release in
-    #: one source (between two sources, the later crawl replacing the older one is what is expected).
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-    #: (path, URL) of each file that could not be read this time and kept the release it gave before
-    #: (:mod:`index.build.unread`).
-    kept_unread: list[tuple[str, str]] = field(default_factory=list)
-    #: What was read (build, update): named when the run is refused.
-    sources: list[str] = field(default_factory=list)
-    #: Whether the chunk phase kept the rows a stopped run had written for the same work (no chunking).
-    chunks_reused: bool = False
-    #: phase → {"wall": s, "cpu": s}: read, chunk (chunking, word splitting, FTS5, rows), embed, vectors
-    #: (FAISS), bm25 (arrays), registry. CPU is the process's, all threads (the model's too).
-    phases: dict[str, dict[str, float]] = field(default_factory=dict)
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        """Time what runs inside as phase ``name`` (added to what it already has), wall and CPU seconds."""
-        wall, cpu = time.monotonic(), time.process_time()
-        try:
-            yield
-        finally:
-            got = self.phases.setdefault(name, {"wall": 0.0, "cpu": 0.0})
-            got["wall"] = round(got["wall"] + time.monotonic() - wall, 2)
-            got["cpu"] = round(got["cpu"] + time.process_time() - cpu, 2)
-
-    def summary(self) -> dict[str, object]:
-        """The ``--json`` object: counts only (URL lists can be long)."""
-        return {
-            "releases": self.releases,
-            "chunks": self.chunks,
-            "embedded": self.embedded,
-            "skipped": self.skipped,
-            "duplicates": len(self.duplicates),
-            "kept_unread": len(self.kept_unread),
-            "seconds": round(self.seconds, 2),
-            "generation": self.generation,
-            "new": len(self.new_urls),
-            "changed": len(self.changed_urls),
-            "removed": len(self.removed_urls),
-            "chunks_reused": self.chunks_reused,
-            "phases": self.phases,
-            "peak_rss_mb": None if (peak := peak_rss_mb()) is None else round(peak, 1),
-        }
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def _test_pause(stage: str, count: int | None = None) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from index.build.pipeline import BuildReport
+    from index.build.report import BuildReport
 
 
 #: Duplicates named on standard error; a folder of several crawls holds many, by design.
