@@ -28,6 +28,7 @@ from index.build.pipeline import (
 from index.search.reader import IndexReader
 from tests import index_base
 from tests.index_base import EXTRA_FILES, HUAWEI_URL, BaseIndex, copy_release
+from thaigov_qa.settings import Settings
 
 pytestmark = pytest.mark.slow
 base_index = index_base.base_index  # the shared session fixture
@@ -162,18 +163,27 @@ def _wait_for(marker: Path, proc: subprocess.Popen[bytes], seconds: float = 240)
         time.sleep(0.2)
 
 
-def test_killed_build_leaves_old_index_serving_and_resumes(base_index: BaseIndex, tmp_path: Path) -> None:
+def _update_killed_mid_embedding(
+    base_index: BaseIndex, tmp_path: Path, embedded: int
+) -> tuple[Settings, Path]:
+    """A copy of the base index whose update (the extra releases added) was killed with ``kill -9`` of its
+    whole process group once ``embedded`` passages were committed; its settings and source."""
     settings, source = base_index.clone(tmp_path)
-    base_chunks = int(base_index.report["chunks"])
     for rel in EXTRA_FILES:
         copy_release(rel, source)
     marker = tmp_path / "paused"
     proc = _child_update(
-        settings.data_dir, source, {TEST_HOOK_ENV: "embedded:2", TEST_HOOK_FILE_ENV: str(marker)}
+        settings.data_dir, source, {TEST_HOOK_ENV: f"embedded:{embedded}", TEST_HOOK_FILE_ENV: str(marker)}
     )
     _wait_for(marker, proc)
-    os.killpg(proc.pid, signal.SIGKILL)  # kill -9 of the whole process group, mid-embedding
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    return settings, source
+
+
+def test_killed_build_leaves_old_index_serving_and_resumes(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = _update_killed_mid_embedding(base_index, tmp_path, 2)
+    base_chunks = int(base_index.report["chunks"])
 
     # The old generation still serves, untouched by the half-written one.
     assert store.read_current(settings.index_dir) == 1
@@ -197,16 +207,7 @@ def test_killed_build_leaves_old_index_serving_and_resumes(base_index: BaseIndex
 def test_a_rerun_asked_something_else_chunks_again(base_index: BaseIndex, tmp_path: Path) -> None:
     """The killed run's rows are complete, but the source changed before the rerun: they are dropped and
     the rerun's index is the new source's (an edited release is searched by its new words only)."""
-    settings, source = base_index.clone(tmp_path)
-    for rel in EXTRA_FILES:
-        copy_release(rel, source)
-    marker = tmp_path / "paused"
-    proc = _child_update(
-        settings.data_dir, source, {TEST_HOOK_ENV: "embedded:1", TEST_HOOK_FILE_ENV: str(marker)}
-    )
-    _wait_for(marker, proc)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    settings, source = _update_killed_mid_embedding(base_index, tmp_path, 1)
     _edit_body(source / "76362.txt", "ย่อหน้าใหม่หลังการหยุด Zyxwvq")
     report = update_index(settings, source, progress=False)
     assert not report.chunks_reused and report.generation == 2
