@@ -31,6 +31,7 @@ from bot.later import HeldReplies, send_parts
 from bot.ratelimit import RateLimiter
 from bot.service import BotService
 from index.answer import Source
+from index.answer.words import has_thai
 from index.service import IndexUnavailable
 from thaigov_qa.messages import text, user_lang
 from thaigov_qa.settings import Settings
@@ -79,20 +80,24 @@ class QABot:
     def lang_of(self, update: Update) -> str:
         """The user's ``/lang`` choice (persisted user_data), else their Telegram language."""
         user = update.effective_user
-        chosen = self.application.user_data.get(user.id, {}) if self.application and user else {}
-        return chosen.get("lang") or user_lang(user.language_code if user else None)
+        return self._chosen_lang(update) or user_lang(user.language_code if user else None)
 
     def talk_lang(self, update: Update, said: str) -> str:
         """The language to answer small talk in: the user's ``/lang`` choice, else the language the
         message is written in ("thanks bot" from a Thai-speaking account is answered in English), else
         their Telegram language (an emoji)."""
-        user = update.effective_user
-        chosen = self.application.user_data.get(user.id, {}) if self.application and user else {}
-        if chosen.get("lang"):
-            return str(chosen["lang"])
-        if re.search(r"[\u0e01-\u0e4e]", said):
+        chosen = self._chosen_lang(update)
+        if chosen:
+            return chosen
+        if has_thai(said):
             return "th"
         return "en" if re.search(r"[A-Za-z]", said) else self.lang_of(update)
+
+    def _chosen_lang(self, update: Update) -> str:
+        """The user's ``/lang`` choice ("" when none: the persisted user_data has no ``lang``)."""
+        user = update.effective_user
+        chosen = self.application.user_data.get(user.id, {}) if self.application and user else {}
+        return str(chosen.get("lang") or "")
 
     def who(self, update: Update) -> str:
         """A user as the logs may name them: the id only when LOG_QUESTIONS allows it."""

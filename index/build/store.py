@@ -71,18 +71,16 @@ CREATE TABLE IF NOT EXISTS agenda_items (
 );
 CREATE INDEX IF NOT EXISTS agenda_by_date ON agenda_items(meeting_date);
 CREATE INDEX IF NOT EXISTS agenda_by_gen_to ON agenda_items(gen_to);
-"""
-#: Tables whose rows carry gen_from/gen_to per release (``agenda_items``: see :mod:`index.build.agenda_rows`).
-RELEASE_TABLES = ("chunks", "indexed_releases", "agenda_items")
-#: A generation whose rows (chunks, FTS5, releases, agendas) were all written before its run stopped, and
-#: what that run was asked to do (a fingerprint): a rerun asked the same keeps them instead of chunking the
-#: whole archive again (~27 minutes for the full archive on 2 cores; the vectors were already cached).
-CHUNKED_SCHEMA = """
+-- A generation whose rows (chunks, FTS5, releases, agendas) were all written before its run stopped, and
+-- what that run was asked to do (a fingerprint): a rerun asked the same keeps them instead of chunking the
+-- whole archive again (~27 minutes for the full archive on 2 cores; the vectors were already cached).
 CREATE TABLE IF NOT EXISTS chunked_generations (
     generation INTEGER PRIMARY KEY,
     fingerprint TEXT NOT NULL
 );
 """
+#: Tables whose rows carry gen_from/gen_to per release (``agenda_items``: see :mod:`index.build.agenda_rows`).
+RELEASE_TABLES = ("chunks", "indexed_releases", "agenda_items")
 
 #: SQL condition: a row of table alias ``t`` is visible in generation ``?`` (bind the generation twice).
 VISIBLE = "({t}.gen_from <= ? AND ({t}.gen_to IS NULL OR {t}.gen_to > ?))"
@@ -99,7 +97,6 @@ def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
-    conn.executescript(CHUNKED_SCHEMA)
     fts.create_schema(conn)
 
 
