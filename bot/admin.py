@@ -12,7 +12,7 @@ import contextlib
 import logging
 import time
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -86,7 +86,9 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         from index.build.pipeline import IndexLocked, update_index
 
         names = ", ".join(f"<code>{esc(s)}</code>" for s in sources)
-        [progress] = await qa.send(message, text(lang, "reindex_started", sources=names))
+        # The note the progress is edited into; none when flood control holds it (sent later by bot.later).
+        sent = await qa.send(message, text(lang, "reindex_started", sources=names))
+        progress = sent[-1] if sent else None
         started = time.monotonic()
         task = asyncio.create_task(asyncio.to_thread(update_index, qa.settings, progress=False))
         while True:
@@ -96,6 +98,8 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             seconds = round(time.monotonic() - started)
             # Only a progress note: a failed edit (not modified, a network error after the retries) must
             # not end the handler while the update runs on, its result never reported.
+            if progress is None:
+                continue
             with contextlib.suppress(TelegramError):
                 await progress.edit_text(
                     text(lang, "reindex_progress", seconds=seconds), parse_mode=ParseMode.HTML
@@ -104,11 +108,12 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             report = task.result()
         except IndexLocked:
             log.info("reindex refused: another writer holds the index lock")
-            await progress.edit_text(text(lang, "reindex_locked"), parse_mode=ParseMode.HTML)
+            await _report(qa, message, progress, text(lang, "reindex_locked"))
             return
         except Exception as exc:  # noqa: BLE001 - reported to the admin, logged with its traceback
             log.error("reindex failed: %s", logsafe.format_exception(exc, qa.secrets))
-            await progress.edit_text(text(lang, "reindex_failed", error=esc(exc)), parse_mode=ParseMode.HTML)
+            error = esc(_shortened(str(exc), ERROR_CHARS))
+            await _report(qa, message, progress, text(lang, "reindex_failed", error=error))
             return
         await asyncio.to_thread(qa.service.refresh)
         body = text(
@@ -122,4 +127,24 @@ async def cmd_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             chunks=report.chunks,
             embedded=report.embedded,
         )
-        await progress.edit_text(body, parse_mode=ParseMode.HTML)
+        await _report(qa, message, progress, body)
+
+
+#: Most characters of an exception's text a failed reindex shows (an edit is one message: 4,096 in all).
+ERROR_CHARS = 1000
+
+
+def _shortened(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+async def _report(qa: QABot, message: Message, progress: Message | None, body: str) -> None:
+    """The reindex's outcome, edited into its progress note; sent as a new message when there is no note
+    (held by flood control) or the edit fails (a network error): the admin always learns how it ended."""
+    if progress is not None:
+        try:
+            await progress.edit_text(body, parse_mode=ParseMode.HTML)
+            return
+        except TelegramError as exc:
+            log.warning("the reindex's outcome could not replace its progress note: %s", type(exc).__name__)
+    await qa.send(message, body)

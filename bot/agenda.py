@@ -59,8 +59,11 @@ async def on_agenda_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await answer_press(query, html.unescape(text(lang, "more_expired")))
         return
     try:
+        # searcher() itself may open a new generation (seconds): it runs in the thread too, never on the loop.
         meeting = (
-            await asyncio.to_thread(qa.service.searcher().agenda, URL_PREFIX + rid) if rid.isdigit() else None
+            await asyncio.to_thread(lambda: qa.service.searcher().agenda(URL_PREFIX + rid))
+            if rid.isdigit()
+            else None
         )
     except Exception:  # noqa: BLE001 - an unreadable index still answers the press
         log.exception("agenda of release %s could not be read", rid)

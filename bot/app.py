@@ -249,6 +249,7 @@ async def serve(
                     ready.set()
                 await stop.wait()
             finally:
+                application.bot_data["qa"].held.close()
                 await ops.stopped(application)
                 if application.updater is not None and application.updater.running:
                     await application.updater.stop()

@@ -30,7 +30,7 @@ from bot.agenda import agenda_keyboard
 from bot.busy import Busy, busy_text
 from bot.commands import show_release
 from bot.conversation import converse, remember_turn
-from bot.feedback import answer_keyboard, store_of, without_prefix
+from bot.feedback import answer_keyboard, stacked, store_of, without_prefix
 from bot.feedback_store import new_key
 from bot.format import MORE_PREFIX, clean_text, esc, more_sources_keyboard, render_more_sources, split_html
 from bot.shared import QABot, answer_press, keep_more_sources, more_sources_of, qa_of, release_scope
@@ -191,7 +191,8 @@ async def _send_answer(
         # The last part as qa.send will send it: the one that carries the button, which the press extends.
         last = (split_html(body) or [""])[-1]
         more_key = keep_more_sources(context, last, answer.lang, sources, _reply_sources())
-        more = more_sources_keyboard(more_key, answer.lang) if more_key else more  # the reply's language
+        if more_key:  # under the agenda's "show N more", when the reply has both
+            more = stacked(more, more_sources_keyboard(more_key, answer.lang))  # the reply's language
     store = store_of(context)
     key = new_key() if store is not None else None
     markup = answer_keyboard(key, more)

@@ -10,6 +10,7 @@ used in the database's threads (:func:`thaigov_qa.db.off_loop`), never on the ev
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -29,6 +30,8 @@ FEEDBACK_PREFIX = "fb:"
 _DATA = re.compile(r"fb:([ud]):([A-Za-z0-9_-]{6,40})")
 PURGE_EVERY_SECONDS = 6 * 3600
 STATS_DAYS = 7
+#: How long a press waits for its vote to be written before it is answered anyway.
+VOTE_WAIT_SECONDS = 5.0
 
 
 def store_of(context: ContextTypes.DEFAULT_TYPE) -> FeedbackStore | None:
@@ -46,10 +49,16 @@ def feedback_row(key: str) -> list[InlineKeyboardButton]:
 
 
 def answer_keyboard(key: str | None, more: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
-    """An answer's buttons: 👍 👎 (when ``key``), then the "more sources" row (when ``more``)."""
-    rows: list[list[InlineKeyboardButton]] = [feedback_row(key)] if key else []
-    if more is not None:
-        rows += [list(r) for r in more.inline_keyboard]
+    """An answer's buttons: 👍 👎 (when ``key``), then the rows of ``more`` ("show N more", "more
+    sources")."""
+    first = InlineKeyboardMarkup([feedback_row(key)]) if key else None
+    return stacked(first, more)
+
+
+def stacked(*markups: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The rows of every given keyboard, in order, as one (None when there are none): a message carries
+    one keyboard, so buttons from several features share it."""
+    rows = [list(r) for m in markups if m is not None for r in m.inline_keyboard]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -78,12 +87,36 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         store = store_of(context)
         if match and store is not None and query.from_user is not None:
             verdict = UP if match.group(1) == "u" else DOWN
-            outcome = await off_loop(store.vote, match.group(2), query.from_user.id, verdict)
+            outcome = await _vote(store, match.group(2), query.from_user.id, verdict)
             notice = text(lang, "feedback_same" if outcome == "same" else "feedback_thanks")
-            log.info("feedback: %s (%s)", verdict, outcome)
     finally:
         with contextlib.suppress(TelegramError):
             await query.answer(_plain(notice))
+
+
+async def _vote(store: FeedbackStore, key: str, user_id: int, verdict: str) -> str:
+    """The vote's outcome, or ``"pending"`` when the database is still busy after
+    :data:`VOTE_WAIT_SECONDS`: the press is answered then (Telegram drops an answer to a press older than
+    ~15 s and the user's client spins), and the vote is recorded when the lock frees (an ``index build``
+    holds the write lock for its transactions; a writer waits up to ``BUSY_TIMEOUT_MS``)."""
+    task = asyncio.ensure_future(off_loop(store.vote, key, user_id, verdict))
+    try:
+        outcome = await asyncio.wait_for(asyncio.shield(task), VOTE_WAIT_SECONDS)
+    except TimeoutError:
+        task.add_done_callback(_late_vote)
+        return "pending"
+    log.info("feedback: %s (%s)", verdict, outcome)
+    return outcome
+
+
+def _late_vote(task: asyncio.Future[str]) -> None:
+    """Said in the log: a vote written after its press was answered, or lost."""
+    if task.cancelled() or task.exception() is not None:
+        log.error(
+            "a feedback vote could not be recorded: %r", "cancelled" if task.cancelled() else task.exception()
+        )
+    else:
+        log.info("feedback: recorded late (%s)", task.result())
 
 
 def _plain(value: str) -> str:

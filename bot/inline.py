@@ -26,6 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.busy import Busy
 from bot.format import clean_text, display_date, esc, release_card_html, source_line, split_html
 from bot.shared import qa_of
 from corpus.release import Release, linked_release_id
@@ -132,13 +133,19 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             qa.service.counters.rate_limited += 1
             cache = 0
         else:
+            # Through the answer gate, as chat questions are: inline queries come as people type, and
+            # outside it they filled the worker threads the chats' answers wait for. Shielded: a query
+            # given up on keeps its slot until its thread ends (a thread cannot be stopped).
+            task = asyncio.ensure_future(qa.service.gate.run(qa.service.ask, question))
+            task.add_done_callback(_retrieved)
             try:
-                answer = await asyncio.wait_for(
-                    asyncio.to_thread(qa.service.ask, question), INLINE_TIMEOUT_SECONDS
-                )
+                answer = await asyncio.wait_for(asyncio.shield(task), INLINE_TIMEOUT_SECONDS)
                 results = results_for(question, answer, answer.lang)
             except TimeoutError:
                 log.warning("inline query not answered within %.0f s", INLINE_TIMEOUT_SECONDS)
+                cache = 0
+            except Busy:
+                log.info("inline query turned away: every answer worker is busy")
                 cache = 0
             except IndexUnavailable as exc:
                 log.warning("inline query: no usable index (%s)", exc)
@@ -148,3 +155,9 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     except TelegramError as exc:
         log.warning("answerInlineQuery failed: %s", exc.__class__.__name__)
     log.info("inline query answered: %d results", len(results))
+
+
+def _retrieved(task: asyncio.Future[object]) -> None:
+    """Reads the outcome of an answer given up on (else asyncio logs "exception was never retrieved")."""
+    if not task.cancelled():
+        task.exception()

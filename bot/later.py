@@ -65,6 +65,16 @@ class HeldReplies:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def close(self) -> int:
+        """At stop: cancel the replies still held, say how many in the log (they are lost: a reply is not
+        persisted across a restart), and return that number."""
+        held = [t for t in self._tasks if not t.done()]
+        for task in held:
+            task.cancel()
+        if held:
+            log.error("%d held replies were not sent: the bot stopped during their flood wait", len(held))
+        return len(held)
+
     async def _send_after(self, send: Callable[[list[Message]], Awaitable[None]], seconds: float) -> None:
         """``send(sent)`` (the held parts, :func:`send_parts` bound to the reply) after ``seconds``, and again
         after each further flood wait, up to :data:`LATER_TRIES` waits in all."""

@@ -201,6 +201,34 @@ async def test_inline_query_is_answered_within_ten_seconds(
     _assert_no_rejected_sends(api)
 
 
+async def test_inline_query_waits_at_the_answer_gate(
+    fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
+) -> None:
+    """Every answer worker busy: an inline query is turned away (no results, not cached) instead of taking
+    one more thread from the chats' answers; once a slot frees it is answered again."""
+    settings, service = bot_index
+    api = fake_bot_api
+    gate = service.gate
+    waited = gate.wait_seconds
+    async with running_bot(_bot_settings(settings, api), service):
+        gate.wait_seconds = 0.2
+        slots = gate.slots()
+        try:
+            for _ in range(gate.workers):
+                await slots.acquire()
+            api.push(api.inline_query("When was the Huawei MOU signed?", user_id=1611, language_code="en"))
+            [turned] = await api.wait_for("answerInlineQuery", timeout=10)
+        finally:
+            for _ in range(gate.workers):
+                slots.release()
+            gate.wait_seconds = waited
+        api.push(api.inline_query("When was the Huawei MOU signed?", user_id=1611, language_code="en"))
+        answered = (await api.wait_for("answerInlineQuery", count=2, timeout=10))[1]
+    assert turned["results"] == [] and int(turned["cache_time"]) == 0
+    assert answered["results"] and int(answered["cache_time"]) > 0
+    _assert_no_rejected_sends(api)
+
+
 async def test_thumbs_down_is_stored_once_and_exported(
     fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]
 ) -> None:
