@@ -41,6 +41,7 @@ from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
 from bot.format import split_html
+from bot.logsafe import chat_label
 from bot.migration import migration_ids
 from thaigov_qa.db import off_loop
 from thaigov_qa.markup import escape_html
@@ -259,7 +260,7 @@ class _Handlers:
         )
         log.info(
             "chat %s subscribed to alerts (%d keywords, %d categories)",
-            chat_id,
+            chat_label(chat_id),
             len(sub.keywords),
             len(sub.categories),
         )

@@ -45,6 +45,7 @@ from telegram.error import (
 
 from bot.alerts_message import render_alert
 from bot.alerts_store import AlertStore, OutboxRow
+from bot.logsafe import chat_label
 from bot.sending import retry_after_seconds
 from thaigov_qa.db import off_loop
 from thaigov_qa.markup import escape_html
@@ -182,7 +183,7 @@ class Deliverer:
                 continue
             except ChatMigrated as exc:
                 new_id = int(exc.new_chat_id)
-                log.info("chat %s migrated to %s; moving its subscription", chat_id, new_id)
+                log.info("chat %s migrated to %s; moving its subscription", chat_label(chat_id), new_id)
                 await off_loop(self.store.migrate_chat, chat_id, new_id)
                 chat_id = new_id
                 if tries < self.policy.tries_per_pass:
@@ -203,7 +204,7 @@ class Deliverer:
         if wait > self.policy.max_inline_wait:
             await off_loop(self.store.requeue, row.id, self.clock() + wait, str(exc), count_attempt=False)
             raise _StopPass(f"Telegram flood control: retry in {wait:g} s") from None
-        log.info("alert to %s: flood control, waiting %g s", chat_id, wait)
+        log.info("alert to %s: flood control, waiting %g s", chat_label(chat_id), wait)
         await asyncio.sleep(wait)
 
     async def _failed(
@@ -216,10 +217,10 @@ class Deliverer:
             await self._pause(chat_id, row, str(exc), report)
             return False
         if isinstance(exc, BadRequest):
-            log.error("alert %s to chat %s refused: %s", row.url, chat_id, exc)
+            log.error("alert %s to chat %s refused: %s", row.url, chat_label(chat_id), exc)
             await off_loop(self.store.mark_failed, row.id, str(exc))
             report.failed += 1
-            report.errors.append(f"chat {chat_id}: {exc}")
+            report.errors.append(f"chat {chat_label(chat_id)}: {exc}")
             return False
         if isinstance(exc, InvalidToken):
             await off_loop(self.store.requeue, row.id, self.clock(), str(exc), count_attempt=False)
@@ -229,14 +230,20 @@ class Deliverer:
         if tries < policy.tries_per_pass:
             report.retried += 1
             delay = policy.retry_base * 2 ** (tries - 1)
-            log.info("alert to %s failed (%s); retrying in %g s", chat_id, exc, delay)
+            log.info("alert to %s failed (%s); retrying in %g s", chat_label(chat_id), exc, delay)
             await asyncio.sleep(delay)
             return True
         attempts = row.attempts + 1
         delay = min(policy.requeue_cap, policy.requeue_base * 2 ** max(0, attempts - 1))
         await off_loop(self.store.requeue, row.id, self.clock() + delay, str(exc))
-        report.errors.append(f"chat {chat_id}: {exc} (next try in {delay:g} s)")
-        log.warning("alert %s to chat %s still failing (%s); next try in %g s", row.url, chat_id, exc, delay)
+        report.errors.append(f"chat {chat_label(chat_id)}: {exc} (next try in {delay:g} s)")
+        log.warning(
+            "alert %s to chat %s still failing (%s); next try in %g s",
+            row.url,
+            chat_label(chat_id),
+            exc,
+            delay,
+        )
         return False
 
     def _username(self) -> str:
@@ -249,7 +256,7 @@ class Deliverer:
         """Pause the chat, give the row back (it waits with the chat), tell the admins once."""
         report.paused_chats.append(chat_id)
         if await off_loop(self._paused, chat_id, row, reason):
-            log.warning("alerts to chat %s paused: %s", chat_id, reason)
+            log.warning("alerts to chat %s paused: %s", chat_label(chat_id), reason)
             await self.send_notices(report)
 
     async def send_notices(self, report: DeliveryReport) -> None:

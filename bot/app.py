@@ -66,6 +66,8 @@ from thaigov_qa.settings import Settings
 log = logging.getLogger(__name__)
 
 INDEX_REFRESH_SECONDS = 30.0
+#: How often conversations older than CONVERSATION_MINUTES are dropped from chat_data.
+STALE_TURNS_EVERY_SECONDS = 300.0
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,6 +133,9 @@ def build_application(settings: Settings, service: BotService | None = None) -> 
         )
         application.job_queue.run_repeating(
             feedback.job_purge, interval=feedback.PURGE_EVERY_SECONDS, first=60
+        )
+        application.job_queue.run_repeating(
+            conversation.job_drop_stale_turns, interval=STALE_TURNS_EVERY_SECONDS, first=60
         )
     return application
 

@@ -78,7 +78,13 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     extra = text(lang, "help_alerts") if qa.alerts_installed else ""
     if qa.is_admin(update.effective_user.id if update.effective_user else None):
         extra += text(lang, "help_admin")
-    kept = text(lang, "help_kept_logged" if qa.settings.log_questions else "help_kept_counts")
+    settings = qa.settings
+    kept = text(
+        lang,
+        "help_kept_logged" if settings.log_questions else "help_kept_counts",
+        minutes=f"{settings.conversation_minutes:g}",
+        days=settings.feedback_retention_days,
+    )
     body = text(lang, "help", username=esc(context.bot.username or "bot"), extra=extra, kept=kept)
     await qa.send(message, body, link_preview_options=NO_PREVIEW)
 

@@ -3,8 +3,9 @@
 Why python-telegram-bot's ``chat_data``/``user_data``: they are keyed the way conversations are (a chat,
 a user), and with the application's persistence (``bot.persistence.SQLitePersistence``, rows in
 ``thaigov.sqlite``) they survive a restart without any table of our own. What is kept is a turn dict from
-``index.conversation`` (the question, its topic words, the releases that answered, a wall-clock time);
-it gives context for ``CONVERSATION_MINUTES``.
+``index.conversation`` (the question's topic words, the releases that answered, a wall-clock time, not
+the question itself); it gives context for ``CONVERSATION_MINUTES`` and is dropped after that
+(:func:`job_drop_stale_turns`).
 
 Where a turn lives:
 
@@ -78,6 +79,37 @@ def remember_turn(
     for old in sorted(threads, key=lambda k: float(threads[k].get("at", 0)))[:-GROUP_THREADS]:
         del threads[old]
     chat_data["threads"] = threads
+
+
+def drop_stale(chat_data: dict[str, Any], limit_seconds: float, now: float) -> bool:
+    """Drop the turns of ``chat_data`` older than ``limit_seconds`` (they give no context any more, and
+    the help promises the conversation is kept that long); whether anything was dropped."""
+    dropped = False
+    turn = chat_data.get("turn")
+    if isinstance(turn, dict) and now - float(turn.get("at", 0) or 0) > limit_seconds:
+        del chat_data["turn"]
+        dropped = True
+    threads = chat_data.get("threads")
+    if isinstance(threads, dict):
+        kept = {k: t for k, t in threads.items() if now - float(t.get("at", 0) or 0) <= limit_seconds}
+        if len(kept) != len(threads):
+            dropped = True
+            if kept:
+                chat_data["threads"] = kept
+            else:
+                del chat_data["threads"]
+    return dropped
+
+
+async def job_drop_stale_turns(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few minutes: the conversations older than ``CONVERSATION_MINUTES`` are forgotten, in memory
+    and (marked for the next persistence flush) in the database."""
+    application = context.application
+    limit = qa_of(context).settings.conversation_minutes * 60
+    now = time.time()
+    stale = [cid for cid, data in application.chat_data.items() if drop_stale(data, limit, now)]
+    if stale:
+        application.mark_data_for_update_persistence(chat_ids=stale)
 
 
 def forget_turns(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -27,6 +27,13 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def chat_label(chat_id: int) -> str:
+    """A chat as the alerts' logs name it: a group or a channel (negative id) by its id, which operators
+    need; a private chat only as such, since its id is its user's (user ids are logged only with
+    ``LOG_QUESTIONS``: ``bot.shared.QABot.who``)."""
+    return str(chat_id) if chat_id < 0 else "a private chat"
+
+
 def format_exception(exc: BaseException, secrets: Iterable[str]) -> str:
     """A traceback as text, redacted: for error handlers that log an exception themselves."""
     return redact("".join(traceback.format_exception(exc)), list(secrets))

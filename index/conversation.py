@@ -192,19 +192,21 @@ def fresh(turn: dict[str, Any] | None, now: float | None = None, limit: float = 
     return (now if now is not None else time.time()) - at <= limit
 
 
-def _turn(question: str, topic: list[str], answer: Answer, first: list[str], now: float) -> dict[str, Any]:
+def _turn(topic: list[str], answer: Answer, first: list[str], now: float) -> dict[str, Any]:
     urls = list(first)
     for src in answer.sources or []:
         if src.url not in urls:
             urls.append(src.url)
-    return {"q": question, "topic": topic[:TOPIC_WORDS], "urls": urls[:3], "at": now}
+    # The question itself is not kept (its topic words are what a follow-up needs): a turn lives in the
+    # bot's persisted chat_data, and question texts are kept only with LOG_QUESTIONS.
+    return {"topic": topic[:TOPIC_WORDS], "urls": urls[:3], "at": now}
 
 
 def release_turn(url: str, title: str, now: float | None = None) -> dict[str, Any]:
     """The turn a release shown on its own leaves (a pasted link, an alert's card): the next follow-up ("when
     was it signed?") is asked within that release, its title's words the topic."""
     at = time.time() if now is None else now
-    return {"q": title, "topic": topic_words(title)[:TOPIC_WORDS], "urls": [url], "at": at}
+    return {"topic": topic_words(title)[:TOPIC_WORDS], "urls": [url], "at": at}
 
 
 def answer_turn(
@@ -232,7 +234,7 @@ def answer_turn(
             followed = _likelier_reading(ask, question, answer, previous, now)
             if followed is not None:
                 return followed
-        return TurnResult(answer, _turn(question, topic_words(question), answer, [], now), False, False)
+        return TurnResult(answer, _turn(topic_words(question), answer, [], now), False, False)
     topic = list(previous.get("topic") or [])
     asked = with_topic(question, topic)
     within = question if names_its_own_thing(question) else with_topic(question, topic, same_script=True)
@@ -240,10 +242,10 @@ def answer_turn(
         answer = ask(within, url, True)
         if answer.found:
             _keep_question(answer, question)
-            return TurnResult(answer, _turn(question, topic, answer, [url], now), True, True)
+            return TurnResult(answer, _turn(topic, answer, [url], now), True, True)
     answer = ask(asked, None, False)
     _keep_question(answer, question)
-    return TurnResult(answer, _turn(question, topic, answer, [], now), True, False)
+    return TurnResult(answer, _turn(topic, answer, [], now), True, False)
 
 
 def _clarify(question: str) -> Answer:
@@ -276,7 +278,7 @@ def _likelier_reading(
         if within.found and within.probability > alone.probability:
             _keep_question(within, question)
             topic = list(previous.get("topic") or [])
-            return TurnResult(within, _turn(question, topic, within, [url], now), True, True)
+            return TurnResult(within, _turn(topic, within, [url], now), True, True)
     return None
 
 

@@ -7,6 +7,7 @@ crash window between Telegram accepting a message and the outbox marking it sent
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from pathlib import Path
 
@@ -269,3 +270,18 @@ async def test_long_flood_wait_ends_the_pass_through_the_bots_rate_limiter(
             rows = store.outbox(GROUP)
     assert "flood" in report.stopped and report.sent == 0 and report.waiting == 3
     assert [r.status for r in rows] == ["pending"] * 3 and rows[0].next_try > time.time() + 100
+
+
+async def test_a_private_subscriber_is_not_named_in_the_logs(
+    db: Path, bot: Bot, fake_bot_api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A private chat's id is its user's: a blocked bot pauses it with a log line and an error that say
+    "a private chat", while a group keeps its id (operators need it)."""
+    user = 777000123
+    _queue(db, [user], list(RELEASES)[:1])
+    fake_bot_api.fail("sendMessage", 403, description="Forbidden: bot was blocked by the user")
+    with caplog.at_level(logging.INFO, logger="bot"), AlertStore(db) as store:
+        report = await _deliverer(store, bot).deliver()
+        assert report.paused_chats == [user]
+    assert "paused" in caplog.text and "a private chat" in caplog.text
+    assert str(user) not in caplog.text and not any(str(user) in e for e in report.errors)

@@ -271,7 +271,7 @@ async def test_thumbs_down_is_stored_once_and_exported(
 async def test_help_lang_and_forget(fake_bot_api: FakeBotAPI, bot_index: tuple[Settings, BotService]) -> None:
     settings, service = bot_index
     api = fake_bot_api
-    async with running_bot(_bot_settings(settings, api), service):
+    async with running_bot(_bot_settings(settings, api, conversation_minutes=20), service):
         menus = api.calls_of("setMyCommands")
         api.push(api.private_text("/lang en", user_id=1607, language_code="th"))
         await api.wait_for("sendMessage", chat_id=1607)
@@ -280,5 +280,6 @@ async def test_help_lang_and_forget(fake_bot_api: FakeBotAPI, bot_index: tuple[S
         texts = [c["text"] for c in await api.wait_for("sendMessage", chat_id=1607, count=3)]
     assert {"new", "lang", "forget", "help"} <= {c["command"] for c in menus[0]["commands"]}
     assert "English" in texts[0] and "How to use" in texts[1] and "/new" in texts[1] and "/forget" in texts[1]
+    assert "kept 20 minutes" in texts[1]  # CONVERSATION_MINUTES, not a number written in the text
     assert "Deleted" in texts[2]
     _assert_no_rejected_sends(api)

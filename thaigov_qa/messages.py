@@ -53,10 +53,12 @@ _TEXTS: dict[str, dict[str, str]] = {
             "(เว้นแต่ผู้ดูแลเปิดการบันทึกเพื่อแก้ไขปัญหา) {kept}\n"
             "คำตอบดึงมาจากข่าวโดยอัตโนมัติ โปรดตรวจสอบกับแหล่งที่มาเสมอ"
         ),
-        "help_kept_counts": ("ปุ่ม 👍/👎 เก็บเพียงจำนวนนับ (ไม่เก็บคำถาม) บทสนทนาล่าสุดเก็บไว้ 15 นาทีเพื่อให้ถามต่อได้"),
+        "help_kept_counts": (
+            "ปุ่ม 👍/👎 เก็บเพียงจำนวนนับ (ไม่เก็บคำถาม) บทสนทนาล่าสุดเก็บไว้ {minutes} นาทีเพื่อให้ถามต่อได้"
+        ),
         "help_kept_logged": (
             "ขณะนี้ผู้ดูแลเปิดการบันทึก: เมื่อคุณกด 👍/👎 คำถาม คำตอบ และการประเมินจะถูกเก็บไว้ไม่เกิน "
-            "90 วันเพื่อปรับปรุงบอท ลบได้ด้วย /forget"
+            "{days} วันเพื่อปรับปรุงบอท ลบได้ด้วย /forget"
         ),
         "new_conversation": "เริ่มบทสนทนาใหม่แล้ว คำถามถัดไปจะไม่อ้างอิงคำถามก่อนหน้า",
         "lang_set": "ต่อจากนี้บอทจะตอบเป็นภาษาไทย (/lang auto: ตามภาษาของคำถาม)",
@@ -168,12 +170,12 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Answers are extracted automatically; always check the linked sources."
         ),
         "help_kept_counts": (
-            "👍/👎 are kept as counts only (no question text); your last question is kept 15 minutes for "
-            "follow-ups."
+            "👍/👎 are kept as counts only (no question text); your last question's topic is kept "
+            "{minutes} minutes for follow-ups."
         ),
         "help_kept_logged": (
             "Question logging is on: when you press 👍/👎, the question, the answer and your verdict are "
-            "kept for at most 90 days to improve the bot; /forget deletes them."
+            "kept for at most {days} days to improve the bot; /forget deletes them."
         ),
         "new_conversation": "New conversation: the next question does not lean on the previous ones.",
         "lang_set": "From now on the bot replies in English (/lang auto: in the question's language).",
