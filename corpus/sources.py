@@ -198,16 +198,30 @@ def _iter_folder(root: Path, wanted: list[str] | None) -> Iterator[Release | Ski
                 yield Skipped(listed, "not_found", "outside the source folder")
             else:
                 p = root / rel
-                yield _read_file(p, rel) if p.is_file() else Skipped(listed, "not_found")
+                found = _is_file(p)
+                if isinstance(found, str):
+                    yield Skipped(printable(listed), "read_error", found)
+                else:
+                    yield _read_file(p, rel) if found else Skipped(listed, "not_found")
         return
     for p, unreadable in _walk_folder(root):
         rel = _clean_path(p.relative_to(root).as_posix())
-        if unreadable:
-            yield Skipped(printable(rel), "read_error", unreadable)
-        elif p.is_file():
+        found = unreadable or _is_file(p)
+        if isinstance(found, str):
+            yield Skipped(printable(rel), "read_error", found)
+        elif found:
             yield _read_file(p, rel)
         else:
             yield Skipped(printable(rel), "not_regular", _file_kind(p))
+
+
+def _is_file(p: Path) -> bool | str:
+    """Whether ``p`` is a regular file (following links), or why it cannot be told: on Python 3.11 pathlib
+    raises for a name too long or a folder that cannot be searched, and a listed path is the user's text."""
+    try:
+        return p.is_file()
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
 
 
 def _walk_folder(root: Path) -> list[tuple[Path, str]]:

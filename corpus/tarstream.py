@@ -13,6 +13,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +161,7 @@ class _Reader:
         while len(self.buf) - self.pos < n and not self.eof:
             try:
                 chunk = self.fh.read(max(_CHUNK, n))
-            except (OSError, EOFError, lzma.LZMAError) as exc:
+            except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:  # zlib: a damaged .tar.gz
                 raise TarStreamError(f"cannot decompress: {exc}") from None
             if not chunk:
                 self.eof = True

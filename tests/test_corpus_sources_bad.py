@@ -6,9 +6,11 @@ consequences are in ``test_build_bad_sources.py``.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
+import random
 import tarfile
 from pathlib import Path
 
@@ -208,6 +210,33 @@ def test_only_paths_outside_the_folder_are_not_read(tmp_path: Path) -> None:
     paths, skipped = _split(list(iter_source(folder, only=only)))
     assert paths == ["a_1.txt"]
     assert {k: v[0] for k, v in skipped.items()} == {"../outside.txt": "not_found", only[2]: "not_found"}
+
+
+def test_an_only_path_that_cannot_be_looked_up_is_reported(tmp_path: Path) -> None:
+    """A list line with a name too long for the file system raised out of ``index build`` as a traceback
+    (pathlib re-raises ENAMETOOLONG on Python 3.11): reported as unreadable, the rest read."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a_1.txt").write_bytes(release_bytes(1))
+    long_name = "x" * 300 + ".txt"
+    paths, skipped = _split(list(iter_source(folder, only=["a_1.txt", long_name])))
+    assert paths == ["a_1.txt"] and skipped[long_name][0] == "read_error"
+
+
+def test_a_damaged_tar_gz_is_a_bad_archive_not_a_traceback(tmp_path: Path) -> None:
+    """zlib's own error ("invalid distance too far back") escaped the archive reader, which caught only
+    lzma's and OSError: a traceback instead of the damaged-archive report."""
+    rng = random.Random(1)
+    names = [DAY + f"a_{n}.txt" for n in range(40)]
+    texts = {name: "".join(rng.choice("กขคงจฉชซฌญฎฏ abc") for _ in range(3000)).encode() for name in names}
+    plain = _tar(tmp_path / "c.tar", [_member(name) for name in names], texts)
+    packed = bytearray(gzip.compress(plain.read_bytes(), mtime=0))
+    start = len(packed) // 10
+    packed[start : start + 40] = bytes(b ^ 0xFF for b in packed[start : start + 40])
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(bytes(packed))
+    items = list(iter_source(broken))
+    assert isinstance(items[-1], Skipped) and items[-1].reason == "bad_archive"
 
 
 def test_an_absolute_only_path_inside_the_folder_is_read(tmp_path: Path) -> None:

@@ -258,18 +258,28 @@ def _plan(
     index_dir = settings.index_dir
     live = store.read_current(index_dir)
     base = live or 0
-    manifest: dict[str, object] = store.read_manifest(index_dir, live) if live else {}
+    manifest = _live_manifest(index_dir, live) if live else {}
+    if live is not None and manifest is None:
+        if mode == "apply":
+            raise RuntimeError(
+                f"the live index generation {live} cannot be read: rebuild it with "
+                "`thaigov-qa index build SOURCE`"
+            )
+        manifest = {}  # unreadable: everything is indexed again, as by a build
+    assert manifest is not None
     full = (
         mode == "build"
         or live is None
         or manifest.get("model") != embedder.model_id
+        or _vector_kind(str(manifest.get("backend", embedder.backend))) != _vector_kind(embedder.backend)
         or manifest.get("chunker") != CHUNKER_VERSION
         or manifest.get("lexicon", lexical.lexicon_version()) != lexical.lexicon_version()
     )
     if mode == "apply" and live is not None and full:
         raise RuntimeError(
-            f"the index was built with {manifest.get('model')} ({manifest.get('chunker')}), not "
-            f"{embedder.model_id} ({CHUNKER_VERSION}): rebuild it with `thaigov-qa index build SOURCE`"
+            f"the index was built with {manifest.get('model')} ({manifest.get('backend')}, "
+            f"{manifest.get('chunker')}), not {embedder.model_id} ({embedder.backend}, {CHUNKER_VERSION}): "
+            "rebuild it with `thaigov-qa index build SOURCE`"
         )
     if mode != "build" and live is not None and full:
         log.info("the live index was built with another model or chunker: re-indexing everything")
@@ -297,6 +307,26 @@ def _plan(
     if plan.reuse:
         log.info("the rows of the interrupted run's generation %d are complete: reused", plan.generation)
     return plan
+
+
+def _live_manifest(index_dir: Path, live: int) -> dict[str, object] | None:
+    """The live generation's manifest, or None (logged) when it or the generation's vectors cannot be read:
+    the next run then re-indexes everything, which is what the readers' "rebuild it" asks for (an update
+    over a damaged generation would start from what it cannot read)."""
+    try:
+        manifest = store.read_manifest(index_dir, live)
+        if not (store.gen_dir(index_dir, live) / store.VECTORS).is_file():
+            raise FileNotFoundError(f"no {store.VECTORS}")
+    except (OSError, ValueError) as exc:
+        log.warning("the live index generation %d cannot be read (%s): re-indexing everything", live, exc)
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def _vector_kind(backend: str) -> str:
+    """Which vectors a backend writes: torch and onnx give the same float vectors (one cache), the int8
+    engine its own. A generation never mixes two kinds: a change of kind re-indexes everything."""
+    return "float" if backend in ("torch", "onnx") else backend
 
 
 def _fingerprint(plan: _Plan, embedder: Embedder) -> str:

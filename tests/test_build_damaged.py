@@ -1,0 +1,47 @@
+"""A live generation that cannot be read, and a change of vector engine: what the next run does.
+
+Every reader says "rebuild it" when the live generation's files are damaged; the rebuild used to die on
+the same files (the update read the damaged manifest or vectors as its starting point). An update after
+a change between the float and the int8 engine added int8 vectors to a float index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.sources import read_releases
+from index.build import store
+from index.build.pipeline import apply_releases, build_index, update_index
+from tests import index_base
+from tests.index_base import BaseIndex, make_settings
+
+pytestmark = pytest.mark.slow
+base_index = index_base.base_index  # the shared session fixture
+
+
+@pytest.mark.parametrize("damage", ["manifest", "vectors"])
+def test_a_damaged_live_generation_is_indexed_again(
+    base_index: BaseIndex, tmp_path: Path, damage: str
+) -> None:
+    settings, source = base_index.clone(tmp_path)
+    live = store.gen_dir(settings.index_dir, 1)
+    (live / (store.MANIFEST if damage == "manifest" else store.VECTORS)).unlink()
+    with pytest.raises(RuntimeError, match="cannot be read"):  # a feed's releases: not over a damaged index
+        apply_releases(settings, read_releases(source))
+    report = update_index(settings, source, progress=False)
+    assert report.generation == 2 and report.embedded == 0  # every release again, vectors from the cache
+    assert store.read_manifest(settings.index_dir, 2)["releases"] == 5
+    assert build_index(settings, source, progress=False).generation == 3  # and a build too
+
+
+def test_a_change_of_vector_engine_indexes_everything_again(base_index: BaseIndex, tmp_path: Path) -> None:
+    settings, source = base_index.clone(tmp_path)
+    built = store.read_manifest(settings.index_dir, 1)
+    other = "torch" if built["backend"] == "onnx-int8" else "onnx-int8"
+    switched = make_settings(settings.data_dir, embedding_backend=other)
+    report = update_index(switched, source, progress=False)
+    manifest = store.read_manifest(settings.index_dir, report.generation)
+    assert report.generation == 2 and manifest["backend"] == other
+    assert report.embedded >= 5  # vectors of the new kind: none of the old is kept
