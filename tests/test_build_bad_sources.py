@@ -96,6 +96,29 @@ def test_a_source_without_releases_is_refused(
     _serving(settings)
 
 
+def test_an_empty_source_among_several_is_refused_and_lists_span_them(
+    base_index: BaseIndex, tmp_path: Path
+) -> None:
+    """Of ``CORPUS_SOURCES``, one folder empty (unmounted): the update removed every release only it held,
+    exit status 0. And an ``--only`` list over two sources reported each source's share of it as not
+    found in the other."""
+    settings, source = base_index.clone(tmp_path)
+    empty = tmp_path / "unmounted"
+    empty.mkdir()
+    with pytest.raises(SourceRefused, match=f"no releases in {empty}: nothing was indexed"):
+        update_index(settings, [str(source), str(empty)], progress=False)
+    _serving(settings)
+
+    other = tmp_path / "other"
+    other.mkdir()
+    files = sorted(p.name for p in source.iterdir())
+    for name in files[:2]:
+        shutil.move(source / name, other / name)
+    report = update_index(settings, [str(source), str(other)], progress=False, only=[*files, "missing.txt"])
+    assert report.releases == 5 and report.removed_urls == []
+    assert report.skipped_files == [("missing.txt", "not_found")]  # once, and only what no source had
+
+
 def test_a_file_name_that_is_not_utf8_is_skipped_not_a_crash(base_index: BaseIndex, tmp_path: Path) -> None:
     """SQLite refused the path in the middle of the build (a traceback, after every file was read)."""
     settings, source = base_index.clone(tmp_path)

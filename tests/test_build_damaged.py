@@ -15,7 +15,7 @@ from corpus.sources import read_releases
 from index.build import store
 from index.build.pipeline import apply_releases, build_index, update_index
 from tests import index_base
-from tests.index_base import BaseIndex, make_settings
+from tests.index_base import EXTRA_FILES, BaseIndex, copy_release, make_settings
 
 pytestmark = pytest.mark.slow
 base_index = index_base.base_index  # the shared session fixture
@@ -45,3 +45,26 @@ def test_a_change_of_vector_engine_indexes_everything_again(base_index: BaseInde
     manifest = store.read_manifest(settings.index_dir, report.generation)
     assert report.generation == 2 and manifest["backend"] == other
     assert report.embedded >= 5  # vectors of the new kind: none of the old is kept
+
+
+def test_a_registry_that_still_knows_a_removed_release_is_repaired(
+    base_index: BaseIndex, tmp_path: Path
+) -> None:
+    """An update that removed a release, killed between its switch and the registry step, left the
+    registry knowing it; the rerun found nothing to remove against the new live generation, and the feed
+    poller took the release for indexed for ever. A build's or update's releases are all the live ones:
+    the registry is made to hold exactly them."""
+    from corpus.ingest.writer import mirror_live
+    from corpus.registry import Registry
+
+    settings, source = base_index.clone(tmp_path)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    copy_release(EXTRA_FILES[0], extra)
+    [gone] = read_releases(extra)
+    mirror_live(settings.db_path, [gone], [])  # what the killed run's registry still holds
+    report = update_index(settings, source, progress=False)
+    assert report.generation == 1  # nothing changed in the index itself
+    with Registry(settings.db_path) as registry:
+        known = registry.hashes()
+    assert gone.url not in known and len(known) == 5

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +127,25 @@ def test_feedback_export_to_a_path_it_cannot_write_is_one_line(tmp_path: Path) -
         check=False,
     )
     assert bad.returncode == 2 and "cannot write" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "error",
+    [sqlite3.OperationalError("database or disk is full"), OSError(errno.ENOSPC, "No space left on device")],
+)
+def test_a_full_disk_stops_a_build_with_a_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception
+) -> None:
+    """SQLite's "disk is full" and ENOSPC from a file write came out of ``index build`` as tracebacks. A
+    full disk cannot be made here, so the build is made to fail as it would (the pipeline's own writes
+    are covered by the kill tests: nothing is switched before everything is written)."""
+    import index.build.pipeline
+
+    def full(*_: object, **__: object) -> None:
+        raise error
+
+    monkeypatch.setattr(index.build.pipeline, "build_index", full)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
+    assert main(["index", "build", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "the disk is full" in err and "run the same command again" in err and "Traceback" not in err

@@ -33,16 +33,24 @@ def record(registry: Registry, state: FetchState, release: Release, announce: An
     return queued
 
 
-def mirror_live(db_path: str | os.PathLike[str], releases: Sequence[Release], removed: Sequence[str]) -> None:
-    """Make the registry hold the live index's releases: ``releases`` written, ``removed`` forgotten."""
+def mirror_live(
+    db_path: str | os.PathLike[str], releases: Sequence[Release], removed: Sequence[str], exact: bool = False
+) -> None:
+    """Make the registry hold the live index's releases: ``releases`` written, ``removed`` forgotten; with
+    ``exact`` (``releases`` are all the live ones: a build or update) every other URL forgotten too, so
+    that a run killed between its switch and this step leaves no removed release known for ever (its
+    rerun finds nothing to remove against the new live generation)."""
     with Registry(db_path) as registry:
         known, paths = registry.hashes(), registry.paths()
+        if exact:
+            live = {r.url for r in releases}
+            removed = [*removed, *(url for url in known if url not in live)]
         with registry.batch():
             for release in releases:
                 if known.get(release.url) != release.hash:
                     registry.upsert(release)
                 elif paths.get(release.url) != release.path:
                     registry.relocate(release)  # a file that cannot be read later is looked up by its path
-            for url in removed:
+            for url in dict.fromkeys(removed):
                 if url in known:
                     registry.remove(url)

@@ -127,12 +127,34 @@ def _refuse_partial(releases: Sequence[Release], report: BuildReport) -> None:
             "unchanged; replace the archive and run again",
             report,
         )
+    if releases and report.empty_sources:
+        raise SourceRefused(
+            f"no releases in {', '.join(report.empty_sources)}: nothing was indexed, the live index is "
+            "unchanged (an update drops what it does not read: every release only that source holds); "
+            "mount or fix it, or leave it out of CORPUS_SOURCES",
+            report,
+        )
     if not releases:
         n = len(report.skipped_files)
         found = f"{n} files skipped, listed above" if n else "no release files found"
         raise SourceRefused(
             f"no releases in {where} ({found}): nothing was indexed, the live index is unchanged", report
         )
+
+
+def _found_elsewhere(skipped: list[tuple[str, str]], releases: Sequence[Release]) -> list[tuple[str, str]]:
+    """``skipped`` less the listed paths one source did not have and another read (each source of a
+    several-source update reports every listed path it lacks), each path reported once."""
+    read = {r.path for r in releases}
+    out: list[tuple[str, str]] = []
+    missing: set[str] = set()
+    for path, why in skipped:
+        if why.startswith("not_found"):
+            if path in read or path in missing:
+                continue
+            missing.add(path)
+        out.append((path, why))
+    return out
 
 
 def build_index(
@@ -170,11 +192,16 @@ def update_index(
     releases: list[Release] = []
     with report.phase("read"):
         for one in sources:
-            releases.extend(_read_source(one, only, report))
+            got = _read_source(one, only, report)
+            if not got and only is None:  # with a list, a source may hold none of it
+                report.empty_sources.append(one)
+            releases.extend(got)
         if len(sources) > 1:
             from corpus.sources import dedupe
 
             releases = dedupe(releases)  # overlapping sources (an archive, a newer crawl) are no news
+            if only is not None:
+                report.skipped_files = _found_elsewhere(report.skipped_files, releases)
     report.sources = sources
     return index_releases(
         settings, releases, mode="update", report=report, progress=progress, started=started
@@ -191,15 +218,18 @@ def apply_releases(
 
 
 # --- the work ------------------------------------------------------------------------------------
-def _sync_registry(settings: Settings, releases: Sequence[Release], removed: Sequence[str]) -> None:
+def _sync_registry(
+    settings: Settings, releases: Sequence[Release], removed: Sequence[str], mode: str
+) -> None:
     """Mirror the live index's releases into the corpus registry (after the switch: it shows what is live).
 
     Compares hashes rather than trusting this run's diff, so a run killed between the switch and this
-    step (or a registry written by an older version) is repaired by the next run.
+    step (or a registry written by an older version) is repaired by the next run: a build's or update's
+    releases are all the live ones, and the registry is made to hold exactly them.
     """
     from corpus.ingest.writer import mirror_live
 
-    mirror_live(settings.db_path, releases, removed)
+    mirror_live(settings.db_path, releases, removed, exact=mode != "apply")
 
 
 def index_releases(
@@ -364,7 +394,7 @@ def _index_locked(
 
     if live is not None and not plan.full and not plan.to_index and not plan.retire:
         # Nothing changed: keep the live generation (readers need not reload), only repair the registry.
-        _sync_registry(settings, list(plan.incoming.values()), [])
+        _sync_registry(settings, list(plan.incoming.values()), [], mode)
         report.generation = live
         report.chunks, report.releases = rows.counts(conn, live)
         report.seconds = time.monotonic() - started
@@ -394,7 +424,7 @@ def _index_locked(
     log.info("generation %d is live: %d releases, %d chunks", generation, n_releases, n_chunks)
 
     with report.phase("registry"):
-        _sync_registry(settings, list(plan.incoming.values()), report.removed_urls)
+        _sync_registry(settings, list(plan.incoming.values()), report.removed_urls, mode)
     store.collect_garbage(conn, index_dir, generation, live)
 
     report.generation = generation

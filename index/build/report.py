@@ -47,6 +47,9 @@ class BuildReport:
     kept_unread: list[tuple[str, str]] = field(default_factory=list)
     #: What was read (build, update): named when the run is refused.
     sources: list[str] = field(default_factory=list)
+    #: Sources of a several-source update that gave no release (an unmounted folder): the run is refused,
+    #: since it would drop every release only they hold.
+    empty_sources: list[str] = field(default_factory=list)
     #: Whether the chunk phase kept the rows a stopped run had written for the same work (no chunking).
     chunks_reused: bool = False
     #: phase → {"wall": s, "cpu": s}: read, chunk (chunking, word splitting, FTS5, rows), embed, vectors

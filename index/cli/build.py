@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -94,6 +96,13 @@ def _build_or_update(args: argparse.Namespace, settings: Settings, kind: str) ->
         raise UserError(str(exc)) from None
     except (IndexLocked, SourceError, EmbeddingError) as exc:
         raise UserError(str(exc)) from None
+    except (sqlite3.OperationalError, OSError) as exc:
+        if not _disk_full(exc):
+            raise
+        raise UserError(
+            f"the disk is full ({exc}): the build stopped, the live index serves on; free some space "
+            f"under {settings.data_dir} and run the same command again (what was embedded is kept)"
+        ) from None
     _print_skipped(report)
     summary = report.summary()
     if args.json:
@@ -107,6 +116,14 @@ def _build_or_update(args: argparse.Namespace, settings: Settings, kind: str) ->
             f"{summary['skipped']} files skipped, {summary['duplicates']} duplicates"
         )
     return 0
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk is full: SQLite's "database or disk is full", or ENOSPC from a file
+    write (FAISS, numpy, the manifest)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "disk is full" in str(exc)
+    return isinstance(exc, OSError) and exc.errno == errno.ENOSPC
 
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
