@@ -151,7 +151,9 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 log.warning("inline query: no usable index (%s)", exc)
                 cache = 0
     try:
-        await query.answer(results, cache_time=cache, is_personal=False)
+        # A release card speaks its asker's language: cached per user, or another user would get it in the
+        # first asker's for the cache time. An answer speaks the question's language: shared.
+        await query.answer(results, cache_time=cache, is_personal=release_id is not None)
     except TelegramError as exc:
         log.warning("answerInlineQuery failed: %s", exc.__class__.__name__)
     log.info("inline query answered: %d results", len(results))

@@ -194,6 +194,8 @@ async def test_inline_query_is_answered_within_ten_seconds(
     assert elapsed < 10
     [card] = linked
     assert card["url"] == HUAWEI_URL and "19 ธ.ค. 2566" in card["input_message_content"]["message_text"]
+    # The card is in its asker's language: not shared through Telegram's cache with other users.
+    assert api.calls_of("answerInlineQuery")[2]["is_personal"] in (True, "true")
     results: list[dict[str, Any]] = call["results"]
     assert 1 <= len(results) <= 4 and 0 < int(call["cache_time"]) <= 60
     assert any(HUAWEI_URL in r["input_message_content"]["message_text"] for r in results)
