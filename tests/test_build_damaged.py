@@ -68,3 +68,34 @@ def test_a_registry_that_still_knows_a_removed_release_is_repaired(
     with Registry(settings.db_path) as registry:
         known = registry.hashes()
     assert gone.url not in known and len(known) == 5
+
+
+def test_the_rows_and_files_of_a_generation_are_on_disk_before_the_switch(
+    base_index: BaseIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commits under ``synchronous=NORMAL`` wait in the WAL for a checkpoint: after a power cut ``CURRENT``
+    (fsynced) could name a generation whose rows or files were lost. Every one is fsynced first."""
+    import os
+
+    settings, source = base_index.clone(tmp_path)
+    copy_release(EXTRA_FILES[0], source)
+    synced: list[str] = []
+    real_fsync, real_open = os.fsync, os.open
+    opened: dict[int, str] = {}
+
+    def spy_open(path: object, flags: int, *args: object) -> int:
+        fd = real_open(path, flags, *args)  # type: ignore[arg-type]
+        opened[fd] = str(path)
+        return fd
+
+    def spy_fsync(fd: int) -> None:
+        synced.append(opened.get(fd, "?"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "open", spy_open)
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    report = update_index(settings, source, progress=False)
+    folder = str(store.gen_dir(settings.index_dir, report.generation))
+    assert str(settings.db_path) + "-wal" in synced and folder in synced
+    assert any(s.startswith(folder + "/") and s.endswith(store.VECTORS) for s in synced)
+    assert synced.index(folder) < synced.index(str(settings.index_dir))  # before CURRENT's folder

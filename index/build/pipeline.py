@@ -420,6 +420,7 @@ def _index_locked(
     new = NewGeneration(live, generation, plan.full, retired_ids, new_ids, plan.dense)
     n_chunks, n_releases = write_generation(conn, settings, embedder, cache, new, progress, report.phase)
     _test_pause("before_switch")
+    store.sync_to_disk(settings.db_path, store.gen_dir(index_dir, generation))
     store.write_current(index_dir, generation)
     log.info("generation %d is live: %d releases, %d chunks", generation, n_releases, n_chunks)
 

@@ -146,6 +146,21 @@ def write_current(index_dir: Path, generation: int) -> None:
         os.close(fd)
 
 
+def sync_to_disk(db_path: Path, folder: Path) -> None:
+    """Before a switch: the database (its WAL, where commits wait for a checkpoint under the writers'
+    ``synchronous=NORMAL``) and the new generation's files and folder fsynced, so that after a power cut
+    ``CURRENT`` never names a generation whose rows or files were still only in the page cache."""
+    paths = [db_path, db_path.with_name(db_path.name + "-wal"), *sorted(folder.iterdir()), folder]
+    for path in paths:
+        if not path.exists():
+            continue
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def read_manifest(index_dir: Path, generation: int) -> dict[str, object]:
     return json.loads((gen_dir(index_dir, generation) / MANIFEST).read_text(encoding="utf-8"))
 
