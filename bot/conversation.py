@@ -142,7 +142,7 @@ async def cmd_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     forget_turns(context)
     message = update.effective_message
     if message is not None:
-        await message.reply_html(text(lang_for(update, context), "new_conversation"))
+        await qa_of(context).send(message, text(lang_for(update, context), "new_conversation"))
 
 
 async def cmd_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -165,4 +165,4 @@ async def cmd_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         body = text(lang, "lang_auto")
     else:
         body = text(lang, "lang_usage", current=preferred_lang(update, context) or "auto")
-    await message.reply_html(body)
+    await qa_of(context).send(message, body)  # held through a long flood wait, not dropped

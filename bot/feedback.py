@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.conversation import lang_for
 from bot.feedback_store import DOWN, UP, FeedbackStore
+from bot.shared import qa_of
 from thaigov_qa.db import off_loop
 from thaigov_qa.messages import text
 
@@ -135,7 +136,7 @@ async def cmd_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     deleted = await off_loop(store.forget, user.id) if store is not None else 0
     if isinstance(context.chat_data, dict) and message.chat.type == "private":
         context.chat_data.pop("turn", None)
-    await message.reply_html(text(lang_for(update, context), "forgotten", n=deleted))
+    await qa_of(context).send(message, text(lang_for(update, context), "forgotten", n=deleted))
 
 
 def stats_lines(store: FeedbackStore | None, lang: str) -> str:
