@@ -45,6 +45,9 @@ def check(q: dict, bodies: dict[str, str], corpus_urls: set[str] | None) -> list
         errs.append("lang or style")
     if q["type"] not in TYPES or q["kind"] not in KINDS or q["fold"] not in FOLDS:
         errs.append("type, kind or fold")
+    aliases = q["answer_aliases"]
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        errs.append("answer_aliases not a list of non-empty strings")
     gold = list(q["gold_urls"])
     if q["type"] == "unanswerable":
         if gold or q["answer"] or q["evidence"]:

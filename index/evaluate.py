@@ -24,12 +24,12 @@ import logging
 import re
 import statistics
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from index.scoring import AnswerLike, answer_is_correct, answer_is_strictly_correct
 from thaigov_qa.textfile import NotUtf8, read_utf8
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ class QuestionResult:
     search_ms: float
     found: bool | None = None
     correct: bool | None = None
+    #: The same under the strict reading of the rule (``index.scoring``): no short alias found by chance.
+    correct_strict: bool | None = None
     ask_ms: float | None = None
     answer: str | None = None
     style: str = ""
@@ -118,6 +120,10 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
         gold = q.get("gold_urls", [])
         if not isinstance(gold, list) or not all(isinstance(u, str) for u in gold):
             raise BadQuestionSet(f"{path}:{n}: 'gold_urls' must be a list of URL strings")
+        aliases = q.get("answer_aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            # A string would be read letter by letter: "closed" would accept any reply holding an "o".
+            raise BadQuestionSet(f"{path}:{n}: 'answer_aliases' must be a list of strings")
         questions.append(_with_defaults(q, n))
     if not questions:
         raise BadQuestionSet(f"{path}: no questions")
@@ -157,57 +163,6 @@ def distinct(urls: Iterable[str]) -> list[str]:
             seen.add(u)
             out.append(u)
     return out
-
-
-def normalized(text: str) -> str:
-    """A text as answers are compared in ``../shared/eval/README.md``: NFKC, case folded, without spaces
-    and thousands separators."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"(?<=\d)[,\u066c\u2019'](?=\d{3})", "", text)
-    return re.sub(r"\s+", "", text)
-
-
-class SourceLike(Protocol):
-    """What the evaluation reads of a source (``index.answer.types.Source`` is one)."""
-
-    url: str
-
-
-class ReleaseAnswerLike(Protocol):
-    """What the evaluation reads of one answering release (``index.answer.types.ReleaseAnswer`` is one)."""
-
-    url: str
-    date: str
-
-
-class AnswerLike(Protocol):
-    """What the evaluation reads of an answer (``index.answer.types.Answer`` is one). Why a protocol:
-    this module sits below the answer package (the reader's training imports it), so it names the
-    attributes it needs instead of importing the type."""
-
-    found: bool
-    answer: str | None
-    evidence: str
-    presentation: str
-
-    @property
-    def sources(self) -> Sequence[SourceLike]: ...
-
-    @property
-    def answers(self) -> Sequence[ReleaseAnswerLike]: ...
-
-
-def answer_is_correct(question: dict[str, Any], answer: AnswerLike) -> bool:
-    """The question set's rule: answer or alias inside short answer + evidence[:400], from a gold release."""
-    gold = set(question.get("gold_urls") or [])
-    sources = list(answer.sources or [])
-    if not gold or not answer.found or not sources:
-        return False
-    if sources[0].url not in gold:
-        return False
-    haystack = normalized((answer.answer or "") + " " + (answer.evidence or "")[:400])
-    expected = [question.get("answer") or ""] + list(question.get("answer_aliases") or [])
-    return any(e and normalized(str(e)) in haystack for e in expected)
 
 
 def asks_for_latest(question: dict[str, Any]) -> bool:
@@ -270,6 +225,7 @@ def evaluate(
             r.ask_ms = (time.perf_counter() - t0) * 1000
             r.found = bool(ans.found)
             r.correct = answer_is_correct(q, ans) if r.answerable else None
+            r.correct_strict = answer_is_strictly_correct(q, ans) if r.answerable else None
             r.answer = ans.answer
             r.presentation = str(ans.presentation)
             r.named, r.latest_leads = several_answers(q, ans, dated)
@@ -302,6 +258,9 @@ class Metrics:
     recall: dict[str, float | None] = field(default_factory=dict)
     mrr10: float | None = None
     answer_accuracy: float | None = None
+    #: Accuracy and wrong-answer rate under the strict reading of the rule (``index.scoring``).
+    answer_accuracy_strict: float | None = None
+    wrong_answer_rate_strict: float | None = None
     unanswerable_refused: float | None = None
     answerable_refused: float | None = None
     wrong_answer_rate: float | None = None
@@ -329,8 +288,11 @@ def metrics(results: Sequence[QuestionResult]) -> Metrics:
     if any(r.found is not None for r in results):
         if ans:
             m.answer_accuracy = round(sum(1 for r in ans if r.correct) / len(ans), 4)
+            m.answer_accuracy_strict = round(sum(1 for r in ans if r.correct_strict) / len(ans), 4)
             m.answerable_refused = round(sum(1 for r in ans if r.found is False) / len(ans), 4)
         m.wrong_answer_rate = round(sum(1 for r in results if r.wrong) / len(results), 4)
+        wrong_strict = sum(1 for r in results if r.found and not r.correct_strict)
+        m.wrong_answer_rate_strict = round(wrong_strict / len(results), 4)
         refused = [r for r in ans if r.found is False and r.linked is not None]
         if refused:
             m.refused_linked = round(sum(1 for r in refused if r.linked) / len(refused), 4)
@@ -383,7 +345,8 @@ def _fmt(v: float | None) -> str:
 
 def format_table(summary: dict[str, Any]) -> str:
     """A human table of the summary (what ``eval`` prints without ``--json``)."""
-    has_answers = summary["overall"].get("answer_accuracy") is not None
+    # Answers ran when there is a wrong-answer rate (a set of unanswerable questions has no accuracy).
+    has_answers = summary["overall"].get("wrong_answer_rate") is not None
     head = f"{'group':<22}{'n':>4}{'ans':>5}  R@1   R@5   R@10  MRR10"
     if has_answers:
         head += "  AnsAcc UnRef AnsRef Wrong  nSev Named nLat Leads OthGold"
@@ -408,6 +371,12 @@ def format_table(summary: dict[str, Any]) -> str:
     for name in ("by_style", "by_fold", "by_lang_style"):
         for k, m in (summary.get(name) or {}).items():
             lines.append(row(f"{name[3:]}={k}", m))
+    overall = summary["overall"]
+    if has_answers:
+        lines.append(
+            f"strict reading (index.scoring): accuracy {_fmt(overall.get('answer_accuracy_strict'))}, "
+            f"wrong {_fmt(overall.get('wrong_answer_rate_strict'))}"
+        )
     lat = summary["latency"]
     lines.append(
         "latency: search p50 {} ms, p95 {} ms".format(lat.get("search_p50_ms"), lat.get("search_p95_ms"))

@@ -174,6 +174,7 @@ def test_bad_question_file_names_the_line(tmp_path: Path) -> None:
         ((ok + json.dumps({"question": "q", "gold_urls": 5}) + "\n").encode(), "gold_urls"),
         ((ok + json.dumps({"question": "q", "gold_urls": "https://x/1"}) + "\n").encode(), "gold_urls"),
         ((ok + json.dumps({"question": "q", "gold_urls": [{"u": 1}]}) + "\n").encode(), "gold_urls"),
+        ((ok + json.dumps({"question": "q", "answer_aliases": "closed"}) + "\n").encode(), "answer_aliases"),
     ):
         p.write_bytes(body)
         with pytest.raises(BadQuestionSet, match=f":2: .*{why}"):
