@@ -149,3 +149,21 @@ def test_a_full_disk_stops_a_build_with_a_word(
     assert main(["index", "build", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "the disk is full" in err and "run the same command again" in err and "Traceback" not in err
+
+
+def test_env_file_is_read_instead_of_the_working_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server keeps its settings in /etc/thaigov-qa/.env, which the units read; an admin's command run
+    elsewhere read ./.env only, and built with other settings than the bot's (docs/DEPLOY.md)."""
+    monkeypatch.delenv("DATA_DIR", raising=False)
+    env = tmp_path / "server.env"
+    env.write_text(f"DATA_DIR={tmp_path / 'served'}\n", encoding="utf-8")
+    assert main(["--env-file", str(env), "index", "stats"]) == 2
+    assert f"no index in {tmp_path / 'served'}" in capsys.readouterr().err
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "from-env"))  # the environment wins, as under systemd
+    assert main(["--env-file", str(env), "index", "stats"]) == 2
+    assert f"no index in {tmp_path / 'from-env'}" in capsys.readouterr().err
+    assert main(["--env-file", str(tmp_path / "missing.env"), "index", "stats"]) == 2
+    err = capsys.readouterr().err
+    assert "--env-file" in err and "no such file" in err

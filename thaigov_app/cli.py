@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import bot.cli
 import corpus.cli
@@ -41,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="more logging on standard error: -v INFO, -vv DEBUG (default: warnings and errors only)",
     )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="read settings from this file instead of ./.env (a server's /etc/thaigov-qa/.env, as the "
+        "systemd units do); the environment still wins over it",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for part in (corpus.cli, index.cli, bot.cli, ops_cli):
         part.register(sub)
@@ -52,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
-        settings = load_settings()
+        if args.env_file is not None and not args.env_file.is_file():
+            raise UserError(f"--env-file {args.env_file}: no such file")
+        settings = load_settings(_env_file=args.env_file) if args.env_file is not None else load_settings()
         if getattr(args, "uses_data_dir", True):
             check_schema(settings)
         handler: Handler = args.handler
