@@ -44,23 +44,34 @@ _THAI = re.compile(r"^[\u0e01-\u0e4e]{2,}$")
 #: Consonants only, 2-6 of them: how Thai acronyms (กยศ, อสม, สปสช) stand in the BM25 vocabulary.
 _THAI_ACRONYM = re.compile(r"^[\u0e01-\u0e2e]{2,6}$")
 _WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,7}(?![A-Za-z])")
+#: A word inside a handle or a host name ("cgd_news", "uaeapply.doe", "doe go.th"): written in lower case
+#: whatever the name is, like the addresses below; in capitals ("TSLA.O") it still says how it is written.
+_BEFORE_NAME = re.compile(r"[0-9_.@/]$")
+_AFTER_NAME = re.compile(r"^(?:[0-9_]|\.[A-Za-z]|\s+go\.th)")
 #: Web and mail addresses ("www.moph.go.th", "1330@nhso.go.th"): written in lower case whatever the name is.
 _ADDRESS = re.compile(r"\S*(?:www\.|https?://|\.go\.th|\.com|\.or\.th|\.org|@)\S*")
 
 
 def capital_shares(archive: str, words: set[str]) -> dict[str, float]:
     """For each of ``words``: the share of its occurrences in the archive written in capitals, web and mail
-    addresses left out."""
+    addresses, handles and host names in lower case left out."""
     upper: Counter[str] = Counter()
     total: Counter[str] = Counter()
     for item in iter_source(archive):
         if isinstance(item, Skipped):
             continue
-        for w in _WORD.findall(_ADDRESS.sub(" ", item.title + "\n" + item.body)):
-            low = w.lower()
-            if low in words:
-                total[low] += 1
-                upper[low] += w.isupper()
+        text = _ADDRESS.sub(" ", item.title + "\n" + item.body)
+        for m in _WORD.finditer(text):
+            w, low = m.group(), m.group().lower()
+            if low not in words:
+                continue
+            if not w.isupper() and (
+                _BEFORE_NAME.search(text, max(0, m.start() - 1), m.start())
+                or _AFTER_NAME.match(text[m.end() : m.end() + 8])
+            ):
+                continue
+            total[low] += 1
+            upper[low] += w.isupper()
     return {w: upper[w] / total[w] for w in total}
 
 
@@ -116,9 +127,31 @@ def thai_acronyms(postings: Postings, min_chunks: int) -> list[tuple[str, int]]:
     return sorted((t, d) for t, d in counted if d >= min_chunks)
 
 
+def refresh_shares(table: Path, archive: str) -> int:
+    """Rewrite the capitals-share column of ``table`` from ``archive`` (the Thai words need a whole-archive
+    generation's postings; the share needs only the archive)."""
+    lines = table.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    shares = capital_shares(archive, {r[0] for r in rows})
+    out = [line for line in lines if line.startswith("#")]
+    changed = 0
+    for r in rows:
+        share = str(round(shares.get(r[0], 0.0), 3))
+        changed += share != r[4]
+        out.append("\t".join([*r[:4], share]))
+    table.write_text("\n".join(out) + "\n", encoding="utf-8")
+    log.info("%d of %d rows' capitals share changed in %s", changed, len(rows), table)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--generation", type=Path, required=True, help="DATA_DIR/index/<generation> folder")
+    ap.add_argument("--generation", type=Path, help="DATA_DIR/index/<generation> folder")
+    ap.add_argument(
+        "--shares-only",
+        action="store_true",
+        help="recount only the capitals share of the acronyms the table (-o) already has, from --archive",
+    )
     ap.add_argument("--archive", required=True, help="the archive the generation was built from")
     ap.add_argument("--min-chunks", type=int, default=8, help="chunks an acronym must be in (default 8)")
     ap.add_argument("--min-cover", type=float, default=0.2, help="share of its chunks a word is in (0.2)")
@@ -129,6 +162,10 @@ def main() -> int:
     ap.add_argument("--thai-min-chunks", type=int, default=5, help="chunks a Thai acronym must be in (5)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.shares_only:
+        return refresh_shares(args.output, args.archive)
+    if args.generation is None:
+        ap.error("--generation is needed (or --shares-only)")
     postings = Postings.load(args.generation)
     if postings is None:
         raise SystemExit(f"no BM25 arrays in {args.generation}: give a generation folder of a built index")

@@ -138,3 +138,24 @@ def test_mining_finds_the_thai_words_beside_an_acronym(tmp_path: Path) -> None:
     assert mod.main() == 0
     assert [t for t, _ in Acronyms.load(out).of("ghb")] == ["ธอส", "ลูกค้า"]
     assert ThaiAcronyms.load(tmp_path / "thai.tsv").chunks == {"ธอส": 8}  # consonants only: ลูกค้า has vowels
+
+
+def test_handles_and_host_names_in_lower_case_do_not_count_against_capitals(tmp_path: Path) -> None:
+    """The archive writes the Comptroller General's Department "CGD" and its social handle "cgd_news", the
+    Department of Employment "DOE" and a site "toea.doe go.th": the handles counted as lower-case uses
+    (shares 0.78 and 0.71), and "cgd" / "doe" in a question were not read as the agencies. A ticker in
+    capitals ("TSLA.O") still counts. ``--shares-only`` rewrites a table's share column from an archive."""
+    mod = bench_script("mine_acronyms")
+    source = tmp_path / "releases.jsonl"
+    body = "CGD แจ้ง tiktok (cgd_news) และ CGD Application; สมัครที่ toea.doe go.th หรือ uaeapply.doe; DOE; TSLA.O"
+    record = {"url": "https://www.thaigov.go.th/news/contents/details/1", "title": "กรมบัญชีกลาง", "body": body}
+    source.write_text(
+        json.dumps({**record, "date": "2024-01-02"}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    assert mod.capital_shares(str(source), {"cgd", "doe", "tsla"}) == {"cgd": 1.0, "doe": 1.0, "tsla": 1.0}
+    table = tmp_path / "acronyms.tsv"
+    table.write_text("# header\ncgd\tกรมบัญชีกลาง\t4.3\t103\t0.78\n", encoding="utf-8")
+    sys.argv = ["mine_acronyms", "--shares-only", "--archive", str(source), "-o", str(table)]
+    assert mod.main() == 0
+    assert table.read_text(encoding="utf-8") == "# header\ncgd\tกรมบัญชีกลาง\t4.3\t103\t1.0\n"
+    assert [t for t, _ in Acronyms.load(table).of("cgd")] == ["กรมบัญชีกลาง"]  # lower case, read as the agency
