@@ -43,6 +43,7 @@ from bot.alerts_store import AlertStore, Subscription
 from bot.format import split_html
 from bot.logsafe import chat_label
 from bot.migration import migration_ids
+from bot.shared import QABot
 from thaigov_qa.db import off_loop
 from thaigov_qa.markup import escape_html
 from thaigov_qa.messages import LANGS, text, user_lang
@@ -146,12 +147,19 @@ def _is_admin(update: Update, settings: Settings) -> bool:
     return bool(user and user.id in settings.telegram_admin_ids)
 
 
-async def _reply(update: Update, text: str) -> None:
-    """Reply in as many messages as Telegram's 4,096 characters need: a list of a hundred subscriptions,
-    or one with very long keywords, is longer (Telegram refused it whole)."""
-    if update.effective_message:
-        for part in split_html(text):
-            await update.effective_message.reply_text(part, parse_mode=ParseMode.HTML)
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Reply in as many messages as Telegram's 4,096 characters need (a list of a hundred subscriptions is
+    longer), through the bot's sender when it runs (``QABot.send``: a reply a long flood wait holds back is
+    sent after it instead of dropped)."""
+    message = update.effective_message
+    if message is None:
+        return
+    qa = context.bot_data.get("qa")
+    if isinstance(qa, QABot):
+        await qa.send(message, text)
+        return
+    for part in split_html(text):
+        await message.reply_text(part, parse_mode=ParseMode.HTML)
 
 
 async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
@@ -207,7 +215,7 @@ class _Handlers:
         assert chat is not None
         if chat.type == ChatType.PRIVATE and words and _TARGET.match(words[0]):
             if not _is_admin(update, self.settings):
-                await _reply(update, text(lang, "admins_only"))
+                await _reply(update, context, text(lang, "admins_only"))
                 return None
             ref: int | str = int(words[0]) if words[0].lstrip("-").isdigit() else words[0]
             try:
@@ -216,11 +224,11 @@ class _Handlers:
                 if not reachable and isinstance(ref, int):
                     return ref, None, words[1:]
                 error = escape_html(str(exc))
-                await _reply(update, text(lang, "no_chat", chat=escape_html(str(ref)), error=error))
+                await _reply(update, context, text(lang, "no_chat", chat=escape_html(str(ref)), error=error))
                 return None
             return target.id, target, words[1:]
         if chat.type != ChatType.PRIVATE and not _is_admin(update, self.settings):
-            await _reply(update, text(lang, "admins_only"))
+            await _reply(update, context, text(lang, "admins_only"))
             return None
         return chat.id, chat, words
 
@@ -229,7 +237,7 @@ class _Handlers:
         message = update.effective_message
         words = _words(message.text if message else None)
         if words and words[0] in ("help", "-h", "--help"):
-            await _reply(update, text(lang, "usage"))
+            await _reply(update, context, text(lang, "usage"))
             return
         found = await self._target(update, context, words, lang)
         if found is None:
@@ -240,10 +248,10 @@ class _Handlers:
             try:
                 ok, status = await _may_post(context.bot, chat)
             except TelegramError as exc:
-                await _reply(update, text(lang, "no_chat", chat=name, error=escape_html(str(exc))))
+                await _reply(update, context, text(lang, "no_chat", chat=name, error=escape_html(str(exc))))
                 return
             if not ok:
-                await _reply(update, text(lang, "cannot_post", chat=name, status=status))
+                await _reply(update, context, text(lang, "cannot_post", chat=name, status=status))
                 return
         filters_ = parse_filters(words)
         user = update.effective_user
@@ -265,7 +273,7 @@ class _Handlers:
             len(sub.categories),
         )
         key = "subscribed" if created else "updated"
-        await _reply(update, text(lang, key, chat=name, filters=describe_filters(sub, lang)))
+        await _reply(update, context, text(lang, key, chat=name, filters=describe_filters(sub, lang)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update, context)
@@ -277,7 +285,7 @@ class _Handlers:
         chat_id, chat, _ = found
         removed = await self._in_store(lambda store: store.unsubscribe(chat_id))
         name = _chat_name(chat, chat_id, lang, update.effective_chat)
-        await _reply(update, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
+        await _reply(update, context, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
 
     async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update, context)
@@ -286,7 +294,7 @@ class _Handlers:
         everyone = chat.type == ChatType.PRIVATE and _is_admin(update, self.settings)
         subs = await self._in_store(lambda store: _listed(store, chat.id, everyone))
         if not subs:
-            await _reply(update, text(lang, "list_empty"))
+            await _reply(update, context, text(lang, "list_empty"))
             return
         lines = [text(lang, "list_title")]
         for sub in subs:
@@ -296,7 +304,7 @@ class _Handlers:
                 head += f" {text(lang, 'paused')}"
             lines.append(head)
             lines.append("  " + describe_filters(sub, lang).replace("\n", "\n  "))
-        await _reply(update, "\n".join(lines))
+        await _reply(update, context, "\n".join(lines))
 
     async def migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group became a supergroup: its subscription and unsent alerts move to the new id now.
