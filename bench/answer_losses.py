@@ -92,7 +92,7 @@ def curve(rows: Sequence[Row], taus: Sequence[float] = TAUS) -> list[dict[str, f
 
 def outcome(answerer: Any, question: dict[str, Any]) -> Row:
     """Ask as shipped, then decide the same analysis with no refusal threshold."""
-    from index.evaluate import answer_is_correct
+    from index.scoring import answer_is_correct
 
     gold = set(question.get("gold_urls") or [])
     reply = answerer.ask(question["question"])

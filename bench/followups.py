@@ -4,7 +4,7 @@ Why through ``index.cli.ask.ChatSession``: it is what ``thaigov-qa chat`` runs a
 (``index.conversation.answer_turn``), so the figure is the product's. Each conversation is played turn
 by turn in one session; each standalone turn (``followup: false``) is also asked alone, in a fresh
 session, so that "not worse than asked alone" can be read off. A turn counts as right as in
-``../shared/eval/README.md`` (``index.evaluate.answer_is_correct``: the answer or an alias in the short
+``../shared/eval/README.md`` (``index.scoring.answer_is_correct``: the answer or an alias in the short
 answer plus evidence, the evidence from a gold release).
 
     thaigov-qa index build /work/corpus --only eval/followups-corpus.txt   # DATA_DIR of your choice
@@ -55,10 +55,10 @@ def _message_text(fragment: str) -> str:
 def reply_holds(turn: dict[str, Any], result: TurnResult) -> bool:
     """Whether the bot's reply message (``index.conversation.turn_reply_html``, as the bot sends it) holds
     the turn's answer or an alias in its first :data:`REPLY_HEAD` characters of text, from a gold release,
-    with a link to a gold release starting there. Compared as ``index.evaluate`` compares (NFKC, case,
+    with a link to a gold release starting there. Compared as ``index.scoring`` compares (NFKC, case,
     spaces and separators)."""
     from index.conversation import turn_reply_html
-    from index.evaluate import normalized
+    from index.scoring import normalized
 
     answer = result.answer
     gold = set(turn.get("gold_urls") or [])
@@ -79,7 +79,7 @@ def run(path: Path, answerer: Answerer, half: str | None = None) -> dict[str, An
     """Accuracies of the follow-up and standalone turns of ``path`` (only ``half``'s conversations when
     given), overall and per language, and how many follow-ups were answered from the previous release."""
     from index.cli.ask import ChatSession
-    from index.evaluate import answer_is_correct
+    from index.scoring import answer_is_correct
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [c for c in rows if half is None or half_of(c) == half]

@@ -28,7 +28,8 @@ def tally(answerer: Any, questions: list[dict[str, Any]], dated: dict[str, str])
     """Counts per group ("all", language, language/style): refused answerable questions, those whose
     snippets give the value (any of the first three links, the first), and for "latest" questions the
     replies whose first link is the newest gold release."""
-    from index.evaluate import asks_for_latest, normalized
+    from index.evaluate import asks_for_latest
+    from index.scoring import normalized
 
     groups: dict[str, dict[str, int]] = {}
     for q in questions:

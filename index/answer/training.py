@@ -41,7 +41,7 @@ from index.answer.spans import span_answer
 from index.answer.thresholds import TARGET_OTHER_PRECISION, choose_assert, choose_other, choose_span
 from index.answer.types import Answer
 from index.answer.verifier_training import LEADING, Pair, VerifierPlan, training_pairs, verify
-from index.evaluate import answer_is_correct, normalized
+from index.scoring import answer_is_correct, normalized
 
 log = logging.getLogger(__name__)
 
