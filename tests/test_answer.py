@@ -322,12 +322,21 @@ def test_dense_confidence_uses_the_index_vectors(answerer) -> None:  # noqa: ANN
 
 def test_warm_up_loads_what_first_questions_would_pay_for(answerer) -> None:  # noqa: ANN001
     from index import lexical
-    from index.answer import span_values
 
     lexical._nlpo3_dict.cache_clear()
     lexical._piece_tokens.cache_clear()  # an earlier test may have split warm_up's own words already
+    embedder = answerer.searcher.embedder
+    # As a bot's fresh answerer has them (questions use the passages' encoder when the backends agree).
+    answerer._model, embedder._query_encoder, embedder._encoder = None, None, None
     answerer.warm_up()
     assert lexical._nlpo3_dict.cache_info().currsize == 1  # the splitter's dictionary is loaded at start-up
+    assert answerer._model is not None  # the reader
+    assert (embedder._query_encoder or embedder._encoder) is not None  # the question model
+
+
+def test_a_rate_s_unit_comes_before_a_closing_per() -> None:
+    from index.answer import span_values
+
     assert span_values._last_thai_word("ครัวเรือนละ") == 2  # "ละ" ends the text: the rate's unit comes before
 
 

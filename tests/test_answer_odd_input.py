@@ -3,6 +3,8 @@ no text. Each gets a reply in the asker's language, never a traceback and never 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from index.reply import render_html, texts
@@ -19,7 +21,9 @@ def test_empty_and_junk_questions_get_a_reply(answerer) -> None:  # noqa: ANN001
     stray = answerer.ask("When was the Huawei \udcff\udcfe MOU signed?")
     assert stray.sources and stray.sources[0].url == clean.sources[0].url
     assert answerer.searcher.search("Huawei \udcff MOU")
-    assert answerer.searcher.search("ฯ " + "ก" * 50_000) is not None  # cut before the Thai analysis
+    started = time.monotonic()
+    hits = answerer.searcher.search("ฯ " + "ก" * 50_000)  # cut before the Thai analysis: not minutes
+    assert len(hits) <= 10 and time.monotonic() - started < 30
     # A question in neither language is told, in English, which languages are read (it got a Thai prompt).
     for q in ("你好吗？政府什么时候签署的", "متى تم التوقيع"):
         foreign = answerer.ask(q)

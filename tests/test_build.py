@@ -57,6 +57,7 @@ def test_base_build_embeds_every_chunk(base_index: BaseIndex) -> None:
     phases = report["phases"]
     assert set(phases) == {"read", "chunk", "embed", "vectors", "bm25", "registry"}
     assert all(set(p) == {"wall", "cpu"} and p["wall"] >= 0 and p["cpu"] >= 0 for p in phases.values())
+    assert phases["embed"]["wall"] > 0 and phases["chunk"]["wall"] > 0  # timed, not left at zero
     assert phases["embed"]["cpu"] > 0
     # ... and the process's peak memory so far (a build that loaded the model holds well over 100 MiB).
     assert isinstance(report["peak_rss_mb"], float) and report["peak_rss_mb"] > 100

@@ -163,10 +163,25 @@ async def test_healthz_and_metrics_from_the_running_bot(fake_bot_api: FakeBotAPI
         assert name in metrics, name
 
 
+def _listening_ports() -> set[int]:
+    """The TCP ports something on this machine listens on (``/proc/net/tcp*``, state 0A)."""
+    ports = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(name).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        ports |= {int(p[1].rsplit(":", 1)[1], 16) for p in (line.split() for line in lines) if p[3] == "0A"}
+    return ports
+
+
 async def test_metrics_are_off_by_default(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
-    async with running(_settings(tmp_path, fake_bot_api)):
-        pass
+    """No METRICS_PORT, no webhook: the running bot opens no port of its own (it polls)."""
     assert Settings(_env_file=None).metrics_port == 0
+    before = _listening_ports()
+    async with running(_settings(tmp_path, fake_bot_api)):
+        during = _listening_ports()
+    assert during <= before, f"the bot listens on {sorted(during - before)}"
 
 
 async def test_busy_when_no_answer_worker_frees_up(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:

@@ -159,7 +159,8 @@ def test_several_answering_releases_are_listed_dated_and_a_repeated_fact_once() 
     assert "Several releases" not in render_html(single)
 
 
-def test_latest_questions_lead_with_the_newest_release() -> None:
+def test_latest_words_are_recognised_in_both_languages() -> None:
+    """What makes a reply lead with the newest release (its ordering: tests/test_answer.py)."""
     from index.search.query import asks_for_latest
 
     assert asks_for_latest("What is the latest policy rate?") and asks_for_latest("ดอกเบี้ยนโยบายล่าสุดเท่าไหร่")
