@@ -30,6 +30,9 @@ from corpus.text import normalize
 log = logging.getLogger(__name__)
 
 NAMES_FILE = Path(__file__).resolve().parent / "data" / "thai_names.txt"
+#: Thai abbreviations the archive writes with a dot that pythainlp's dictionary lacks ("กกจ.", "มอก."),
+#: mined by ``bench/mine_thai_abbreviations.py``: kept whole, not cut into words of their own (กก + จ).
+ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "data" / "thai_abbreviations.txt"
 
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
 _THAI_RUN = re.compile(r"([\u0e01-\u0e5b]+)")
@@ -42,14 +45,20 @@ _LATIN_TOKEN = re.compile(r"[0-9]+(?:[.,:/][0-9]+)*|[^\W\d_]+(?:['’][^\W\d_]+)
 
 
 def _load_names() -> set[str]:
-    if not NAMES_FILE.is_file():
+    """The custom dictionary: the mined names and abbreviations (see their files' headers)."""
+    return read_words(NAMES_FILE) | read_words(ABBREVIATIONS_FILE)
+
+
+def read_words(path: Path) -> set[str]:
+    """The words of a one-a-line file (``#`` starts a comment), normalized; none when it is missing."""
+    if not path.is_file():
         return set()
-    names = set()
-    for line in NAMES_FILE.read_text(encoding="utf-8").splitlines():
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            names.add(normalize(line))
-    return names
+            words.add(normalize(line))
+    return words
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +94,7 @@ def lexicon_version() -> str:
 
 
 def custom_words() -> frozenset[str]:
-    """The names added to pythainlp's dictionary (for tests and for the retrieval part's glossary)."""
+    """The words added to pythainlp's dictionary, names and abbreviations (for tests and the glossary)."""
     return frozenset(_load_names())
 
 
