@@ -133,3 +133,29 @@ def test_mine_names_keeps_transliterations_only() -> None:
     names = mine_names([text])
     assert ("หัวเว่ย", "Huawei") in names
     assert not any(thai == "เศรษฐกิจสีเขียว" for thai, _ in names)
+
+
+def test_an_index_split_with_another_dictionary_is_said_at_open(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It serves on, but the operator is told to re-tokenize it (a question's "กกจ" misses its old pieces)."""
+    import shutil
+
+    from index.search.reader import IndexReader
+    from tests.index_base import SHARED_MODEL, make_settings
+
+    settings = make_settings(tmp_path / "var", embedding_model=str(SHARED_MODEL))
+    from index.build.pipeline import build_index
+    from tests.index_base import SEED
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED, src / SEED.name)
+    build_index(settings, src, progress=False)
+    with caplog.at_level("WARNING", logger="index.search.reader"):
+        IndexReader.open(settings).close()
+        assert "another dictionary" not in caplog.text
+        manifest = store.read_manifest(settings.index_dir, 1)
+        store.write_manifest(settings.index_dir, 1, {**manifest, "lexicon": "0123456789ab"})
+        IndexReader.open(settings).close()
+    assert "another dictionary" in caplog.text and "index update" in caplog.text

@@ -97,6 +97,19 @@ def _check_model(manifest: dict[str, object], settings: Settings) -> None:
         )
 
 
+def _warn_if_tokenized_otherwise(generation: _Generation) -> None:
+    """Say once, at open, when the live generation's words were split with another dictionary than this
+    version's (``lexical.lexicon_version``): it still serves, but a question's words the new dictionary keeps
+    whole ("กกจ") miss the old pieces until the next ``index update`` re-tokenizes it (none re-embedded)."""
+    built = generation.manifest.get("lexicon")
+    if built is not None and built != lexical.lexicon_version():
+        log.warning(
+            "the index generation %d was split into words with another dictionary than this version's: "
+            "run `thaigov-qa index update` (or /reindex) to re-tokenize it (nothing is embedded again)",
+            generation.generation,
+        )
+
+
 class IndexReader:
     """Read access to the live generation. Thread-safe: one lock around the SQLite connection."""
 
@@ -126,6 +139,7 @@ class IndexReader:
             raise IndexCorrupt(
                 f"the database {settings.db_path} cannot be read ({exc}): restore a backup or rebuild it"
             ) from None
+        _warn_if_tokenized_otherwise(generation)
         return cls(settings, generation, conn)
 
     @staticmethod
