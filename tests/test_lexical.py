@@ -141,13 +141,11 @@ def test_an_index_split_with_another_dictionary_is_said_at_open(
     """It serves on, but the operator is told to re-tokenize it (a question's "กกจ" misses its old pieces)."""
     import shutil
 
+    from index.build.pipeline import build_index
     from index.search.reader import IndexReader
-    from tests.index_base import SHARED_MODEL, make_settings
+    from tests.index_base import SEED, SHARED_MODEL, make_settings
 
     settings = make_settings(tmp_path / "var", embedding_model=str(SHARED_MODEL))
-    from index.build.pipeline import build_index
-    from tests.index_base import SEED
-
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(SEED, src / SEED.name)
