@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -19,3 +20,13 @@ def bench_script(name: str) -> ModuleType:
     sys.modules[name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+def one_release_jsonl(folder: Path, title: str, body: str) -> Path:
+    """A ``.jsonl`` source of one release (what a miner reads as its archive), in ``folder``."""
+    record = {"url": "https://www.thaigov.go.th/news/contents/details/1", "title": title, "body": body}
+    source = folder / "releases.jsonl"
+    source.write_text(
+        json.dumps({**record, "date": "2024-01-02"}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return source

@@ -14,7 +14,7 @@ from index.build.postings import Postings
 from index.search.acronyms import ACRONYM_FILE, Acronyms
 from index.search.glossary import default_glossary
 from index.search.letter_names import THAI_ACRONYM_FILE, ThaiAcronyms
-from tests.bench_scripts import bench_script
+from tests.bench_scripts import bench_script, one_release_jsonl
 from tests.tables import glossary_of, tsv_rows
 
 TABLE = (
@@ -146,12 +146,8 @@ def test_handles_and_host_names_in_lower_case_do_not_count_against_capitals(tmp_
     (shares 0.78 and 0.71), and "cgd" / "doe" in a question were not read as the agencies. A ticker in
     capitals ("TSLA.O") still counts. ``--shares-only`` rewrites a table's share column from an archive."""
     mod = bench_script("mine_acronyms")
-    source = tmp_path / "releases.jsonl"
     body = "CGD แจ้ง tiktok (cgd_news) และ CGD Application; สมัครที่ toea.doe go.th หรือ uaeapply.doe; DOE; TSLA.O"
-    record = {"url": "https://www.thaigov.go.th/news/contents/details/1", "title": "กรมบัญชีกลาง", "body": body}
-    source.write_text(
-        json.dumps({**record, "date": "2024-01-02"}, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    source = one_release_jsonl(tmp_path, "กรมบัญชีกลาง", body)
     assert mod.capital_shares(str(source), {"cgd", "doe", "tsla"}) == {"cgd": 1.0, "doe": 1.0, "tsla": 1.0}
     table = tmp_path / "acronyms.tsv"
     table.write_text("# header\ncgd\tกรมบัญชีกลาง\t4.3\t103\t0.78\n", encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -30,18 +29,14 @@ def test_mined_abbreviations_are_kept_whole(tmp_path: Path) -> None:
     archive's own abbreviations (bench/mine_thai_abbreviations.py) are in the splitter's dictionary."""
     from pythainlp.corpus import thai_words
 
-    from tests.bench_scripts import bench_script
+    from tests.bench_scripts import bench_script, one_release_jsonl
 
     assert "กกจ" not in thai_words() and "กกจ" in lexical.custom_words()  # the default dictionary lacks it
     assert tokenize("กกจ. อบรมเจ้าหน้าที่") == ["กกจ", "อบรม", "เจ้าหน้าที่"]
     assert tokenize("มอก. และ ททท.") == ["มอก", "และ", "ททท"]
     mod = bench_script("mine_thai_abbreviations")
-    source = tmp_path / "releases.jsonl"
     body = "กกจ. แถลง (กกจ.) ผล และ กก. 5 กก. ไม่ใช่ของกกจ. ครม. อนุมัติ"
-    record = {"url": "https://www.thaigov.go.th/news/contents/details/1", "title": "ข่าว", "body": body}
-    source.write_text(
-        json.dumps({**record, "date": "2024-01-02"}, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    source = one_release_jsonl(tmp_path, "ข่าว", body)
     # Three consonants or more after a space or a bracket (not glued to a word: "ของกกจ."), closed by a dot.
     assert mod.count_abbreviations(str(source)) == {"กกจ": 2, "ครม": 1}
 
