@@ -48,14 +48,15 @@ async def test_a_cancelled_step_is_waited_for_before_the_caller_cleans_up(tmp_pa
 
 
 async def test_a_step_that_fails_after_its_caller_is_cancelled_still_cancels(tmp_path: Path) -> None:
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     def failing() -> None:
+        started.set()
         release.wait(5)
         raise sqlite3.OperationalError("database is locked")
 
     task = asyncio.create_task(off_loop(failing))
-    await asyncio.sleep(0.1)
+    await asyncio.to_thread(started.wait, 5)  # the step runs: the cancellation comes while it does
     task.cancel()
     release.set()
     with pytest.raises(asyncio.CancelledError):
