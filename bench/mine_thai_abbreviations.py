@@ -46,6 +46,14 @@ def count_abbreviations(archive: str) -> Counter[str]:
     return counts
 
 
+def glued(run: str, known: frozenset[str], abbreviations: set[str]) -> bool:
+    """Whether ``run`` is a word of 3+ letters written against an abbreviation ("ของบมจ." for ของ บมจ.): a
+    dictionary word followed by a known word or another of the abbreviations."""
+    return any(
+        run[:i] in known and (run[i:] in known or run[i:] in abbreviations) for i in range(3, len(run) - 1)
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--archive", required=True)
@@ -58,14 +66,14 @@ def main() -> int:
     counts = count_abbreviations(args.archive)
     # Only what the splitter's dictionary lacks (it keeps a dictionary word whole): pythainlp's and the names.
     known = frozenset(thai_words()) | lexical.read_words(lexical.NAMES_FILE)
-    cut = sorted(a for a, n in counts.items() if n >= args.min_count and a not in known)
+    seen = {a for a, n in counts.items() if n >= args.min_count and a not in known}
+    cut = sorted(a for a in seen if not glued(a, known, seen))
     header = "# Thai abbreviations the dictionary lacks "
     header += f"(bench/mine_thai_abbreviations.py, min count {args.min_count})\n"
     args.output.write_text(header + "".join(f"{a}  # {counts[a]}\n" for a in cut), encoding="utf-8")
-    seen = sum(1 for n in counts.values() if n >= args.min_count)
     log.info(
-        "%d abbreviations seen %d+ times, %d not in the dictionary: %s",
-        seen,
+        "%d runs seen %d+ times and not in the dictionary, %d kept (not glued to a word): %s",
+        len(seen),
         args.min_count,
         len(cut),
         args.output,

@@ -39,6 +39,9 @@ def test_mined_abbreviations_are_kept_whole(tmp_path: Path) -> None:
     source = one_release_jsonl(tmp_path, "ข่าว", body)
     # Three consonants or more after a space or a bracket (not glued to a word: "ของกกจ."), closed by a dot.
     assert mod.count_abbreviations(str(source)) == {"กกจ": 2, "ครม": 1}
+    # A word written against an abbreviation ("ของบมจ." for ของ บมจ.) is no abbreviation of its own.
+    assert mod.glued("ของบมจ", frozenset({"ของ", "บมจ"}), set())
+    assert not mod.glued("กกจ", frozenset({"กก"}), set())
 
 
 def test_compiled_splitter_gives_newmms_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
