@@ -33,20 +33,20 @@ from pathlib import Path
 from typing import TypeVar
 
 from telegram import Bot, Chat, ChatMemberAdministrator, ChatMemberRestricted, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.alerts_delivery import DeliveryPolicy, DeliveryReport
 from bot.alerts_poll import Poller, PollReport
 from bot.alerts_store import AlertStore, Subscription
-from bot.format import split_html
+from bot.conversation import lang_for
 from bot.logsafe import chat_label
 from bot.migration import migration_ids
-from bot.shared import QABot
+from bot.shared import qa_of
 from thaigov_qa.db import off_loop
 from thaigov_qa.markup import escape_html
-from thaigov_qa.messages import LANGS, text, user_lang
+from thaigov_qa.messages import text
 from thaigov_qa.settings import Settings
 
 __all__ = [
@@ -131,35 +131,17 @@ def _chat_name(chat: Chat | None, chat_id: int, lang: str, here: Chat | None = N
     return str(chat_id)
 
 
-def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The user's ``/lang`` choice (``user_data["lang"]``, see ``bot.conversation``), else their Telegram
-    language: the alerts' replies speak the language every other reply of the bot does."""
-    data = context.user_data
-    chosen = data.get("lang") if isinstance(data, dict) else None
-    if chosen in LANGS:
-        return str(chosen)
-    user = update.effective_user
-    return user_lang(user.language_code if user else None)
-
-
 def _is_admin(update: Update, settings: Settings) -> bool:
     user = update.effective_user
     return bool(user and user.id in settings.telegram_admin_ids)
 
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Reply in as many messages as Telegram's 4,096 characters need (a list of a hundred subscriptions is
-    longer), through the bot's sender when it runs (``QABot.send``: a reply a long flood wait holds back is
-    sent after it instead of dropped)."""
-    message = update.effective_message
-    if message is None:
-        return
-    qa = context.bot_data.get("qa")
-    if isinstance(qa, QABot):
-        await qa.send(message, text)
-        return
-    for part in split_html(text):
-        await message.reply_text(part, parse_mode=ParseMode.HTML)
+    """Reply through the bot's sender (``QABot.send``): in as many messages as Telegram's 4,096 characters
+    need (a list of a hundred subscriptions is longer), and a reply a long flood wait holds back is sent
+    after it instead of dropped."""
+    if update.effective_message is not None:
+        await qa_of(context).send(update.effective_message, text)
 
 
 async def _may_post(bot: Bot, chat: Chat) -> tuple[bool, str]:
@@ -233,7 +215,7 @@ class _Handlers:
         return chat.id, chat, words
 
     async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update, context)
+        lang = lang_for(update, context)
         message = update.effective_message
         words = _words(message.text if message else None)
         if words and words[0] in ("help", "-h", "--help"):
@@ -276,7 +258,7 @@ class _Handlers:
         await _reply(update, context, text(lang, key, chat=name, filters=describe_filters(sub, lang)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update, context)
+        lang = lang_for(update, context)
         message = update.effective_message
         words = _words(message.text if message else None)
         found = await self._target(update, context, words, lang, reachable=False)
@@ -288,7 +270,7 @@ class _Handlers:
         await _reply(update, context, text(lang, "unsubscribed" if removed else "not_subscribed", chat=name))
 
     async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update, context)
+        lang = lang_for(update, context)
         chat = update.effective_chat
         assert chat is not None
         everyone = chat.type == ChatType.PRIVATE and _is_admin(update, self.settings)

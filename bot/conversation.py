@@ -28,6 +28,7 @@ from telegram.ext import ContextTypes
 
 from bot.shared import qa_of
 from index.answer import Answer
+from index.conversation import fresh
 from thaigov_qa.messages import LANGS, text, user_lang
 
 #: Threads remembered per group (oldest forgotten first).
@@ -82,16 +83,16 @@ def remember_turn(
 
 
 def drop_stale(chat_data: dict[str, Any], limit_seconds: float, now: float) -> bool:
-    """Drop the turns of ``chat_data`` older than ``limit_seconds`` (they give no context any more, and
-    the help promises the conversation is kept that long); whether anything was dropped."""
+    """Drop the turns of ``chat_data`` that no longer give context (``index.conversation.fresh``: older than
+    ``limit_seconds``, as the help promises); whether anything was dropped."""
     dropped = False
     turn = chat_data.get("turn")
-    if isinstance(turn, dict) and now - float(turn.get("at", 0) or 0) > limit_seconds:
+    if isinstance(turn, dict) and not fresh(turn, now, limit_seconds):
         del chat_data["turn"]
         dropped = True
     threads = chat_data.get("threads")
     if isinstance(threads, dict):
-        kept = {k: t for k, t in threads.items() if now - float(t.get("at", 0) or 0) <= limit_seconds}
+        kept = {k: t for k, t in threads.items() if fresh(t, now, limit_seconds)}
         if len(kept) != len(threads):
             dropped = True
             if kept:

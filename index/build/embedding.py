@@ -217,7 +217,8 @@ class Embedder:
     @property
     def cache_key(self) -> str:
         """The embedding cache's model key: int8 vectors differ a little from float ones: never mix them."""
-        return self.model_id if self.backend in ("torch", "onnx") else f"{self.model_id}#{self.backend}"
+        kind = vector_kind(self.backend)
+        return self.model_id if kind == "float" else f"{self.model_id}#{kind}"
 
     @property
     def encoder(self) -> Encoder:
@@ -304,6 +305,12 @@ class Embedder:
         if not texts:
             return np.zeros((0, int(encoder.dim)), dtype=np.float32)
         return np.ascontiguousarray(encoder.encode([prefix + t for t in texts]), dtype=np.float32)
+
+
+def vector_kind(backend: str) -> str:
+    """Which vectors a backend writes: torch and onnx give the same float vectors (one cache), the int8
+    engine its own (they differ a little: a cache key and a generation never mix the two)."""
+    return "float" if backend in ("torch", "onnx") else backend
 
 
 # --- the cache -----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from corpus.release import Release
 from index import lexical
 from index.build import agenda_rows, rows, store
 from index.build.chunking import CHUNKER_VERSION
-from index.build.embedding import Embedder, EmbeddingCache, embed_missing
+from index.build.embedding import Embedder, EmbeddingCache, embed_missing, vector_kind
 from index.build.generation import NewGeneration, write_generation
 from index.build.lock import IndexLocked, writer_lock
 from index.build.report import BuildReport
@@ -301,7 +301,7 @@ def _plan(
         mode == "build"
         or live is None
         or manifest.get("model") != embedder.model_id
-        or _vector_kind(str(manifest.get("backend", embedder.backend))) != _vector_kind(embedder.backend)
+        or vector_kind(str(manifest.get("backend", embedder.backend))) != vector_kind(embedder.backend)
         or manifest.get("chunker") != CHUNKER_VERSION
         or manifest.get("lexicon", lexical.lexicon_version()) != lexical.lexicon_version()
     )
@@ -351,12 +351,6 @@ def _live_manifest(index_dir: Path, live: int) -> dict[str, object] | None:
         log.warning("the live index generation %d cannot be read (%s): re-indexing everything", live, exc)
         return None
     return manifest if isinstance(manifest, dict) else None
-
-
-def _vector_kind(backend: str) -> str:
-    """Which vectors a backend writes: torch and onnx give the same float vectors (one cache), the int8
-    engine its own. A generation never mixes two kinds: a change of kind re-indexes everything."""
-    return "float" if backend in ("torch", "onnx") else backend
 
 
 def _fingerprint(plan: _Plan, embedder: Embedder) -> str:

@@ -139,11 +139,7 @@ def write_current(index_dir: Path, generation: int) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, index_dir / CURRENT)
-    fd = os.open(index_dir, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync(index_dir)
 
 
 def sync_to_disk(db_path: Path, folder: Path) -> None:
@@ -152,13 +148,17 @@ def sync_to_disk(db_path: Path, folder: Path) -> None:
     ``CURRENT`` never names a generation whose rows or files were still only in the page cache."""
     paths = [db_path, db_path.with_name(db_path.name + "-wal"), *sorted(folder.iterdir()), folder]
     for path in paths:
-        if not path.exists():
-            continue
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if path.exists():
+            _fsync(path)
+
+
+def _fsync(path: Path) -> None:
+    """A file's or a folder's contents (a folder's: its entries, after a rename) on disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_manifest(index_dir: Path, generation: int) -> dict[str, object]:
