@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # Where ONNX exports of the model are cached (under onnx/); empty = DATA_DIR. DATA_DIRs may share one.
     export_cache_dir: Path | None = None
     embedding_device: str = ""  # "" = cuda when present, else cpu
+    # torch on the CPU: bfloat16 autocast. auto (default): on a CPU with AMX (amx_bf16), where it embeds
+    # 2.8x faster with vectors within cosine 0.99999 of float32 (the same "float" vectors, one cache);
+    # on/off force it (on without AMX is slower). See bench/PERFORMANCE.md, "Stop 48".
+    embedding_cpu_bf16: Literal["auto", "on", "off"] = "auto"
     # Passages per embedding batch (and per commit to the embedding cache); 0 = automatic: 256 on a CUDA
     # device (a GPU is starved by small batches), 32 on the CPU (larger batches only pad more there).
     embedding_batch_size: int = Field(0, ge=0, le=4096)

@@ -27,6 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
+from index.build.cpu import use_cpu_bf16
 from thaigov_qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,10 @@ def _device_for(settings: Settings, backend: str) -> str:
 
 
 class TorchEncoder:
-    """sentence-transformers on PyTorch; on CUDA the weights are cast to half precision (2x faster)."""
+    """sentence-transformers on PyTorch; on CUDA the weights are cast to half precision (2x faster); on a
+    CPU with AMX the matrix products run in bfloat16 under autocast (:func:`use_cpu_bf16`)."""
 
-    def __init__(self, model: str, device: str, batch_size: int) -> None:
+    def __init__(self, model: str, device: str, batch_size: int, bf16: bool = False) -> None:
         from sentence_transformers import SentenceTransformer
 
         try:
@@ -86,6 +88,9 @@ class TorchEncoder:
             raise EmbeddingError(f"cannot load embedding model {model!r}: {exc}") from exc
         if device.startswith("cuda"):
             self.model.half()
+        # Autocast, not bfloat16 weights: layer norms and the pooling stay float32, which keeps the
+        # vectors at cosine 0.99999 of float32 ones (bfloat16 weights: 0.998) for most of the speed.
+        self.bf16 = bf16
         self.batch_size = batch_size
         self.dim = int(
             (
@@ -98,13 +103,16 @@ class TorchEncoder:
         self.tokenizer = self.model.tokenizer
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -125,7 +133,8 @@ def batch_size_for(settings: Settings, device: str) -> int:
 
 
 def _torch_backend(settings: Settings, device: str) -> Encoder:
-    return TorchEncoder(settings.embedding_model, device, batch_size_for(settings, device))
+    bf16 = use_cpu_bf16(settings.embedding_cpu_bf16, device)
+    return TorchEncoder(settings.embedding_model, device, batch_size_for(settings, device), bf16)
 
 
 def _onnx_backend(settings: Settings, device: str) -> Encoder:
@@ -165,6 +174,7 @@ def _load_encoder(settings: Settings, backend: str, device: str) -> Encoder:
         settings.embedding_model,
         device,
         str(settings.embedding_batch_size),
+        settings.embedding_cpu_bf16 if backend == "torch" else "",
         str(settings.onnx_root) if backend != "torch" else "",  # where the ONNX exports are cached
     )
     with _LOADING:

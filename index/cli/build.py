@@ -84,6 +84,8 @@ def _build_or_update(args: argparse.Namespace, settings: Settings, kind: str) ->
     from thaigov_qa.errors import UserError
 
     progress = True
+    if kind == "build":
+        _hint_faster_engine(settings)
     try:
         if kind == "build":
             report = build_index(settings, args.source, only=args.only, progress=progress)
@@ -116,6 +118,15 @@ def _build_or_update(args: argparse.Namespace, settings: Settings, kind: str) ->
             f"{summary['skipped']} files skipped, {summary['duplicates']} duplicates"
         )
     return 0
+
+
+def _hint_faster_engine(settings: Settings) -> None:
+    """Point the admin at the faster engine on this CPU, once, before a build embeds (standard error)."""
+    from index.build.cpu import faster_engine_hint
+
+    hint = faster_engine_hint(settings.embedding_backend, settings.embedding_device or "cpu")
+    if hint:
+        print(f"thaigov-qa: note: {hint}", file=sys.stderr)
 
 
 def _disk_full(exc: BaseException) -> bool:

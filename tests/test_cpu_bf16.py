@@ -1,0 +1,80 @@
+"""bfloat16 autocast for the torch engine on CPUs with AMX: when it is used, and that its vectors are
+the float32 ones (one embedding cache for both)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.build import cpu
+from index.build.cpu import amx_in, faster_engine_hint, use_cpu_bf16
+from index.build.embedding import Embedder, TorchEncoder
+from thaigov_qa.settings import Settings
+
+TEXTS = [
+    "passage: คณะรัฐมนตรีอนุมัติงบประมาณ 1,200 ล้านบาท เพื่อโครงการพัฒนาระบบน้ำ",
+    "passage: The Prime Minister met the Huawei delegation at Government House.",
+    "passage: " + "นายกรัฐมนตรีเดินทางไปตรวจราชการที่จังหวัดเชียงใหม่ " * 12,
+]
+
+
+def _cpuinfo(tmp_path: Path, flags: str) -> Path:
+    path = tmp_path / "cpuinfo"
+    path.write_text(f"processor\t: 0\nmodel name\t: some cpu\nflags\t\t: {flags}\n\n", encoding="utf-8")
+    return path
+
+
+def test_amx_is_read_from_the_cpu_flags(tmp_path: Path) -> None:
+    assert amx_in(_cpuinfo(tmp_path, "fpu sse2 avx2 avx512f amx_tile amx_bf16 amx_int8"))
+    # avx512_bf16 alone (no AMX tiles) is not enough, nor a flag that only contains the name
+    assert not amx_in(_cpuinfo(tmp_path, "fpu sse2 avx2 avx512f avx512_bf16 xamx_bf16x"))
+    assert not amx_in(tmp_path / "missing")
+
+
+def test_the_setting_decides_and_auto_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not use_cpu_bf16("on", "cuda") and not use_cpu_bf16("auto", "cuda:1")
+    assert use_cpu_bf16("on", "cpu") and not use_cpu_bf16("off", "cpu")
+    monkeypatch.setattr(cpu, "cpu_has_amx_bf16", lambda: True)
+    assert use_cpu_bf16("auto", "cpu") and not use_cpu_bf16("off", "cpu")
+    monkeypatch.setattr(cpu, "cpu_has_amx_bf16", lambda: False)
+    assert not use_cpu_bf16("auto", "cpu") and use_cpu_bf16("on", "cpu")
+
+
+def test_bf16_vectors_are_the_float_ones(model_path: Path) -> None:
+    plain = TorchEncoder(str(model_path), "cpu", 32, bf16=False).encode(TEXTS)
+    fast = TorchEncoder(str(model_path), "cpu", 32, bf16=True).encode(TEXTS)
+    assert fast.dtype == np.float32 and fast.shape == plain.shape
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-3)
+    cosines = (plain * fast).sum(axis=1)
+    assert cosines.min() > 0.999, cosines  # measured: 0.99999 on 128 archive passages
+    assert (fast @ plain.T).argmax(axis=1).tolist() == [0, 1, 2]  # order kept
+
+
+def test_embedder_passes_the_setting_and_keeps_one_cache(tmp_path: Path, model_path: Path) -> None:
+    def embedder(bf16: str) -> Embedder:
+        settings = Settings(
+            data_dir=tmp_path,
+            embedding_model=str(model_path),
+            embedding_backend="torch",
+            embedding_device="cpu",
+            embedding_cpu_bf16=bf16,
+            _env_file=None,
+        )
+        return Embedder(settings)
+
+    on, off = embedder("on"), embedder("off")
+    assert isinstance(on.encoder, TorchEncoder) and on.encoder.bf16
+    assert isinstance(off.encoder, TorchEncoder) and not off.encoder.bf16
+    assert on.cache_key == off.cache_key  # float vectors either way: what one embeds the other reuses
+    assert float((on.encode_passages(["ข่าว"]) * off.encode_passages(["ข่าว"])).sum()) > 0.999
+
+
+def test_a_build_points_at_the_faster_engine_only_where_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cpu, "cpu_has_amx_bf16", lambda: True)
+    hint = faster_engine_hint("onnx-int8", "cpu")
+    assert hint and "EMBEDDING_BACKEND=torch" in hint
+    assert faster_engine_hint("torch", "cpu") is None and faster_engine_hint("onnx-int8", "cuda") is None
+    monkeypatch.setattr(cpu, "cpu_has_amx_bf16", lambda: False)
+    assert faster_engine_hint("onnx-int8", "cpu") is None
