@@ -3,6 +3,7 @@ the float32 ones (one embedding cache for both)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from index.build import cpu
 from index.build.cpu import amx_in, faster_engine_hint, use_cpu_bf16
 from index.build.embedding import Embedder, TorchEncoder
-from thaigov_qa.settings import Settings
+from thaigov_qa.settings import Settings, load_settings
 
 TEXTS = [
     "passage: คณะรัฐมนตรีอนุมัติงบประมาณ 1,200 ล้านบาท เพื่อโครงการพัฒนาระบบน้ำ",
@@ -78,3 +79,33 @@ def test_a_build_points_at_the_faster_engine_only_where_it_is(monkeypatch: pytes
     assert faster_engine_hint("torch", "cpu") is None and faster_engine_hint("onnx-int8", "cuda") is None
     monkeypatch.setattr(cpu, "cpu_has_amx_bf16", lambda: False)
     assert faster_engine_hint("onnx-int8", "cpu") is None
+
+
+def _live_index(data_dir: Path, manifest: dict[str, object]) -> None:
+    gen = data_dir / "index" / "000001"
+    gen.mkdir(parents=True)
+    (gen / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (data_dir / "index" / "CURRENT").write_text("1\n", encoding="utf-8")
+
+
+def test_an_index_built_with_torch_is_updated_with_torch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An admin builds with EMBEDDING_BACKEND=torch (bfloat16 on AMX); the bot and later updates run with
+    the defaults: they embed new releases with the index's engine, not int8 (which would re-index all)."""
+    for name in ("EMBEDDING_BACKEND", "EMBEDDING_MODEL", "DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    _live_index(tmp_path / "var", {"model": "/models/e5", "backend": "torch"})
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
+    followed = load_settings()
+    assert followed.embedding_backend == "torch" and followed.embedding_model == "/models/e5"
+    assert "embedding_backend" not in followed.model_fields_set  # still followed after a rebuild elsewhere
+    monkeypatch.setenv("EMBEDDING_BACKEND", "onnx-int8")  # set by the admin: what they asked for
+    assert load_settings().embedding_backend == "onnx-int8"
+    monkeypatch.delenv("EMBEDDING_BACKEND")
+    _live_index(tmp_path / "odd", {"model": "/models/e5", "backend": "tensorrt"})
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "odd"))
+    assert load_settings().embedding_backend == "onnx-int8"  # an engine the settings do not know: default
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "none"))
+    assert load_settings().embedding_backend == "onnx-int8"  # no index yet: the default

@@ -201,32 +201,49 @@ def check_env_file(path: Path) -> None:
             )
 
 
-def recorded_model(data_dir: Path) -> str | None:
-    """The embedding model recorded in the live index generation of ``data_dir``, if there is one."""
+def _live_manifest(data_dir: Path) -> dict[str, object]:
+    """The live index generation's manifest under ``data_dir`` (empty: none, or unreadable)."""
     index_dir = Path(data_dir) / "index"
     try:
         live = int((index_dir / "CURRENT").read_text(encoding="utf-8").strip())
         manifest = json.loads((index_dir / f"{live:06d}" / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    model = manifest.get("model") if isinstance(manifest, dict) else None
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def recorded_model(data_dir: Path) -> str | None:
+    """The embedding model recorded in the live index generation of ``data_dir``, if there is one."""
+    model = _live_manifest(data_dir).get("model")
     return model if isinstance(model, str) and model else None
 
 
+#: The passage engines a manifest may record that the settings accept.
+_BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
 def with_index_model(settings: Settings) -> Settings:
-    """When ``EMBEDDING_MODEL`` is not set (environment or ``.env``), the model the live index was built
-    with: an index remembers its model, so ``DATA_DIR=./var-demo thaigov-qa ask`` needs nothing else."""
-    if "embedding_model" in settings.model_fields_set:
-        return settings
-    model = recorded_model(settings.data_dir)
-    if not model or model == settings.embedding_model:
+    """What the live index was built with, for the embedding settings not set (environment or ``.env``):
+    an index remembers its model, so ``DATA_DIR=./var-demo thaigov-qa ask`` needs nothing else; and its
+    passage engine, so that an update or the bot's alerts over an index an admin built with
+    ``EMBEDDING_BACKEND=torch`` (bfloat16 on AMX) add vectors of the same kind instead of re-indexing the
+    whole archive (a change of vector kind is a full run) or being refused."""
+    manifest = _live_manifest(settings.data_dir)
+    follow: dict[str, str] = {}
+    model, backend = manifest.get("model"), manifest.get("backend")
+    unset = {"embedding_model", "embedding_backend"} - settings.model_fields_set
+    if "embedding_model" in unset and isinstance(model, str) and model and model != settings.embedding_model:
+        follow["embedding_model"] = model
+    if "embedding_backend" in unset and backend in _BACKENDS and backend != settings.embedding_backend:
+        follow["embedding_backend"] = str(backend)
+    if not follow:
         return settings
     values = settings.model_dump()
-    values.update(embedding_model=model)
-    # A fresh object, not model_copy: the new one keeps the field unset-by-user so a later rebuild
-    # elsewhere is still followed.
+    values.update(follow)
+    # A fresh object, not model_copy: the followed fields stay unset-by-user, so a later rebuild elsewhere
+    # is still followed.
     fresh = type(settings)(_env_file=None, **values)
-    fresh.__pydantic_fields_set__.discard("embedding_model")
+    fresh.__pydantic_fields_set__.difference_update(follow)
     return fresh
 
 
