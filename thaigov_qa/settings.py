@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -34,6 +34,11 @@ def _split(value: object) -> list[str]:
     return [str(v).strip() for v in value]  # type: ignore[union-attr]
 
 
+#: The engines that embed passages (``EMBEDDING_BACKEND``); also what a manifest's recorded engine must be for
+#: :func:`with_index_model` to follow it.
+PassageEngine = Literal["torch", "onnx", "onnx-int8"]
+
+
 class SettingsError(Exception):
     """A setting has a bad value; the message is one readable line naming it."""
 
@@ -47,7 +52,7 @@ class Settings(BaseSettings):
     # --- storage and index -------------------------------------------------------------------
     data_dir: Path = Path("./var")
     embedding_model: str = HUB_MODEL
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
+    embedding_backend: PassageEngine = "onnx-int8"
     # Questions may use another engine than passages (index.build.embedding.Embedder.query_encoder). onnx-int8
     # (default): half float ONNX's CPU, the outlier-heavy MatMuls kept float, the same full-archive dev
     # figures (R@5 0.95, unanswerable refused 0.83), what brings `ask` under 40 ms p50 at full size; onnx:
@@ -57,8 +62,9 @@ class Settings(BaseSettings):
     export_cache_dir: Path | None = None
     embedding_device: str = ""  # "" = cuda when present, else cpu
     # torch on the CPU: bfloat16 autocast. auto (default): on a CPU with AMX (amx_bf16), where it embeds
-    # 2.8x faster with vectors within cosine 0.99999 of float32 (the same "float" vectors, one cache);
-    # on/off force it (on without AMX is slower). See bench/PERFORMANCE.md, "Stop 48".
+    # 2.8x faster than float32 (~1.8x onnx-int8) with vectors within cosine 0.99999 of float32 (the same
+    # "float" vectors, one cache); on/off force it (on without AMX is slower). See bench/PERFORMANCE.md,
+    # "Stop 48".
     embedding_cpu_bf16: Literal["auto", "on", "off"] = "auto"
     # Passages per embedding batch (and per commit to the embedding cache); 0 = automatic: 256 on a CUDA
     # device (a GPU is starved by small batches), 32 on the CPU (larger batches only pad more there).
@@ -218,10 +224,6 @@ def recorded_model(data_dir: Path) -> str | None:
     return model if isinstance(model, str) and model else None
 
 
-#: The passage engines a manifest may record that the settings accept.
-_BACKENDS = ("torch", "onnx", "onnx-int8")
-
-
 def with_index_model(settings: Settings) -> Settings:
     """What the live index was built with, for the embedding settings not set (environment or ``.env``):
     an index remembers its model, so ``DATA_DIR=./var-demo thaigov-qa ask`` needs nothing else; and its
@@ -234,7 +236,8 @@ def with_index_model(settings: Settings) -> Settings:
     unset = {"embedding_model", "embedding_backend"} - settings.model_fields_set
     if "embedding_model" in unset and isinstance(model, str) and model and model != settings.embedding_model:
         follow["embedding_model"] = model
-    if "embedding_backend" in unset and backend in _BACKENDS and backend != settings.embedding_backend:
+    known = get_args(PassageEngine)
+    if "embedding_backend" in unset and backend in known and backend != settings.embedding_backend:
         follow["embedding_backend"] = str(backend)
     if not follow:
         return settings

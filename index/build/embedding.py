@@ -68,7 +68,7 @@ def pick_device(setting: str) -> str:
         return "cpu"
 
 
-def _device_for(settings: Settings, backend: str) -> str:
+def device_for(settings: Settings, backend: str) -> str:
     """Torch's device (CUDA when present unless set); ONNX runs on the CPU unless told otherwise."""
     if backend == "torch":
         return pick_device(settings.embedding_device)
@@ -222,7 +222,7 @@ class Embedder:
     def device(self) -> str:
         """The passages' device; asked only when they are embedded: asking torch about CUDA imports it
         (~0.2 GB resident), which a process that only embeds questions with ONNX never needs."""
-        return _device_for(self.settings, self.backend)
+        return device_for(self.settings, self.backend)
 
     @property
     def cache_key(self) -> str:
@@ -253,7 +253,7 @@ class Embedder:
         if self.query_backend == self.backend:
             return self.encoder
         if self._query_encoder is None:
-            device = _device_for(self.settings, self.query_backend)
+            device = device_for(self.settings, self.query_backend)
             self._query_encoder = _load_encoder(self.settings, self.query_backend, device)
             if self._prompts is None:
                 self._prompts = dict(getattr(self._query_encoder, "prompts", None) or {})

@@ -123,8 +123,10 @@ def _build_or_update(args: argparse.Namespace, settings: Settings, kind: str) ->
 def _hint_faster_engine(settings: Settings) -> None:
     """Point the admin at the faster engine on this CPU, once, before a build embeds (standard error)."""
     from index.build.cpu import faster_engine_hint
+    from index.build.embedding import device_for
 
-    hint = faster_engine_hint(settings.embedding_backend, settings.embedding_device or "cpu")
+    backend = settings.embedding_backend
+    hint = faster_engine_hint(backend, device_for(settings, backend))
     if hint:
         print(f"thaigov-qa: note: {hint}", file=sys.stderr)
 
