@@ -18,10 +18,11 @@ what makes query tokens meet document tokens.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -136,20 +137,34 @@ def _nlpo3_dict() -> str | None:
     return name
 
 
+@lru_cache(maxsize=1)
+def _nlpo3_segment() -> Callable[[str], list[str]] | None:
+    """nlpo3's newmm over our dictionary, as pythainlp's wrapper calls it (unsafe, single-threaded), or None
+    without nlpo3. Bound once: the wrapper's per-call imports and checks were a tenth of splitting a
+    sentence, and the answer step splits a few hundred sentences a question."""
+    name = _nlpo3_dict()
+    if name is None:
+        return None
+    from nlpo3 import segment
+
+    return functools.partial(segment, dict_name=name, safe=False, parallel=False)
+
+
 def split_thai(piece: str) -> tuple[str, ...]:
     """The words of one space-free Thai run as documents and questions are split (newmm, uncleaned;
     :func:`tokenize` caches them by piece, with the cleaning)."""
-    name = _nlpo3_dict()
-    if name is not None:
-        from pythainlp.tokenize import nlpo3
-
-        return tuple(t for t in nlpo3.segment(piece, custom_dict=name) if not t.isspace())
+    segment = _nlpo3_segment()
+    if segment is not None:
+        return tuple(t for t in segment(piece) if not t.isspace())
     from pythainlp.tokenize import word_tokenize
 
     return tuple(word_tokenize(piece, custom_dict=_trie(), engine="newmm", keep_whitespace=False))
 
 
+@lru_cache(maxsize=1 << 18)
 def _clean(token: str) -> str:
+    """The token trimmed of edge punctuation and case-folded, or "" when nothing wordish is left (cached:
+    words recur, and cleaning them one by one was a third of splitting a sentence)."""
     token = token.strip(_EDGE_PUNCT).casefold()
     return token if token and _WORDISH.search(token) else ""
 

@@ -37,7 +37,7 @@ from index.answer.snippets import with_snippets
 from index.answer.spans import span_answer
 from index.answer.types import ASSERTED, HEDGED, REFUSED, Answer, Source
 from index.answer.verifier import Verifier, VerifierError, load_verifier
-from index.answer.words import asks_anything, compact, content_tokens, has_thai, weight
+from index.answer.words import AnyOf, asks_anything, compact, content_tokens, has_thai, weight
 from index.search.query import asks_for_latest
 from index.search.relative_days import today_in_bangkok
 
@@ -314,10 +314,10 @@ class Answerer:
             return 0.0
         parts = [hit.title or ""] + [p.text for p in hit.passages]
         sets = self.builder.token_sets
-        tokens = frozenset().union(*(sets(t) for t in parts))
+        tokens = AnyOf(sets.view(t) for t in parts)  # each part split only if a word could be in it
         if words.phrases is not None and has_thai(" ".join(parts)):
             bag, low = words.own, compact(" ".join(parts))
-            found = [t for t in bag if t in tokens or any(ph in low for ph in words.phrases.get(t, ()))]
+            found = [t for t in bag if any(ph in low for ph in words.phrases.get(t, ())) or t in tokens]
         else:
             bag = words.own
             found = [t for t in bag if t in tokens]

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Set as AbstractSet
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from index.answer.crosslingual import english_versions, preferred_twins
 from index.answer.sentences import LineSentences, Sentence
-from index.answer.words import TokenSets, compact, has_thai, is_thai_word
+from index.answer.words import AnyOf, TokenSets, compact, has_thai, is_thai_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.release import Release
@@ -157,9 +157,10 @@ class CandidateBuilder:
         sent = c.text
         neighbours = [c.sentences[j].text for j in (c.index - 1, c.index + 1) if 0 <= j < len(c.sentences)]
         ctx_text = " ".join(neighbours)
-        # A context's tokens are its sentences' tokens: each sentence is tokenized once (TokenSets).
-        ctx_toks: set[str] = set().union(*(sets(t) for t in neighbours))
-        stoks = sets(sent)
+        # A context's tokens are its sentences' tokens: each sentence is split once (TokenSets), and only
+        # when a question word could be among its tokens (TokenView).
+        ctx_toks = AnyOf(sets.view(t) for t in neighbours)
+        stoks = sets.view(sent)
         thai_sentence = lang == "en" and has_thai(sent)
         if thai_sentence and words.concepts is not None:
             # English question, Thai sentence: each English word is matched through its Thai phrases.
@@ -180,13 +181,14 @@ class CandidateBuilder:
         c.words, c.found = bag, hit
 
 
-def _has(t: str, tokens: AbstractSet[str], text: str) -> bool:
-    # Thai compounds hide words (ผู้ว่า in ผู้ว่าราชการจังหวัด): Thai tokens match inside the text.
-    return t in tokens or (len(t) > 2 and is_thai_word(t) and t in text)
+def _has(t: str, tokens: Container[str], text: str) -> bool:
+    # Thai compounds hide words (ผู้ว่า in ผู้ว่าราชการจังหวัด): Thai tokens match inside the text. Tested
+    # first: the cheaper test, and the tokens of a TokenView are then often never split.
+    return (len(t) > 2 and is_thai_word(t) and t in text) or t in tokens
 
 
-def _has_concept(t: str, tokens: AbstractSet[str], low: str, phrases: dict[str, list[str]]) -> bool:
-    return t in tokens or any(ph in low for ph in phrases.get(t, ()))
+def _has_concept(t: str, tokens: Container[str], low: str, phrases: dict[str, list[str]]) -> bool:
+    return any(ph in low for ph in phrases.get(t, ())) or t in tokens
 
 
 def focus(candidates: list[Candidate]) -> None:

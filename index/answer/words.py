@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Iterable
 
+from corpus.text import normalize
 from corpus.thaidate import be_to_ce
 
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
@@ -124,6 +126,7 @@ class TokenSets:
     def __init__(self, limit: int = 8_192) -> None:
         self.limit = limit
         self._sets: dict[str, frozenset[str]] = {}
+        self._folded: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def __call__(self, text: str) -> frozenset[str]:
@@ -136,5 +139,59 @@ class TokenSets:
                 self._sets[text] = got
         return got
 
+    def folded(self, text: str) -> str:
+        """``text`` normalized and case-folded, as its tokens are cut from it (kept like the token sets: a
+        sentence is read as a candidate and as two candidates' neighbour)."""
+        got = self._folded.get(text)
+        if got is None:
+            got = normalize(text).casefold()
+            with self._lock:
+                if len(self._folded) >= self.limit:
+                    self._folded.clear()
+                self._folded[text] = got
+        return got
+
     def __len__(self) -> int:
         return len(self._sets)
+
+    def view(self, text: str) -> TokenView:
+        """``text``'s tokens, split only when asked about a word that could be one of them."""
+        return TokenView(self, text)
+
+
+class TokenView:
+    """The tokens of one text for membership tests, split into words only when a test needs it.
+
+    Why: splitting the candidate sentences and their neighbours was ~10 ms of a whole-archive question's
+    ~55 ms, yet most of the question's words are in few of them. Every token of a text is a piece of its
+    normalized, case-folded form (words cut from it, trimmed of punctuation, case-folded), so a word that is
+    not a substring of that form is not a token: that test is a string search. Only a word found there needs
+    the split (kept in the :class:`TokenSets`), so the answer is the same as against the full token set.
+    """
+
+    __slots__ = ("_folded", "_sets", "_tokens", "text")
+
+    def __init__(self, sets: TokenSets, text: str) -> None:
+        self._sets = sets
+        self.text = text
+        self._folded = sets.folded(text)
+        self._tokens: frozenset[str] | None = None
+
+    def __contains__(self, token: object) -> bool:
+        if not isinstance(token, str) or token not in self._folded:
+            return False
+        if self._tokens is None:
+            self._tokens = self._sets(self.text)
+        return token in self._tokens
+
+
+class AnyOf:
+    """Membership in any of several texts' tokens (a sentence's neighbours), each split only when needed."""
+
+    __slots__ = ("_views",)
+
+    def __init__(self, views: Iterable[TokenView]) -> None:
+        self._views = tuple(views)
+
+    def __contains__(self, token: object) -> bool:
+        return any(token in v for v in self._views)
