@@ -87,6 +87,17 @@ def test_order_is_best_first_and_k_bounds_it() -> None:
     assert postings.search([], 5) == [] and postings.search(["cloud"], 0) == []
 
 
+def test_equal_scores_keep_the_lowest_chunk_ids_also_at_the_cut() -> None:
+    # 400 chunks alike, equal lengths: one score; a partition of them picks any 7 unless told otherwise.
+    rows = [(100 + i, f"Notice {i}", f"routine news item number {i}") for i in range(400)]
+    postings = compile_generation(fts_table([*ROWS[:6], *rows]), 1)
+    words = lexical.tokenize("routine news item")
+    for k in (1, 7, 100, 399, 400, 500):
+        hits = postings.search(words, k)
+        assert [cid for cid, _ in hits] == list(range(100, 100 + min(k, 400)))
+        assert len({s for _, s in hits}) == 1
+
+
 def test_only_the_generations_chunks_are_compiled() -> None:
     conn = fts_table(ROWS)
     conn.execute("UPDATE chunks SET gen_to = 1 WHERE chunk_id = 1")  # retired before generation 1

@@ -127,12 +127,7 @@ class Postings:
             return []
         rows = np.concatenate(parts_rows)
         scores = np.bincount(rows, weights=np.concatenate(parts_weights), minlength=self.n_chunks)
-        hit = np.flatnonzero(scores)
-        if len(hit) > k:
-            hit = hit[np.argpartition(-scores[hit], k - 1)[:k]]
-        # Best first; equal scores by row (chunk id) so the order is reproducible.
-        order = np.lexsort((hit, -scores[hit]))
-        hit = hit[order]
+        hit = _top_rows(scores, k)
         return [(int(self.chunks[r]), float(scores[r])) for r in hit]
 
     def term_rows(self, term: int) -> np.ndarray:
@@ -271,6 +266,23 @@ class Postings:
         if file is None:
             return np.asarray(getattr(self, name)[lo:hi])
         return file.read(lo, hi)
+
+
+def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the ``k`` best positive ``scores``, best first, equal scores by row (so also at the cut).
+
+    Why a threshold: the k-th best score is found by one partition of the whole array, and the rows at or
+    above it by one comparison. Listing every matched row first (``flatnonzero``, then a partition of
+    those) cost 2.1 ms of a whole-archive search's 5.4 (a question's words match ~150k of 249k chunks).
+    """
+    n = len(scores)
+    if n > k:
+        kth = float(np.partition(scores, n - k)[n - k])
+        hit = np.flatnonzero(scores >= kth) if kth > 0 else np.flatnonzero(scores)
+    else:
+        hit = np.flatnonzero(scores)
+    hit = hit[np.lexsort((hit, -scores[hit]))]  # rows ascend within a score: ties at the cut keep the lowest
+    return hit[:k]
 
 
 #: A stored token made of word characters only (the common case): FTS5 keeps it whole.
