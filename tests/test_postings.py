@@ -157,6 +157,17 @@ def test_save_load_round_trip_and_corrupt_files(tmp_path: Path) -> None:
         Postings.load(tmp_path)
 
 
+def test_postings_cut_short_on_disk_are_a_rebuild_error(tmp_path: Path) -> None:
+    compile_generation(fts_table(ROWS), 1).save(tmp_path)
+    loaded = Postings.load(tmp_path)
+    assert loaded is not None
+    rows_file = tmp_path / FILES["rows"]
+    with rows_file.open("r+b") as fh:  # the file shrinks under the loaded index (a damaged disk, a bad copy)
+        fh.truncate(rows_file.stat().st_size - 8)
+    with pytest.raises(OSError, match="rebuild"):
+        loaded.search([loaded.terms[-1]], 10)  # the last term's postings end the file
+
+
 def test_token_rows_read_the_stored_tokens() -> None:
     conn = fts_table(ROWS)
     rows = token_rows(conn, [4, 1])

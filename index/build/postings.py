@@ -117,16 +117,24 @@ class Postings:
         # Kept when the query has no other word, so that it still finds.
         if any(idf > IDF_FLOOR for _, idf in weighed):
             weighed = [(t, idf) for t, idf in weighed if idf > IDF_FLOOR]
-        parts_rows, parts_weights = [], []
-        for t, idf in weighed:
-            rows = self.term_rows(t)
-            freq = self._slice("freqs", int(self.indptr[t]), int(self.indptr[t + 1])).astype(np.float32)
-            parts_rows.append(rows)
-            parts_weights.append(idf * (BM25_K1 + 1) * freq / (freq + self._norm[rows]))
-        if not parts_rows:
+        if not weighed:
             return []
-        rows = np.concatenate(parts_rows)
-        scores = np.bincount(rows, weights=np.concatenate(parts_weights), minlength=self.n_chunks)
+        spans = [(int(self.indptr[t]), int(self.indptr[t + 1]), idf) for t, idf in weighed]
+        # Every term's rows and weights go straight into one pair of arrays (no per-term temporaries to
+        # concatenate); the weight is FTS5's idf * f * (k1 + 1) / (f + norm), in float32, the same
+        # operations in the same order as before, so the same bits.
+        rows = np.empty(sum(hi - lo for lo, hi, _ in spans), dtype=np.int32)
+        weights = np.empty(len(rows), dtype=np.float32)
+        at = 0
+        for lo, hi, idf in spans:
+            r, w = rows[at : at + hi - lo], weights[at : at + hi - lo]
+            self._slice_into("rows", lo, hi, r)
+            freq = self._slice("freqs", lo, hi).astype(np.float32)
+            np.take(self._norm, r, out=w)
+            w += freq
+            np.divide(np.multiply(freq, idf * (BM25_K1 + 1), out=freq), w, out=w)
+            at += hi - lo
+        scores = np.bincount(rows, weights=weights, minlength=self.n_chunks)
         hit = _top_rows(scores, k)
         return [(int(self.chunks[r]), float(scores[r])) for r in hit]
 
@@ -254,6 +262,14 @@ class Postings:
         }
         return postings
 
+    def _slice_into(self, name: str, lo: int, hi: int, out: np.ndarray) -> None:
+        """:meth:`_slice` read into ``out`` (one copy fewer: the search's arrays are filled in place)."""
+        file = self._files.get(name)
+        if file is None:
+            out[:] = getattr(self, name)[lo:hi]
+        else:
+            file.read_into(lo, out)
+
     def _slice(self, name: str, lo: int, hi: int) -> np.ndarray:
         """Postings ``[lo, hi)`` of ``rows`` or ``freqs``: read from the file when loaded from one.
 
@@ -326,6 +342,16 @@ class _PostingsFile:
         size = self.dtype.itemsize
         data = os.pread(self.fd, (hi - lo) * size, self.offset + lo * size)
         return np.frombuffer(data, dtype=self.dtype)
+
+    def read_into(self, lo: int, out: np.ndarray) -> None:
+        """Items ``lo`` to ``lo + len(out)`` read straight into ``out`` (contiguous, of this file's dtype)."""
+        if out.dtype != self.dtype:  # not the layout's dtype: read, then convert
+            out[:] = self.read(lo, lo + len(out))
+            return
+        want = out.nbytes
+        got = os.preadv(self.fd, [memoryview(out).cast("B")], self.offset + lo * self.dtype.itemsize)
+        if got != want:
+            raise OSError(f"short read of BM25 postings ({got} of {want} bytes): rebuild the index")
 
     def __del__(self) -> None:
         with contextlib.suppress(OSError, AttributeError):
