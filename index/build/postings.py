@@ -30,7 +30,6 @@ collected).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
@@ -46,6 +45,7 @@ import numpy as np
 
 from index.build import store
 from index.build.fts import BM25_B, BM25_K1, TITLE_WEIGHT
+from index.build.postings_file import PostingsFile
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Postings:
         self.indptr = indptr
         self.rows = rows
         self.freqs = freqs
-        self._files: dict[str, _PostingsFile] = {}  # set by load(): searches read the files, not the maps
+        self._files: dict[str, PostingsFile] = {}  # set by load(): searches read the files, not the maps
         n = len(chunks)
         avglen = float(lengths.sum()) / n if n else 1.0
         # Per-row part of the BM25 denominator, computed once per generation.
@@ -258,7 +258,7 @@ class Postings:
             raise ValueError(f"BM25 arrays in {folder} do not agree with each other: rebuild the index")
         postings = cls(terms=terms, **arrays)
         postings._files = {
-            name: _PostingsFile(folder / FILES[name], arrays[name]) for name in ("rows", "freqs")
+            name: PostingsFile(folder / FILES[name], arrays[name]) for name in ("rows", "freqs")
         }
         return postings
 
@@ -271,13 +271,8 @@ class Postings:
             file.read_into(lo, out)
 
     def _slice(self, name: str, lo: int, hi: int) -> np.ndarray:
-        """Postings ``[lo, hi)`` of ``rows`` or ``freqs``: read from the file when loaded from one.
-
-        Why not the memory map: every page a search touches stays in the process's resident memory, and
-        common words' postings are large (``และ`` 231k chunks): after the 131 dev questions the maps held
-        123 MB of the bot's RSS. Read this way, the pages live in the OS's file cache (reclaimable, shared)
-        and the process holds only the question's own arrays. The maps remain for :meth:`updated`.
-        """
+        """Postings ``[lo, hi)`` of ``rows`` or ``freqs``: read from the file when loaded from one, not
+        through the memory map (why: :mod:`index.build.postings_file`); :meth:`updated` reads the maps."""
         file = self._files.get(name)
         if file is None:
             return np.asarray(getattr(self, name)[lo:hi])
@@ -328,34 +323,6 @@ def fts5_parts(token: str) -> list[str]:
     if current:
         parts.append("".join(current))
     return parts
-
-
-class _PostingsFile:
-    """An ``.npy`` file of one dtype read by slices with ``os.pread`` (see :meth:`Postings._slice`)."""
-
-    def __init__(self, path: Path, mapped: np.memmap) -> None:
-        self.dtype = mapped.dtype
-        self.offset = int(mapped.offset)  # where the data starts, after the .npy header
-        self.fd = os.open(path, os.O_RDONLY)
-
-    def read(self, lo: int, hi: int) -> np.ndarray:
-        size = self.dtype.itemsize
-        data = os.pread(self.fd, (hi - lo) * size, self.offset + lo * size)
-        return np.frombuffer(data, dtype=self.dtype)
-
-    def read_into(self, lo: int, out: np.ndarray) -> None:
-        """Items ``lo`` to ``lo + len(out)`` read straight into ``out`` (contiguous, of this file's dtype)."""
-        if out.dtype != self.dtype:  # not the layout's dtype: read, then convert
-            out[:] = self.read(lo, lo + len(out))
-            return
-        want = out.nbytes
-        got = os.preadv(self.fd, [memoryview(out).cast("B")], self.offset + lo * self.dtype.itemsize)
-        if got != want:
-            raise OSError(f"short read of BM25 postings ({got} of {want} bytes): rebuild the index")
-
-    def __del__(self) -> None:
-        with contextlib.suppress(OSError, AttributeError):
-            os.close(self.fd)
 
 
 def _compile(rows: Iterable[tuple[int, str, str]], progress_total: int) -> Postings:
