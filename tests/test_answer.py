@@ -324,12 +324,14 @@ def test_warm_up_loads_what_first_questions_would_pay_for(answerer) -> None:  # 
     from index import lexical
 
     lexical._nlpo3_dict.cache_clear()
+    lexical._nlpo3_segment.cache_clear()  # the splitter bound to the dictionary
     lexical._piece_tokens.cache_clear()  # an earlier test may have split warm_up's own words already
     embedder = answerer.searcher.embedder
     # As a bot's fresh answerer has them (questions use the passages' encoder when the backends agree).
     answerer._model, embedder._query_encoder, embedder._encoder = None, None, None
     answerer.warm_up()
     assert lexical._nlpo3_dict.cache_info().currsize == 1  # the splitter's dictionary is loaded at start-up
+    assert lexical._nlpo3_segment.cache_info().currsize == 1
     assert answerer._model is not None  # the reader
     assert (embedder._query_encoder or embedder._encoder) is not None  # the question model
 
