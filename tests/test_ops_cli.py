@@ -129,6 +129,12 @@ def test_newer_index_generation_refused(tmp_path: Path) -> None:
     result = _cli("search", "anything", cwd=tmp_path, env={"DATA_DIR": str(tmp_path)})
     assert result.returncode == 2 and "index schema 7" in result.stderr
     assert "Traceback" not in result.stderr
+    settings = Settings(data_dir=tmp_path, _env_file=None)
+    with pytest.raises(SchemaError, match="index generation 3 "):
+        check_schema(settings)
+    # Not a JSON object: left to the index reader to report, not a crash of the schema check.
+    (gen / "manifest.json").write_text("[1, 2]")
+    check_schema(settings)
 
 
 # --- on a real index --------------------------------------------------------------------------------------

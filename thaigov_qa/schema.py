@@ -12,14 +12,13 @@ part creates its own with ``IF NOT EXISTS``), so its migration only records the 
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from thaigov_qa.db import connect, read_only
-from thaigov_qa.settings import Settings
+from thaigov_qa.settings import Settings, live_manifest
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +93,6 @@ def check_schema(settings: Settings) -> None:
         except sqlite3.DatabaseError as exc:
             # Not a database at all, or unreadable: doctor's integrity check says more.
             log.warning("cannot read the schema version of %s: %s", db_path, exc)
-    index_dir = Path(settings.data_dir) / "index"
-    try:
-        live = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-        manifest = json.loads((index_dir / f"{int(live):06d}" / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return  # no index yet, or one the reader will report as unreadable
-    check_generation(manifest, live)
+    found = live_manifest(settings.data_dir)
+    if found is not None:  # None: no index yet, or one the reader will report as unreadable
+        check_generation(found[1], str(found[0]))

@@ -207,15 +207,23 @@ def check_env_file(path: Path) -> None:
             )
 
 
-def _live_manifest(data_dir: Path) -> dict[str, object]:
-    """The live index generation's manifest under ``data_dir`` (empty: none, or unreadable)."""
+def live_manifest(data_dir: Path) -> tuple[int, dict[str, object]] | None:
+    """The live index generation under ``data_dir`` and its manifest; None when there is no index, or its
+    pointer or manifest cannot be read (the index reader reports those). A manifest that is not a JSON
+    object reads as empty. Read here, below every package, by the settings and the schema check alike."""
     index_dir = Path(data_dir) / "index"
     try:
         live = int((index_dir / "CURRENT").read_text(encoding="utf-8").strip())
         manifest = json.loads((index_dir / f"{live:06d}" / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+        return None
+    return live, manifest if isinstance(manifest, dict) else {}
+
+
+def _live_manifest(data_dir: Path) -> dict[str, object]:
+    """:func:`live_manifest`'s manifest alone (empty: none, or unreadable)."""
+    found = live_manifest(data_dir)
+    return found[1] if found else {}
 
 
 def recorded_model(data_dir: Path) -> str | None:
