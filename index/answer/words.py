@@ -10,10 +10,12 @@ import functools
 import re
 import threading
 from collections.abc import Iterable
+from typing import TypeVar
 
 from corpus.text import normalize
 from corpus.thaidate import be_to_ce
 
+_T = TypeVar("_T")
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
 _THAI_SPACE = re.compile(r"(?<=[\u0e01-\u0e4e])\s+(?=[\u0e01-\u0e4e])")
 
@@ -131,25 +133,21 @@ class TokenSets:
 
     def __call__(self, text: str) -> frozenset[str]:
         got = self._sets.get(text)
-        if got is None:
-            got = frozenset(tokens(text))
-            with self._lock:
-                if len(self._sets) >= self.limit:
-                    self._sets.clear()
-                self._sets[text] = got
-        return got
+        return got if got is not None else self._keep(self._sets, text, frozenset(tokens(text)))
 
     def folded(self, text: str) -> str:
         """``text`` normalized and case-folded, as its tokens are cut from it (kept like the token sets: a
         sentence is read as a candidate and as two candidates' neighbour)."""
         got = self._folded.get(text)
-        if got is None:
-            got = normalize(text).casefold()
-            with self._lock:
-                if len(self._folded) >= self.limit:
-                    self._folded.clear()
-                self._folded[text] = got
-        return got
+        return got if got is not None else self._keep(self._folded, text, normalize(text).casefold())
+
+    def _keep(self, kept: dict[str, _T], text: str, value: _T) -> _T:
+        """``value`` kept for ``text`` in one of the bounded maps (emptied when full, under the lock)."""
+        with self._lock:
+            if len(kept) >= self.limit:
+                kept.clear()
+            kept[text] = value
+        return value
 
     def __len__(self) -> int:
         return len(self._sets)

@@ -123,7 +123,7 @@ class Postings:
         # Every term's rows and weights go straight into one pair of arrays (no per-term temporaries to
         # concatenate); the weight is FTS5's idf * f * (k1 + 1) / (f + norm), in float32, the same
         # operations in the same order as before, so the same bits.
-        rows = np.empty(sum(hi - lo for lo, hi, _ in spans), dtype=np.int32)
+        rows = np.empty(sum(hi - lo for lo, hi, _ in spans), dtype=self.rows.dtype)
         weights = np.empty(len(rows), dtype=np.float32)
         at = 0
         for lo, hi, idf in spans:
@@ -263,7 +263,9 @@ class Postings:
         return postings
 
     def _slice_into(self, name: str, lo: int, hi: int, out: np.ndarray) -> None:
-        """:meth:`_slice` read into ``out`` (one copy fewer: the search's arrays are filled in place)."""
+        """Postings ``[lo, hi)`` of ``rows`` or ``freqs`` into ``out`` (of the array's dtype): read from the
+        file when loaded from one, not through the memory map (why: :mod:`index.build.postings_file`);
+        :meth:`updated` reads the maps."""
         file = self._files.get(name)
         if file is None:
             out[:] = getattr(self, name)[lo:hi]
@@ -271,12 +273,10 @@ class Postings:
             file.read_into(lo, out)
 
     def _slice(self, name: str, lo: int, hi: int) -> np.ndarray:
-        """Postings ``[lo, hi)`` of ``rows`` or ``freqs``: read from the file when loaded from one, not
-        through the memory map (why: :mod:`index.build.postings_file`); :meth:`updated` reads the maps."""
-        file = self._files.get(name)
-        if file is None:
-            return np.asarray(getattr(self, name)[lo:hi])
-        return file.read(lo, hi)
+        """Postings ``[lo, hi)`` of ``rows`` or ``freqs`` as a new array (:meth:`_slice_into`)."""
+        out = np.empty(hi - lo, dtype=getattr(self, name).dtype)
+        self._slice_into(name, lo, hi, out)
+        return out
 
 
 def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
@@ -287,11 +287,8 @@ def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     those) cost 2.1 ms of a whole-archive search's 5.4 (a question's words match ~150k of 249k chunks).
     """
     n = len(scores)
-    if n > k:
-        kth = float(np.partition(scores, n - k)[n - k])
-        hit = np.flatnonzero(scores >= kth) if kth > 0 else np.flatnonzero(scores)
-    else:
-        hit = np.flatnonzero(scores)
+    kth = float(np.partition(scores, n - k)[n - k]) if n > k else 0.0
+    hit = np.flatnonzero(scores >= kth) if kth > 0 else np.flatnonzero(scores)
     hit = hit[np.lexsort((hit, -scores[hit]))]  # rows ascend within a score: ties at the cut keep the lowest
     return hit[:k]
 

@@ -1,4 +1,4 @@
-"""One BM25 postings array on disk (``bm25-rows.npy``, ``bm25-freqs.npy``), read by slices with ``os.pread``.
+"""One BM25 postings array on disk (``bm25-rows.npy``, ``bm25-freqs.npy``), read by slices with ``os.preadv``.
 
 Why not the memory map the arrays are loaded as: every page a search touches through a map stays in the
 process's resident memory (after the 131 development questions the maps held 123 MB of the bot's RSS). Read
@@ -16,23 +16,17 @@ import numpy as np
 
 
 class PostingsFile:
-    """An ``.npy`` file of one dtype read by slices with ``os.pread`` (see :meth:`Postings._slice`)."""
+    """An ``.npy`` file of one dtype read by slices with ``os.preadv`` (see :meth:`Postings._slice_into`)."""
 
     def __init__(self, path: Path, mapped: np.memmap) -> None:
         self.dtype = mapped.dtype
         self.offset = int(mapped.offset)  # where the data starts, after the .npy header
         self.fd = os.open(path, os.O_RDONLY)
 
-    def read(self, lo: int, hi: int) -> np.ndarray:
-        size = self.dtype.itemsize
-        data = os.pread(self.fd, (hi - lo) * size, self.offset + lo * size)
-        return np.frombuffer(data, dtype=self.dtype)
-
     def read_into(self, lo: int, out: np.ndarray) -> None:
         """Items ``lo`` to ``lo + len(out)`` read straight into ``out`` (contiguous, of this file's dtype)."""
-        if out.dtype != self.dtype:  # not the layout's dtype: read, then convert
-            out[:] = self.read(lo, lo + len(out))
-            return
+        if out.dtype != self.dtype:
+            raise TypeError(f"postings of {self.dtype} cannot be read into an array of {out.dtype}")
         want = out.nbytes
         got = os.preadv(self.fd, [memoryview(out).cast("B")], self.offset + lo * self.dtype.itemsize)
         if got != want:
