@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.scoring import AnswerLike, answer_is_correct, answer_is_strictly_correct
+from index.scoring import AnswerLike, answer_is_correct, answer_is_strictly_correct, short_answer_is_right
 from thaigov_qa.textfile import NotUtf8, read_utf8
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ class QuestionResult:
     correct_strict: bool | None = None
     ask_ms: float | None = None
     answer: str | None = None
+    #: With a short answer shown (in bold): whether it alone is right (``index.scoring``); else None.
+    short_right: bool | None = None
     style: str = ""
     fold: str = ""
     presentation: str = ""
@@ -227,6 +229,7 @@ def evaluate(
             r.correct = answer_is_correct(q, ans) if r.answerable else None
             r.correct_strict = answer_is_strictly_correct(q, ans) if r.answerable else None
             r.answer = ans.answer
+            r.short_right = short_answer_is_right(q, ans) if ans.found and ans.answer else None
             r.presentation = str(ans.presentation)
             r.named, r.latest_leads = several_answers(q, ans, dated)
             if r.answerable:
@@ -272,6 +275,10 @@ class Metrics:
     others_gold: float | None = None
     #: Refused answerable questions whose reply links a gold release (among the links it shows).
     refused_linked: float | None = None
+    #: Replies with a short answer in bold, over all questions, and the share of those short answers that
+    #: are right by themselves (a wrong one in bold is the worst reply: the README's first promise).
+    short_answers: float | None = None
+    short_answer_precision: float | None = None
 
 
 def metrics(results: Sequence[QuestionResult]) -> Metrics:
@@ -296,6 +303,10 @@ def metrics(results: Sequence[QuestionResult]) -> Metrics:
         refused = [r for r in ans if r.found is False and r.linked is not None]
         if refused:
             m.refused_linked = round(sum(1 for r in refused if r.linked) / len(refused), 4)
+        shorts = [r.short_right for r in results if r.short_right is not None]
+        m.short_answers = round(len(shorts) / len(results), 4)
+        if shorts:
+            m.short_answer_precision = round(sum(shorts) / len(shorts), 4)
         un = [r for r in results if not r.answerable]
         if un:
             m.unanswerable_refused = round(sum(1 for r in un if r.found is False) / len(un), 4)
@@ -375,7 +386,9 @@ def format_table(summary: dict[str, Any]) -> str:
     if has_answers:
         lines.append(
             f"strict reading (index.scoring): accuracy {_fmt(overall.get('answer_accuracy_strict'))}, "
-            f"wrong {_fmt(overall.get('wrong_answer_rate_strict'))}"
+            f"wrong {_fmt(overall.get('wrong_answer_rate_strict'))}; short answers in bold "
+            f"{_fmt(overall.get('short_answers'))} of replies, "
+            f"right {_fmt(overall.get('short_answer_precision'))}"
         )
     lat = summary["latency"]
     lines.append(

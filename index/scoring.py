@@ -103,6 +103,16 @@ def answer_is_strictly_correct(question: dict[str, Any], answer: AnswerLike) -> 
     return False
 
 
+def short_answer_is_right(question: dict[str, Any], answer: AnswerLike) -> bool:
+    """The reply's short answer alone holds the answer or an alias (strict reading), from a gold release:
+    what a bold short answer must be. False for a reply without one, and for any on an unanswerable
+    question."""
+    if not answer.answer or not _from_gold(question, answer):
+        return False
+    short = _folded(answer.answer)
+    return any(_pattern(e).search(short) for e in _expected(question))
+
+
 def _pattern(expected: str) -> re.Pattern[str]:
     """``expected`` (normalised: no spaces) found in a text that keeps its spaces (any one space may fall
     between two of its characters), not as part of a longer number, nor of a longer Latin word."""

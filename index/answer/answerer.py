@@ -257,8 +257,9 @@ class Answerer:
         lead = answers[0]
         sources = with_snippets(_sources(analysis, lead.url, [a.url for a in answers[1:]]), analysis, raw)
         # Likely enough to show but not to claim: the closest passage, without a short answer (hedged).
-        # Claimed: the short answer in bold only when the span model trusts the span (release_answers).
-        presentation = HEDGED if lead.probability < t.asserting(lang) else ASSERTED
+        # Claimed: a passage sure enough, or a short answer the span model puts in bold (release_answers).
+        claimed = lead.probability >= t.asserting(lang) or lead.answer is not None
+        presentation = ASSERTED if claimed else HEDGED
         common["probability"] = lead.probability
         more = None
         if analysis.within and presentation == HEDGED:

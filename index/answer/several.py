@@ -69,8 +69,8 @@ def release_answers(
 
     def entry(presented: Presented, p: float) -> ReleaseAnswer:
         hit = meta.get(presented.candidate.url)
-        trusted = presented.span is not None and presented.quoted.span_probability >= t.span
-        short = presented.short if (trusted and p >= t.asserting(analysis.lang)) else None
+        bold = presented.span is not None and t.bolds(analysis.lang, p, presented.quoted.span_probability)
+        short = presented.short if bold else None
         title, date = (hit.title, hit.date) if hit is not None else ("", "")
         return ReleaseAnswer(short, presented.evidence, presented.candidate.url, title, date, p)
 

@@ -46,6 +46,9 @@ TARGET_ASSERT_PRECISION = 0.85
 TARGET_SPAN_PRECISION = 0.85
 #: Another release listed as also answering must be a gold release this often on the validation fold.
 TARGET_OTHER_PRECISION = 0.6
+#: Short answers a language's bold threshold must keep on held-out replies before its precision counts: a
+#: handful right by chance is no evidence (with 20, one wrong answer moves the precision by 0.05).
+MIN_BOLD_SUPPORT = 20
 
 
 def _lowest_precise(
@@ -101,6 +104,42 @@ def choose_span(
         i = max(range(len(o.quoted.spans)), key=lambda k: o.quoted.spans[k].score)  # the rules' choice
         chosen.append((float(sp[i]), bool(o.span_labels[i])))
     return _lowest_precise(chosen, TARGET_SPAN_PRECISION)
+
+
+def bold_pairs(
+    outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, refuse: dict[str, float]
+) -> dict[str, list[tuple[float, bool]]]:
+    """Per question language, (span-model probability, right) of the short answer of every shown reply:
+    the span the rules choose in its evidence, given the reply's probability."""
+    out: dict[str, list[tuple[float, bool]]] = {}
+    for o, p in zip(outcomes, probs, strict=True):
+        if model is None or p < threshold_of(refuse, o.lang):
+            continue
+        if o.quoted is None or not o.quoted.spans or o.span_labels is None:
+            continue
+        sp = model.probabilities(o.span_rows(float(p)))
+        i = max(range(len(o.quoted.spans)), key=lambda k: o.quoted.spans[k].score)  # the rules' choice
+        out.setdefault(o.lang, []).append((float(sp[i]), bool(o.span_labels[i])))
+    return out
+
+
+def choose_bold(
+    outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, refuse: dict[str, float]
+) -> dict[str, float]:
+    """Per question language, the lowest span-model probability (0.01 steps) at which the short answers of
+    all shown held-out replies, however sure each reply is of its passage, are right
+    :data:`TARGET_SPAN_PRECISION` of the time, keeping at least :data:`MIN_BOLD_SUPPORT` of them; a language
+    where none is gets no entry (its short answers are bold only through the assert threshold)."""
+    chosen = {}
+    for lang, pairs in sorted(bold_pairs(outcomes, probs, model, refuse).items()):
+        for t in np.round(np.arange(0.05, 0.991, 0.01), 2):
+            kept = [ok for prob, ok in pairs if prob >= t]
+            if len(kept) < MIN_BOLD_SUPPORT:
+                break
+            if sum(kept) / len(kept) >= TARGET_SPAN_PRECISION:
+                chosen[lang] = float(t)
+                break
+    return chosen
 
 
 def choose_other(

@@ -19,7 +19,6 @@ import logging
 import math
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +26,26 @@ import numpy as np
 
 from index.answer.analysis import Analysis
 from index.answer.answerer import Answerer
-from index.answer.evidence import Quoted, quoted_text
+from index.answer.evidence import quoted_text
 from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
-from index.answer.model import CALIBRATION_INPUTS, answer_measures, fit_logistic, sigmoid
+from index.answer.model import CALIBRATION_INPUTS, fit_logistic, sigmoid
+from index.answer.outcomes import Example, Outcome, expected_answers, outcome
 from index.answer.refusal import choose as choose_refusal
 from index.answer.refusal import rates, thresholds_for
 from index.answer.several_model import train as train_several
-from index.answer.span_model import SPAN_FEATURES, SpanModel, span_matrix
+from index.answer.span_model import SPAN_FEATURES, SpanModel
 from index.answer.span_model import fit as fit_spans
-from index.answer.spans import span_answer
-from index.answer.thresholds import TARGET_OTHER_PRECISION, choose_assert, choose_other, choose_span
-from index.answer.types import Answer
+from index.answer.thresholds import (
+    TARGET_OTHER_PRECISION,
+    choose_assert,
+    choose_bold,
+    choose_other,
+    choose_span,
+)
 from index.answer.verifier_training import LEADING, Pair, VerifierPlan, training_pairs, verify
-from index.scoring import answer_is_correct, normalized
+from index.scoring import normalized
 
 log = logging.getLogger(__name__)
 
@@ -71,27 +75,6 @@ PARAMS: dict[str, Any] = {
 }
 ROUNDS = 300
 OOF_FOLDS = 5
-
-
-@dataclass
-class Example:
-    """One question's analysis and the labels of its candidates."""
-
-    question: dict[str, Any]
-    analysis: Analysis | None
-    labels: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    @property
-    def fold(self) -> str:
-        return str(self.question.get("fold", "train"))
-
-
-def _expected(question: dict[str, Any]) -> list[str]:
-    """The answer and aliases long enough to mark a sentence (a bare "4" or "No" marks too many)."""
-    out = [question.get("answer") or ""] + list(question.get("answer_aliases") or [])
-    return [
-        n for n in (normalized(str(e)) for e in out) if len(n) >= 2 and n not in ("no", "yes", "ไม่", "ใช่")
-    ]
 
 
 def kind_probabilities(
@@ -146,7 +129,7 @@ def collect(
         labels = np.zeros(0)
         if analysis is not None:
             gold = set(q.get("gold_urls") or [])
-            expected = _expected(q)
+            expected = expected_answers(q)
             # The reply quotes the candidate widened with its neighbours: label what would be quoted.
             labels = np.asarray(
                 [
@@ -209,54 +192,6 @@ def oof_scores(
     return scores
 
 
-@dataclass
-class Outcome:
-    """What the reply for one question would be with scores ``raw``, before any threshold: whether its
-    evidence is right, and the spans of the asked kind in it, each labelled right or wrong."""
-
-    measures: np.ndarray | None
-    correct: bool
-    answerable: bool
-    lang: str
-    style: str
-    quoted: Quoted | None = None
-    question: str = ""
-    years: frozenset[int] = frozenset()
-    span_labels: np.ndarray | None = None
-
-    def span_rows(self, probability: float) -> np.ndarray:
-        """The span model's inputs for this reply's spans, given the evidence's probability."""
-        if self.quoted is None or not self.quoted.spans:
-            return np.zeros((0, len(SPAN_FEATURES)))
-        q = self.quoted
-        return span_matrix(q.spans, q.evidence, q.anchors, self.question, self.years, probability)
-
-
-def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
-    q = e.question
-    answerable = bool(q.get("gold_urls"))
-    lang, style = str(q.get("lang", "th")), str(q.get("style", ""))
-    if e.analysis is None or raw is None or not len(raw):
-        return Outcome(None, False, answerable, lang, style)
-    best = int(np.argmax(raw))
-    shown = answerer.present(e.analysis, best)
-    reply = Answer(q["question"], e.analysis.lang, True, None, shown.evidence, shown.sources)
-    correct = answerable and answer_is_correct(q, reply)
-    expected = _expected(q) or [normalized(str(q.get("answer") or "")) or "\0"]
-    labels = np.asarray(
-        [
-            float(
-                correct
-                and any(x in normalized(span_answer(span, e.analysis.lang) or span.text) for x in expected)
-            )
-            for span in shown.quoted.spans
-        ]
-    )
-    measures = answer_measures(raw, best, e.analysis.features, [c.url for c in e.analysis.candidates])
-    view = e.analysis.view
-    return Outcome(measures, correct, answerable, lang, style, shown.quoted, view.text, view.years, labels)
-
-
 def calibration(outs: list[Outcome]) -> tuple[list[float], float]:
     """The calibration fitted on ``outs`` (train-fold replies) as :func:`train` fits it: (coef, intercept)."""
     return _logistic(*_measures(outs))
@@ -312,7 +247,9 @@ def train(
     chosen_on, probs_on = va_out + held_out, np.concatenate([shown_va, shown_held])
     refuse = choose_refusal(chosen_on, probs_on, TARGET_WRONG_RATE)
     assert_by_lang = choose_assert(chosen_on, probs_on, refuse)
-    span_t = choose_span(chosen_on, probs_on, SpanModel.from_spec(span_spec), assert_by_lang)
+    span_model = SpanModel.from_spec(span_spec)
+    span_t = choose_span(chosen_on, probs_on, span_model, assert_by_lang)
+    bold_by_lang = choose_bold(chosen_on, probs_on, span_model, refuse)
     other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
     several = train_several(
         _scored(tr, oof[: len(tr)]),
@@ -330,6 +267,7 @@ def train(
             "assert": max(assert_by_lang.values()),  # a language with no threshold of its own: the strictest
             "assert_by_lang": assert_by_lang,
             "span": span_t,
+            "bold_by_lang": bold_by_lang,
             "other": other_t,
         },
         "kinds": kinds,

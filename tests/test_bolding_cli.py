@@ -1,0 +1,70 @@
+"""Bold short answers over the real base index: ``thaigov-qa reader bold`` chooses only the bold thresholds
+of a model as it is, and a reply the reader is unsure of shows its short answer in bold when the span
+model alone is sure enough of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index.answer.thresholds import MIN_BOLD_SUPPORT
+from tests.index_base import BaseIndex, make_settings
+from tests.test_reader_training import QUESTIONS
+
+pytestmark = pytest.mark.slow
+
+SHIPPED = Path(__file__).resolve().parents[1] / "index" / "data" / "reader.json"
+AREAS = "How many areas does the government's cooperation with Huawei on cloud and AI cover?"
+
+
+def _cli(base: BaseIndex, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    from thaigov_app.cli import main
+
+    monkeypatch.setenv("DATA_DIR", str(base.data_dir))
+    monkeypatch.setenv("EMBEDDING_MODEL", str(make_settings(base.data_dir).embedding_model))
+    return main(list(args))
+
+
+def test_reader_bold_rechooses_only_the_bold_thresholds(
+    base_index: BaseIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    qa = tmp_path / "qa.jsonl"
+    held = [*QUESTIONS, {**QUESTIONS[0], "qid": "x1", "fold": "test"}]
+    qa.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in held), encoding="utf-8")
+    out = tmp_path / "reader.json"
+    assert _cli(base_index, monkeypatch, "reader", "bold", str(qa), "-o", str(out), "--json") == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["questions"] == len(QUESTIONS), "the test-fold question chooses nothing"
+    assert summary["min_support"] == MIN_BOLD_SUPPORT
+    assert summary["bold_by_lang"] == {}, "a handful of replies is too few to trust any threshold"
+    shipped, written = (json.loads(p.read_text(encoding="utf-8")) for p in (SHIPPED, out))
+    assert [k for k in shipped if shipped[k] != written[k]] == ["thresholds"]
+    others = {k: v for k, v in written["thresholds"].items() if k != "bold_by_lang"}
+    assert others == {k: v for k, v in shipped["thresholds"].items() if k != "bold_by_lang"}
+    assert written["thresholds"]["bold_by_lang"] == {}
+
+    only_test = tmp_path / "test.jsonl"
+    only_test.write_text(json.dumps(held[-1], ensure_ascii=False) + "\n", encoding="utf-8")
+    assert _cli(base_index, monkeypatch, "reader", "bold", str(only_test), "-o", str(out)) == 2
+    assert "test-fold questions choose nothing" in capsys.readouterr().err
+
+
+def test_an_unsure_reply_shows_a_short_answer_the_span_model_is_sure_of(answerer) -> None:  # noqa: ANN001
+    from index.answer import Answerer
+    from index.answer.model import ReaderModel
+
+    spec = answerer.model.spec
+
+    def asked(bold: dict[str, float]):  # noqa: ANN202 - an index.answer.Answer
+        model = ReaderModel({**spec, "thresholds": {**spec["thresholds"], "bold_by_lang": bold}})
+        return Answerer(answerer.searcher, answerer.settings, model=model).ask(AREAS)
+
+    before = asked({})
+    assert before.found and before.presentation == "hedged" and before.answer is None
+    after = asked({"en": 0.0})
+    assert after.presentation == "asserted" and after.answer and "4" in after.answer
+    assert after.evidence == before.evidence and after.sources == before.sources, "only the bold is new"
+    assert after.answers[0].answer == after.answer
+    assert asked({"th": 0.0}).answer is None, "another language's threshold does not apply"
