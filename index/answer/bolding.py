@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.answer.outcomes import Outcome, outcome
-from index.answer.thresholds import MIN_BOLD_SUPPORT, TARGET_SPAN_PRECISION, bold_pairs, choose_bold
+from index.answer.thresholds import MIN_BOLD_SUPPORT, TARGET_SPAN_PRECISION, choose_bold, span_pairs
 from index.answer.training import collect
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +78,7 @@ def choose(outs: list[Outcome], probs: np.ndarray, answerer: Answerer) -> BoldCh
     # A model without per-language refusal thresholds: its one threshold serves every language.
     refuse = dict(model.thresholds.refuse_by_lang) or {"": model.thresholds.refuse}
     chosen = choose_bold(outs, probs, model.span_model, refuse)
-    pairs = bold_pairs(outs, probs, model.span_model, refuse)
+    pairs = span_pairs(outs, probs, model.span_model, refuse)
     bold, right = {}, {}
     for lang, seen in pairs.items():
         kept = [ok for p, ok in seen if p >= chosen.get(lang, 0.0)]

@@ -94,26 +94,18 @@ def choose_span(
     """The lowest span-model probability at which the spans it would put in bold (in replies at or above
     their language's ``floor``, the assert threshold) are right :data:`TARGET_SPAN_PRECISION` of the time
     on the validation folds."""
-    chosen: list[tuple[float, bool]] = []
-    for o, p in zip(outcomes, probs, strict=True):
-        if model is None or p < threshold_of(floor, o.lang):
-            continue
-        if o.quoted is None or not o.quoted.spans or o.span_labels is None:
-            continue
-        sp = model.probabilities(o.span_rows(float(p)))
-        i = max(range(len(o.quoted.spans)), key=lambda k: o.quoted.spans[k].score)  # the rules' choice
-        chosen.append((float(sp[i]), bool(o.span_labels[i])))
-    return _lowest_precise(chosen, TARGET_SPAN_PRECISION)
+    by_lang = span_pairs(outcomes, probs, model, floor)
+    return _lowest_precise([pair for pairs in by_lang.values() for pair in pairs], TARGET_SPAN_PRECISION)
 
 
-def bold_pairs(
-    outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, refuse: dict[str, float]
+def span_pairs(
+    outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, floor: dict[str, float]
 ) -> dict[str, list[tuple[float, bool]]]:
-    """Per question language, (span-model probability, right) of the short answer of every shown reply:
-    the span the rules choose in its evidence, given the reply's probability."""
+    """Per question language, (span-model probability, right) of the short answer of every reply at or above
+    its language's ``floor``: the span the rules choose in its evidence, given the reply's probability."""
     out: dict[str, list[tuple[float, bool]]] = {}
     for o, p in zip(outcomes, probs, strict=True):
-        if model is None or p < threshold_of(refuse, o.lang):
+        if model is None or p < threshold_of(floor, o.lang):
             continue
         if o.quoted is None or not o.quoted.spans or o.span_labels is None:
             continue
@@ -131,7 +123,7 @@ def choose_bold(
     :data:`TARGET_SPAN_PRECISION` of the time, keeping at least :data:`MIN_BOLD_SUPPORT` of them; a language
     where none is gets no entry (its short answers are bold only through the assert threshold)."""
     chosen = {}
-    for lang, pairs in sorted(bold_pairs(outcomes, probs, model, refuse).items()):
+    for lang, pairs in sorted(span_pairs(outcomes, probs, model, refuse).items()):
         for t in np.round(np.arange(0.05, 0.991, 0.01), 2):
             kept = [ok for prob, ok in pairs if prob >= t]
             if len(kept) < MIN_BOLD_SUPPORT:
