@@ -82,6 +82,19 @@ def word_engine() -> str:
     return "nlpo3" if _nlpo3_dict() is not None else "newmm"
 
 
+def warn_if_split_otherwise(built: object, generation: int) -> None:
+    """Say once, when an index generation opens, that its words were split with another dictionary than
+    this version's (``built``: its manifest's ``lexicon``): it still serves, but a question's words the new
+    dictionary keeps whole ("กกจ") miss the old pieces until the next ``index update`` re-tokenizes it (none
+    re-embedded)."""
+    if built is not None and built != lexicon_version():
+        log.warning(
+            "the index generation %d was split into words with another dictionary than this version's: "
+            "run `thaigov-qa index update` (or /reindex) to re-tokenize it (nothing is embedded again)",
+            generation,
+        )
+
+
 def lexicon_version() -> str:
     """A short hash of the custom dictionary and the word splitter: documents and questions must be
     tokenized alike, so a build records it and an update after a change re-tokenizes everything (no

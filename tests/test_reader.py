@@ -73,3 +73,42 @@ def test_reload_when_the_pointer_moves(base_index: BaseIndex, tmp_path: Path) ->
     assert {u for u, *_ in reader.release_meta()} >= set(report.new_urls)
     assert reader.reload_if_changed() is False
     reader.close()
+
+
+def test_chunk_releases_from_memory_after_warm_up_equal_sqlites(base_index: BaseIndex) -> None:
+    reader = IndexReader.open(make_settings(base_index.data_dir))
+    try:
+        ids = [cid for cid, _ in reader.bm25("หัวเว่ย ลงนาม MOU รัฐบาล", 50)] + [999_999, -1]
+        from_sql = reader.chunk_releases(ids)
+        assert 999_999 not in from_sql and -1 not in from_sql and HUAWEI_URL in from_sql.values()
+        assert reader._gen.chunk_urls is None, "a one-shot command never reads every chunk"
+        reader.warm_up()
+        held = reader._gen.chunk_urls
+        assert held is not None and len(held) == reader.stats()["chunks"]
+        assert reader.chunk_releases(ids) == from_sql
+        assert reader.chunk_releases([]) == {} and reader.chunk_releases([999_999]) == {}
+    finally:
+        reader.close()
+
+
+def test_a_warmed_up_reader_holds_the_new_generations_releases_after_a_reload(
+    base_index: BaseIndex, tmp_path: Path
+) -> None:
+    from corpus.sources import read_releases
+    from index.build.pipeline import apply_releases
+
+    settings, _ = base_index.clone(tmp_path)
+    reader = IndexReader.open(settings)
+    try:
+        reader.warm_up()
+        extra = tmp_path / "extra"
+        extra.mkdir()
+        copy_release(EXTRA_FILES[0], extra)
+        releases = list(read_releases(extra))
+        apply_releases(settings, releases)
+        assert reader.reload_if_changed()
+        assert reader._gen.chunk_urls is not None, "a warmed-up process keeps its releases in memory"
+        new_ids = [row.chunk_id for row in reader.release_chunks(releases[0].url)]
+        assert new_ids and reader.chunk_releases(new_ids) == dict.fromkeys(new_ids, releases[0].url)
+    finally:
+        reader.close()

@@ -28,6 +28,7 @@ from index.build.rows import has_vector
 from index.build.vectors import VectorIndex, set_search_threads
 from index.search import concepts
 from index.search.abbreviations import Completer
+from index.search.chunk_urls import ChunkUrls
 from index.search.concepts import Alternative, Coverage
 from index.search.query import day_of
 from thaigov_qa.schema import SchemaError, check_generation
@@ -79,6 +80,8 @@ class _Generation:
                 " rebuild it with `thaigov-qa index build SOURCE`"
             )
         self.postings = postings
+        #: Chunk id → release URL in memory, once the process warms up (:meth:`IndexReader.warm_up`).
+        self.chunk_urls: ChunkUrls | None = None
 
     @functools.cached_property
     def completer(self) -> Completer:
@@ -94,19 +97,6 @@ def _check_model(manifest: dict[str, object], settings: Settings) -> None:
             f"the index was built with the embedding model {built_with!r}, "
             f"but EMBEDDING_MODEL is {wanted!r}: "
             "set EMBEDDING_MODEL back, or rebuild the index with `thaigov-qa index build SOURCE`"
-        )
-
-
-def _warn_if_tokenized_otherwise(generation: _Generation) -> None:
-    """Say once, at open, when the live generation's words were split with another dictionary than this
-    version's (``lexical.lexicon_version``): it still serves, but a question's words the new dictionary keeps
-    whole ("กกจ") miss the old pieces until the next ``index update`` re-tokenizes it (none re-embedded)."""
-    built = generation.manifest.get("lexicon")
-    if built is not None and built != lexical.lexicon_version():
-        log.warning(
-            "the index generation %d was split into words with another dictionary than this version's: "
-            "run `thaigov-qa index update` (or /reindex) to re-tokenize it (nothing is embedded again)",
-            generation.generation,
         )
 
 
@@ -139,7 +129,7 @@ class IndexReader:
             raise IndexCorrupt(
                 f"the database {settings.db_path} cannot be read ({exc}): restore a backup or rebuild it"
             ) from None
-        _warn_if_tokenized_otherwise(generation)
+        lexical.warn_if_split_otherwise(generation.manifest.get("lexicon"), generation.generation)
         return cls(settings, generation, conn)
 
     @staticmethod
@@ -172,6 +162,8 @@ class IndexReader:
             return False
         generation = self._open_generation(self.settings)
         with self._lock:
+            if self._gen.chunk_urls is not None:  # a warmed-up process keeps its releases in memory
+                generation.chunk_urls = ChunkUrls.read(self._conn)
             self._gen = generation
         log.info("index reloaded: generation %d", generation.generation)
         return True
@@ -303,8 +295,18 @@ class IndexReader:
 
     def chunk_releases(self, ids: Sequence[int]) -> dict[int, str]:
         """The release URL of each given chunk id (unknown ids are left out): what fusion ranks by, without
-        reading the texts of the hundreds of chunks it only ranks."""
+        reading the texts of the hundreds of chunks it only ranks; from memory once warmed up."""
+        held = self._gen.chunk_urls
+        if held is not None:
+            return held.of(ids)
         return {cid: row[1] for cid, row in self._by_chunk_id("chunk_id, url", [int(i) for i in ids]).items()}
+
+    def warm_up(self) -> None:
+        """Every chunk's release in memory (:mod:`index.search.chunk_urls`), for a process that serves many
+        questions (the bot warms up at start), not a one-shot ``ask``."""
+        with self._lock:
+            if self._gen.chunk_urls is None:
+                self._gen.chunk_urls = ChunkUrls.read(self._conn)
 
     def _by_chunk_id(self, columns: str, ids: list[int]) -> dict[int, tuple]:
         """``columns`` (the chunk id first) of the chunks ``ids``, by chunk id, in batches under SQLite's
