@@ -122,6 +122,10 @@ _EN_MONTH_DAY_RE = re.compile(
 )
 _EN_MONTH_YEAR_RE = re.compile(rf"\b{_EN_MONTH},?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE)
 _ANY_DIGIT = re.compile(r"[0-9]")
+#: What every English month name starts with, under the English patterns' own case folding: a text without
+#: any is not scanned by them (three patterns that try every position were two thirds of the time).
+_EN_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+_THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
 _NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<d1>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4})(?![\d/])")
 
 
@@ -213,23 +217,26 @@ def find_dates(text: str, default_year: int | None = None, *, spoken: bool = Fal
             end -= 1
         found.append(DateMention(m.start(), end, text[m.start() : end], first, granularity, until))
 
-    for m in _TH_DAY_RE.finditer(work):
-        add(m, thai_month(m.group("m")), thai=True)
-    if spoken:
-        for m in _TH_SPOKEN_DAY_RE.finditer(work):
+    if _THAI_CHAR.search(work):  # every Thai month name is written in Thai letters
+        for m in _TH_DAY_RE.finditer(work):
             add(m, thai_month(m.group("m")), thai=True)
-    for m in _TH_MONTH_YEAR_RE.finditer(work):
-        add(m, thai_month(m.group("m")), thai=True, granularity="month")
-    for regex in (_EN_DAY_MONTH_RE, _EN_MONTH_DAY_RE):
-        for m in regex.finditer(work):
-            # "may 5 people": lower-case English month names are ordinary words.
+        if spoken:
+            for m in _TH_SPOKEN_DAY_RE.finditer(work):
+                add(m, thai_month(m.group("m")), thai=True)
+        for m in _TH_MONTH_YEAR_RE.finditer(work):
+            add(m, thai_month(m.group("m")), thai=True, granularity="month")
+    if _EN_MONTH_HINT.search(work):
+        for regex in (_EN_DAY_MONTH_RE, _EN_MONTH_DAY_RE):
+            for m in regex.finditer(work):
+                # "may 5 people": lower-case English month names are ordinary words.
+                if m.group("m")[0].isupper():
+                    add(m, _en_month(m.group("m")), thai=False)
+        for m in _EN_MONTH_YEAR_RE.finditer(work):
             if m.group("m")[0].isupper():
-                add(m, _en_month(m.group("m")), thai=False)
-    for m in _EN_MONTH_YEAR_RE.finditer(work):
-        if m.group("m")[0].isupper():
-            add(m, _en_month(m.group("m")), thai=False, granularity="month")
-    for m in _NUMERIC_RE.finditer(work):
-        add(m, int(m.group("m")), thai=True)
+                add(m, _en_month(m.group("m")), thai=False, granularity="month")
+    if "/" in work:
+        for m in _NUMERIC_RE.finditer(work):
+            add(m, int(m.group("m")), thai=True)
 
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     result: list[DateMention] = []

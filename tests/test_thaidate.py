@@ -107,3 +107,20 @@ def test_be_ce_and_formatting() -> None:
     for day in (D(2020, 9, 5), D(2024, 2, 29), D(2025, 9, 19)):
         assert parse_thai_date(format_th(day)) == day
         assert parse_thai_date(format_en(day)) == day
+
+
+def test_each_script_is_read_wherever_it_appears() -> None:
+    """The English and numeric patterns only run on a text that has what they need (an English month's
+    first letters, a slash): a Thai sentence with an English date, an English one with a Thai date and a
+    numeric date inside Thai text are all still read."""
+    mixed = "ลงนามเมื่อ 18 December 2023 ณ กรุงเทพฯ และ 19 ธ.ค. 2566 และวันที่ 20/12/2023"
+    assert [d.date for d in find_dates(mixed)] == [
+        dt.date(2023, 12, 18),
+        dt.date(2023, 12, 19),
+        dt.date(2023, 12, 20),
+    ]
+    assert [d.date for d in find_dates("Signed on 19 ธ.ค. 2566 in Bangkok, Sept. 5, 2024 too")] == [
+        dt.date(2023, 12, 19),
+        dt.date(2024, 9, 5),
+    ]
+    assert find_dates("ไม่มีวันที่ 2566 คน") == [] and find_dates("12 people on 3 floors") == []
