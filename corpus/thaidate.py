@@ -126,6 +126,7 @@ _ANY_DIGIT = re.compile(r"[0-9]")
 #: any is not scanned by them (three patterns that try every position were two thirds of the time).
 _EN_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 _THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
+_THAI_DIGIT = re.compile(r"[\u0e50-\u0e59]")
 _NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<d1>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4})(?![\d/])")
 
 
@@ -194,7 +195,8 @@ def find_dates(text: str, default_year: int | None = None, *, spoken: bool = Fal
     """
     if not text:
         return []
-    work = thai_digit_to_arabic_digit(text)  # same length, so offsets hold for ``text``
+    # Same length, so offsets hold for ``text``; most texts have no Thai digit to convert (not rebuilt then).
+    work = thai_digit_to_arabic_digit(text) if _THAI_DIGIT.search(text) else text
     if not _ANY_DIGIT.search(work):
         return []  # every pattern needs a day or a year: most sentences are over in one scan
     found: list[DateMention] = []
