@@ -305,3 +305,19 @@ def test_a_time_the_question_states_is_not_its_answer() -> None:
     text = "เริ่มเวลา 14.00 น. และเลิกเวลา 16.30 น."
     span = best_span(text, detect_qtype(question), question)
     assert span is not None and span.text == "เวลา 16.30 น."
+
+
+def test_an_english_reply_reads_a_thai_time_on_the_24_hour_clock() -> None:
+    from index.answer.span_values import format_time_answer
+
+    assert format_time_answer("เวลา 09.20 น.", "en") == "09:20 (เวลา 09.20 น.)"
+    assert format_time_answer("เวลาประมาณ 17.00 น.", "en") == "about 17:00 (เวลาประมาณ 17.00 น.)"
+    assert format_time_answer("14.00 – 17.00 น.", "en") == "14:00–17:00 (14.00 – 17.00 น.)"
+    assert format_time_answer("ตั้งแต่เวลา 08.00 น.", "en") == "from 08:00 (ตั้งแต่เวลา 08.00 น.)"
+    assert format_time_answer("๑๓.๓๐ นาฬิกา", "en") == "13:30 (๑๓.๓๐ นาฬิกา)"
+    # Read whole or not at all; a Thai reply keeps the release's words.
+    assert format_time_answer("ฤกษ์เวลา 09.09 น.", "en") == "ฤกษ์เวลา 09.09 น."
+    assert format_time_answer("10.30 a.m.", "en") == "10.30 a.m."
+    assert format_time_answer("เวลา 09.20 น.", "th") == "เวลา 09.20 น."
+    span = find_time_spans("นายกฯ เดินทางถึงเมื่อเวลา 13.30 น. และ")[0]
+    assert span_answer(span, "en") == "13:30 (เวลา 13.30 น.)" and span_answer(span, "th") == "เวลา 13.30 น."

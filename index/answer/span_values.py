@@ -132,6 +132,37 @@ _TIME_RE = re.compile(
 )
 
 
+#: A Thai time of day read whole (:func:`format_time_answer`): ``เวลา``, ``ตั้งแต่เวลา`` or ``ระหว่างเวลา``,
+#: ``ประมาณ``, one clock time or two joined by a dash or ถึง, and ``น.`` or ``นาฬิกา``.
+_THAI_TIME = re.compile(
+    r"(?:(?P<lead>ตั้งแต่|ระหว่าง)?\s?เวลา\s?)?(?P<about>ประมาณ\s?)?"
+    rf"(?P<a>{_CLOCK_TIME})(?:\s?(?:[-–]|ถึง)\s?(?P<b>{_CLOCK_TIME}))?\s?(?:น\.|นาฬิกา)"
+)
+
+
+def format_time_answer(text: str, lang: str) -> str:
+    """A time of day as a short answer: as written for Thai; for English the 24-hour clock first, then as
+    written: ``เวลา 09.20 น.`` → ``09:20 (เวลา 09.20 น.)``, ``14.00-17.00 น.`` → ``14:00–17:00 (…)``,
+    ``เวลาประมาณ 17.00 น.`` → ``about 17:00 (…)``, ``ตั้งแต่เวลา 08.00 น.`` → ``from 08:00 (…)``.
+
+    Why: since English replies put short answers in bold (docs/answers.md, "Stop 50") a third of them were
+    times written the Thai way. As with amounts, only a span read whole is glossed (an auspicious time,
+    ``ฤกษ์ …``, or one already in hrs or a.m./p.m. stays as written)."""
+    m = _THAI_TIME.fullmatch(text)
+    if lang != "en" or m is None:
+        return text
+
+    def clock(value: str) -> str:
+        return re.sub(r"[.:]", ":", thai_digit_to_arabic_digit(value))
+
+    english = clock(m["a"]) + (f"–{clock(m['b'])}" if m["b"] else "")
+    if m["about"]:
+        english = f"about {english}"
+    elif m["lead"] == "ตั้งแต่" and not m["b"]:
+        english = f"from {english}"
+    return f"{english} ({text})"
+
+
 def find_time_spans(text: str) -> list[Span]:
     """Times of day (and spans of hours) as written. Why their own kind: "what time / กี่โมง" was asked for
     as a date, and a release's opening line holds both its date and its time, so the date was the answer."""

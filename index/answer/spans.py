@@ -43,6 +43,7 @@ from index.answer.span_values import (
     find_time_spans,
     find_year_spans,
     format_date_answer,
+    format_time_answer,
     plain_digits,
 )
 from index.answer.words import years_in
@@ -359,6 +360,8 @@ def span_answer(span: Span, lang: str, context: str | None = None) -> str | None
     if span.kind == "reason":
         return None
     text = span.text.strip(' ,;:()"“”')
+    if span.kind == "time":
+        return format_time_answer(text, lang)
     if span.kind != "number" or lang != "en":
         return text
     if context is not None and context[span.start : span.end] == span.text:
