@@ -387,7 +387,7 @@ def format_table(summary: dict[str, Any]) -> str:
         lines.append(
             f"strict reading (index.scoring): accuracy {_fmt(overall.get('answer_accuracy_strict'))}, "
             f"wrong {_fmt(overall.get('wrong_answer_rate_strict'))}; short answers in bold "
-            f"{_fmt(overall.get('short_answers'))} of replies, "
+            f"{_fmt(overall.get('short_answers'))} of questions, "
             f"right {_fmt(overall.get('short_answer_precision'))}"
         )
     lat = summary["latency"]

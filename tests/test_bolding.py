@@ -26,6 +26,13 @@ def test_bold_through_the_assert_threshold_or_the_span_models_own() -> None:
     assert not t.bolds("th", 0.55, 0.99), "a language without its own bold threshold bolds only when asserted"
     assert t.bolds("th", 0.95, 0.99)
     assert not Thresholds(0.5, 0.9, 0.3, 0.4).bolds("en", 0.7, 0.99), "a model file from before the rule"
+    # The second way holds only for what its thresholds were chosen on: a shown reply's own pick.
+    assert not t.bolds("en", 0.45, 0.99), "under the refusal threshold (a follow-up shown by its prior)"
+    assert not t.bolds("en", 0.55, 0.99, lead=False), "another release listed, or a reply within one release"
+    assert t.bolds("en", 0.85, 0.31, lead=False), "the assert route holds for every entry, as before"
+    assert not Thresholds(0.5, 0.9, 0.3, 0.4, bold_by_lang=(("en", 0.0),)).bolds("en", 0.6, 0.0), (
+        "a span no span model scored"
+    )
 
 
 @dataclass

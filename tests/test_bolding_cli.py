@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.answer.thresholds import MIN_BOLD_SUPPORT
-from tests.index_base import BaseIndex, make_settings
+from tests.index_base import HUAWEI_URL, BaseIndex, make_settings
 from tests.test_reader_training import QUESTIONS
 
 pytestmark = pytest.mark.slow
@@ -44,6 +44,11 @@ def test_reader_bold_rechooses_only_the_bold_thresholds(
     others = {k: v for k, v in written["thresholds"].items() if k != "bold_by_lang"}
     assert others == {k: v for k, v in shipped["thresholds"].items() if k != "bold_by_lang"}
     assert written["thresholds"]["bold_by_lang"] == {}
+    assert summary["previous"] == shipped["thresholds"]["bold_by_lang"], "what it replaces is said"
+
+    assert _cli(base_index, monkeypatch, "reader", "bold", str(qa), "-o", str(out), "--model", str(out)) == 0
+    said = capsys.readouterr().out
+    assert "bold thresholds written to" in said and "en: none (was none)" in said
 
     only_test = tmp_path / "test.jsonl"
     only_test.write_text(json.dumps(held[-1], ensure_ascii=False) + "\n", encoding="utf-8")
@@ -65,6 +70,19 @@ def test_an_unsure_reply_shows_a_short_answer_the_span_model_is_sure_of(answerer
     assert before.found and before.presentation == "hedged" and before.answer is None
     after = asked({"en": 0.0})
     assert after.presentation == "asserted" and after.answer and "4" in after.answer
-    assert after.evidence == before.evidence and after.sources == before.sources, "only the bold is new"
+    assert after.evidence == before.evidence and after.sources == before.sources, "the same passage and links"
     assert after.answers[0].answer == after.answer
+    assert all(a.answer is None for a in after.answers[1:]), "other releases listed keep their quotes"
     assert asked({"th": 0.0}).answer is None, "another language's threshold does not apply"
+
+    def within(bold: dict[str, float]):  # noqa: ANN202 - an index.answer.Answer
+        # An assert threshold no reply reaches: a short answer could only come from the bold threshold.
+        unsure = {"assert": 0.999, "assert_by_lang": {"en": 0.999, "th": 0.999}, "bold_by_lang": bold}
+        model = ReaderModel({**spec, "thresholds": {**spec["thresholds"], **unsure}})
+        return Answerer(answerer.searcher, answerer.settings, model=model).ask(AREAS, within=HUAWEI_URL)
+
+    plain, sure = within({}), within({"en": 0.0})
+    assert plain.found and plain.answer is None and plain.presentation == "hedged"
+    assert (sure.answer, sure.presentation) == (None, "hedged"), (
+        "a reply within one release (a follow-up) was not chosen on: bold only through the assert route"
+    )

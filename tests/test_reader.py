@@ -87,6 +87,11 @@ def test_chunk_releases_from_memory_after_warm_up_equal_sqlites(base_index: Base
         assert held is not None and len(held) == reader.stats()["chunks"]
         assert reader.chunk_releases(ids) == from_sql
         assert reader.chunk_releases([]) == {} and reader.chunk_releases([999_999]) == {}
+        from index.search.chunk_urls import ChunkUrls
+
+        assert ChunkUrls.read(base_index.data_dir / "missing.sqlite") is None, (
+            "unreadable: SQLite per question"
+        )
     finally:
         reader.close()
 

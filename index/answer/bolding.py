@@ -8,7 +8,8 @@ and a seed alone moves a reader by ~0.02 on fresh questions (docs/answers.md, "S
 thresholds are chosen on question sets written after it was trained (``eval/qa6-9.jsonl``), over the whole
 archive: the model scores them as it serves, nothing it was fitted on.
 
-Only questions of the train, validation or threshold folds (or none) count: the test fold chooses nothing.
+Every question counts but the test fold's (the test fold chooses nothing); questions the model was trained on
+would choose in-sample, so the command warns when a file's questions are of the train fold.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.answer.outcomes import Outcome, outcome
-from index.answer.thresholds import MIN_BOLD_SUPPORT, TARGET_SPAN_PRECISION, choose_bold, span_pairs
+from index.answer.thresholds import MIN_BOLD_SUPPORT, TARGET_SPAN_PRECISION, lowest_bold, span_pairs
 from index.answer.training import collect
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,8 +78,8 @@ def choose(outs: list[Outcome], probs: np.ndarray, answerer: Answerer) -> BoldCh
     model = answerer.model
     # A model without per-language refusal thresholds: its one threshold serves every language.
     refuse = dict(model.thresholds.refuse_by_lang) or {"": model.thresholds.refuse}
-    chosen = choose_bold(outs, probs, model.span_model, refuse)
     pairs = span_pairs(outs, probs, model.span_model, refuse)
+    chosen = lowest_bold(pairs)
     bold, right = {}, {}
     for lang, seen in pairs.items():
         kept = [ok for p, ok in seen if p >= chosen.get(lang, 0.0)]

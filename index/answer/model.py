@@ -49,10 +49,12 @@ class ModelError(RuntimeError):
 class Thresholds:
     """Chosen on the validation fold (:mod:`index.answer.training`): below ``refuse`` the reply says the
     releases do not answer; from ``assert_`` up, with a span the span model trusts (``span``), the short
-    answer is shown in bold; in between, the closest passage is quoted without a short answer. Another
-    release is listed as also answering from ``other`` up. ``refuse_by_lang`` and ``assert_by_lang`` hold the
-    refusal and assert thresholds of each question language (:mod:`index.answer.refusal`,
-    :mod:`index.answer.thresholds`); ``refuse`` and ``assert_`` (the strictest) serve the others."""
+    answer is shown in bold, and so it is below ``assert_`` when the span model's probability reaches its
+    language's ``bold_by_lang`` (:meth:`bolds`); otherwise the closest passage is quoted without a short
+    answer. Another release is listed as also answering from ``other`` up. ``refuse_by_lang`` and
+    ``assert_by_lang`` hold the refusal and assert thresholds of each question language
+    (:mod:`index.answer.refusal`, :mod:`index.answer.thresholds`); ``refuse`` and ``assert_`` (the
+    strictest) serve the others."""
 
     refuse: float
     assert_: float
@@ -73,17 +75,22 @@ class Thresholds:
         """The threshold from which a reply to a question in ``lang`` is asserted."""
         return dict(self.assert_by_lang).get(lang, self.assert_)
 
-    def bolds(self, lang: str, probability: float, span_probability: float) -> bool:
+    def bolds(self, lang: str, probability: float, span_probability: float, *, lead: bool = True) -> bool:
         """Whether a short answer of span-model probability ``span_probability``, in a reply of probability
         ``probability`` to a question in ``lang``, is shown in bold.
 
         Why two ways: the assert threshold asks the *passage* to be right most of the time, and the reader is
         rarely that sure (over the whole archive 6 of 776 fresh questions' replies reached it, stop 50); the
         span model already reads the passage's probability beside the span's own measurements, so where its
-        probability alone is precise enough on held-out replies (``bold_by_lang``), that decides.
+        probability alone is precise enough on held-out replies (``bold_by_lang``), that decides. That second
+        way holds only for what it was chosen on (``lead``): the reply's own pick over a search, at or above
+        its refusal threshold; not another release listed as also answering, nor a reply within one release
+        (a follow-up), nor one a span model did not score.
         """
         if span_probability >= self.span and probability >= self.asserting(lang):
             return True
+        if not lead or span_probability <= 0.0 or probability < self.refusal(lang):
+            return False
         bold = dict(self.bold_by_lang).get(lang)
         return bold is not None and span_probability >= bold
 

@@ -67,6 +67,9 @@ class Outcome:
 
 
 def outcome(answerer: Answerer, e: Example, raw: np.ndarray | None) -> Outcome:
+    """The reply ``raw`` (the reader's scores of ``e``'s candidates) would give, before any threshold: its
+    best candidate's evidence judged by the question sets' rule, and each span in it labelled right when the
+    evidence is and the span's short answer holds the answer or an alias (as a substring)."""
     q = e.question
     answerable = bool(q.get("gold_urls"))
     lang, style = str(q.get("lang", "th")), str(q.get("style", ""))

@@ -67,14 +67,15 @@ def release_answers(
     question; ``present(k, p)`` gives the reply's parts for candidate ``k`` of probability ``p``."""
     meta = {h.url: h for h in analysis.hits}
 
-    def entry(presented: Presented, p: float) -> ReleaseAnswer:
+    def entry(presented: Presented, p: float, lead: bool = False) -> ReleaseAnswer:
         hit = meta.get(presented.candidate.url)
-        bold = presented.span is not None and t.bolds(analysis.lang, p, presented.quoted.span_probability)
+        sp = presented.quoted.span_probability
+        bold = presented.span is not None and t.bolds(analysis.lang, p, sp, lead=lead)
         short = presented.short if bold else None
         title, date = (hit.title, hit.date) if hit is not None else ("", "")
         return ReleaseAnswer(short, presented.evidence, presented.candidate.url, title, date, p)
 
-    out = [entry(shown, probability)]
+    out = [entry(shown, probability, lead=not analysis.within)]
     for p, k in other_releases(model, analysis, raw, best, t)[: MAX_ANSWERS - 1]:
         out.append(entry(present(k, p), p))
     if asks_for_latest(analysis.view.text):

@@ -15,13 +15,14 @@ import numpy as np
 from index.answer.analysis import Analysis
 from index.answer.evidence import Quoted
 from index.answer.model import sigmoid
+from index.answer.refusal import choose as choose_refusal
 from index.answer.refusal import threshold_of, thresholds_for
 from index.answer.several import other_measures
 from index.answer.span_model import SpanModel
 
 
 class Shown(Protocol):
-    """What the choices read of one held-out reply (``training.Outcome`` is one)."""
+    """What the choices read of one held-out reply (``outcomes.Outcome`` is one)."""
 
     correct: bool
     answerable: bool
@@ -33,7 +34,7 @@ class Shown(Protocol):
 
 
 class Asked(Protocol):
-    """What :func:`choose_other` reads of one question's analysis (``training.Example`` is one)."""
+    """What :func:`choose_other` reads of one question's analysis (``outcomes.Example`` is one)."""
 
     question: dict[str, Any]
     analysis: Analysis | None
@@ -122,8 +123,13 @@ def choose_bold(
     all shown held-out replies, however sure each reply is of its passage, are right
     :data:`TARGET_SPAN_PRECISION` of the time, keeping at least :data:`MIN_BOLD_SUPPORT` of them; a language
     where none is gets no entry (its short answers are bold only through the assert threshold)."""
+    return lowest_bold(span_pairs(outcomes, probs, model, refuse))
+
+
+def lowest_bold(pairs_by_lang: dict[str, list[tuple[float, bool]]]) -> dict[str, float]:
+    """:func:`choose_bold` on (span-model probability, right) pairs already read, per language."""
     chosen = {}
-    for lang, pairs in sorted(span_pairs(outcomes, probs, model, refuse).items()):
+    for lang, pairs in sorted(pairs_by_lang.items()):
         for t in np.round(np.arange(0.05, 0.991, 0.01), 2):
             kept = [ok for prob, ok in pairs if prob >= t]
             if len(kept) < MIN_BOLD_SUPPORT:
@@ -132,6 +138,24 @@ def choose_bold(
                 chosen[lang] = float(t)
                 break
     return chosen
+
+
+def reply_thresholds(
+    outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, target_wrong: float
+) -> dict[str, Any]:
+    """The thresholds that decide what a reply holds, chosen on held-out replies (the model file's
+    ``thresholds`` but ``other``): refusal per language for ``target_wrong`` (:mod:`index.answer.refusal`),
+    assertion, the span model's bar beside it, and the bold thresholds."""
+    refuse = choose_refusal(outcomes, probs, target_wrong)
+    assert_by_lang = choose_assert(outcomes, probs, refuse)
+    return {
+        "refuse": max(refuse.values()),  # a language with no threshold of its own gets the strictest
+        "refuse_by_lang": refuse,
+        "assert": max(assert_by_lang.values()),  # a language with no threshold of its own: the strictest
+        "assert_by_lang": assert_by_lang,
+        "span": choose_span(outcomes, probs, model, assert_by_lang),
+        "bold_by_lang": choose_bold(outcomes, probs, model, refuse),
+    }
 
 
 def choose_other(

@@ -32,18 +32,11 @@ from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
 from index.answer.model import CALIBRATION_INPUTS, fit_logistic, sigmoid
 from index.answer.outcomes import Example, Outcome, expected_answers, outcome
-from index.answer.refusal import choose as choose_refusal
 from index.answer.refusal import rates, thresholds_for
 from index.answer.several_model import train as train_several
 from index.answer.span_model import SPAN_FEATURES, SpanModel
 from index.answer.span_model import fit as fit_spans
-from index.answer.thresholds import (
-    TARGET_OTHER_PRECISION,
-    choose_assert,
-    choose_bold,
-    choose_other,
-    choose_span,
-)
+from index.answer.thresholds import TARGET_OTHER_PRECISION, choose_other, reply_thresholds
 from index.answer.verifier_training import LEADING, Pair, VerifierPlan, training_pairs, verify
 from index.scoring import normalized
 
@@ -245,11 +238,8 @@ def train(
             (_quotes(held_out), probs_held),
         )
     chosen_on, probs_on = va_out + held_out, np.concatenate([shown_va, shown_held])
-    refuse = choose_refusal(chosen_on, probs_on, TARGET_WRONG_RATE)
-    assert_by_lang = choose_assert(chosen_on, probs_on, refuse)
-    span_model = SpanModel.from_spec(span_spec)
-    span_t = choose_span(chosen_on, probs_on, span_model, assert_by_lang)
-    bold_by_lang = choose_bold(chosen_on, probs_on, span_model, refuse)
+    thresholds = reply_thresholds(chosen_on, probs_on, SpanModel.from_spec(span_spec), TARGET_WRONG_RATE)
+    refuse = thresholds["refuse_by_lang"]
     other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
     several = train_several(
         _scored(tr, oof[: len(tr)]),
@@ -261,15 +251,7 @@ def train(
         "trees": booster.dump_model(),
         "calibration": {"inputs": list(CALIBRATION_INPUTS), "coef": coef, "intercept": intercept},
         "span_model": span_spec,
-        "thresholds": {
-            "refuse": max(refuse.values()),  # a language with no threshold of its own gets the strictest
-            "refuse_by_lang": refuse,
-            "assert": max(assert_by_lang.values()),  # a language with no threshold of its own: the strictest
-            "assert_by_lang": assert_by_lang,
-            "span": span_t,
-            "bold_by_lang": bold_by_lang,
-            "other": other_t,
-        },
+        "thresholds": {**thresholds, "other": other_t},
         "kinds": kinds,
         "several": several,
         "verification": verification,

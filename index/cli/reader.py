@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.bolding import BoldChoice
     from index.answer.verifier_training import VerifierPlan
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,15 @@ def _bold(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(str(exc)) from None
     if not questions:
         raise UserError("no question to choose on (test-fold questions choose nothing)")
+    if model.verification is not None:
+        raise UserError(
+            "this reader weighs a verifier into its replies' probabilities; choose its bold thresholds with "
+            "`thaigov-qa reader train --verifier` (reader bold reads the reader's own probabilities)"
+        )
+    if any(q.get("fold") == "train" for q in questions):
+        log.warning(
+            "reader bold: train-fold questions given: if the model was trained on them, it chooses in-sample"
+        )
     from tqdm import tqdm
 
     answerers = []
@@ -118,30 +128,32 @@ def _bold(args: argparse.Namespace, settings: Settings) -> int:
     write_or_explain(
         lambda path: write_model(with_bold(model.spec, choice.thresholds), path), out, "the reader model"
     )
-    summary = {
-        "model": str(out),
-        "questions": len(questions),
-        "indexes": [str(d) for d in dirs],
-        **choice.to_json(),
-    }
-    print(json.dumps(summary, ensure_ascii=False) if args.json else _describe_bold(summary))
+    before = dict(model.thresholds.bold_by_lang)
+    summary = {"model": str(out), "questions": len(questions), "indexes": [str(d) for d in dirs]}
+    summary |= {**choice.to_json(), "previous": before}
+    print(json.dumps(summary, ensure_ascii=False) if args.json else _describe_bold(choice, before, out))
     return 0
 
 
-def _describe_bold(summary: dict) -> str:  # type: ignore[type-arg]
-    parts = []
-    for lang, shown in sorted(summary["shown_with_span"].items()):
-        t = summary["bold_by_lang"].get(lang)
-        bold, right = summary["bold"][lang], summary["bold_right"][lang]
-        at = (
-            f"from {t:.2f}: {bold} of {shown} short answers bold, {right} right"
-            if t is not None
-            else (f"none ({right} of {bold} short answers right at best)")
-        )
-        parts.append(f"{lang} {at}")
-    return f"bold thresholds written to {summary['model']} ({summary['questions']} questions): " + "; ".join(
-        parts
-    )
+def _describe_bold(choice: BoldChoice, before: dict[str, float], out: Path) -> str:
+    """One line per question language: the chosen threshold (and the one it replaces) and its support."""
+    from index.answer.thresholds import MIN_BOLD_SUPPORT, TARGET_SPAN_PRECISION
+
+    lines = [f"bold thresholds written to {out}:"]
+    for lang, shown in sorted(choice.shown.items()):
+        t, was = choice.thresholds.get(lang), before.get(lang)
+        bold, right = choice.bold[lang], choice.right[lang]
+        previously = f" (was {was:.2f})" if was is not None else " (was none)"
+        if t is not None:
+            lines.append(
+                f"  {lang}: from {t:.2f}{previously}: {bold} of {shown} short answers bold, {right} right"
+            )
+        else:
+            lines.append(
+                f"  {lang}: none{previously}: {right} of {bold} right with every one bold, never "
+                f"{TARGET_SPAN_PRECISION:.2f} with {MIN_BOLD_SUPPORT} or more kept"
+            )
+    return "\n".join(lines)
 
 
 def _verifier_plan(args: argparse.Namespace, settings: Settings, out: Path, bar: Any) -> VerifierPlan:

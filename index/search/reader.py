@@ -161,9 +161,9 @@ class IndexReader:
         if live is None or live == self._gen.generation:
             return False
         generation = self._open_generation(self.settings)
+        if self._gen.chunk_urls is not None:  # a warmed-up process keeps its releases in memory
+            generation.chunk_urls = ChunkUrls.read(self.settings.db_path)
         with self._lock:
-            if self._gen.chunk_urls is not None:  # a warmed-up process keeps its releases in memory
-                generation.chunk_urls = ChunkUrls.read(self._conn)
             self._gen = generation
         log.info("index reloaded: generation %d", generation.generation)
         return True
@@ -304,9 +304,9 @@ class IndexReader:
     def warm_up(self) -> None:
         """Every chunk's release in memory (:mod:`index.search.chunk_urls`), for a process that serves many
         questions (the bot warms up at start), not a one-shot ``ask``."""
-        with self._lock:
-            if self._gen.chunk_urls is None:
-                self._gen.chunk_urls = ChunkUrls.read(self._conn)
+        gen = self._gen
+        if gen.chunk_urls is None:
+            gen.chunk_urls = ChunkUrls.read(self.settings.db_path)
 
     def _by_chunk_id(self, columns: str, ids: list[int]) -> dict[int, tuple]:
         """``columns`` (the chunk id first) of the chunks ``ids``, by chunk id, in batches under SQLite's

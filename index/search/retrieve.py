@@ -154,7 +154,7 @@ class Searcher:
 
     def warm_up(self) -> None:
         """Build the live generation's publication days now (~1 s at full size), not in the first question
-        that names a date (:mod:`index.search.periods`)), and every chunk's release in memory (fusion asks
+        that names a date (:mod:`index.search.periods`), and every chunk's release in memory (fusion asks
         ~260 a question)."""
         self._periods.of(self.reader)
         self.reader.warm_up()
