@@ -185,3 +185,25 @@ def test_a_crowded_named_period_gets_lists_of_its_own(searcher: Searcher, monkey
     # A new generation gets its own days: the cached ones are for the generation they were built for.
     monkeypatch.setattr(type(tight.reader), "generation", property(lambda self: -1))
     assert tight._ranker.periods_of_generation() is not days
+
+
+def test_an_english_question_is_rendered_once_for_its_search_and_its_answer(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer step reads the rendering the search made moments before (kept for recent questions)."""
+    glossary = searcher._ranker.glossary
+    calls: list[str] = []
+    translate = glossary.translate
+
+    def counted(text: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - glossary.translate's own
+        calls.append(text)
+        return translate(text, *args, **kwargs)
+
+    monkeypatch.setattr(glossary, "translate", counted)
+    question = "How many flood victims did the ministry help in Surin this week?"
+    searcher.search(question, k=3)
+    first = searcher.translation(searcher.analyze(question))
+    assert calls == [question] and first, "the search rendered it; the answer step reused that"
+    assert searcher.translation(searcher.analyze(question)) == first
+    searcher.search("A different English question about rice prices", k=3)
+    assert len(calls) == 2
