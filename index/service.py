@@ -62,6 +62,9 @@ class QAService:
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._answerer: Answerer | None = None
+        #: Set by :meth:`warm_up` (a process that serves many questions): an index opened later, when the
+        #: first one appears after start-up, is warmed up too, in a thread (a one-shot command never is).
+        self._serving = False
 
     # ------------------------------------------------------------------ index
     def _open(self) -> Searcher:
@@ -87,6 +90,10 @@ class QAService:
             if self._searcher is None:
                 self._searcher = self._open()
                 self._answerer = None
+                if self._serving:
+                    threading.Thread(
+                        target=self._warm, args=(self._searcher,), name="warm-up", daemon=True
+                    ).start()
             elif self._searcher.reload_if_changed():
                 log.info("index reloaded: %s", _describe(self._searcher))
                 self._answerer = None
@@ -114,13 +121,22 @@ class QAService:
 
     def warm_up(self) -> None:
         """Open the index and load what answering needs (model, word lists) before the first question
-        (start-up, in a thread)."""
+        (start-up, in a thread); with no index yet, the first one opened later is warmed up when it opens."""
         try:
             searcher = self.searcher()
         except IndexUnavailable as exc:
             log.warning("no usable index yet: %s", exc)
             return
+        finally:
+            self._serving = True
         self._answerer_for(searcher).warm_up()
+
+    def _warm(self, searcher: Searcher) -> None:
+        """:meth:`warm_up` for an index opened after start-up (a failure only costs speed: logged)."""
+        try:
+            self._answerer_for(searcher).warm_up()
+        except Exception:  # noqa: BLE001 - a thread's failure must be said, not lost
+            log.exception("warming up the newly opened index failed: questions are answered without it")
 
     # ------------------------------------------------------------------ questions
     def ask(self, question: str, within: str | None = None) -> Answer:

@@ -117,3 +117,27 @@ def test_a_warmed_up_reader_holds_the_new_generations_releases_after_a_reload(
         assert new_ids and reader.chunk_releases(new_ids) == dict.fromkeys(new_ids, releases[0].url)
     finally:
         reader.close()
+
+
+def test_an_index_that_appears_after_start_up_is_warmed_up_when_it_opens(
+    base_index: BaseIndex, tmp_path: Path
+) -> None:
+    import shutil
+    import time
+
+    from index.service import QAService
+
+    settings = make_settings(tmp_path / "var")
+    service = QAService(settings)
+    service.warm_up()  # the bot's start-up, before any index exists: nothing to warm
+    shutil.copytree(base_index.data_dir, settings.data_dir)
+    (settings.data_dir / "index" / ".lock").unlink(missing_ok=True)
+    searcher = service.searcher()  # the first question after the index appeared
+    deadline = time.monotonic() + 60
+    while searcher.reader._gen.chunk_urls is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert searcher.reader._gen.chunk_urls is not None, "warmed up in the background when it opened"
+
+    one_shot = QAService(make_settings(base_index.data_dir)).searcher()  # a command line's: never warmed
+    time.sleep(0.5)
+    assert one_shot.reader._gen.chunk_urls is None
