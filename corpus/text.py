@@ -23,6 +23,11 @@ _LATIN = re.compile(r"[A-Za-z]+")
 LANG_SAMPLE = 4000
 
 
+def has_thai(text: str) -> bool:
+    """Whether ``text`` holds a Thai letter, mark or digit (what :func:`detect_lang` counts)."""
+    return _THAI.search(text) is not None
+
+
 def normalize(text: str) -> str:
     """NFC, zero-width characters removed, odd spaces made plain, spaces collapsed and trimmed per line.
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pythainlp.util import convert_years, thai_digit_to_arabic_digit, thai_strftime
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
+from corpus.text import has_thai
+
 #: Thai month names, full and abbreviated (``มกราคม`` …, ``ม.ค.`` …): pythainlp's tables.
 THAI_MONTHS = tuple(thai_full_months)
 THAI_MONTHS_ABBR = tuple(thai_abbr_months)
@@ -125,7 +127,6 @@ _ANY_DIGIT = re.compile(r"[0-9]")
 #: What every English month name starts with, under the English patterns' own case folding: a text without
 #: any is not scanned by them (three patterns that try every position were two thirds of the time).
 _EN_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
-_THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
 _THAI_DIGIT = re.compile(r"[\u0e50-\u0e59]")
 _NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<d1>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4})(?![\d/])")
 
@@ -219,7 +220,7 @@ def find_dates(text: str, default_year: int | None = None, *, spoken: bool = Fal
             end -= 1
         found.append(DateMention(m.start(), end, text[m.start() : end], first, granularity, until))
 
-    if _THAI_CHAR.search(work):  # every Thai month name is written in Thai letters
+    if has_thai(work):  # every Thai month name is written in Thai letters
         for m in _TH_DAY_RE.finditer(work):
             add(m, thai_month(m.group("m")), thai=True)
         if spoken:

@@ -92,15 +92,12 @@ def answer_is_correct(question: dict[str, Any], answer: AnswerLike) -> bool:
 def answer_is_strictly_correct(question: dict[str, Any], answer: AnswerLike) -> bool:
     """The rule read strictly (see the module docstring): short answers only in the short answer, numbers
     not inside longer numbers, the short answer and the evidence compared apart."""
+    if short_answer_is_right(question, answer):
+        return True
     if not _from_gold(question, answer):
         return False
-    short = _folded(answer.answer or "")
     evidence = _folded((answer.evidence or "")[:EVIDENCE_CHARS])
-    for e in _expected(question):
-        found = _pattern(e)
-        if found.search(short) or (not _WEAK.fullmatch(e) and found.search(evidence)):
-            return True
-    return False
+    return any(not _WEAK.fullmatch(e) and _pattern(e).search(evidence) for e in _expected(question))
 
 
 def short_answer_is_right(question: dict[str, Any], answer: AnswerLike) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 
 from index.answer.outcomes import Outcome, outcome
 from index.answer.thresholds import MIN_BOLD_SUPPORT, TARGET_SPAN_PRECISION, lowest_bold, span_pairs
-from index.answer.training import collect
+from index.answer.training import collect, probabilities
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.answer.answerer import Answerer
@@ -62,15 +62,13 @@ def replies(
     """Each question's reply over each answerer's index, as its model serves it (its trees' scores, its
     calibrated probability), with the spans of its evidence labelled."""
     outs: list[Outcome] = []
-    probs: list[float] = []
     for answerer in answerers:
         model = answerer.model
         for e in collect(answerer, questions, progress):
             raw = model.scores(e.analysis.features) if e.analysis is not None and len(e.labels) else None
-            o = outcome(answerer, e, raw)
-            outs.append(o)
-            probs.append(model.probability(o.measures) if o.measures is not None else 0.0)
-    return outs, np.asarray(probs)
+            outs.append(outcome(answerer, e, raw))
+    model = answerers[0].model  # one model over every index
+    return outs, probabilities(outs, model.coef.tolist(), model.intercept)
 
 
 def choose(outs: list[Outcome], probs: np.ndarray, answerer: Answerer) -> BoldChoice:

@@ -126,18 +126,13 @@ _CLOCK_TIME = r"(?:[01๐๑]?[0-9๐-๙]|2[0-3]|๒[๐-๓])[.:][0-5๐-๕][
 #: ``10:50 น.``, ``1505hrs``, ``10.30 a.m.``; a clock time needs its unit (``น.``, ``นาฬิกา``, hrs,
 #: a.m./p.m.), so that ``7.31`` (a percentage) is not one.
 _TIME_RE = re.compile(
-    r"(?:(?:ตั้งแต่|ระหว่าง|ฤกษ์)?\s?เวลา\s?(?:ประมาณ\s?)?)?"
-    rf"(?<![\d.])(?:{_CLOCK_TIME}(?:\s?(?:[-–]|ถึง)\s?{_CLOCK_TIME})?\s?(?:น\.|นาฬิกา|hrs?\b\.?|a\.m\.|p\.m\.)"
+    r"(?:(?P<lead>ตั้งแต่|ระหว่าง|ฤกษ์)?\s?เวลา\s?(?P<about>ประมาณ\s?)?)?"
+    rf"(?<![\d.])(?:(?P<a>{_CLOCK_TIME})(?:\s?(?:[-–]|ถึง)\s?(?P<b>{_CLOCK_TIME}))?"
+    r"\s?(?P<unit>น\.|นาฬิกา|hrs?\b\.?|a\.m\.|p\.m\.)"
     r"|[0-2][0-9][0-5][0-9]\s?hrs?\b)"
 )
-
-
-#: A Thai time of day read whole (:func:`format_time_answer`): ``เวลา``, ``ตั้งแต่เวลา`` or ``ระหว่างเวลา``,
-#: ``ประมาณ``, one clock time or two joined by a dash or ถึง, and ``น.`` or ``นาฬิกา``.
-_THAI_TIME = re.compile(
-    r"(?:(?P<lead>ตั้งแต่|ระหว่าง)?\s?เวลา\s?)?(?P<about>ประมาณ\s?)?"
-    rf"(?P<a>{_CLOCK_TIME})(?:\s?(?:[-–]|ถึง)\s?(?P<b>{_CLOCK_TIME}))?\s?(?:น\.|นาฬิกา)"
-)
+#: The units of a time written the Thai way, which :func:`format_time_answer` reads on the 24-hour clock.
+_THAI_UNITS = ("น.", "นาฬิกา")
 
 
 def format_time_answer(text: str, lang: str) -> str:
@@ -148,8 +143,8 @@ def format_time_answer(text: str, lang: str) -> str:
     Why: since English replies put short answers in bold (docs/answers.md, "Stop 50") a third of them were
     times written the Thai way. As with amounts, only a span read whole is glossed (an auspicious time,
     ``ฤกษ์ …``, or one already in hrs or a.m./p.m. stays as written)."""
-    m = _THAI_TIME.fullmatch(text)
-    if lang != "en" or m is None:
+    m = _TIME_RE.fullmatch(text)  # a time span is one of its matches; its groups say how it is written
+    if lang != "en" or m is None or m["unit"] not in _THAI_UNITS or m["lead"] == "ฤกษ์":
         return text
 
     def clock(value: str) -> str:

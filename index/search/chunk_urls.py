@@ -56,10 +56,9 @@ class ChunkUrls:
         except sqlite3.Error as exc:
             log.warning("chunks' releases not held in memory (%s): read from the database per question", exc)
             return None
-        order = np.argsort(np.frombuffer(ids, dtype=np.int64), kind="stable")
-        return cls(
-            np.frombuffer(ids, dtype=np.int64)[order], np.frombuffer(index, dtype=np.int32)[order], urls
-        )
+        chunk_ids = np.frombuffer(ids, dtype=np.int64)
+        order = np.argsort(chunk_ids, kind="stable")
+        return cls(chunk_ids[order], np.frombuffer(index, dtype=np.int32)[order], urls)
 
     def __len__(self) -> int:
         return len(self._ids)
