@@ -220,7 +220,8 @@ class Answerer:
 
     def decide(self, analysis: Analysis, raw: np.ndarray, thresholds: Thresholds | None = None) -> Answer:
         """The reply for the model's raw candidate scores: asserted, hedged or refused by probability."""
-        t = thresholds or self.model.thresholds
+        # The refusal thresholds of this index's size (index.answer.collection_size).
+        t = (thresholds or self.model.thresholds).for_collection(self.searcher.releases)
         # Within one release the asked kind chooses among the sentences; how sure the reply is stays the
         # reader's own view of the chosen one (its margin over every other sentence, span or not).
         best = int(np.argmax(asked_kind_first(analysis, raw) if analysis.within else raw))
@@ -236,7 +237,7 @@ class Answerer:
         answering = _with_prior(p, FOLLOW_PRIOR) if analysis.follow_up else p
         common = dict(probability=p, qtype=analysis.qt.qtype, evidence_rank=chosen.hit_rank)
         q, lang = analysis.question, analysis.lang
-        if answering < t.refusal(lang) or _elsewhere(analysis, chosen):
+        if answering < t.refusal(lang) or answers_elsewhere(analysis, chosen):
             # A refusal quotes no passage as answering (also when the chosen release never names the province
             # the question asks about: index.answer.places): only the closest releases, each with a snippet
             # of the sentence the reader scored highest in it (index.answer.snippets), the reader's best first
@@ -392,7 +393,7 @@ def _leading(candidates: list[Candidate], n: int) -> list[Candidate]:
     return sorted(keep, key=lambda c: -c.score)
 
 
-def _elsewhere(analysis: Analysis, chosen: Candidate) -> bool:
+def answers_elsewhere(analysis: Analysis, chosen: Candidate) -> bool:
     """Whether the question names a province the chosen candidate's release never names: its reply would
     answer about another province (index.answer.places)."""
     release = chosen.release

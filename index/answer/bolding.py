@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.answer.outcomes import Outcome, outcome
+from index.answer.outcomes import Outcome, outcome, served
 from index.answer.thresholds import MIN_BOLD_SUPPORT, TARGET_SPAN_PRECISION, lowest_bold, span_pairs
 from index.answer.training import collect, probabilities
 
@@ -60,7 +60,8 @@ def replies(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Outcome], np.ndarray]:
     """Each question's reply over each answerer's index, as its model serves it (its trees' scores, its
-    calibrated probability), with the spans of its evidence labelled."""
+    calibrated probability: 0 where the province check refuses it, :func:`index.answer.outcomes.served`),
+    with the spans of its evidence labelled."""
     outs: list[Outcome] = []
     for answerer in answerers:
         model = answerer.model
@@ -68,7 +69,7 @@ def replies(
             raw = model.scores(e.analysis.features) if e.analysis is not None and len(e.labels) else None
             outs.append(outcome(answerer, e, raw))
     model = answerers[0].model  # one model over every index
-    return outs, probabilities(outs, model.coef.tolist(), model.intercept)
+    return outs, served(outs, probabilities(outs, model.coef.tolist(), model.intercept))
 
 
 def choose(outs: list[Outcome], probs: np.ndarray, answerer: Answerer) -> BoldChoice:

@@ -13,7 +13,7 @@ against other features fails loudly rather than answering with shifted inputs.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from index.answer.collection_size import SizeAnchor, anchors_of, refusal_at
 from index.trees import TreeEnsemble
 
 #: Answer-level measurements the calibration weighs: the best candidate's score, its margin over the next
@@ -66,6 +67,23 @@ class Thresholds:
     #: bold, however unsure the reply is of its passage (:func:`index.answer.thresholds.choose_bold`); a
     #: language without one bolds only through ``assert_`` and ``span``.
     bold_by_lang: tuple[tuple[str, float], ...] = ()
+    #: Refusal thresholds chosen over indexes of given sizes (:mod:`index.answer.collection_size`); none in a
+    #: file from before them. :meth:`for_collection` reads them; ``refuse_by_lang`` serves an unknown size.
+    refuse_by_size: tuple[SizeAnchor, ...] = ()
+
+    def for_collection(self, releases: int | None) -> Thresholds:
+        """These thresholds over an index of ``releases`` releases: the refusal thresholds its size gets from
+        the size anchors (interpolated between them), the rest as they are; unchanged without anchors or
+        without a size."""
+        if not self.refuse_by_size or not releases:
+            return self
+        by_lang = dict(self.refuse_by_lang)
+        for lang in {lang for a in self.refuse_by_size for lang, _ in a.by_lang}:
+            t = refusal_at(self.refuse_by_size, releases, lang)
+            if t is not None:
+                by_lang[lang] = t
+        refuse = max(by_lang.values(), default=self.refuse)  # a language without its own: the strictest
+        return replace(self, refuse=refuse, refuse_by_lang=tuple(sorted(by_lang.items())))
 
     def refusal(self, lang: str) -> float:
         """The refusal threshold for a question in ``lang``."""
@@ -133,6 +151,7 @@ class ReaderModel:
             _by_lang(t, "refuse_by_lang"),
             _by_lang(t, "assert_by_lang"),
             _by_lang(t, "bold_by_lang"),
+            anchors_of(t),
         )
 
     @classmethod

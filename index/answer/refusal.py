@@ -43,15 +43,20 @@ def threshold_of(refuse: Mapping[str, float], lang: str) -> float:
     return float(refuse.get(lang, max(refuse.values()) if refuse else 0.5))
 
 
-def thresholds_for(outcomes: Sequence[Judged], refuse: float | Mapping[str, float]) -> np.ndarray:
-    """Each reply's refusal threshold: ``refuse`` itself, or its language's (:func:`threshold_of`)."""
+def thresholds_for(
+    outcomes: Sequence[Judged], refuse: float | Mapping[str, float] | np.ndarray
+) -> np.ndarray:
+    """Each reply's refusal threshold: ``refuse`` itself, its language's (:func:`threshold_of`), or, given one
+    per reply (replies over indexes of several sizes: :mod:`index.answer.collection_size`), its own."""
+    if isinstance(refuse, np.ndarray):
+        return refuse
     if isinstance(refuse, Mapping):
         return np.asarray([threshold_of(refuse, o.lang) for o in outcomes])
     return np.full(len(outcomes), float(refuse))
 
 
 def rates(
-    outcomes: Sequence[Judged], probs: np.ndarray, refuse: float | Mapping[str, float]
+    outcomes: Sequence[Judged], probs: np.ndarray, refuse: float | Mapping[str, float] | np.ndarray
 ) -> dict[str, float]:
     """Accuracy, wrong-answer rate and refusals if every reply under its threshold were a refusal."""
     shown = np.asarray(probs) >= thresholds_for(outcomes, refuse)

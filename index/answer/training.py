@@ -31,7 +31,7 @@ from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
 from index.answer.model import CALIBRATION_INPUTS, fit_logistic, sigmoid
-from index.answer.outcomes import Example, Outcome, expected_answers, outcome
+from index.answer.outcomes import Example, Outcome, expected_answers, outcome, served
 from index.answer.refusal import rates, thresholds_for
 from index.answer.several_model import train as train_several
 from index.answer.span_model import SPAN_FEATURES, SpanModel
@@ -237,6 +237,8 @@ def train(
             (_quotes(va_out), correct, probs_va, [_oof_group(e) for e in va]),
             (_quotes(held_out), probs_held),
         )
+    # The thresholds meet the replies as served: one the province check refuses is refused at any threshold.
+    shown_va, shown_held = served(va_out, shown_va), served(held_out, shown_held)
     chosen_on, probs_on = va_out + held_out, np.concatenate([shown_va, shown_held])
     thresholds = reply_thresholds(chosen_on, probs_on, SpanModel.from_spec(span_spec), TARGET_WRONG_RATE)
     refuse = thresholds["refuse_by_lang"]

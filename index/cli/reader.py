@@ -280,3 +280,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     b.add_argument("--json", action="store_true", help="the summary as one JSON object")
     b.set_defaults(handler=_bold)
+    from index.cli.reader_refusal import register as register_refusal
+
+    register_refusal(rsub)

@@ -182,6 +182,12 @@ class IndexReader:
         return dict(self._gen.manifest)
 
     @property
+    def releases(self) -> int | None:
+        """How many releases the live generation holds (its manifest's count; None where it has none)."""
+        n = self._gen.manifest.get("releases")
+        return n if isinstance(n, int) and n > 0 else None
+
+    @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = Embedder(self.settings)

@@ -124,6 +124,11 @@ class Searcher:
     def stats(self) -> dict[str, Any]:
         return self.reader.stats()
 
+    @property
+    def releases(self) -> int | None:
+        """How many releases the live generation holds: the reader's refusal thresholds depend on it."""
+        return self.reader.releases
+
     def release(self, url: str) -> Release | None:
         return self.reader.release(url)
 
