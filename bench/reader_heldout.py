@@ -41,9 +41,7 @@ class Judged(Protocol):
     lang: str
 
 
-def summarise(
-    outs: Sequence[Judged], probs: np.ndarray, refuse: np.ndarray, target: float
-) -> dict[str, Any]:
+def summarise(outs: Sequence[Judged], probs: np.ndarray, refuse: np.ndarray, target: float) -> dict[str, Any]:
     """The figures of one model over one size's replies (see the module docstring), per language and all;
     ``refuse``: each reply's refusal threshold as served (its language's, for its index's size)."""
     from index.answer import refusal

@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from index.cli.training import SHIPPED_MODEL, settings_over
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "data" / "reader.json"
 SHIPPED_VERIFIER = SHIPPED_MODEL.with_name("verifier.safetensors")
 
 
@@ -61,7 +61,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     # Each index once, however it is spelled (the same index twice would count every question twice).
     dirs = list(dict.fromkeys(Path(d).resolve() for d in [settings.data_dir, *args.also_index]))
     for i, data_dir in enumerate(dirs):
-        over = answerer if i == 0 else _open_answerer(_over(settings, data_dir))
+        over = answerer if i == 0 else _open_answerer(settings_over(settings, data_dir))
         desc = f"analysing ({data_dir})"
         with tqdm(total=len(questions), desc=desc, unit="question", file=sys.stderr) as bar:
             examples += collect(over, questions, progress=lambda i, n: bar.update(1), kinds=kinds)
@@ -117,7 +117,7 @@ def _bold(args: argparse.Namespace, settings: Settings) -> int:
     answerers = []
     dirs = list(dict.fromkeys(Path(d).resolve() for d in [settings.data_dir, *args.also_index]))
     for i, data_dir in enumerate(dirs):
-        over = settings if i == 0 else _over(settings, data_dir)
+        over = settings if i == 0 else settings_over(settings, data_dir)
         # The model whose thresholds are chosen (not necessarily the package's), over every index.
         answerers.append(Answerer(_open_answerer(over).searcher, over, model=model))
     total = len(questions) * len(answerers)
@@ -197,15 +197,6 @@ def _threshold_questions(paths: list[str], fitted: list[dict]) -> list[dict]:  #
     if dropped:
         log.warning("--thresholds-on: %d questions left out (a trained-on question or gold release)", dropped)
     return kept
-
-
-def _over(settings: Settings, data_dir: Path) -> Settings:
-    """The same settings over another index (``--also-index``); one that is not an index is a user error."""
-    from thaigov_qa.errors import UserError
-
-    if not (data_dir / "index").is_dir():
-        raise UserError(f"--also-index {data_dir}: no index there (build one with DATA_DIR={data_dir})")
-    return settings.model_copy(update={"data_dir": data_dir})
 
 
 def _describe(summary: dict) -> str:  # type: ignore[type-arg]

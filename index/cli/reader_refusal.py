@@ -35,8 +35,7 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
     from index.answer.bolding import replies
     from index.answer.collection_size import choose_anchor, with_anchor
     from index.answer.training import TARGET_WRONG_RATE, write_model
-    from index.cli.reader import SHIPPED_MODEL
-    from index.cli.training import write_or_explain
+    from index.cli.training import SHIPPED_MODEL, write_or_explain
 
     model = _model(args.model)
     groups = [_group(settings, on, model) for on in args.on]
@@ -99,7 +98,7 @@ def _group(settings: Settings, on: list[str], model: ReaderModel) -> tuple[Any, 
     from index.answer import Answerer
     from index.answer.bolding import held_out
     from index.cli.ask import _open_answerer
-    from index.cli.reader import _over
+    from index.cli.training import settings_over
     from index.evaluate import BadQuestionSet, load_questions
     from thaigov_qa.errors import UserError
 
@@ -116,7 +115,7 @@ def _group(settings: Settings, on: list[str], model: ReaderModel) -> tuple[Any, 
         log.warning(
             "reader refusal: train-fold questions: if the model was trained on them, it chooses in-sample"
         )
-    over = _over(settings, data_dir)
+    over = settings_over(settings, data_dir)
     answerer = Answerer(_open_answerer(over).searcher, over, model=model)
     size = answerer.searcher.releases
     if size is None:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from index.search.retrieve import Searcher
     from thaigov_qa.settings import Settings
 
+#: The reader model the package ships (``reader train``/``bold``/``refusal`` write it unless told otherwise).
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "data" / "reader.json"
 T = TypeVar("T")
 #: ``collect(searcher, questions, progress)``: one example list from the train and validation questions.
 Collect = Callable[["Searcher", list[dict[str, Any]], Callable[[], None]], list[T]]
@@ -48,3 +50,13 @@ def write_or_explain(write: Callable[[Path], None], out: Path, what: str) -> Non
         write(out)
     except OSError as exc:
         raise UserError(f"cannot write {what} to {out}: {exc.strerror or exc}") from None
+
+
+def settings_over(settings: Settings, data_dir: Path) -> Settings:
+    """The same settings over another index (``--also-index``, ``--on``); one that is not an index is a user
+    error."""
+    from thaigov_qa.errors import UserError
+
+    if not (data_dir / "index").is_dir():
+        raise UserError(f"{data_dir}: no index there (build one with DATA_DIR={data_dir})")
+    return settings.model_copy(update={"data_dir": data_dir})
