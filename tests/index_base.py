@@ -47,6 +47,16 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
+def cli_over(base: BaseIndex, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    """``thaigov-qa ARGS…`` run in this process over ``base`` (its index and the shared model), its exit
+    status returned."""
+    from thaigov_app.cli import main
+
+    monkeypatch.setenv("DATA_DIR", str(base.data_dir))
+    monkeypatch.setenv("EMBEDDING_MODEL", str(make_settings(base.data_dir).embedding_model))
+    return main(list(args))
+
+
 def copy_release(rel: str, folder: Path) -> Path:
     """Copy one sample file into a source folder (flat: a folder source reads any ``*.txt``)."""
     target = folder / Path(rel).name.replace("\t", "_")

@@ -10,21 +10,13 @@ from pathlib import Path
 import pytest
 
 from index.answer.thresholds import MIN_BOLD_SUPPORT
-from tests.index_base import HUAWEI_URL, BaseIndex, make_settings
+from tests.index_base import HUAWEI_URL, BaseIndex, cli_over
 from tests.test_reader_training import QUESTIONS
 
 pytestmark = pytest.mark.slow
 
 SHIPPED = Path(__file__).resolve().parents[1] / "index" / "data" / "reader.json"
 AREAS = "How many areas does the government's cooperation with Huawei on cloud and AI cover?"
-
-
-def _cli(base: BaseIndex, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    from thaigov_app.cli import main
-
-    monkeypatch.setenv("DATA_DIR", str(base.data_dir))
-    monkeypatch.setenv("EMBEDDING_MODEL", str(make_settings(base.data_dir).embedding_model))
-    return main(list(args))
 
 
 def test_reader_bold_rechooses_only_the_bold_thresholds(
@@ -34,7 +26,7 @@ def test_reader_bold_rechooses_only_the_bold_thresholds(
     held = [*QUESTIONS, {**QUESTIONS[0], "qid": "x1", "fold": "test"}]
     qa.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in held), encoding="utf-8")
     out = tmp_path / "reader.json"
-    assert _cli(base_index, monkeypatch, "reader", "bold", str(qa), "-o", str(out), "--json") == 0
+    assert cli_over(base_index, monkeypatch, "reader", "bold", str(qa), "-o", str(out), "--json") == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["questions"] == len(QUESTIONS), "the test-fold question chooses nothing"
     assert summary["min_support"] == MIN_BOLD_SUPPORT
@@ -46,13 +38,14 @@ def test_reader_bold_rechooses_only_the_bold_thresholds(
     assert written["thresholds"]["bold_by_lang"] == {}
     assert summary["previous"] == shipped["thresholds"]["bold_by_lang"], "what it replaces is said"
 
-    assert _cli(base_index, monkeypatch, "reader", "bold", str(qa), "-o", str(out), "--model", str(out)) == 0
+    again = ("reader", "bold", str(qa), "-o", str(out), "--model", str(out))
+    assert cli_over(base_index, monkeypatch, *again) == 0
     said = capsys.readouterr().out
     assert "bold thresholds written to" in said and "en: none (was none)" in said
 
     only_test = tmp_path / "test.jsonl"
     only_test.write_text(json.dumps(held[-1], ensure_ascii=False) + "\n", encoding="utf-8")
-    assert _cli(base_index, monkeypatch, "reader", "bold", str(only_test), "-o", str(out)) == 2
+    assert cli_over(base_index, monkeypatch, "reader", "bold", str(only_test), "-o", str(out)) == 2
     assert "test-fold questions choose nothing" in capsys.readouterr().err
 
 

@@ -9,21 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.index_base import HUAWEI_URL, BaseIndex, make_settings
+from tests.index_base import HUAWEI_URL, BaseIndex, cli_over
 from tests.test_reader_training import QUESTIONS
 
 pytestmark = pytest.mark.slow
 
 SHIPPED = Path(__file__).resolve().parents[1] / "index" / "data" / "reader.json"
 AREAS = "How many areas does the government's cooperation with Huawei on cloud and AI cover?"
-
-
-def _cli(base: BaseIndex, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    from thaigov_app.cli import main
-
-    monkeypatch.setenv("DATA_DIR", str(base.data_dir))
-    monkeypatch.setenv("EMBEDDING_MODEL", str(make_settings(base.data_dir).embedding_model))
-    return main(list(args))
 
 
 def test_reader_refusal_writes_the_thresholds_of_its_indexes_size(
@@ -41,7 +33,7 @@ def test_reader_refusal_writes_the_thresholds_of_its_indexes_size(
     out = tmp_path / "reader.json"
     data = str(base_index.data_dir)
     refusal = ("reader", "refusal", "--on", data)
-    assert _cli(base_index, monkeypatch, *refusal, str(qa), "-o", str(out), "--json") == 0
+    assert cli_over(base_index, monkeypatch, *refusal, str(qa), "-o", str(out), "--json") == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     size = ReaderModel.load(out).thresholds.refuse_by_size[0].releases
     assert summary["questions"] == len(QUESTIONS), "the test-fold question chooses nothing"
@@ -57,7 +49,7 @@ def test_reader_refusal_writes_the_thresholds_of_its_indexes_size(
     assert set(anchor["by_lang"]) == {"en", "th"}
 
     # Chosen again for the same size: replaced, not added; the text summary says what it replaces.
-    assert _cli(base_index, monkeypatch, *refusal, str(qa), "--model", str(out)) == 0
+    assert cli_over(base_index, monkeypatch, *refusal, str(qa), "--model", str(out)) == 0
     said = capsys.readouterr().out
     assert f"refusal thresholds for {size} releases written to {out}" in said and "(was " in said
     assert len(json.loads(out.read_text(encoding="utf-8"))["thresholds"]["refuse_by_size"]) == len(kept) + 1
@@ -68,15 +60,15 @@ def test_reader_refusal_writes_the_thresholds_of_its_indexes_size(
     spec["thresholds"].pop("refuse_by_size", None)
     plain.write_text(json.dumps(spec), encoding="utf-8")
     caplog.clear()
-    assert _cli(base_index, monkeypatch, *refusal, str(qa), "--model", str(plain), "-o", str(out)) == 0
+    assert cli_over(base_index, monkeypatch, *refusal, str(qa), "--model", str(plain), "-o", str(out)) == 0
     assert "refusal thresholds for one size only" in caplog.text
     capsys.readouterr()
 
     only_test = tmp_path / "test.jsonl"
     only_test.write_text(json.dumps(held[-1], ensure_ascii=False) + "\n", encoding="utf-8")
-    assert _cli(base_index, monkeypatch, *refusal, str(only_test), "-o", str(out)) == 2
+    assert cli_over(base_index, monkeypatch, *refusal, str(only_test), "-o", str(out)) == 2
     assert "test-fold questions choose nothing" in capsys.readouterr().err
-    assert _cli(base_index, monkeypatch, *refusal, "-o", str(out)) == 2
+    assert cli_over(base_index, monkeypatch, *refusal, "-o", str(out)) == 2
     assert "at least one question file" in capsys.readouterr().err
 
 
