@@ -103,8 +103,11 @@ def test_thresholds_meet_a_reply_the_province_check_refuses_as_refused(answerer)
     asked = {"qid": "p1", "lang": "en", "fold": "validation", "gold_urls": [], "answer": ""}
     away = {**asked, "question": "When was the Huawei MOU signed in Phuket?"}
     plain = {**asked, "qid": "p2", "question": "When was the Huawei MOU signed?", "gold_urls": [HUAWEI_URL]}
-    outs, probs = replies([answerer], [away, plain])
+    got = replies([answerer], [away, plain])
+    outs, probs = got.outs, got.probs
     assert [o.elsewhere for o in outs] == [True, False]
+    served = answerer.model.thresholds.for_collection(answerer.searcher.releases)
+    assert got.refuse.tolist() == [served.refusal("en")] * 2, "the thresholds of this index's size"
     as_scored = probabilities(outs, answerer.model.coef.tolist(), answerer.model.intercept)
     assert as_scored[0] > 0.0 and probs[0] == 0.0, "scored, but never shown"
     assert probs[1] == as_scored[1] > 0.0

@@ -54,30 +54,41 @@ def held_out(questions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [q for q in questions if q.get("fold") != "test"]
 
 
+@dataclass(frozen=True)
+class Replies:
+    """Held-out replies as a model serves them: each one's outcome, its probability (0 where the province
+    check refuses it, :func:`index.answer.outcomes.served`) and the refusal threshold it meets (its
+    language's, for the size of the index it was asked over: ``Thresholds.for_collection``)."""
+
+    outs: list[Outcome]
+    probs: np.ndarray
+    refuse: np.ndarray
+
+
 def replies(
     answerers: Sequence[Answerer],
     questions: Sequence[dict[str, Any]],
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Outcome], np.ndarray]:
-    """Each question's reply over each answerer's index, as its model serves it (its trees' scores, its
-    calibrated probability: 0 where the province check refuses it, :func:`index.answer.outcomes.served`),
-    with the spans of its evidence labelled."""
+) -> Replies:
+    """Each question's reply over each answerer's index, as its model serves it, with the spans of its
+    evidence labelled. The answerers share one model."""
     outs: list[Outcome] = []
+    refuse: list[float] = []
     for answerer in answerers:
         model = answerer.model
+        thresholds = model.thresholds.for_collection(answerer.searcher.releases)
         for e in collect(answerer, questions, progress):
             raw = model.scores(e.analysis.features) if e.analysis is not None and len(e.labels) else None
             outs.append(outcome(answerer, e, raw))
-    model = answerers[0].model  # one model over every index
-    return outs, served(outs, probabilities(outs, model.coef.tolist(), model.intercept))
+            refuse.append(thresholds.refusal(outs[-1].lang))
+    model = answerers[0].model
+    probs = served(outs, probabilities(outs, model.coef.tolist(), model.intercept))
+    return Replies(outs, probs, np.asarray(refuse, dtype=float))
 
 
-def choose(outs: list[Outcome], probs: np.ndarray, answerer: Answerer) -> BoldChoice:
+def choose(got: Replies, answerer: Answerer) -> BoldChoice:
     """The bold thresholds for ``answerer``'s model on these held-out replies, with their support."""
-    model = answerer.model
-    # A model without per-language refusal thresholds: its one threshold serves every language.
-    refuse = dict(model.thresholds.refuse_by_lang) or {"": model.thresholds.refuse}
-    pairs = span_pairs(outs, probs, model.span_model, refuse)
+    pairs = span_pairs(got.outs, got.probs, answerer.model.span_model, got.refuse)
     chosen = lowest_bold(pairs)
     bold, right = {}, {}
     for lang, seen in pairs.items():

@@ -100,13 +100,15 @@ def choose_span(
 
 
 def span_pairs(
-    outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, floor: dict[str, float]
+    outcomes: list[Shown], probs: np.ndarray, model: SpanModel | None, floor: dict[str, float] | np.ndarray
 ) -> dict[str, list[tuple[float, bool]]]:
     """Per question language, (span-model probability, right) of the short answer of every reply at or above
-    its language's ``floor``: the span the rules choose in its evidence, given the reply's probability."""
+    its ``floor`` (its language's, or its own: one per reply): the span the rules choose in its evidence,
+    given the reply's probability."""
     out: dict[str, list[tuple[float, bool]]] = {}
-    for o, p in zip(outcomes, probs, strict=True):
-        if model is None or p < threshold_of(floor, o.lang):
+    floors = thresholds_for(outcomes, floor)
+    for o, p, least in zip(outcomes, probs, floors, strict=True):
+        if model is None or p < least:
             continue
         if o.quoted is None or not o.quoted.spans or o.span_labels is None:
             continue

@@ -122,8 +122,8 @@ def _bold(args: argparse.Namespace, settings: Settings) -> int:
         answerers.append(Answerer(_open_answerer(over).searcher, over, model=model))
     total = len(questions) * len(answerers)
     with tqdm(total=total, desc="asking", unit="question", file=sys.stderr) as bar:
-        outs, probs = replies(answerers, questions, progress=lambda i, n: bar.update(1))
-    choice = choose(outs, probs, answerers[0])
+        got = replies(answerers, questions, progress=lambda i, n: bar.update(1))
+    choice = choose(got, answerers[0])
     out = Path(args.output or args.model or SHIPPED_MODEL)
     write_or_explain(
         lambda path: write_model(with_bold(model.spec, choice.thresholds), path), out, "the reader model"

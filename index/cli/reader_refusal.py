@@ -54,10 +54,10 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
     total = sum(len(questions) for _, questions, _ in groups)
     with tqdm(total=total, desc="asking", unit="question", file=sys.stderr) as bar:
         for answerer, questions, size in groups:
-            got, p = replies([answerer], questions, progress=lambda i, n: bar.update(1))
-            outs += got
-            probs.append(p)
-            per_reply += [size] * len(got)
+            got = replies([answerer], questions, progress=lambda i, n: bar.update(1))
+            outs += got.outs
+            probs.append(got.probs)
+            per_reply += [size] * len(got.outs)
     import numpy as np
 
     anchor = choose_anchor(outs, np.concatenate(probs), per_reply, TARGET_WRONG_RATE)
