@@ -104,7 +104,7 @@ def served(outs: list[Outcome], probs: np.ndarray) -> np.ndarray:
     """The probabilities the reply thresholds meet as the product serves them: a reply the province check
     refuses counts as 0, refused at any threshold. Why: the thresholds are chosen for the replies that are
     shown; counted as shown, the near misses that check refuses (a question about another province: half of
-    ``eval/qa9.jsonl``) spent the wrong-answer budget twice, and the thresholds chosen on fresh questions came
-    out stricter than the served replies need (stop 51: over ~1k-release indexes English 0.53 → 0.49, Thai
-    0.71 → 0.67 for the same target)."""
+    ``eval/qa9.jsonl``) took a share of the wrong-answer budget that no served reply spends, and the
+    thresholds chosen on fresh questions came out stricter than the served replies need (stop 51: over
+    ~1k-release indexes English 0.53 → 0.49, Thai 0.71 → 0.67 for the same target)."""
     return np.asarray([0.0 if o.elsewhere else float(p) for o, p in zip(outs, probs, strict=True)])
