@@ -242,7 +242,7 @@ def train(
     chosen_on, probs_on = va_out + held_out, np.concatenate([shown_va, shown_held])
     thresholds = reply_thresholds(chosen_on, probs_on, SpanModel.from_spec(span_spec), TARGET_WRONG_RATE)
     refuse = thresholds["refuse_by_lang"]
-    other_t = choose_other(va, oof[len(tr) :], probs_va, (coef, intercept), refuse)
+    other_t = choose_other(va, oof[len(tr) :], served(va_out, probs_va), (coef, intercept), refuse)
     several = train_several(
         _scored(tr, oof[: len(tr)]),
         _scored(va, oof[len(tr) :], shown_va >= thresholds_for(va_out, refuse)),
