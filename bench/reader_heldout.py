@@ -28,17 +28,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-
-class Judged(Protocol):
-    """What the summary reads of one reply (``index.answer.outcomes.Outcome`` is one)."""
-
-    correct: bool
-    answerable: bool
-    lang: str
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.refusal import Judged
 
 
 def summarise(outs: Sequence[Judged], probs: np.ndarray, refuse: np.ndarray, target: float) -> dict[str, Any]:

@@ -88,30 +88,13 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
 def _bold(args: argparse.Namespace, settings: Settings) -> int:
     """``reader bold``: the model's bold thresholds chosen again on held-out questions, written back."""
     from index.answer import Answerer
-    from index.answer.bolding import choose, held_out, replies, with_bold
-    from index.answer.model import ModelError, ReaderModel
+    from index.answer.bolding import choose, replies, with_bold
     from index.answer.training import write_model
     from index.cli.ask import _open_answerer
-    from index.cli.training import write_or_explain
-    from index.evaluate import BadQuestionSet, load_questions
-    from thaigov_qa.errors import UserError
+    from index.cli.training import held_out_questions, model_to_rechoose, write_or_explain
 
-    try:
-        questions = held_out([q for path in args.qa for q in load_questions(Path(path))])
-        model = ReaderModel.load(Path(args.model) if args.model else None)
-    except (BadQuestionSet, ModelError) as exc:
-        raise UserError(str(exc)) from None
-    if not questions:
-        raise UserError("no question to choose on (test-fold questions choose nothing)")
-    if model.verification is not None:
-        raise UserError(
-            "this reader weighs a verifier into its replies' probabilities; choose its bold thresholds with "
-            "`thaigov-qa reader train --verifier` (reader bold reads the reader's own probabilities)"
-        )
-    if any(q.get("fold") == "train" for q in questions):
-        log.warning(
-            "reader bold: train-fold questions given: if the model was trained on them, it chooses in-sample"
-        )
+    questions = held_out_questions(args.qa, "reader bold")
+    model = model_to_rechoose(args.model, "reader bold")
     from tqdm import tqdm
 
     answerers = []

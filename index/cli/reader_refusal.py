@@ -35,9 +35,9 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
     from index.answer.bolding import replies
     from index.answer.collection_size import choose_anchor, with_anchor
     from index.answer.training import TARGET_WRONG_RATE, write_model
-    from index.cli.training import SHIPPED_MODEL, write_or_explain
+    from index.cli.training import SHIPPED_MODEL, model_to_rechoose, write_or_explain
 
-    model = _model(args.model)
+    model = model_to_rechoose(args.model, "reader refusal")
     groups = [_group(settings, on, model) for on in args.on]
     sizes = [size for _, _, size in groups]
     if max(sizes) / min(sizes) > SIZE_SPREAD:
@@ -60,7 +60,8 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
             per_reply += [size] * len(got.outs)
     import numpy as np
 
-    anchor = choose_anchor(outs, np.concatenate(probs), per_reply, TARGET_WRONG_RATE)
+    every = np.concatenate(probs)
+    anchor = choose_anchor(outs, every, per_reply, TARGET_WRONG_RATE)
     before = model.thresholds.for_collection(anchor.releases)
     out = Path(args.output or args.model or SHIPPED_MODEL)
     spec = with_anchor(model.spec, anchor)
@@ -71,50 +72,22 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
             "those of another size too (e.g. the whole archive's)",
             anchor.releases,
         )
-    summary = _summary(out, groups, anchor, dict(before.refuse_by_lang), outs, np.concatenate(probs))
+    summary = _summary(out, groups, anchor, dict(before.refuse_by_lang), outs, every)
     print(json.dumps(summary, ensure_ascii=False) if args.json else _describe(summary))
     return 0
-
-
-def _model(path: str | None) -> ReaderModel:
-    from index.answer.model import ModelError, ReaderModel
-    from thaigov_qa.errors import UserError
-
-    try:
-        model = ReaderModel.load(Path(path) if path else None)
-    except ModelError as exc:
-        raise UserError(str(exc)) from None
-    if model.verification is not None:
-        raise UserError(
-            "this reader weighs a verifier into its replies' probabilities; its refusal thresholds are "
-            "chosen by `thaigov-qa reader train --verifier` (reader refusal reads the reader's own "
-            "probabilities)"
-        )
-    return model
 
 
 def _group(settings: Settings, on: list[str], model: ReaderModel) -> tuple[Any, list[dict[str, Any]], int]:
     """(an answerer with ``model`` over the index, its held-out questions, the index's release count)."""
     from index.answer import Answerer
-    from index.answer.bolding import held_out
     from index.cli.ask import _open_answerer
-    from index.cli.training import settings_over
-    from index.evaluate import BadQuestionSet, load_questions
+    from index.cli.training import held_out_questions, settings_over
     from thaigov_qa.errors import UserError
 
     if len(on) < 2:
         raise UserError("--on needs an index folder and at least one question file")
-    data_dir, paths = Path(on[0]).resolve(), on[1:]
-    try:
-        questions = held_out([q for path in paths for q in load_questions(Path(path))])
-    except BadQuestionSet as exc:
-        raise UserError(str(exc)) from None
-    if not questions:
-        raise UserError(f"--on {data_dir}: no question to choose on (test-fold questions choose nothing)")
-    if any(q.get("fold") == "train" for q in questions):
-        log.warning(
-            "reader refusal: train-fold questions: if the model was trained on them, it chooses in-sample"
-        )
+    data_dir = Path(on[0]).resolve()
+    questions = held_out_questions(on[1:], "reader refusal", f"--on {data_dir}: ")
     over = settings_over(settings, data_dir)
     answerer = Answerer(_open_answerer(over).searcher, over, model=model)
     size = answerer.searcher.releases
