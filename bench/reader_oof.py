@@ -10,6 +10,11 @@ of their validation replies (halved by release) for the wrong-answer target, and
 each index's, over ``--splits`` halvings; all of it per seed, then the mean. Also the top pick: the share of
 answerable validation questions whose best sentence, before any threshold, is right.
 
+``--train-fractions 0.25 0.5 1`` (after the question files) is the learning curve: the trees and the
+calibration learn from that share of the train fold's releases (the same releases at every seed; the
+validation fold whole), one result per share. Stop 52 read it to ask whether more written questions would
+help the reader (docs/answers.md, "Stop 52").
+
 Run from the root of the checkout (or worktree) whose code is measured; takes ~4 minutes an index to analyse
 (2,516 questions) and ~1 minute a seed:
 
@@ -26,8 +31,6 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from _common import REPO  # noqa: F401  (puts the checkout on sys.path)
-
 
 def _halves(examples: list[Any], split: int) -> list[int]:
     """Each example's validation half in halving ``split``: by release, as the folds are."""
@@ -36,20 +39,40 @@ def _halves(examples: list[Any], split: int) -> list[int]:
     return [zlib.crc32(f"{split}:{release_key(e.question)}".encode()) % 2 for e in examples]
 
 
+def _kept(e: Any, fraction: float) -> bool:
+    """Whether a question is learned from at ``fraction`` of the train fold: every validation question, and
+    the train questions of that share of the releases (by a hash of the release, so that a smaller share is
+    part of a larger one)."""
+    from index.answer.training import release_key
+
+    if e.fold != "train" or fraction >= 1.0:
+        return True
+    return zlib.crc32(f"fraction:{release_key(e.question)}".encode()) % 10_000 < fraction * 10_000
+
+
 def measure(
-    examples: list[Any], index_of: list[str], fit: set[str], answerer: Any, seed: int, splits: int
+    examples: list[Any],
+    index_of: list[str],
+    fit: set[str],
+    answerer: Any,
+    seed: int,
+    splits: int,
+    fraction: float = 1.0,
 ) -> dict[str, Any]:
     """One seed's figures: per index and language, accuracy and wrong-answer rate at the target (mean over
-    the halvings), and the top pick per index."""
+    the halvings), and the top pick per index; the trees and the calibration learn from ``fraction`` of the
+    train fold (:func:`_kept`)."""
     import numpy as np
 
     from index.answer import refusal, training
 
-    fitted = {id(e) for e, name in zip(examples, index_of, strict=True) if name in fit}
+    fitted = {id(e) for e, name in zip(examples, index_of, strict=True) if name in fit and _kept(e, fraction)}
     raws = training.oof_scores(examples, fit_on=lambda e: id(e) in fitted, seed=seed)
     outs = [training.outcome(answerer, e, r) for e, r in zip(examples, raws, strict=True)]
     train_outs = [
-        o for o, e, d in zip(outs, examples, index_of, strict=True) if e.fold == "train" and d in fit
+        o
+        for o, e, d in zip(outs, examples, index_of, strict=True)
+        if e.fold == "train" and d in fit and _kept(e, fraction)
     ]
     coef, intercept = training.calibration(train_outs)
     probs = training.probabilities(outs, coef, intercept)
@@ -88,7 +111,18 @@ def main() -> int:
     p.add_argument("--fit", required=True, help="the indexes the reader learns from, comma-separated names")
     p.add_argument("--seeds", type=int, nargs="+", default=[15, 16, 17])
     p.add_argument("--splits", type=int, default=20, help="validation halvings per seed")
+    p.add_argument(
+        "--train-fractions",
+        type=float,
+        nargs="+",
+        default=[1.0],
+        help="shares of the train fold's releases to learn from (a learning curve; default: all)",
+    )
     args = p.parse_args()
+    from _common import REPO  # noqa: F401  (the checkout measured, first on the path)
+
+    if any(not 0 < f <= 1 for f in args.train_fractions):
+        p.error("--train-fractions are shares between 0 (excluded) and 1")
     from index.answer.training import collect, kind_probabilities
     from index.cli.opening import open_service
     from index.evaluate import load_training_questions
@@ -115,21 +149,31 @@ def main() -> int:
         examples += got
         index_of += [name] * len(got)
         print(f"analysed {len(got)} questions over {name}", file=sys.stderr, flush=True)
-    per_seed = {}
-    for seed in args.seeds:
-        per_seed[seed] = measure(examples, index_of, fit, first, seed, args.splits)
-        print(f"seed {seed}: {json.dumps(per_seed[seed])}", file=sys.stderr, flush=True)
-    keys = list(next(iter(per_seed.values())))
+    for fraction in args.train_fractions:
+        per_seed = {}
+        for seed in args.seeds:
+            per_seed[seed] = measure(examples, index_of, fit, first, seed, args.splits, fraction)
+            print(f"share {fraction} seed {seed}: {json.dumps(per_seed[seed])}", file=sys.stderr, flush=True)
+        learned = sum(1 for e in examples if e.fold == "train" and _kept(e, fraction)) // len(named)
+        result = {"seeds": {str(s): v for s, v in per_seed.items()}, "mean": _mean(per_seed)}
+        if args.train_fractions != [1.0]:
+            result = {"train_fraction": fraction, "train_questions": learned, **result}
+        print(json.dumps(result), flush=True)
+    return 0
+
+
+def _mean(per_seed: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The seeds' mean of every figure ([accuracy, wrong] pairs member by member)."""
+    runs = list(per_seed.values())
     mean = {}
-    for k in keys:
-        vals = [per_seed[s][k] for s in args.seeds]
+    for k in runs[0]:
+        vals = [run[k] for run in runs]
         mean[k] = (
             [round(sum(v[j] for v in vals) / len(vals), 4) for j in (0, 1)]
             if isinstance(vals[0], list)
             else round(sum(vals) / len(vals), 4)
         )
-    print(json.dumps({"seeds": {str(s): v for s, v in per_seed.items()}, "mean": mean}))
-    return 0
+    return mean
 
 
 if __name__ == "__main__":

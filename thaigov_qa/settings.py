@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     # Whole archive, validation folds, English: R@1 / R@5 0.488 / 0.763 -> 0.549 / 0.778
     # (bench/PERFORMANCE.md, "Stop 26").
     query_adapter: bool = True
+    # A query tower file (`thaigov-qa tower train … -o FILE`: e5-small with its top layers fine-tuned, for
+    # English questions' own dense search, in place of the adapter's map; index/search/tower.py). Unset: none.
+    # Opt-in: over the whole archive English R@1 0.641 -> 0.670 on validation, answers unchanged, for ~95 MB
+    # more resident memory (its own ONNX session) and ~5 ms an English question (docs/answers.md, "Stop 52").
+    query_tower: Path | None = None
     corpus_sources: CommaList = []
 
     # --- answering ---------------------------------------------------------------------------
@@ -136,7 +141,7 @@ class Settings(BaseSettings):
     ops_check_minutes: float = Field(15.0, gt=0)
     ops_realert_hours: float = Field(24.0, gt=0)
 
-    @field_validator("export_cache_dir", mode="before")
+    @field_validator("export_cache_dir", "query_tower", mode="before")
     @classmethod
     def _empty_path(cls, value: object) -> object:
         return None if value == "" else value

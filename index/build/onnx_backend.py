@@ -24,7 +24,8 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -93,32 +94,48 @@ def _model_fingerprint(model: str) -> str:
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def export_dir(model: str, data_dir: Path) -> Path:
-    """Where the export of ``model`` is cached: ``DATA_DIR/onnx/<name>-<fingerprint>/``."""
-    slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(model).name or model)[:60]
-    return Path(data_dir) / "onnx" / f"{slug}-{_model_fingerprint(model)}"
+@dataclass(frozen=True)
+class Variant:
+    """The model with some of its weights replaced (a fine-tuned query tower: index/search/tower.py), exported
+    beside the model's own graph. ``weights`` are named as the Hugging Face model's ``state_dict`` names them;
+    ``key`` (the weights' file digest) names the export, so that new weights are exported again."""
+
+    name: str
+    key: str
+    weights: Mapping[str, np.ndarray]
 
 
-def ensure_export(model: str, data_dir: Path, quantized: bool) -> Path:
-    """Return the path of the cached ONNX file for ``model`` (exporting it first if missing).
+def export_dir(model: str, data_dir: Path, variant: Variant | None = None) -> Path:
+    """Where the export of ``model`` is cached: ``DATA_DIR/onnx/<name>-<fingerprint>[-<variant>-<key>]/``."""
+
+    def slug(name: str) -> str:
+        return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60]
+
+    tail = f"-{slug(variant.name)}-{variant.key[:16]}" if variant is not None else ""
+    return Path(data_dir) / "onnx" / f"{slug(Path(model).name or model)}-{_model_fingerprint(model)}{tail}"
+
+
+def ensure_export(model: str, data_dir: Path, quantized: bool, variant: Variant | None = None) -> Path:
+    """Return the path of the cached ONNX file for ``model`` (exporting it first if missing), or for its
+    ``variant``.
 
     The float32 graph is exported from the sentence-transformers model (Transformer + mean pooling +
     L2 normalisation, in the graph); the int8 graph is onnxruntime's dynamic quantisation of it.
     Files are written to a temporary folder and moved into place, so a killed export leaves no half file.
     """
-    target = export_dir(model, data_dir)
+    target = export_dir(model, data_dir, variant)
     fp32 = target / "model.onnx"
     int8 = target / f"model-int8-{QUANT_TAG}.onnx"
     if not (fp32.is_file() and (target / "tokenizer.json").is_file()):
         with quiet_libraries():  # torch.onnx's TracerWarnings mean nothing to a user
-            _export_fp32(model, target)
+            _export_fp32(model, target, variant)
     if quantized and not int8.is_file():
         with quiet_libraries():  # the quantiser's per-tensor notices and advice
             _quantize(fp32, int8)
     return int8 if quantized else fp32
 
 
-def _export_fp32(model: str, target: Path) -> None:
+def _export_fp32(model: str, target: Path, variant: Variant | None = None) -> None:
     _require_ort()
     try:
         import onnx  # noqa: F401, PLC0415
@@ -141,6 +158,8 @@ def _export_fp32(model: str, target: Path) -> None:
         )
     transformer = modules[0]
     hf_model = transformer.auto_model.eval()
+    if variant is not None:
+        _replace_weights(hf_model, variant)
 
     class Pooled(torch.nn.Module):
         """Transformer + mean pooling + L2 normalisation: the whole sentence-transformers pipeline."""
@@ -184,6 +203,21 @@ def _export_fp32(model: str, target: Path) -> None:
         os.replace(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _replace_weights(hf_model: object, variant: Variant) -> None:
+    """Load ``variant``'s weights into the model; weights it does not have, or of another shape, are a
+    :class:`BackendUnavailable` (a tower fitted for another model)."""
+    import torch  # noqa: PLC0415
+
+    own = hf_model.state_dict()  # type: ignore[attr-defined]
+    odd = [k for k, v in variant.weights.items() if k not in own or tuple(own[k].shape) != v.shape]
+    if odd or not variant.weights:
+        raise BackendUnavailable(
+            f"the {variant.name} does not fit this model's layers ({', '.join(odd[:3]) or 'no weights'})"
+        )
+    state = {k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in variant.weights.items()}
+    hf_model.load_state_dict(state, strict=False)  # type: ignore[attr-defined]
 
 
 def _pooling_mode(pooling: object) -> str:
@@ -271,11 +305,12 @@ class OnnxEncoder:
         quantized: bool = True,
         batch_size: int = 32,
         threads: int | None = None,
+        variant: Variant | None = None,
     ) -> None:
         ort = _require_ort()
         from tokenizers import Tokenizer  # noqa: PLC0415
 
-        self.path = ensure_export(model, data_dir, quantized)
+        self.path = ensure_export(model, data_dir, quantized, variant)
         folder = self.path.parent
         meta = json.loads((folder / "export.json").read_text())
         self.dim: int = int(meta["dim"])

@@ -25,11 +25,12 @@ searched with e5's vector alone.
 from __future__ import annotations
 
 import logging
-import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from index.build.npz_file import write_arrays
 
 log = logging.getLogger(__name__)
 
@@ -94,15 +95,7 @@ class QueryAdapter:
             "lang": np.array(self.lang),
             "model": np.array(self.model),
         }
-        # Written beside the target and moved over it: an interrupted write leaves the old file whole.
-        partial = path.with_name(path.name + ".partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, array in arrays.items():
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with archive.open(info, "w") as fh:
-                    np.lib.format.write_array(fh, array, allow_pickle=False)
-        os.replace(partial, path)
+        write_arrays(path, arrays)
 
     @classmethod
     def read(cls, path: Path) -> QueryAdapter:

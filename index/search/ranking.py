@@ -48,6 +48,7 @@ from index.search.query import QueryInfo, analyze, date_of
 if TYPE_CHECKING:  # pragma: no cover
     from index.search.adapter import QueryAdapter
     from index.search.reader import IndexReader
+    from index.search.tower import TowerEncoder
 
 MODES = ("hybrid", "fusion", "bm25", "dense")
 
@@ -123,10 +124,14 @@ class Ranker:
         embed_pool: Executor,
         recent: RecentVectors,
         adapter: QueryAdapter | None = None,
+        tower: TowerEncoder | None = None,
     ) -> None:
         self.glossary = glossary
         #: the learned map of English questions' vectors for the dense search (index.search.adapter)
         self.adapter = adapter
+        #: the fine-tuned query tower, which serves English questions' dense search before the adapter does
+        #: (index.search.tower)
+        self.tower = tower
         self.weights = weights
         self.use_dense = dense
         self._reader = reader
@@ -221,7 +226,7 @@ class Ranker:
             nearest = [f.result() for f in vectors] if vectors else None
         if nearest:
             self._recent.remember(query, nearest[0][0])
-            weight = (w.en_dense if en else w.th_dense) if mode == "hybrid" else 1.0
+            weight = (self._en_dense_weight() if en else w.th_dense) if mode == "hybrid" else 1.0
             lists.append(SearchList("dense", weight, nearest[0][1], True))
             if trans:
                 lists.append(SearchList("dense_rendering", w.en_dense_trans, nearest[1][1], True))
@@ -277,12 +282,23 @@ class Ranker:
                 lists.append(SearchList("bm25_english", w.th_bm25_trans, hits, False))
         return lists
 
+    def _en_dense_weight(self) -> float:
+        """The English question's dense list's fusion weight: the tower's own while it serves that list."""
+        tower = self.tower
+        return tower.tower.weight if tower is not None and tower.usable else self.weights.en_dense
+
     def _nearest(self, text: str, pool: int, lang: str | None = None) -> tuple[np.ndarray, Scored]:
         """``text``'s question vector and its ``pool`` nearest passages (the dense list), for a worker
-        thread. A question in the adapter's language is searched with its mapped vector; the vector returned
-        (for the second look, the reader and the follow-up cache) is e5's own. ``lang`` is None for a text
-        that is never mapped: the Thai rendering of an English question, or a search without the map."""
+        thread. A question in the tower's language is searched with the tower's vector, else one in the
+        adapter's language with its mapped vector; the vector returned (for the second look, the reader and
+        the follow-up cache) is e5's own. ``lang`` is None for a text that is never mapped: the Thai rendering
+        of an English question, or a search without the map."""
         vector = self._reader.embedder.encode_queries([text])[0]
+        tower = self.tower
+        if tower is not None and lang == tower.tower.lang:
+            tuned = tower.vector(text)
+            if tuned is not None:
+                return vector, self._reader.dense(tuned, pool)
         adapter = self.adapter
         if adapter is not None and adapter.applies(lang, len(vector)):
             return vector, self._reader.dense(adapter.apply(vector), pool)

@@ -32,6 +32,7 @@ from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
 from index.search.query import QueryInfo
 from index.search.ranking import MODES, Ranker, RecentVectors
 from index.search.rerank import Reranker
+from index.search.tower import QueryTower, TowerEncoder, TowerError
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,6 +86,7 @@ class Searcher:
             self._embed_pool,
             self._recent,
             adapter if adapter is not None else _shipped_adapter(settings, reader),
+            _configured_tower(settings, reader),
         )
 
     @classmethod
@@ -115,6 +117,11 @@ class Searcher:
     @adapter.setter
     def adapter(self, adapter: QueryAdapter | None) -> None:
         self._ranker.adapter = adapter
+
+    @property
+    def tower(self) -> TowerEncoder | None:
+        """The fine-tuned query tower that serves English questions' dense search (index.search.tower)."""
+        return self._ranker.tower
 
     # --- pass-throughs the answer and bot layers use -------------------------------------------
     @property
@@ -163,6 +170,8 @@ class Searcher:
         ~260 a question)."""
         self._periods.of(self.reader)
         self.reader.warm_up()
+        if self._ranker.tower is not None:  # its graph is made (exported the first time) before a user asks
+            self._ranker.tower.vector("warm up")
 
     # --- search --------------------------------------------------------------------------------
     def analyze(self, query: str, today: dt.date | None = None) -> QueryInfo:
@@ -278,6 +287,22 @@ def _shipped_adapter(settings: Settings, reader: IndexReader) -> QueryAdapter | 
         )
         return None
     return adapter
+
+
+def _configured_tower(settings: Settings, reader: IndexReader) -> TowerEncoder | None:
+    """The encoder of the query tower ``QUERY_TOWER`` names, unless it cannot be read or was fitted from
+    another model's layers (English questions then use the adapter's map, as without one)."""
+    if settings.query_tower is None:
+        return None
+    try:
+        tower = QueryTower.read(settings.query_tower)
+    except TowerError as exc:
+        log.error("%s: English questions are searched without it", exc)
+        return None
+    if not tower.fits(reader.embedder.model_id):
+        log.warning("the query tower was fitted from %s, not this index's model: not used", tower.model)
+        return None
+    return TowerEncoder(tower, settings.embedding_model, settings.onnx_root, reader.embedder.prompt("query"))
 
 
 _PUNCTUATION = "?!.,;:\"'()[]{}“”‘’«»…-–—"

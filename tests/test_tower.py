@@ -1,0 +1,160 @@
+"""The query tower (index.search.tower): its file, its ONNX graph, its place in the dense search, and its
+fine-tuning (index.search.tower_training), on the real base index (real model, FAISS, SQLite, onnxruntime)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.search.rerank import FEATURES
+from index.search.tower import QueryTower, TowerError
+from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
+from thaigov_qa.settings import SHARED_MODEL
+
+ENGLISH, THAI = "Who signed the cloud agreement?", "ใครลงนามข้อตกลงคลาวด์"
+
+
+def _weights(seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {"encoder.layer.11.output.dense.bias": rng.normal(0, 0.1, 384).astype(np.float32)}
+
+
+def test_file_round_trip_writes_the_same_bytes(tmp_path: Path) -> None:
+    tower = QueryTower(_weights(), "multilingual-e5-small", "en", 1.0)
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    tower.save(a)
+    QueryTower(_weights(), "multilingual-e5-small", "en", 1.0).save(b)
+    assert a.read_bytes() == b.read_bytes() and not list(tmp_path.glob("*.partial"))
+    back = QueryTower.read(a)
+    assert (back.model, back.lang, back.weight, back.key) == (tower.model, "en", 1.0, tower.key)
+    assert back.fits("intfloat/multilingual-e5-small") and not back.fits("intfloat/multilingual-e5-base")
+    assert QueryTower(_weights(1), "multilingual-e5-small").key != tower.key  # new weights, new export
+
+
+@pytest.mark.parametrize("content", [b"", b"not an archive", "npy", "empty"])
+def test_a_file_that_is_no_tower_is_a_clear_error(tmp_path: Path, content: bytes | str) -> None:
+    path = tmp_path / "tower.npz"
+    if content == "npy":
+        with path.open("wb") as fh:
+            np.save(fh, np.zeros(4))  # an array, not the archive
+    elif content == "empty":
+        np.savez(path, model=np.array("m"), lang=np.array("en"), weight=np.array(1.0))  # no weights
+    else:
+        path.write_bytes(content)
+    with pytest.raises(TowerError, match="tower"):
+        QueryTower.read(path)
+    with pytest.raises(TowerError):
+        QueryTower({"w": np.full(3, np.nan)}, "m")
+
+
+QUESTIONS = [
+    {"question": "When was the Huawei MOU signed?", "fold": "train", "gold_urls": [HUAWEI_URL]},
+    {"question": "Which company signed a cloud MOU?", "fold": "train", "gold_urls": [HUAWEI_URL]},
+    {"question": "Who signed the cloud deal?", "fold": "validation", "gold_urls": [HUAWEI_URL]},
+    {"question": "ลงนาม MOU กับหัวเว่ยวันไหน", "fold": "train", "gold_urls": [HUAWEI_URL]},  # Thai: left out
+]
+#: Two questions: a few large steps, so that the layers visibly move.
+QUICK = {"lr": 1e-3, "warmup": 1}
+
+
+@pytest.fixture(scope="module")
+def tower_file(base_index: BaseIndex, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    """A tower fine-tuned over the base index, as ``thaigov-qa tower train`` writes it."""
+    from index.search.retrieve import Searcher
+    from index.search.tower_training import collect, train
+
+    searcher = Searcher.open(make_settings(base_index.data_dir))
+    tower, _ = train(searcher, collect(searcher, QUESTIONS), str(SHARED_MODEL), QUICK)
+    path = tmp_path_factory.mktemp("tower") / "query_tower.npz"
+    tower.save(path)
+    return path
+
+
+def test_english_dense_search_reads_the_towers_vector_and_thai_search_does_not(
+    base_index: BaseIndex,  # noqa: F811
+    tower_file: Path,
+) -> None:
+    import torch
+
+    from index.search.retrieve import Searcher
+    from index.search.tower_training import TunedModel
+
+    on = Searcher.open(make_settings(base_index.data_dir, query_tower=tower_file))
+    off = Searcher.open(make_settings(base_index.data_dir))
+    assert on.tower is not None and off.tower is None
+    dense = [FEATURES.index(f"dense_{m}") for m in ("rank", "share", "score")]
+    for question, moves in ((ENGLISH, True), (THAI, False)):
+        urls_on, rows_on, _ = on.second_look_rows(question)
+        urls_off, rows_off, _ = off.second_look_rows(question)
+        by_url = {h.url: i for i, h in enumerate(urls_off)}
+        same = rows_off[[by_url[h.url] for h in urls_on]][:, dense]
+        assert np.allclose(rows_on[:, dense], same) != moves, question
+    # The vector kept for the answer step is e5's own; the tower's is the int8 graph of e5 with the tower's
+    # layers, as torch computes it.
+    e5 = on.reader.embedder.encode_queries([ENGLISH])[0]
+    assert np.allclose(on.query_vector(ENGLISH), e5, atol=1e-5)
+    tuned = TunedModel(str(SHARED_MODEL))
+    layers = QueryTower.read(tower_file).weights
+    tuned.model.load_state_dict(
+        {k: torch.from_numpy(v.astype(np.float32)) for k, v in layers.items()}, strict=False
+    )
+    assert on.tower is not None
+    tower_vector = on.tower.vector(ENGLISH)
+    assert (
+        tower_vector is not None and float(tuned.encode([ENGLISH])[0] @ tower_vector) > 0.95
+    )  # int8 vs fp32
+    assert not np.allclose(tower_vector, e5, atol=1e-3), "the tower's vector is not e5's"
+
+
+def test_fine_tuning_is_deterministic_and_moves_only_the_top_layers(
+    base_index: BaseIndex,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from index.search.retrieve import Searcher
+    from index.search.tower_training import TunedModel, collect, train
+
+    searcher = Searcher.open(make_settings(base_index.data_dir))
+    questions = QUESTIONS
+    examples = collect(searcher, questions)
+    assert [e.fold for e in examples] == ["train", "train", "validation"]
+    first, report = train(searcher, examples, str(SHARED_MODEL), QUICK)
+    second, _ = train(searcher, collect(searcher, questions), str(SHARED_MODEL), QUICK)
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    first.save(a)
+    second.save(b)
+    assert a.read_bytes() == b.read_bytes()
+    base = TunedModel(str(SHARED_MODEL)).learned()
+    assert set(first.weights) == set(base) and {k.split(".")[2] for k in base} == {"8", "9", "10", "11"}
+    moved = max(float(np.abs(first.weights[k].astype(np.float32) - base[k]).max()) for k in base)
+    assert moved > 1e-3, "the layers learned"
+    assert set(report) == {"e5", "adapter", "tower"} and report["tower"]["all"]["questions"] == 1
+    with pytest.raises(ValueError):
+        train(searcher, [e for e in examples if e.fold == "validation"], str(SHARED_MODEL))
+
+
+def test_a_tower_that_does_not_fit_or_a_damaged_file_leaves_search_working(
+    base_index: BaseIndex,  # noqa: F811
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from index.search.retrieve import Searcher
+
+    caplog.set_level(logging.INFO)
+    odd = tmp_path / "odd.npz"
+    QueryTower({"encoder.layer.11.output.dense.bias": np.zeros(7, np.float32)}, "multilingual-e5-small").save(
+        odd
+    )
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes(b"\x00" * 64)
+    other = tmp_path / "other.npz"
+    QueryTower(_weights(), "multilingual-e5-base").save(other)
+    for path, said in ((odd, "cannot run"), (damaged, "searched without it"), (other, "not used")):
+        searcher = Searcher.open(make_settings(base_index.data_dir, query_tower=path))
+        assert searcher.search("When was the Huawei MOU signed?", k=3)[0].url == HUAWEI_URL
+        assert said in caplog.text
+        if searcher.tower is not None:
+            assert not searcher.tower.usable and searcher.tower.vector(ENGLISH) is None
+    assert Searcher.open(make_settings(base_index.data_dir, query_tower="")).tower is None  # unset
