@@ -1,5 +1,6 @@
-"""Writing the package's small model files (``.npz``: the query adapter, the query tower) so that the same
-arrays give the same bytes, and an interrupted write leaves the old file whole."""
+"""The search's small model files (``.npz``: the query adapter, the query tower): written so that the same
+arrays give the same bytes and an interrupted write leaves the old file whole; read with one kind of error
+for whatever is wrong with the file."""
 
 from __future__ import annotations
 
@@ -21,3 +22,21 @@ def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
             with archive.open(info, "w") as fh:
                 np.lib.format.write_array(fh, array, allow_pickle=False)
     os.replace(partial, path)
+
+
+class NpzError(ValueError):
+    """The file is not a readable ``.npz`` archive (the message says why)."""
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the ``.npz`` archive at ``path``, by name; :class:`NpzError` for a file that is missing,
+    damaged or not such an archive (a plain ``.npy`` array included)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise NpzError("not an .npz archive")
+            return {name: data[name] for name in data.files}
+    except NpzError:
+        raise
+    except (OSError, EOFError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+        raise NpzError(str(exc)) from exc

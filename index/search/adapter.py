@@ -25,12 +25,11 @@ searched with e5's vector alone.
 from __future__ import annotations
 
 import logging
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from index.build.npz_file import write_arrays
+from index.build.npz_file import NpzError, read_arrays, write_arrays
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +100,12 @@ class QueryAdapter:
     def read(cls, path: Path) -> QueryAdapter:
         """The map in ``path``; :class:`AdapterError` names the file and what is wrong with it."""
         try:
-            with np.load(path, allow_pickle=False) as data:
-                if not isinstance(data, np.lib.npyio.NpzFile):
-                    raise AdapterError(f"the query adapter {path} is not an .npz archive")
-                lang, model = data["lang"], data["model"]
-                if lang.shape or model.shape:
-                    raise AdapterError(f"the query adapter {path} names its language and model oddly")
-                return cls(data["matrix"], str(lang), str(model))
-        except AdapterError:
-            raise
-        except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+            data = read_arrays(path)
+            lang, model = data["lang"], data["model"]
+            if lang.shape or model.shape:
+                raise AdapterError(f"the query adapter {path} names its language and model oddly")
+            return cls(data["matrix"], str(lang), str(model))
+        except (NpzError, KeyError) as exc:
             raise AdapterError(f"cannot read the query adapter {path}: {exc}") from exc
 
     @classmethod

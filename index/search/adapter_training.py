@@ -16,7 +16,7 @@ same index, with the same torch and numpy builds, writes the same file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -63,18 +63,25 @@ def collect(
     searcher: Searcher, questions: Sequence[dict[str, Any]], progress: Callable[[], None] | None = None
 ) -> list[Example]:
     """The examples of the English ``questions`` with gold releases that have stored vectors."""
-    reader = searcher.reader
-    out = []
+    found = (
+        _example(searcher.reader, q, gold, text)
+        for q, gold, text in english_asked(searcher, questions, progress)
+    )
+    return [e for e in found if e is not None]
+
+
+def english_asked(
+    searcher: Searcher, questions: Sequence[dict[str, Any]], progress: Callable[[], None] | None = None
+) -> Iterator[tuple[dict[str, Any], frozenset[str], str]]:
+    """Each English question of ``questions`` with gold releases: the question, its gold releases and its text
+    as search embeds it (``progress`` is called once a question, English or not)."""
     for q in questions:
         gold = frozenset(q.get("gold_urls") or [])
         info = searcher.analyze(str(q["question"])) if gold else None
         if info is not None and info.lang == LANG:
-            example = _example(reader, q, gold, info.text)
-            if example is not None:
-                out.append(example)
+            yield q, gold, info.text
         if progress is not None:
             progress()
-    return out
 
 
 def _example(reader: IndexReader, q: dict[str, Any], gold: frozenset[str], text: str) -> Example | None:

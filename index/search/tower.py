@@ -27,12 +27,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from index.build.npz_file import write_arrays
+from index.build.npz_file import NpzError, read_arrays, write_arrays
 from index.build.onnx_backend import BackendUnavailable, OnnxEncoder, Variant
 
 log = logging.getLogger(__name__)
@@ -85,15 +84,10 @@ class QueryTower:
     def read(cls, path: Path) -> QueryTower:
         """The tower in ``path``; :class:`TowerError` names the file and what is wrong with it."""
         try:
-            with np.load(path, allow_pickle=False) as data:
-                if not isinstance(data, np.lib.npyio.NpzFile):
-                    raise TowerError(f"the query tower {path} is not an .npz archive")
-                weights = {k[2:]: data[k] for k in data.files if k.startswith("w/")}
-                meta = {k: data[k] for k in _META}
-                return cls(weights, str(meta["model"]), str(meta["lang"]), float(meta["weight"]))
-        except TowerError:
-            raise
-        except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+            data = read_arrays(path)
+            weights = {k[2:]: v for k, v in data.items() if k.startswith("w/")}
+            return cls(weights, str(data["model"]), str(data["lang"]), float(data["weight"]))
+        except (NpzError, KeyError, ValueError, TypeError) as exc:
             raise TowerError(f"cannot read the query tower {path}: {exc}") from exc
 
 
