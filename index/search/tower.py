@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from index.build.npz_file import NpzError, read_arrays, write_arrays
-from index.build.onnx_backend import BackendUnavailable, OnnxEncoder, Variant
+from index.build.onnx_backend import OnnxEncoder, Variant
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +117,12 @@ class TowerEncoder:
     def _ready(self) -> OnnxEncoder | None:
         with self._lock:
             if self._encoder is None and not self._failed:
+                # Any failure to make the graph (no onnxruntime, a tower for other layers, a full disk, an
+                # exporter error) leaves the question to the adapter's map: the tower is an option, never a
+                # reason for a question to fail.
                 try:
                     self._encoder = OnnxEncoder(self._model, self._onnx_root, variant=self.tower.variant())
-                except (BackendUnavailable, OSError) as exc:
+                except Exception as exc:  # noqa: BLE001
                     self._failed = True
                     log.error("the query tower cannot run (%s): English questions use the adapter's map", exc)
             return self._encoder
