@@ -56,6 +56,12 @@ def model_id(name: str) -> str:
     return name
 
 
+def same_model(fitted_for: str, model: str) -> bool:
+    """Whether something fitted for ``fitted_for``'s vectors fits ``model``'s: the model's name (the last part
+    of a hub name or a local folder) decides, so the hub's model and a local copy of it match."""
+    return Path(fitted_for).name == Path(model).name
+
+
 def pick_device(setting: str) -> str:
     """``settings.embedding_device`` when set, else ``cuda`` when a GPU is present, else ``cpu``."""
     if setting:

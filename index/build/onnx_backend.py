@@ -98,7 +98,7 @@ def _model_fingerprint(model: str) -> str:
 class Variant:
     """The model with some of its weights replaced (a fine-tuned query tower: index/search/tower.py), exported
     beside the model's own graph. ``weights`` are named as the Hugging Face model's ``state_dict`` names them;
-    ``key`` (the weights' file digest) names the export, so that new weights are exported again."""
+    ``key`` (a digest of the weights) names the export, so that new weights are exported again."""
 
     name: str
     key: str

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.build.embedding import same_model
 from index.build.npz_file import NpzError, read_arrays, write_arrays
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,9 @@ class QueryAdapter:
         return lang == self.lang and dim == self.dim
 
     def fits(self, model_id: str) -> bool:
-        """Whether the map was fitted for ``model_id``'s vectors: the model's name (the last part of a hub
-        name or a local folder) decides, so the hub's model and a local copy of it match."""
-        return not self.model or Path(self.model).name == Path(model_id).name
+        """Whether the map was fitted for ``model_id``'s vectors (:func:`index.build.embedding.same_model`; a
+        map that names no model fits any)."""
+        return not self.model or same_model(self.model, model_id)
 
     def apply(self, vector: np.ndarray) -> np.ndarray:
         """The mapped unit vector (float32); a zero result (impossible for a fitted map) keeps ``vector``."""

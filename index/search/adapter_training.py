@@ -49,7 +49,8 @@ PARAMS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Example:
-    """One English question: e5's vector, its gold passages and the near misses of its dense list."""
+    """One English question: e5's vector, its gold passages and the near misses of its dense list, and its
+    text as search embeds it (what the query tower, :mod:`index.search.tower_training`, learns from)."""
 
     fold: str
     style: str
@@ -57,16 +58,20 @@ class Example:
     vector: np.ndarray
     gold: np.ndarray
     near: np.ndarray
+    text: str = ""
 
 
 def collect(
-    searcher: Searcher, questions: Sequence[dict[str, Any]], progress: Callable[[], None] | None = None
+    searcher: Searcher,
+    questions: Sequence[dict[str, Any]],
+    progress: Callable[[], None] | None = None,
+    mapped_near: bool = False,
 ) -> list[Example]:
-    """The examples of the English ``questions`` with gold releases that have stored vectors."""
-    found = (
-        _example(searcher.reader, q, gold, text)
-        for q, gold, text in english_asked(searcher, questions, progress)
-    )
+    """The examples of the English ``questions`` with gold releases that have stored vectors; with
+    ``mapped_near``, the near misses of the searcher's adapter's list too (the query tower's competitors)."""
+    adapter = searcher.adapter if mapped_near else None
+    asked = english_asked(searcher, questions, progress)
+    found = (_example(searcher.reader, q, gold, text, adapter) for q, gold, text in asked)
     return [e for e in found if e is not None]
 
 
@@ -84,25 +89,43 @@ def english_asked(
             progress()
 
 
-def _example(reader: IndexReader, q: dict[str, Any], gold: frozenset[str], text: str) -> Example | None:
-    """``text`` is the question as search embeds it (:class:`index.search.query.QueryInfo`'s text)."""
+def _example(
+    reader: IndexReader,
+    q: dict[str, Any],
+    gold: frozenset[str],
+    text: str,
+    adapter: QueryAdapter | None = None,
+) -> Example | None:
+    """``text`` is the question as search embeds it (:class:`index.search.query.QueryInfo`'s text); near
+    misses come from e5's dense list, and from ``adapter``'s mapped one too when given."""
     held = reader.release_vectors(sorted(gold))
     if not held:
         return None
-    vector = reader.embedder.encode_queries([text])[0]
-    hits = reader.dense(vector, DEPTH)
-    url_of = reader.chunk_releases([cid for cid, _ in hits])
-    near_ids = [cid for cid, _ in hits if url_of.get(cid) not in gold][:NEAR_MISSES]
-    near = reader.held_vectors(near_ids)
-    rows = [near[cid] for cid in near_ids if cid in near]
+    vector = np.asarray(reader.embedder.encode_queries([text])[0], dtype=np.float32)
+    lists = [vector] + ([adapter.apply(vector)] if adapter is not None else [])
     return Example(
         fold=str(q.get("fold", "")),
         style=str(q.get("style", "")),
         gold_urls=gold,
-        vector=np.asarray(vector, dtype=np.float32),
+        vector=vector,
         gold=np.vstack(list(held.values())).astype(np.float32),
-        near=np.vstack(rows).astype(np.float32) if rows else np.zeros((0, len(vector)), np.float32),
+        near=near_misses(reader, lists, gold),
+        text=text,
     )
+
+
+def near_misses(reader: IndexReader, vectors: Sequence[np.ndarray], gold: frozenset[str]) -> np.ndarray:
+    """The stored vectors of the first :data:`NEAR_MISSES` passages of other releases in each vector's dense
+    list, each passage once, in the order first met."""
+    ids: list[int] = []
+    for vector in vectors:
+        hits = reader.dense(vector, DEPTH)
+        url_of = reader.chunk_releases([cid for cid, _ in hits])
+        ids += [cid for cid, _ in hits if url_of.get(cid) not in gold][:NEAR_MISSES]
+    ids = list(dict.fromkeys(ids))
+    near = reader.held_vectors(ids)
+    rows = [near[cid] for cid in ids if cid in near]
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, len(vectors[0])), np.float32)
 
 
 def fit(examples: list[Example], corpus: np.ndarray, params: dict[str, Any] | None = None) -> np.ndarray:
@@ -137,35 +160,52 @@ def _fitted(examples: list[Example], corpus: np.ndarray, p: dict[str, Any]) -> n
             ]
             mapped = q[idx] + q[idx] @ a.T
             mapped = mapped / mapped.norm(dim=1, keepdim=True)
-            t = p["temperature"]
-            s_pos = torch.einsum("bd,bkd->bk", mapped, pos[idx]) / t
-            s_pos = s_pos.masked_fill(~pos_mask[idx], -1e4)
-            s_neg = torch.einsum("bd,bkd->bk", mapped, neg[idx]) / t
-            s_neg = s_neg.masked_fill(~neg_mask[idx], -1e4)
-            s_rand = mapped @ drawn.T / t
-            every = torch.cat([s_pos, s_neg, s_rand], dim=1)
-            loss = (torch.logsumexp(every, 1) - torch.logsumexp(s_pos, 1)).mean() + p["l2"] * (a**2).sum()
+            competing = (neg[idx], neg_mask[idx], drawn)
+            loss = contrastive_loss(mapped, (pos[idx], pos_mask[idx]), competing, p["temperature"])
+            loss = loss + p["l2"] * (a**2).sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
     return a.detach().numpy()
 
 
+def contrastive_loss(
+    q: Any, gold: tuple[Any, Any], competing: tuple[Any, Any, Any], temperature: float
+) -> Any:
+    """The mean over a batch of question vectors ``q`` of a softmax at ``temperature`` that pushes each
+    question's gold passages (padded, with their mask) above its near misses (padded, with their mask) and
+    the passages drawn from the archive (shared by the batch): the adapter's loss and the query tower's."""
+    import torch
+
+    (pos, pos_mask), (neg, neg_mask, drawn) = gold, competing
+    s_pos = torch.einsum("bd,bkd->bk", q, pos) / temperature
+    s_pos = s_pos.masked_fill(~pos_mask, -1e4)
+    s_neg = torch.einsum("bd,bkd->bk", q, neg) / temperature
+    s_neg = s_neg.masked_fill(~neg_mask, -1e4)
+    s_rand = q @ drawn.T / temperature
+    every = torch.cat([s_pos, s_neg, s_rand], dim=1)
+    return (torch.logsumexp(every, 1) - torch.logsumexp(s_pos, 1)).mean()
+
+
+def pad(blocks: list[np.ndarray], dim: int) -> tuple[Any, Any]:
+    """Blocks of ``dim``-wide rows as one zero-padded tensor (block, row, dim) and its mask of real rows."""
+    import torch
+
+    width = max(1, max(len(b) for b in blocks))
+    out = np.zeros((len(blocks), width, dim), np.float32)
+    mask = np.zeros((len(blocks), width), bool)
+    for i, b in enumerate(blocks):
+        out[i, : len(b)] = b
+        mask[i, : len(b)] = True
+    return torch.from_numpy(out), torch.from_numpy(mask)
+
+
 def _padded(examples: list[Example], dim: int) -> tuple[Any, ...]:
     """Questions, gold and near-miss passages as padded tensors with masks (one row per example)."""
     import torch
 
-    def pad(blocks: list[np.ndarray]) -> tuple[Any, Any]:
-        width = max(1, max(len(b) for b in blocks))
-        out = np.zeros((len(blocks), width, dim), np.float32)
-        mask = np.zeros((len(blocks), width), bool)
-        for i, b in enumerate(blocks):
-            out[i, : len(b)] = b
-            mask[i, : len(b)] = True
-        return torch.from_numpy(out), torch.from_numpy(mask)
-
     q = torch.from_numpy(np.vstack([e.vector for e in examples]))
-    return (q, *pad([e.gold for e in examples]), *pad([e.near for e in examples]))
+    return (q, *pad([e.gold for e in examples], dim), *pad([e.near for e in examples], dim))
 
 
 def gold_ranks(reader: IndexReader, examples: list[Example], adapter: QueryAdapter | None) -> list[int]:

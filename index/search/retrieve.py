@@ -170,8 +170,8 @@ class Searcher:
         ~260 a question)."""
         self._periods.of(self.reader)
         self.reader.warm_up()
-        if self._ranker.tower is not None:  # its graph is made (exported the first time) before a user asks
-            self._ranker.tower.vector("warm up")
+        if self.tower is not None:  # its graph is made (exported the first time) before a user asks
+            self.tower.vector("warm up")
 
     # --- search --------------------------------------------------------------------------------
     def analyze(self, query: str, today: dt.date | None = None) -> QueryInfo:

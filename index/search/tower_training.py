@@ -18,13 +18,14 @@ index, with the same torch build, write the same file.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.search import adapter_training
+from index.search.adapter_training import Example
 from index.search.tower import QueryTower
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,8 +38,6 @@ LAYERS = 4
 #: whole archive's English validation questions find their release first more often (R@1 0.641 -> 0.670; at
 #: 0.5, 0.648), answers as often.
 FUSION_WEIGHT = 1.0
-DEPTH = 300
-NEAR_MISSES = 150
 PARAMS: dict[str, Any] = {
     "epochs": 6,
     "batch": 32,
@@ -52,50 +51,12 @@ PARAMS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Example:
-    """An English question as search embeds it, with its gold passages and its dense lists' near misses."""
-
-    text: str
-    fold: str
-    style: str
-    gold_urls: frozenset[str]
-    vector: np.ndarray  # e5's
-    gold: np.ndarray
-    near: np.ndarray
-
-
 def collect(
     searcher: Searcher, questions: Sequence[dict[str, Any]], progress: Callable[[], None] | None = None
 ) -> list[Example]:
-    """The examples of the English ``questions`` with gold releases that have stored vectors."""
-    asked = adapter_training.english_asked(searcher, questions, progress)
-    found = (_example(searcher, q, gold, text) for q, gold, text in asked)
-    return [e for e in found if e is not None]
-
-
-def _example(searcher: Searcher, q: dict[str, Any], gold: frozenset[str], text: str) -> Example | None:
-    reader, adapter = searcher.reader, searcher.adapter
-    held = reader.release_vectors(sorted(gold))
-    if not held:
-        return None
-    vector = np.asarray(reader.embedder.encode_queries([text])[0], dtype=np.float32)
-    ids: list[int] = []
-    for v in [vector] + ([adapter.apply(vector)] if adapter is not None else []):
-        hits = reader.dense(v, DEPTH)
-        url_of = reader.chunk_releases([cid for cid, _ in hits])
-        ids += [cid for cid, _ in hits if url_of.get(cid) not in gold][:NEAR_MISSES]
-    near = reader.held_vectors(list(dict.fromkeys(ids)))
-    rows = list(near.values())
-    return Example(
-        text,
-        str(q.get("fold", "")),
-        str(q.get("style", "")),
-        gold,
-        vector,
-        np.vstack(list(held.values())).astype(np.float32),
-        np.vstack(rows).astype(np.float32) if rows else np.zeros((0, len(vector)), np.float32),
-    )
+    """The examples of the English ``questions`` with gold releases that have stored vectors, their near
+    misses from e5's dense list and the adapter's."""
+    return adapter_training.collect(searcher, questions, progress, mapped_near=True)
 
 
 class TunedModel:
@@ -141,28 +102,17 @@ class TunedModel:
         return {k: v.detach().numpy().copy() for k, v in state.items() if k.startswith(self.prefixes)}
 
 
-def _padded(blocks: list[np.ndarray]) -> tuple[Any, Any]:
-    import torch
-
-    width, dim = max(1, max(len(b) for b in blocks)), blocks[0].shape[1]
-    out, mask = np.zeros((len(blocks), width, dim), np.float32), np.zeros((len(blocks), width), bool)
-    for i, b in enumerate(blocks):
-        out[i, : len(b)], mask[i, : len(b)] = b, True
-    return torch.from_numpy(out), torch.from_numpy(mask)
-
-
 def loss(tuned: TunedModel, batch: list[Example], drawn: np.ndarray, temperature: float) -> Any:
-    """The batch's contrastive loss: each question's gold passages against its near misses and ``drawn``."""
+    """The batch's contrastive loss: each question's gold passages against its near misses and ``drawn``
+    (:func:`index.search.adapter_training.contrastive_loss`)."""
     import torch
 
+    at = adapter_training
     q = tuned.forward([e.text for e in batch])
-    pos, pos_mask = _padded([e.gold for e in batch])
-    neg, neg_mask = _padded([e.near for e in batch])
-    s_pos = torch.einsum("bd,bkd->bk", q, pos).div(temperature).masked_fill(~pos_mask, -1e4)
-    s_neg = torch.einsum("bd,bkd->bk", q, neg).div(temperature).masked_fill(~neg_mask, -1e4)
-    s_drawn = q @ torch.from_numpy(drawn).T / temperature
-    every = torch.cat([s_pos, s_neg, s_drawn], dim=1)
-    return (torch.logsumexp(every, 1) - torch.logsumexp(s_pos, 1)).mean()
+    dim = int(q.shape[1])
+    gold = at.pad([e.gold for e in batch], dim)
+    neg, neg_mask = at.pad([e.near for e in batch], dim)
+    return at.contrastive_loss(q, gold, (neg, neg_mask, torch.from_numpy(drawn)), temperature)
 
 
 def fine_tune(
@@ -205,11 +155,8 @@ def fine_tune(
 def dense_recall(reader: IndexReader, examples: list[Example], vectors: np.ndarray) -> dict[str, Any]:
     """R@1/5/30 of each question's gold releases in the dense list of its vector, all and per style."""
     at = adapter_training
-    as_adapter = [
-        at.Example(e.fold, e.style, e.gold_urls, v, e.gold, e.near)
-        for e, v in zip(examples, vectors, strict=True)
-    ]
-    ranks = at.gold_ranks(reader, as_adapter, None)
+    searched = [replace(e, vector=v) for e, v in zip(examples, vectors, strict=True)]
+    ranks = at.gold_ranks(reader, searched, None)
     out: dict[str, Any] = {"all": at.recall(ranks)}
     for style in sorted({e.style for e in examples if e.style}):
         out[style] = at.recall([r for r, e in zip(ranks, examples, strict=True) if e.style == style])
