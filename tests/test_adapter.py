@@ -69,7 +69,7 @@ def test_shipped_adapter_fits_the_models_space() -> None:
 def test_dense_search_reads_the_mapped_vector_of_english_questions_only(base_index: BaseIndex) -> None:  # noqa: F811
     from index.search.retrieve import Searcher
 
-    settings = make_settings(base_index.data_dir)
+    settings = make_settings(base_index.data_dir, query_tower=False)  # the tower serves before the map
     searcher = Searcher.open(settings)
     assert searcher.adapter is not None  # the shipped one, for the model the index was built with
     assert Searcher.open(make_settings(base_index.data_dir, query_adapter=False)).adapter is None

@@ -4,22 +4,29 @@ fine-tuning (index.search.tower_training), on the real base index (real model, F
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from index.build.onnx_backend import OnnxEncoder
+from index.build.onnx_split import TwinEncoder
 from index.search.rerank import FEATURES
 from index.search.tower import QueryTower, TowerError
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
-from thaigov_qa.settings import SHARED_MODEL
+from thaigov_qa.settings import SHARED_MODEL, Settings
 
 ENGLISH, THAI = "Who signed the cloud agreement?", "ใครลงนามข้อตกลงคลาวด์"
 
 
+BIAS = "encoder.layer.11.output.dense.bias"
+
+
 def _weights(seed: int = 0) -> dict[str, np.ndarray]:
+    """A change to one of e5-small's top layer's weights."""
     rng = np.random.default_rng(seed)
-    return {"encoder.layer.11.output.dense.bias": rng.normal(0, 0.1, 384).astype(np.float32)}
+    return {BIAS: rng.normal(0, 0.1, 384).astype(np.float32)}
 
 
 def test_file_round_trip_writes_the_same_bytes(tmp_path: Path) -> None:
@@ -32,9 +39,11 @@ def test_file_round_trip_writes_the_same_bytes(tmp_path: Path) -> None:
     assert (back.model, back.lang, back.weight, back.key) == (tower.model, "en", 1.0, tower.key)
     assert back.fits("intfloat/multilingual-e5-small") and not back.fits("intfloat/multilingual-e5-base")
     assert QueryTower(_weights(1), "multilingual-e5-small").key != tower.key  # new weights, new export
+    change, kept = _weights()[BIAS], back.change()[BIAS]  # int8 with one scale a row: within half a step
+    assert np.abs(kept - change).max() <= np.abs(change).max() / 254 + 1e-7
 
 
-@pytest.mark.parametrize("content", [b"", b"not an archive", "npy", "empty"])
+@pytest.mark.parametrize("content", [b"", b"not an archive", "npy", "empty", "stop 52", "damaged"])
 def test_a_file_that_is_no_tower_is_a_clear_error(tmp_path: Path, content: bytes | str) -> None:
     path = tmp_path / "tower.npz"
     if content == "npy":
@@ -42,6 +51,11 @@ def test_a_file_that_is_no_tower_is_a_clear_error(tmp_path: Path, content: bytes
             np.save(fh, np.zeros(4))  # an array, not the archive
     elif content == "empty":
         np.savez(path, model=np.array("m"), lang=np.array("en"), weight=np.array(1.0))  # no weights
+    elif content == "stop 52":  # the opt-in tower's first format: weights, not their change
+        np.savez(path, **{"w/x": np.zeros(3, np.float16)}, model=np.array("m"), lang=np.array("en"))
+    elif content == "damaged":  # scales that do not fit their codes
+        codes, scales = np.zeros((2, 3), np.int8), np.ones(2, np.float32)
+        np.savez(path, **{"c/x": codes, "s/x": scales}, model=np.array("m"))
     else:
         path.write_bytes(content)
     with pytest.raises(TowerError, match="tower"):
@@ -83,7 +97,7 @@ def test_english_dense_search_reads_the_towers_vector_and_thai_search_does_not(
     from index.search.tower_training import TunedModel
 
     on = Searcher.open(make_settings(base_index.data_dir, query_tower=tower_file))
-    off = Searcher.open(make_settings(base_index.data_dir))
+    off = Searcher.open(make_settings(base_index.data_dir, query_tower=False))
     assert on.tower is not None and off.tower is None
     dense = [FEATURES.index(f"dense_{m}") for m in ("rank", "share", "score")]
     for question, moves in ((ENGLISH, True), (THAI, False)):
@@ -92,21 +106,31 @@ def test_english_dense_search_reads_the_towers_vector_and_thai_search_does_not(
         by_url = {h.url: i for i, h in enumerate(urls_off)}
         same = rows_off[[by_url[h.url] for h in urls_on]][:, dense]
         assert np.allclose(rows_on[:, dense], same) != moves, question
+    # A question searched without the learned maps (`rerank train`'s train fold) is searched as without a
+    # tower: e5's list at the list's own weight.
+    (hits_a, rows_a, _), (hits_b, rows_b, _) = (s.second_look_rows(ENGLISH, adapted=False) for s in (on, off))
+    assert [h.url for h in hits_a] == [h.url for h in hits_b] and np.allclose(rows_a, rows_b, atol=1e-4)
     # The vector kept for the answer step is e5's own; the tower's is the int8 graph of e5 with the tower's
     # layers, as torch computes it.
     e5 = on.reader.embedder.encode_queries([ENGLISH])[0]
     assert np.allclose(on.query_vector(ENGLISH), e5, atol=1e-5)
     tuned = TunedModel(str(SHARED_MODEL))
-    layers = QueryTower.read(tower_file).weights
-    tuned.model.load_state_dict(
-        {k: torch.from_numpy(v.astype(np.float32)) for k, v in layers.items()}, strict=False
-    )
+    own = tuned.model.state_dict()
+    change = QueryTower.read(tower_file).change()
+    tuned.model.load_state_dict({k: own[k] + torch.from_numpy(v) for k, v in change.items()}, strict=False)
     assert on.tower is not None
     tower_vector = on.tower.vector(ENGLISH)
     assert (
         tower_vector is not None and float(tuned.encode([ENGLISH])[0] @ tower_vector) > 0.95
     )  # int8 vs fp32
     assert not np.allclose(tower_vector, e5, atol=1e-3), "the tower's vector is not e5's"
+    # e5's question vectors come from the tower's split graphs, as the single e5 graph makes them: one copy
+    # of the shared layers serves both.
+    assert isinstance(on.reader.embedder.query_encoder, TwinEncoder)
+    single = OnnxEncoder(str(SHARED_MODEL), Path(os.environ["EXPORT_CACHE_DIR"]))
+    texts = ["query: " + ENGLISH, "query: " + THAI, "passage: " + THAI * 3]
+    assert np.allclose(single.encode(texts), on.reader.embedder.query_encoder.encode(texts), atol=2e-3)
+    assert not isinstance(off.reader.embedder.query_encoder, TwinEncoder)
 
 
 def test_fine_tuning_is_deterministic_and_moves_only_the_top_layers(
@@ -127,8 +151,8 @@ def test_fine_tuning_is_deterministic_and_moves_only_the_top_layers(
     second.save(b)
     assert a.read_bytes() == b.read_bytes()
     base = TunedModel(str(SHARED_MODEL)).learned()
-    assert set(first.weights) == set(base) and {k.split(".")[2] for k in base} == {"8", "9", "10", "11"}
-    moved = max(float(np.abs(first.weights[k].astype(np.float32) - base[k]).max()) for k in base)
+    assert set(first.coded) == set(base) and {k.split(".")[2] for k in base} == {"8", "9", "10", "11"}
+    moved = max(float(np.abs(v).max()) for v in first.change().values())
     assert moved > 1e-3, "the layers learned"
     assert set(report) == {"e5", "adapter", "tower"} and report["tower"]["all"]["questions"] == 1
     with pytest.raises(ValueError):
@@ -157,4 +181,16 @@ def test_a_tower_that_does_not_fit_or_a_damaged_file_leaves_search_working(
         assert said in caplog.text
         if searcher.tower is not None:
             assert not searcher.tower.usable and searcher.tower.vector(ENGLISH) is None
-    assert Searcher.open(make_settings(base_index.data_dir, query_tower="")).tower is None  # unset
+    for off in ("", "false", False):
+        assert Searcher.open(make_settings(base_index.data_dir, query_tower=off)).tower is None
+
+
+def test_the_shipped_tower_serves_by_default() -> None:
+    """``QUERY_TOWER=true`` (the default) names the shipped file, fitted for e5-small's top 4 layers."""
+    from index.search.tower import SHIPPED_TOWER
+
+    assert Settings(_env_file=None).query_tower is True
+    assert Settings(_env_file=None, query_tower="/x/tower.npz").query_tower == Path("/x/tower.npz")
+    tower = QueryTower.read(SHIPPED_TOWER)
+    assert tower.fits("intfloat/multilingual-e5-small") and tower.lang == "en"
+    assert {k.split(".")[2] for k in tower.coded} == {"8", "9", "10", "11"}

@@ -90,11 +90,11 @@ class Settings(BaseSettings):
     # Whole archive, validation folds, English: R@1 / R@5 0.488 / 0.763 -> 0.549 / 0.778
     # (bench/PERFORMANCE.md, "Stop 26").
     query_adapter: bool = True
-    # A query tower file (`thaigov-qa tower train … -o FILE`: e5-small with its top layers fine-tuned, for
-    # English questions' own dense search, in place of the adapter's map; index/search/tower.py). Unset: none.
-    # Opt-in: over the whole archive English R@1 0.641 -> 0.670 on validation, answers unchanged, for ~95 MB
-    # more resident memory (its own ONNX session) and ~5 ms an English question (docs/answers.md, "Stop 52").
-    query_tower: Path | None = None
+    # The query tower: e5-small with its top 4 layers fine-tuned for English questions' own dense search, in
+    # place of the adapter's map (index/search/tower.py, index/data/query_tower.npz; `thaigov-qa tower
+    # train`). true: the shipped one; false: none; or a tower file of your own. Whole archive, validation
+    # folds, English: R@1 / R@5 0.641 / 0.856 -> 0.671 / 0.869 (docs/answers.md, "Stop 52", "Stop 53").
+    query_tower: bool | Path = Field(True, union_mode="left_to_right")
     corpus_sources: CommaList = []
 
     # --- answering ---------------------------------------------------------------------------
@@ -141,10 +141,15 @@ class Settings(BaseSettings):
     ops_check_minutes: float = Field(15.0, gt=0)
     ops_realert_hours: float = Field(24.0, gt=0)
 
-    @field_validator("export_cache_dir", "query_tower", mode="before")
+    @field_validator("export_cache_dir", mode="before")
     @classmethod
     def _empty_path(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("query_tower", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return False if value in ("", None) else value
 
     @field_validator("data_dir", "export_cache_dir")
     @classmethod

@@ -221,6 +221,8 @@ class Embedder:
         self.query_backend = settings.embedding_query_backend or self.backend
         self._encoder: Encoder | None = None
         self._query_encoder: Encoder | None = None
+        self._engine: Callable[[], Encoder | None] | None = None
+        self._engine_lock = threading.Lock()
         self._tokenizer: object | None = None
         self._prompts = _read_prompts(settings.embedding_model)
 
@@ -256,6 +258,12 @@ class Embedder:
         figures are unchanged (``onnx_backend.FLOAT_MATMULS``). When both settings name the same engine
         it is loaded once.
         """
+        with self._engine_lock:
+            if self._query_encoder is None and self._engine is not None:
+                engine, self._engine = self._engine, None
+                self._query_encoder = engine()
+        if self._query_encoder is not None:
+            return self._query_encoder
         if self.query_backend == self.backend:
             return self.encoder
         if self._query_encoder is None:
@@ -264,6 +272,16 @@ class Embedder:
             if self._prompts is None:
                 self._prompts = dict(getattr(self._query_encoder, "prompts", None) or {})
         return self._query_encoder
+
+    def serve_queries_with(self, engine: Callable[[], Encoder | None]) -> None:
+        """Embed questions with the encoder ``engine()`` makes on first use instead of the
+        ``EMBEDDING_QUERY_BACKEND`` one (which serves them when it returns None: it could not be made).
+
+        Why: the query tower's split graphs (index/build/onnx_split.py) give e5's question vectors too;
+        a process that serves the tower then holds one copy of e5's shared layers, not two.
+        """
+        with self._engine_lock:
+            self._engine = engine
 
     @property
     def dim(self) -> int:

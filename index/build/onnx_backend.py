@@ -24,9 +24,9 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -64,6 +64,8 @@ CALIBRATION = (
 SHRINK_TOKENS = 2048
 #: Backend names (``settings.embedding_backend``) this module serves.
 BACKENDS = ("onnx", "onnx-int8")
+#: The inputs of a graph that reads tokens.
+INPUTS = ("input_ids", "attention_mask")
 
 
 class BackendUnavailable(RuntimeError):
@@ -94,48 +96,39 @@ def _model_fingerprint(model: str) -> str:
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Variant:
-    """The model with some of its weights replaced (a fine-tuned query tower: index/search/tower.py), exported
-    beside the model's own graph. ``weights`` are named as the Hugging Face model's ``state_dict`` names them;
-    ``key`` (a digest of the weights) names the export, so that new weights are exported again."""
-
-    name: str
-    key: str
-    weights: Mapping[str, np.ndarray]
+def slug(name: str) -> str:
+    """``name`` as a folder name: letters, digits, ``-_.``; at most 60 characters."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60]
 
 
-def export_dir(model: str, data_dir: Path, variant: Variant | None = None) -> Path:
-    """Where the export of ``model`` is cached: ``DATA_DIR/onnx/<name>-<fingerprint>[-<variant>-<key>]/``."""
-
-    def slug(name: str) -> str:
-        return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60]
-
-    tail = f"-{slug(variant.name)}-{variant.key[:16]}" if variant is not None else ""
+def export_dir(model: str, data_dir: Path, tail: str = "") -> Path:
+    """Where the export of ``model`` is cached: ``DATA_DIR/onnx/<name>-<fingerprint><tail>/`` (``tail``
+    names an export of the model with other weights: index/build/onnx_split.py)."""
     return Path(data_dir) / "onnx" / f"{slug(Path(model).name or model)}-{_model_fingerprint(model)}{tail}"
 
 
-def ensure_export(model: str, data_dir: Path, quantized: bool, variant: Variant | None = None) -> Path:
-    """Return the path of the cached ONNX file for ``model`` (exporting it first if missing), or for its
-    ``variant``.
+def ensure_export(model: str, data_dir: Path, quantized: bool) -> Path:
+    """Return the path of the cached ONNX file for ``model`` (exporting it first if missing).
 
     The float32 graph is exported from the sentence-transformers model (Transformer + mean pooling +
     L2 normalisation, in the graph); the int8 graph is onnxruntime's dynamic quantisation of it.
     Files are written to a temporary folder and moved into place, so a killed export leaves no half file.
     """
-    target = export_dir(model, data_dir, variant)
+    target = export_dir(model, data_dir)
     fp32 = target / "model.onnx"
     int8 = target / f"model-int8-{QUANT_TAG}.onnx"
     if not (fp32.is_file() and (target / "tokenizer.json").is_file()):
         with quiet_libraries():  # torch.onnx's TracerWarnings mean nothing to a user
-            _export_fp32(model, target, variant)
+            _export_fp32(model, target)
     if quantized and not int8.is_file():
         with quiet_libraries():  # the quantiser's per-tensor notices and advice
-            _quantize(fp32, int8)
+            quantize(fp32, int8)
     return int8 if quantized else fp32
 
 
-def _export_fp32(model: str, target: Path, variant: Variant | None = None) -> None:
+def load_pooled_model(model: str) -> tuple[Any, Any]:
+    """The sentence-transformers model and its Hugging Face transformer (eval mode, eager attention: the
+    exporter traces it), or :class:`BackendUnavailable` for a model whose pipeline the graph cannot hold."""
     _require_ort()
     try:
         import onnx  # noqa: F401, PLC0415
@@ -143,10 +136,8 @@ def _export_fp32(model: str, target: Path, variant: Variant | None = None) -> No
         raise BackendUnavailable(
             "exporting to ONNX needs the onnx package: pip install 'thaigov-qa[onnx]'"
         ) from exc
-    import torch  # noqa: PLC0415
     from sentence_transformers import SentenceTransformer  # noqa: PLC0415
 
-    log.info("exporting %s to ONNX under %s (once; later loads reuse it)", model, target)
     st = SentenceTransformer(model, device="cpu", model_kwargs={"attn_implementation": "eager"})
     modules = list(st)
     pooling = next((m for m in modules if type(m).__name__ == "Pooling"), None)
@@ -156,40 +147,43 @@ def _export_fp32(model: str, target: Path, variant: Variant | None = None) -> No
             f"the ONNX backend supports mean-pooled, normalised models; {model} is not:"
             " use EMBEDDING_BACKEND=torch"
         )
-    transformer = modules[0]
-    hf_model = transformer.auto_model.eval()
-    if variant is not None:
-        _replace_weights(hf_model, variant)
+    return st, modules[0].auto_model.eval()
 
-    class Pooled(torch.nn.Module):
-        """Transformer + mean pooling + L2 normalisation: the whole sentence-transformers pipeline."""
 
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
+def mean_pool(hidden: Any, attention_mask: Any) -> Any:
+    """Mean pooling over the real tokens, then L2 normalisation: the end of a sentence-transformers model."""
+    import torch  # noqa: PLC0415
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            summed = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(summed, p=2.0, dim=1)
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    summed = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(summed, p=2.0, dim=1)
 
+
+def onnx_export(module: Any, inputs: tuple[Any, ...], names: Sequence[str], output: str, path: Path) -> None:
+    """``module`` traced with ``inputs`` (named ``names``) to an opset-17 graph whose batch and sequence
+    axes are free."""
+    import torch  # noqa: PLC0415
+
+    with torch.no_grad():
+        torch.onnx.export(
+            module,
+            inputs,
+            str(path),
+            input_names=list(names),
+            output_names=[output],
+            dynamic_axes={name: {0: "batch", 1: "seq"} for name in names},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def write_export(st: Any, model: str, target: Path, write_graphs: Callable[[Path], None]) -> None:
+    """Export into a temporary folder beside ``target`` (``write_graphs`` writes the graphs, then the
+    tokenizer and ``export.json``), moved into place whole: a killed export leaves no half folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
-        ids = torch.ones((2, 16), dtype=torch.long)
-        mask = torch.ones((2, 16), dtype=torch.long)
-        with torch.no_grad():
-            torch.onnx.export(
-                Pooled(hf_model),
-                (ids, mask),
-                str(tmp / "model.onnx"),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["embedding"],
-                dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
-                opset_version=17,
-                dynamo=False,
-            )
+        write_graphs(tmp)
         st.tokenizer.save_pretrained(str(tmp))
         meta = {
             "model": model,
@@ -205,19 +199,30 @@ def _export_fp32(model: str, target: Path, variant: Variant | None = None) -> No
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _replace_weights(hf_model: object, variant: Variant) -> None:
-    """Load ``variant``'s weights into the model; weights it does not have, or of another shape, are a
-    :class:`BackendUnavailable` (a tower fitted for another model)."""
+def _export_fp32(model: str, target: Path) -> None:
     import torch  # noqa: PLC0415
 
-    own = hf_model.state_dict()  # type: ignore[attr-defined]
-    odd = [k for k, v in variant.weights.items() if k not in own or tuple(own[k].shape) != v.shape]
-    if odd or not variant.weights:
-        raise BackendUnavailable(
-            f"the {variant.name} does not fit this model's layers ({', '.join(odd[:3]) or 'no weights'})"
-        )
-    state = {k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in variant.weights.items()}
-    hf_model.load_state_dict(state, strict=False)  # type: ignore[attr-defined]
+    log.info("exporting %s to ONNX under %s (once; later loads reuse it)", model, target)
+    st, hf_model = load_pooled_model(model)
+
+    class Pooled(torch.nn.Module):
+        """Transformer + mean pooling + L2 normalisation: the whole sentence-transformers pipeline."""
+
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return mean_pool(hidden, attention_mask)
+
+    ids = torch.ones((2, 16), dtype=torch.long)
+    write_export(
+        st,
+        model,
+        target,
+        lambda tmp: onnx_export(Pooled(hf_model), (ids, ids), INPUTS, "embedding", tmp / "model.onnx"),
+    )
 
 
 def _pooling_mode(pooling: object) -> str:
@@ -229,13 +234,13 @@ def _pooling_mode(pooling: object) -> str:
     return getter() if callable(getter) else ""
 
 
-def _quantize(fp32: Path, int8: Path) -> None:
+def quantize(fp32: Path, int8: Path, float_matmuls: int = FLOAT_MATMULS) -> None:
     """int8 dynamic quantisation of the MatMul and embedding weights (activations quantised at run time),
-    but for the :data:`FLOAT_MATMULS` MatMuls with the most outlier-heavy inputs."""
+    but for the ``float_matmuls`` MatMuls with the most outlier-heavy inputs."""
     _require_ort()
     from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
 
-    keep_float = _outlier_matmuls(fp32, FLOAT_MATMULS)
+    keep_float = _outlier_matmuls(fp32, float_matmuls)
     log.info("quantising %s to int8 (float: %s)", fp32, ", ".join(keep_float) or "none")
     tmp = int8.with_suffix(".tmp.onnx")
     quantize_dynamic(
@@ -292,26 +297,29 @@ def _outlier_matmuls(fp32: Path, n: int) -> list[str]:
     return [name for name, _ in ranked[:n]]
 
 
-class OnnxEncoder:
-    """Embeds texts with an exported model: tokenise, sort by token count, run in batches, restore order.
+def session(path: Path, threads: int | None = None) -> Any:
+    """An onnxruntime CPU session of the graph in ``path``, set up for a shared 2-core machine."""
+    ort = _require_ort()
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # No busy-waiting between ops: on a shared or busy CPU, spinning threads steal the cores the other
+    # thread needs (one question: 16.9 ms at 2 spinning threads, 8.6 ms without spinning, 7.8 ms on 1).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class TokenBatches:
+    """The tokenizer of an export folder, and texts turned into padded batches of token ids.
 
     Texts arrive already prefixed (``query: `` / ``passage: ``): the caller owns the model's prompts.
     """
 
-    def __init__(
-        self,
-        model: str,
-        data_dir: Path,
-        quantized: bool = True,
-        batch_size: int = 32,
-        threads: int | None = None,
-        variant: Variant | None = None,
-    ) -> None:
-        ort = _require_ort()
+    def __init__(self, folder: Path, batch_size: int = 32) -> None:
         from tokenizers import Tokenizer  # noqa: PLC0415
 
-        self.path = ensure_export(model, data_dir, quantized, variant)
-        folder = self.path.parent
         meta = json.loads((folder / "export.json").read_text())
         self.dim: int = int(meta["dim"])
         self.max_seq_length: int = int(meta["max_seq_length"])
@@ -320,32 +328,23 @@ class OnnxEncoder:
         self.tokenizer.enable_truncation(self.max_seq_length)
         self.tokenizer.no_padding()
         self.pad_id = self.tokenizer.token_to_id("<pad>") or 0
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
-            options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # No busy-waiting between ops: on a shared or busy CPU, spinning threads steal the cores the other
-        # thread needs (one question: 16.9 ms at 2 spinning threads, 8.6 ms without spinning, 7.8 ms on 1).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-
-        self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         # After a large batch the memory arena gives back what it grew by. Why: the arena keeps the largest
         # batch's activations for the process's life, and the bot embeds passages (alerts) in the process
         # that answers (a 32-passage batch left RSS at 701 MB, 313 MB without an arena). Without an arena
         # at all, passage embedding took 30% more CPU (bench/incremental.py: 98 vs 75 CPU s).
-        self._shrink = ort.RunOptions()
-        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        ort = _require_ort()
+        self.shrink = ort.RunOptions()
+        self.shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
-    def encode(self, texts: Sequence[str], sort_by_length: bool = True) -> np.ndarray:
-        """Unit-length float32 embeddings, one row per text, in the input order.
+    def batches(
+        self, texts: Sequence[str], sort_by_length: bool = True
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, Any]]:
+        """``(rows, ids, mask, run_options)`` per batch: the texts' positions, their padded token ids and
+        mask, and the run options to pass (the arena shrinks after the call's last batch when one was large).
 
         Sorting by token count first means each batch is padded only to its own longest text;
         ``sort_by_length=False`` exists only so the benchmark can show what that saves.
         """
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
         encodings = self.tokenizer.encode_batch(list(texts))
         if sort_by_length:
             order = np.argsort([len(e.ids) for e in encodings], kind="stable")
@@ -365,9 +364,30 @@ class OnnxEncoder:
             # Shrink the arena once, after the call's last batch: shrinking after every large batch made
             # the allocator give back and take again the same memory each time (~7% of a build's CPU).
             grew = grew or ids.size > SHRINK_TOKENS
-            last = start == starts[-1]
-            (emb,) = self.session.run(
-                None, {"input_ids": ids, "attention_mask": mask}, self._shrink if grew and last else None
-            )
+            yield rows, ids, mask, self.shrink if grew and start == starts[-1] else None
+
+
+class OnnxEncoder(TokenBatches):
+    """Embeds texts with an exported model: tokenise, sort by token count, run in batches, restore order."""
+
+    def __init__(
+        self,
+        model: str,
+        data_dir: Path,
+        quantized: bool = True,
+        batch_size: int = 32,
+        threads: int | None = None,
+    ) -> None:
+        self.path = ensure_export(model, data_dir, quantized)
+        super().__init__(self.path.parent, batch_size)
+        self.session = session(self.path, threads)
+
+    def encode(self, texts: Sequence[str], sort_by_length: bool = True) -> np.ndarray:
+        """Unit-length float32 embeddings, one row per text, in the input order."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        for rows, ids, mask, options in self.batches(texts, sort_by_length):
+            (emb,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask}, options)
             out[rows] = emb
         return out

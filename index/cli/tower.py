@@ -1,7 +1,7 @@
 """``thaigov-qa tower train``: fine-tune the query tower (:mod:`index.search.tower`) from question sets with
 train/validation folds, over the index in ``DATA_DIR`` (the whole archive: its passages are what the English
-questions must find), into the file ``-o`` names; ``QUERY_TOWER=FILE`` then serves it (opt-in: the module
-docstring of index/search/tower.py says why)."""
+questions must find), into the package's file (``QUERY_TOWER=true``, the default, serves it) or the one
+``-o`` names (``QUERY_TOWER=FILE`` then serves it)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
+from index.search.tower import SHIPPED_TOWER
 from thaigov_qa.settings import Settings
 
 
@@ -35,7 +36,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tsub = p.add_subparsers(dest="tower_command", metavar="COMMAND", required=True)
     t = tsub.add_parser("train", help="fine-tune it from question sets with train/validation folds")
     t.add_argument("qa", nargs="+", help="question files (JSONL with a 'fold' per question)")
-    t.add_argument(
-        "-o", "--output", required=True, help="the tower file to write (QUERY_TOWER then names it)"
-    )
+    t.add_argument("-o", "--output", default=str(SHIPPED_TOWER), help="tower file (default: the package's)")
     t.set_defaults(handler=_train)

@@ -226,7 +226,7 @@ class Ranker:
             nearest = [f.result() for f in vectors] if vectors else None
         if nearest:
             self._recent.remember(query, nearest[0][0])
-            weight = (self._en_dense_weight() if en else w.th_dense) if mode == "hybrid" else 1.0
+            weight = (self._en_dense_weight(adapted) if en else w.th_dense) if mode == "hybrid" else 1.0
             lists.append(SearchList("dense", weight, nearest[0][1], True))
             if trans:
                 lists.append(SearchList("dense_rendering", w.en_dense_trans, nearest[1][1], True))
@@ -282,10 +282,13 @@ class Ranker:
                 lists.append(SearchList("bm25_english", w.th_bm25_trans, hits, False))
         return lists
 
-    def _en_dense_weight(self) -> float:
-        """The English question's dense list's fusion weight: the tower's own while it serves that list."""
+    def _en_dense_weight(self, adapted: bool = True) -> float:
+        """The English question's dense list's fusion weight: the tower's own while it serves that list
+        (not for a question searched without it: ``adapted=False``)."""
         tower = self.tower
-        return tower.tower.weight if tower is not None and tower.usable else self.weights.en_dense
+        if adapted and tower is not None and tower.usable:
+            return tower.tower.weight
+        return self.weights.en_dense
 
     def _nearest(self, text: str, pool: int, lang: str | None = None) -> tuple[np.ndarray, Scored]:
         """``text``'s question vector and its ``pool`` nearest passages (the dense list), for a worker

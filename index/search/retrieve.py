@@ -23,6 +23,7 @@ import numpy as np
 from corpus.release import Release
 from corpus.text import query_text
 from index import lexical
+from index.build.onnx_backend import BACKENDS as ONNX_BACKENDS
 from index.search import periods
 from index.search.adapter import AdapterError, QueryAdapter
 from index.search.concepts import thai_stopwords
@@ -32,7 +33,7 @@ from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
 from index.search.query import QueryInfo
 from index.search.ranking import MODES, Ranker, RecentVectors
 from index.search.rerank import Reranker
-from index.search.tower import QueryTower, TowerEncoder, TowerError
+from index.search.tower import SHIPPED_TOWER, QueryTower, TowerEncoder, TowerError
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -290,19 +291,29 @@ def _shipped_adapter(settings: Settings, reader: IndexReader) -> QueryAdapter | 
 
 
 def _configured_tower(settings: Settings, reader: IndexReader) -> TowerEncoder | None:
-    """The encoder of the query tower ``QUERY_TOWER`` names, unless it cannot be read or was fitted from
-    another model's layers (English questions then use the adapter's map, as without one)."""
-    if settings.query_tower is None:
+    """The encoder of the query tower ``QUERY_TOWER`` names (the shipped one by default), unless it cannot be
+    read or was fitted from another model's layers (English questions then use the adapter's map, as without
+    one). With an ONNX question engine, its split graphs embed every question (e5's vectors too)."""
+    if settings.query_tower is False:
         return None
+    path = SHIPPED_TOWER if settings.query_tower is True else settings.query_tower
     try:
-        tower = QueryTower.read(settings.query_tower)
+        tower = QueryTower.read(path)
     except TowerError as exc:
         log.error("%s: English questions are searched without it", exc)
         return None
-    if not tower.fits(reader.embedder.model_id):
+    embedder = reader.embedder
+    if not tower.fits(embedder.model_id):
         log.warning("the query tower was fitted from %s, not this index's model: not used", tower.model)
         return None
-    return TowerEncoder(tower, settings.embedding_model, settings.onnx_root, reader.embedder.prompt("query"))
+    onnx = embedder.query_backend in ONNX_BACKENDS
+    prefix = embedder.prompt("query")
+    encoder = TowerEncoder(
+        tower, settings.embedding_model, settings.onnx_root, prefix, embedder.query_backend != "onnx"
+    )
+    if onnx:
+        embedder.serve_queries_with(encoder.engine)
+    return encoder
 
 
 _PUNCTUATION = "?!.,;:\"'()[]{}“”‘’«»…-–—"

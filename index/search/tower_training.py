@@ -173,8 +173,10 @@ def train(
         raise ValueError("the query tower needs English train questions with gold releases in the index")
     reader = searcher.reader
     tuned = TunedModel(model)
+    before = tuned.learned()
     fine_tune(tuned, fitting, reader.sample_vectors(PARAMS["corpus_sample"], seed=PARAMS["seed"]), params)
-    tower = QueryTower(tuned.learned(), Path(model).name, LANG, FUSION_WEIGHT)
+    change = {k: v - before[k] for k, v in tuned.learned().items()}
+    tower = QueryTower(change, Path(model).name, LANG, FUSION_WEIGHT)
     val = [e for e in examples if e.fold == "validation"]
     report: dict[str, Any] = {}
     if val:
