@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build.onnx_backend import OnnxEncoder
-from index.build.onnx_split import TwinEncoder
+from index.build.onnx_backend import BackendUnavailable, OnnxEncoder
+from index.build.onnx_split import TwinEncoder, Variant, first_replaced_layer
 from index.search.rerank import FEATURES
 from index.search.tower import QueryTower, TowerError
 from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
@@ -183,6 +183,18 @@ def test_a_tower_that_does_not_fit_or_a_damaged_file_leaves_search_working(
             assert not searcher.tower.usable and searcher.tower.vector(ENGLISH) is None
     for off in ("", "false", False):
         assert Searcher.open(make_settings(base_index.data_dir, query_tower=off)).tower is None
+
+
+def test_only_a_tower_of_encoder_layers_can_be_split_off() -> None:
+    """The split graphs begin at the lowest layer a tower changes; a change elsewhere cannot be split off."""
+    change = {
+        "encoder.layer.11.output.dense.bias": np.zeros(2),
+        "encoder.layer.9.output.dense.bias": np.zeros(2),
+    }
+    assert first_replaced_layer(Variant("tower", "k", change)) == 9
+    for odd in ({"embeddings.word_embeddings.weight": np.zeros(2)}, {}):
+        with pytest.raises(BackendUnavailable):
+            first_replaced_layer(Variant("tower", "k", odd))
 
 
 def test_the_shipped_tower_serves_by_default() -> None:

@@ -7,10 +7,10 @@ a second time for each English question. Split in three graphs (the embedding ta
 tower; e5's top layers; the tower's), a Thai question runs the bottom and e5's top, as many layers as one e5
 graph, and an English one the tower's top too, on the bottom's output kept from e5's call.
 
-Each graph is exported and quantised as :mod:`index.build.onnx_backend` does e5's own (the same MatMuls
-stay float: the most outlier-heavy ones are in e5-small's layers 0 and 4, in the bottom; the tops are all
-int8), so e5's vectors from the split graphs are those of the single graph, and cached the same way: once
-per model and tower, under ``DATA_DIR/onnx/``.
+Each graph is exported and quantised as :mod:`index.build.onnx_backend` does e5's own: the bottom keeps its
+most outlier-heavy MatMuls float and the tops none (split at layer 8, those are the single graph's own choice:
+e5-small's layers 0 and 4), so e5's vectors from the split graphs are the single graph's (cosine 0.9999993).
+Cached the same way: once per model and tower, under ``DATA_DIR/onnx/``.
 """
 
 from __future__ import annotations
@@ -105,9 +105,8 @@ def _stack(embeddings: Any, layers: Sequence[Any], pool: bool) -> Any:
 
         def forward(self, x: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             hidden = self.embeddings(input_ids=x) if self.embeddings is not None else x
-            extended = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(
-                hidden.dtype
-            ).min
+            lowest = torch.finfo(hidden.dtype).min
+            extended = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * lowest
             for layer in self.layers:
                 out = layer(hidden, extended)
                 hidden = out[0] if isinstance(out, tuple) else out
@@ -208,9 +207,10 @@ class TwinEncoder(TokenBatches):
             (emb,) = self._sessions[top].run(None, {"hidden": hidden, "attention_mask": mask})
             out[:] = emb
             return out
-        for rows, ids, mask, options in self.batches(texts) if texts else ():
-            (hidden,) = self._sessions["bottom"].run(None, {"input_ids": ids, "attention_mask": mask})
-            (emb,) = self._sessions[top].run(None, {"hidden": hidden, "attention_mask": mask}, options)
+        bottom, head = self._sessions["bottom"], self._sessions[top]
+        for rows, ids, mask, options in self.batches(texts):
+            (hidden,) = bottom.run(None, {"input_ids": ids, "attention_mask": mask}, options)
+            (emb,) = head.run(None, {"hidden": hidden, "attention_mask": mask}, options)
             out[rows] = emb
         return out
 

@@ -18,7 +18,10 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     from index.search.tower_training import collect, train
     from thaigov_qa.errors import UserError
 
-    searcher, examples = examples_over(settings, args.qa, collect, "embedding")
+    # Searched without a tower: the examples read e5's vectors and the adapter's lists, and the shipped
+    # tower's graphs need not be made for that.
+    unserved = settings.model_copy(update={"query_tower": False})
+    searcher, examples = examples_over(unserved, args.qa, collect, "embedding")
     try:
         tower, report = train(searcher, examples, settings.embedding_model)
     except ValueError as exc:

@@ -306,12 +306,13 @@ def _configured_tower(settings: Settings, reader: IndexReader) -> TowerEncoder |
     if not tower.fits(embedder.model_id):
         log.warning("the query tower was fitted from %s, not this index's model: not used", tower.model)
         return None
-    onnx = embedder.query_backend in ONNX_BACKENDS
-    prefix = embedder.prompt("query")
+    # The float graphs for a float ONNX question engine, else int8 ones; with torch questions (a GPU, say) the
+    # split graphs serve the tower's vectors only.
+    quantized = embedder.query_backend != "onnx"
     encoder = TowerEncoder(
-        tower, settings.embedding_model, settings.onnx_root, prefix, embedder.query_backend != "onnx"
+        tower, settings.embedding_model, settings.onnx_root, embedder.prompt("query"), quantized
     )
-    if onnx:
+    if embedder.query_backend in ONNX_BACKENDS:
         embedder.serve_queries_with(encoder.engine)
     return encoder
 
