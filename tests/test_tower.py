@@ -14,7 +14,7 @@ from index.build.onnx_backend import BackendUnavailable, OnnxEncoder
 from index.build.onnx_split import TwinEncoder, Variant, first_replaced_layer
 from index.search.rerank import FEATURES
 from index.search.tower import QueryTower, TowerError
-from tests.index_base import HUAWEI_URL, BaseIndex, base_index, make_settings  # noqa: F401
+from tests.index_base import HUAWEI_URL, BaseIndex, base_index, cli_over, make_settings  # noqa: F401
 from thaigov_qa.settings import SHARED_MODEL, Settings
 
 ENGLISH, THAI = "Who signed the cloud agreement?", "ใครลงนามข้อตกลงคลาวด์"
@@ -206,3 +206,27 @@ def test_the_shipped_tower_serves_by_default() -> None:
     tower = QueryTower.read(SHIPPED_TOWER)
     assert tower.fits("intfloat/multilingual-e5-small") and tower.lang == "en"
     assert {k.split(".")[2] for k in tower.coded} == {"8", "9", "10", "11"}
+
+
+def test_the_train_command_writes_a_tower_the_searcher_serves(
+    base_index: BaseIndex,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``thaigov-qa tower train QA -o FILE`` over an index: the file is a tower for the index's model, the
+    report is the validation fold's, and ``QUERY_TOWER=FILE`` serves it."""
+    import json
+
+    from index.search.retrieve import Searcher
+
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("".join(json.dumps({**q, "lang": "en"}, ensure_ascii=False) + "\n" for q in QUESTIONS[:3]))
+    out = tmp_path / "tower.npz"
+    assert cli_over(base_index, monkeypatch, "tower", "train", str(qa), "-o", str(out)) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["tower"] == str(out) and report["validation"]["tower"]["all"]["questions"] == 1
+    tower = QueryTower.read(out)
+    assert tower.fits(str(SHARED_MODEL)) and tower.lang == "en"
+    searcher = Searcher.open(make_settings(base_index.data_dir, query_tower=out))
+    assert searcher.tower is not None and searcher.tower.vector(ENGLISH) is not None
