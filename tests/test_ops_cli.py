@@ -172,6 +172,7 @@ def test_doctor_passes_on_an_index_and_names_the_failed_check(
     assert good.returncode == 0, good.stdout + good.stderr
     assert {c["status"] for c in checks.values()} <= {"ok", "skipped"}
     assert checks["index"]["status"] == checks["model"]["status"] == checks["database"]["status"] == "ok"
+    assert checks["tower"]["status"] == "ok"  # the shipped query tower
     assert checks["speed"]["status"] == "ok" and "passages/s" in checks["speed"]["detail"]
     assert checks["telegram"]["status"] == "skipped" and checks["feeds"]["status"] == "skipped"
     env = {"DATA_DIR": str(tmp_path / "empty"), "EMBEDDING_MODEL": str(SHARED_MODEL)}

@@ -230,3 +230,21 @@ def test_the_train_command_writes_a_tower_the_searcher_serves(
     assert tower.fits(str(SHARED_MODEL)) and tower.lang == "en"
     searcher = Searcher.open(make_settings(base_index.data_dir, query_tower=out))
     assert searcher.tower is not None and searcher.tower.vector(ENGLISH) is not None
+
+
+def test_doctor_says_whether_the_tower_serves(tmp_path: Path) -> None:
+    """``thaigov-qa doctor``'s tower check: the shipped one fits e5-small; a damaged file, or one fitted for
+    another model, fails with its reason; ``QUERY_TOWER=false`` is skipped."""
+    from thaigov_app.doctor import check_tower
+
+    def settings(tower: object) -> Settings:
+        return make_settings(tmp_path, query_tower=tower)
+
+    assert check_tower(settings(True)).status == "ok"
+    assert check_tower(settings(False)).status == "skipped"
+    damaged, other = tmp_path / "damaged.npz", tmp_path / "other.npz"
+    damaged.write_bytes(b"\x00" * 64)
+    QueryTower(_weights(), "multilingual-e5-base").save(other)
+    for path, said in ((damaged, "cannot read"), (other, "multilingual-e5-base")):
+        check = check_tower(settings(path))
+        assert check.status == "fail" and said in check.detail

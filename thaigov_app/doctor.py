@@ -51,6 +51,27 @@ def check_model(settings: Settings) -> Check:
     return Check("model", OK, f"{settings.embedding_model} loads ({vector.shape[1]} dimensions)")
 
 
+def check_tower(settings: Settings) -> Check:
+    """The query tower ``QUERY_TOWER`` names is readable and fitted for this model. Why a check: a tower that
+    cannot serve is only said in the bot's log, and English questions then fall back to the adapter's map,
+    which finds their release less often over a large archive (docs/answers.md, "Stop 53")."""
+    from index.build.embedding import model_id
+    from index.search.tower import SHIPPED_TOWER, QueryTower, TowerError
+
+    if settings.query_tower is False:
+        return Check("tower", SKIPPED, "QUERY_TOWER=false: English questions use the adapter's map")
+    path = SHIPPED_TOWER if settings.query_tower is True else settings.query_tower
+    try:
+        tower = QueryTower.read(path)
+    except TowerError as exc:
+        return Check("tower", FAIL, str(exc))
+    if not tower.fits(model_id(settings.embedding_model)):
+        return Check("tower", FAIL, f"{path} was fitted from {tower.model}, not {settings.embedding_model}")
+    return Check(
+        "tower", OK, f"{path} serves {tower.lang} questions' dense search ({len(tower.coded)} weights)"
+    )
+
+
 def check_speed(settings: Settings) -> Check:
     """How fast this machine embeds passages and questions, and the whole archive's build projected from it
     (:mod:`thaigov_app.speed`: the same build takes ~2 h on one 2-core CPU and ~10 h on another)."""
@@ -160,6 +181,7 @@ def check_sources(settings: Settings) -> Check:
 CHECKS: list[Callable[[Settings], Check]] = [
     check_settings,
     check_model,
+    check_tower,
     check_speed,
     check_index,
     check_disk,
