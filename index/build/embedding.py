@@ -256,7 +256,7 @@ class Embedder:
         The int8 graph (the default for questions) halves that again; with its outlier-heavy MatMuls
         kept float its question vectors are within cosine ~0.998 of float ones and the full-archive dev
         figures are unchanged (``onnx_backend.FLOAT_MATMULS``). When both settings name the same engine
-        it is loaded once.
+        it is loaded once. An engine given by :meth:`serve_queries_with` comes first.
         """
         with self._engine_lock:
             if self._query_encoder is None and self._engine is not None:
@@ -266,11 +266,10 @@ class Embedder:
             return self._query_encoder
         if self.query_backend == self.backend:
             return self.encoder
-        if self._query_encoder is None:
-            device = device_for(self.settings, self.query_backend)
-            self._query_encoder = _load_encoder(self.settings, self.query_backend, device)
-            if self._prompts is None:
-                self._prompts = dict(getattr(self._query_encoder, "prompts", None) or {})
+        device = device_for(self.settings, self.query_backend)
+        self._query_encoder = _load_encoder(self.settings, self.query_backend, device)
+        if self._prompts is None:
+            self._prompts = dict(getattr(self._query_encoder, "prompts", None) or {})
         return self._query_encoder
 
     def serve_queries_with(self, engine: Callable[[], Encoder | None]) -> None:

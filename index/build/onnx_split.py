@@ -187,7 +187,6 @@ class TwinEncoder(TokenBatches):
     ) -> None:
         paths = ensure_split_export(model, data_dir, variant, quantized)
         super().__init__(paths["bottom"].parent, batch_size)
-        self.path = paths["bottom"]
         self._sessions = {part: session(path, threads) for part, path in paths.items()}
         self._recent: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()

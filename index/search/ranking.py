@@ -282,7 +282,7 @@ class Ranker:
                 lists.append(SearchList("bm25_english", w.th_bm25_trans, hits, False))
         return lists
 
-    def _en_dense_weight(self, adapted: bool = True) -> float:
+    def _en_dense_weight(self, adapted: bool) -> float:
         """The English question's dense list's fusion weight: the tower's own while it serves that list
         (not for a question searched without it: ``adapted=False``)."""
         tower = self.tower

@@ -33,7 +33,7 @@ from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
 from index.search.query import QueryInfo
 from index.search.ranking import MODES, Ranker, RecentVectors
 from index.search.rerank import Reranker
-from index.search.tower import SHIPPED_TOWER, QueryTower, TowerEncoder, TowerError
+from index.search.tower import QueryTower, TowerEncoder, TowerError, tower_file
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -294,9 +294,9 @@ def _configured_tower(settings: Settings, reader: IndexReader) -> TowerEncoder |
     """The encoder of the query tower ``QUERY_TOWER`` names (the shipped one by default), unless it cannot be
     read or was fitted from another model's layers (English questions then use the adapter's map, as without
     one). With an ONNX question engine, its split graphs embed every question (e5's vectors too)."""
-    if settings.query_tower is False:
+    path = tower_file(settings.query_tower)
+    if path is None:
         return None
-    path = SHIPPED_TOWER if settings.query_tower is True else settings.query_tower
     try:
         tower = QueryTower.read(path)
     except TowerError as exc:

@@ -41,6 +41,13 @@ log = logging.getLogger(__name__)
 SHIPPED_TOWER = Path(__file__).resolve().parents[1] / "data" / "query_tower.npz"
 
 
+def tower_file(setting: bool | Path) -> Path | None:
+    """The tower file ``QUERY_TOWER`` names: the shipped one for ``true``, none for ``false``."""
+    if setting is False:
+        return None
+    return SHIPPED_TOWER if setting is True else setting
+
+
 class TowerError(ValueError):
     """The tower file cannot be used (unreadable, no weights, odd metadata)."""
 
