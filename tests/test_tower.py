@@ -133,6 +133,32 @@ def test_english_dense_search_reads_the_towers_vector_and_thai_search_does_not(
     assert not isinstance(off.reader.embedder.query_encoder, TwinEncoder)
 
 
+def test_reader_training_searches_its_train_fold_without_the_maps(
+    base_index: BaseIndex,  # noqa: F811
+    tower_file: Path,
+) -> None:
+    """``reader train``'s train-fold questions, which the tower and the adapter were fitted on, are searched
+    without them (their lists would be better than a new question's); the other folds as served."""
+    from index.answer import Answerer
+    from index.answer.training import collect
+    from index.search.retrieve import Searcher
+
+    settings = make_settings(base_index.data_dir, query_tower=tower_file)
+    answerer = Answerer(Searcher.open(settings), settings)
+    searcher = answerer.searcher
+    english = [q for q in QUESTIONS if q["fold"] == "validation"] + [{**QUESTIONS[2], "fold": "train"}]
+
+    def scores(hits: list) -> list[tuple[str, float]]:
+        return [(h.url, round(h.score, 6)) for h in hits]
+
+    question = english[0]["question"]
+    served, unmapped = (scores(searcher.search_views(question, adapted=a)[0]) for a in (True, False))
+    assert served != unmapped, "the tower moves this question's fused list"
+    for train_unmapped, train_sees in ((True, unmapped), (False, served)):
+        got = collect(answerer, english, train_unmapped=train_unmapped)
+        assert [scores(e.analysis.hits) for e in got if e.analysis] == [served, train_sees]
+
+
 def test_fine_tuning_is_deterministic_and_moves_only_the_top_layers(
     base_index: BaseIndex,  # noqa: F811
     tmp_path: Path,

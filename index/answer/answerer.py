@@ -167,12 +167,17 @@ class Answerer:
 
     # --- steps ---------------------------------------------------------------------------------
     def analyse(
-        self, question: str, within: str | None = None, kinds: np.ndarray | None = None
+        self,
+        question: str,
+        within: str | None = None,
+        kinds: np.ndarray | None = None,
+        adapted: bool = True,
     ) -> Analysis | None:
         """Retrieval, candidates, spans and features; None for a question with no word in it.
 
         ``kinds``: the asked kind's probabilities when the caller has them (training passes out-of-fold
-        ones); else the model's, from the question's vector.
+        ones); else the model's, from the question's vector. ``adapted=False`` searches without the learned
+        query maps (training, for the questions they were fitted on).
         """
         text = query_text(_CONTROL.sub(" ", question or ""), MAX_QUESTION_CHARS)
         if not re.search(r"\w", text) or not asks_anything(text):
@@ -184,7 +189,7 @@ class Answerer:
             one = self.searcher.within(within)
             hits = [one] if one is not None else []
         else:
-            hits, shown = self.searcher.search_views(text, k=ev.MAX_SOURCES)
+            hits, shown = self.searcher.search_views(text, k=ev.MAX_SOURCES, adapted=adapted)
         if kinds is None:
             kinds = self._kinds(text)
         learned = learned_kind(kinds)

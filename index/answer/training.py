@@ -113,12 +113,18 @@ def collect(
     questions: Sequence[dict[str, Any]],
     progress: Callable[[int, int], None] | None = None,
     kinds: Sequence[np.ndarray] | None = None,
+    train_unmapped: bool = True,
 ) -> list[Example]:
     """Analyse every question and label its candidates: a candidate answers when the evidence it would be
-    quoted as holds the answer (or an alias) and its release is a gold release."""
+    quoted as holds the answer (or an alias) and its release is a gold release.
+
+    ``train_unmapped``: the train fold's questions are searched without the query adapter's map and the
+    query tower, which were fitted on them, so their lists are no better than a new question's."""
     out = []
     for i, q in enumerate(questions, 1):
-        analysis = answerer.analyse(q["question"], kinds=kinds[i - 1] if kinds is not None else None)
+        adapted = not (train_unmapped and q.get("fold") == "train")
+        kind = kinds[i - 1] if kinds is not None else None
+        analysis = answerer.analyse(q["question"], kinds=kind, adapted=adapted)
         labels = np.zeros(0)
         if analysis is not None:
             gold = set(q.get("gold_urls") or [])

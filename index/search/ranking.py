@@ -165,11 +165,18 @@ class Ranker:
         return tuple(self.glossary.translate(text, w.trans_per_word, w.trans_min_score, w.trans_names))
 
     def views(
-        self, query: str, k: int, mode: str, today: dt.date | None, reranker: rerank.Reranker | None
+        self,
+        query: str,
+        k: int,
+        mode: str,
+        today: dt.date | None,
+        reranker: rerank.Reranker | None,
+        adapted: bool = True,
     ) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
-        """The fused top ``k`` and the second look's (the same list without a model or outside hybrid)."""
+        """The fused top ``k`` and the second look's (the same list without a model or outside hybrid);
+        ``adapted=False`` searches without the learned query maps (for questions they were fitted on)."""
         look = reranker if mode == "hybrid" else None
-        ranked = self._ranked(query, max(k, rerank.TOP) if look is not None else k, mode, today)
+        ranked = self._ranked(query, max(k, rerank.TOP) if look is not None else k, mode, today, adapted)
         fused = ranked.hits[:k]
         if look is None or ranked.vectors is None:
             return fused, fused

@@ -221,15 +221,18 @@ class Searcher:
             return []
         return self._ranker.views(query, k, mode, today, self.reranker)[1]
 
-    def search_views(self, query: str, k: int = 10) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
+    def search_views(
+        self, query: str, k: int = 10, adapted: bool = True
+    ) -> tuple[list[ReleaseHit], list[ReleaseHit]]:
         """The top ``k`` releases twice: in the fused order, which the reader reads (it was trained on
         that order: trained behind the second look it answered less, docs/answers.md "Stop 25"), and in the
         second look's order, which a reply lists and :meth:`search` returns. Without a re-ranking model,
-        both are the fused order."""
+        both are the fused order. ``adapted=False`` searches without the query adapter's map and the query
+        tower (for the questions they were fitted on: ``reader train``'s train fold)."""
         query = query_text(query)
         if not query or k <= 0:
             return [], []
-        return self._ranker.views(query, k, "hybrid", None, self.reranker)
+        return self._ranker.views(query, k, "hybrid", None, self.reranker, adapted)
 
     def second_look_rows(self, query: str, adapted: bool = True) -> tuple[list[ReleaseHit], np.ndarray, str]:
         """The fused top :data:`index.search.rerank.TOP` of ``query`` in fused order, the second look's
