@@ -90,6 +90,14 @@ def curve(rows: Sequence[Row], taus: Sequence[float] = TAUS) -> list[dict[str, f
     return out
 
 
+def never_refusing(thresholds: Any) -> Any:
+    """``thresholds`` (:class:`index.answer.model.Thresholds`) with every refusal threshold at 0, the size
+    anchors' too (``for_collection`` would otherwise put an index's size's thresholds back, as it did here
+    from stop 51 to stop 54: every refused reply stayed refused and counted as the reader's loss)."""
+    by_lang = tuple((lang, 0.0) for lang, _ in thresholds.refuse_by_lang)
+    return dataclasses.replace(thresholds, refuse=0.0, refuse_by_lang=by_lang, refuse_by_size=())
+
+
 def outcome(answerer: Any, question: dict[str, Any]) -> Row:
     """Ask as shipped, then decide the same analysis with no refusal threshold."""
     from index.scoring import answer_is_correct
@@ -99,10 +107,7 @@ def outcome(answerer: Any, question: dict[str, Any]) -> Row:
     analysis = answerer.analyse(question["question"])
     top = None
     if analysis is not None and analysis.candidates:
-        t = answerer.model.thresholds
-        never = dataclasses.replace(
-            t, refuse=0.0, refuse_by_lang=tuple((lang, 0.0) for lang, _ in t.refuse_by_lang)
-        )
+        never = never_refusing(answerer.model.thresholds)
         top = answerer.decide(analysis, answerer.model.scores(analysis.features), never)
     return Row(
         lang=question.get("lang", ""),

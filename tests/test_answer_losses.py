@@ -47,3 +47,17 @@ def test_curve_counts_unanswerable_replies_as_wrong() -> None:
     assert at[0.3] == {"tau": 0.3, "accuracy": round(1 / 3, 4), "wrong": 0.5}
     assert at[0.7] == {"tau": 0.7, "accuracy": round(1 / 3, 4), "wrong": 0.25}
     assert at[0.8] == {"tau": 0.8, "accuracy": round(1 / 3, 4), "wrong": 0.0}
+
+
+def test_the_top_pick_is_refused_at_no_size() -> None:
+    """The shipped reader's thresholds with every refusal at 0 refuse nothing over an index of any size: its
+    size anchors are cleared too (they put the size's thresholds back, and every refusal stayed one)."""
+    from index.answer.model import ReaderModel
+
+    shipped = ReaderModel.load().thresholds
+    assert shipped.refuse_by_size, "the shipped reader has size anchors"
+    never = losses.never_refusing(shipped)
+    for releases in (None, 958, 1_600, 62_932):
+        t = never.for_collection(releases)
+        assert t.refusal("th") == t.refusal("en") == t.refusal("other") == 0.0, releases
+    assert never.assert_by_lang == shipped.assert_by_lang and never.span == shipped.span
