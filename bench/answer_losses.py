@@ -22,7 +22,10 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.answer.model import Thresholds
 
 #: The loss categories, in the order the table lists them.
 CATEGORIES = (
@@ -90,8 +93,8 @@ def curve(rows: Sequence[Row], taus: Sequence[float] = TAUS) -> list[dict[str, f
     return out
 
 
-def never_refusing(thresholds: Any) -> Any:
-    """``thresholds`` (:class:`index.answer.model.Thresholds`) with every refusal threshold at 0, the size
+def never_refusing(thresholds: Thresholds) -> Thresholds:
+    """``thresholds`` with every refusal threshold at 0, the size
     anchors' too (``for_collection`` would otherwise put an index's size's thresholds back, as it did here
     from stop 51 to stop 54: every refused reply stayed refused and counted as the reader's loss)."""
     by_lang = tuple((lang, 0.0) for lang, _ in thresholds.refuse_by_lang)

@@ -141,21 +141,23 @@ def test_reader_training_searches_its_train_fold_without_the_maps(
     without them (their lists would be better than a new question's); the other folds as served."""
     from index.answer import Answerer
     from index.answer.training import collect
+    from index.search.hits import ReleaseHit
     from index.search.retrieve import Searcher
 
     settings = make_settings(base_index.data_dir, query_tower=tower_file)
     answerer = Answerer(Searcher.open(settings), settings)
     searcher = answerer.searcher
-    english = [q for q in QUESTIONS if q["fold"] == "validation"] + [{**QUESTIONS[2], "fold": "train"}]
+    # One English question twice: in the validation fold, and as if it were in the train fold.
+    asked = [QUESTIONS[2], {**QUESTIONS[2], "fold": "train"}]
 
-    def scores(hits: list) -> list[tuple[str, float]]:
+    def scores(hits: list[ReleaseHit]) -> list[tuple[str, float]]:
         return [(h.url, round(h.score, 6)) for h in hits]
 
-    question = english[0]["question"]
+    question = QUESTIONS[2]["question"]
     served, unmapped = (scores(searcher.search_views(question, adapted=a)[0]) for a in (True, False))
     assert served != unmapped, "the tower moves this question's fused list"
     for train_unmapped, train_sees in ((True, unmapped), (False, served)):
-        got = collect(answerer, english, train_unmapped=train_unmapped)
+        got = collect(answerer, asked, train_unmapped=train_unmapped)
         assert [scores(e.analysis.hits) for e in got if e.analysis] == [served, train_sees]
 
 
