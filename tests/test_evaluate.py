@@ -115,6 +115,33 @@ def test_metrics_on_a_synthetic_run() -> None:
     assert linking["overall"]["refused_linked"] == 1.0 and linking["by_lang"]["en"]["refused_linked"] is None
 
 
+def test_latency_is_read_where_a_step_runs_first() -> None:
+    """A question's search and answer share per-question caches (the second runs warm): the order
+    alternates, and each latency figure reads only the questions where that step ran first."""
+    import time
+
+    seen: set[str] = set()
+
+    def cold_once(q: str) -> None:  # the first step to see a question pays 30 ms, the second nothing
+        if q not in seen:
+            seen.add(q)
+            time.sleep(0.03)
+
+    def search(q: str) -> list[str]:
+        cold_once(q)
+        return RANKED[q]
+
+    def ask(q: str) -> Ans:
+        cold_once(q)
+        return ANSWERS[q]
+
+    results = evaluate(QUESTIONS, search, ask)
+    assert [(r.ask_fresh, r.search_fresh) for r in results] == [(True, False), (False, True)] * 2
+    latency = summarize(results)["latency"]
+    assert latency["ask_p50_ms"] >= 25 and latency["search_p50_ms"] >= 25, latency
+    assert summarize(evaluate(QUESTIONS, search))["latency"]["search_p50_ms"] < 25, "all warm now"
+
+
 def test_several_answers_named_dated_and_the_newest_leading() -> None:
     q = {"question": "What is the policy rate now?", "gold_urls": [U + "1", U + "2", U + "3"]}
     dates = {U + "1": "2022-01-01", U + "2": "2023-06-01", U + "3": "2024-03-01"}
