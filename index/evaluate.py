@@ -352,7 +352,9 @@ def summarize(results: Sequence[QuestionResult], mode: str = "hybrid") -> dict[s
 
     search_ms = [r.search_ms for r in results if r.search_fresh]
     ask_ms = [r.ask_ms for r in results if r.ask_ms is not None and r.ask_fresh]
-    latency = {"search_p50_ms": _pct(search_ms, 50), "search_p95_ms": _pct(search_ms, 95)}
+    latency: dict[str, float | None] = {}
+    if search_ms:  # none where answers ran on a single question, whose answer ran first
+        latency.update({"search_p50_ms": _pct(search_ms, 50), "search_p95_ms": _pct(search_ms, 95)})
     if ask_ms:
         latency.update({"ask_p50_ms": _pct(ask_ms, 50), "ask_p95_ms": _pct(ask_ms, 95)})
     return {
@@ -410,8 +412,10 @@ def format_table(summary: dict[str, Any]) -> str:
             f"right {_fmt(overall.get('short_answer_precision'))}"
         )
     lat = summary["latency"]
-    lines.append(
-        "latency: search p50 {} ms, p95 {} ms".format(lat.get("search_p50_ms"), lat.get("search_p95_ms"))
-        + (f"; ask p50 {lat['ask_p50_ms']} ms, p95 {lat['ask_p95_ms']} ms" if "ask_p50_ms" in lat else "")
-    )
+    steps = [
+        f"{step} p50 {lat[f'{step}_p50_ms']} ms, p95 {lat[f'{step}_p95_ms']} ms"
+        for step in ("search", "ask")
+        if f"{step}_p50_ms" in lat
+    ]
+    lines.append("latency: " + "; ".join(steps) if steps else "latency: -")
     return "\n".join(lines)
