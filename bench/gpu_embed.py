@@ -28,6 +28,7 @@ Here too, to compare on the same passages (the tests run this on the CPU)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import importlib.metadata
 import json
@@ -40,6 +41,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.build.embedding import Embedder
 
 KIT = Path(".device")
 #: Passages with a vector in the whole archive's build (DENSE_PASSAGES=6; bench/PERFORMANCE.md, "Stop 48").
@@ -76,6 +81,7 @@ def slice_passages(releases: list, dense: int) -> list[str]:
     from transformers import AutoTokenizer
 
     from index.build import chunking
+    from index.build.rows import has_vector
     from thaigov_qa.settings import SHARED_MODEL
 
     tokenizer = AutoTokenizer.from_pretrained(str(SHARED_MODEL))
@@ -83,10 +89,10 @@ def slice_passages(releases: list, dense: int) -> list[str]:
     count = chunking.token_counter(tokenizer)
     out: list[str] = []
     for rel in releases:
-        chunks = chunking.chunk_release(rel, count)
         out.extend(
             chunking.passage_text(rel.title, rel.date, ch.text)
-            for ch in (chunks[:dense] if dense > 0 else chunks)
+            for ch in chunking.chunk_release(rel, count)
+            if has_vector(ch.position, dense)
         )
     return out
 
@@ -127,10 +133,7 @@ def prepare(args: argparse.Namespace) -> dict:
     passages = slice_passages(releases, dense)
     with gzip.open(kit / "passages.jsonl.gz", "wt", encoding="utf-8") as fh:
         fh.writelines(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in passages)
-    for name in MODEL_FILES:
-        target = kit / "model" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(SHARED_MODEL / name, target)
+    _copy_model_files(SHARED_MODEL, kit / "model")
     wheels = [] if args.no_wheels else _wheels(kit / "wheels")
     about = {
         "source": args.source,
@@ -143,15 +146,20 @@ def prepare(args: argparse.Namespace) -> dict:
     return about
 
 
+def _copy_model_files(source: Path, folder: Path) -> None:
+    """:data:`MODEL_FILES` of the model folder ``source`` into ``folder``."""
+    for name in MODEL_FILES:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / name, target)
+
+
 def random_model(kit: Path, folder: Path) -> Path:
     """The kit's model architecture with random weights (seeded), saved as a sentence-transformers folder."""
     import torch
     from transformers import AutoConfig, AutoModel
 
-    for name in MODEL_FILES:
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(kit / "model" / name, target)
+    _copy_model_files(kit / "model", folder)
     torch.manual_seed(0)
     AutoModel.from_config(AutoConfig.from_pretrained(str(kit / "model"))).save_pretrained(str(folder))
     return folder
@@ -163,12 +171,11 @@ def _device(asked: str) -> str:
     return asked or ("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def _dtype(embedder: object, device: str) -> str:
+def _dtype(embedder: Embedder, device: str) -> str:
     """How the timed engine multiplies: half precision on CUDA; on a CPU, bfloat16 under autocast where
     the product uses it (AMX), else float32."""
-    from index.build.embedding import Embedder, TorchEncoder
+    from index.build.embedding import TorchEncoder
 
-    assert isinstance(embedder, Embedder)
     if device.startswith("cuda"):
         return "float16"
     encoder = embedder.encoder
@@ -198,12 +205,13 @@ def run(args: argparse.Namespace) -> dict:
         started = time.perf_counter()
         embedder.encode_passages(passages[:batch])  # loads the model and the device's kernels
         load_s = time.perf_counter() - started
-        prompted = [embedder.prompt("passage") + t for t in passages]
+        texts = {text_sha(t): t for t in passages}  # what the loop embeds: each text once
+        prompted = [embedder.prompt("passage") + t for t in texts.values()]
         tokens = sum(map(len, embedder.tokenizer(prompted, truncation=True, max_length=512)["input_ids"]))
-        with sqlite3.connect(Path(tmp) / "cache.sqlite") as conn:
+        with contextlib.closing(sqlite3.connect(Path(tmp) / "cache.sqlite")) as conn:
             cache = EmbeddingCache(conn, embedder.cache_key)
             wall, cpu = time.perf_counter(), time.process_time()
-            done = embed_missing(embedder, cache, {text_sha(t): t for t in passages}, progress=False)
+            done = embed_missing(embedder, cache, texts, progress=False)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             held = conn.execute("SELECT COUNT(*) FROM embedding_cache").fetchone()[0]
     rate = done / wall if wall > 0 else 0.0
