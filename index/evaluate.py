@@ -70,11 +70,10 @@ class QuestionResult:
     style: str = ""
     fold: str = ""
     presentation: str = ""
-    #: Whether the search (``search_fresh``) or the answer (``ask_fresh``) of this question ran first, before
-    #: the other warmed the per-question caches (the question's embedded layers, its rendering): the latency
-    #: figures read only those (:func:`evaluate` alternates which one goes first).
-    search_fresh: bool = True
-    ask_fresh: bool = False
+    #: Whether the answer ran before the search (:func:`evaluate` alternates): the step that runs second finds
+    #: the question's per-question caches warm (its embedded layers, its rendering), so each latency figure
+    #: reads only the questions where its step ran first.
+    ask_first: bool = False
     #: With answers: the gold releases the reply lists, dated, among its answering releases (``several``
     #: questions only), and for a "latest" question whose gold releases differ in date, whether its first
     #: listed answer is the newest gold release.
@@ -230,8 +229,7 @@ def evaluate(
             search_ms=search_ms,
             style=str(q.get("style") or ""),
             fold=str(q.get("fold") or ""),
-            search_fresh=not ask_first,
-            ask_fresh=ask_first,
+            ask_first=ask_first,
         )
         if ask is not None:
             if not ask_first:
@@ -350,8 +348,8 @@ def summarize(results: Sequence[QuestionResult], mode: str = "hybrid") -> dict[s
         keys = sorted({key(r) for r in results})
         return {k: asdict(metrics([r for r in results if key(r) == k])) for k in keys}
 
-    search_ms = [r.search_ms for r in results if r.search_fresh]
-    ask_ms = [r.ask_ms for r in results if r.ask_ms is not None and r.ask_fresh]
+    search_ms = [r.search_ms for r in results if not r.ask_first]
+    ask_ms = [r.ask_ms for r in results if r.ask_ms is not None and r.ask_first]
     latency: dict[str, float | None] = {}
     if search_ms:  # none where answers ran on a single question, whose answer ran first
         latency.update({"search_p50_ms": _pct(search_ms, 50), "search_p95_ms": _pct(search_ms, 95)})
