@@ -195,6 +195,8 @@ def run(args: argparse.Namespace) -> dict:
     with gzip.open(kit / "passages.jsonl.gz", "rt", encoding="utf-8") as fh:
         passages = [json.loads(line)["text"] for line in fh]
     passages = passages[: args.limit] if args.limit else passages
+    if not passages:
+        raise SystemExit(f"{kit}: the kit holds no passages (python bench/gpu_embed.py prepare writes them)")
     device = _device(args.device)
     with tempfile.TemporaryDirectory() as tmp:
         model = random_model(kit, Path(tmp) / "model")
@@ -243,11 +245,19 @@ def run(args: argparse.Namespace) -> dict:
     return figures
 
 
+def _positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give 1 or more")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     prep = sub.add_parser("prepare", help="write the kit (here)")
-    prep.add_argument("--releases", type=int, default=6000, help="~3.2 passages a release")
+    prep.add_argument("--releases", type=_positive, default=6000, help="~3.2 passages a release")
     prep.add_argument("--source", choices=("archive", "sample"), default="archive")
     prep.add_argument("--seed", type=int, default=19)
     prep.add_argument("--no-wheels", action="store_true", help="skip the wheels (a CPU run here needs none)")

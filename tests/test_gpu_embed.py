@@ -46,3 +46,13 @@ def test_a_kit_that_is_missing_is_a_clear_error(tmp_path: Path) -> None:
     mod = bench_script("gpu_embed")
     with pytest.raises(SystemExit, match="prepare"):
         mod.main(["run", "--kit", str(tmp_path / "none"), "--device", "cpu"])
+    with pytest.raises(SystemExit):  # argparse: "give 1 or more"
+        mod.main(["prepare", "--source", "sample", "--releases", "0", "--kit", str(tmp_path / "zero")])
+    assert not (tmp_path / "zero").exists()
+    kit = tmp_path / "empty"  # a kit whose passages file holds none
+    (kit / "model").mkdir(parents=True)
+    (kit / "model" / "config.json").write_text("{}")
+    with gzip.open(kit / "passages.jsonl.gz", "wt", encoding="utf-8"):
+        pass
+    with pytest.raises(SystemExit, match="no passages"):
+        mod.main(["run", "--kit", str(kit), "--device", "cpu"])
