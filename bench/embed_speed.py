@@ -1,13 +1,14 @@
 """Embedding throughput and agreement by backend: torch vs ONNX float32 vs ONNX int8, sorted or not by length.
 
     python bench/embed_speed.py --n 300 [--threads 2] \
-        [--backends torch,torch-unsorted,onnx,onnx-int8,onnx-int8-unsorted]
+        [--backends torch,torch-unsorted,torch-bf16,onnx,onnx-int8,onnx-int8-unsorted]
 
 Passages are real chunks of ``../shared/corpus/sample`` (a reproducible random subset), prefixed
 ``passage: `` as the product embeds them. For each backend: wall and CPU seconds, chunks/s, and how
 close its vectors are to the torch ones (mean/min cosine; overlap of each passage's 10 nearest
-neighbours among the set, a proxy for retrieval agreement). The ONNX export is cached under
-``--data-dir/onnx`` (made once from the local model folder, offline).
+neighbours among the set, a proxy for retrieval agreement). ``torch-bf16`` is the build's bfloat16
+autocast (``EMBEDDING_CPU_BF16=on``). The ONNX export is cached under ``--data-dir/onnx`` (made once from
+the local model folder, offline).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
 
-def _torch_encoder(model: str, batch_size: int, threads: int, sort: bool):  # noqa: ANN202
+def _torch_encoder(model: str, batch_size: int, threads: int, sort: bool, bf16: bool = False):  # noqa: ANN202
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -30,6 +31,11 @@ def _torch_encoder(model: str, batch_size: int, threads: int, sort: bool):  # no
     st = SentenceTransformer(model, device="cpu")
 
     def encode(texts: list[str]) -> np.ndarray:
+        # The build's autocast (index.build.embedding.TorchEncoder): bfloat16 products, float32 norms.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            return _encode(texts)
+
+    def _encode(texts: list[str]) -> np.ndarray:
         if sort:  # sentence-transformers sorts each call's texts by length itself
             return st.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
         parts = [
@@ -85,8 +91,8 @@ def main() -> int:
     for name in args.backends.split(","):
         sort = not name.endswith("-unsorted")
         base = name.removesuffix("-unsorted")
-        if base == "torch":
-            encode = _torch_encoder(args.model, args.batch_size, args.threads, sort)
+        if base in ("torch", "torch-bf16"):
+            encode = _torch_encoder(args.model, args.batch_size, args.threads, sort, base == "torch-bf16")
         elif base in ("onnx", "onnx-int8"):
             encode = _onnx_encoder(
                 args.model, args.data_dir, base == "onnx-int8", args.batch_size, args.threads, sort

@@ -203,7 +203,9 @@ def test_a_tower_that_does_not_fit_or_a_damaged_file_leaves_search_working(
     damaged.write_bytes(b"\x00" * 64)
     other = tmp_path / "other.npz"
     QueryTower(_weights(), "multilingual-e5-base").save(other)
-    for path, said in ((odd, "cannot run"), (damaged, "searched without it"), (other, "not used")):
+    cases = ((odd, "cannot run"), (damaged, "cannot read"), (other, "fitted from multilingual-e5-base"))
+    for path, said in cases:
+        caplog.clear()
         searcher = Searcher.open(make_settings(base_index.data_dir, query_tower=path))
         assert searcher.search("When was the Huawei MOU signed?", k=3)[0].url == HUAWEI_URL
         assert said in caplog.text

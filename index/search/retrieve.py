@@ -33,7 +33,7 @@ from index.search.hits import Passage, ReleaseCatalogue, ReleaseHit
 from index.search.query import QueryInfo
 from index.search.ranking import MODES, Ranker, RecentVectors
 from index.search.rerank import Reranker
-from index.search.tower import QueryTower, TowerEncoder, TowerError, tower_file
+from index.search.tower import TowerEncoder, TowerError, configured_tower
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -297,17 +297,13 @@ def _configured_tower(settings: Settings, reader: IndexReader) -> TowerEncoder |
     """The encoder of the query tower ``QUERY_TOWER`` names (the shipped one by default), unless it cannot be
     read or was fitted from another model's layers (English questions then use the adapter's map, as without
     one). With an ONNX question engine, its split graphs embed every question (e5's vectors too)."""
-    path = tower_file(settings.query_tower)
-    if path is None:
-        return None
+    embedder = reader.embedder
     try:
-        tower = QueryTower.read(path)
+        tower = configured_tower(settings.query_tower, embedder.model_id)
     except TowerError as exc:
         log.error("%s: English questions are searched without it", exc)
         return None
-    embedder = reader.embedder
-    if not tower.fits(embedder.model_id):
-        log.warning("the query tower was fitted from %s, not this index's model: not used", tower.model)
+    if tower is None:
         return None
     # The float graphs for a float ONNX question engine, else int8 ones; with torch questions (a GPU, say) the
     # split graphs serve the tower's vectors only.

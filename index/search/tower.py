@@ -49,7 +49,20 @@ def tower_file(setting: bool | Path) -> Path | None:
 
 
 class TowerError(ValueError):
-    """The tower file cannot be used (unreadable, no weights, odd metadata)."""
+    """The tower file cannot be used (unreadable, no weights, odd metadata, another model's layers)."""
+
+
+def configured_tower(setting: bool | Path, model_id: str) -> QueryTower | None:
+    """The tower ``QUERY_TOWER`` names, read and checked against the model whose layers it changes; None for
+    ``false``. Why one function: the bot (which then searches without it) and ``doctor`` (which reports it)
+    must judge a tower file by the same rules. :class:`TowerError` says what is wrong, with the file."""
+    path = tower_file(setting)
+    if path is None:
+        return None
+    tower = QueryTower.read(path)
+    if not tower.fits(model_id):
+        raise TowerError(f"the query tower {path} was fitted from {tower.model}, not {model_id}")
+    return tower
 
 
 class QueryTower:
