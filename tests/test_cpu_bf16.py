@@ -1,5 +1,5 @@
-"""bfloat16 autocast for the torch engine on CPUs with AMX: when it is used, and that its vectors are
-the float32 ones (one embedding cache for both)."""
+"""bfloat16 autocast for the torch engine on CPUs with bfloat16 in hardware (AMX, AVX-512 bfloat16): when it
+is used, and that its vectors are the float32 ones (one embedding cache for both)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from index.build import cpu
-from index.build.cpu import amx_in, faster_engine_hint, use_cpu_bf16
+from index.build.cpu import amx_in, faster_engine_hint, native_bf16_in, use_cpu_bf16
 from index.build.embedding import Embedder, TorchEncoder
 from thaigov_qa.settings import Settings, load_settings
 
@@ -34,12 +34,20 @@ def test_amx_is_read_from_the_cpu_flags(tmp_path: Path) -> None:
     assert not amx_in(tmp_path / "missing")
 
 
+def test_native_bf16_is_amx_or_avx512_bf16(tmp_path: Path) -> None:
+    """AVX-512 bfloat16 without AMX (AMD Zen 4/5) counts for the autocast, not for the build's hint."""
+    assert native_bf16_in(_cpuinfo(tmp_path, "fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni"))
+    assert native_bf16_in(_cpuinfo(tmp_path, "fpu avx512f amx_tile amx_bf16"))
+    assert not native_bf16_in(_cpuinfo(tmp_path, "fpu sse2 avx2 avx512f avx512_vnni xavx512_bf16"))
+    assert not native_bf16_in(tmp_path / "missing")
+
+
 def test_the_setting_decides_and_auto_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not use_cpu_bf16("on", "cuda") and not use_cpu_bf16("auto", "cuda:1")
     assert use_cpu_bf16("on", "cpu") and not use_cpu_bf16("off", "cpu")
-    monkeypatch.setattr(cpu, "cpu_has_amx_bf16", lambda: True)
+    monkeypatch.setattr(cpu, "cpu_has_native_bf16", lambda: True)
     assert use_cpu_bf16("auto", "cpu") and not use_cpu_bf16("off", "cpu")
-    monkeypatch.setattr(cpu, "cpu_has_amx_bf16", lambda: False)
+    monkeypatch.setattr(cpu, "cpu_has_native_bf16", lambda: False)
     assert not use_cpu_bf16("auto", "cpu") and use_cpu_bf16("on", "cpu")
 
 

@@ -61,10 +61,10 @@ class Settings(BaseSettings):
     # Where ONNX exports of the model are cached (under onnx/); empty = DATA_DIR. DATA_DIRs may share one.
     export_cache_dir: Path | None = None
     embedding_device: str = ""  # "" = cuda when present, else cpu
-    # torch on the CPU: bfloat16 autocast. auto (default): on a CPU with AMX (amx_bf16), where it embeds
-    # 2.8x faster than float32 (~1.8x onnx-int8) with vectors within cosine 0.99999 of float32 (the same
-    # "float" vectors, one cache); on/off force it (on without AMX is slower). See bench/PERFORMANCE.md,
-    # "Stop 48".
+    # torch on the CPU: bfloat16 autocast. auto (default): on a CPU with bfloat16 in hardware, AMX (amx_bf16:
+    # 2.8x float32's rate, ~1.8x onnx-int8's) or AVX-512 bfloat16 (avx512_bf16, AMD Zen 4/5: 2.1x float32's,
+    # ~0.55x onnx-int8's), vectors within cosine 0.99999 of float32 (the same "float" vectors, one cache);
+    # on/off force it (on without either is slower). See bench/PERFORMANCE.md, "Stop 48" and "Stop 55".
     embedding_cpu_bf16: Literal["auto", "on", "off"] = "auto"
     # Passages per embedding batch (and per commit to the embedding cache); 0 = automatic: 256 on a CUDA
     # device (a GPU is starved by small batches), 32 on the CPU (larger batches only pad more there).
