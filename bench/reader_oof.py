@@ -74,8 +74,7 @@ def measure(
         for o, e, d in zip(outs, examples, index_of, strict=True)
         if e.fold == "train" and d in fit and _kept(e, fraction)
     ]
-    coef, intercept = training.calibration(train_outs)
-    probs = training.probabilities(outs, coef, intercept)
+    probs = training.probabilities(outs, training.calibration(train_outs))
     va = [i for i, e in enumerate(examples) if e.fold == "validation"]
     cells: dict[str, list[tuple[float, float]]] = {}
     for split in range(splits):

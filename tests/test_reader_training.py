@@ -58,7 +58,7 @@ def test_training_end_to_end_is_deterministic_and_serves_what_it_learned(answere
 
     paths = [tmp_path / "a.json", tmp_path / "b.json"]
     for path in paths:
-        write_model(train(answerer, examples, rounds=30, kinds=kind_spec), path)
+        write_model(train(answerer, examples, rounds=30, kinds=kind_spec, search_calibration=True), path)
     assert paths[0].read_bytes() == paths[1].read_bytes(), (
         "the same data trains the same model, byte for byte"
     )
@@ -77,9 +77,17 @@ def test_training_end_to_end_is_deterministic_and_serves_what_it_learned(answere
     # The numpy evaluator of the JSON dump gives LightGBM's own raw scores.
     dumped = ReaderModel({**spec, "trees": booster.dump_model()})
     assert np.allclose(dumped.scores(x), booster.predict(x, raw_score=True), atol=1e-9)
-    from index.answer.model import CALIBRATION_INPUTS
+    from index.answer.calibration import BASIC_INPUTS, measure_names
 
-    assert 0.0 <= model.probability(np.zeros(len(CALIBRATION_INPUTS))) <= 1.0
+    assert 0.0 <= model.probability(np.zeros(len(measure_names()))) <= 1.0
+    # Replies over a search get the calibration over every measure; within a release, the thirteen-input one.
+    assert tuple(spec["search_calibration"]["inputs"]) == measure_names()
+    assert tuple(spec["calibration"]["inputs"]) == BASIC_INPUTS
+    assert model.calibration_for(within=True) is model.calibration
+    assert model.calibration_for() is model.search_calibration
+    basic = train(answerer, examples, rounds=30, kinds=kind_spec)
+    assert "search_calibration" not in basic and basic["calibration"] == spec["calibration"]
+    assert basic["trees"] == spec["trees"], "the calibration does not touch the trees"
 
 
 def test_out_of_fold_scores_learn_only_from_what_fit_on_accepts(answerer) -> None:  # noqa: ANN001

@@ -25,11 +25,12 @@ from corpus.text import detect_lang, query_text
 from index.answer import evidence as ev
 from index.answer.agenda import agenda_answer
 from index.answer.analysis import Analysis, Presented
+from index.answer.calibration import answer_measures
 from index.answer.candidates import TOP_RELEASES, Candidate, CandidateBuilder, QuestionWords
 from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering_tokens, translatable
 from index.answer.features import matrix, question_view
 from index.answer.kinds import learned_kind, uniform
-from index.answer.model import ReaderModel, Thresholds, answer_measures, logit, shipped_model, sigmoid
+from index.answer.model import ReaderModel, Thresholds, logit, shipped_model, sigmoid
 from index.answer.places import missing_province
 from index.answer.qtype import QuestionType, detect_qtype
 from index.answer.several import release_answers
@@ -233,9 +234,8 @@ class Answerer:
         urls = [c.url for c in analysis.candidates]
         model = self.model
         chosen = analysis.candidates[best]
-        p = self._verified(
-            analysis, chosen, model.probability(answer_measures(raw, best, analysis.features, urls))
-        )
+        measures = answer_measures(raw, best, analysis.features, urls)
+        p = self._verified(analysis, chosen, model.probability(measures, within=analysis.within))
         # A follow-up is refused less readily (the conversation chose its release), but how it is presented
         # (bold or hedged) follows the reader's own probability, which stays calibrated within one release
         # (docs/answers.md, "Follow-ups"): the prior must not turn a likely-wrong value into a bold claim.

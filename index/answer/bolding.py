@@ -82,7 +82,7 @@ def replies(
             outs.append(outcome(answerer, e, raw))
             refuse.append(thresholds.refusal(outs[-1].lang))
     model = answerers[0].model
-    probs = served(outs, probabilities(outs, model.coef.tolist(), model.intercept))
+    probs = served(outs, probabilities(outs, model.calibration_for()))
     return Replies(outs, probs, np.asarray(refuse, dtype=float))
 
 

@@ -21,25 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from index.answer.calibration import Calibration, CalibrationError
 from index.answer.collection_size import SizeAnchor, anchors_of, refusal_at
 from index.trees import TreeEnsemble
-
-#: Answer-level measurements the calibration weighs: the best candidate's score, its margin over the next
-#: and over the best of another release, then these features of the best candidate (see
-#: :func:`answer_measures`).
-CALIBRATION_FEATURES = (
-    "lang_en",
-    "expects_kind",
-    "span_present",
-    "span_fit_no",
-    "coverage",
-    "hit_rank",
-    "dense",
-    "focused",
-    "top_gap",
-    "kind_p_none",
-)
-CALIBRATION_INPUTS = ("top", "margin", "margin_release", *CALIBRATION_FEATURES)
 
 
 class ModelError(RuntimeError):
@@ -123,15 +107,16 @@ class ReaderModel:
             raise ModelError(
                 "the reader model was trained on other features: retrain it (thaigov-qa reader train)"
             )
-        cal = spec["calibration"]
-        if tuple(cal.get("inputs", ())) != CALIBRATION_INPUTS:
-            raise ModelError(
-                "the reader model's calibration reads other inputs: retrain it (thaigov-qa reader train)"
-            )
+        try:
+            #: the thirteen-input calibration: every reply within one release, and any reply without the next
+            self.calibration = Calibration.from_spec(spec["calibration"])
+            #: the calibration of replies chosen over a search's top releases (None in an older file)
+            search = spec.get("search_calibration")
+            self.search_calibration = Calibration.from_spec(search) if search else None
+        except CalibrationError as exc:
+            raise ModelError(str(exc)) from exc
         self.spec = spec
         self.ensemble = TreeEnsemble(spec["trees"])
-        self.coef = np.asarray(cal["coef"], dtype=np.float64)
-        self.intercept = float(cal["intercept"])
         from index.answer.kinds import KindModel
         from index.answer.several_model import OtherModel
         from index.answer.span_model import SpanModel
@@ -172,9 +157,16 @@ class ReaderModel:
             return np.zeros(0)
         return self.ensemble.predict_raw(x)
 
-    def probability(self, measures: np.ndarray) -> float:
-        """Calibrated probability that the evidence answers (``measures``: :func:`answer_measures`)."""
-        return float(sigmoid(float(measures @ self.coef) + self.intercept))
+    def calibration_for(self, within: bool = False) -> Calibration:
+        """The calibration of a reply over a search's releases, or (``within``) within one chosen release."""
+        if within or self.search_calibration is None:
+            return self.calibration
+        return self.search_calibration
+
+    def probability(self, measures: np.ndarray, within: bool = False) -> float:
+        """Calibrated probability that the evidence answers (``measures``:
+        :func:`index.answer.calibration.answer_measures`), as a reply over a search or within one release."""
+        return self.calibration_for(within).probability(measures)
 
 
 @dataclass(frozen=True)
@@ -210,22 +202,6 @@ class Verification:
 def _by_lang(thresholds: dict[str, Any], key: str) -> tuple[tuple[str, float], ...]:
     """A per-language threshold table of the model file (none in a file from before it), sorted."""
     return tuple(sorted((str(k), float(v)) for k, v in (thresholds.get(key) or {}).items()))
-
-
-def answer_measures(raw: np.ndarray, best: int, features: np.ndarray, urls: list[str]) -> np.ndarray:
-    """The calibration's inputs for the best candidate (:data:`CALIBRATION_INPUTS` order): its score, its
-    margin over the runner-up and over the best candidate of another release (two releases that answer
-    alike agree; a runner-up release close behind is a sign of doubt), and some of its features."""
-    from index.answer.features import FEATURES
-
-    top = float(raw[best])
-    others = np.delete(raw, best)
-    margin = top - float(others.max()) if len(others) else 5.0
-    elsewhere = [float(r) for r, u in zip(raw, urls, strict=True) if u != urls[best]]
-    margin_release = top - max(elsewhere) if elsewhere else 5.0
-    row = features[best]
-    picked = [float(row[FEATURES.index(name)]) for name in CALIBRATION_FEATURES]
-    return np.asarray([top, min(margin, 5.0), min(margin_release, 5.0), *picked])
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float] | None:

@@ -14,8 +14,8 @@ import numpy as np
 
 from index.answer.analysis import Analysis
 from index.answer.answerer import Answerer, answers_elsewhere
+from index.answer.calibration import answer_measures
 from index.answer.evidence import Quoted
-from index.answer.model import answer_measures
 from index.answer.span_model import SPAN_FEATURES, span_matrix
 from index.answer.spans import span_answer
 from index.answer.types import Answer

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.answer.model import answer_measures
+from index.answer.calibration import answer_measures
 from index.answer.several_model import MAX_OTHERS, best_of_releases, listed, other_rows
 from index.answer.types import ReleaseAnswer
 from index.search.query import asks_for_latest

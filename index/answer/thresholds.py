@@ -13,8 +13,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.answer.analysis import Analysis
+from index.answer.calibration import Calibration
 from index.answer.evidence import Quoted
-from index.answer.model import sigmoid
 from index.answer.refusal import choose as choose_refusal
 from index.answer.refusal import threshold_of, thresholds_for
 from index.answer.several import other_measures
@@ -164,13 +164,12 @@ def choose_other(
     examples: list[Asked],
     raws: list[np.ndarray | None],
     probs: np.ndarray,
-    calibration: tuple[list[float], float],
+    calibration: Calibration,
     refuse: dict[str, float],
 ) -> float:
     """The lowest probability at which another release, listed as also answering a shown reply, is a gold
     release :data:`TARGET_OTHER_PRECISION` of the time (answerable validation questions)."""
     seen: list[tuple[float, bool]] = []
-    w, intercept = np.asarray(calibration[0]), calibration[1]
     for e, raw, p in zip(examples, raws, probs, strict=True):
         gold = set(e.question.get("gold_urls") or [])
         if e.analysis is None or raw is None or not len(raw) or not gold:
@@ -178,5 +177,5 @@ def choose_other(
         if p < threshold_of(refuse, str(e.question.get("lang", "th"))):
             continue
         for url, (_, measures) in other_measures(e.analysis, raw, int(np.argmax(raw))).items():
-            seen.append((float(sigmoid(np.asarray(measures @ w + intercept))), url in gold))
+            seen.append((calibration.probability(measures), url in gold))
     return _lowest_precise(seen, TARGET_OTHER_PRECISION)

@@ -5,9 +5,9 @@ scores, and thresholds chosen on the validation fold's. The test fold chooses no
 Why LightGBM: gradient-boosted trees learn the interactions between the features (a span of the right
 kind matters only in a sentence that matches the question; a year in the sentence matters only when the
 question names one) from a few thousand candidate rows, train in seconds on 2 cores, and are deterministic
-with a fixed seed and one thread. The calibration is scikit-learn's logistic regression over a handful of
-answer-level measurements, fitted on out-of-fold scores of the train fold (scores of questions the trees
-were trained on would be over-confident).
+with a fixed seed and one thread. The calibrations are scikit-learn's logistic regressions over answer-level
+measurements (:mod:`index.answer.calibration`), fitted on out-of-fold scores of the train fold (scores of
+questions the trees were trained on would be over-confident).
 
 Reproducible: the same question files over the same index give the same model file, byte for byte.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,11 +25,11 @@ import numpy as np
 
 from index.answer.analysis import Analysis
 from index.answer.answerer import Answerer
+from index.answer.calibration import BASIC_INPUTS, Calibration, fit_calibration, measure_names
 from index.answer.evidence import quoted_text
 from index.answer.features import FEATURES
 from index.answer.kinds import FINE_TO_SPAN, KindModel, uniform
 from index.answer.kinds import fit as fit_kinds
-from index.answer.model import CALIBRATION_INPUTS, fit_logistic, sigmoid
 from index.answer.outcomes import Example, Outcome, expected_answers, outcome, served
 from index.answer.refusal import rates, thresholds_for
 from index.answer.several_model import train as train_several
@@ -191,17 +190,13 @@ def oof_scores(
     return scores
 
 
-def calibration(outs: list[Outcome]) -> tuple[list[float], float]:
-    """The calibration fitted on ``outs`` (train-fold replies) as :func:`train` fits it: (coef, intercept)."""
-    return _logistic(*_measures(outs))
-
-
-def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
-    """The calibration's coefficients; with one class only, a constant at its base rate."""
-    fitted = fit_logistic(x, y)
-    if fitted is None:
-        return [0.0] * x.shape[1], float(math.log((y.mean() + 1e-3) / (1 - y.mean() + 1e-3)))
-    return fitted
+def calibration(outs: list[Outcome], search: bool = False) -> Calibration:
+    """A calibration fitted on ``outs`` (train-fold replies) as :func:`train` fits it: the thirteen-input one,
+    or (``search``) the one over every measure, standardised."""
+    x, y = _measures(outs)
+    if search:
+        return fit_calibration(x, y, measure_names(), standardise=True)
+    return fit_calibration(x, y, BASIC_INPUTS)
 
 
 def train(
@@ -211,11 +206,14 @@ def train(
     kinds: dict[str, Any] | None = None,
     verifier: VerifierPlan | None = None,
     seed: int | None = None,
+    search_calibration: bool = False,
 ) -> dict[str, Any]:
     """The model spec (see :class:`index.answer.model.ReaderModel`) from collected examples; with
     ``verifier``, the verifier is fine-tuned on the train fold and written first, and the thresholds apply
     to the verification stage's probabilities (:mod:`index.answer.verifier_training`); ``seed`` replaces
-    LightGBM's for the trees (seeds move a reader by ~0.02 on fresh questions: docs/answers.md, "Stop 34")."""
+    LightGBM's for the trees (seeds move a reader by ~0.02 on fresh questions: docs/answers.md, "Stop 34");
+    ``search_calibration`` also fits the calibration over every measure for replies over a search
+    (:mod:`index.answer.calibration`; without it, the thirteen-input one only, as the shipped reader)."""
     tr = [e for e in examples if e.fold == "train"]
     va = [e for e in examples if e.fold == "validation"]
     held = [e for e in examples if e.fold == THRESHOLD_FOLD]
@@ -229,10 +227,13 @@ def train(
     tr_out = [outcome(answerer, e, s) for e, s in zip(tr, oof[: len(tr)], strict=True)]
     va_out = [outcome(answerer, e, s) for e, s in zip(va, oof[len(tr) :], strict=True)]
     held_out = [outcome(answerer, e, _raw(booster, e)) for e in held]
-    coef, intercept = calibration(tr_out)
-    probs_tr = probabilities(tr_out, coef, intercept)
+    basic = calibration(tr_out)
+    # Every training reply is chosen over a search's releases: the richer calibration serves those, the
+    # thirteen-input one replies within one release (index.answer.calibration).
+    cal = calibration(tr_out, search=True) if search_calibration else basic
+    probs_tr = probabilities(tr_out, cal)
     span_spec = fit_spans(*_span_data(tr_out, probs_tr))
-    probs_va, probs_held = probabilities(va_out, coef, intercept), probabilities(held_out, coef, intercept)
+    probs_va, probs_held = probabilities(va_out, cal), probabilities(held_out, cal)
     verification = None
     shown_va, shown_held = probs_va, probs_held  # the probabilities the reply's thresholds apply to
     if verifier is not None:
@@ -248,7 +249,7 @@ def train(
     chosen_on, probs_on = va_out + held_out, np.concatenate([shown_va, shown_held])
     thresholds = reply_thresholds(chosen_on, probs_on, SpanModel.from_spec(span_spec), TARGET_WRONG_RATE)
     refuse = thresholds["refuse_by_lang"]
-    other_t = choose_other(va, oof[len(tr) :], served(va_out, probs_va), (coef, intercept), refuse)
+    other_t = choose_other(va, oof[len(tr) :], served(va_out, probs_va), cal, refuse)
     several = train_several(
         _scored(tr, oof[: len(tr)]),
         _scored(va, oof[len(tr) :], shown_va >= thresholds_for(va_out, refuse)),
@@ -257,7 +258,8 @@ def train(
     return {
         "features": list(FEATURES),
         "trees": booster.dump_model(),
-        "calibration": {"inputs": list(CALIBRATION_INPUTS), "coef": coef, "intercept": intercept},
+        "calibration": basic.to_spec(),
+        **({"search_calibration": cal.to_spec()} if search_calibration else {}),
         "span_model": span_spec,
         "thresholds": {**thresholds, "other": other_t},
         "kinds": kinds,
@@ -350,12 +352,9 @@ def _measures(outs: list[Outcome]) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack([r[0] for r in rows]), np.asarray([float(r[1]) for r in rows])
 
 
-def probabilities(outs: list[Outcome], coef: list[float], intercept: float) -> np.ndarray:
+def probabilities(outs: list[Outcome], cal: Calibration) -> np.ndarray:
     """Each reply's calibrated probability of being right (0 without candidates)."""
-    c = np.asarray(coef)
-    return np.asarray(
-        [float(sigmoid(o.measures @ c + intercept)) if o.measures is not None else 0.0 for o in outs]
-    )
+    return np.asarray([cal.probability(o.measures) if o.measures is not None else 0.0 for o in outs])
 
 
 def _span_data(outs: list[Outcome], probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
