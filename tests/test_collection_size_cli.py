@@ -108,7 +108,7 @@ def test_thresholds_meet_a_reply_the_province_check_refuses_as_refused(answerer)
     assert [o.elsewhere for o in outs] == [True, False]
     served = answerer.model.thresholds.for_collection(answerer.searcher.releases)
     assert got.refuse.tolist() == [served.refusal("en")] * 2, "the thresholds of this index's size"
-    as_scored = probabilities(outs, answerer.model.coef.tolist(), answerer.model.intercept)
+    as_scored = probabilities(outs, answerer.model.calibration_for())
     assert as_scored[0] > 0.0 and probs[0] == 0.0, "scored, but never shown"
     assert probs[1] == as_scored[1] > 0.0
     assert not answerer.ask(away["question"]).found, "as the product refuses it"

@@ -163,6 +163,7 @@ def test_the_train_command_needs_both_folds(base_index: BaseIndex, tmp_path: Pat
         verifier=False,
         verifier_output=None,
         seed=None,
+        search_calibration=False,
     )
     with pytest.raises(UserError, match="validation"):
         _train(args, make_settings(base_index.data_dir))
@@ -198,6 +199,7 @@ def test_the_train_command_learns_over_a_second_index(
         verifier=False,
         verifier_output=None,
         seed=None,
+        search_calibration=False,
     )
     assert _train(args, settings) == 0
     summary = json.loads(capsys.readouterr().out)
@@ -242,6 +244,7 @@ def test_a_threshold_set_chooses_thresholds_and_is_never_fitted_on(
         verifier=False,
         verifier_output=None,
         seed=None,
+        search_calibration=False,
     )
     assert _train(args, make_settings(base_index.data_dir)) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -31,6 +31,7 @@ def _train_args(tmp_path: Path, name: str) -> argparse.Namespace:
         verifier=True,
         verifier_output=None,
         seed=None,
+        search_calibration=False,
     )
 
 
@@ -63,8 +64,9 @@ def test_the_answerer_weighs_the_verifier_as_the_calibration_s_second_stage(
     trained,  # noqa: ANN001
 ) -> None:
     from index.answer import Answerer
+    from index.answer.calibration import answer_measures
     from index.answer.evidence import quoted_text
-    from index.answer.model import ReaderModel, answer_measures
+    from index.answer.model import ReaderModel
     from index.answer.verifier import Verifier, load_verifier
     from index.search.retrieve import Searcher
 
