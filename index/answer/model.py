@@ -3,8 +3,9 @@ calibration that turns the best one's score into the probability that the reply 
 
 Trained by :mod:`index.answer.training` with LightGBM (a gradient-boosted trees library); served from its
 documented JSON dump by :class:`index.trees.TreeEnsemble` (numpy, no LightGBM import at serving time).
-The calibration is a logistic regression over a handful of answer-level measurements, stored as its
-coefficients.
+The calibrations (:mod:`index.answer.calibration`) are logistic regressions over answer-level measurements,
+stored as their inputs' names and coefficients: one for every reply, and optionally one for replies over a
+search (:meth:`ReaderModel.calibration_for`).
 
 The model file (``index/data/reader.json``) records the feature names it was trained on; loading it
 against other features fails loudly rather than answering with shifted inputs.
