@@ -163,8 +163,8 @@ def fit_calibration(
         base = float(np.log((y.mean() + 1e-3) / (1 - y.mean() + 1e-3))) if len(y) else 0.0
         return Calibration(inputs, np.zeros(len(inputs)), round(base, 6))
     if not standardise:
-        lr = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
-        return _rounded(inputs, lr.coef_[0], float(lr.intercept_[0]))
+        coef, intercept = _logistic(x, y)
+        return Calibration(inputs, np.asarray(coef, dtype=np.float64), intercept)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     lr = LogisticRegression(C=SEARCH_C, max_iter=5000).fit((x - mean) / scale, y)
@@ -174,7 +174,18 @@ def fit_calibration(
     return Calibration(inputs, np.asarray([float(f"{v:.6g}") for v in coef]), float(f"{intercept:.6g}"))
 
 
-def _rounded(inputs: tuple[str, ...], coef: np.ndarray, intercept: float) -> Calibration:
-    """Rounded as the model file stores it (six decimals, as every reader file before), so that training and
-    serving compute the same numbers."""
-    return Calibration(inputs, np.round(np.asarray(coef, dtype=np.float64), 6), round(intercept, 6))
+def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float] | None:
+    """A logistic regression's coefficients and intercept, rounded so that a model file stays byte-stable;
+    None when ``y`` holds one class (each caller knows what stands in then: the calibration a constant
+    at the base rate, the verification stage the reader's own log-odds)."""
+    if len(set(y.tolist())) < 2:
+        return None
+    return _logistic(x, y)
+
+
+def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
+    """scikit-learn's defaults (C 1) over raw inputs of two classes, rounded to six decimals."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    return [round(float(v), 6) for v in lr.coef_[0]], round(float(lr.intercept_[0]), 6)

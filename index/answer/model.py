@@ -205,18 +205,6 @@ def _by_lang(thresholds: dict[str, Any], key: str) -> tuple[tuple[str, float], .
     return tuple(sorted((str(k), float(v)) for k, v in (thresholds.get(key) or {}).items()))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float] | None:
-    """A logistic regression's coefficients and intercept, rounded so that a model file stays byte-stable;
-    None when ``y`` holds one class (each caller knows what stands in then: the calibration a constant
-    at the base rate, the verification stage the reader's own log-odds)."""
-    from sklearn.linear_model import LogisticRegression
-
-    if len(set(y.tolist())) < 2:
-        return None
-    lr = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
-    return [round(float(v), 6) for v in lr.coef_[0]], round(float(lr.intercept_[0]), 6)
-
-
 def logit(p: float | np.ndarray) -> Any:
     """The log-odds of a probability (or an array of them), clipped to [1e-6, 1 - 1e-6]: no infinities."""
     q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
