@@ -61,7 +61,8 @@ def _sub_corpus(dev_data: Path, gold_all: set[str], chunks: int) -> tuple[np.nda
     up to ``chunks``: the look-alikes make the ranking hard. Vectors come from the dev index's embedding
     cache, so torch is not run again; a chunk whose cached passage no longer matches its text is skipped."""
     from index.build.chunking import passage_text
-    from index.build.embedding import model_id, text_sha
+    from index.build.embedding import model_id
+    from index.build.embedding_cache import text_sha
 
     conn = sqlite3.connect(f"file:{dev_data / 'thaigov.sqlite'}?mode=ro", uri=True)
     meta = {

@@ -55,7 +55,7 @@ def random_fill(dim: int, vectors_from: Path | None = None):  # noqa: ANN201
     model are copied first, so that the chunks it holds have their real vectors (questions about them
     find them by meaning, and quality can be measured at full size); the rest are random.
     """
-    from index.build.embedding import EmbeddingCache
+    from index.build.embedding_cache import EmbeddingCache
 
     def fill(
         embedder, cache: EmbeddingCache, texts: dict[str, str], progress: bool = True, on_batch=None

@@ -8,8 +8,9 @@ the same architecture with random weights: the same shapes and the same arithmet
 vectors are not e5's, so only speed is measured there. The passages are real chunks of the archive as a build
 embeds them (the first ``DENSE_PASSAGES`` of each release of a reproducible random slice), so their lengths,
 and the padding, are real.
-Timed: :func:`index.build.embedding.embed_missing`, the build's own embedding loop (longest first, batches of
-``EMBEDDING_BATCH_SIZE``: 256 on CUDA, in half precision, committed to an embedding cache in SQLite).
+Timed: :func:`index.build.embedding_cache.embed_missing`, the build's own embedding loop (longest first,
+batches of ``EMBEDDING_BATCH_SIZE``: 256 on CUDA, in half precision, committed to an embedding cache in
+SQLite).
 
 Here, once (writes ``.device/``, which git ignores: ~10 MB; one pass over the archive)::
 
@@ -186,7 +187,8 @@ def run(args: argparse.Namespace) -> dict:
     """Time the build's embedding loop over the kit's passages; the figures, also written to ``--out``."""
     import torch
 
-    from index.build.embedding import Embedder, EmbeddingCache, batch_size_for, embed_missing, text_sha
+    from index.build.embedding import Embedder, batch_size_for
+    from index.build.embedding_cache import EmbeddingCache, embed_missing, text_sha
     from thaigov_qa.settings import Settings
 
     kit = Path(args.kit)

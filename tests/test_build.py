@@ -134,9 +134,9 @@ def _child_update(settings_dir: Path, source: Path, env_extra: dict[str, str]) -
         "import sys, logging; from pathlib import Path\n"
         "logging.basicConfig(level=logging.WARNING)\n"
         "from index.build.pipeline import update_index\n"
-        "import index.build.embedding as embedding\n"
+        "import index.build.embedding_cache as embedding_cache\n"
         # One passage a commit (batch 1, one batch a commit), so a kill can fall between two commits.
-        "embedding.COMMIT_BATCHES = 1\n"
+        "embedding_cache.COMMIT_BATCHES = 1\n"
         "from tests.index_base import make_settings\n"
         "settings = make_settings(Path(sys.argv[1]), embedding_batch_size=1)\n"
         "update_index(settings, sys.argv[2], progress=False)\n"

@@ -22,7 +22,8 @@ import numpy as np
 from index import lexical
 from index.build import rows, store
 from index.build.chunking import CHUNKER_VERSION
-from index.build.embedding import Embedder, EmbeddingCache
+from index.build.embedding import Embedder
+from index.build.embedding_cache import EmbeddingCache
 from index.build.postings import Postings, compile_generation, token_rows
 from index.build.vectors import VectorIndex
 from thaigov_qa.schema import INDEX_SCHEMA

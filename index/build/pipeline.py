@@ -34,7 +34,8 @@ from corpus.release import Release
 from index import lexical
 from index.build import agenda_rows, rows, store
 from index.build.chunking import CHUNKER_VERSION
-from index.build.embedding import Embedder, EmbeddingCache, embed_missing, vector_kind
+from index.build.embedding import Embedder, vector_kind
+from index.build.embedding_cache import EmbeddingCache, embed_missing
 from index.build.generation import NewGeneration, write_generation
 from index.build.lock import IndexLocked, writer_lock
 from index.build.report import BuildReport

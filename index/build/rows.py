@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from corpus.release import Release
 from index.build import agenda_rows, fts, store
 from index.build.chunking import TokenCounter, chunk_release, passage_text, token_counter
-from index.build.embedding import Embedder, text_sha
+from index.build.embedding import Embedder
+from index.build.embedding_cache import text_sha
 
 #: Chunk rows are committed every this many releases (bounds the transaction, not the crash safety).
 COMMIT_RELEASES = 200
