@@ -54,6 +54,16 @@ def test_reader_refusal_writes_the_thresholds_of_its_indexes_size(
     assert f"refusal thresholds for {size} releases written to {out}" in said and "(was " in said
     assert len(json.loads(out.read_text(encoding="utf-8"))["thresholds"]["refuse_by_size"]) == len(kept) + 1
 
+    # Priced at one standard error of sampling noise: no threshold is lower (these few replies: higher).
+    strict = tmp_path / "strict.json"
+    assert (
+        cli_over(base_index, monkeypatch, *refusal, str(qa), "-o", str(strict), "--noise-z", "1", "--json")
+        == 0
+    )
+    priced = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["by_lang"]
+    assert all(priced[lang] >= summary["by_lang"][lang] for lang in ("en", "th"))
+    assert priced != summary["by_lang"]
+
     # A model with no other size: every index would get these thresholds, and the command says so.
     plain = tmp_path / "plain.json"
     spec = json.loads(SHIPPED.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.answer.model import ReaderModel, Thresholds
-from index.answer.refusal import choose, rates
+from index.answer.refusal import choose, rates, wrong_bound
 
 
 @dataclass
@@ -98,3 +98,29 @@ def test_a_model_file_from_before_reads_with_one_threshold_and_no_other_release_
     t = model.thresholds
     assert t.refuse_by_lang == () and t.refusal("th") == t.refusal("en") == t.refuse == t.other
     assert t.assert_by_lang == () and t.asserting("th") == t.asserting("en") == t.assert_
+
+
+def test_the_wrong_rate_bound_prices_sampling_noise() -> None:
+    """Wilson's upper bound: the rate itself at z 0; above it by about a standard error at z 1, less so the
+    more replies there are; above 0 with no wrong reply seen."""
+    assert wrong_bound(10, 100, 0.0) == 0.1
+    one_se = (0.1 * 0.9 / 100) ** 0.5
+    assert 0.1 + 0.8 * one_se < wrong_bound(10, 100, 1.0) < 0.1 + 1.2 * one_se
+    assert wrong_bound(40, 400, 1.0) < wrong_bound(10, 100, 1.0)
+    assert 0.0 < wrong_bound(0, 50, 1.0) < 0.05
+    assert wrong_bound(0, 0, 1.0) == 0.0
+
+
+def test_a_noise_priced_threshold_keeps_the_target_with_a_margin() -> None:
+    """Forty Thai replies, wrong one in five from 0.90 down: at the point estimate the threshold shows
+    wrong replies up to the target itself; priced at one standard error it stops earlier, below it."""
+    replies, probs = [], []
+    for i in range(40):
+        replies.append(Reply(i % 5 != 4, True, "th"))
+        probs.append(round(0.90 - 0.02 * i, 2))
+    probs_ = np.asarray(probs)
+    point = choose(replies, probs_, target=0.1, noise_z=0.0)
+    priced = choose(replies, probs_, target=0.1, noise_z=1.0)
+    assert priced["th"] > point["th"]
+    assert rates(replies, probs_, point)["wrong_rate"] == 0.1
+    assert 0.0 < rates(replies, probs_, priced)["wrong_rate"] < 0.1

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from index.answer.refusal import Judged, choose
+from index.answer.refusal import NOISE_Z, Judged, choose
 
 #: A new anchor replaces one whose size is within this factor of its own (one size, chosen again).
 SAME_SIZE = 2.0
@@ -79,7 +79,11 @@ def refusal_at(anchors: Sequence[SizeAnchor], releases: int, lang: str) -> float
 
 
 def choose_anchor(
-    outcomes: Sequence[Judged], probs: np.ndarray, sizes: Sequence[int], target: float
+    outcomes: Sequence[Judged],
+    probs: np.ndarray,
+    sizes: Sequence[int],
+    target: float,
+    noise_z: float = NOISE_Z,
 ) -> SizeAnchor:
     """The anchor for held-out replies over indexes of ``sizes`` releases (one per reply): per language the
     threshold that answers most right within ``target`` wrong replies (:func:`index.answer.refusal.choose`),
@@ -87,7 +91,7 @@ def choose_anchor(
     if not outcomes or len(sizes) != len(outcomes):
         raise ValueError("every reply needs the size of the index it was asked over")
     releases = round(math.exp(float(np.mean(np.log(np.asarray(sizes, dtype=np.float64))))))
-    return SizeAnchor(releases, tuple(sorted(choose(outcomes, probs, target).items())))
+    return SizeAnchor(releases, tuple(sorted(choose(outcomes, probs, target, noise_z).items())))
 
 
 def with_anchor(spec: dict[str, Any], anchor: SizeAnchor) -> dict[str, Any]:

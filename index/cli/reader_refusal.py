@@ -34,6 +34,7 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
     """``reader refusal``: one size anchor chosen on held-out questions, written back."""
     from index.answer.bolding import replies
     from index.answer.collection_size import choose_anchor, with_anchor
+    from index.answer.refusal import NOISE_Z
     from index.answer.training import TARGET_WRONG_RATE, write_model
     from index.cli.training import SHIPPED_MODEL, model_to_rechoose, write_or_explain
 
@@ -61,7 +62,8 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
     import numpy as np
 
     every = np.concatenate(probs)
-    anchor = choose_anchor(outs, every, per_reply, TARGET_WRONG_RATE)
+    noise_z = NOISE_Z if args.noise_z is None else args.noise_z
+    anchor = choose_anchor(outs, every, per_reply, TARGET_WRONG_RATE, noise_z)
     before = model.thresholds.for_collection(anchor.releases)
     out = Path(args.output or args.model or SHIPPED_MODEL)
     spec = with_anchor(model.spec, anchor)
@@ -160,6 +162,15 @@ def register(rsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         metavar="DATA_DIR QA",
         help="an index folder and the question files to ask over it (repeat for more indexes of about one "
         "size)",
+    )
+    r.add_argument(
+        "--noise-z",
+        type=float,
+        default=None,
+        metavar="Z",
+        help="keep a threshold only if its wrong-answer rate's upper bound at Z standard errors is within "
+        "the target (default: 0, the rate itself); 1 holds the target on fresh questions with a margin, at "
+        "~0.03 accuracy (docs/answers.md, 'Stop 56')",
     )
     r.add_argument("--model", default=None, metavar="FILE", help="the reader model (default: the package's)")
     r.add_argument("-o", "--output", default=None, help="where to write it (default: over --model's file)")
