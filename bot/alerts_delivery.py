@@ -265,10 +265,11 @@ class Deliverer:
             try:
                 await self.bot.send_message(notice.admin_id, notice.text, parse_mode=ParseMode.HTML)
             except (Forbidden, BadRequest) as exc:  # blocked the bot, never started it, no such chat
-                log.warning("admin %s cannot be told (%s); dropped: %s", notice.admin_id, exc, notice.text)
+                # Neither the admin's id nor the text (it names the chat, a user's id for a private one).
+                log.warning("an admin cannot be told (%s); notice %s dropped", exc, notice.id)
                 await off_loop(self.store.notice_done, notice.id)
             except TelegramError as exc:  # network, 5xx, flood control: the next pass tries again
-                log.warning("could not tell admin %s (%s); trying again next pass", notice.admin_id, exc)
+                log.warning("could not tell an admin (%s); notice %s kept for the next pass", exc, notice.id)
                 report.errors.append(f"admin {notice.admin_id}: {exc} (notice kept for the next pass)")
                 await off_loop(self.store.notice_failed, notice.id, str(exc))
                 if isinstance(exc, RetryAfter):

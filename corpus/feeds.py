@@ -19,6 +19,7 @@ import hashlib
 import logging
 import re
 import time
+import traceback
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -417,6 +418,8 @@ async def _fetch_guarded(
     try:
         return await fetch_feed(client, url, etag=etag, last_modified=last_modified, timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - see the docstring
-        log.error("feed %s: unexpected error", shown_url(url), exc_info=exc)  # the traceback quotes no URL
+        # The traceback is logged masked like the message: the exception may quote the feed's credentials.
+        trace = _hide("".join(traceback.format_exception(exc)), url)
+        log.error("feed %s: unexpected error\n%s", shown_url(url), trace)
         error = _hide(f"feed {shown_url(url)} failed: {type(exc).__name__}: {exc}", url)
         return FeedFetch(url, "error", error=error, etag=etag, last_modified=last_modified)

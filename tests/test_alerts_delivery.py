@@ -165,7 +165,7 @@ async def test_403_pauses_only_that_chat_and_tells_the_admins(
 
 
 async def test_an_admin_notice_telegram_refuses_is_sent_at_a_later_pass(
-    db: Path, bot: Bot, fake_bot_api: FakeBotAPI
+    db: Path, bot: Bot, fake_bot_api: FakeBotAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The pause and its notice are one write; a notice refused for now (5xx) waits in the database, across
     a restart, and goes out once; an admin who blocked the bot is logged and dropped, the others told."""
@@ -194,6 +194,9 @@ async def test_an_admin_notice_telegram_refuses_is_sent_at_a_later_pass(
         assert (await deliverer.deliver()).paused_chats == [GROUP]
         assert store.notices() == []
     assert len(_sends(fake_bot_api, ADMIN)) == 2 and _sends(fake_bot_api, 777) == []
+    # The log says a notice was dropped, not to whom (a user's id) nor what it said.
+    assert "an admin cannot be told" in caplog.text and "dropped" in caplog.text
+    assert "777" not in caplog.text and "paused" not in caplog.text.split("an admin cannot be told")[1]
 
 
 async def test_refused_message_is_failed_not_retried(db: Path, bot: Bot, fake_bot_api: FakeBotAPI) -> None:

@@ -152,3 +152,22 @@ def test_backoff_grows_and_is_capped() -> None:
     assert backoff_seconds(2) == 120
     assert backoff_seconds(5) == 960
     assert backoff_seconds(100) == 6 * 3600
+
+
+async def test_an_unforeseen_error_is_logged_without_the_feeds_credentials(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The traceback of an error nobody foresaw is logged, masked like the result's message: the exception
+    may quote the feed's URL with its user and password."""
+    import corpus.feeds as feeds
+
+    url = "https://reader:s3cret-pw@feeds.example.org/news.xml"
+
+    async def broken(client: httpx.AsyncClient, feed_url: str, **kwargs: object) -> None:
+        raise RuntimeError(f"cannot read {feed_url}")
+
+    monkeypatch.setattr(feeds, "fetch_feed", broken)
+    (got,) = await fetch_feeds([(url, None, None)])
+    assert got.status == "error" and "RuntimeError" in got.error
+    assert "unexpected error" in caplog.text and "Traceback" in caplog.text and "RuntimeError" in caplog.text
+    assert "s3cret-pw" not in caplog.text and "s3cret-pw" not in got.error
