@@ -86,12 +86,6 @@ def quoted_text(best: Candidate) -> str:
     return _quote(best)[2]
 
 
-def quoted_bounds(best: Candidate) -> tuple[int, int]:
-    """The first and last sentence (indexes into ``best.sentences``) that :func:`quoted_text` quotes."""
-    first, last, _ = _quote(best)
-    return first, last
-
-
 def _quote(best: Candidate) -> tuple[int, int, str]:
     sents = best.sentences
     i = j = best.index

@@ -45,9 +45,6 @@ class DateWindow:
     kind: str
     text: str = ""
 
-    def contains(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
 
 @dataclass(frozen=True)
 class QueryInfo:
