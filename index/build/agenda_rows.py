@@ -63,10 +63,14 @@ def _rows(url: str, agenda: Agenda, generation: int) -> list[tuple[object, ...]]
 
 def insert(conn: sqlite3.Connection, release: Release, generation: int) -> int:
     """The agenda rows of ``release`` as generation ``generation`` (none when it has no agenda)."""
-    agenda = parse_agenda(release)
+    return insert_parsed(conn, release.url, parse_agenda(release), generation)
+
+
+def insert_parsed(conn: sqlite3.Connection, url: str, agenda: Agenda | None, generation: int) -> int:
+    """The rows of an agenda already parsed (:func:`corpus.agenda.parse_agenda`) for the release ``url``."""
     if agenda is None:
         return 0
-    rows = _rows(release.url, agenda, generation)
+    rows = _rows(url, agenda, generation)
     conn.executemany(
         f"INSERT OR REPLACE INTO {TABLE}(url, meeting_date, number, title, start_char, summary, gen_from)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",

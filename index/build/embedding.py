@@ -190,6 +190,26 @@ def _load_encoder(settings: Settings, backend: str, device: str) -> Encoder:
     return encoder
 
 
+def _prompts_of(encoder: Encoder) -> dict[str, str]:
+    """The prompts a model folder declares (sentence-transformers reads them; the ONNX engines take texts
+    already prompted, so :meth:`Embedder.prompt` falls back to the model family's)."""
+    return dict(encoder.prompts) if isinstance(encoder, TorchEncoder) else {}
+
+
+def load_tokenizer(model: str) -> object:
+    """``model``'s tokenizer without its weights, for counting chunk tokens (the build's process and its
+    workers, :mod:`index.build.prepare`); :class:`EmbeddingError` when it cannot be loaded."""
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model)
+    except Exception as exc:  # noqa: BLE001
+        raise EmbeddingError(f"cannot load the tokenizer of {model!r}: {exc}") from exc
+    # We only count tokens; the 512 limit warning is about model input, which chunking keeps under.
+    tokenizer.model_max_length = 10**9
+    return tokenizer
+
+
 def _read_prompts(model: str) -> dict[str, str] | None:
     """The prompts a local sentence-transformers folder declares (``config_sentence_transformers.json``)."""
     config = Path(model).expanduser() / "config_sentence_transformers.json"
@@ -237,7 +257,7 @@ class Embedder:
         if self._encoder is None:
             self._encoder = _load_encoder(self.settings, self.backend, self.device)
             if self._prompts is None:
-                self._prompts = dict(getattr(self._encoder, "prompts", None) or {})
+                self._prompts = _prompts_of(self._encoder)
         return self._encoder
 
     @property
@@ -263,7 +283,7 @@ class Embedder:
         device = device_for(self.settings, self.query_backend)
         self._query_encoder = _load_encoder(self.settings, self.query_backend, device)
         if self._prompts is None:
-            self._prompts = dict(getattr(self._query_encoder, "prompts", None) or {})
+            self._prompts = _prompts_of(self._query_encoder)
         return self._query_encoder
 
     def serve_queries_with(self, engine: Callable[[], Encoder | None]) -> None:
@@ -284,27 +304,16 @@ class Embedder:
     def tokenizer(self) -> object:
         """The model's tokenizer (for counting chunk tokens), loaded without the model's weights."""
         if self._tokenizer is None:
-            if self._encoder is not None and getattr(self._encoder, "tokenizer", None) is not None:
-                tok = self._encoder.tokenizer  # type: ignore[attr-defined]
-                if callable(tok):
-                    self._tokenizer = tok
-                    return tok
-            from transformers import AutoTokenizer
-
-            try:
-                self._tokenizer = AutoTokenizer.from_pretrained(self.settings.embedding_model)
-            except Exception as exc:  # noqa: BLE001
-                raise EmbeddingError(
-                    f"cannot load the tokenizer of {self.settings.embedding_model!r}: {exc}"
-                ) from exc
-            # We only count tokens; the 512 limit warning is about model input, which chunking keeps under.
-            self._tokenizer.model_max_length = 10**9  # type: ignore[attr-defined]
+            if isinstance(self._encoder, TorchEncoder):  # its Hugging Face tokenizer, already loaded
+                self._tokenizer = self._encoder.tokenizer
+            else:
+                self._tokenizer = load_tokenizer(self.settings.embedding_model)
         return self._tokenizer
 
     def prompt(self, name: str) -> str:
         prompts = self._prompts
         if prompts is None:
-            prompts = dict(getattr(self.encoder, "prompts", None) or {})
+            prompts = _prompts_of(self.encoder)
             self._prompts = prompts
         if name in prompts:
             return prompts[name]

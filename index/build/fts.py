@@ -45,10 +45,12 @@ def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str]]) 
             titles[title] = fts_text(title)
         return titles[title]
 
-    conn.executemany(
-        "INSERT INTO chunk_fts(rowid, title, body) VALUES (?, ?, ?)",
-        [(cid, title_tokens(title), fts_text(text)) for cid, title, text in rows],
-    )
+    insert_tokens(conn, [(cid, title_tokens(title), fts_text(text)) for cid, title, text in rows])
+
+
+def insert_tokens(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str]]) -> None:
+    """Index ``(chunk_id, title tokens, body tokens)`` rows already tokenized (:func:`fts_text`)."""
+    conn.executemany("INSERT INTO chunk_fts(rowid, title, body) VALUES (?, ?, ?)", rows)
 
 
 def delete_rows(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> None:

@@ -12,12 +12,13 @@ import hashlib
 import sqlite3
 import sys
 from collections.abc import Sequence
+from itertools import islice
 
 from corpus.release import Release
 from index.build import agenda_rows, fts, store
-from index.build.chunking import TokenCounter, chunk_release, passage_text, token_counter
+from index.build.chunking import passage_text
 from index.build.embedding import Embedder
-from index.build.embedding_cache import text_sha
+from index.build.prepare import Prepared, prepared
 
 #: Chunk rows are committed every this many releases (bounds the transaction, not the crash safety).
 COMMIT_RELEASES = 200
@@ -78,21 +79,19 @@ def retire(conn: sqlite3.Connection, urls: Sequence[str], generation: int) -> li
 def _insert_release(
     conn: sqlite3.Connection,
     release: Release,
-    count: TokenCounter,
+    prep: Prepared,
     generation: int,
     next_id: int,
     texts: dict[str, str],
     new_ids: list[tuple[int, str]],
     dense: int,
 ) -> int:
-    """One release's rows; records the passages that get a vector (its first ``dense``, all when 0) in
-    ``texts`` and ``new_ids``; returns the next free id."""
-    chunks = chunk_release(release, count)
+    """One prepared release's rows, its chunks numbered from ``next_id``; records the passages that get a
+    vector (its first ``dense``, all when 0) in ``texts`` and ``new_ids``; returns the next free id."""
     rows: list[ChunkRow] = []
     fts_rows = []
-    for chunk in chunks:
-        passage = passage_text(release.title, release.date, chunk.text)
-        sha = text_sha(passage)
+    for item in prep.chunks:
+        chunk = item.chunk
         rows.append(
             (
                 next_id,
@@ -102,21 +101,21 @@ def _insert_release(
                 chunk.start,
                 chunk.end,
                 chunk.n_tokens,
-                sha,
+                item.sha,
                 generation,
             )
         )
-        fts_rows.append((next_id, release.title, chunk.text))
+        fts_rows.append((next_id, prep.fts_title, item.fts_body))
         if has_vector(chunk.position, dense):
-            texts[sha] = passage
-            new_ids.append((next_id, sha))
+            texts[item.sha] = item.passage
+            new_ids.append((next_id, item.sha))
         next_id += 1
     conn.executemany(
         "INSERT INTO chunks(chunk_id, url, position, text, start_char, end_char,"
         " n_tokens, sha, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    fts.insert_rows(conn, fts_rows)
+    fts.insert_tokens(conn, fts_rows)
     conn.execute(
         "INSERT INTO indexed_releases(url, hash, release_id, title, date, category, lang,"
         " n_chunks, gen_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -128,11 +127,11 @@ def _insert_release(
             release.date,
             release.category,
             release.lang,
-            len(chunks),
+            len(prep.chunks),
             generation,
         ),
     )
-    agenda_rows.insert(conn, release, generation)
+    agenda_rows.insert_parsed(conn, release.url, prep.agenda, generation)
     return next_id
 
 
@@ -147,22 +146,22 @@ def insert_chunks(
     """Chunk ``releases`` and insert their rows (chunks, FTS, indexed_releases) as generation ``generation``.
 
     Returns the passages to embed (sha → text) and the new (chunk_id, sha) pairs that get a vector: each
-    release's first ``dense`` chunks (``DENSE_PASSAGES``; 0 = all).
+    release's first ``dense`` chunks (``DENSE_PASSAGES``; 0 = all). A large build prepares the releases in
+    worker processes (:mod:`index.build.prepare`); rows are written here, in the releases' order.
     """
     from tqdm import tqdm
 
-    count = token_counter(embedder.tokenizer)
     next_id = (conn.execute("SELECT MAX(chunk_id) FROM chunks").fetchone()[0] or 0) + 1
     texts: dict[str, str] = {}
     new_ids: list[tuple[int, str]] = []
     bar = tqdm(total=len(releases), desc="chunking", unit="release", disable=not progress, file=sys.stderr)
+    preps = prepared(releases, embedder.tokenizer, embedder.settings.embedding_model)
+    work = zip(releases, preps, strict=True)
     try:
-        for start in range(0, len(releases), COMMIT_RELEASES):
+        while batch := list(islice(work, COMMIT_RELEASES)):
             with conn:
-                for release in releases[start : start + COMMIT_RELEASES]:
-                    next_id = _insert_release(
-                        conn, release, count, generation, next_id, texts, new_ids, dense
-                    )
+                for release, prep in batch:
+                    next_id = _insert_release(conn, release, prep, generation, next_id, texts, new_ids, dense)
                     bar.update(1)
                     bar.set_postfix(chunks=len(new_ids), refresh=False)
     finally:
