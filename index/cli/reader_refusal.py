@@ -21,8 +21,15 @@ from typing import TYPE_CHECKING, Any
 from thaigov_qa.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from index.answer import Answerer
     from index.answer.collection_size import SizeAnchor
     from index.answer.model import ReaderModel
+    from index.answer.outcomes import Outcome
+
+    #: An answerer over one index, the held-out questions asked over it, and the index's release count.
+    Group = tuple[Answerer, list[dict[str, Any]], int]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +57,7 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
         )
     from tqdm import tqdm
 
-    outs: list[Any] = []
+    outs: list[Outcome] = []
     probs, per_reply = [], []
     total = sum(len(questions) for _, questions, _ in groups)
     with tqdm(total=total, desc="asking", unit="question", file=sys.stderr) as bar:
@@ -79,7 +86,7 @@ def _refusal(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _group(settings: Settings, on: list[str], model: ReaderModel) -> tuple[Any, list[dict[str, Any]], int]:
+def _group(settings: Settings, on: list[str], model: ReaderModel) -> Group:
     """(an answerer with ``model`` over the index, its held-out questions, the index's release count)."""
     from index.answer import Answerer
     from index.cli.ask import _open_answerer
@@ -100,11 +107,11 @@ def _group(settings: Settings, on: list[str], model: ReaderModel) -> tuple[Any, 
 
 def _summary(
     out: Path,
-    groups: list[tuple[Any, list[dict[str, Any]], int]],
+    groups: list[Group],
     anchor: SizeAnchor,
     before: dict[str, float],
-    outs: list[Any],
-    probs: Any,
+    outs: list[Outcome],
+    probs: np.ndarray,
 ) -> dict[str, Any]:
     from index.answer.refusal import rates
 
