@@ -91,11 +91,20 @@ class Searcher:
         )
 
     @classmethod
-    def open(cls, settings: Settings, **kwargs: Any) -> Searcher:
-        """Open the live index generation (raises the reader's ``NoIndex`` / ``ModelMismatch``)."""
+    def open(
+        cls,
+        settings: Settings,
+        glossary: Glossary | None = None,
+        weights: Weights | None = None,
+        dense: bool = True,
+        reranker: Reranker | None = None,
+        adapter: QueryAdapter | None = None,
+    ) -> Searcher:
+        """Open the live index generation (raises the reader's ``NoIndex`` / ``ModelMismatch``); the other
+        arguments as :meth:`__init__`'s."""
         from index.search.reader import IndexReader
 
-        return cls(IndexReader.open(settings), settings, **kwargs)
+        return cls(IndexReader.open(settings), settings, glossary, weights, dense, reranker, adapter)
 
     # --- the ranking's knobs, fixed when the Searcher is made ----------------------------------
     @property
