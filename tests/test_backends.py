@@ -227,3 +227,32 @@ def test_searches_in_other_threads_use_the_chosen_openmp_threads() -> None:
             assert pool.submit(search_then_count).result() == 1
     finally:
         vectors._search_threads = before
+
+
+def test_a_bulk_build_spins_its_passage_engine_and_questions_keep_their_own(
+    int8_path: Path, data_dir: Path, model_path: Path, tmp_path: Path
+) -> None:
+    """``index build``/``update`` on the command line (``Embedder(bulk=True)``): the passages' engine keeps
+    its threads spinning between operations (faster for batches); a question asked of that embedder gets an
+    engine of its own that does not (spinning slowed a question answered beside other work twofold)."""
+    settings = Settings(
+        data_dir=tmp_path,
+        embedding_model=str(model_path),
+        embedding_backend="onnx-int8",
+        embedding_query_backend="onnx-int8",
+        export_cache_dir=data_dir,
+        _env_file=None,
+    )
+
+    def spins(encoder: object) -> str:
+        assert isinstance(encoder, onnx_backend.OnnxEncoder)
+        options = encoder.session.get_session_options()
+        return options.get_session_config_entry("session.intra_op.allow_spinning")
+
+    bulk, served = Embedder(settings, bulk=True), Embedder(settings)
+    assert spins(bulk.encoder) == "1" and spins(bulk.query_encoder) == "0"
+    assert bulk.query_encoder is not bulk.encoder
+    assert spins(served.encoder) == "0" and served.query_encoder is served.encoder  # one engine, as before
+    assert served.query_encoder is bulk.query_encoder, "loaded once a process"
+    got, want = bulk.encode_passages(TEXTS), served.encode_passages(TEXTS)
+    assert np.allclose(got, want, atol=1e-6), "the same vectors"

@@ -256,7 +256,18 @@ def test_cli_update_and_stats_json(
     (source / "broken.txt").write_text("รัฐบาลไทย-\n\nไม่ใช่ข่าว\n", encoding="utf-8")
     monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("EMBEDDING_MODEL", settings.embedding_model)
+    import index.build.pipeline as pipeline
+
+    made: list[bool] = []
+
+    def recorded(settings: object, bulk: bool = False) -> object:
+        made.append(bulk)
+        return real_embedder(settings, bulk=bulk)
+
+    real_embedder = pipeline.Embedder
+    monkeypatch.setattr(pipeline, "Embedder", recorded)
     assert main(["index", "update", str(source), "--json"]) == 0
+    assert made == [True], "the command line embeds in bulk (its passages' engine may spin)"
     out, err = capsys.readouterr()
     summary = json.loads(out.strip().splitlines()[-1])
     assert {"releases", "chunks", "embedded", "skipped", "seconds"} <= set(summary)

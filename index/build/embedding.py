@@ -132,12 +132,12 @@ def batch_size_for(settings: Settings, device: str) -> int:
     return AUTO_BATCH["cuda" if device.startswith("cuda") else "cpu"]
 
 
-def _torch_backend(settings: Settings, device: str) -> Encoder:
+def _torch_backend(settings: Settings, device: str, bulk: bool = False) -> Encoder:
     bf16 = use_cpu_bf16(settings.embedding_cpu_bf16, device)
     return TorchEncoder(settings.embedding_model, device, batch_size_for(settings, device), bf16)
 
 
-def _onnx_backend(settings: Settings, device: str) -> Encoder:
+def _onnx_backend(settings: Settings, device: str, bulk: bool = False) -> Encoder:
     from index.build import onnx_backend
 
     try:
@@ -146,13 +146,14 @@ def _onnx_backend(settings: Settings, device: str) -> Encoder:
             settings.onnx_root,
             quantized=settings.embedding_backend == "onnx-int8",
             batch_size=batch_size_for(settings, device),
+            spinning=bulk,
         )
     except onnx_backend.BackendUnavailable as exc:
         raise EmbeddingError(str(exc)) from exc
 
 
 #: Backend name → loader. Another engine plugs in by adding an entry (and a value to the setting).
-BACKENDS: dict[str, Callable[[Settings, str], Encoder]] = {
+BACKENDS: dict[str, Callable[[Settings, str, bool], Encoder]] = {
     "torch": _torch_backend,
     "onnx": _onnx_backend,
     "onnx-int8": _onnx_backend,
@@ -165,7 +166,9 @@ _LOADED: dict[tuple[str, ...], Encoder] = {}
 _LOADING = threading.Lock()
 
 
-def _load_encoder(settings: Settings, backend: str, device: str) -> Encoder:
+def _load_encoder(settings: Settings, backend: str, device: str, bulk: bool = False) -> Encoder:
+    """The engine ``backend`` on ``device``, loaded once a process; ``bulk``: one apart, for a process that
+    only embeds passages in bulk (:class:`Embedder`)."""
     loader = BACKENDS.get(backend)
     if loader is None:
         raise EmbeddingError(f"unknown EMBEDDING_BACKEND {backend!r}: use one of {sorted(BACKENDS)}")
@@ -176,6 +179,7 @@ def _load_encoder(settings: Settings, backend: str, device: str) -> Encoder:
         str(settings.embedding_batch_size),
         settings.embedding_cpu_bf16 if backend == "torch" else "",
         str(settings.onnx_root) if backend != "torch" else "",  # where the ONNX exports are cached
+        "bulk" if bulk else "",
     )
     with _LOADING:
         encoder = _LOADED.get(key)
@@ -185,7 +189,7 @@ def _load_encoder(settings: Settings, backend: str, device: str) -> Encoder:
             # The loader reads the backend from the settings: give it the one asked for (questions may
             # use another engine than passages).
             encoder = _LOADED[key] = loader(
-                settings.model_copy(update={"embedding_backend": backend}), device
+                settings.model_copy(update={"embedding_backend": backend}), device, bulk
             )
     return encoder
 
@@ -228,8 +232,12 @@ class Embedder:
     never embed (an ``update`` with nothing new, a BM25-only check), and loading costs seconds.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, bulk: bool = False) -> None:
         self.settings = settings
+        #: A process that only embeds passages in bulk (``index build``/``update`` on the command line): the
+        #: passages' ONNX engine keeps its threads spinning between operations, which is faster there and
+        #: would slow questions answered beside it; questions then get an engine of their own.
+        self.bulk = bulk
         self.model_id = model_id(settings.embedding_model)
         self.backend = settings.embedding_backend
         self.query_backend = settings.embedding_query_backend or self.backend
@@ -255,7 +263,7 @@ class Embedder:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = _load_encoder(self.settings, self.backend, self.device)
+            self._encoder = _load_encoder(self.settings, self.backend, self.device, self.bulk)
             if self._prompts is None:
                 self._prompts = _prompts_of(self._encoder)
         return self._encoder
@@ -278,7 +286,7 @@ class Embedder:
                 self._query_encoder = engine()
         if self._query_encoder is not None:
             return self._query_encoder
-        if self.query_backend == self.backend:
+        if self.query_backend == self.backend and not self.bulk:
             return self.encoder
         device = device_for(self.settings, self.query_backend)
         self._query_encoder = _load_encoder(self.settings, self.query_backend, device)

@@ -297,17 +297,20 @@ def _outlier_matmuls(fp32: Path, n: int) -> list[str]:
     return [name for name, _ in ranked[:n]]
 
 
-def session(path: Path, threads: int | None = None) -> Any:
-    """An onnxruntime CPU session of the graph in ``path``, set up for a shared 2-core machine."""
+def session(path: Path, threads: int | None = None, spinning: bool = False) -> Any:
+    """An onnxruntime CPU session of the graph in ``path``, set up for a shared 2-core machine; ``spinning``
+    for a process that only embeds passages in bulk (``index build``/``update`` on the command line)."""
     ort = _require_ort()
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     if threads:
         options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    # No busy-waiting between ops: on a shared or busy CPU, spinning threads steal the cores the other
-    # thread needs (one question: 16.9 ms at 2 spinning threads, 8.6 ms without spinning, 7.8 ms on 1).
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # No busy-waiting between ops where questions are answered: spinning threads steal the cores the other
+    # thread needs (one question: 16.9 ms at 2 spinning threads, 8.6 ms without spinning, 7.8 ms on 1). A
+    # process that does nothing but embed batches gains by it: 6-13 % more passages a second, and less CPU
+    # a passage, alternated three times (bench/PERFORMANCE.md "Stop 56").
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
@@ -377,10 +380,11 @@ class OnnxEncoder(TokenBatches):
         quantized: bool = True,
         batch_size: int = 32,
         threads: int | None = None,
+        spinning: bool = False,
     ) -> None:
         self.path = ensure_export(model, data_dir, quantized)
         super().__init__(self.path.parent, batch_size)
-        self.session = session(self.path, threads)
+        self.session = session(self.path, threads, spinning)
 
     def encode(self, texts: Sequence[str], sort_by_length: bool = True) -> np.ndarray:
         """Unit-length float32 embeddings, one row per text, in the input order."""

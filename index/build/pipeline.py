@@ -159,15 +159,21 @@ def _found_elsewhere(skipped: list[tuple[str, str]], releases: Sequence[Release]
 
 
 def build_index(
-    settings: Settings, source: str | os.PathLike[str], only: OnlyList = None, progress: bool = True
+    settings: Settings,
+    source: str | os.PathLike[str],
+    only: OnlyList = None,
+    progress: bool = True,
+    bulk: bool = False,
 ) -> BuildReport:
-    """Index exactly the releases of ``source`` (``only``: list file or paths inside it), re-chunking all."""
+    """Index exactly the releases of ``source`` (``only``: list file or paths inside it), re-chunking all.
+    ``bulk``: this process answers no questions meanwhile (the command line), so the passages' engine may keep
+    its threads spinning (:class:`index.build.embedding.Embedder`)."""
     started = time.monotonic()
     report = BuildReport()
     with report.phase("read"):
         releases = _read_source(source, only, report)
     report.sources = [str(source)]
-    return index_releases(settings, releases, mode="build", report=report, progress=progress, started=started)
+    return index_releases(settings, releases, "build", report, progress, started, bulk)
 
 
 def update_index(
@@ -175,10 +181,12 @@ def update_index(
     source: str | os.PathLike[str] | Sequence[str] | None = None,
     progress: bool = True,
     only: OnlyList = None,
+    bulk: bool = False,
 ) -> BuildReport:
     """Bring the index in line with ``source`` (default: ``settings.corpus_sources``), embedding only changes.
 
-    Several sources are read in turn and deduplicated by URL (the later crawl wins).
+    Several sources are read in turn and deduplicated by URL (the later crawl wins). ``bulk``: as
+    :func:`build_index`'s.
     """
     started = time.monotonic()
     report = BuildReport()
@@ -204,9 +212,7 @@ def update_index(
             if only is not None:
                 report.skipped_files = _found_elsewhere(report.skipped_files, releases)
     report.sources = sources
-    return index_releases(
-        settings, releases, mode="update", report=report, progress=progress, started=started
-    )
+    return index_releases(settings, releases, "update", report, progress, started, bulk)
 
 
 def apply_releases(
@@ -240,8 +246,10 @@ def index_releases(
     report: BuildReport | None = None,
     progress: bool = True,
     started: float | None = None,
+    bulk: bool = False,
 ) -> BuildReport:
-    """Write a new generation holding ``releases`` (``mode``: build | update | apply); see the module doc."""
+    """Write a new generation holding ``releases`` (``mode``: build | update | apply); see the module doc.
+    ``bulk``: as :func:`build_index`'s."""
     started = time.monotonic() if started is None else started
     report = report or BuildReport()
     report.skipped = len(report.skipped_files)
@@ -255,7 +263,7 @@ def index_releases(
             store.create_schema(conn)
             # Agenda rows of an older parser (or an index from before them) are parsed again here.
             agenda_rows.refresh(conn, store.read_current(index_dir))
-            return _index_locked(conn, settings, releases, mode, report, progress, started)
+            return _index_locked(conn, settings, releases, mode, report, progress, started, bulk)
         finally:
             conn.close()
 
@@ -380,9 +388,10 @@ def _index_locked(
     report: BuildReport,
     progress: bool,
     started: float,
+    bulk: bool = False,
 ) -> BuildReport:
     index_dir = settings.index_dir
-    embedder = Embedder(settings)
+    embedder = Embedder(settings, bulk=bulk)
     cache = EmbeddingCache(conn, embedder.cache_key)
     plan = _plan(conn, settings, embedder, releases, mode, report)
     live, generation = plan.live, plan.generation

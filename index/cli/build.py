@@ -88,11 +88,12 @@ def _build_or_update(args: argparse.Namespace, settings: Settings, kind: str) ->
         _hint_faster_engine(settings)
     try:
         if kind == "build":
-            report = build_index(settings, args.source, only=args.only, progress=progress)
+            # bulk: this process answers no questions, so the passages' engine may spin (faster).
+            report = build_index(settings, args.source, only=args.only, progress=progress, bulk=True)
         else:
             if not args.source and not settings.corpus_sources:
                 raise UserError("no SOURCE given and CORPUS_SOURCES is empty")
-            report = update_index(settings, args.source, progress=progress, only=args.only)
+            report = update_index(settings, args.source, progress=progress, only=args.only, bulk=True)
     except SourceRefused as exc:
         _print_skipped(exc.report)
         raise UserError(str(exc)) from None
