@@ -88,3 +88,17 @@ def test_a_large_build_uses_every_core_and_a_small_one_none(monkeypatch: pytest.
     assert prepare.workers_for(prepare.PARALLEL_FROM) == 2
     monkeypatch.setattr(prepare.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert prepare.workers_for(10 * prepare.PARALLEL_FROM) == 0, "one core: no worker to overlap with"
+
+
+def test_a_phase_counts_the_cpu_of_the_workers_it_ran() -> None:
+    """``index build --json`` reports each phase's CPU seconds: chunking's are mostly its workers'."""
+    import subprocess
+    import sys
+
+    from index.build.report import BuildReport
+
+    report = BuildReport()
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.4: pass"
+    with report.phase("chunk"):
+        subprocess.run([sys.executable, "-c", burn], check=True)
+    assert report.phases["chunk"]["cpu"] >= 0.35, report.phases
