@@ -25,12 +25,12 @@ from corpus.text import detect_lang, query_text
 from index.answer import evidence as ev
 from index.answer.agenda import agenda_answer
 from index.answer.analysis import Analysis, Presented
-from index.answer.calibration import answer_measures
+from index.answer.calibration import answer_measures, logit, sigmoid
 from index.answer.candidates import TOP_RELEASES, Candidate, CandidateBuilder, QuestionWords
 from index.answer.crosslingual import cross_tokens, thai_phrases, thai_rendering_tokens, translatable
 from index.answer.features import matrix, question_view
 from index.answer.kinds import learned_kind, uniform
-from index.answer.model import ReaderModel, Thresholds, logit, shipped_model, sigmoid
+from index.answer.model import ReaderModel, Thresholds, shipped_model
 from index.answer.places import missing_province
 from index.answer.qtype import QuestionType, detect_qtype
 from index.answer.several import release_answers

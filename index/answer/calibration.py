@@ -41,6 +41,17 @@ SHAPE_INPUTS = ("log_candidates", "entropy", "gap_third", "releases_top5", "best
 MAX_MARGIN = 5.0
 
 
+def logit(p: float | np.ndarray) -> Any:
+    """The log-odds of a probability (or an array of them), clipped to [1e-6, 1 - 1e-6]: no infinities."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+def sigmoid(z: float | np.ndarray) -> Any:
+    """The logistic function, for a number or an array (clipped: no overflow warnings)."""
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+
+
 class CalibrationError(ValueError):
     """A calibration in the model file reads a measure this code does not compute."""
 
@@ -129,7 +140,7 @@ class Calibration:
     def probabilities(self, measures: np.ndarray) -> np.ndarray:
         """Calibrated probabilities for rows of :func:`answer_measures` values."""
         x = np.atleast_2d(np.asarray(measures, dtype=np.float64))[:, self.columns]
-        return 1.0 / (1.0 + np.exp(-np.clip(x @ self.coef + self.intercept, -40.0, 40.0)))
+        return np.asarray(sigmoid(x @ self.coef + self.intercept))
 
     def probability(self, measures: np.ndarray) -> float:
         """The calibrated probability for one reply's :func:`answer_measures` values."""

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from index.answer.calibration import Calibration, CalibrationError
+from index.answer.calibration import Calibration, CalibrationError, logit, sigmoid
 from index.answer.collection_size import SizeAnchor, anchors_of, refusal_at
 from index.trees import TreeEnsemble
 
@@ -203,17 +203,6 @@ class Verification:
 def _by_lang(thresholds: dict[str, Any], key: str) -> tuple[tuple[str, float], ...]:
     """A per-language threshold table of the model file (none in a file from before it), sorted."""
     return tuple(sorted((str(k), float(v)) for k, v in (thresholds.get(key) or {}).items()))
-
-
-def logit(p: float | np.ndarray) -> Any:
-    """The log-odds of a probability (or an array of them), clipped to [1e-6, 1 - 1e-6]: no infinities."""
-    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(q / (1 - q))
-
-
-def sigmoid(z: float | np.ndarray) -> Any:
-    """The logistic function, for a number or an array (clipped: no overflow warnings)."""
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
 @cache

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from index.answer.calibration import sigmoid
 from index.answer.spans import Span
 from index.answer.words import years_in
 
@@ -106,7 +107,7 @@ class SpanModel:
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))  # as model.sigmoid (model imports this module)
+        return np.asarray(sigmoid(z))
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> dict[str, Any] | None:

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from index.answer.calibration import fit_logistic
-from index.answer.model import Verification, logit, sigmoid
+from index.answer.calibration import fit_logistic, logit, sigmoid
+from index.answer.model import Verification
 from index.answer.verifier import (
     MAX_TOKENS,
     Verifier,
