@@ -59,12 +59,11 @@ class Prepared:
 
 def prepare(release: Release, count: TokenCounter) -> Prepared:
     """Everything the rows of ``release`` hold but their ids (pure: the same release gives the same rows)."""
-    chunks = tuple(
-        PreparedChunk(chunk, passage, text_sha(passage), fts_text(chunk.text))
-        for chunk in chunk_release(release, count)
-        for passage in (passage_text(release.title, release.date, chunk.text),)
-    )
-    return Prepared(chunks, fts_text(release.title), parse_agenda(release))
+    chunks = []
+    for chunk in chunk_release(release, count):
+        passage = passage_text(release.title, release.date, chunk.text)
+        chunks.append(PreparedChunk(chunk, passage, text_sha(passage), fts_text(chunk.text)))
+    return Prepared(tuple(chunks), fts_text(release.title), parse_agenda(release))
 
 
 def workers_for(n_releases: int) -> int:
